@@ -1,0 +1,115 @@
+"""profiles: the structured profile of a user, rebuilt only when the CV or the extractor changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import dagster as dg
+import polars as pl
+
+from assets.common import check, definition_metadata, preview, spec
+from assets.cv_documents import cv_documents
+from assets.partitions import users_partitions
+from jobland_pipeline.documents.extract import ExtractedDocument
+from jobland_pipeline.profiles import EXTRACTOR_VERSION, Profile
+from resources import EngineResource, LocalInboxResource, WarehouseResource
+
+
+def latest_document(docs: pl.DataFrame) -> ExtractedDocument | None:
+    """The CV to use when a user has several: the largest readable text wins (most complete)."""
+    ok = docs.filter(pl.col("status") == "ok").sort(["text_chars", "file_name"], descending=[True, False])
+    if ok.is_empty():
+        return None
+    row = ok.row(0, named=True)
+    return ExtractedDocument(
+        file_name=row["file_name"], sha256=row["sha256"], size_bytes=row["size_bytes"], format=row["format"],
+        parser=row["parser"], language=row["language"], pages=row["pages"], text=row["text"],
+    )
+
+
+@dg.asset(
+    partitions_def=users_partitions,
+    group_name="intake",
+    kinds={"python", "parquet"},
+    deps=[cv_documents],
+    metadata=definition_metadata("profiles"),
+    check_specs=[spec("profiles", "profile_has_substance", "The profile has contact details and roles or skills.")],
+)
+def profiles(
+    context: dg.AssetExecutionContext,
+    engine: EngineResource,
+    inbox: LocalInboxResource,
+    warehouse: WarehouseResource,
+) -> dg.MaterializeResult:
+    """Structured profile (contact, skills, roles with bullets, education, languages) of the user.
+
+    Cached by CV content hash and extractor version: an unchanged CV is not re-extracted.
+    """
+    user_id = context.partition_key
+    store = warehouse.store
+    docs = store.read("cv_documents", [user_id])
+    document = latest_document(docs)
+    if document is None:
+        reasons = "; ".join(f"{r['file_name']}: {r['error']}" for r in docs.iter_rows(named=True)) or "no CV file"
+        raise dg.Failure(
+            description=f"No readable CV for user {user_id}: {reasons}",
+            metadata={"user_id": user_id, "reasons": reasons},
+            allow_retries=False,
+        )
+    settings = inbox.user_settings(user_id)
+    previous = store.read("profiles", [user_id])
+    cached = (
+        not previous.is_empty()
+        and previous["cv_sha256"][0] == document.sha256
+        and previous["extractor_version"][0] == f"{EXTRACTOR_VERSION}/{engine.name}"
+        and (settings.email is None or previous["email"][0] == settings.email)
+    )
+    if cached:
+        profile = Profile.model_validate_json(previous["profile_json"][0])
+        df = previous
+    else:
+        profile = engine.engine().profile(document, user_id=user_id, as_of=date.today())
+        if settings.email:
+            profile.contact.email = settings.email
+        if settings.name:
+            profile.contact.name = settings.name
+        row = {
+            "user_id": user_id, "name": profile.contact.name, "email": profile.contact.email,
+            "phone": profile.contact.phone, "location": profile.contact.location, "language": profile.language,
+            "skills": profile.skills, "years_experience": profile.years_experience, "seniority": profile.seniority,
+            "n_roles": len(profile.roles), "top_family": next(iter(k for k in profile.families if k != "general"), None),
+            "profile_json": profile.model_dump_json(), "cv_sha256": document.sha256,
+            "extractor_version": f"{EXTRACTOR_VERSION}/{engine.name}", "built_at": datetime.now(UTC),
+        }
+        store.write_partition("profiles", user_id, [row])
+        df = store.conform("profiles", [row])
+    roles_md = "\n".join(
+        f"- **{r.title}**{' — ' + r.employer if r.employer else ''} ({r.dates_text or '?'}), {len(r.bullets)} bullets"
+        for r in profile.roles
+    )
+    has_contact = bool(profile.contact.name or profile.contact.email)
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": 1,
+            "cache": "hit" if cached else "miss",
+            "cv_file": document.file_name,
+            "parser": document.parser,
+            "name": profile.contact.name or "",
+            "skills": len(profile.skills),
+            "roles": len(profile.roles),
+            "years_experience": profile.years_experience,
+            "preview": dg.MetadataValue.md(
+                f"**{profile.contact.name or user_id}** · {profile.contact.email or ''} · "
+                f"{profile.contact.location or ''}\n\n**Skills:** {', '.join(profile.skills[:15])}\n\n{roles_md}"
+            ),
+            "table": preview(df, ["user_id", "name", "email", "location", "language", "years_experience", "seniority"]),
+        },
+        check_results=[
+            check(
+                "profile_has_substance",
+                has_contact and bool(profile.roles or profile.skills),
+                f"contact: {has_contact}, roles: {len(profile.roles)}, skills: {len(profile.skills)}",
+                warn=True,
+            )
+        ],
+    )

@@ -1,0 +1,78 @@
+"""What every search-partitioned asset needs about the users behind its keys, loaded once per run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import dagster as dg
+import polars as pl
+
+from jobland_pipeline.keys import split_search_key
+from jobland_pipeline.profiles import Profile, TitleSuggestion
+from jobland_pipeline.settings import UserSettings
+from jobland_pipeline.warehouse import Warehouse
+from resources import LocalInboxResource
+
+T = TypeVar("T")
+
+
+@dataclass
+class SearchContext:
+    store: Warehouse
+    inbox: LocalInboxResource
+    titles: dict[str, TitleSuggestion] = field(default_factory=dict)
+    _profiles: dict[str, Profile] = field(default_factory=dict)
+    _cv_text: dict[str, str] = field(default_factory=dict)
+    _settings: dict[str, UserSettings] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, keys: list[str], store: Warehouse, inbox: LocalInboxResource) -> SearchContext:
+        users = sorted({split_search_key(k)[0] for k in keys})
+        ctx = cls(store=store, inbox=inbox)
+        for row in store.read("suggested_titles", users).iter_rows(named=True):
+            ctx.titles[row["search_key"]] = TitleSuggestion(
+                title=row["title"], slug=row["slug"], display_title=row["display_title"], title_zh=row["title_zh"],
+                family=row["family"], level=row["level"], aliases=row["aliases"] or [], skills=row["skills"] or [],
+                score=row["score"], reason=row["reason"], source=row["source"],
+            )
+        for row in store.read("profiles", users).iter_rows(named=True):
+            ctx._profiles[row["user_id"]] = Profile.model_validate_json(row["profile_json"])
+        docs = store.read("cv_documents", users).filter(pl.col("status") == "ok")
+        for row in docs.sort("text_chars", descending=True).iter_rows(named=True):
+            ctx._cv_text.setdefault(row["user_id"], row["text"])
+        return ctx
+
+    def title(self, key: str) -> TitleSuggestion:
+        if key not in self.titles:
+            raise LookupError(f"{key} is no longer among the user's suggested titles (inactive search)")
+        return self.titles[key]
+
+    def profile(self, user_id: str) -> Profile:
+        if user_id not in self._profiles:
+            raise LookupError(f"no profile for user {user_id} (is their CV readable?)")
+        return self._profiles[user_id]
+
+    def cv_text(self, user_id: str) -> str:
+        return self._cv_text.get(user_id, "")
+
+    def settings(self, user_id: str) -> UserSettings:
+        if user_id not in self._settings:
+            self._settings[user_id] = self.inbox.user_settings(user_id)
+        return self._settings[user_id]
+
+
+def for_each_key(
+    context: dg.AssetExecutionContext, keys: list[str], work: Callable[[str], T]
+) -> tuple[dict[str, T], dict[str, str]]:
+    """Run ``work`` per partition key; one key's failure is recorded and never loses the others."""
+    done: dict[str, T] = {}
+    failed: dict[str, str] = {}
+    for key in keys:
+        try:
+            done[key] = work(key)
+        except Exception as exc:  # isolation boundary: record and move on to the next partition
+            failed[key] = f"{type(exc).__name__}: {exc}"
+            context.log.warning(f"{key}: {failed[key]}")
+    return done, failed

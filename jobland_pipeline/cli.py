@@ -1,0 +1,140 @@
+"""The ``jobland`` command: offline screening and tailoring without a Dagster run, plus local runs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from jobland_pipeline.documents import DocumentError, extract_file
+from jobland_pipeline.keys import slugify
+from jobland_pipeline.llm import get_engine
+from jobland_pipeline.postings import PostingsFileError, load_postings
+from jobland_pipeline.postings.models import Posting
+from jobland_pipeline.screening.models import Preferences
+from jobland_pipeline.screening.score import Thresholds
+from jobland_pipeline.settings import SETTINGS, SettingsError
+
+
+class CliError(Exception):
+    """Shown as one line on stderr; exit code 2."""
+
+
+def _read_cv(path: Path, engine_name: str, as_of: date):  # type: ignore[no-untyped-def]
+    if not path.is_file():
+        raise CliError(f"{path}: no such file")
+    try:
+        document = extract_file(path)
+    except DocumentError as exc:
+        raise CliError(f"{path}: cannot read CV: {exc.reason}") from exc
+    engine = get_engine(engine_name)
+    user_id = slugify(path.stem)[:40] or "cli-user"
+    return document, engine, engine.profile(document, user_id=user_id, as_of=as_of)
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    document, engine, profile = _read_cv(Path(args.cv), args.engine, date.today())
+    try:
+        postings = load_postings(Path(args.postings))
+    except PostingsFileError as exc:
+        raise CliError(str(exc)) from exc
+    titles = engine.titles(profile, pinned=[], limit=args.titles)
+    screenings = engine.screen(
+        profile, postings, cv_text=document.text, search_title=titles[0].title if titles else None,
+        prefs=Preferences(), thresholds=Thresholds(),
+    )
+    result = {
+        "profile": profile.model_dump(mode="json"),
+        "titles": [{"title": t.display_title, "reason": t.reason} for t in titles],
+        "screenings": {
+            s.posting_id: {
+                "score": s.score, "probability": s.probability, "reasons": s.reasons,
+                "missing_skills": s.missing_skills, "deal_breakers": s.deal_breakers,
+                "matched_skills": s.matched_skills,
+            }
+            for s in sorted(screenings, key=lambda s: -s.score)
+        },
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    high = sum(1 for s in screenings if s.probability == "High")
+    print(f"{profile.contact.name or profile.user_id}: {len(titles)} titles, {len(screenings)} postings screened, "
+          f"{high} High -> {out}")
+    return 0
+
+
+def cmd_tailor(args: argparse.Namespace) -> int:
+    document, engine, profile = _read_cv(Path(args.cv), args.engine, date.today())
+    path = Path(args.posting)
+    try:
+        posting = Posting.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise CliError(f"{path}: not a posting JSON object ({str(exc).splitlines()[0]})") from exc
+    [screening] = engine.screen(
+        profile, [posting], cv_text=document.text, search_title=None, prefs=Preferences(), thresholds=Thresholds()
+    )
+    dossier = engine.dossier(posting.company, [posting])
+    package = engine.package(profile, posting, screening, dossier, today=date.today())
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in package.files.items():
+        (out / name).write_text(content, encoding="utf-8")
+    print(f"{posting.title} at {posting.company}: score {screening.score} ({screening.probability}); "
+          f"wrote {', '.join(sorted(package.files))} to {out}")
+    if not package.ok:
+        print("warning: " + "; ".join(package.grounding_issues + package.placeholder_issues), file=sys.stderr)
+    return 0
+
+
+def cmd_settings(_: argparse.Namespace) -> int:
+    print("| variable | default | meaning |\n| --- | --- | --- |")
+    for s in SETTINGS:
+        print(f"| `{s.env}` | `{s.default or '(bundled)'}` | {s.help} |")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from jobland_pipeline.definitions import run_local  # Dagster is imported only for runs
+
+    return run_local(seed_samples=not args.no_samples)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jobland", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("screen", help="profile, titles and a screening of every posting (offline, no Dagster)")
+    p.add_argument("--cv", required=True)
+    p.add_argument("--postings", required=True, help="JSONL postings file")
+    p.add_argument("--out", required=True, help="results.json")
+    p.add_argument("--titles", type=int, default=8)
+    p.add_argument("--engine", default=os.environ.get("JOBLAND_ENGINE", "offline"))
+    p.set_defaults(func=cmd_screen)
+    p = sub.add_parser("tailor", help="tailored CV, cover letter and cheat sheet for one posting")
+    p.add_argument("--cv", required=True)
+    p.add_argument("--posting", required=True, help="one posting as a JSON object")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--engine", default=os.environ.get("JOBLAND_ENGINE", "offline"))
+    p.set_defaults(func=cmd_tailor)
+    p = sub.add_parser("run", help="run the whole pipeline once on this machine (what `make run` does)")
+    p.add_argument("--no-samples", action="store_true", help="do not copy the bundled sample users into the inbox")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("settings", help="print every setting as a Markdown table")
+    p.set_defaults(func=cmd_settings)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (CliError, SettingsError) as exc:
+        print(f"jobland: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,80 @@
+"""The one entry point: assets, resources, sensors and schedules wired into ``dagster.Definitions``.
+
+Settings are read from the environment here and only here (``jobland_pipeline.settings`` lists them).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import dagster as dg
+
+from assets import ALL_ASSETS
+from jobland_pipeline.settings import int_setting, resolve
+from resources import (
+    EngineResource,
+    LocalInboxResource,
+    LocalPostingsResource,
+    OutboxMailerResource,
+    PackageStoreResource,
+    WarehouseResource,
+)
+from sensors import (
+    cv_inbox_sensor,
+    daily_delivery_schedule,
+    daily_search_schedule,
+    search_partitions_sensor,
+    tracker_after_runs,
+)
+from sensors.jobs import JOBS
+
+
+def _setting(values: Mapping[str, str], env: Mapping[str, str] | None, name: str, *, integer: bool = False):  # type: ignore[no-untyped-def]
+    """An ``EnvVar`` when the variable is set (the UI then shows where the value comes from), else the default."""
+    if env is None and os.environ.get(name):
+        return dg.EnvVar.int(name) if integer else dg.EnvVar(name)
+    return int_setting(values, name) if integer else values[name]
+
+
+def build_resources(env: Mapping[str, str] | None = None) -> dict[str, dg.ConfigurableResource]:
+    """Resources from the settings table; ``env`` replaces the process environment (tests)."""
+    values = resolve(os.environ if env is None else env)
+
+    def v(name: str, *, integer: bool = False):  # type: ignore[no-untyped-def]
+        return _setting(values, env, name, integer=integer)
+
+    return {
+        "warehouse": WarehouseResource(root=v("JOBLAND_WAREHOUSE_DIR"), duckdb_path=v("JOBLAND_DUCKDB_PATH")),
+        "inbox": LocalInboxResource(path=v("JOBLAND_INBOX_DIR")),
+        "postings_source": LocalPostingsResource(path=values["JOBLAND_POSTINGS_FILE"]),
+        "engine": EngineResource(
+            name=v("JOBLAND_ENGINE"),
+            high_score=v("JOBLAND_HIGH_SCORE", integer=True),
+            medium_score=v("JOBLAND_MEDIUM_SCORE", integer=True),
+            max_titles=v("JOBLAND_MAX_TITLES", integer=True),
+            max_packages_per_search=v("JOBLAND_MAX_PACKAGES_PER_SEARCH", integer=True),
+        ),
+        "packages": PackageStoreResource(path=v("JOBLAND_PACKAGES_DIR")),
+        "mailer": OutboxMailerResource(outbox_dir=v("JOBLAND_OUTBOX_DIR"), sender=v("JOBLAND_MAIL_FROM")),
+    }
+
+
+def build_definitions(env: Mapping[str, str] | None = None) -> dg.Definitions:
+    return dg.Definitions(
+        assets=ALL_ASSETS,
+        jobs=JOBS,
+        sensors=[cv_inbox_sensor, search_partitions_sensor, tracker_after_runs],
+        schedules=[daily_search_schedule, daily_delivery_schedule],
+        resources=build_resources(env),
+    )
+
+
+defs = build_definitions()
+
+
+def run_local(*, seed_samples: bool = True) -> int:
+    """What ``make run`` does: one pass of the sensors and schedules, executed in this process."""
+    from sensors.local_run import run_once
+
+    return run_once(defs, resolve(os.environ), seed_samples=seed_samples)

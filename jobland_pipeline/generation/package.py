@@ -1,0 +1,80 @@
+"""Assemble one application package: tailored CV (Markdown + HTML), cover letter, cheat sheet."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from jobland_pipeline.generation.grounding import check_grounding
+from jobland_pipeline.generation.render import placeholders, render
+from jobland_pipeline.generation.tailor import TailoredCV, keyword_coverage, tailor_cv
+from jobland_pipeline.postings.models import Posting
+from jobland_pipeline.profiles.models import Profile
+from jobland_pipeline.research.dossier import Dossier
+from jobland_pipeline.screening.models import Screening
+from jobland_pipeline.textutil import tokens
+
+
+class Package(BaseModel):
+    posting_id: str
+    company: str
+    title: str
+    files: dict[str, str] = Field(description="file name -> content")
+    ats_coverage_before: float
+    ats_coverage_after: float
+    grounding_issues: list[str]
+    placeholder_issues: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.grounding_issues and not self.placeholder_issues
+
+
+def _star_bullets(cv: TailoredCV, limit: int = 3) -> list[tuple[str, str]]:
+    """(role, bullet) pairs with numbers or outcomes first: the best raw material for STAR answers."""
+    pairs = [(r.title, b) for r in cv.roles[:2] for b in r.bullets]
+    pairs.sort(key=lambda rb: (not any(ch.isdigit() for ch in rb[1]), -len(tokens(rb[1]))))
+    return pairs[:limit]
+
+
+def build_package(
+    profile: Profile, posting: Posting, screening: Screening, dossier: Dossier | None, *, today: date
+) -> Package:
+    cv = tailor_cv(profile, posting)
+    zh = profile.language == "zh"
+    context = {
+        "cv": cv,
+        "profile": profile,
+        "posting": posting,
+        "screening": screening,
+        "dossier": dossier,
+        "today": today.isoformat(),
+        "matched": screening.matched_skills[:5],
+        "highlights": [b for r in cv.roles[:1] for b in r.bullets[:2]],
+        "current": cv.roles[0] if cv.roles else None,
+        "stars": _star_bullets(cv),
+    }
+    suffix = "_zh" if zh else ""
+    cv_md = render("tailored_cv.md.j2", **context)
+    files = {
+        "tailored_cv.md": cv_md,
+        "tailored_cv.html": render("tailored_cv.html.j2", **context),
+        "cover_letter.md": render(f"cover_letter{suffix}.md.j2", **context),
+        "cheat_sheet.md": render(f"cheat_sheet{suffix}.md.j2", **context),
+    }
+    source_text = "\n".join(
+        [*(b for r in profile.roles for b in r.bullets), *profile.skills_listed, *profile.certifications,
+         profile.summary or "", *(r.title for r in profile.roles)]
+    )
+    residue = [f"{name}: {p}" for name, text in files.items() if name.endswith(".md") for p in placeholders(text)]
+    return Package(
+        posting_id=posting.id,
+        company=posting.company,
+        title=posting.title,
+        files=files,
+        ats_coverage_before=keyword_coverage(source_text, posting),
+        ats_coverage_after=keyword_coverage(cv_md, posting),
+        grounding_issues=check_grounding(cv, profile),
+        placeholder_issues=residue,
+    )

@@ -1,0 +1,100 @@
+"""Split CV text into sections by recognising headings in English and Chinese."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+HEADINGS: dict[str, tuple[str, ...]] = {
+    "summary": (
+        "summary", "professional summary", "profile", "professional profile", "about me", "objective",
+        "career objective", "personal statement", "career summary", "executive summary", "overview",
+        "个人简介", "自我评价", "个人总结", "职业概述", "个人优势", "求职意向",
+    ),
+    "experience": (
+        "experience", "work experience", "professional experience", "employment history", "work history",
+        "career history", "relevant experience", "employment", "professional background", "teaching experience",
+        "clinical experience", "工作经历", "工作经验", "实习经历", "职业经历", "工作履历",
+    ),
+    "education": (
+        "education", "education and training", "academic background", "academic qualifications",
+        "educational background", "education history", "教育背景", "教育经历", "学历", "教育",
+    ),
+    "skills": (
+        "skills", "technical skills", "core competencies", "key skills", "competencies", "areas of expertise",
+        "skills and abilities", "skills and expertise", "core skills", "professional skills", "clinical skills",
+        "technologies", "tools", "skill set", "专业技能", "技能", "技能特长", "个人技能", "技能证书",
+    ),
+    "certifications": (
+        "certifications", "certification", "licenses", "licences", "licenses and certifications",
+        "licences and certifications", "certifications and licenses", "certificates", "credentials",
+        "证书", "资格证书", "职业资格", "获得证书",
+    ),
+    "languages": ("languages", "language skills", "language", "语言能力", "语言", "外语能力"),
+    "projects": ("projects", "selected projects", "key projects", "项目经历", "项目经验"),
+    "contact": ("contact", "contact information", "personal information", "personal details", "个人信息", "基本信息"),
+    "awards": ("awards", "honors", "honours", "achievements", "awards and honors", "获奖经历", "荣誉奖项"),
+    "publications": ("publications", "research", "发表论文"),
+    "interests": ("interests", "hobbies", "兴趣爱好"),
+    "volunteer": ("volunteer", "volunteering", "volunteer experience", "志愿者经历"),
+    "references": ("references", "referees"),
+}
+
+
+def _norm(text: str) -> str:
+    text = text.lower().replace("&", " and ")
+    return re.sub(r"[^a-z\u4e00-\u9fff]", "", text)
+
+
+_LOOKUP: dict[str, str] = {_norm(h): section for section, hs in HEADINGS.items() for h in hs}
+_BULLET = re.compile(r"^[\s•·●▪◦■□➢►\-*–—]+")
+
+
+@dataclass
+class Section:
+    name: str
+    heading: str | None
+    lines: list[str] = field(default_factory=list)
+
+
+def match_heading(line: str) -> tuple[str, str] | None:
+    """Return (section, inline content) when the line is a heading, possibly "Skills: a, b"."""
+    stripped = _BULLET.sub("", line).strip()
+    if not stripped or len(stripped) > 60:
+        return None
+    m = re.match(r"^(.*?)\s*[:：]\s*(.*)$", stripped)
+    head, sep, rest = (m.group(1), ":", m.group(2)) if m else (stripped, "", "")
+    section = _LOOKUP.get(_norm(head))
+    if section is None:
+        return None
+    if not sep and len(head.split()) > 5:
+        return None
+    if sep and section in {"summary", "experience", "education", "projects"} and rest.strip():
+        return None  # "Experience: 5 years in ICU" is a sentence, not a heading
+    return section, rest.strip()
+
+
+def split_sections(text: str) -> list[Section]:
+    """Sections in document order; text before the first heading is the ``header`` section."""
+    sections = [Section("header", None)]
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        found = match_heading(line)
+        if found:
+            name, inline = found
+            sections.append(Section(name, line))
+            if inline:
+                sections[-1].lines.append(inline)
+        else:
+            sections[-1].lines.append(line)
+    return sections
+
+
+def strip_bullet(line: str) -> tuple[bool, str]:
+    """(was a bullet, text without the bullet mark)."""
+    match = _BULLET.match(line)
+    if match and match.end() < len(line) and (match.group().strip() not in {"-", "–", "—"} or line[1:2] == " "):
+        return True, line[match.end():].strip()
+    return False, line.strip()

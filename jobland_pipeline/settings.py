@@ -1,0 +1,100 @@
+"""Every setting JobLand reads, in one table: env var, default and meaning.
+
+The Dagster wiring builds its resources from this table (``definitions.py``), the README's settings
+section is generated from it (``jobland settings``), and an unknown ``JOBLAND_*`` variable is an error
+that names the closest known one — a typo must not silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from jobland_pipeline.screening.models import Preferences
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("JOBLAND_HOME", "var", "Base folder for every default path below (gitignored)."),
+    Setting("JOBLAND_INBOX_DIR", "{home}/inbox", "Local inbox: one folder per user holding their CV (and settings.yaml)."),
+    Setting("JOBLAND_WAREHOUSE_DIR", "{home}/warehouse", "Parquet files, one per table and partition."),
+    Setting("JOBLAND_DUCKDB_PATH", "{home}/jobland.duckdb", "DuckDB file with one view per warehouse table."),
+    Setting("JOBLAND_PACKAGES_DIR", "{home}/packages", "Where application packages are written."),
+    Setting("JOBLAND_OUTBOX_DIR", "{home}/outbox", "Where digest e-mails (.eml) are written."),
+    Setting("JOBLAND_POSTINGS_FILE", "", "Local postings file (JSONL); empty = the bundled sample postings."),
+    Setting("JOBLAND_ENGINE", "offline", "Engine for profiles, screening and writing: 'offline' (deterministic, no LLM)."),
+    Setting("JOBLAND_HIGH_SCORE", "70", "Screening score from which a match is High (and gets a package)."),
+    Setting("JOBLAND_MEDIUM_SCORE", "50", "Screening score from which a match is Medium."),
+    Setting("JOBLAND_MAX_PACKAGES_PER_SEARCH", "3", "At most this many packages per (user, title) search and day."),
+    Setting("JOBLAND_MAX_TITLES", "8", "Titles suggested per user (5-10)."),
+    Setting("JOBLAND_MAIL_FROM", "jobland@localhost", "Sender address of digest e-mails."),
+)
+_BY_ENV = {s.env: s for s in SETTINGS}
+
+
+class SettingsError(ValueError):
+    """A setting or settings file that cannot be used; the message names the variable or file and field."""
+
+
+def check_environment(env: Mapping[str, str]) -> None:
+    """Refuse unknown JOBLAND_* variables (likely typos)."""
+    for name in sorted(env):
+        if name.startswith("JOBLAND_") and name not in _BY_ENV:
+            close = difflib.get_close_matches(name, list(_BY_ENV), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise SettingsError(f"unknown setting {name}{hint}; see README 'Settings'")
+
+
+def resolve(env: Mapping[str, str]) -> dict[str, str]:
+    """Every setting's effective value (env var or default, with ``{home}`` filled in)."""
+    check_environment(env)
+    home = env.get("JOBLAND_HOME") or _BY_ENV["JOBLAND_HOME"].default
+    return {s.env: (env.get(s.env) or s.default).replace("{home}", home) for s in SETTINGS}
+
+
+def int_setting(values: Mapping[str, str], name: str) -> int:
+    try:
+        return int(values[name])
+    except ValueError as exc:
+        raise SettingsError(f"{name}={values[name]!r} is not an integer") from exc
+
+
+class UserSettings(BaseModel):
+    """Optional ``settings.yaml`` next to a user's CV."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    name: str | None = None
+    pinned_titles: list[str] = Field(default_factory=list, max_length=10)
+    auto_approve: bool = True
+    preferences: Preferences = Field(default_factory=Preferences)
+
+
+def load_user_settings(path: Path) -> UserSettings:
+    """Validate a settings.yaml; errors name the file and the field."""
+    if not path.exists():
+        return UserSettings()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{path}: expected a mapping of settings")
+    try:
+        return UserSettings.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise SettingsError(f"{path}: field '{field}': {first['msg']}") from exc

@@ -1,0 +1,150 @@
+"""One pass of the sensors and schedules in this process: what ``make run`` / ``jobland run`` does.
+
+It exercises the same sensor and schedule code the daemon runs, then executes their run requests
+in-process against the configured Dagster instance, so every run shows up in the Dagster UI.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from importlib import resources as package_files
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from jobland_pipeline.warehouse import Warehouse
+from resources import LocalInboxResource, WarehouseResource
+from sensors.cv_inbox import cv_inbox_sensor
+from sensors.schedules import daily_delivery_schedule, daily_search_schedule
+from sensors.searches import search_partitions_sensor
+
+
+def seed_sample_inbox(inbox: Path) -> list[str]:
+    """Copy the bundled sample users into the inbox (only users not there yet); returns those copied."""
+    source = Path(str(package_files.files("jobland_pipeline.data").joinpath("sample_inbox")))
+    copied = []
+    for folder in sorted(p for p in source.iterdir() if p.is_dir()):
+        target = inbox / folder.name
+        if not target.exists():
+            shutil.copytree(folder, target)  # copy2 keeps mtimes: re-seeding is not a "change"
+            copied.append(folder.name)
+    return copied
+
+
+def _apply_partition_requests(instance: dg.DagsterInstance, result: dg.SensorResult) -> None:
+    for request in result.dynamic_partitions_requests or []:
+        if isinstance(request, dg.AddDynamicPartitionsRequest) and request.partition_keys:
+            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+
+
+def _execute(defs: dg.Definitions, job: str, instance: dg.DagsterInstance, request: dg.RunRequest) -> bool:
+    result = defs.resolve_job_def(job).execute_in_process(
+        instance=instance, partition_key=request.partition_key, tags=dict(request.tags or {}), raise_on_error=False
+    )
+    return result.success
+
+
+def run_once(defs: dg.Definitions, values: Mapping[str, str], *, seed_samples: bool = True) -> int:
+    started = time.monotonic()
+    instance = dg.DagsterInstance.get()
+    inbox_path = Path(values["JOBLAND_INBOX_DIR"])
+    inbox_path.mkdir(parents=True, exist_ok=True)
+    if seed_samples:
+        seeded = seed_sample_inbox(inbox_path)
+        if seeded:
+            print(f"Seeded sample users into {inbox_path}: {', '.join(seeded)}")
+    warehouse = WarehouseResource(root=values["JOBLAND_WAREHOUSE_DIR"], duckdb_path=values["JOBLAND_DUCKDB_PATH"])
+    state_path = Path(values["JOBLAND_HOME"]) / "local_run_state.json"
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    failures: dict[str, str] = {}
+
+    # 1. CV inbox sensor -> intake runs (one per new or changed user).
+    with dg.build_sensor_context(
+        instance=instance, cursor=state.get("cv_inbox_sensor"), resources={"inbox": LocalInboxResource(path=str(inbox_path))}
+    ) as ctx:
+        intake = cv_inbox_sensor(ctx)
+    assert isinstance(intake, dg.SensorResult)
+    _apply_partition_requests(instance, intake)
+    for request in intake.run_requests or []:
+        if not _execute(defs, "intake_job", instance, request):
+            failures[f"intake {request.partition_key}"] = "see the run in the Dagster UI"
+    state["cv_inbox_sensor"] = intake.cursor
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    state_path.write_text(json.dumps(state))
+
+    # 2. Searches sensor adds partitions for new titles; the daily schedule then refreshes all searches.
+    with dg.build_sensor_context(instance=instance, resources={"warehouse": warehouse}) as ctx:
+        searches = search_partitions_sensor(ctx)
+    if isinstance(searches, dg.SensorResult):
+        _apply_partition_requests(instance, searches)
+    now = datetime.now(UTC)
+    for schedule, job in ((daily_search_schedule, "search_job"), (daily_delivery_schedule, "delivery_job")):
+        with dg.build_schedule_context(instance=instance, scheduled_execution_time=now) as ctx:
+            requests = schedule(ctx)
+        for request in requests if isinstance(requests, list) else []:
+            if not _execute(defs, job, instance, request):
+                failures[job] = "see the run in the Dagster UI"
+    if not defs.resolve_job_def("tracker_job").execute_in_process(instance=instance, raise_on_error=False).success:
+        failures["tracker_job"] = "see the run in the Dagster UI"
+
+    store = warehouse.store
+    store.publish_views()
+    print_summary(store, values, time.monotonic() - started, failures)
+    return 1 if any(not k.startswith("intake") for k in failures) else 0
+
+
+def summary_rows(store: Warehouse, day: date) -> list[dict[str, object]]:
+    """Per user: titles, postings found, High matches, packages written, e-mail written."""
+    titles = store.read("suggested_titles")
+    postings = store.read("job_postings")
+    screenings = store.read("screenings")
+    packages = store.read("application_packages")
+    ledger = store.read("email_digests").filter(pl.col("digest_date") == day)
+    docs = store.read("cv_documents")
+    rows = []
+    for user_id in sorted(set(docs["user_id"].to_list()) | set(titles["user_id"].to_list())):
+        errors = docs.filter((pl.col("user_id") == user_id) & (pl.col("status") == "error"))["error"].to_list()
+        user_ledger = ledger.filter(pl.col("user_id") == user_id).sort("recorded_at")
+        email = "-"
+        for r in user_ledger.iter_rows(named=True):
+            if r["status"] == "written":
+                email = str(r["eml_path"])
+            elif email == "-":
+                email = str(r["status"])
+        rows.append(
+            {
+                "user": user_id,
+                "titles": titles.filter(pl.col("user_id") == user_id).sort("rank")["display_title"].to_list(),
+                "postings": postings.filter(pl.col("user_id") == user_id)["posting_id"].n_unique(),
+                "high": screenings.filter((pl.col("user_id") == user_id) & (pl.col("probability") == "High"))[
+                    "posting_id"].n_unique(),
+                "packages": packages.filter(pl.col("user_id") == user_id)["application_id"].n_unique(),
+                "email": email,
+                "errors": errors,
+            }
+        )
+    return rows
+
+
+def print_summary(store: Warehouse, values: Mapping[str, str], seconds: float, failures: dict[str, str]) -> None:
+    rows = summary_rows(store, date.today())
+    print()
+    print(f"JobLand run finished in {seconds:.1f} s")
+    print(f"{'user':<16} {'titles':>6} {'postings':>8} {'high':>5} {'packages':>8}  e-mail")
+    for r in rows:
+        print(f"{r['user']:<16} {len(r['titles']):>6} {r['postings']:>8} {r['high']:>5} {r['packages']:>8}  {r['email']}")
+        if r["titles"]:
+            print(f"{'':<16} titles: {', '.join(r['titles'])}")
+        for error in r["errors"]:
+            print(f"{'':<16} CV refused: {error}")
+    for what, why in failures.items():
+        print(f"FAILED {what}: {why}")
+    print()
+    print(f"DuckDB:   {store.duckdb_path}   (duckdb {store.duckdb_path} -readonly -c 'SHOW TABLES')")
+    print(f"Packages: {Path(values['JOBLAND_PACKAGES_DIR']).resolve()}")
+    print(f"Outbox:   {Path(values['JOBLAND_OUTBOX_DIR']).resolve()}")
