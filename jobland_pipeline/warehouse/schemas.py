@@ -29,8 +29,8 @@ class TableSpec:
         return {k: v[1] for k, v in self.columns.items()}
 
 
-def _spec(name: str, description: str, **columns: tuple[pl.DataType, str]) -> TableSpec:
-    return TableSpec(name, description, columns)
+def _spec(table: str, description: str, /, **columns: tuple[pl.DataType, str]) -> TableSpec:
+    return TableSpec(table, description, columns)
 
 
 TABLES: dict[str, TableSpec] = {

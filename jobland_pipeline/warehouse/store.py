@@ -40,10 +40,11 @@ class Warehouse:
     def conform(self, table: str, rows: list[dict[str, object]] | pl.DataFrame) -> pl.DataFrame:
         """Rows -> a DataFrame with exactly the table's schema (missing columns null, extras refused)."""
         spec = self._spec(table)
-        df = rows if isinstance(rows, pl.DataFrame) else pl.DataFrame(rows, schema=spec.schema, strict=False)
-        extra = set(df.columns) - set(spec.schema)
+        columns = set(rows.columns) if isinstance(rows, pl.DataFrame) else {k for r in rows for k in r}
+        extra = columns - set(spec.schema)
         if extra:
             raise ValueError(f"{table}: columns not in the schema: {sorted(extra)}")
+        df = rows if isinstance(rows, pl.DataFrame) else pl.DataFrame(rows, schema=spec.schema, strict=False)
         return df.select(
             [
                 (pl.col(c) if c in df.columns else pl.lit(None)).cast(dtype, strict=False).alias(c)

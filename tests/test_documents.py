@@ -1,0 +1,90 @@
+from pathlib import Path
+
+import pytest
+
+from jobland_pipeline.documents import DocumentError, extract_document, extract_file
+from jobland_pipeline.documents.extract import MAX_FILE_BYTES, detect_language
+from tests import hostile
+from tests.conftest import REAL_CVS, SAMPLE_CVS
+
+
+@pytest.mark.parametrize(
+    ("user", "fmt", "language", "needle"),
+    [
+        ("maria_santos", "pdf", "en", "ICU Registered Nurse"),
+        ("wang_fang", "pdf", "zh", "上海云启科技有限公司"),
+        ("daniel_okafor", "docx", "en", "Senior Data Engineer"),
+        ("emma_clarke", "txt", "en", "Math Department Chair"),
+    ],
+)
+def test_sample_cvs_extract(user: str, fmt: str, language: str, needle: str) -> None:
+    doc = extract_file(SAMPLE_CVS[user])
+    assert doc.format == fmt
+    assert doc.language == language
+    assert needle in doc.text
+    assert len(doc.sha256) == 64
+
+
+def test_docx_bullets_and_headings_kept() -> None:
+    doc = extract_file(SAMPLE_CVS["daniel_okafor"])
+    lines = doc.text.split("\n")
+    assert "Work Experience" in lines
+    assert any(line.startswith("• ") for line in lines)
+
+
+def test_real_chinese_pdf_stays_intact() -> None:
+    doc = extract_file(REAL_CVS / "zh_zheyuye_latex_resume.pdf")
+    assert doc.language == "zh"
+    assert "教育背景" in doc.text or "教育经历" in doc.text
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "code", "words"),
+    [
+        (b"", "empty.pdf", "empty", "empty"),
+        (b"   \n", "blank.txt", "empty", "empty"),
+        (hostile.text_pdf()[:400], "truncated.pdf", "corrupt", "damaged"),
+        (hostile.GARBAGE, "garbage.pdf", "unsupported_format", "not a PDF"),
+        (hostile.HTML_AS_PDF, "cv.pdf", "unsupported_format", "HTML"),
+        (hostile.encrypted_pdf(), "locked.pdf", "encrypted", "password"),
+        (hostile.image_only_pdf(), "scan.pdf", "no_text_layer", "OCR is not enabled"),
+        (hostile.OLE_DOC, "old.docx", "unsupported_format", ".doc"),
+        (b"PK\x03\x04" + b"\x00" * 100, "broken.docx", "corrupt", "ZIP"),
+        (hostile.docx_xxe(), "xxe.docx", "corrupt", "DTD"),
+        (hostile.docx_zip_bomb(), "bomb.docx", "too_large", "zip bomb"),
+    ],
+)
+def test_bad_files_fail_with_a_clear_reason(data: bytes, name: str, code: str, words: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        extract_document(data, name)
+    assert info.value.code == code
+    assert words.lower() in str(info.value).lower()
+
+
+def test_oversized_file_refused_before_reading(tmp_path: Path) -> None:
+    big = tmp_path / "huge.pdf"
+    with big.open("wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(DocumentError) as info:
+        extract_file(big)
+    assert info.value.code == "too_large"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "gb18030", "utf-8-sig", "cp1252"])
+def test_text_in_common_encodings(encoding: str) -> None:
+    text = "Jane Doe\nRegistered Nurse — café experience\n2019 - Present\nICU Nurse at General Hospital\n"
+    if encoding == "gb18030":
+        text = "王芳\n工作经历\n2019.04 – 至今 上海某公司 会计\n负责月结和纳税申报工作\n"
+    doc = extract_document(text.encode(encoding), "cv.txt")
+    assert doc.text.split("\n")[0] == text.split("\n")[0]
+    assert doc.parser.startswith("text:")
+
+
+def test_docx_with_entities_never_resolves_them() -> None:
+    with pytest.raises(DocumentError):
+        extract_document(hostile.docx_xxe(), "xxe.docx")
+
+
+def test_detect_language() -> None:
+    assert detect_language("工作经历 高级会计 上海") == "zh"
+    assert detect_language("Work experience, senior accountant") == "en"
