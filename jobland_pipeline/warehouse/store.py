@@ -133,4 +133,7 @@ class Warehouse:
     def query(self, sql: str) -> pl.DataFrame:
         """Run SQL against the views, read-only (what an analyst does)."""
         with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
-            return con.execute(sql).pl()
+            cursor = con.execute(sql)
+            names = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchall()
+        return pl.DataFrame(rows, schema=names, orient="row")
