@@ -123,8 +123,9 @@ class Warehouse:
                         con.execute(self.view_sql(table))
                     con.execute("COMMIT")
                 return True
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
+            except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                # another process holds the lock, or this process has it open read-only
+                if "lock" not in str(exc).lower() and "different configuration" not in str(exc):
                     raise
                 time.sleep(0.2 * (attempt + 1))
         log.warning("DuckDB file %s is in use; views left as they were", self.duckdb_path)
