@@ -1,6 +1,5 @@
 """application_packages: a tailored CV, cover letter and cheat sheet per High match."""
 
-from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime

@@ -1,6 +1,5 @@
 """application_tracker: every application JobLand prepared and where it stands."""
 
-from __future__ import annotations
 
 from datetime import UTC, datetime
 

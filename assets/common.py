@@ -1,6 +1,5 @@
 """Shared metadata helpers: column schemas from the warehouse specs, markdown previews, checks."""
 
-from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any

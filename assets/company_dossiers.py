@@ -1,6 +1,5 @@
 """company_dossiers: research on the companies of a search's High matches."""
 
-from __future__ import annotations
 
 import json
 from datetime import UTC, datetime

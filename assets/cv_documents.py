@@ -1,6 +1,5 @@
 """cv_documents: the CV files of a user, read into text (or refused with the reason)."""
 
-from __future__ import annotations
 
 from datetime import UTC, datetime
 

@@ -1,6 +1,5 @@
 """email_digests: one digest per user per day with the day's packages attached, never sent twice."""
 
-from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path

@@ -1,6 +1,5 @@
 """job_postings: fresh postings for each (user, title) search, normalised and de-duplicated."""
 
-from __future__ import annotations
 
 from datetime import UTC, datetime
 

@@ -1,6 +1,5 @@
 """profiles: the structured profile of a user, rebuilt only when the CV or the extractor changes."""
 
-from __future__ import annotations
 
 from datetime import UTC, date, datetime
 

@@ -1,6 +1,5 @@
 """screenings: every posting of a search scored against the user's profile."""
 
-from __future__ import annotations
 
 from datetime import UTC, datetime
 

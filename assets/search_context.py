@@ -1,6 +1,5 @@
 """What every search-partitioned asset needs about the users behind its keys, loaded once per run."""
 
-from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ class SearchContext:
     _settings: dict[str, UserSettings] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, keys: list[str], store: Warehouse, inbox: LocalInboxResource) -> SearchContext:
+    def load(cls, keys: list[str], store: Warehouse, inbox: LocalInboxResource) -> "SearchContext":
         users = sorted({split_search_key(k)[0] for k in keys})
         ctx = cls(store=store, inbox=inbox)
         for row in store.read("suggested_titles", users).iter_rows(named=True):

@@ -1,6 +1,5 @@
 """suggested_titles: 5-10 specific job titles per user, each with the reason it fits."""
 
-from __future__ import annotations
 
 from datetime import UTC, datetime
 

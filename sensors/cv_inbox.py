@@ -1,6 +1,5 @@
 """The CV inbox sensor: new or changed files -> user partitions and intake runs (never duplicates)."""
 
-from __future__ import annotations
 
 import json
 

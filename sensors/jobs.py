@@ -1,6 +1,5 @@
 """Asset jobs, one per pipeline stage; the sensors and schedules target these."""
 
-from __future__ import annotations
 
 import dagster as dg
 

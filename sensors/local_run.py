@@ -4,7 +4,6 @@ It exercises the same sensor and schedule code the daemon runs, then executes th
 in-process against the configured Dagster instance, so every run shows up in the Dagster UI.
 """
 
-from __future__ import annotations
 
 import json
 import shutil
@@ -18,10 +17,15 @@ import dagster as dg
 import polars as pl
 
 from jobland_pipeline.warehouse import Warehouse
+from assets.partitions import RANGE_END_TAG, RANGE_START_TAG
 from resources import LocalInboxResource, WarehouseResource
 from sensors.cv_inbox import cv_inbox_sensor
 from sensors.schedules import daily_delivery_schedule, daily_search_schedule
 from sensors.searches import search_partitions_sensor
+
+
+# Runs print one line each; Dagster's own event log stays in the instance (and the UI).
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 def seed_sample_inbox(inbox: Path) -> list[str]:
@@ -44,8 +48,16 @@ def _apply_partition_requests(instance: dg.DagsterInstance, result: dg.SensorRes
 
 def _execute(defs: dg.Definitions, job: str, instance: dg.DagsterInstance, request: dg.RunRequest) -> bool:
     result = defs.resolve_job_def(job).execute_in_process(
-        instance=instance, partition_key=request.partition_key, tags=dict(request.tags or {}), raise_on_error=False
+        run_config=QUIET,
+        instance=instance,
+        partition_key=request.partition_key,
+        tags=dict(request.tags or {}),
+        raise_on_error=False,
     )
+    what = request.partition_key or "..".join(
+        str((request.tags or {}).get(t, "")) for t in (RANGE_START_TAG, RANGE_END_TAG)
+    )
+    print(f"  {job:<13} {what:<60} {'ok' if result.success else 'FAILED'}  (run {result.run_id[:8]})")
     return result.success
 
 
@@ -89,7 +101,10 @@ def run_once(defs: dg.Definitions, values: Mapping[str, str], *, seed_samples: b
         for request in requests if isinstance(requests, list) else []:
             if not _execute(defs, job, instance, request):
                 failures[job] = "see the run in the Dagster UI"
-    if not defs.resolve_job_def("tracker_job").execute_in_process(instance=instance, raise_on_error=False).success:
+    tracker = defs.resolve_job_def("tracker_job").execute_in_process(
+        run_config=QUIET, instance=instance, raise_on_error=False
+    )
+    if not tracker.success:
         failures["tracker_job"] = "see the run in the Dagster UI"
 
     store = warehouse.store

@@ -1,6 +1,5 @@
 """The daily search refresh and the daily delivery, as a few batched runs (never one per partition)."""
 
-from __future__ import annotations
 
 import dagster as dg
 

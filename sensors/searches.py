@@ -1,6 +1,5 @@
 """The searches sensor: titles suggested for a user -> ``searches`` partitions and one search run."""
 
-from __future__ import annotations
 
 import dagster as dg
 import polars as pl

@@ -1,6 +1,5 @@
 """Refresh the tracker (and the DuckDB views) after every successful search or delivery run."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -19,12 +19,14 @@ TRACKING_PARAMS = re.compile(r"^(utm_\w+|gclid|fbclid|refid|trackingid|trk|ebp|s
 
 def clean_description(text: str) -> str:
     """Plain text from text or HTML: scripts/styles/comments dropped, entities decoded, tidy paragraphs."""
+    if re.search(r"&lt;\s*/?\s*[a-z]", text, re.I):
+        text = html.unescape(text)  # entity-escaped HTML (Greenhouse double-encodes its content)
     if "<" in text and ">" in text:
         text = _DROP.sub(" ", text)
         text = re.sub(r"<\s*li\b[^>]*>", "\n- ", text, flags=re.I)
         text = _BLOCK_TAGS.sub("\n", text)
         text = _TAG.sub("", text)
-    text = html.unescape(html.unescape(text)) if "&" in text else text
+    text = html.unescape(text) if "&" in text else text
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]

@@ -149,16 +149,23 @@ def parse_roles(lines: list[str]) -> list[Role]:
 
 
 def _bullets(lines: list[str]) -> list[str]:
+    """Bullet items; wrapped lines are joined to the item they continue.
+
+    When the CV marks bullets, an unmarked line always continues the previous item (PDF line
+    wrapping); without markers, a line ending a sentence closes the item.
+    """
+    marked = any(strip_bullet(line)[0] for line in lines)
     bullets: list[str] = []
     open_bullet = False
     for line in lines:
         is_bullet, text = strip_bullet(line)
         if not text:
             continue
-        if is_bullet or not bullets or not open_bullet:
-            bullets.append(text)
-        else:
+        continues = bullets and (not is_bullet) and (marked or open_bullet)
+        if continues:
             joiner = "" if re.search(r"[\u4e00-\u9fff]$", bullets[-1]) else " "
             bullets[-1] = f"{bullets[-1]}{joiner}{text}"
+        else:
+            bullets.append(text)
         open_bullet = not text.endswith((".", "。", "!", "；", ";"))
     return [b for b in bullets if len(b) > 3]

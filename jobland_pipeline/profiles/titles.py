@@ -49,7 +49,8 @@ def suggest_titles(profile: Profile, *, pinned: list[str] | None = None, limit: 
         family_fit = families.get(entry.family, 0.0) / top_share
         if not matched and role_fit < 0.5:
             continue
-        score = 0.45 * skill_fit + 0.30 * role_fit + 0.15 * family_fit + 0.10 * _level_fit(entry.level, profile.seniority)
+        fit = 0.50 * skill_fit + 0.30 * role_fit + 0.20 * family_fit
+        score = fit * (0.55 + 0.45 * _level_fit(entry.level, profile.seniority))
         scored.append((score, entry, matched, role))
     scored.sort(key=lambda item: (-item[0], item[1].title))
     limit = max(MIN_TITLES, min(MAX_TITLES, limit))

@@ -46,8 +46,10 @@ class SkillMatcher:
     entries: dict[str, SkillEntry]
     _insensitive: re.Pattern[str] | None = None
     _sensitive: re.Pattern[str] | None = None
+    _short: re.Pattern[str] | None = None
     _lookup: dict[str, str] = field(default_factory=dict)
     _cjk: list[tuple[str, str]] = field(default_factory=list)
+    _cache: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         insensitive: list[str] = []
@@ -66,35 +68,57 @@ class SkillMatcher:
                     insensitive.append(alias)
                     self._lookup.setdefault(alias.lower(), entry.name)
         self._insensitive = _alternation(insensitive, re.IGNORECASE)
-        self._sensitive = _alternation(sensitive, 0)
+        self._sensitive = _alternation([a for a in sensitive if len(a) > 2], 0)
+        self._short = _alternation([a for a in sensitive if len(a) <= 2], 0, strict_edges=True)
         self._cjk.sort(key=lambda pair: -len(pair[0]))
 
     def find(self, text: str) -> dict[str, int]:
-        """Canonical skill -> number of mentions."""
+        """Canonical skill -> number of mentions (memoised: the same posting is matched by many searches)."""
+        cached = self._cache.get(text)
+        if cached is None:
+            cached = self._find(text)
+            if len(self._cache) > 20_000:
+                self._cache.clear()
+            self._cache[text] = cached
+        return dict(cached)
+
+    def _find(self, raw: str) -> dict[str, int]:
+        # PDF line wrapping splits phrases ("calm under\npressure"): match on collapsed whitespace.
+        text = _SPACES.sub(" ", raw)
         counts: dict[str, int] = {}
         if self._insensitive is not None:
             for match in self._insensitive.finditer(text):
                 name = self._lookup.get(match.group(1).lower())
                 if name:
                     counts[name] = counts.get(name, 0) + 1
-        if self._sensitive is not None:
-            for match in self._sensitive.finditer(text):
+        for pattern in (self._sensitive, self._short):
+            for match in pattern.finditer(text) if pattern is not None else ():
                 name = self._lookup.get(match.group(1))
                 if name:
                     counts[name] = counts.get(name, 0) + 1
+        joined = _CJK_GAP.sub("", text)
         for alias, name in self._cjk:
-            hits = text.count(alias)
+            hits = joined.count(alias)
             if hits:
                 counts[name] = counts.get(name, 0) + hits
         return counts
 
 
-def _alternation(aliases: list[str], flags: int) -> re.Pattern[str] | None:
+_SPACES = re.compile(r"\s+")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+
+def _alternation(aliases: list[str], flags: int, *, strict_edges: bool = False) -> re.Pattern[str] | None:
+    """One regex for many aliases; edges are ASCII-only so "精通Excel" matches Excel.
+
+    Very short case-sensitive names ("R", "Go") also refuse "&" and "-" edges ("R&D", "Go-live").
+    """
     if not aliases:
         return None
     ordered = sorted(set(aliases), key=len, reverse=True)
     body = "|".join(re.escape(a) for a in ordered)
-    return re.compile(rf"(?<![\w+#])({body})(?![\w+#]|\.\w)", flags)
+    edge = r"A-Za-z0-9_+#&\-" if strict_edges else r"A-Za-z0-9_+#"
+    return re.compile(rf"(?<![{edge}])({body})(?![{edge}]|\.[A-Za-z0-9])", flags)
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ TABLES: dict[str, TableSpec] = {
             "company_dossiers", "Research on the companies of High matches.",
             search_key=(S, "searches partition key"), user_id=(S, "user"), company=(S, "company"),
             company_slug=(S, "company slug"), about=(S, "what the company does"), mission=(S, "mission sentence"),
-            culture=(L, "culture sentences"), benefits=(L, "benefits offered"), open_roles=(L, "open roles seen"),
+            culture=(L, "culture sentences"), benefits=(L, "benefits offered"), open_roles=(L, "open roles seen"), locations=(L, "locations hiring"),
             skills_in_demand=(L, "skills its postings ask for"), news=(S, "recent news as JSON"),
             news_note=(S, "why there is no news, if none"), red_flags=(L, "warning signs"),
             sources=(L, "URLs the dossier is built from"), method=(S, "offline or research engine"),
