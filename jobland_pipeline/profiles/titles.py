@@ -11,11 +11,14 @@ LEVELS = ("entry", "mid", "senior", "lead")
 MIN_TITLES, MAX_TITLES = 5, 10
 
 
-def _level_fit(title_level: str, seniority: str) -> float:
+def _level_gap(title_level: str, seniority: str) -> int:
     if title_level not in LEVELS or seniority not in LEVELS:
-        return 0.5
-    gap = abs(LEVELS.index(title_level) - LEVELS.index(seniority))
-    return (1.0, 0.7, 0.3, 0.1)[gap]
+        return 1
+    return abs(LEVELS.index(title_level) - LEVELS.index(seniority))
+
+
+def _level_fit(title_level: str, seniority: str) -> float:
+    return (1.0, 0.7, 0.3, 0.1)[_level_gap(title_level, seniority)]
 
 
 def _skill_fit(entry: TitleEntry, have: set[str]) -> tuple[float, list[str]]:
@@ -49,6 +52,10 @@ def suggest_titles(profile: Profile, *, pinned: list[str] | None = None, limit: 
         family_fit = families.get(entry.family, 0.0) / top_share
         if not matched and role_fit < 0.5:
             continue
+        if entry.level == "entry" and profile.seniority in {"senior", "lead"}:
+            continue  # a department chair is not looking for teaching-assistant jobs
+        if family_fit < 0.05 and role_fit < 0.5:
+            continue  # generic skills (budgeting, leadership) alone do not make a teacher an FP&A manager
         fit = 0.50 * skill_fit + 0.30 * role_fit + 0.20 * family_fit
         score = fit * (0.55 + 0.45 * _level_fit(entry.level, profile.seniority))
         scored.append((score, entry, matched, role))
