@@ -61,9 +61,15 @@ def _execute(defs: dg.Definitions, job: str, instance: dg.DagsterInstance, reque
     return result.success
 
 
-def run_once(defs: dg.Definitions, values: Mapping[str, str], *, seed_samples: bool = True) -> int:
+def run_once(
+    defs: dg.Definitions,
+    values: Mapping[str, str],
+    *,
+    seed_samples: bool = True,
+    instance: dg.DagsterInstance | None = None,
+) -> int:
     started = time.monotonic()
-    instance = dg.DagsterInstance.get()
+    instance = instance or dg.DagsterInstance.get()
     inbox_path = Path(values["JOBLAND_INBOX_DIR"])
     inbox_path.mkdir(parents=True, exist_ok=True)
     if seed_samples:

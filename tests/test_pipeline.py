@@ -1,0 +1,133 @@
+"""The whole graph on the sample users, materialized with Dagster: rows, files, e-mails, isolation."""
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from jobland_pipeline.definitions import build_definitions
+from jobland_pipeline.settings import resolve
+from jobland_pipeline.warehouse import TABLES, Warehouse
+from sensors.local_run import run_once
+from tests import hostile
+from tests.conftest import SAMPLE_CVS, SAMPLE_INBOX
+
+
+class Run:
+    def __init__(self, home: Path, instance: dg.DagsterInstance) -> None:
+        self.env = {"JOBLAND_HOME": str(home)}
+        self.values = resolve(self.env)
+        self.defs = build_definitions(self.env)
+        self.instance = instance
+        self.store = Warehouse(Path(self.values["JOBLAND_WAREHOUSE_DIR"]), Path(self.values["JOBLAND_DUCKDB_PATH"]))
+
+    def once(self) -> int:
+        return run_once(self.defs, self.values, seed_samples=False, instance=self.instance)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+    home = tmp_path_factory.mktemp("jobland") / "var"
+    inbox = home / "inbox"
+    for user in SAMPLE_CVS:
+        shutil.copytree(SAMPLE_INBOX / user, inbox / user)
+    (inbox / "locked_user").mkdir(parents=True)
+    (inbox / "locked_user" / "cv.pdf").write_bytes(hostile.encrypted_pdf())
+    (home / "dagster").mkdir(parents=True)
+    with dg.instance_for_test(temp_dir=str(home / "dagster")) as instance:
+        r = Run(home, instance)
+        r.first_exit = r.once()  # type: ignore[attr-defined]
+        yield r
+
+
+def test_every_table_has_rows(run: Run) -> None:
+    assert run.first_exit == 0  # type: ignore[attr-defined]
+    for table in TABLES:
+        n = run.store.query(f"SELECT count(*) AS n FROM {table}")["n"][0]
+        assert n > 0, table
+
+
+def test_the_nurses_packages_are_nursing_jobs(run: Run) -> None:
+    packages = run.store.read("application_packages").filter(pl.col("user_id") == "maria_santos")
+    assert packages.height >= 3
+    assert all("nurs" in t.lower() for t in packages["title"].to_list())
+    assert packages["grounded"].all()
+    titles = run.store.read("suggested_titles").filter(pl.col("user_id") == "maria_santos")
+    assert set(titles["family"].to_list()) == {"nursing"}
+
+
+def test_only_high_matches_get_packages(run: Run) -> None:
+    packages = run.store.read("application_packages")
+    screenings = run.store.read("screenings")
+    joined = packages.join(screenings, on=["search_key", "posting_id"], how="left", suffix="_s")
+    assert joined["probability_s"].to_list() == ["High"] * joined.height
+    assert joined.filter(pl.col("deal_breakers").list.len() > 0).is_empty()
+
+
+def test_package_files_exist_and_are_grounded(run: Run) -> None:
+    for row in run.store.read("application_packages").iter_rows(named=True):
+        folder = Path(row["package_dir"])
+        assert {"tailored_cv.md", "tailored_cv.html", "cover_letter.md", "cheat_sheet.md"} <= {p.name for p in folder.iterdir()}
+        assert row["company"] in (folder / "cover_letter.md").read_text(encoding="utf-8")
+
+
+def test_digest_written_once_with_attachments(run: Run) -> None:
+    day = date.today().isoformat()
+    eml = Path(run.values["JOBLAND_OUTBOX_DIR"]) / day / "maria_santos.eml"
+    msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert msg["To"].addresses[0].addr_spec == "maria.santos.rn@example.com"
+    attachments = list(msg.iter_attachments())
+    packages = run.store.read("application_packages").filter(pl.col("user_id") == "maria_santos")
+    assert len(attachments) == packages["application_id"].n_unique()
+    assert msg.get_body(preferencelist=("plain",)) is not None and msg.get_body(preferencelist=("html",)) is not None
+    ledger = run.store.read("email_digests").filter(pl.col("status") == "written")
+    assert sorted(ledger["user_id"].to_list()) == ["daniel_okafor", "emma_clarke", "maria_santos", "wang_fang"]
+
+
+def test_broken_cv_fails_only_its_own_partition(run: Run) -> None:
+    docs = run.store.read("cv_documents").filter(pl.col("user_id") == "locked_user")
+    assert docs["status"].to_list() == ["error"] and "password-protected" in docs["error"][0]
+    [event] = run.instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey("cv_documents"), asset_partitions=["locked_user"]), limit=1
+    ).records
+    metadata = event.asset_materialization.metadata  # type: ignore[union-attr]
+    assert "password-protected" in str(metadata["errors"].value)
+    runs = run.instance.get_runs(dg.RunsFilter(tags={"dagster/partition": "locked_user"}))
+    assert [r.status for r in runs] == [dg.DagsterRunStatus.FAILURE]
+    failures = [e for e in run.instance.all_logs(runs[0].run_id) if e.dagster_event and e.dagster_event.is_step_failure]
+    assert any("No readable CV for user locked_user" in str(e.dagster_event.event_specific_data) for e in failures)
+    others = run.instance.get_runs(dg.RunsFilter(tags={"dagster/partition": "maria_santos"}))
+    assert others and all(r.status == dg.DagsterRunStatus.SUCCESS for r in others)
+
+
+def test_second_run_sends_nothing_and_rebuilds_nothing(run: Run) -> None:
+    outbox = Path(run.values["JOBLAND_OUTBOX_DIR"])
+    before = {p: p.read_bytes() for p in outbox.rglob("*.eml")}
+    profiles_before = run.store.read("profiles").sort("user_id")["built_at"].to_list()
+    assert run.once() == 0
+    assert {p: p.read_bytes() for p in outbox.rglob("*.eml")} == before
+    assert run.store.read("profiles").sort("user_id")["built_at"].to_list() == profiles_before  # cached
+    ledger = run.store.read("email_digests")
+    written = ledger.filter(pl.col("status") == "written")
+    assert written.group_by(["user_id", "digest_date"]).len()["len"].max() == 1
+    tracker = run.store.read("application_tracker")
+    assert set(tracker["status"].to_list()) == {"sent"}
+    assert tracker["application_id"].n_unique() == tracker.height
+
+
+def test_changed_cv_rebuilds_only_that_profile(run: Run) -> None:
+    cv = Path(run.values["JOBLAND_INBOX_DIR"]) / "emma_clarke" / "emma_clarke_resume.txt"
+    cv.write_text(cv.read_text(encoding="utf-8").replace("Emma Clarke", "Emma J. Clarke", 1), encoding="utf-8")
+    os.utime(cv, ns=(1, 3_000_000_000_000_000_000))
+    before = {r["user_id"]: r["built_at"] for r in run.store.read("profiles").iter_rows(named=True)}
+    run.once()
+    after = {r["user_id"]: r["built_at"] for r in run.store.read("profiles").iter_rows(named=True)}
+    assert after["emma_clarke"] != before["emma_clarke"]
+    assert all(after[u] == before[u] for u in before if u != "emma_clarke")
+    assert run.store.read("profiles", ["emma_clarke"])["name"][0] == "Emma J. Clarke"

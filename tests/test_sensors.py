@@ -1,0 +1,94 @@
+"""Sensors and schedules, evaluated with Dagster's test contexts: run requests, partitions and cursors."""
+
+import json
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+
+from jobland_pipeline.warehouse import Warehouse
+from resources import LocalInboxResource, WarehouseResource
+from sensors.cv_inbox import cv_inbox_sensor
+from sensors.schedules import batches, daily_delivery_schedule, daily_search_schedule
+from sensors.searches import search_partitions_sensor
+from tests.conftest import SAMPLE_INBOX
+
+
+def _tick(instance: dg.DagsterInstance, inbox: Path, cursor: str | None) -> dg.SensorResult:
+    with dg.build_sensor_context(instance=instance, cursor=cursor,
+                                 resources={"inbox": LocalInboxResource(path=str(inbox))}) as ctx:
+        result = cv_inbox_sensor(ctx)
+    assert isinstance(result, dg.SensorResult)
+    for request in result.dynamic_partitions_requests or []:
+        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys or []))
+    return result
+
+
+def test_cv_sensor_adds_users_and_runs_only_for_changes(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLE_INBOX / "maria_santos", inbox / "maria_santos")
+    shutil.copytree(SAMPLE_INBOX / "emma_clarke", inbox / "emma_clarke")
+    (inbox / "Bad Name!").mkdir()
+    (inbox / "Bad Name!" / "cv.txt").write_text("x")
+    with dg.instance_for_test() as instance:
+        first = _tick(instance, inbox, None)
+        assert sorted(r.partition_key for r in first.run_requests or []) == ["emma_clarke", "maria_santos"]
+        assert instance.get_dynamic_partitions("users") == ["emma_clarke", "maria_santos"]
+        assert set(json.loads(first.cursor or "{}")) == {"emma_clarke", "maria_santos"}
+
+        again = _tick(instance, inbox, first.cursor)
+        assert not again.run_requests and not again.dynamic_partitions_requests
+
+        cv = inbox / "emma_clarke" / "emma_clarke_resume.txt"
+        cv.write_text(cv.read_text(encoding="utf-8") + "\nVolunteer tutor\n", encoding="utf-8")
+        os.utime(cv, ns=(1, 2_000_000_000_000_000_000))
+        changed = _tick(instance, inbox, again.cursor)
+        assert [r.partition_key for r in changed.run_requests or []] == ["emma_clarke"]
+        assert not changed.dynamic_partitions_requests  # user already known
+        assert changed.run_requests[0].run_key != first.run_requests[0].run_key  # type: ignore[index]
+
+        (inbox / "new_user").mkdir()
+        (inbox / "new_user" / "settings.yaml").write_text("pinned_titles: [Data Engineer]\n")
+        settings_only = _tick(instance, inbox, changed.cursor)
+        assert [r.partition_key for r in settings_only.run_requests or []] == ["new_user"]
+
+
+def test_search_sensor_adds_composite_keys_in_one_run(tmp_path: Path) -> None:
+    store = Warehouse(tmp_path / "wh", tmp_path / "db.duckdb")
+    now = datetime.now(UTC)
+    for user, slugs in {"alice": ["data-engineer", "analytics-engineer"], "bob": ["icu-nurse"]}.items():
+        store.write_partition("suggested_titles", user, [
+            {"user_id": user, "rank": i, "title": s, "display_title": s, "slug": s, "search_key": f"{user}::{s}",
+             "score": 1.0, "reason": "r", "source": "vocabulary", "built_at": now} for i, s in enumerate(slugs)
+        ])
+    resource = WarehouseResource(root=str(store.root), duckdb_path=str(store.duckdb_path))
+    with dg.instance_for_test() as instance:
+        with dg.build_sensor_context(instance=instance, resources={"warehouse": resource}) as ctx:
+            result = search_partitions_sensor(ctx)
+        assert isinstance(result, dg.SensorResult)
+        [add] = result.dynamic_partitions_requests or []
+        assert list(add.partition_keys or []) == ["alice::data-engineer", "alice::analytics-engineer", "bob::icu-nurse"]
+        [run] = result.run_requests or []
+        assert run.tags["dagster/asset_partition_range_start"] == "alice::data-engineer"
+        assert run.tags["dagster/asset_partition_range_end"] == "bob::icu-nurse"
+
+
+def test_daily_schedules_batch_partitions_into_few_runs() -> None:
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("searches", [f"u{i:04d}::t{j}" for i in range(120) for j in range(10)])
+        instance.add_dynamic_partitions("users", [f"u{i:04d}" for i in range(120)])
+        with dg.build_schedule_context(instance=instance, scheduled_execution_time=datetime(2026, 11, 27, 6)) as ctx:
+            searches = daily_search_schedule(ctx)
+            delivery = daily_delivery_schedule(ctx)
+    assert isinstance(searches, list) and len(searches) == 3  # 1,200 searches, 500 per run
+    assert searches[0].tags["dagster/asset_partition_range_start"] == "u0000::t0"
+    assert searches[-1].tags["dagster/asset_partition_range_end"] == "u0119::t9"
+    assert isinstance(delivery, list) and len(delivery) == 1
+
+
+def test_batches_cover_every_key_once() -> None:
+    keys = [str(i) for i in range(1001)]
+    ranges = batches(keys, 500)
+    assert ranges == [("0", "499"), ("500", "999"), ("1000", "1000")]
