@@ -17,5 +17,12 @@ DELIVERY_ASSETS = [email_digests]
 TRACKER_ASSETS = [application_tracker]
 ALL_ASSETS = [*INTAKE_ASSETS, *SEARCH_ASSETS, *DELIVERY_ASSETS, *TRACKER_ASSETS]
 
-__all__ = ["ALL_ASSETS", "DELIVERY_ASSETS", "INTAKE_ASSETS", "SEARCH_ASSETS", "TRACKER_ASSETS",
-           "searches_partitions", "users_partitions"]
+__all__ = [
+    "ALL_ASSETS",
+    "DELIVERY_ASSETS",
+    "INTAKE_ASSETS",
+    "SEARCH_ASSETS",
+    "TRACKER_ASSETS",
+    "searches_partitions",
+    "users_partitions",
+]

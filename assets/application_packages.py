@@ -1,6 +1,5 @@
 """application_packages: a tailored CV, cover letter and cheat sheet per High match."""
 
-
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,7 +34,11 @@ def _dossier(row: dict[str, object] | None) -> Dossier | None:
     deps=[screenings, company_dossiers],
     metadata=definition_metadata("application_packages"),
     check_specs=[
-        spec("application_packages", "grounded", "Every package traces each fact to the user's CV (nothing invented)."),
+        spec(
+            "application_packages",
+            "grounded",
+            "Every package traces each fact to the user's CV (nothing invented).",
+        ),
         spec("application_packages", "files_written", "Every package folder holds its files."),
     ],
 )
@@ -67,9 +70,15 @@ def application_packages(
         for s in top.iter_rows(named=True):
             posting = postings[s["posting_id"]]
             screening = Screening(
-                posting_id=s["posting_id"], score=s["score"], probability=s["probability"], reasons=s["reasons"],
-                matched_skills=s["matched_skills"], missing_skills=s["missing_skills"],
-                deal_breakers=s["deal_breakers"], components={}, method=s["method"],
+                posting_id=s["posting_id"],
+                score=s["score"],
+                probability=s["probability"],
+                reasons=s["reasons"],
+                matched_skills=s["matched_skills"],
+                missing_skills=s["missing_skills"],
+                deal_breakers=s["deal_breakers"],
+                components={},
+                method=s["method"],
             )
             package = engine.engine().package(
                 profile, posting, screening, _dossier(dossiers.get(posting.company)), today=today
@@ -81,14 +90,24 @@ def application_packages(
             (folder / "posting.json").write_text(posting.model_dump_json(indent=2), encoding="utf-8")
             rows.append(
                 {
-                    "search_key": key, "user_id": user_id, "posting_id": posting.id,
-                    "application_id": f"{user_id}:{posting.id}", "title": posting.title, "company": posting.company,
-                    "location": posting.location, "url": posting.url, "score": s["score"],
-                    "probability": s["probability"], "reasons": s["reasons"], "package_dir": str(folder),
+                    "search_key": key,
+                    "user_id": user_id,
+                    "posting_id": posting.id,
+                    "application_id": f"{user_id}:{posting.id}",
+                    "title": posting.title,
+                    "company": posting.company,
+                    "location": posting.location,
+                    "url": posting.url,
+                    "score": s["score"],
+                    "probability": s["probability"],
+                    "reasons": s["reasons"],
+                    "package_dir": str(folder),
                     "files": sorted([*package.files, "posting.json"]),
                     "ats_coverage_before": package.ats_coverage_before,
-                    "ats_coverage_after": package.ats_coverage_after, "grounded": package.ok,
-                    "issues": package.grounding_issues + package.placeholder_issues, "created_at": now,
+                    "ats_coverage_after": package.ats_coverage_after,
+                    "grounded": package.ok,
+                    "issues": package.grounding_issues + package.placeholder_issues,
+                    "created_at": now,
                 }
             )
         store.write_partition("application_packages", key, rows)
@@ -98,7 +117,9 @@ def application_packages(
     df = pl.concat(list(done.values())) if done else store.conform("application_packages", [])
     ungrounded = df.filter(~pl.col("grounded"))
     missing_files = [
-        r["package_dir"] for r in df.iter_rows(named=True) if not all((Path(r["package_dir"]) / f).exists() for f in r["files"])
+        r["package_dir"]
+        for r in df.iter_rows(named=True)
+        if not all((Path(r["package_dir"]) / f).exists() for f in r["files"])
     ]
     return dg.MaterializeResult(
         metadata={
@@ -106,11 +127,17 @@ def application_packages(
             "packages_dir": packages.path,
             "searches_failed": dg.MetadataValue.json(failed),
             "mean_ats_coverage_after": float(df["ats_coverage_after"].mean() or 0.0) if df.height else 0.0,
-            "preview": preview(df, ["user_id", "title", "company", "score", "grounded", "ats_coverage_after"]),
+            "preview": preview(
+                df, ["user_id", "title", "company", "score", "grounded", "ats_coverage_after"]
+            ),
         },
         check_results=[
-            check("grounded", ungrounded.is_empty(), f"{ungrounded.height} packages failed grounding",
-                  issues=dg.MetadataValue.json(ungrounded["issues"].to_list()[:5])),
+            check(
+                "grounded",
+                ungrounded.is_empty(),
+                f"{ungrounded.height} packages failed grounding",
+                issues=dg.MetadataValue.json(ungrounded["issues"].to_list()[:5]),
+            ),
             check("files_written", not missing_files, f"{len(missing_files)} package folders incomplete"),
         ],
     )

@@ -1,6 +1,5 @@
 """application_tracker: every application JobLand prepared and where it stands."""
 
-
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -24,17 +23,24 @@ STATUSES = ("discovered", "packaged", "sent", "applied", "interviewing", "offer"
         spec("application_tracker", "one_row_per_application", "Each application appears once."),
     ],
 )
-def application_tracker(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def application_tracker(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
     """Funnel status per application: discovered -> packaged -> sent -> applied -> interviewing -> offer/rejected.
 
     Derived from the packages and the delivery ledger; statuses set later by the user are kept.
     """
     store = warehouse.store
-    packages = store.read("application_packages").sort("created_at", descending=True).unique(
-        "application_id", keep="first"
+    packages = (
+        store.read("application_packages")
+        .sort("created_at", descending=True)
+        .unique("application_id", keep="first")
     )
     sent = {
-        a for ids in store.read("email_digests").filter(pl.col("status") == "written")["application_ids"].to_list()
+        a
+        for ids in store.read("email_digests")
+        .filter(pl.col("status") == "written")["application_ids"]
+        .to_list()
         for a in (ids or [])
     }
     previous = {r["application_id"]: r for r in store.read("application_tracker").iter_rows(named=True)}
@@ -48,9 +54,15 @@ def application_tracker(context: dg.AssetExecutionContext, warehouse: WarehouseR
         changed = not old or old["status"] != status
         rows.append(
             {
-                "application_id": r["application_id"], "user_id": r["user_id"], "posting_id": r["posting_id"],
-                "title": r["title"], "company": r["company"], "score": r["score"], "status": status,
-                "package_dir": r["package_dir"], "url": r["url"],
+                "application_id": r["application_id"],
+                "user_id": r["user_id"],
+                "posting_id": r["posting_id"],
+                "title": r["title"],
+                "company": r["company"],
+                "score": r["score"],
+                "status": status,
+                "package_dir": r["package_dir"],
+                "url": r["url"],
                 "updated_at": now if changed else old["updated_at"],
             }
         )
@@ -63,10 +75,18 @@ def application_tracker(context: dg.AssetExecutionContext, warehouse: WarehouseR
             "dagster/row_count": df.height,
             "funnel": dg.MetadataValue.json({f["status"]: f["count"] for f in funnel}),
             "duckdb_views_published": published,
-            "preview": preview(df.sort("score", descending=True), ["user_id", "title", "company", "score", "status"]),
+            "preview": preview(
+                df.sort("score", descending=True), ["user_id", "title", "company", "score", "status"]
+            ),
         },
         check_results=[
-            check("valid_statuses", df.filter(~pl.col("status").is_in(list(STATUSES))).is_empty(), "statuses checked"),
-            check("one_row_per_application", df["application_id"].n_unique() == df.height, f"{df.height} rows"),
+            check(
+                "valid_statuses",
+                df.filter(~pl.col("status").is_in(list(STATUSES))).is_empty(),
+                "statuses checked",
+            ),
+            check(
+                "one_row_per_application", df["application_id"].n_unique() == df.height, f"{df.height} rows"
+            ),
         ],
     )

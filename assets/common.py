@@ -1,6 +1,5 @@
 """Shared metadata helpers: column schemas from the warehouse specs, markdown previews, checks."""
 
-
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,7 +12,9 @@ from jobland_pipeline.warehouse import TABLES
 def column_schema(table: str) -> dg.TableSchema:
     spec = TABLES[table]
     return dg.TableSchema(
-        columns=[dg.TableColumn(name, str(dtype), description=desc) for name, (dtype, desc) in spec.columns.items()]
+        columns=[
+            dg.TableColumn(name, str(dtype), description=desc) for name, (dtype, desc) in spec.columns.items()
+        ]
     )
 
 
@@ -42,7 +43,9 @@ def preview(df: pl.DataFrame, columns: Sequence[str], limit: int = 10) -> dg.Met
     return dg.MetadataValue.md("\n".join(lines))
 
 
-def check(name: str, passed: bool, description: str, *, warn: bool = False, **metadata: Any) -> dg.AssetCheckResult:
+def check(
+    name: str, passed: bool, description: str, *, warn: bool = False, **metadata: Any
+) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         check_name=name,
         passed=bool(passed),

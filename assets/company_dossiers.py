@@ -1,6 +1,5 @@
 """company_dossiers: research on the companies of a search's High matches."""
 
-
 import json
 from datetime import UTC, datetime
 
@@ -31,7 +30,9 @@ def top_matches(store_df: pl.DataFrame, limit: int) -> pl.DataFrame:
     kinds={"python", "parquet"},
     deps=[screenings],
     metadata=definition_metadata("company_dossiers"),
-    check_specs=[spec("company_dossiers", "dossier_per_high_match", "Every company with a High match has a dossier.")],
+    check_specs=[
+        spec("company_dossiers", "dossier_per_high_match", "Every company with a High match has a dossier.")
+    ],
 )
 def company_dossiers(
     context: dg.AssetExecutionContext,
@@ -62,7 +63,8 @@ def company_dossiers(
                 )
                 d = engine.engine().dossier(company, sources)
                 cache[company] = {
-                    **d.model_dump(exclude={"news"}), "news": json.dumps([n.model_dump() for n in d.news]),
+                    **d.model_dump(exclude={"news"}),
+                    "news": json.dumps([n.model_dump() for n in d.news]),
                 }
             rows.append({"search_key": key, "user_id": user_id, **cache[company], "built_at": now})
         store.write_partition("company_dossiers", key, rows)

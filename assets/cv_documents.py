@@ -1,6 +1,5 @@
 """cv_documents: the CV files of a user, read into text (or refused with the reason)."""
 
-
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -17,7 +16,11 @@ from resources import LocalInboxResource, WarehouseResource
     kinds={"python", "parquet"},
     metadata=definition_metadata("cv_documents"),
     check_specs=[
-        spec("cv_documents", "every_file_accounted_for", "Each file in the inbox is a row: read, or refused with a reason."),
+        spec(
+            "cv_documents",
+            "every_file_accounted_for",
+            "Each file in the inbox is a row: read, or refused with a reason.",
+        ),
         spec("cv_documents", "readable_cv_present", "The user has at least one CV that could be read."),
     ],
 )
@@ -34,7 +37,12 @@ def cv_documents(
     rows: list[dict[str, object]] = []
     now = datetime.now(UTC)
     for f in files:
-        base: dict[str, object] = {"user_id": user_id, "file_name": f.name, "size_bytes": f.size, "extracted_at": now}
+        base: dict[str, object] = {
+            "user_id": user_id,
+            "file_name": f.name,
+            "size_bytes": f.size,
+            "extracted_at": now,
+        }
         try:
             doc = extract_file(f.path)
         except DocumentError as exc:
@@ -42,8 +50,17 @@ def cv_documents(
             rows.append({**base, "status": "error", "error_code": exc.code, "error": exc.reason})
             continue
         rows.append(
-            {**base, "sha256": doc.sha256, "format": doc.format, "parser": doc.parser, "language": doc.language,
-             "pages": doc.pages, "status": "ok", "text": doc.text, "text_chars": len(doc.text)}
+            {
+                **base,
+                "sha256": doc.sha256,
+                "format": doc.format,
+                "parser": doc.parser,
+                "language": doc.language,
+                "pages": doc.pages,
+                "status": "ok",
+                "text": doc.text,
+                "text_chars": len(doc.text),
+            }
         )
     store = warehouse.store
     store.write_partition("cv_documents", user_id, rows)
@@ -57,13 +74,22 @@ def cv_documents(
             "files_refused": len(errors),
             "errors": dg.MetadataValue.json(errors),
             "parsers": ", ".join(sorted({str(r["parser"]) for r in ok})) or "none",
-            "preview": preview(df, ["file_name", "format", "parser", "language", "pages", "status", "error", "text_chars"]),
+            "preview": preview(
+                df, ["file_name", "format", "parser", "language", "pages", "status", "error", "text_chars"]
+            ),
         },
         check_results=[
-            check("every_file_accounted_for", len(rows) == len(files), f"{len(rows)} rows for {len(files)} files"),
             check(
-                "readable_cv_present", bool(ok),
-                "ok" if ok else f"no readable CV: {'; '.join(f'{k}: {v}' for k, v in errors.items()) or 'no files'}",
+                "every_file_accounted_for",
+                len(rows) == len(files),
+                f"{len(rows)} rows for {len(files)} files",
+            ),
+            check(
+                "readable_cv_present",
+                bool(ok),
+                "ok"
+                if ok
+                else f"no readable CV: {'; '.join(f'{k}: {v}' for k, v in errors.items()) or 'no files'}",
                 warn=True,
             ),
         ],

@@ -1,6 +1,5 @@
 """email_digests: one digest per user per day with the day's packages attached, never sent twice."""
 
-
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -23,7 +22,9 @@ from resources import LocalInboxResource, OutboxMailerResource, WarehouseResourc
     kinds={"python", "email"},
     deps=[dg.AssetDep(application_packages, partition_mapping=dg.AllPartitionMapping())],
     metadata=definition_metadata("email_digests"),
-    check_specs=[spec("email_digests", "at_most_once_per_day", "No user has two digests written for the same day.")],
+    check_specs=[
+        spec("email_digests", "at_most_once_per_day", "No user has two digests written for the same day.")
+    ],
 )
 def email_digests(
     context: dg.AssetExecutionContext,
@@ -42,19 +43,32 @@ def email_digests(
     packages = store.read("application_packages")
     ledger = store.read("email_digests")
     already = set(
-        a for ids in ledger.filter(pl.col("status") == "written")["application_ids"].to_list() for a in (ids or [])
+        a
+        for ids in ledger.filter(pl.col("status") == "written")["application_ids"].to_list()
+        for a in (ids or [])
     )
     profiles = {r["user_id"]: r for r in store.read("profiles", users).iter_rows(named=True)}
     now = datetime.now(UTC)
 
     def run(user_id: str) -> dict[str, object]:
-        todays = packages.filter(
-            (pl.col("user_id") == user_id) & pl.col("grounded") & ~pl.col("application_id").is_in(list(already))
-        ).sort("score", descending=True).unique("application_id", keep="first", maintain_order=True)
+        todays = (
+            packages.filter(
+                (pl.col("user_id") == user_id)
+                & pl.col("grounded")
+                & ~pl.col("application_id").is_in(list(already))
+            )
+            .sort("score", descending=True)
+            .unique("application_id", keep="first", maintain_order=True)
+        )
         row = profiles.get(user_id)
         profile = Profile.model_validate_json(row["profile_json"]) if row else None
         recipient = inbox.user_settings(user_id).email or (row or {}).get("email")
-        base: dict[str, object] = {"user_id": user_id, "digest_date": today, "recipient": recipient, "recorded_at": now}
+        base: dict[str, object] = {
+            "user_id": user_id,
+            "digest_date": today,
+            "recipient": recipient,
+            "recorded_at": now,
+        }
         if todays.is_empty():
             return {**base, "status": "no_packages", "application_ids": []}
         if not recipient:
@@ -62,15 +76,26 @@ def email_digests(
             return {**base, "status": "no_recipient", "application_ids": todays["application_id"].to_list()}
         items = [
             DigestItem(
-                posting_id=r["posting_id"], title=r["title"], company=r["company"], location=r["location"] or "",
-                score=r["score"], probability=r["probability"], reasons=r["reasons"] or [], url=r["url"],
+                posting_id=r["posting_id"],
+                title=r["title"],
+                company=r["company"],
+                location=r["location"] or "",
+                score=r["score"],
+                probability=r["probability"],
+                reasons=r["reasons"] or [],
+                url=r["url"],
                 package_dir=Path(r["package_dir"]),
             )
             for r in todays.iter_rows(named=True)
         ]
         message = build_digest(
-            user_id=user_id, name=profile.contact.name if profile else None, recipient=str(recipient),
-            sender=mailer.sender, day=today, items=items, language=profile.language if profile else "en",
+            user_id=user_id,
+            name=profile.contact.name if profile else None,
+            recipient=str(recipient),
+            sender=mailer.sender,
+            day=today,
+            items=items,
+            language=profile.language if profile else "en",
         )
         ids = todays["application_id"].to_list()
         try:
@@ -78,8 +103,12 @@ def email_digests(
         except AlreadyDelivered as exc:
             return {**base, "status": "already_sent", "application_ids": ids, "eml_path": str(exc)}
         return {
-            **base, "status": "written", "message_id": message["Message-ID"], "subject": message["Subject"],
-            "application_ids": ids, "eml_path": str(path),
+            **base,
+            "status": "written",
+            "message_id": message["Message-ID"],
+            "subject": message["Subject"],
+            "application_ids": ids,
+            "eml_path": str(path),
         }
 
     done, failed = for_each_key(context, users, run)

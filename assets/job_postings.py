@@ -1,6 +1,5 @@
 """job_postings: fresh postings for each (user, title) search, normalised and de-duplicated."""
 
-
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -26,7 +25,9 @@ from resources import LocalInboxResource, LocalPostingsResource, WarehouseResour
     check_specs=[
         spec("job_postings", "unique_postings", "No posting appears twice in a search."),
         spec("job_postings", "clean_text", "Descriptions are plain text: no HTML tags or scripts."),
-        spec("job_postings", "every_search_ran", "Every search in the run produced a result (possibly empty)."),
+        spec(
+            "job_postings", "every_search_ran", "Every search in the run produced a result (possibly empty)."
+        ),
     ],
 )
 def job_postings(
@@ -52,11 +53,24 @@ def job_postings(
         relevance = {h.posting.id: h.relevance for h in hits}
         rows = [
             {
-                "search_key": key, "user_id": user_id, "title_slug": slug, "posting_id": p.id, "title": p.title,
-                "company": p.company, "location": p.location, "country": parse_place(p.location).country,
-                "remote": p.remote_flag, "employment_type": p.employment_type, "posted_at": p.posted_at,
-                "salary": p.salary, "url": p.url, "description": p.description, "source": p.source,
-                "fingerprint": fingerprint(p), "relevance": relevance[p.id], "found_at": now,
+                "search_key": key,
+                "user_id": user_id,
+                "title_slug": slug,
+                "posting_id": p.id,
+                "title": p.title,
+                "company": p.company,
+                "location": p.location,
+                "country": parse_place(p.location).country,
+                "remote": p.remote_flag,
+                "employment_type": p.employment_type,
+                "posted_at": p.posted_at,
+                "salary": p.salary,
+                "url": p.url,
+                "description": p.description,
+                "source": p.source,
+                "fingerprint": fingerprint(p),
+                "relevance": relevance[p.id],
+                "found_at": now,
             }
             for p in kept
         ]
@@ -79,7 +93,12 @@ def job_postings(
         check_results=[
             check("unique_postings", dupes == 0, f"{dupes} duplicate rows"),
             check("clean_text", html == 0, f"{html} descriptions with HTML"),
-            check("every_search_ran", not failed, f"{len(failed)} of {len(keys)} searches failed", warn=True,
-                  failed=dg.MetadataValue.json(failed)),
+            check(
+                "every_search_ran",
+                not failed,
+                f"{len(failed)} of {len(keys)} searches failed",
+                warn=True,
+                failed=dg.MetadataValue.json(failed),
+            ),
         ],
     )

@@ -6,7 +6,6 @@ every user (10,000 users x ~4,000 distinct titles = 40M mostly meaningless parti
 composite keys give exactly the 100,000 searches that exist.
 """
 
-
 import dagster as dg
 
 users_partitions = dg.DynamicPartitionsDefinition(name="users")

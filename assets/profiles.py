@@ -1,6 +1,5 @@
 """profiles: the structured profile of a user, rebuilt only when the CV or the extractor changes."""
 
-
 from datetime import UTC, date, datetime
 
 import dagster as dg
@@ -21,8 +20,14 @@ def latest_document(docs: pl.DataFrame) -> ExtractedDocument | None:
         return None
     row = ok.row(0, named=True)
     return ExtractedDocument(
-        file_name=row["file_name"], sha256=row["sha256"], size_bytes=row["size_bytes"], format=row["format"],
-        parser=row["parser"], language=row["language"], pages=row["pages"], text=row["text"],
+        file_name=row["file_name"],
+        sha256=row["sha256"],
+        size_bytes=row["size_bytes"],
+        format=row["format"],
+        parser=row["parser"],
+        language=row["language"],
+        pages=row["pages"],
+        text=row["text"],
     )
 
 
@@ -32,7 +37,9 @@ def latest_document(docs: pl.DataFrame) -> ExtractedDocument | None:
     kinds={"python", "parquet"},
     deps=[cv_documents],
     metadata=definition_metadata("profiles"),
-    check_specs=[spec("profiles", "profile_has_substance", "The profile has contact details and roles or skills.")],
+    check_specs=[
+        spec("profiles", "profile_has_substance", "The profile has contact details and roles or skills.")
+    ],
 )
 def profiles(
     context: dg.AssetExecutionContext,
@@ -49,7 +56,9 @@ def profiles(
     docs = store.read("cv_documents", [user_id])
     document = latest_document(docs)
     if document is None:
-        reasons = "; ".join(f"{r['file_name']}: {r['error']}" for r in docs.iter_rows(named=True)) or "no CV file"
+        reasons = (
+            "; ".join(f"{r['file_name']}: {r['error']}" for r in docs.iter_rows(named=True)) or "no CV file"
+        )
         raise dg.Failure(
             description=f"No readable CV for user {user_id}: {reasons}",
             metadata={"user_id": user_id, "reasons": reasons},
@@ -73,12 +82,21 @@ def profiles(
         if settings.name:
             profile.contact.name = settings.name
         row = {
-            "user_id": user_id, "name": profile.contact.name, "email": profile.contact.email,
-            "phone": profile.contact.phone, "location": profile.contact.location, "language": profile.language,
-            "skills": profile.skills, "years_experience": profile.years_experience, "seniority": profile.seniority,
-            "n_roles": len(profile.roles), "top_family": next(iter(k for k in profile.families if k != "general"), None),
-            "profile_json": profile.model_dump_json(), "cv_sha256": document.sha256,
-            "extractor_version": f"{EXTRACTOR_VERSION}/{engine.name}", "built_at": datetime.now(UTC),
+            "user_id": user_id,
+            "name": profile.contact.name,
+            "email": profile.contact.email,
+            "phone": profile.contact.phone,
+            "location": profile.contact.location,
+            "language": profile.language,
+            "skills": profile.skills,
+            "years_experience": profile.years_experience,
+            "seniority": profile.seniority,
+            "n_roles": len(profile.roles),
+            "top_family": next(iter(k for k in profile.families if k != "general"), None),
+            "profile_json": profile.model_dump_json(),
+            "cv_sha256": document.sha256,
+            "extractor_version": f"{EXTRACTOR_VERSION}/{engine.name}",
+            "built_at": datetime.now(UTC),
         }
         store.write_partition("profiles", user_id, [row])
         df = store.conform("profiles", [row])
@@ -101,7 +119,9 @@ def profiles(
                 f"**{profile.contact.name or user_id}** · {profile.contact.email or ''} · "
                 f"{profile.contact.location or ''}\n\n**Skills:** {', '.join(profile.skills[:15])}\n\n{roles_md}"
             ),
-            "table": preview(df, ["user_id", "name", "email", "location", "language", "years_experience", "seniority"]),
+            "table": preview(
+                df, ["user_id", "name", "email", "location", "language", "years_experience", "seniority"]
+            ),
         },
         check_results=[
             check(

@@ -1,6 +1,5 @@
 """screenings: every posting of a search scored against the user's profile."""
 
-
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -18,10 +17,17 @@ from resources import EngineResource, LocalInboxResource, WarehouseResource
 def postings_from_rows(df: pl.DataFrame) -> list[Posting]:
     return [
         Posting(
-            id=r["posting_id"], title=r["title"], company=r["company"], location=r["location"] or "",
+            id=r["posting_id"],
+            title=r["title"],
+            company=r["company"],
+            location=r["location"] or "",
             remote="hybrid" if r["remote"] == "hybrid" else r["remote"] == "true",
-            employment_type=r["employment_type"], posted_at=r["posted_at"], salary=r["salary"], url=r["url"],
-            description=r["description"] or "", source=r["source"] or "local",
+            employment_type=r["employment_type"],
+            posted_at=r["posted_at"],
+            salary=r["salary"],
+            url=r["url"],
+            description=r["description"] or "",
+            source=r["source"] or "local",
         )
         for r in df.iter_rows(named=True)
     ]
@@ -62,16 +68,29 @@ def screenings(
         postings = postings_from_rows(store.read("job_postings", [key]))
         expected[key] = len(postings)
         results = engine.engine().screen(
-            ctx.profile(user_id), postings, cv_text=ctx.cv_text(user_id), search_title=ctx.title(key).title,
-            prefs=ctx.settings(user_id).preferences, thresholds=thresholds,
+            ctx.profile(user_id),
+            postings,
+            cv_text=ctx.cv_text(user_id),
+            search_title=ctx.title(key).title,
+            prefs=ctx.settings(user_id).preferences,
+            thresholds=thresholds,
         )
         by_id = {p.id: p for p in postings}
         rows = [
             {
-                "search_key": key, "user_id": user_id, "posting_id": s.posting_id, "title": by_id[s.posting_id].title,
-                "company": by_id[s.posting_id].company, "score": s.score, "probability": s.probability,
-                "reasons": s.reasons, "matched_skills": s.matched_skills, "missing_skills": s.missing_skills,
-                "deal_breakers": s.deal_breakers, "method": s.method, "screened_at": now,
+                "search_key": key,
+                "user_id": user_id,
+                "posting_id": s.posting_id,
+                "title": by_id[s.posting_id].title,
+                "company": by_id[s.posting_id].company,
+                "score": s.score,
+                "probability": s.probability,
+                "reasons": s.reasons,
+                "matched_skills": s.matched_skills,
+                "missing_skills": s.missing_skills,
+                "deal_breakers": s.deal_breakers,
+                "method": s.method,
+                "screened_at": now,
             }
             for s in results
         ]
@@ -81,10 +100,13 @@ def screenings(
     done, failed = for_each_key(context, keys, run)
     df = pl.concat(list(done.values())) if done else store.conform("screenings", [])
     bad_range = df.filter(
-        (pl.col("score") < 0) | (pl.col("score") > 100)
+        (pl.col("score") < 0)
+        | (pl.col("score") > 100)
         | ((pl.col("probability") == "High") & (pl.col("score") < thresholds.high))
     ).height
-    high_with_breakers = df.filter((pl.col("probability") == "High") & (pl.col("deal_breakers").list.len() > 0)).height
+    high_with_breakers = df.filter(
+        (pl.col("probability") == "High") & (pl.col("deal_breakers").list.len() > 0)
+    ).height
     missing_rows = {k: expected[k] - v.height for k, v in done.items() if v.height != expected[k]}
     counts = df["probability"].value_counts().to_dicts() if df.height else []
     return dg.MaterializeResult(
@@ -95,12 +117,21 @@ def screenings(
             "engine": engine.name,
             "llm_calls": 0,
             "preview": preview(
-                df.sort("score", descending=True), ["search_key", "title", "company", "score", "probability", "deal_breakers"]
+                df.sort("score", descending=True),
+                ["search_key", "title", "company", "score", "probability", "deal_breakers"],
             ),
         },
         check_results=[
             check("scores_in_range", bad_range == 0, f"{bad_range} rows out of range or inconsistent"),
-            check("deal_breakers_never_high", high_with_breakers == 0, f"{high_with_breakers} High rows with deal-breakers"),
-            check("one_row_per_posting", not missing_rows and not failed, f"mismatches: {missing_rows}, failed: {len(failed)}"),
+            check(
+                "deal_breakers_never_high",
+                high_with_breakers == 0,
+                f"{high_with_breakers} High rows with deal-breakers",
+            ),
+            check(
+                "one_row_per_posting",
+                not missing_rows and not failed,
+                f"mismatches: {missing_rows}, failed: {len(failed)}",
+            ),
         ],
     )

@@ -1,6 +1,5 @@
 """What every search-partitioned asset needs about the users behind its keys, loaded once per run."""
 
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -32,9 +31,17 @@ class SearchContext:
         ctx = cls(store=store, inbox=inbox)
         for row in store.read("suggested_titles", users).iter_rows(named=True):
             ctx.titles[row["search_key"]] = TitleSuggestion(
-                title=row["title"], slug=row["slug"], display_title=row["display_title"], title_zh=row["title_zh"],
-                family=row["family"], level=row["level"], aliases=row["aliases"] or [], skills=row["skills"] or [],
-                score=row["score"], reason=row["reason"], source=row["source"],
+                title=row["title"],
+                slug=row["slug"],
+                display_title=row["display_title"],
+                title_zh=row["title_zh"],
+                family=row["family"],
+                level=row["level"],
+                aliases=row["aliases"] or [],
+                skills=row["skills"] or [],
+                score=row["score"],
+                reason=row["reason"],
+                source=row["source"],
             )
         for row in store.read("profiles", users).iter_rows(named=True):
             ctx._profiles[row["user_id"]] = Profile.model_validate_json(row["profile_json"])

@@ -1,6 +1,5 @@
 """suggested_titles: 5-10 specific job titles per user, each with the reason it fits."""
 
-
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -20,7 +19,9 @@ from resources import EngineResource, LocalInboxResource, WarehouseResource
     deps=[profiles],
     metadata=definition_metadata("suggested_titles"),
     check_specs=[
-        spec("suggested_titles", "five_to_ten_titles", "Between 5 and 10 distinct titles, each with a reason."),
+        spec(
+            "suggested_titles", "five_to_ten_titles", "Between 5 and 10 distinct titles, each with a reason."
+        ),
     ],
 )
 def suggested_titles(
@@ -44,9 +45,20 @@ def suggested_titles(
     now = datetime.now(UTC)
     rows = [
         {
-            "user_id": user_id, "rank": i, "title": t.title, "display_title": t.display_title, "title_zh": t.title_zh,
-            "slug": t.slug, "search_key": search_key(user_id, t.slug), "family": t.family, "level": t.level,
-            "score": t.score, "reason": t.reason, "source": t.source, "aliases": t.aliases, "skills": t.skills,
+            "user_id": user_id,
+            "rank": i,
+            "title": t.title,
+            "display_title": t.display_title,
+            "title_zh": t.title_zh,
+            "slug": t.slug,
+            "search_key": search_key(user_id, t.slug),
+            "family": t.family,
+            "level": t.level,
+            "score": t.score,
+            "reason": t.reason,
+            "source": t.source,
+            "aliases": t.aliases,
+            "skills": t.skills,
             "built_at": now,
         }
         for i, t in enumerate(titles, start=1)

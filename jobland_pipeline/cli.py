@@ -43,16 +43,23 @@ def cmd_screen(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     titles = engine.titles(profile, pinned=[], limit=args.titles)
     screenings = engine.screen(
-        profile, postings, cv_text=document.text, search_title=titles[0].title if titles else None,
-        prefs=Preferences(), thresholds=Thresholds(),
+        profile,
+        postings,
+        cv_text=document.text,
+        search_title=titles[0].title if titles else None,
+        prefs=Preferences(),
+        thresholds=Thresholds(),
     )
     result = {
         "profile": profile.model_dump(mode="json"),
         "titles": [{"title": t.display_title, "reason": t.reason} for t in titles],
         "screenings": {
             s.posting_id: {
-                "score": s.score, "probability": s.probability, "reasons": s.reasons,
-                "missing_skills": s.missing_skills, "deal_breakers": s.deal_breakers,
+                "score": s.score,
+                "probability": s.probability,
+                "reasons": s.reasons,
+                "missing_skills": s.missing_skills,
+                "deal_breakers": s.deal_breakers,
                 "matched_skills": s.matched_skills,
             }
             for s in sorted(screenings, key=lambda s: -s.score)
@@ -62,8 +69,10 @@ def cmd_screen(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     high = sum(1 for s in screenings if s.probability == "High")
-    print(f"{profile.contact.name or profile.user_id}: {len(titles)} titles, {len(screenings)} postings screened, "
-          f"{high} High -> {out}")
+    print(
+        f"{profile.contact.name or profile.user_id}: {len(titles)} titles, {len(screenings)} postings screened, "
+        f"{high} High -> {out}"
+    )
     return 0
 
 
@@ -75,7 +84,12 @@ def cmd_tailor(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise CliError(f"{path}: not a posting JSON object ({str(exc).splitlines()[0]})") from exc
     [screening] = engine.screen(
-        profile, [posting], cv_text=document.text, search_title=None, prefs=Preferences(), thresholds=Thresholds()
+        profile,
+        [posting],
+        cv_text=document.text,
+        search_title=None,
+        prefs=Preferences(),
+        thresholds=Thresholds(),
     )
     dossier = engine.dossier(posting.company, [posting])
     package = engine.package(profile, posting, screening, dossier, today=date.today())
@@ -83,8 +97,10 @@ def cmd_tailor(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for name, content in package.files.items():
         (out / name).write_text(content, encoding="utf-8")
-    print(f"{posting.title} at {posting.company}: score {screening.score} ({screening.probability}); "
-          f"wrote {', '.join(sorted(package.files))} to {out}")
+    print(
+        f"{posting.title} at {posting.company}: score {screening.score} ({screening.probability}); "
+        f"wrote {', '.join(sorted(package.files))} to {out}"
+    )
     if not package.ok:
         print("warning: " + "; ".join(package.grounding_issues + package.placeholder_issues), file=sys.stderr)
     return 0
@@ -110,7 +126,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jobland", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("screen", help="profile, titles and a screening of every posting (offline, no Dagster)")
+    p = sub.add_parser(
+        "screen", help="profile, titles and a screening of every posting (offline, no Dagster)"
+    )
     p.add_argument("--cv", required=True)
     p.add_argument("--postings", required=True, help="JSONL postings file")
     p.add_argument("--out", required=True, help="results.json")
@@ -124,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", default=os.environ.get("JOBLAND_ENGINE", "offline"))
     p.set_defaults(func=cmd_tailor)
     p = sub.add_parser("run", help="run the whole pipeline once on this machine (what `make run` does)")
-    p.add_argument("--no-samples", action="store_true", help="do not copy the bundled sample users into the inbox")
+    p.add_argument(
+        "--no-samples", action="store_true", help="do not copy the bundled sample users into the inbox"
+    )
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("settings", help="print every setting as a Markdown table")
     p.set_defaults(func=cmd_settings)

@@ -69,7 +69,9 @@ def scan_inbox(root: Path) -> InboxScan:
             if path.name.startswith(".") or not path.is_file() or path.is_symlink():
                 continue
             if path.suffix.lower() not in CV_SUFFIXES:
-                rejected.append((f"{folder.name}/{path.name}", f"not a CV file type ({', '.join(CV_SUFFIXES)})"))
+                rejected.append(
+                    (f"{folder.name}/{path.name}", f"not a CV file type ({', '.join(CV_SUFFIXES)})")
+                )
                 continue
             stat = path.stat()
             files.append(InboxFile(user_id, path.name, path, stat.st_size, stat.st_mtime_ns))

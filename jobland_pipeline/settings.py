@@ -27,16 +27,26 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("JOBLAND_HOME", "var", "Base folder for every default path below (gitignored)."),
-    Setting("JOBLAND_INBOX_DIR", "{home}/inbox", "Local inbox: one folder per user holding their CV (and settings.yaml)."),
+    Setting(
+        "JOBLAND_INBOX_DIR",
+        "{home}/inbox",
+        "Local inbox: one folder per user holding their CV (and settings.yaml).",
+    ),
     Setting("JOBLAND_WAREHOUSE_DIR", "{home}/warehouse", "Parquet files, one per table and partition."),
     Setting("JOBLAND_DUCKDB_PATH", "{home}/jobland.duckdb", "DuckDB file with one view per warehouse table."),
     Setting("JOBLAND_PACKAGES_DIR", "{home}/packages", "Where application packages are written."),
     Setting("JOBLAND_OUTBOX_DIR", "{home}/outbox", "Where digest e-mails (.eml) are written."),
     Setting("JOBLAND_POSTINGS_FILE", "", "Local postings file (JSONL); empty = the bundled sample postings."),
-    Setting("JOBLAND_ENGINE", "offline", "Engine for profiles, screening and writing: 'offline' (deterministic, no LLM)."),
+    Setting(
+        "JOBLAND_ENGINE",
+        "offline",
+        "Engine for profiles, screening and writing: 'offline' (deterministic, no LLM).",
+    ),
     Setting("JOBLAND_HIGH_SCORE", "70", "Screening score from which a match is High (and gets a package)."),
     Setting("JOBLAND_MEDIUM_SCORE", "50", "Screening score from which a match is Medium."),
-    Setting("JOBLAND_MAX_PACKAGES_PER_SEARCH", "3", "At most this many packages per (user, title) search and day."),
+    Setting(
+        "JOBLAND_MAX_PACKAGES_PER_SEARCH", "3", "At most this many packages per (user, title) search and day."
+    ),
     Setting("JOBLAND_MAX_TITLES", "8", "Titles suggested per user (5-10)."),
     Setting("JOBLAND_MAIL_FROM", "jobland@localhost", "Sender address of digest e-mails."),
 )

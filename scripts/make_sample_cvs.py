@@ -28,6 +28,7 @@ import datetime as dt
 import io
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -43,7 +44,6 @@ from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
 )
-from xml.sax.saxutils import escape
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO_ROOT / "jobland_pipeline" / "data" / "sample_inbox"
@@ -59,8 +59,7 @@ ZIP_DATE_TIME = (2024, 1, 15, 9, 0, 0)
 MARIA = {
     "name": "Maria Santos, BSN, RN, CCRN",
     "contact": (
-        "Chicago, IL  |  (312) 555-0148  |  maria.santos.rn@example.com  |  "
-        "linkedin.com/in/maria-santos-rn"
+        "Chicago, IL  |  (312) 555-0148  |  maria.santos.rn@example.com  |  linkedin.com/in/maria-santos-rn"
     ),
     "summary": (
         "Critical care Registered Nurse with 8 years of acute care experience across "
@@ -172,31 +171,62 @@ def _pdf_styles(font: str, bold_font: str, italic_font: str, cjk: bool = False) 
     wrap = "CJK" if cjk else None
     base = dict(fontName=font, alignment=TA_LEFT, wordWrap=wrap)
     return {
-        "name": ParagraphStyle("name", fontName=bold_font, fontSize=22, leading=26,
-                               spaceAfter=4, wordWrap=wrap),
-        "tagline": ParagraphStyle("tagline", fontName=italic_font, fontSize=11, leading=14,
-                                  spaceAfter=2, textColor=colors.HexColor("#333333"),
-                                  wordWrap=wrap),
-        "contact": ParagraphStyle("contact", fontSize=9.5, leading=12, spaceAfter=4,
-                                  textColor=colors.HexColor("#333333"), **base),
-        "heading": ParagraphStyle("heading", fontName=bold_font, fontSize=11.5, leading=14,
-                                  spaceBefore=10, spaceAfter=2,
-                                  textColor=colors.HexColor("#1F3A5F"), wordWrap=wrap),
-        "role": ParagraphStyle("role", fontName=bold_font, fontSize=10, leading=13,
-                               spaceBefore=6, wordWrap=wrap),
-        "meta": ParagraphStyle("meta", fontName=italic_font, fontSize=9.5, leading=12,
-                               spaceAfter=2, textColor=colors.HexColor("#444444"),
-                               wordWrap=wrap),
+        "name": ParagraphStyle(
+            "name", fontName=bold_font, fontSize=22, leading=26, spaceAfter=4, wordWrap=wrap
+        ),
+        "tagline": ParagraphStyle(
+            "tagline",
+            fontName=italic_font,
+            fontSize=11,
+            leading=14,
+            spaceAfter=2,
+            textColor=colors.HexColor("#333333"),
+            wordWrap=wrap,
+        ),
+        "contact": ParagraphStyle(
+            "contact", fontSize=9.5, leading=12, spaceAfter=4, textColor=colors.HexColor("#333333"), **base
+        ),
+        "heading": ParagraphStyle(
+            "heading",
+            fontName=bold_font,
+            fontSize=11.5,
+            leading=14,
+            spaceBefore=10,
+            spaceAfter=2,
+            textColor=colors.HexColor("#1F3A5F"),
+            wordWrap=wrap,
+        ),
+        "role": ParagraphStyle(
+            "role", fontName=bold_font, fontSize=10, leading=13, spaceBefore=6, wordWrap=wrap
+        ),
+        "meta": ParagraphStyle(
+            "meta",
+            fontName=italic_font,
+            fontSize=9.5,
+            leading=12,
+            spaceAfter=2,
+            textColor=colors.HexColor("#444444"),
+            wordWrap=wrap,
+        ),
         "body": ParagraphStyle("body", fontSize=10, leading=13, spaceAfter=2, **base),
-        "bullet": ParagraphStyle("bullet", fontSize=10, leading=13, leftIndent=12,
-                                 bulletIndent=0, spaceAfter=2, bulletFontName=font, **base),
+        "bullet": ParagraphStyle(
+            "bullet",
+            fontSize=10,
+            leading=13,
+            leftIndent=12,
+            bulletIndent=0,
+            spaceAfter=2,
+            bulletFontName=font,
+            **base,
+        ),
     }
 
 
 def _section(story: list, title: str, st: dict) -> None:
     story.append(Paragraph(escape(title), st["heading"]))
-    story.append(HRFlowable(width="100%", thickness=0.6, color=colors.HexColor("#1F3A5F"),
-                            spaceBefore=0, spaceAfter=4))
+    story.append(
+        HRFlowable(width="100%", thickness=0.6, color=colors.HexColor("#1F3A5F"), spaceBefore=0, spaceAfter=4)
+    )
 
 
 def _register_vera() -> tuple[str, str, str]:
@@ -209,13 +239,18 @@ def _register_vera() -> tuple[str, str, str]:
     """
     from reportlab.pdfbase.ttfonts import TTFont
 
-    names = {"Vera": "Vera.ttf", "Vera-Bold": "VeraBd.ttf", "Vera-Italic": "VeraIt.ttf",
-             "Vera-BoldItalic": "VeraBI.ttf"}
+    names = {
+        "Vera": "Vera.ttf",
+        "Vera-Bold": "VeraBd.ttf",
+        "Vera-Italic": "VeraIt.ttf",
+        "Vera-BoldItalic": "VeraBI.ttf",
+    }
     for name, file in names.items():
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(name, file))
-    pdfmetrics.registerFontFamily("Vera", normal="Vera", bold="Vera-Bold",
-                                  italic="Vera-Italic", boldItalic="Vera-BoldItalic")
+    pdfmetrics.registerFontFamily(
+        "Vera", normal="Vera", bold="Vera-Bold", italic="Vera-Italic", boldItalic="Vera-BoldItalic"
+    )
     return "Vera", "Vera-Bold", "Vera-Italic"
 
 
@@ -256,10 +291,17 @@ def build_maria_pdf(path: Path) -> None:
     story.append(Paragraph(escape(MARIA["languages"]), st["body"]))
 
     doc = SimpleDocTemplate(
-        str(path), pagesize=LETTER,
-        leftMargin=0.7 * 72, rightMargin=0.7 * 72, topMargin=0.7 * 72, bottomMargin=0.7 * 72,
-        title="Maria Santos — CV", author="Maria Santos", subject="Curriculum Vitae",
-        creator="JobLand scripts/make_sample_cvs.py", invariant=True,
+        str(path),
+        pagesize=LETTER,
+        leftMargin=0.7 * 72,
+        rightMargin=0.7 * 72,
+        topMargin=0.7 * 72,
+        bottomMargin=0.7 * 72,
+        title="Maria Santos — CV",
+        author="Maria Santos",
+        subject="Curriculum Vitae",
+        creator="JobLand scripts/make_sample_cvs.py",
+        invariant=True,
     )
     doc.build(story, onLaterPages=_page_number_footer("Maria Santos — Page {n}", regular))
 
@@ -269,9 +311,9 @@ def _page_number_footer(fmt: str, font: str):
         canvas.saveState()
         canvas.setFont(font, 8)
         canvas.setFillColor(colors.HexColor("#777777"))
-        canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, 0.4 * 72,
-                               fmt.format(n=doc.page))
+        canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, 0.4 * 72, fmt.format(n=doc.page))
         canvas.restoreState()
+
     return _draw
 
 
@@ -364,8 +406,9 @@ WANG = {
 class _TextLine(Flowable):
     """A single unwrapped line of text drawn with one drawString call."""
 
-    def __init__(self, text: str, font: str, size: float, space_before: float = 0,
-                 space_after: float = 0) -> None:
+    def __init__(
+        self, text: str, font: str, size: float, space_before: float = 0, space_after: float = 0
+    ) -> None:
         super().__init__()
         self.text, self.font, self.size = text, font, size
         self.spaceBefore, self.spaceAfter = space_before, space_after
@@ -414,7 +457,7 @@ def build_wang_pdf(path: Path) -> None:
     for job in WANG["experience"]:
         header = row(job["dates"], job["company"], job["title"])
         bullets = [Paragraph(escape(b), st["bullet"], bulletText="•") for b in job["bullets"]]
-        story.append(KeepTogether([header] + bullets[:2]))
+        story.append(KeepTogether([header, *bullets[:2]]))
         story.extend(bullets[2:])
 
     _section(story, "教育背景", st)
@@ -435,10 +478,17 @@ def build_wang_pdf(path: Path) -> None:
         story.append(Paragraph(escape(lang), st["bullet"], bulletText="•"))
 
     doc = SimpleDocTemplate(
-        str(path), pagesize=A4,
-        leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
-        title="王芳 — 个人简历", author="王芳", subject="个人简历",
-        creator="JobLand scripts/make_sample_cvs.py", invariant=True,
+        str(path),
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title="王芳 — 个人简历",
+        author="王芳",
+        subject="个人简历",
+        creator="JobLand scripts/make_sample_cvs.py",
+        invariant=True,
     )
     doc.build(story)
 
@@ -512,14 +562,16 @@ DANIEL = {
                 "for underwriting and operations teams.",
                 "Automated 12 weekly Excel reports with Python scripts and scheduled jobs, saving "
                 "about 10 hours of analyst time per week.",
-                "Built Power BI dashboards tracking claims turnaround times across 5 regional "
-                "offices.",
+                "Built Power BI dashboards tracking claims turnaround times across 5 regional offices.",
             ],
         },
     ],
     "education": [
-        ("BSc (Hons) Computer Science, First Class — University of Northbridge", "Sep 2015 – Jun 2018",
-         "Dissertation: Scalable stream processing for IoT sensor data with Apache Spark."),
+        (
+            "BSc (Hons) Computer Science, First Class — University of Northbridge",
+            "Sep 2015 – Jun 2018",
+            "Dissertation: Scalable stream processing for IoT sensor data with Apache Spark.",
+        ),
     ],
     "skills": [
         ("Programming", "Python, SQL, Bash, Scala (basic)"),
@@ -559,7 +611,7 @@ def _deterministic_zip(data: bytes) -> bytes:
 def build_daniel_docx(path: Path) -> None:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt, Cm, RGBColor
+    from docx.shared import Cm, Pt, RGBColor
 
     doc = Document()
     for section in doc.sections:
@@ -743,8 +795,9 @@ def build_emma_txt(path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"output directory (default: {DEFAULT_OUT})")
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default: {DEFAULT_OUT})"
+    )
     args = parser.parse_args(argv)
     out: Path = args.out
 

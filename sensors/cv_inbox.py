@@ -1,6 +1,5 @@
 """The CV inbox sensor: new or changed files -> user partitions and intake runs (never duplicates)."""
 
-
 import json
 
 import dagster as dg
@@ -39,6 +38,8 @@ def cv_inbox_sensor(context: dg.SensorEvaluationContext, inbox: LocalInboxResour
         seen[user_id] = version
     return dg.SensorResult(
         run_requests=requests,
-        dynamic_partitions_requests=[users_partitions.build_add_request(sorted(new_users))] if new_users else [],
+        dynamic_partitions_requests=[users_partitions.build_add_request(sorted(new_users))]
+        if new_users
+        else [],
         cursor=json.dumps(seen, sort_keys=True),
     )

@@ -1,6 +1,5 @@
 """Asset jobs, one per pipeline stage; the sensors and schedules target these."""
 
-
 import dagster as dg
 
 intake_job = dg.define_asset_job(
@@ -10,7 +9,9 @@ intake_job = dg.define_asset_job(
 )
 search_job = dg.define_asset_job(
     "search_job",
-    selection=dg.AssetSelection.assets("job_postings", "screenings", "company_dossiers", "application_packages"),
+    selection=dg.AssetSelection.assets(
+        "job_postings", "screenings", "company_dossiers", "application_packages"
+    ),
     description="Search, screen, research and package for a batch of (user, title) searches.",
 )
 delivery_job = dg.define_asset_job(

@@ -4,7 +4,6 @@ It exercises the same sensor and schedule code the daemon runs, then executes th
 in-process against the configured Dagster instance, so every run shows up in the Dagster UI.
 """
 
-
 import json
 import shutil
 import time
@@ -16,13 +15,12 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from jobland_pipeline.warehouse import Warehouse
 from assets.partitions import RANGE_END_TAG, RANGE_START_TAG
+from jobland_pipeline.warehouse import Warehouse
 from resources import LocalInboxResource, WarehouseResource
 from sensors.cv_inbox import cv_inbox_sensor
 from sensors.schedules import daily_delivery_schedule, daily_search_schedule
 from sensors.searches import search_partitions_sensor
-
 
 # Runs print one line each; Dagster's own event log stays in the instance (and the UI).
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -76,14 +74,18 @@ def run_once(
         seeded = seed_sample_inbox(inbox_path)
         if seeded:
             print(f"Seeded sample users into {inbox_path}: {', '.join(seeded)}")
-    warehouse = WarehouseResource(root=values["JOBLAND_WAREHOUSE_DIR"], duckdb_path=values["JOBLAND_DUCKDB_PATH"])
+    warehouse = WarehouseResource(
+        root=values["JOBLAND_WAREHOUSE_DIR"], duckdb_path=values["JOBLAND_DUCKDB_PATH"]
+    )
     state_path = Path(values["JOBLAND_HOME"]) / "local_run_state.json"
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
     failures: dict[str, str] = {}
 
     # 1. CV inbox sensor -> intake runs (one per new or changed user).
     with dg.build_sensor_context(
-        instance=instance, cursor=state.get("cv_inbox_sensor"), resources={"inbox": LocalInboxResource(path=str(inbox_path))}
+        instance=instance,
+        cursor=state.get("cv_inbox_sensor"),
+        resources={"inbox": LocalInboxResource(path=str(inbox_path))},
     ) as ctx:
         intake = cv_inbox_sensor(ctx)
     assert isinstance(intake, dg.SensorResult)
@@ -129,7 +131,9 @@ def summary_rows(store: Warehouse, day: date) -> list[dict[str, object]]:
     docs = store.read("cv_documents")
     rows = []
     for user_id in sorted(set(docs["user_id"].to_list()) | set(titles["user_id"].to_list())):
-        errors = docs.filter((pl.col("user_id") == user_id) & (pl.col("status") == "error"))["error"].to_list()
+        errors = docs.filter((pl.col("user_id") == user_id) & (pl.col("status") == "error"))[
+            "error"
+        ].to_list()
         user_ledger = ledger.filter(pl.col("user_id") == user_id).sort("recorded_at")
         email = "-"
         for r in user_ledger.iter_rows(named=True):
@@ -143,7 +147,8 @@ def summary_rows(store: Warehouse, day: date) -> list[dict[str, object]]:
                 "titles": titles.filter(pl.col("user_id") == user_id).sort("rank")["display_title"].to_list(),
                 "postings": postings.filter(pl.col("user_id") == user_id)["posting_id"].n_unique(),
                 "high": screenings.filter((pl.col("user_id") == user_id) & (pl.col("probability") == "High"))[
-                    "posting_id"].n_unique(),
+                    "posting_id"
+                ].n_unique(),
                 "packages": packages.filter(pl.col("user_id") == user_id)["application_id"].n_unique(),
                 "email": email,
                 "errors": errors,
@@ -152,13 +157,17 @@ def summary_rows(store: Warehouse, day: date) -> list[dict[str, object]]:
     return rows
 
 
-def print_summary(store: Warehouse, values: Mapping[str, str], seconds: float, failures: dict[str, str]) -> None:
+def print_summary(
+    store: Warehouse, values: Mapping[str, str], seconds: float, failures: dict[str, str]
+) -> None:
     rows = summary_rows(store, date.today())
     print()
     print(f"JobLand run finished in {seconds:.1f} s")
     print(f"{'user':<16} {'titles':>6} {'postings':>8} {'high':>5} {'packages':>8}  e-mail")
     for r in rows:
-        print(f"{r['user']:<16} {len(r['titles']):>6} {r['postings']:>8} {r['high']:>5} {r['packages']:>8}  {r['email']}")
+        print(
+            f"{r['user']:<16} {len(r['titles']):>6} {r['postings']:>8} {r['high']:>5} {r['packages']:>8}  {r['email']}"
+        )
         if r["titles"]:
             print(f"{'':<16} titles: {', '.join(r['titles'])}")
         for error in r["errors"]:

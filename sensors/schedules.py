@@ -1,6 +1,5 @@
 """The daily search refresh and the daily delivery, as a few batched runs (never one per partition)."""
 
-
 import dagster as dg
 
 from assets.partitions import range_tags, searches_partitions, users_partitions
@@ -14,8 +13,12 @@ def batches(keys: list[str], size: int) -> list[tuple[str, str]]:
     return [(keys[i], keys[min(i + size, len(keys)) - 1]) for i in range(0, len(keys), size)]
 
 
-@dg.schedule(job=search_job, cron_schedule="0 6 * * *", execution_timezone="UTC",
-             default_status=dg.DefaultScheduleStatus.RUNNING)
+@dg.schedule(
+    job=search_job,
+    cron_schedule="0 6 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
 def daily_search_schedule(context: dg.ScheduleEvaluationContext) -> list[dg.RunRequest] | dg.SkipReason:
     """06:00 UTC: refresh every search (postings -> screenings -> dossiers -> packages) in batches."""
     keys = context.instance.get_dynamic_partitions(searches_partitions.name or "searches")
@@ -28,8 +31,12 @@ def daily_search_schedule(context: dg.ScheduleEvaluationContext) -> list[dg.RunR
     ]
 
 
-@dg.schedule(job=delivery_job, cron_schedule="0 8 * * *", execution_timezone="UTC",
-             default_status=dg.DefaultScheduleStatus.RUNNING)
+@dg.schedule(
+    job=delivery_job,
+    cron_schedule="0 8 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
 def daily_delivery_schedule(context: dg.ScheduleEvaluationContext) -> list[dg.RunRequest] | dg.SkipReason:
     """08:00 UTC: one run sends every user's digest (the ledger keeps it to once per day)."""
     users = context.instance.get_dynamic_partitions(users_partitions.name or "users")

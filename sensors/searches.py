@@ -1,6 +1,5 @@
 """The searches sensor: titles suggested for a user -> ``searches`` partitions and one search run."""
 
-
 import dagster as dg
 import polars as pl
 
@@ -10,7 +9,9 @@ from sensors.jobs import search_job
 
 
 @dg.sensor(job=search_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
-def search_partitions_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource) -> dg.SensorResult:
+def search_partitions_sensor(
+    context: dg.SensorEvaluationContext, warehouse: WarehouseResource
+) -> dg.SensorResult:
     """Adds a ``<user>::<title-slug>`` partition for every newly suggested title.
 
     New keys are added together, so they are contiguous in the partition order and one run per

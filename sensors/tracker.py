@@ -1,6 +1,5 @@
 """Refresh the tracker (and the DuckDB views) after every successful search or delivery run."""
 
-
 import dagster as dg
 
 from sensors.jobs import delivery_job, search_job, tracker_job

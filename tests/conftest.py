@@ -25,7 +25,9 @@ SAMPLE_CVS = {
 
 def profile_of(user_id: str) -> tuple[Profile, str]:
     doc = extract_file(SAMPLE_CVS[user_id])
-    return build_profile(doc.text, user_id=user_id, language=doc.language, cv_sha256=doc.sha256, as_of=AS_OF), doc.text
+    return build_profile(
+        doc.text, user_id=user_id, language=doc.language, cv_sha256=doc.sha256, as_of=AS_OF
+    ), doc.text
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 
-def text_pdf(text: str = "Jane Doe\nRegistered Nurse\nEXPERIENCE\nICU Nurse, General Hospital\n2019 - Present") -> bytes:
+def text_pdf(
+    text: str = "Jane Doe\nRegistered Nurse\nEXPERIENCE\nICU Nurse, General Hospital\n2019 - Present",
+) -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
     y = 800
@@ -69,7 +71,9 @@ def docx_xxe() -> bytes:
 
 def docx_zip_bomb() -> bytes:
     filler = "<w:p><w:r><w:t>" + "A" * 1000 + "</w:t></w:r></w:p>"
-    return docx(f"<w:document {W}><w:body>{filler * 30000}</w:body></w:document>")  # ~30 MB, compresses ~1000x
+    return docx(
+        f"<w:document {W}><w:body>{filler * 30000}</w:body></w:document>"
+    )  # ~30 MB, compresses ~1000x
 
 
 OLE_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600

@@ -9,23 +9,43 @@ from tests import hostile
 from tests.conftest import REAL_CVS, SAMPLE_CVS
 
 JDS = Path(__file__).parent / "fixtures" / "postings"
-TITLES = {"backend-eng": "Senior Backend Engineer", "frontend-eng": "Senior Frontend Engineer",
-          "ml-eng": "Machine Learning Engineer", "product-manager": "Product Manager"}
+TITLES = {
+    "backend-eng": "Senior Backend Engineer",
+    "frontend-eng": "Senior Frontend Engineer",
+    "ml-eng": "Machine Learning Engineer",
+    "product-manager": "Product Manager",
+}
 
 
 def _jobland(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "jobland_pipeline.cli", *args], capture_output=True, text=True,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "jobland_pipeline.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _postings_file(tmp_path: Path) -> Path:
     lines = []
     for path in sorted(JDS.glob("*.txt")):
-        lines.append(json.dumps({
-            "id": path.stem, "title": TITLES[path.stem], "company": "Resume-Matcher sample", "location": "Remote",
-            "remote": True, "employment_type": "full_time", "posted_at": "2026-11-20", "salary": None,
-            "url": f"https://example.org/{path.stem}", "description": path.read_text(encoding="utf-8"),
-        }))
+        lines.append(
+            json.dumps(
+                {
+                    "id": path.stem,
+                    "title": TITLES[path.stem],
+                    "company": "Resume-Matcher sample",
+                    "location": "Remote",
+                    "remote": True,
+                    "employment_type": "full_time",
+                    "posted_at": "2026-11-20",
+                    "salary": None,
+                    "url": f"https://example.org/{path.stem}",
+                    "description": path.read_text(encoding="utf-8"),
+                }
+            )
+        )
     out = tmp_path / "postings.jsonl"
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
@@ -33,15 +53,24 @@ def _postings_file(tmp_path: Path) -> Path:
 
 def test_screen_a_real_cv_against_real_postings(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
-    proc = _jobland("screen", "--cv", str(REAL_CVS / "resumematcher_single-column.pdf"),
-                    "--postings", str(_postings_file(tmp_path)), "--out", str(out))
+    proc = _jobland(
+        "screen",
+        "--cv",
+        str(REAL_CVS / "resumematcher_single-column.pdf"),
+        "--postings",
+        str(_postings_file(tmp_path)),
+        "--out",
+        str(out),
+    )
     assert proc.returncode == 0, proc.stderr
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["profile"]["contact"]["email"] == "john.doe@email.com"
     assert 5 <= len(result["titles"]) <= 10 and all(t["reason"] for t in result["titles"])
     assert set(result["screenings"]) == set(TITLES)
     scores = {k: v["score"] for k, v in result["screenings"].items()}
-    assert scores["backend-eng"] > scores["product-manager"]  # a software engineer fits the backend job better
+    assert (
+        scores["backend-eng"] > scores["product-manager"]
+    )  # a software engineer fits the backend job better
     for screening in result["screenings"].values():
         assert screening["probability"] in {"High", "Medium", "Low"}
         assert isinstance(screening["missing_skills"], list) and isinstance(screening["deal_breakers"], list)
@@ -55,8 +84,9 @@ def test_tailor_writes_cv_and_letter(tmp_path: Path) -> None:
     posting_path = tmp_path / "posting.json"
     posting_path.write_text(json.dumps(posting), encoding="utf-8")
     out = tmp_path / "pkg"
-    proc = _jobland("tailor", "--cv", str(SAMPLE_CVS["daniel_okafor"]), "--posting", str(posting_path),
-                    "--out", str(out))
+    proc = _jobland(
+        "tailor", "--cv", str(SAMPLE_CVS["daniel_okafor"]), "--posting", str(posting_path), "--out", str(out)
+    )
     assert proc.returncode == 0, proc.stderr
     letter = (out / "cover_letter.md").read_text(encoding="utf-8")
     assert "Senior Backend Engineer" in letter and "Daniel Okafor" in letter
@@ -67,8 +97,15 @@ def test_tailor_writes_cv_and_letter(tmp_path: Path) -> None:
 def test_unreadable_cv_fails_with_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "cv.pdf"
     bad.write_bytes(hostile.encrypted_pdf())
-    proc = _jobland("screen", "--cv", str(bad), "--postings", str(_postings_file(tmp_path)),
-                    "--out", str(tmp_path / "r.json"))
+    proc = _jobland(
+        "screen",
+        "--cv",
+        str(bad),
+        "--postings",
+        str(_postings_file(tmp_path)),
+        "--out",
+        str(tmp_path / "r.json"),
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "Traceback" not in proc.stderr
     assert "password-protected" in proc.stderr
@@ -77,5 +114,17 @@ def test_unreadable_cv_fails_with_one_line(tmp_path: Path) -> None:
 def test_malformed_postings_file_names_line_and_field(tmp_path: Path) -> None:
     path = tmp_path / "p.jsonl"
     path.write_text('{"id": "x"}\n', encoding="utf-8")
-    proc = _jobland("screen", "--cv", str(SAMPLE_CVS["emma_clarke"]), "--postings", str(path), "--out", str(tmp_path / "r.json"))
-    assert proc.returncode == 2 and f"{path}:1: missing field(s)" in proc.stderr and "Traceback" not in proc.stderr
+    proc = _jobland(
+        "screen",
+        "--cv",
+        str(SAMPLE_CVS["emma_clarke"]),
+        "--postings",
+        str(path),
+        "--out",
+        str(tmp_path / "r.json"),
+    )
+    assert (
+        proc.returncode == 2
+        and f"{path}:1: missing field(s)" in proc.stderr
+        and "Traceback" not in proc.stderr
+    )

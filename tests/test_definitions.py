@@ -6,8 +6,17 @@ import pytest
 from jobland_pipeline.definitions import build_definitions
 from jobland_pipeline.settings import SettingsError
 
-ASSETS = {"cv_documents", "profiles", "suggested_titles", "job_postings", "screenings", "company_dossiers",
-          "application_packages", "email_digests", "application_tracker"}
+ASSETS = {
+    "cv_documents",
+    "profiles",
+    "suggested_titles",
+    "job_postings",
+    "screenings",
+    "company_dossiers",
+    "application_packages",
+    "email_digests",
+    "application_tracker",
+}
 
 
 def test_graph_is_complete(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -22,7 +31,11 @@ def test_graph_is_complete(tmp_path) -> None:  # type: ignore[no-untyped-def]
         assert "dagster/column_schema" in node.metadata, key
     checks = {c.name for c in graph.asset_check_keys}
     assert len(checks) >= 9 and {"grounded", "deal_breakers_never_high", "at_most_once_per_day"} <= checks
-    assert {s.name for s in defs.sensors or []} == {"cv_inbox_sensor", "search_partitions_sensor", "tracker_after_runs"}
+    assert {s.name for s in defs.sensors or []} == {
+        "cv_inbox_sensor",
+        "search_partitions_sensor",
+        "tracker_after_runs",
+    }
     assert {s.name for s in defs.schedules or []} == {"daily_search_schedule", "daily_delivery_schedule"}
 
 

@@ -28,10 +28,14 @@ def test_tailored_cv_reorders_but_never_invents(sample_profiles) -> None:  # typ
     assert check_grounding(cv, profile) == []
     source = {b for r in profile.roles for b in r.bullets}
     assert all(b in source for r in cv.roles for b in r.bullets)
-    assert [(r.title, r.employer, r.start) for r in cv.roles] == [(r.title, r.employer, r.start) for r in profile.roles]
+    assert [(r.title, r.employer, r.start) for r in cv.roles] == [
+        (r.title, r.employer, r.start) for r in profile.roles
+    ]
     matched_first = [s for s in cv.skills if s in set(cv.keywords_covered)]
     assert cv.skills[: len(matched_first)] == matched_first  # posting skills lead the list
-    assert cv.roles[0].bullets != profile.roles[0].bullets[: len(cv.roles[0].bullets)]  # re-ordered by relevance
+    assert (
+        cv.roles[0].bullets != profile.roles[0].bullets[: len(cv.roles[0].bullets)]
+    )  # re-ordered by relevance
 
 
 def test_grounding_catches_a_lying_cv(sample_profiles) -> None:  # type: ignore[no-untyped-def]

@@ -13,8 +13,11 @@ from jobland_pipeline.keys import (
 
 @pytest.mark.parametrize(
     ("text", "slug"),
-    [("ICU Registered Nurse", "icu-registered-nurse"), ("C++ Developer (Senior)", "c-developer-senior"),
-     ("  Café Manager ", "cafe-manager")],
+    [
+        ("ICU Registered Nurse", "icu-registered-nurse"),
+        ("C++ Developer (Senior)", "c-developer-senior"),
+        ("  Café Manager ", "cafe-manager"),
+    ],
 )
 def test_slugify_latin(text: str, slug: str) -> None:
     assert slugify(text) == slug

@@ -25,7 +25,9 @@ class Run:
         self.values = resolve(self.env)
         self.defs = build_definitions(self.env)
         self.instance = instance
-        self.store = Warehouse(Path(self.values["JOBLAND_WAREHOUSE_DIR"]), Path(self.values["JOBLAND_DUCKDB_PATH"]))
+        self.store = Warehouse(
+            Path(self.values["JOBLAND_WAREHOUSE_DIR"]), Path(self.values["JOBLAND_DUCKDB_PATH"])
+        )
 
     def once(self) -> int:
         return run_once(self.defs, self.values, seed_samples=False, instance=self.instance)
@@ -73,7 +75,9 @@ def test_only_high_matches_get_packages(run: Run) -> None:
 def test_package_files_exist_and_are_grounded(run: Run) -> None:
     for row in run.store.read("application_packages").iter_rows(named=True):
         folder = Path(row["package_dir"])
-        assert {"tailored_cv.md", "tailored_cv.html", "cover_letter.md", "cheat_sheet.md"} <= {p.name for p in folder.iterdir()}
+        assert {"tailored_cv.md", "tailored_cv.html", "cover_letter.md", "cheat_sheet.md"} <= {
+            p.name for p in folder.iterdir()
+        }
         assert row["company"] in (folder / "cover_letter.md").read_text(encoding="utf-8")
 
 
@@ -85,23 +89,38 @@ def test_digest_written_once_with_attachments(run: Run) -> None:
     attachments = list(msg.iter_attachments())
     packages = run.store.read("application_packages").filter(pl.col("user_id") == "maria_santos")
     assert len(attachments) == packages["application_id"].n_unique()
-    assert msg.get_body(preferencelist=("plain",)) is not None and msg.get_body(preferencelist=("html",)) is not None
+    assert (
+        msg.get_body(preferencelist=("plain",)) is not None
+        and msg.get_body(preferencelist=("html",)) is not None
+    )
     ledger = run.store.read("email_digests").filter(pl.col("status") == "written")
-    assert sorted(ledger["user_id"].to_list()) == ["daniel_okafor", "emma_clarke", "maria_santos", "wang_fang"]
+    assert sorted(ledger["user_id"].to_list()) == [
+        "daniel_okafor",
+        "emma_clarke",
+        "maria_santos",
+        "wang_fang",
+    ]
 
 
 def test_broken_cv_fails_only_its_own_partition(run: Run) -> None:
     docs = run.store.read("cv_documents").filter(pl.col("user_id") == "locked_user")
     assert docs["status"].to_list() == ["error"] and "password-protected" in docs["error"][0]
     [event] = run.instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=dg.AssetKey("cv_documents"), asset_partitions=["locked_user"]), limit=1
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey("cv_documents"), asset_partitions=["locked_user"]),
+        limit=1,
     ).records
     metadata = event.asset_materialization.metadata  # type: ignore[union-attr]
     assert "password-protected" in str(metadata["errors"].value)
     runs = run.instance.get_runs(dg.RunsFilter(tags={"dagster/partition": "locked_user"}))
     assert [r.status for r in runs] == [dg.DagsterRunStatus.FAILURE]
-    failures = [e for e in run.instance.all_logs(runs[0].run_id) if e.dagster_event and e.dagster_event.is_step_failure]
-    assert any("No readable CV for user locked_user" in str(e.dagster_event.event_specific_data) for e in failures)
+    failures = [
+        e
+        for e in run.instance.all_logs(runs[0].run_id)
+        if e.dagster_event and e.dagster_event.is_step_failure
+    ]
+    assert any(
+        "No readable CV for user locked_user" in str(e.dagster_event.event_specific_data) for e in failures
+    )
     others = run.instance.get_runs(dg.RunsFilter(tags={"dagster/partition": "maria_santos"}))
     assert others and all(r.status == dg.DagsterRunStatus.SUCCESS for r in others)
 
@@ -123,7 +142,9 @@ def test_second_run_sends_nothing_and_rebuilds_nothing(run: Run) -> None:
 
 def test_changed_cv_rebuilds_only_that_profile(run: Run) -> None:
     cv = Path(run.values["JOBLAND_INBOX_DIR"]) / "emma_clarke" / "emma_clarke_resume.txt"
-    cv.write_text(cv.read_text(encoding="utf-8").replace("Emma Clarke", "Emma J. Clarke", 1), encoding="utf-8")
+    cv.write_text(
+        cv.read_text(encoding="utf-8").replace("Emma Clarke", "Emma J. Clarke", 1), encoding="utf-8"
+    )
     os.utime(cv, ns=(1, 3_000_000_000_000_000_000))
     before = {r["user_id"]: r["built_at"] for r in run.store.read("profiles").iter_rows(named=True)}
     run.once()

@@ -10,14 +10,25 @@ from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.normalize import canonical_url, clean_description
 from tests.conftest import SAMPLE_POSTINGS
 
-GOOD = {"id": "p1", "title": "ICU Nurse", "company": "Acme", "location": "Chicago, IL", "remote": False,
-        "employment_type": "full_time", "posted_at": "2026-11-01", "salary": None,
-        "url": "https://x.example/1", "description": "Care for patients."}
+GOOD = {
+    "id": "p1",
+    "title": "ICU Nurse",
+    "company": "Acme",
+    "location": "Chicago, IL",
+    "remote": False,
+    "employment_type": "full_time",
+    "posted_at": "2026-11-01",
+    "salary": None,
+    "url": "https://x.example/1",
+    "description": "Care for patients.",
+}
 
 
 def _write(tmp_path: Path, *rows: object) -> Path:
     path = tmp_path / "postings.jsonl"
-    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -55,7 +66,10 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
 
 
 def test_html_in_descriptions_becomes_text(tmp_path: Path) -> None:
-    row = {**GOOD, "description": "<p>Care &amp; compassion</p><script>steal()</script><ul><li>BLS</li></ul><!-- x -->"}
+    row = {
+        **GOOD,
+        "description": "<p>Care &amp; compassion</p><script>steal()</script><ul><li>BLS</li></ul><!-- x -->",
+    }
     [posting] = load_postings(_write(tmp_path, row))
     assert posting.description == "Care & compassion\n\n- BLS"
 
@@ -65,13 +79,18 @@ def test_double_encoded_greenhouse_html() -> None:
 
 
 def test_canonical_url_strips_tracking() -> None:
-    assert canonical_url("https://Jobs.Example/view/1/?utm_source=x&trk=y&id=7#top") == "https://jobs.example/view/1?id=7"
+    assert (
+        canonical_url("https://Jobs.Example/view/1/?utm_source=x&trk=y&id=7#top")
+        == "https://jobs.example/view/1?id=7"
+    )
 
 
 def test_dedupe_merges_reposts_and_same_url() -> None:
     a = Posting(**{**GOOD, "remote": False})
     repost = Posting(**{**GOOD, "id": "p2", "title": "ICU Nurse (Remote)", "url": "https://x.example/2"})
-    copy = Posting(**{**GOOD, "id": "p3", "company": "Other", "title": "Chef", "url": "https://x.example/1?utm_source=a"})
+    copy = Posting(
+        **{**GOOD, "id": "p3", "company": "Other", "title": "Chef", "url": "https://x.example/1?utm_source=a"}
+    )
     other = Posting(**{**GOOD, "id": "p4", "company": "Other", "title": "Chef", "url": "https://x.example/4"})
     kept, merged = dedupe([a, repost, copy, other])
     assert [p.id for p in kept] == ["p1", "p4"]
@@ -86,8 +105,13 @@ def test_bundled_reposts_are_deduplicated() -> None:
 
 @pytest.mark.parametrize(
     ("user", "posting", "score"),
-    [("Chicago, IL", "Chicago, IL, USA", 1.0), ("Chicago, IL", "Evanston, IL", 0.7),
-     ("Chicago, IL", "Austin, TX", 0.5), ("London, UK", "Berlin, Germany", 0.1), ("上海", "上海", 1.0)],
+    [
+        ("Chicago, IL", "Chicago, IL, USA", 1.0),
+        ("Chicago, IL", "Evanston, IL", 0.7),
+        ("Chicago, IL", "Austin, TX", 0.5),
+        ("London, UK", "Berlin, Germany", 0.1),
+        ("上海", "上海", 1.0),
+    ],
 )
 def test_place_match(user: str, posting: str, score: float) -> None:
     assert place_match(parse_place(user), parse_place(posting)) == score

@@ -39,7 +39,7 @@ def test_chinese_accountant_profile(sample_profiles) -> None:  # type: ignore[no
     p, _ = sample_profiles["wang_fang"]
     assert p.language == "zh"
     assert p.contact.name == "王芳" and p.contact.email == "wangfang.acc@example.com"
-    assert [(r.title, r.employer) for r in p.roles][0] == ("高级会计", "上海云启科技有限公司")
+    assert (p.roles[0].title, p.roles[0].employer) == ("高级会计", "上海云启科技有限公司")
     assert [r.title for r in p.roles] == ["高级会计", "总账会计", "出纳"]
     assert {"General Ledger", "VAT", "Financial Reporting", "Cost Accounting"} <= set(p.skills)
     assert "Microsoft Excel" in p.skills  # "Excel" written next to Chinese characters still counts
@@ -105,7 +105,10 @@ def test_overlapping_roles_count_once() -> None:
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
-        ("ICU Registered Nurse — Northshore Mercy Hospital, Chicago, IL", ("ICU Registered Nurse", "Northshore Mercy Hospital", "Chicago, IL")),
+        (
+            "ICU Registered Nurse — Northshore Mercy Hospital, Chicago, IL",
+            ("ICU Registered Nurse", "Northshore Mercy Hospital", "Chicago, IL"),
+        ),
         ("Data Engineer | Pennyworth Payments Ltd", ("Data Engineer", "Pennyworth Payments Ltd", None)),
         ("Teacher at Lincoln High School", ("Teacher", "Lincoln High School", None)),
         ("上海云启科技有限公司    高级会计", ("高级会计", "上海云启科技有限公司", None)),

@@ -24,9 +24,9 @@ def test_the_nurses_top_postings_are_nursing_postings(sample_profiles) -> None: 
     postings = load_postings(SAMPLE_POSTINGS)
     results = _screen(sample_profiles, "maria_santos", postings, search_title="ICU Registered Nurse")
     top = _top(results, postings, 10)
-    assert all(any(w in p.title.lower().split() or w in p.title.lower() for w in NURSING_WORDS) for p in top), [
-        p.title for p in top
-    ]
+    assert all(
+        any(w in p.title.lower().split() or w in p.title.lower() for w in NURSING_WORDS) for p in top
+    ), [p.title for p in top]
     highs = [p for p in postings if results[p.id].probability == "High"]
     assert highs and all("nurs" in p.title.lower() or "rn" in p.title.lower().split() for p in highs)
 
@@ -34,8 +34,13 @@ def test_the_nurses_top_postings_are_nursing_postings(sample_profiles) -> None: 
 def test_each_profession_ranks_its_own_field_first(sample_profiles) -> None:  # type: ignore[no-untyped-def]
     postings = load_postings(SAMPLE_POSTINGS)
     teacher = _top(_screen(sample_profiles, "emma_clarke", postings), postings, 10)
-    assert sum("teach" in p.title.lower() or "math" in p.title.lower() or "instruct" in p.title.lower()
-               for p in teacher) >= 8
+    assert (
+        sum(
+            "teach" in p.title.lower() or "math" in p.title.lower() or "instruct" in p.title.lower()
+            for p in teacher
+        )
+        >= 8
+    )
     accountant = _top(_screen(sample_profiles, "wang_fang", postings), postings, 10)
     assert sum(any(w in p.title for w in ("会计", "财务", "税务", "审计", "出纳")) for p in accountant) >= 8
     engineer = _top(_screen(sample_profiles, "daniel_okafor", postings), postings, 10)
@@ -51,10 +56,19 @@ def test_results_carry_reasons_and_missing_skills(sample_profiles) -> None:  # t
     assert set(best.missing_skills) <= vocab and not set(best.missing_skills) & set(best.matched_skills)
 
 
-BASE = dict(company="Mercy", location="Chicago, IL", remote=False, employment_type="full_time", posted_at=None,
-            salary=None, url=None)
-ICU_TEXT = ("ICU nurse for our critical care unit. Requirements:\n- Critical care, ventilator management, ACLS, "
-            "BLS, patient assessment, Epic\n- 3+ years of experience\n")
+BASE = dict(
+    company="Mercy",
+    location="Chicago, IL",
+    remote=False,
+    employment_type="full_time",
+    posted_at=None,
+    salary=None,
+    url=None,
+)
+ICU_TEXT = (
+    "ICU nurse for our critical care unit. Requirements:\n- Critical care, ventilator management, ACLS, "
+    "BLS, patient assessment, Epic\n- 3+ years of experience\n"
+)
 
 
 def _posting(pid: str, extra: str, **kw: object) -> Posting:
@@ -73,8 +87,13 @@ def test_bundled_injection_posting_is_not_high(sample_profiles) -> None:  # type
     postings = load_postings(SAMPLE_POSTINGS)
     [injected] = [p for p in postings if "ignore previous instructions" in p.description.lower()]
     without = injected.model_copy(
-        update={"description": "\n".join(line for line in injected.description.split("\n")
-                                          if "ignore previous instructions" not in line.lower())}
+        update={
+            "description": "\n".join(
+                line
+                for line in injected.description.split("\n")
+                if "ignore previous instructions" not in line.lower()
+            )
+        }
     )
     results = _screen(sample_profiles, "daniel_okafor", [injected, without])
     assert results[injected.id].probability != "High"
@@ -87,14 +106,26 @@ def test_deal_breakers_are_never_high(sample_profiles) -> None:  # type: ignore[
     abroad = _posting("berlin", "", location="Berlin, Germany")
     clearance = _posting("sc", "An active security clearance is required.")
     years = _posting("years", "").model_copy(
-        update={"description": ICU_TEXT.replace("3+ years of experience", "Minimum 20 years of ICU experience")}
+        update={
+            "description": ICU_TEXT.replace("3+ years of experience", "Minimum 20 years of ICU experience")
+        }
     )
     prefs = Preferences(no_night_shifts=True)
-    results = _screen(sample_profiles, "maria_santos", [nights, no_nights, german, abroad, clearance, years],
-                      search_title="ICU Registered Nurse", prefs=prefs)
+    results = _screen(
+        sample_profiles,
+        "maria_santos",
+        [nights, no_nights, german, abroad, clearance, years],
+        search_title="ICU Registered Nurse",
+        prefs=prefs,
+    )
     assert results["days"].probability == "High" and not results["days"].deal_breakers
-    for pid, words in [("nights", "night"), ("de", "German"), ("berlin", "another country"),
-                       ("sc", "clearance"), ("years", "20+ years")]:
+    for pid, words in [
+        ("nights", "night"),
+        ("de", "German"),
+        ("berlin", "another country"),
+        ("sc", "clearance"),
+        ("years", "20+ years"),
+    ]:
         assert results[pid].probability == "Low", pid
         assert any(words in d for d in results[pid].deal_breakers), results[pid].deal_breakers
 
@@ -106,8 +137,9 @@ def test_night_shifts_only_matter_to_users_who_ruled_them_out(sample_profiles) -
 
 
 def test_licence_required_but_missing(sample_profiles) -> None:  # type: ignore[no-untyped-def]
-    teacher_job = Posting(id="t", title="High School Math Teacher", description="Virginia teaching license required.",
-                          **BASE)  # type: ignore[arg-type]
+    teacher_job = Posting(
+        id="t", title="High School Math Teacher", description="Virginia teaching license required.", **BASE
+    )  # type: ignore[arg-type]
     nurse_job = _posting("rn", "Must hold an active Illinois RN license.")
     eng = _screen(sample_profiles, "daniel_okafor", [nurse_job])["rn"]
     assert any("RN licence" in d for d in eng.deal_breakers)

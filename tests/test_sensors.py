@@ -17,8 +17,9 @@ from tests.conftest import SAMPLE_INBOX
 
 
 def _tick(instance: dg.DagsterInstance, inbox: Path, cursor: str | None) -> dg.SensorResult:
-    with dg.build_sensor_context(instance=instance, cursor=cursor,
-                                 resources={"inbox": LocalInboxResource(path=str(inbox))}) as ctx:
+    with dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"inbox": LocalInboxResource(path=str(inbox))}
+    ) as ctx:
         result = cv_inbox_sensor(ctx)
     assert isinstance(result, dg.SensorResult)
     for request in result.dynamic_partitions_requests or []:
@@ -59,17 +60,36 @@ def test_search_sensor_adds_composite_keys_in_one_run(tmp_path: Path) -> None:
     store = Warehouse(tmp_path / "wh", tmp_path / "db.duckdb")
     now = datetime.now(UTC)
     for user, slugs in {"alice": ["data-engineer", "analytics-engineer"], "bob": ["icu-nurse"]}.items():
-        store.write_partition("suggested_titles", user, [
-            {"user_id": user, "rank": i, "title": s, "display_title": s, "slug": s, "search_key": f"{user}::{s}",
-             "score": 1.0, "reason": "r", "source": "vocabulary", "built_at": now} for i, s in enumerate(slugs)
-        ])
+        store.write_partition(
+            "suggested_titles",
+            user,
+            [
+                {
+                    "user_id": user,
+                    "rank": i,
+                    "title": s,
+                    "display_title": s,
+                    "slug": s,
+                    "search_key": f"{user}::{s}",
+                    "score": 1.0,
+                    "reason": "r",
+                    "source": "vocabulary",
+                    "built_at": now,
+                }
+                for i, s in enumerate(slugs)
+            ],
+        )
     resource = WarehouseResource(root=str(store.root), duckdb_path=str(store.duckdb_path))
     with dg.instance_for_test() as instance:
         with dg.build_sensor_context(instance=instance, resources={"warehouse": resource}) as ctx:
             result = search_partitions_sensor(ctx)
         assert isinstance(result, dg.SensorResult)
         [add] = result.dynamic_partitions_requests or []
-        assert list(add.partition_keys or []) == ["alice::data-engineer", "alice::analytics-engineer", "bob::icu-nurse"]
+        assert list(add.partition_keys or []) == [
+            "alice::data-engineer",
+            "alice::analytics-engineer",
+            "bob::icu-nurse",
+        ]
         [run] = result.run_requests or []
         assert run.tags["dagster/asset_partition_range_start"] == "alice::data-engineer"
         assert run.tags["dagster/asset_partition_range_end"] == "bob::icu-nurse"
@@ -77,9 +97,13 @@ def test_search_sensor_adds_composite_keys_in_one_run(tmp_path: Path) -> None:
 
 def test_daily_schedules_batch_partitions_into_few_runs() -> None:
     with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions("searches", [f"u{i:04d}::t{j}" for i in range(120) for j in range(10)])
+        instance.add_dynamic_partitions(
+            "searches", [f"u{i:04d}::t{j}" for i in range(120) for j in range(10)]
+        )
         instance.add_dynamic_partitions("users", [f"u{i:04d}" for i in range(120)])
-        with dg.build_schedule_context(instance=instance, scheduled_execution_time=datetime(2026, 11, 27, 6)) as ctx:
+        with dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=datetime(2026, 11, 27, 6)
+        ) as ctx:
             searches = daily_search_schedule(ctx)
             delivery = daily_delivery_schedule(ctx)
     assert isinstance(searches, list) and len(searches) == 3  # 1,200 searches, 500 per run

@@ -12,13 +12,15 @@ def test_defaults_follow_home() -> None:
 
 
 def test_unknown_setting_names_the_closest_one() -> None:
-    with pytest.raises(SettingsError, match="JOBLAND_OUTBOX_DIRR.*did you mean JOBLAND_OUTBOX_DIR"):
+    with pytest.raises(SettingsError, match=r"JOBLAND_OUTBOX_DIRR.*did you mean JOBLAND_OUTBOX_DIR"):
         resolve({"JOBLAND_OUTBOX_DIRR": "x"})
 
 
 def test_user_settings_validated_with_file_and_field(tmp_path: Path) -> None:
     path = tmp_path / "settings.yaml"
-    path.write_text("email: maria@example.com\npreferences:\n  no_night_shifts: true\n  remote: remote_only\n")
+    path.write_text(
+        "email: maria@example.com\npreferences:\n  no_night_shifts: true\n  remote: remote_only\n"
+    )
     settings = load_user_settings(path)
     assert settings.preferences.no_night_shifts and settings.preferences.remote == "remote_only"
     path.write_text("preferences:\n  remote: sometimes\n")

@@ -9,9 +9,20 @@ from jobland_pipeline.warehouse import TABLES, Warehouse
 
 
 def _row(user: str, n: int) -> dict[str, object]:
-    return {"user_id": user, "rank": n, "title": f"Title {n}", "display_title": f"Title {n}", "slug": f"t{n}",
-            "search_key": f"{user}::t{n}", "score": 50.0, "reason": "r", "source": "vocabulary",
-            "aliases": ["a"], "skills": ["Python"], "built_at": datetime.now(UTC)}
+    return {
+        "user_id": user,
+        "rank": n,
+        "title": f"Title {n}",
+        "display_title": f"Title {n}",
+        "slug": f"t{n}",
+        "search_key": f"{user}::t{n}",
+        "score": 50.0,
+        "reason": "r",
+        "source": "vocabulary",
+        "aliases": ["a"],
+        "skills": ["Python"],
+        "built_at": datetime.now(UTC),
+    }
 
 
 def test_write_replace_and_read(tmp_path: Path) -> None:
@@ -54,7 +65,9 @@ def test_parallel_writers_and_a_reader_lose_nothing(tmp_path: Path) -> None:
     wh.publish_views()
     reader = duckdb.connect(str(wh.duckdb_path), read_only=True)  # an analyst holding the file open
     ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(str(wh.root), str(wh.duckdb_path), u, 20)) for u in ("alice", "bob")]
+    procs = [
+        ctx.Process(target=_writer, args=(str(wh.root), str(wh.duckdb_path), u, 20)) for u in ("alice", "bob")
+    ]
     for p in procs:
         p.start()
     seen = [reader.execute("SELECT count(*) FROM suggested_titles").fetchone()[0] for _ in range(20)]

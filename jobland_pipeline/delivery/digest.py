@@ -79,7 +79,8 @@ def build_digest(
     msg = EmailMessage()
     count = len(items)
     subject = (
-        f"JobLand：今日 {count} 份求职材料待您查看（{day.isoformat()}）" if language == "zh"
+        f"JobLand：今日 {count} 份求职材料待您查看（{day.isoformat()}）"
+        if language == "zh"
         else f"JobLand: {count} application package{'s' if count != 1 else ''} ready for review ({day.isoformat()})"
     )
     msg["Subject"] = subject
@@ -93,7 +94,9 @@ def build_digest(
     for item in items:
         if item.package_dir.is_dir():
             msg.add_attachment(
-                _zip_dir(item.package_dir), maintype="application", subtype="zip",
+                _zip_dir(item.package_dir),
+                maintype="application",
+                subtype="zip",
                 filename=f"{item.package_dir.name}.zip",
             )
     return msg

@@ -22,9 +22,7 @@ def docx_to_text(data: bytes) -> str:
             if info.file_size > MAX_XML_BYTES or (
                 info.compress_size and info.file_size / info.compress_size > MAX_RATIO
             ):
-                raise DocumentError(
-                    "too_large", "the DOCX expands to more than the allowed size (zip bomb?)"
-                )
+                raise DocumentError("too_large", "the DOCX expands to more than the allowed size (zip bomb?)")
             xml = archive.read(info)
     except DocumentError:
         raise

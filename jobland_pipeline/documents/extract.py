@@ -45,7 +45,9 @@ def extract_document(data: bytes, file_name: str) -> ExtractedDocument:
     if not data.strip():
         raise DocumentError("empty", f"{file_name} is empty")
     if len(data) > MAX_FILE_BYTES:
-        raise DocumentError("too_large", f"{file_name} is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        raise DocumentError(
+            "too_large", f"{file_name} is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}"
+        )
     fmt = sniff_format(data, file_name)
     pages = 1
     if fmt == PDF:
@@ -98,7 +100,17 @@ def detect_language(text: str) -> str:
     return "zh" if han / len(letters) > 0.2 else "en"
 
 
-_EXPECTED_SCRIPTS = ("LATIN", "CJK", "DIGIT", "FULLWIDTH", "HIRAGANA", "KATAKANA", "HANGUL", "GREEK", "CYRILLIC")
+_EXPECTED_SCRIPTS = (
+    "LATIN",
+    "CJK",
+    "DIGIT",
+    "FULLWIDTH",
+    "HIRAGANA",
+    "KATAKANA",
+    "HANGUL",
+    "GREEK",
+    "CYRILLIC",
+)
 
 
 def garbled_share(text: str) -> float:

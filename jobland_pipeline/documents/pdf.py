@@ -39,7 +39,9 @@ def pdf_to_text(data: bytes) -> tuple[str, int]:
     except FileNotDecryptedError as exc:
         raise DocumentError("encrypted", "the PDF is password-protected") from exc
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
-        raise DocumentError("corrupt", f"the PDF is damaged and cannot be read ({type(exc).__name__})") from exc
+        raise DocumentError(
+            "corrupt", f"the PDF is damaged and cannot be read ({type(exc).__name__})"
+        ) from exc
     text = "\f".join(texts)
     if not text.strip():
         raise DocumentError(

@@ -64,10 +64,17 @@ def build_package(
         "cheat_sheet.md": render(f"cheat_sheet{suffix}.md.j2", **context),
     }
     source_text = "\n".join(
-        [*(b for r in profile.roles for b in r.bullets), *profile.skills_listed, *profile.certifications,
-         profile.summary or "", *(r.title for r in profile.roles)]
+        [
+            *(b for r in profile.roles for b in r.bullets),
+            *profile.skills_listed,
+            *profile.certifications,
+            profile.summary or "",
+            *(r.title for r in profile.roles),
+        ]
     )
-    residue = [f"{name}: {p}" for name, text in files.items() if name.endswith(".md") for p in placeholders(text)]
+    residue = [
+        f"{name}: {p}" for name, text in files.items() if name.endswith(".md") for p in placeholders(text)
+    ]
     return Package(
         posting_id=posting.id,
         company=posting.company,

@@ -46,7 +46,9 @@ def tailor_cv(profile: Profile, posting: Posting) -> TailoredCV:
         )
         keep = MAX_BULLETS_PER_ROLE if i < 2 else 3
         roles.append(role.model_copy(update={"bullets": [b for _, b in ranked[:keep]]}))
-    skills = sorted(profile.skills, key=lambda s: (s not in wanted_skills, profile.skills.index(s)))[:MAX_SKILLS]
+    skills = sorted(profile.skills, key=lambda s: (s not in wanted_skills, profile.skills.index(s)))[
+        :MAX_SKILLS
+    ]
     covered = sorted(wanted_skills & set(profile.skills))
     missing = sorted(wanted_skills - set(profile.skills))
     headline = profile.roles[0].title if profile.roles else None

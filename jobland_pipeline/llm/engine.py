@@ -35,7 +35,13 @@ class Engine(Protocol):
     def dossier(self, company: str, postings: list[Posting]) -> Dossier: ...
 
     def package(
-        self, profile: Profile, posting: Posting, screening: Screening, dossier: Dossier | None, *, today: date
+        self,
+        profile: Profile,
+        posting: Posting,
+        screening: Screening,
+        dossier: Dossier | None,
+        *,
+        today: date,
     ) -> Package: ...
 
 

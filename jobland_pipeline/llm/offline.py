@@ -44,6 +44,12 @@ class OfflineEngine:
         return build_dossier(company, postings)
 
     def package(
-        self, profile: Profile, posting: Posting, screening: Screening, dossier: Dossier | None, *, today: date
+        self,
+        profile: Profile,
+        posting: Posting,
+        screening: Screening,
+        dossier: Dossier | None,
+        *,
+        today: date,
     ) -> Package:
         return build_package(profile, posting, screening, dossier, today=today)

@@ -10,8 +10,18 @@ from pydantic import ValidationError
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.normalize import clean_description
 
-REQUIRED = ("id", "title", "company", "location", "remote", "employment_type", "posted_at", "salary", "url",
-            "description")
+REQUIRED = (
+    "id",
+    "title",
+    "company",
+    "location",
+    "remote",
+    "employment_type",
+    "posted_at",
+    "salary",
+    "url",
+    "description",
+)
 
 
 class PostingsFileError(ValueError):
@@ -52,7 +62,9 @@ def load_postings(path: Path, *, source: str = "local") -> list[Posting]:
             field = ".".join(str(p) for p in first["loc"]) or "?"
             raise PostingsFileError(f"{path}:{number}: field '{field}': {first['msg']}") from exc
         if posting.id in seen:
-            raise PostingsFileError(f"{path}:{number}: duplicate id {posting.id!r} (first on line {seen[posting.id]})")
+            raise PostingsFileError(
+                f"{path}:{number}: duplicate id {posting.id!r} (first on line {seen[posting.id]})"
+            )
         seen[posting.id] = number
         postings.append(posting)
     return postings

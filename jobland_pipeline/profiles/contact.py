@@ -10,9 +10,16 @@ from jobland_pipeline.profiles.sections import match_heading
 
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 PHONE_RE = re.compile(r"(?<![\w.])(\+?\(?\d[\d\s().\-]{7,}\d)(?![\w.])")
-URL_RE = re.compile(r"(?:https?://)?(?:www\.)?(?:linkedin\.com|github\.com|gitlab\.com)/[^\s|,;)]+|https?://[^\s|,;)]+")
-LABEL_RE = re.compile(r"(姓名|电话|手机|邮箱|电子邮件|所在地|地址|现居|城市|Name|Phone|Tel|Mobile|E-?mail|Address|Location)\s*[:：]\s*([^|｜\t]+?)(?=\s{2,}|[|｜\t]|$|\s+(?:姓名|电话|手机|邮箱|所在地|地址)\s*[:：])", re.IGNORECASE)
-CITY_STATE_RE = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)*,\s*(?:[A-Z]{2}|UK|United Kingdom|USA|England|Germany|Netherlands))\b")
+URL_RE = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:linkedin\.com|github\.com|gitlab\.com)/[^\s|,;)]+|https?://[^\s|,;)]+"
+)
+LABEL_RE = re.compile(
+    r"(姓名|电话|手机|邮箱|电子邮件|所在地|地址|现居|城市|Name|Phone|Tel|Mobile|E-?mail|Address|Location)\s*[:：]\s*([^|｜\t]+?)(?=\s{2,}|[|｜\t]|$|\s+(?:姓名|电话|手机|邮箱|所在地|地址)\s*[:：])",
+    re.IGNORECASE,
+)
+CITY_STATE_RE = re.compile(
+    r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)*,\s*(?:[A-Z]{2}|UK|United Kingdom|USA|England|Germany|Netherlands))\b"
+)
 CN_CITY_RE = re.compile(r"(北京|上海|深圳|广州|杭州|成都|南京|武汉|西安|苏州|天津|重庆)")
 
 
@@ -20,7 +27,11 @@ def _phone(text: str) -> str | None:
     for match in PHONE_RE.finditer(text):
         candidate = match.group(1).strip()
         digits = re.sub(r"\D", "", candidate)
-        if 9 <= len(digits) <= 15 and not RANGE_RE.search(candidate) and not re.fullmatch(r"(19|20)\d\d", digits[:4]) :
+        if (
+            9 <= len(digits) <= 15
+            and not RANGE_RE.search(candidate)
+            and not re.fullmatch(r"(19|20)\d\d", digits[:4])
+        ):
             return candidate
     return None
 
@@ -34,12 +45,17 @@ def extract_contact(header_lines: list[str], full_text: str) -> Contact:
     top = "\n".join(header_lines[:12]) or "\n".join(full_text.split("\n")[:12])
     phone = labelled.get("电话") or labelled.get("手机") or labelled.get("phone") or labelled.get("mobile")
     phone = phone or _phone(top) or _phone(full_text[:2000])
-    location = next((labelled[k] for k in ("所在地", "现居", "城市", "地址", "location", "address") if k in labelled), None)
+    location = next(
+        (labelled[k] for k in ("所在地", "现居", "城市", "地址", "location", "address") if k in labelled),
+        None,
+    )
     if location is None:
         m = CITY_STATE_RE.search(top) or CN_CITY_RE.search(top)
         location = m.group(1) if m else None
     links = list(dict.fromkeys(u.rstrip(".") for u in URL_RE.findall(full_text) if "@" not in u))[:5]
-    name = labelled.get("姓名") or labelled.get("name") or _guess_name(header_lines or full_text.split("\n")[:5])
+    name = (
+        labelled.get("姓名") or labelled.get("name") or _guess_name(header_lines or full_text.split("\n")[:5])
+    )
     return Contact(name=name, email=email, phone=phone, location=location, links=links)
 
 

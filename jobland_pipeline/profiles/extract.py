@@ -44,7 +44,9 @@ LANGUAGES = {
     "Dutch": ("dutch",),
     "Yoruba": ("yoruba",),
 }
-SENIOR_WORDS = re.compile(r"\b(senior|sr\.?|lead|principal|staff|head|chair|manager|director)\b|高级|主管|经理|总监|组长", re.I)
+SENIOR_WORDS = re.compile(
+    r"\b(senior|sr\.?|lead|principal|staff|head|chair|manager|director)\b|高级|主管|经理|总监|组长", re.I
+)
 _SPLIT_ITEMS = re.compile(r"\s*(?:[,;，；、|•·]|\s{2,})\s*")
 
 
@@ -73,7 +75,9 @@ def _education(lines: list[str]) -> list[Education]:
             parts = [p.strip() for p in re.split(r"\s*[—–|,]\s*|\s{2,}", text) if p.strip()]
             inst = next((p for p in parts if INSTITUTION_RE.search(p)), None)
             deg = next((p for p in parts if DEGREE_RE.search(p)), None)
-            entries.append(Education(degree=deg, institution=inst, year=year[-1] if year else None, text=text))
+            entries.append(
+                Education(degree=deg, institution=inst, year=year[-1] if year else None, text=text)
+            )
         elif entries and (institution or year):
             last = entries[-1]
             last.text = f"{last.text} {text}"
@@ -109,7 +113,11 @@ def _with_level(name: str, lines: list[str]) -> str:
 
 def _seniority(years: float, latest_title: str) -> str:
     if years >= 10 or re.search(r"\b(head|director|principal|chair)\b|总监", latest_title, re.I):
-        return "lead" if re.search(r"\b(head|director|chair|manager)\b|总监|经理", latest_title, re.I) else "senior"
+        return (
+            "lead"
+            if re.search(r"\b(head|director|chair|manager)\b|总监|经理", latest_title, re.I)
+            else "senior"
+        )
     if years >= 5 or SENIOR_WORDS.search(latest_title):
         return "senior"
     return "mid" if years >= 2 else "entry"

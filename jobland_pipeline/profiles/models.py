@@ -39,7 +39,9 @@ class Profile(BaseModel):
     contact: Contact
     summary: str | None = None
     skills: list[str] = Field(default_factory=list, description="canonical skill names, strongest first")
-    skills_listed: list[str] = Field(default_factory=list, description="the CV's skills section, verbatim items")
+    skills_listed: list[str] = Field(
+        default_factory=list, description="the CV's skills section, verbatim items"
+    )
     roles: list[Role] = Field(default_factory=list)
     education: list[Education] = Field(default_factory=list)
     certifications: list[str] = Field(default_factory=list)

@@ -33,7 +33,9 @@ def _looks_like_header(line: str) -> bool:
     return not bullet and len(text) <= 120 and not text.endswith((".", "。", ";", "；"))
 
 
-_STATE = re.compile(r"^(?:[A-Z]{2}|UK|USA|U\.S\.A?\.?|United Kingdom|United States|England|Germany|China|中国)$")
+_STATE = re.compile(
+    r"^(?:[A-Z]{2}|UK|USA|U\.S\.A?\.?|United Kingdom|United States|England|Germany|China|中国)$"
+)
 _UNIT = re.compile(r"\b(unit|ward|floor|icu|department|dept|team)\b|科室|部门|病区", re.IGNORECASE)
 _STRONG_EMPLOYER = re.compile(
     r"\b(hospital|clinic|university|college|school|academy|inc|ltd|llc|plc|corp|company|group|bank)\b"
@@ -99,11 +101,11 @@ def parse_roles(lines: list[str]) -> list[Role]:
     anchors = [i for i, line in enumerate(lines) if find_date_range(line)]
     roles: list[Role] = []
     headers: list[set[int]] = []
-    for n, idx in enumerate(anchors):
+    for idx in anchors:
         date_range = find_date_range(lines[idx])
         assert date_range is not None
         line = lines[idx]
-        leftover = (line[: date_range.span[0]] + "  " + line[date_range.span[1]:]).strip(" ,|—–-()\t")
+        leftover = (line[: date_range.span[0]] + "  " + line[date_range.span[1] :]).strip(" ,|—–-()\t")
         title, employer, location = split_header(leftover)
         taken = {idx}
         floor = max(headers[-1]) if headers else -1
@@ -120,7 +122,12 @@ def parse_roles(lines: list[str]) -> list[Role]:
                         break
                 j -= 1
         nxt = idx + 1
-        if (not title or not employer) and nxt < len(lines) and nxt not in anchors and _looks_like_header(lines[nxt]):
+        if (
+            (not title or not employer)
+            and nxt < len(lines)
+            and nxt not in anchors
+            and _looks_like_header(lines[nxt])
+        ):
             t3, e3, l3 = split_header(lines[nxt])
             if not title and t3:
                 title, employer = t3, employer or e3

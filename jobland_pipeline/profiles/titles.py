@@ -32,14 +32,18 @@ def _role_fit(entry: TitleEntry, profile: Profile) -> tuple[float, str | None]:
     best, best_role = 0.0, None
     for i, role in enumerate(profile.roles[:4]):
         recency = (1.0, 0.8, 0.6, 0.5)[i]
-        sim = max(best_title_similarity(role.title, entry.all_names), best_title_similarity(
-            " ".join(entry.all_names), role.title) * 0.8)
+        sim = max(
+            best_title_similarity(role.title, entry.all_names),
+            best_title_similarity(" ".join(entry.all_names), role.title) * 0.8,
+        )
         if sim * recency > best:
             best, best_role = sim * recency, role.title
     return best, best_role
 
 
-def suggest_titles(profile: Profile, *, pinned: list[str] | None = None, limit: int = 8) -> list[TitleSuggestion]:
+def suggest_titles(
+    profile: Profile, *, pinned: list[str] | None = None, limit: int = 8
+) -> list[TitleSuggestion]:
     """Rank vocabulary titles by skills, held roles, job family and seniority; pinned titles come first."""
     vocab = load_vocabulary()
     have = set(profile.skills)
@@ -90,7 +94,11 @@ def suggest_titles(profile: Profile, *, pinned: list[str] | None = None, limit: 
 def _pinned(title: str, profile: Profile) -> TitleSuggestion:
     zh = profile.language == "zh"
     return TitleSuggestion(
-        title=title, slug=slugify(title), display_title=title, score=100.0, source="pinned",
+        title=title,
+        slug=slugify(title),
+        display_title=title,
+        score=100.0,
+        source="pinned",
         reason="您在设置中固定了这个职位" if zh else "You pinned this title in your settings",
     )
 
@@ -101,15 +109,19 @@ def _reason(entry: TitleEntry, matched: list[str], role: str | None, profile: Pr
     if matched:
         shown = "、".join(matched[:4]) if zh else ", ".join(matched[:4])
         parts.append(
-            f"简历中有该职位 {len(matched)}/{len(entry.skills)} 项核心技能（{shown}）" if zh
+            f"简历中有该职位 {len(matched)}/{len(entry.skills)} 项核心技能（{shown}）"
+            if zh
             else f"your CV shows {len(matched)} of its {len(entry.skills)} core skills ({shown})"
         )
     if role:
         parts.append(f"与您担任过的“{role}”一职相近" if zh else f"it is close to your role as {role}")
     if profile.years_experience:
-        level = {"entry": "入门", "mid": "中级", "senior": "高级", "lead": "负责人"}.get(entry.level, entry.level)
+        level = {"entry": "入门", "mid": "中级", "senior": "高级", "lead": "负责人"}.get(
+            entry.level, entry.level
+        )
         parts.append(
-            f"{profile.years_experience:g} 年经验符合{level}级别" if zh
+            f"{profile.years_experience:g} 年经验符合{level}级别"
+            if zh
             else f"{profile.years_experience:g} years of experience fit a {entry.level}-level role"
         )
     text = "；".join(parts) if zh else "; ".join(parts)

@@ -67,7 +67,7 @@ def _section_lines(text: str, heads: str) -> list[str]:
     if not match:
         return []
     lines: list[str] = []
-    for line in text[match.end():].split("\n"):
+    for line in text[match.end() :].split("\n"):
         line = line.strip()
         if not line:
             if lines:

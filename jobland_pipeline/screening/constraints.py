@@ -28,15 +28,26 @@ _NIGHTS = re.compile(
 LICENCES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # licence: (posting requires it, user has it)
     "an active RN licence": (
-        re.compile(r"\b(RN\s+licen[cs]e|registered\s+nurse\s+licen[cs]e|licen[cs]ed?\s+(?:as\s+an?\s+)?(?:registered\s+nurse|RN))\b", re.I),
+        re.compile(
+            r"\b(RN\s+licen[cs]e|registered\s+nurse\s+licen[cs]e|licen[cs]ed?\s+(?:as\s+an?\s+)?(?:registered\s+nurse|RN))\b",
+            re.I,
+        ),
         re.compile(r"\bRN\b|registered nurse|护士执业", re.I),
     ),
     "a teaching licence": (
-        re.compile(r"\bteach(?:ing|er)\s+(?:licen[cs]e|certification|certificate)\b|\bcertified\s+teacher\b|\blicensed\s+teacher\b", re.I),
-        re.compile(r"teach(?:ing|er)\s+(?:licen[cs]e|certification|certificate)|certified teacher|教师资格", re.I),
+        re.compile(
+            r"\bteach(?:ing|er)\s+(?:licen[cs]e|certification|certificate)\b|\bcertified\s+teacher\b|\blicensed\s+teacher\b",
+            re.I,
+        ),
+        re.compile(
+            r"teach(?:ing|er)\s+(?:licen[cs]e|certification|certificate)|certified teacher|教师资格", re.I
+        ),
     ),
     "a CPA qualification": (
-        re.compile(r"\bCPA\b(?!\s*(?:preferred|a plus|is a plus|优先))[^.\n]{0,40}\b(?:required|must)\b|(?:must|required)[^.\n]{0,30}\bCPA\b|注册会计师[^。\n]{0,10}(?:必须|要求)", re.I),
+        re.compile(
+            r"\bCPA\b(?!\s*(?:preferred|a plus|is a plus|优先))[^.\n]{0,40}\b(?:required|must)\b|(?:must|required)[^.\n]{0,30}\bCPA\b|注册会计师[^。\n]{0,10}(?:必须|要求)",
+            re.I,
+        ),
         re.compile(r"\bCPA\b|注册会计师", re.I),
     ),
     "a commercial driving licence (CDL)": (
@@ -122,7 +133,9 @@ def _sponsorship(ctx: Context) -> str | None:
         return None
     posting_country = parse_place(ctx.posting.location).country
     user_country = parse_place(ctx.profile.contact.location).country
-    if ctx.prefs.needs_visa_sponsorship or (posting_country and user_country and posting_country != user_country):
+    if ctx.prefs.needs_visa_sponsorship or (
+        posting_country and user_country and posting_country != user_country
+    ):
         return "offers no visa sponsorship and you are based in another country"
     return None
 
@@ -134,7 +147,9 @@ def _onsite_elsewhere(ctx: Context) -> str | None:
     user_place = parse_place(ctx.profile.contact.location)
     if posting_place.country and user_place.country and posting_place.country != user_place.country:
         kind = "hybrid" if ctx.posting.remote == "hybrid" else "on-site"
-        return f"{kind} in {ctx.posting.location}, another country than yours ({ctx.profile.contact.location})"
+        return (
+            f"{kind} in {ctx.posting.location}, another country than yours ({ctx.profile.contact.location})"
+        )
     return None
 
 
@@ -165,13 +180,27 @@ def _exclusions(ctx: Context) -> str | None:
 
 
 RULES: tuple[Rule, ...] = (
-    _exclusions, _remote_preference, _onsite_elsewhere, _sponsorship, _licences, _clearance, _language,
-    _night_shifts, _experience_gap,
+    _exclusions,
+    _remote_preference,
+    _onsite_elsewhere,
+    _sponsorship,
+    _licences,
+    _clearance,
+    _language,
+    _night_shifts,
+    _experience_gap,
 )
 
 
 def required_years(text: str) -> int | None:
-    found = [int(n) for n in re.findall(r"(\d{1,2})\s*\+?\s*(?:or more\s+)?years?(?:'|’)?(?:\s+of)?\s+(?:\w+\s+){0,4}experience", text, re.I)]
+    found = [
+        int(n)
+        for n in re.findall(
+            r"(\d{1,2})\s*\+?\s*(?:or more\s+)?years?(?:'|’)?(?:\s+of)?\s+(?:\w+\s+){0,4}experience",
+            text,
+            re.I,
+        )
+    ]
     found += [int(n) for n in re.findall(r"(\d{1,2})\s*年(?:以上)?(?:\S{0,8})经验", text)]
     found = [n for n in found if 0 < n <= 30]
     return min(found) if found else None

@@ -9,7 +9,12 @@ from jobland_pipeline.postings.geo import parse_place, place_match
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
 from jobland_pipeline.profiles.vocab import load_vocabulary
-from jobland_pipeline.screening.constraints import Context, deal_breakers, mentions_night_shifts, required_years
+from jobland_pipeline.screening.constraints import (
+    Context,
+    deal_breakers,
+    mentions_night_shifts,
+    required_years,
+)
 from jobland_pipeline.screening.models import Preferences, Screening
 from jobland_pipeline.textutil import TfIdf, best_title_similarity
 
@@ -42,7 +47,7 @@ def _requirements_text(description: str) -> str:
     match = _REQUIREMENTS_HEAD.search(description)
     if not match:
         return description
-    rest = description[match.end():]
+    rest = description[match.end() :]
     stop = re.search(r"^(benefits|what we offer|perks|about us|福利待遇|我们提供)\b", rest, re.I | re.M)
     return rest[: stop.start()] if stop else rest
 
@@ -50,7 +55,9 @@ def _requirements_text(description: str) -> str:
 def _seniority_fit(profile: Profile, text: str, title: str) -> tuple[float, str | None]:
     years = required_years(text)
     if years is None:
-        senior_title = re.search(r"\b(senior|sr\.?|lead|principal|staff|head|manager)\b|高级|主管|经理", title, re.I)
+        senior_title = re.search(
+            r"\b(senior|sr\.?|lead|principal|staff|head|manager)\b|高级|主管|经理", title, re.I
+        )
         if senior_title and profile.seniority in {"entry", "mid"}:
             return 0.5, None
         return 0.8, None
@@ -96,16 +103,24 @@ def screen_postings(
         if posting.remote == "hybrid":
             location = max(location, 0.3)
         text = min(1.0, text_sim / 0.35)
-        components = {"skills": skills, "title": title, "seniority": seniority, "location": location, "text": text}
+        components = {
+            "skills": skills,
+            "title": title,
+            "seniority": seniority,
+            "location": location,
+            "text": text,
+        }
         raw = sum(WEIGHTS[k] * v for k, v in components.items())
         ctx = Context(posting=posting, text=clean, profile=profile, cv_text=cv_text, prefs=prefs)
         breakers = deal_breakers(ctx)
-        score = int(round(min(raw, DEAL_BREAKER_CAP) if breakers else raw))
+        score = round(min(raw, DEAL_BREAKER_CAP) if breakers else raw)
         reasons = _reasons(components, matched, wanted, seniority_reason, posting, user_place.city)
         if mentions_night_shifts(clean) and not prefs.no_night_shifts:
             reasons.append("Note: the schedule includes night shifts")
         if INJECTION.search(full):
-            reasons.append("The posting contains instructions aimed at automated screeners; they were ignored")
+            reasons.append(
+                "The posting contains instructions aimed at automated screeners; they were ignored"
+            )
         results.append(
             Screening(
                 posting_id=posting.id,
@@ -133,7 +148,9 @@ def _reasons(
     reasons: list[str] = []
     if wanted:
         shown = ", ".join(matched[:6])
-        reasons.append(f"You have {len(matched)} of the {len(wanted)} skills it names" + (f": {shown}" if shown else ""))
+        reasons.append(
+            f"You have {len(matched)} of the {len(wanted)} skills it names" + (f": {shown}" if shown else "")
+        )
     if components["title"] >= 0.6:
         reasons.append("The title matches roles you have held or are searching for")
     elif components["title"] < 0.34:

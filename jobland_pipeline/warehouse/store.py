@@ -9,7 +9,6 @@ files: parallel runs never contend, and analysts can query at any time, even dur
 from __future__ import annotations
 
 import logging
-import os
 import time
 import uuid
 from collections.abc import Iterable
@@ -56,10 +55,12 @@ class Warehouse:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
         df.write_parquet(tmp)
-        os.replace(tmp, path)
+        tmp.replace(path)
         return path
 
-    def write_partition(self, table: str, partition_key: str, rows: list[dict[str, object]] | pl.DataFrame) -> Path:
+    def write_partition(
+        self, table: str, partition_key: str, rows: list[dict[str, object]] | pl.DataFrame
+    ) -> Path:
         """Replace one partition's rows (idempotent re-materialization)."""
         df = self.conform(table, rows)
         self.ensure_table(table)
