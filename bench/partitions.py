@@ -58,12 +58,18 @@ def main() -> None:
     rng = random.Random(7)
     vocabulary = [f"title-{i}" for i in range(args.distinct_titles)]
     keys = [f"user{u:05d}::{t}" for u in range(args.users) for t in rng.sample(vocabulary, args.titles)]
-    print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"dagster {dg.__version__}")
-    print(f"inputs: {args.users:,} users x {args.titles} titles each, {args.distinct_titles:,} distinct titles")
+    print(
+        f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"dagster {dg.__version__}"
+    )
+    print(
+        f"inputs: {args.users:,} users x {args.titles} titles each, {args.distinct_titles:,} distinct titles"
+    )
     print(f"composite searches partitions:           {len(keys):>14,}")
     print(f"cartesian users x titles partitions:     {args.users * args.distinct_titles:>14,}")
-    print(f"share of cartesian partitions that exist: {len(keys) / (args.users * args.distinct_titles):>13.4%}")
+    print(
+        f"share of cartesian partitions that exist: {len(keys) / (args.users * args.distinct_titles):>13.4%}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         with _instance_sqlite(tmp) as instance:
             added, listing, n = measure(instance, keys)
@@ -74,13 +80,18 @@ def main() -> None:
             instance.add_dynamic_partitions("users", users)
             instance.add_dynamic_partitions("titles", titles)
             multi = dg.MultiPartitionsDefinition(
-                {"user": dg.DynamicPartitionsDefinition(name="users"), "title": dg.DynamicPartitionsDefinition(name="titles")}
+                {
+                    "user": dg.DynamicPartitionsDefinition(name="users"),
+                    "title": dg.DynamicPartitionsDefinition(name="titles"),
+                }
             )
             start = time.perf_counter()
             with dg.partition_loading_context(dynamic_partitions_store=instance):
                 count = len(multi.get_partition_keys())
-            print(f"cartesian at 1/10 scale ({len(users):,} x {len(titles):,}): enumerating {count:,} keys took "
-                  f"{time.perf_counter() - start:.1f} s (x100 at full scale)")
+            print(
+                f"cartesian at 1/10 scale ({len(users):,} x {len(titles):,}): enumerating {count:,} keys took "
+                f"{time.perf_counter() - start:.1f} s (x100 at full scale)"
+            )
     try:
         import psycopg2
 
