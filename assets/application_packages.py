@@ -15,7 +15,7 @@ from assets.search_context import SearchContext, for_each_key
 from jobland_pipeline.keys import slugify, split_search_key
 from jobland_pipeline.research import Dossier
 from jobland_pipeline.screening import Screening
-from resources import EngineResource, LocalInboxResource, PackageStoreResource, WarehouseResource
+from resources import EngineResource, InboxResource, PackageStoreResource, WarehouseResource
 
 
 def _dossier(row: dict[str, object] | None) -> Dossier | None:
@@ -45,7 +45,7 @@ def _dossier(row: dict[str, object] | None) -> Dossier | None:
 def application_packages(
     context: dg.AssetExecutionContext,
     engine: EngineResource,
-    inbox: LocalInboxResource,
+    inbox: InboxResource,
     packages: PackageStoreResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:

@@ -12,7 +12,7 @@ from assets.partitions import users_partitions
 from assets.search_context import for_each_key
 from jobland_pipeline.delivery import AlreadyDelivered, DigestItem, build_digest
 from jobland_pipeline.profiles import Profile
-from resources import LocalInboxResource, OutboxMailerResource, WarehouseResource
+from resources import InboxResource, OutboxMailerResource, WarehouseResource
 
 
 @dg.asset(
@@ -28,7 +28,7 @@ from resources import LocalInboxResource, OutboxMailerResource, WarehouseResourc
 )
 def email_digests(
     context: dg.AssetExecutionContext,
-    inbox: LocalInboxResource,
+    inbox: InboxResource,
     mailer: OutboxMailerResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:

@@ -12,7 +12,7 @@ from assets.suggested_titles import suggested_titles
 from jobland_pipeline.keys import split_search_key
 from jobland_pipeline.postings import dedupe, fingerprint, search_postings
 from jobland_pipeline.postings.geo import parse_place
-from resources import LocalInboxResource, LocalPostingsResource, WarehouseResource
+from resources import InboxResource, LocalPostingsResource, WarehouseResource
 
 
 @dg.asset(
@@ -33,7 +33,7 @@ from resources import LocalInboxResource, LocalPostingsResource, WarehouseResour
 def job_postings(
     context: dg.AssetExecutionContext,
     postings_source: LocalPostingsResource,
-    inbox: LocalInboxResource,
+    inbox: InboxResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
     """Postings found for the search's title (and its aliases) in the configured engines.

@@ -1,5 +1,6 @@
 """profiles: the structured profile of a user, rebuilt only when the CV or the extractor changes."""
 
+import hashlib
 from datetime import UTC, date, datetime
 
 import dagster as dg
@@ -9,8 +10,9 @@ from assets.common import check, definition_metadata, preview, spec
 from assets.cv_documents import cv_documents
 from assets.partitions import users_partitions
 from jobland_pipeline.documents.extract import ExtractedDocument
-from jobland_pipeline.profiles import EXTRACTOR_VERSION, Profile
-from resources import EngineResource, LocalInboxResource, WarehouseResource
+from jobland_pipeline.profiles import EXTRACTOR_VERSION, Contact, Profile
+from jobland_pipeline.settings import SettingsError
+from resources import EngineResource, InboxResource, WarehouseResource
 
 
 def latest_document(docs: pl.DataFrame) -> ExtractedDocument | None:
@@ -44,7 +46,7 @@ def latest_document(docs: pl.DataFrame) -> ExtractedDocument | None:
 def profiles(
     context: dg.AssetExecutionContext,
     engine: EngineResource,
-    inbox: LocalInboxResource,
+    inbox: InboxResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
     """Structured profile (contact, skills, roles with bullets, education, languages) of the user.
@@ -55,32 +57,40 @@ def profiles(
     store = warehouse.store
     docs = store.read("cv_documents", [user_id])
     document = latest_document(docs)
-    if document is None:
-        reasons = (
-            "; ".join(f"{r['file_name']}: {r['error']}" for r in docs.iter_rows(named=True)) or "no CV file"
-        )
+    try:
+        settings = inbox.user_settings(user_id)
+    except SettingsError as exc:
+        raise dg.Failure(description=str(exc), metadata={"user_id": user_id}, allow_retries=False) from exc
+    reasons = "; ".join(f"{r['file_name']}: {r['error']}" for r in docs.iter_rows(named=True)) or "no CV file"
+    if document is None and not settings.pinned_titles:
         raise dg.Failure(
             description=f"No readable CV for user {user_id}: {reasons}",
             metadata={"user_id": user_id, "reasons": reasons},
             allow_retries=False,
         )
-    settings = inbox.user_settings(user_id)
+    version = f"{EXTRACTOR_VERSION}/{engine.name}"
+    inputs = hashlib.sha256(
+        "|".join([document.sha256 if document else "no-cv", version, settings.model_dump_json()]).encode()
+    ).hexdigest()
     previous = store.read("profiles", [user_id])
-    cached = (
-        not previous.is_empty()
-        and previous["cv_sha256"][0] == document.sha256
-        and previous["extractor_version"][0] == f"{EXTRACTOR_VERSION}/{engine.name}"
-        and (settings.email is None or previous["email"][0] == settings.email)
-    )
+    cached = not previous.is_empty() and previous["inputs_sha256"][0] == inputs
     if cached:
         profile = Profile.model_validate_json(previous["profile_json"][0])
         df = previous
     else:
-        profile = engine.engine().profile(document, user_id=user_id, as_of=date.today())
-        if settings.email:
-            profile.contact.email = settings.email
-        if settings.name:
-            profile.contact.name = settings.name
+        if document is not None:
+            profile = engine.engine().profile(document, user_id=user_id, as_of=date.today())
+        else:  # settings but no CV: searches run from the pinned titles alone
+            profile = Profile(
+                user_id=user_id,
+                language="en",
+                contact=Contact(),
+                extractor_version=EXTRACTOR_VERSION,
+                as_of=date.today().isoformat(),
+            )
+        profile.contact.email = settings.email or profile.contact.email
+        profile.contact.name = settings.name or profile.contact.name
+        profile.seniority = settings.seniority or profile.seniority
         row = {
             "user_id": user_id,
             "name": profile.contact.name,
@@ -94,8 +104,9 @@ def profiles(
             "n_roles": len(profile.roles),
             "top_family": next(iter(k for k in profile.families if k != "general"), None),
             "profile_json": profile.model_dump_json(),
-            "cv_sha256": document.sha256,
-            "extractor_version": f"{EXTRACTOR_VERSION}/{engine.name}",
+            "cv_sha256": document.sha256 if document else None,
+            "inputs_sha256": inputs,
+            "extractor_version": version,
             "built_at": datetime.now(UTC),
         }
         store.write_partition("profiles", user_id, [row])
@@ -109,8 +120,8 @@ def profiles(
         metadata={
             "dagster/row_count": 1,
             "cache": "hit" if cached else "miss",
-            "cv_file": document.file_name,
-            "parser": document.parser,
+            "cv_file": document.file_name if document else "none (pinned titles only)",
+            "parser": document.parser if document else "none",
             "name": profile.contact.name or "",
             "skills": len(profile.skills),
             "roles": len(profile.roles),

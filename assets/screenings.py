@@ -11,7 +11,7 @@ from assets.partitions import searches_partitions
 from assets.search_context import SearchContext, for_each_key
 from jobland_pipeline.keys import split_search_key
 from jobland_pipeline.postings.models import Posting
-from resources import EngineResource, LocalInboxResource, WarehouseResource
+from resources import EngineResource, InboxResource, WarehouseResource
 
 
 def postings_from_rows(df: pl.DataFrame) -> list[Posting]:
@@ -49,7 +49,7 @@ def postings_from_rows(df: pl.DataFrame) -> list[Posting]:
 def screenings(
     context: dg.AssetExecutionContext,
     engine: EngineResource,
-    inbox: LocalInboxResource,
+    inbox: InboxResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
     """Score 0-100, probability (High/Medium/Low), reasons, missing skills and deal-breakers per posting.

@@ -11,7 +11,7 @@ from jobland_pipeline.keys import split_search_key
 from jobland_pipeline.profiles import Profile, TitleSuggestion
 from jobland_pipeline.settings import UserSettings
 from jobland_pipeline.warehouse import Warehouse
-from resources import LocalInboxResource
+from resources import InboxResource
 
 T = TypeVar("T")
 
@@ -19,14 +19,14 @@ T = TypeVar("T")
 @dataclass
 class SearchContext:
     store: Warehouse
-    inbox: LocalInboxResource
+    inbox: InboxResource
     titles: dict[str, TitleSuggestion] = field(default_factory=dict)
     _profiles: dict[str, Profile] = field(default_factory=dict)
     _cv_text: dict[str, str] = field(default_factory=dict)
     _settings: dict[str, UserSettings] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, keys: list[str], store: Warehouse, inbox: LocalInboxResource) -> "SearchContext":
+    def load(cls, keys: list[str], store: Warehouse, inbox: InboxResource) -> "SearchContext":
         users = sorted({split_search_key(k)[0] for k in keys})
         ctx = cls(store=store, inbox=inbox)
         for row in store.read("suggested_titles", users).iter_rows(named=True):

@@ -9,7 +9,7 @@ from assets.partitions import users_partitions
 from assets.profiles import profiles
 from jobland_pipeline.keys import search_key
 from jobland_pipeline.profiles import Profile
-from resources import EngineResource, LocalInboxResource, WarehouseResource
+from resources import EngineResource, InboxResource, WarehouseResource
 
 
 @dg.asset(
@@ -27,7 +27,7 @@ from resources import EngineResource, LocalInboxResource, WarehouseResource
 def suggested_titles(
     context: dg.AssetExecutionContext,
     engine: EngineResource,
-    inbox: LocalInboxResource,
+    inbox: InboxResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
     """Specific titles to search for, from the title vocabulary (plus titles pinned in settings).
@@ -40,7 +40,7 @@ def suggested_titles(
     if profile_df.is_empty():
         raise dg.Failure(description=f"No profile for user {user_id}; materialize profiles first")
     profile = Profile.model_validate_json(profile_df["profile_json"][0])
-    pinned = inbox.user_settings(user_id).pinned_titles
+    pinned = [t for t in inbox.user_settings(user_id).pinned_titles if t.strip()]
     titles = engine.engine().titles(profile, pinned=pinned, limit=engine.max_titles)
     now = datetime.now(UTC)
     rows = [
@@ -75,7 +75,9 @@ def suggested_titles(
         check_results=[
             check(
                 "five_to_ten_titles",
-                5 <= distinct <= 10 and distinct == len(rows) and all(r["reason"] for r in rows),
+                (5 <= distinct <= 10 or (not profile.skills and distinct == len(pinned) > 0))
+                and distinct == len(rows)
+                and all(r["reason"] for r in rows),
                 f"{distinct} distinct titles",
             )
         ],

@@ -16,6 +16,7 @@ import tempfile
 import time
 import uuid
 import warnings
+from pathlib import Path
 
 warnings.filterwarnings("ignore")
 
@@ -23,18 +24,16 @@ import dagster as dg  # noqa: E402
 
 
 def _instance_sqlite(path: str) -> dg.DagsterInstance:
-    with open(os.path.join(path, "dagster.yaml"), "w") as f:
-        f.write("telemetry:\n  enabled: false\n")
+    (Path(path) / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     return dg.DagsterInstance.from_config(path)
 
 
 def _instance_postgres(path: str, db: str) -> dg.DagsterInstance:
-    with open(os.path.join(path, "dagster.yaml"), "w") as f:
-        f.write(
-            "telemetry:\n  enabled: false\nstorage:\n  postgres:\n    postgres_db:\n      username: postgres\n"
-            f"      password: ''\n      hostname: 127.0.0.1\n      db_name: {db}\n      port: 5432\n"
-            "      scheme: postgresql+psycopg2\n"
-        )
+    (Path(path) / "dagster.yaml").write_text(
+        "telemetry:\n  enabled: false\nstorage:\n  postgres:\n    postgres_db:\n      username: postgres\n"
+        f"      password: ''\n      hostname: 127.0.0.1\n      db_name: {db}\n      port: 5432\n"
+        "      scheme: postgresql+psycopg2\n"
+    )
     return dg.DagsterInstance.from_config(path)
 
 
@@ -70,28 +69,27 @@ def main() -> None:
     print(
         f"share of cartesian partitions that exist: {len(keys) / (args.users * args.distinct_titles):>13.4%}"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        with _instance_sqlite(tmp) as instance:
-            added, listing, n = measure(instance, keys)
-            print(f"sqlite   add {n:,} keys: {added:6.1f} s   list: {listing:5.2f} s")
-            # The cartesian alternative, at a tenth of the users and titles, just to enumerate its keys.
-            users = [f"user{u:05d}" for u in range(args.users // 10)]
-            titles = vocabulary[: args.distinct_titles // 10]
-            instance.add_dynamic_partitions("users", users)
-            instance.add_dynamic_partitions("titles", titles)
-            multi = dg.MultiPartitionsDefinition(
-                {
-                    "user": dg.DynamicPartitionsDefinition(name="users"),
-                    "title": dg.DynamicPartitionsDefinition(name="titles"),
-                }
-            )
-            start = time.perf_counter()
-            with dg.partition_loading_context(dynamic_partitions_store=instance):
-                count = len(multi.get_partition_keys())
-            print(
-                f"cartesian at 1/10 scale ({len(users):,} x {len(titles):,}): enumerating {count:,} keys took "
-                f"{time.perf_counter() - start:.1f} s (x100 at full scale)"
-            )
+    with tempfile.TemporaryDirectory() as tmp, _instance_sqlite(tmp) as instance:
+        added, listing, n = measure(instance, keys)
+        print(f"sqlite   add {n:,} keys: {added:6.1f} s   list: {listing:5.2f} s")
+        # The cartesian alternative, at a tenth of the users and titles, just to enumerate its keys.
+        users = [f"user{u:05d}" for u in range(args.users // 10)]
+        titles = vocabulary[: args.distinct_titles // 10]
+        instance.add_dynamic_partitions("users", users)
+        instance.add_dynamic_partitions("titles", titles)
+        multi = dg.MultiPartitionsDefinition(
+            {
+                "user": dg.DynamicPartitionsDefinition(name="users"),
+                "title": dg.DynamicPartitionsDefinition(name="titles"),
+            }
+        )
+        start = time.perf_counter()
+        with dg.partition_loading_context(dynamic_partitions_store=instance):
+            count = len(multi.get_partition_keys())
+        print(
+            f"cartesian at 1/10 scale ({len(users):,} x {len(titles):,}): enumerating {count:,} keys took "
+            f"{time.perf_counter() - start:.1f} s (x100 at full scale)"
+        )
     try:
         import psycopg2
 

@@ -106,6 +106,38 @@ def cmd_tailor(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_upload_url(args: argparse.Namespace) -> int:
+    import boto3
+
+    from jobland_pipeline.keys import InvalidKeyError
+    from jobland_pipeline.s3inbox import presigned_upload_url
+    from jobland_pipeline.settings import resolve
+
+    values = resolve(os.environ)
+    url = values["JOBLAND_INBOX_URL"]
+    if not url.startswith("s3://"):
+        raise CliError("JOBLAND_INBOX_URL must be s3://<bucket>/<prefix> to create upload URLs")
+    bucket, _, prefix = url.removeprefix("s3://").partition("/")
+    client = boto3.client(
+        "s3",
+        endpoint_url=values["JOBLAND_S3_ENDPOINT_URL"] or None,
+        region_name=values["JOBLAND_S3_REGION"] or None,
+    )
+    try:
+        upload, key = presigned_upload_url(
+            client, bucket, prefix, args.user, args.file, expires_seconds=args.expires_minutes * 60
+        )
+    except (InvalidKeyError, ValueError) as exc:
+        raise CliError(str(exc)) from exc
+    print(upload)
+    print(
+        f"# PUT the file to this URL within {args.expires_minutes} min, e.g.: curl -T {args.file} '<url>'  "
+        f"(object: s3://{bucket}/{key})",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_settings(_: argparse.Namespace) -> int:
     print("| variable | default | meaning |\n| --- | --- | --- |")
     for s in SETTINGS:
@@ -146,6 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-samples", action="store_true", help="do not copy the bundled sample users into the inbox"
     )
     p.set_defaults(func=cmd_run)
+    p = sub.add_parser("upload-url", help="a presigned URL a user can PUT their CV to (S3 inbox)")
+    p.add_argument("--user", required=True, help="user id (the inbox folder)")
+    p.add_argument("--file", required=True, help="CV file name, e.g. cv.pdf")
+    p.add_argument("--expires-minutes", type=int, default=15)
+    p.set_defaults(func=cmd_upload_url)
     p = sub.add_parser("settings", help="print every setting as a Markdown table")
     p.set_defaults(func=cmd_settings)
     return parser

@@ -13,12 +13,13 @@ import dagster as dg
 from assets import ALL_ASSETS
 from jobland_pipeline.settings import int_setting, resolve
 from resources import (
+    CvReaderResource,
     EngineResource,
-    LocalInboxResource,
     LocalPostingsResource,
     OutboxMailerResource,
     PackageStoreResource,
     WarehouseResource,
+    inbox_from_settings,
 )
 from sensors import (
     cv_inbox_sensor,
@@ -46,7 +47,12 @@ def build_resources(env: Mapping[str, str] | None = None) -> dict[str, dg.Config
 
     return {
         "warehouse": WarehouseResource(root=v("JOBLAND_WAREHOUSE_DIR"), duckdb_path=v("JOBLAND_DUCKDB_PATH")),
-        "inbox": LocalInboxResource(path=v("JOBLAND_INBOX_DIR")),
+        "inbox": inbox_from_settings(values, v),
+        "reader": CvReaderResource(
+            docling=v("JOBLAND_DOCLING"),
+            docling_models=values["JOBLAND_DOCLING_MODELS"],
+            allow_private=values["JOBLAND_CV_URL_ALLOW"],
+        ),
         "postings_source": LocalPostingsResource(path=values["JOBLAND_POSTINGS_FILE"]),
         "engine": EngineResource(
             name=v("JOBLAND_ENGINE"),

@@ -1,78 +1,140 @@
-"""The local inbox: ``<inbox>/<user>/<cv file>`` (+ optional ``settings.yaml``), scanned safely."""
+"""The CV inbox: ``<inbox>/<user>/<file>`` in a local folder or under an S3 prefix, listed safely.
+
+Both stores are read through the same small listing interface, so one sensor (and one cursor
+logic, :mod:`jobland_pipeline.inbox_cursor`) serves both. Keys are validated here: a user folder
+must be a valid user id, a file name a plain name; anything else is rejected with the reason and
+never becomes a path.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from jobland_pipeline.keys import InvalidKeyError, user_id_from_folder
 
-CV_SUFFIXES = (".pdf", ".docx", ".txt", ".doc", ".md")
+CV_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".html", ".htm", ".doc")
 SETTINGS_FILE = "settings.yaml"
+MAX_NAME_LENGTH = 200
 
 
 @dataclass(frozen=True)
-class InboxFile:
+class InboxObject:
+    """One object of the inbox: ``key`` is ``"<user>/<name>"`` relative to the inbox root."""
+
+    key: str
     user_id: str
     name: str
-    path: Path
+    version: str  # ETag (S3) or size:mtime (local): changes whenever the content may have changed
     size: int
-    mtime_ns: int
 
     @property
-    def version(self) -> str:
-        """Changes whenever the file is replaced or edited (cheap: no read of the content)."""
-        return f"{self.size}:{self.mtime_ns}"
+    def is_settings(self) -> bool:
+        return self.name == SETTINGS_FILE
 
 
-@dataclass(frozen=True)
-class InboxScan:
-    files: list[InboxFile]
-    rejected: list[tuple[str, str]]  # (path, reason)
-    users_with_settings: list[str]
+@dataclass
+class InboxFile:
+    """A user's file, readable on demand (the bytes are fetched only when needed)."""
 
-    def by_user(self) -> dict[str, list[InboxFile]]:
-        users: dict[str, list[InboxFile]] = {u: [] for u in self.users_with_settings}
-        for f in self.files:
-            users.setdefault(f.user_id, []).append(f)
-        return users
+    name: str
+    size: int
+    version: str
+    reader: Callable[[], bytes] = field(repr=False)
 
-    def user_version(self, user_id: str) -> str:
-        parts = sorted(f"{f.name}={f.version}" for f in self.files if f.user_id == user_id)
-        return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
+    def read_bytes(self) -> bytes:
+        return self.reader()
 
 
-def scan_inbox(root: Path) -> InboxScan:
-    """List CV files one level below each user folder; never follows links out of the inbox."""
-    files: list[InboxFile] = []
-    rejected: list[tuple[str, str]] = []
-    with_settings: list[str] = []
-    if not root.is_dir():
-        return InboxScan([], [], [])
-    base = root.resolve()
-    for folder in sorted(root.iterdir()):
-        if folder.name.startswith(".") or not folder.is_dir():
-            continue
-        try:
-            user_id = user_id_from_folder(folder.name)
-        except InvalidKeyError as exc:
-            rejected.append((folder.name, str(exc)))
-            continue
-        if folder.is_symlink() or not folder.resolve().is_relative_to(base):
-            rejected.append((folder.name, "user folder is a link out of the inbox"))
-            continue
-        for path in sorted(folder.iterdir()):
-            if path.name == SETTINGS_FILE:
-                with_settings.append(user_id)
+def validate_file_name(name: str) -> str:
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise InvalidKeyError(f"file name of {len(name)} characters (allowed: 1-{MAX_NAME_LENGTH})")
+    if name in {".", ".."} or "/" in name or "\\" in name:
+        raise InvalidKeyError(f"file name {name!r} is not a plain name")
+    if any(unicodedata.category(ch)[0] == "C" for ch in name):
+        raise InvalidKeyError(f"file name {name!r} contains control characters")
+    return name
+
+
+def parse_key(relative: str) -> tuple[str, str]:
+    """``"<user>/<file>"`` -> (user id, file name); raises :class:`InvalidKeyError` with the reason."""
+    parts = relative.split("/")
+    if len(parts) != 2:
+        raise InvalidKeyError(f"{relative!r}: expected '<user>/<file>' (no deeper folders)")
+    return user_id_from_folder(parts[0]), validate_file_name(parts[1])
+
+
+def classify(relative: str, version: str, size: int) -> InboxObject:
+    """Validate a raw listing entry into an :class:`InboxObject` (or raise InvalidKeyError)."""
+    user_id, name = parse_key(relative)
+    if name != SETTINGS_FILE and not name.lower().endswith(CV_SUFFIXES):
+        raise InvalidKeyError(
+            f"{relative!r}: not a CV file type ({', '.join(CV_SUFFIXES)}) or {SETTINGS_FILE}"
+        )
+    return InboxObject(key=relative, user_id=user_id, name=name, version=version, size=size)
+
+
+class Lister(Protocol):
+    """A sorted listing of ``(relative key, version, size)``, one bounded page at a time."""
+
+    def list_page(self, start_after: str | None, limit: int) -> tuple[list[tuple[str, str, int]], bool]:
+        """Entries with key > start_after, sorted, at most ``limit``; and whether more follow."""
+        ...
+
+
+class LocalLister:
+    """The local inbox folder as a sorted listing (links and hidden files are never followed)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _entries(self) -> list[tuple[str, str, int]]:
+        entries: list[tuple[str, str, int]] = []
+        if not self.root.is_dir():
+            return entries
+        for folder in self.root.iterdir():
+            if folder.name.startswith(".") or folder.is_symlink() or not folder.is_dir():
                 continue
-            if path.name.startswith(".") or not path.is_file() or path.is_symlink():
-                continue
-            if path.suffix.lower() not in CV_SUFFIXES:
-                rejected.append(
-                    (f"{folder.name}/{path.name}", f"not a CV file type ({', '.join(CV_SUFFIXES)})")
+            for path in folder.iterdir():
+                if path.name.startswith(".") or path.is_symlink() or not path.is_file():
+                    continue
+                stat = path.stat()
+                entries.append(
+                    (f"{folder.name}/{path.name}", f"{stat.st_size}:{stat.st_mtime_ns}", stat.st_size)
                 )
-                continue
-            stat = path.stat()
-            files.append(InboxFile(user_id, path.name, path, stat.st_size, stat.st_mtime_ns))
-    return InboxScan(files, rejected, with_settings)
+        return sorted(entries)
+
+    def list_page(self, start_after: str | None, limit: int) -> tuple[list[tuple[str, str, int]], bool]:
+        entries = [e for e in self._entries() if start_after is None or e[0] > start_after]
+        return entries[:limit], len(entries) > limit
+
+
+def local_user_files(root: Path, user_id: str) -> list[InboxFile]:
+    folder = root / user_id
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name == SETTINGS_FILE or path.is_symlink() or not path.is_file():
+            continue
+        if not path.name.lower().endswith(CV_SUFFIXES):
+            continue
+        stat = path.stat()
+        files.append(
+            InboxFile(path.name, stat.st_size, f"{stat.st_size}:{stat.st_mtime_ns}", path.read_bytes)
+        )
+    return files
+
+
+_SLUG = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_object_name(name: str) -> str:
+    """A file name safe to use as an object key part (for uploads)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = _SLUG.sub("_", unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()).strip("._")
+    return validate_file_name(base[:100] or "cv")

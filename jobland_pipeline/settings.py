@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -31,6 +32,32 @@ SETTINGS: tuple[Setting, ...] = (
         "JOBLAND_INBOX_DIR",
         "{home}/inbox",
         "Local inbox: one folder per user holding their CV (and settings.yaml).",
+    ),
+    Setting(
+        "JOBLAND_INBOX_URL",
+        "",
+        "S3 inbox 's3://bucket/prefix' (CVs at <prefix>/<user>/<file>); empty = the local inbox.",
+    ),
+    Setting(
+        "JOBLAND_S3_ENDPOINT_URL",
+        "",
+        "S3-compatible endpoint (MinIO, R2...); empty = AWS. Credentials: the usual AWS_* variables.",
+    ),
+    Setting("JOBLAND_S3_REGION", "", "S3 region name; empty = the AWS default chain."),
+    Setting(
+        "JOBLAND_DOCLING",
+        "auto",
+        "'auto': read DOCX/HTML/Markdown with docling when the [docling] extra is installed; 'off': never.",
+    ),
+    Setting(
+        "JOBLAND_DOCLING_MODELS",
+        "",
+        "Folder with docling's layout models; PDFs go through docling only when it exists.",
+    ),
+    Setting(
+        "JOBLAND_CV_URL_ALLOW",
+        "",
+        "host:port list allowed for CV downloads despite a private address (intranets, tests).",
     ),
     Setting("JOBLAND_WAREHOUSE_DIR", "{home}/warehouse", "Parquet files, one per table and partition."),
     Setting("JOBLAND_DUCKDB_PATH", "{home}/jobland.duckdb", "DuckDB file with one view per warehouse table."),
@@ -81,30 +108,36 @@ def int_setting(values: Mapping[str, str], name: str) -> int:
 
 
 class UserSettings(BaseModel):
-    """Optional ``settings.yaml`` next to a user's CV."""
+    """Optional ``settings.yaml`` next to a user's CV (the questionnaire a job seeker fills once)."""
 
     model_config = ConfigDict(extra="forbid")
 
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    name: str | None = None
+    name: str | None = Field(default=None, max_length=200)
     pinned_titles: list[str] = Field(default_factory=list, max_length=10)
+    seniority: Literal["entry", "mid", "senior", "lead"] | None = None
+    cv_urls: list[str] = Field(default_factory=list, max_length=3)
     auto_approve: bool = True
     preferences: Preferences = Field(default_factory=Preferences)
 
 
-def load_user_settings(path: Path) -> UserSettings:
-    """Validate a settings.yaml; errors name the file and the field."""
-    if not path.exists():
+def parse_user_settings(text: str | bytes | None, source: str) -> UserSettings:
+    """Validate settings.yaml content; errors name the source (file or object key) and the field."""
+    if text is None:
         return UserSettings()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.safe_load(text) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path}: not valid YAML ({exc})") from exc
+        raise SettingsError(f"{source}: not valid YAML ({str(exc).splitlines()[0]})") from exc
     if not isinstance(raw, dict):
-        raise SettingsError(f"{path}: expected a mapping of settings")
+        raise SettingsError(f"{source}: expected a mapping of settings")
     try:
         return UserSettings.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
-        raise SettingsError(f"{path}: field '{field}': {first['msg']}") from exc
+        raise SettingsError(f"{source}: field '{field}': {first['msg']}") from exc
+
+
+def load_user_settings(path: Path) -> UserSettings:
+    return parse_user_settings(path.read_bytes() if path.exists() else None, str(path))

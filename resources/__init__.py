@@ -2,16 +2,21 @@
 
 from resources.engine import EngineResource
 from resources.files import PackageStoreResource
-from resources.inbox import LocalInboxResource
+from resources.inbox import InboxResource, LocalInboxResource, S3InboxResource, inbox_from_settings
 from resources.mail import OutboxMailerResource
+from resources.reader import CvReaderResource
 from resources.search import LocalPostingsResource
 from resources.warehouse import WarehouseResource
 
 __all__ = [
+    "CvReaderResource",
     "EngineResource",
+    "InboxResource",
     "LocalInboxResource",
     "LocalPostingsResource",
     "OutboxMailerResource",
     "PackageStoreResource",
+    "S3InboxResource",
     "WarehouseResource",
+    "inbox_from_settings",
 ]

@@ -17,7 +17,7 @@ import polars as pl
 
 from assets.partitions import RANGE_END_TAG, RANGE_START_TAG
 from jobland_pipeline.warehouse import Warehouse
-from resources import LocalInboxResource, WarehouseResource
+from resources import WarehouseResource, inbox_from_settings
 from sensors.cv_inbox import cv_inbox_sensor
 from sensors.schedules import daily_delivery_schedule, daily_search_schedule
 from sensors.searches import search_partitions_sensor
@@ -70,7 +70,7 @@ def run_once(
     instance = instance or dg.DagsterInstance.get()
     inbox_path = Path(values["JOBLAND_INBOX_DIR"])
     inbox_path.mkdir(parents=True, exist_ok=True)
-    if seed_samples:
+    if seed_samples and not values["JOBLAND_INBOX_URL"]:
         seeded = seed_sample_inbox(inbox_path)
         if seeded:
             print(f"Seeded sample users into {inbox_path}: {', '.join(seeded)}")
@@ -85,7 +85,7 @@ def run_once(
     with dg.build_sensor_context(
         instance=instance,
         cursor=state.get("cv_inbox_sensor"),
-        resources={"inbox": LocalInboxResource(path=str(inbox_path))},
+        resources={"inbox": inbox_from_settings(values)},
     ) as ctx:
         intake = cv_inbox_sensor(ctx)
     assert isinstance(intake, dg.SensorResult)

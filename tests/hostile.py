@@ -79,3 +79,68 @@ def docx_zip_bomb() -> bytes:
 OLE_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
 HTML_AS_PDF = b"<!DOCTYPE html><html><head><title>Resume</title></head><body>Jane</body></html>"
 GARBAGE = bytes(range(256)) * 8
+
+
+def many_pages_pdf(pages: int = 300) -> bytes:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    for i in range(pages):
+        pdf.drawString(72, 800, f"Page {i + 1} of a very long document about nursing experience")
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _pdf_with_objects(objects: list[bytes]) -> bytes:
+    """A minimal PDF from raw object bodies (1-based numbering), with a correct xref table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def flate_bomb_pdf(megabytes: int = 400) -> bytes:
+    """One page whose content stream inflates from ~0.4 MB to hundreds of MB."""
+    import zlib
+
+    stream = zlib.compress(b"0 0 m " * (megabytes * 1024 * 1024 // 6), 9)
+    return _pdf_with_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        ]
+    )
+
+
+def cyclic_pages_pdf() -> bytes:
+    """A page tree whose Kids point back at itself."""
+    return _pdf_with_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+            b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>",
+        ]
+    )
+
+
+def nested_array_pdf(depth: int = 50_000) -> bytes:
+    return _pdf_with_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /X "
+            + b"[" * depth
+            + b"]" * depth
+            + b" >>",
+        ]
+    )

@@ -88,3 +88,66 @@ def test_docx_with_entities_never_resolves_them() -> None:
 def test_detect_language() -> None:
     assert detect_language("工作经历 高级会计 上海") == "zh"
     assert detect_language("Work experience, senior accountant") == "en"
+
+
+@pytest.mark.parametrize(
+    ("factory", "code", "words"),
+    [
+        (hostile.many_pages_pdf, "too_large", "300 pages"),
+        (hostile.flate_bomb_pdf, "too_large", "decompression bomb"),
+        (hostile.cyclic_pages_pdf, "corrupt", "damaged"),
+        (hostile.nested_array_pdf, "corrupt", "damaged"),
+    ],
+)
+def test_pdf_bombs_are_refused_quickly(factory, code: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    data = factory()
+    start = time.perf_counter()
+    with pytest.raises(DocumentError) as info:
+        extract_document(data, "bomb.pdf")
+    assert info.value.code == code and words in str(info.value)
+    assert time.perf_counter() - start < 10
+
+
+def test_html_and_markdown_cvs_are_read() -> None:
+    html = (
+        b"<html><head><style>p{}</style></head><body><h1>Jane Doe</h1><p>jane@example.com</p><h2>Experience</h2>"
+        b"<ul><li>ICU Nurse, Mercy Hospital, 2019 - Present</li></ul><script>steal()</script></body></html>"
+    )
+    doc = extract_document(html, "cv.html")
+    assert doc.format == "html" and doc.parser == "html:utf-8"
+    assert "Experience" in doc.text.split("\n") and "steal" not in doc.text and "<" not in doc.text
+    md = b"# Jane Doe\n\njane@example.com\n\n## Experience\n\n* **ICU Nurse**, Mercy Hospital, 2019 - Present\n"
+    doc = extract_document(md, "cv.md")
+    assert (
+        doc.format == "md"
+        and "Experience" in doc.text.split("\n")
+        and "- ICU Nurse, Mercy Hospital" in doc.text
+    )
+
+
+def test_a_name_that_lies_about_the_format_is_refused() -> None:
+    with pytest.raises(DocumentError, match=r"cv\.pdf is named \.pdf but is an HTML page"):
+        extract_document(hostile.HTML_AS_PDF, "cv.pdf")
+    with pytest.raises(DocumentError, match=r"named \.docx but is plain text"):
+        extract_document(b"Jane Doe, nurse, a plain text CV that is long enough to read.", "cv.docx")
+
+
+def test_garbled_text_layer_is_detected() -> None:
+    # What a broken ToUnicode map produces: placeholders in ASCII plus glyphs scattered over scripts.
+    junk = "xxxx xxx ચྪ ࢎტМࣟ ਖ਼ ഋ ཀྵ ೲ ๆ ᐁ xxxx xxxxx xxx xxxx 2015-2019 xxx@gmail.com " * 3
+    with pytest.raises(DocumentError) as info:
+        extract_document(junk.encode("utf-8"), "cv.txt")
+    assert info.value.code == "garbled_text" and "OCR is not enabled" in str(info.value)
+
+
+def test_docling_absent_is_recorded_not_fatal() -> None:
+    from jobland_pipeline.documents.docling_reader import DoclingConfig, available
+
+    doc = extract_file(SAMPLE_CVS["daniel_okafor"], docling=DoclingConfig(enabled=True))
+    if available():
+        assert doc.parser in {"docling", "ooxml"}
+    else:
+        assert doc.parser == "ooxml" and doc.note == "docling not installed; used the built-in reader"
+    assert "Senior Data Engineer" in doc.text

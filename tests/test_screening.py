@@ -161,3 +161,24 @@ def test_required_years() -> None:
     assert required_years("5+ years of experience in nursing; 7 years preferred") == 5
     assert required_years("3年以上会计工作经验") == 3
     assert required_years("No experience needed") is None
+
+
+def test_salary_floor_is_a_deal_breaker_only_when_pay_is_known(sample_profiles) -> None:  # type: ignore[no-untyped-def]
+    low = _posting("low", "", salary="$30 - $34 an hour")
+    high = _posting("high", "", salary="$95,000 - $120,000 a year")
+    unknown = _posting("unknown", "", salary="Competitive")
+    other = _posting("gbp", "", salary="£20k–£25k")
+    prefs = Preferences(salary_floor=80_000, salary_currency="USD")
+    results = _screen(sample_profiles, "maria_santos", [low, high, unknown, other], prefs=prefs)
+    assert any("below your floor of 80,000" in d for d in results["low"].deal_breakers)
+    assert not results["high"].deal_breakers and not results["unknown"].deal_breakers
+    assert not results["gbp"].deal_breakers  # another currency is not proof of low pay
+
+
+def test_languages_from_settings_count(sample_profiles) -> None:  # type: ignore[no-untyped-def]
+    german = _posting("de", "Fluent German required.")
+    base = _screen(sample_profiles, "maria_santos", [german])["de"]
+    with_german = _screen(sample_profiles, "maria_santos", [german], prefs=Preferences(languages=["German"]))[
+        "de"
+    ]
+    assert base.deal_breakers and not with_german.deal_breakers

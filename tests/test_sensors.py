@@ -1,6 +1,5 @@
 """Sensors and schedules, evaluated with Dagster's test contexts: run requests, partitions and cursors."""
 
-import json
 import os
 import shutil
 from datetime import UTC, datetime
@@ -8,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from jobland_pipeline.inbox_cursor import InboxCursor
 from jobland_pipeline.warehouse import Warehouse
 from resources import LocalInboxResource, WarehouseResource
 from sensors.cv_inbox import cv_inbox_sensor
@@ -37,7 +37,8 @@ def test_cv_sensor_adds_users_and_runs_only_for_changes(tmp_path: Path) -> None:
         first = _tick(instance, inbox, None)
         assert sorted(r.partition_key for r in first.run_requests or []) == ["emma_clarke", "maria_santos"]
         assert instance.get_dynamic_partitions("users") == ["emma_clarke", "maria_santos"]
-        assert set(json.loads(first.cursor or "{}")) == {"emma_clarke", "maria_santos"}
+        known = InboxCursor.decode(first.cursor).known
+        assert sorted(known) == ["emma_clarke/emma_clarke_resume.txt", "maria_santos/maria_santos_cv.pdf"]
 
         again = _tick(instance, inbox, first.cursor)
         assert not again.run_requests and not again.dynamic_partitions_requests

@@ -5,11 +5,31 @@ from __future__ import annotations
 import io
 import zipfile
 
-PDF, DOCX, TEXT = "pdf", "docx", "txt"
+PDF, DOCX, TEXT, HTML, MARKDOWN = "pdf", "docx", "txt", "html", "md"
+_CLAIMS = {".pdf": PDF, ".docx": DOCX}
 
 
 def sniff_format(data: bytes, file_name: str) -> str:
-    """Return ``pdf``, ``docx`` or ``txt``; raise ``DocumentError`` for anything else."""
+    """Return ``pdf``, ``docx``, ``html``, ``md`` or ``txt`` from the bytes; refuse anything else.
+
+    The name only decides between text flavours; a file whose name claims PDF or DOCX must hold one.
+    """
+    fmt = _sniff(data, file_name)
+    suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    claimed = _CLAIMS.get(suffix)
+    if claimed and fmt != claimed:
+        from jobland_pipeline.documents.errors import DocumentError
+
+        shown = {TEXT: "plain text", HTML: "an HTML page", MARKDOWN: "Markdown"}.get(fmt, fmt.upper())
+        raise DocumentError("unsupported_format", f"{file_name} is named {suffix} but is {shown}")
+    if fmt == TEXT and suffix in (".html", ".htm"):
+        return HTML
+    if fmt == TEXT and suffix in (".md", ".markdown"):
+        return MARKDOWN
+    return fmt
+
+
+def _sniff(data: bytes, file_name: str) -> str:
     from jobland_pipeline.documents.errors import DocumentError
 
     head = data[:1024]
@@ -30,10 +50,7 @@ def sniff_format(data: bytes, file_name: str) -> str:
         )
     lowered = head.lower().lstrip()
     if lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered[:300]:
-        raise DocumentError(
-            "unsupported_format",
-            f"{file_name} is an HTML page, not a CV document (PDF, DOCX or TXT)",
-        )
+        return HTML
     if _looks_binary(head):
         raise DocumentError("unsupported_format", f"{file_name} is not a PDF, DOCX or text file")
     return TEXT

@@ -6,10 +6,11 @@ import re
 
 from jobland_pipeline.profiles.dates import RANGE_RE
 from jobland_pipeline.profiles.models import Contact
+from jobland_pipeline.profiles.roles import TITLE_WORDS
 from jobland_pipeline.profiles.sections import match_heading
 
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-PHONE_RE = re.compile(r"(?<![\w.])(\+?\(?\d[\d\s().\-]{7,}\d)(?![\w.])")
+PHONE_RE = re.compile(r"(?<![\w.])(\(?\+?\(?\d[\d\s().\-]{7,}\d)(?![\w.])")
 URL_RE = re.compile(
     r"(?:https?://)?(?:www\.)?(?:linkedin\.com|github\.com|gitlab\.com)/[^\s|,;)]+|https?://[^\s|,;)]+"
 )
@@ -54,14 +55,28 @@ def extract_contact(header_lines: list[str], full_text: str) -> Contact:
         location = m.group(1) if m else None
     links = list(dict.fromkeys(u.rstrip(".") for u in URL_RE.findall(full_text) if "@" not in u))[:5]
     name = (
-        labelled.get("姓名") or labelled.get("name") or _guess_name(header_lines or full_text.split("\n")[:5])
+        labelled.get("姓名")
+        or labelled.get("name")
+        or _guess_name(header_lines or full_text.split("\n")[:5])
+        or (_name_from_email(full_text, email) if email else None)
     )
     return Contact(name=name, email=email, phone=phone, location=location, links=links)
 
 
+# Where contact details start on a name line: "Sourabh Bajaj Email: sourabh@…".
+_CONTACT_LABEL = re.compile(
+    r"\s+(?=(?:e-?mail|phone|mobile|tel|cell|web|website|linkedin|github)\s*[:：])", re.IGNORECASE
+)
+_NOT_A_CN_NAME = re.compile(r"简历|履历|求职|个人|信息|意向")
+
+
 def _guess_name(lines: list[str]) -> str | None:
-    for line in lines[:6]:
+    for n, line in enumerate(lines[:6]):
         candidate = re.split(r"\s*[|｜•·]\s*", line)[0].strip()
+        candidate = _CONTACT_LABEL.split(candidate, maxsplit=1)[0]
+        contact = EMAIL_RE.search(candidate) or URL_RE.search(candidate)
+        if contact and contact.start() > 0:  # "Jane Doe jane@example.com"
+            candidate = candidate[: contact.start()].strip()
         # "Maria Santos, BSN, RN, CCRN": post-nominal credentials are not part of the name.
         head, _, tail = candidate.partition(",")
         if tail and all(re.fullmatch(r"[A-Z][A-Za-z.-]{1,7}", t.strip()) for t in tail.split(",")):
@@ -72,9 +87,40 @@ def _guess_name(lines: list[str]) -> str | None:
             continue
         if match_heading(candidate) or any(ch.isdigit() for ch in candidate):
             continue
-        if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", candidate):
+        han = re.fullmatch(r"[\u4e00-\u9fff]{2,4}", candidate) or (
+            n == 0 and re.fullmatch(r"[\u4e00-\u9fff]{5,6}", candidate)  # a longer name alone on line 1
+        )
+        if han and not _NOT_A_CN_NAME.search(candidate) and not _is_headline(candidate):
             return candidate
         words = candidate.split()
-        if 2 <= len(words) <= 4 and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
+        if (
+            2 <= len(words) <= 4
+            and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+            and not _is_headline(candidate)
+        ):
             return candidate.title() if candidate.isupper() else candidate
+    return None
+
+
+def _is_headline(candidate: str) -> bool:
+    """True for a headline such as "Senior Software Engineer" (an "RN" credential is no headline)."""
+    return any(m.group().lower() != "rn" for m in TITLE_WORDS.finditer(candidate))
+
+
+def _name_from_email(text: str, email: str) -> str | None:
+    """A name-shaped line anywhere whose words all appear in the e-mail address ("John Doe", john.doe@…).
+
+    Two-column and designed CVs sometimes draw the name last, far from the other header lines.
+    """
+    address = re.sub(r"[^a-z]", "", email.lower().rsplit(".", 1)[0])
+    for line in text.split("\n"):
+        line = line.strip()
+        words = line.split()
+        if not (2 <= len(words) <= 4) or len(line) > 40 or any(ch.isdigit() for ch in line):
+            continue
+        if not all(w[:1].isupper() for w in words):
+            continue
+        long_words = [re.sub(r"[^a-z]", "", w.lower()) for w in words if len(w.strip(".")) > 1]
+        if len(long_words) >= 2 and all(w and w in address for w in long_words):
+            return line.title() if line.isupper() else line
     return None

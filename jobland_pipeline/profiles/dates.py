@@ -30,11 +30,13 @@ _DATE = (
     r"|(?:0?[1-9]|1[0-2])\s*/\s*(?:19|20)\d\d"
     r"|(?:19|20)\d\d\s*[./-]\s*(?:0?[1-9]|1[0-2])(?!\d)"
     r"|(?:19|20)\d\d\s*年\s*(?:0?[1-9]|1[0-2])\s*月?"
-    r"|(?:19|20)\d\d(?:\s*年)?)"
+    r"|(?:19|20)\d\d(?:\s*年)?"
+    # A template's unfilled date ("20xx.xx", "20XX"): the line is still a dated entry, its date unknown.
+    r"|(?:19|20)[xX]{2}(?:\s*[./-]\s*[xX]{1,2}(?![A-Za-z]))?)"
 )
-_PRESENT = r"(?:present|current|now|today|ongoing|date|至今|现在|今)"
+_PRESENT = r"(?:present|current|now|today|ongoing|date|至\s*今|现在|今)"
 RANGE_RE = re.compile(
-    rf"(?P<start>{_DATE})\s*(?:[-–—~～至]|to|until)+\s*(?P<end>{_DATE}|{_PRESENT})",
+    rf"(?P<start>{_DATE})(?:\s*(?:[-–—~～至]|to|until))+\s*(?P<end>{_DATE}|{_PRESENT})",
     re.IGNORECASE,
 )
 
@@ -49,7 +51,7 @@ class DateRange:
 
 
 def parse_point(text: str) -> str | None:
-    """One date as ``YYYY-MM`` (month 01 when only a year is given)."""
+    """One date as ``YYYY-MM`` (month 01 when only a year is given; None for "20xx")."""
     text = text.strip().lower().rstrip(".")
     m = re.match(rf"({_MONTH_NAME})\s*,?\s*((?:19|20)\d\d)", text, re.IGNORECASE)
     if m:

@@ -13,7 +13,7 @@ from jobland_pipeline.profiles.sections import Section, split_sections, strip_bu
 from jobland_pipeline.profiles.vocab import load_vocabulary
 
 # Bump when extraction logic changes: profiles are rebuilt when this or the CV hash changes.
-EXTRACTOR_VERSION = "offline-1"
+EXTRACTOR_VERSION = "offline-2"
 
 DEGREE_RE = re.compile(
     r"\b(Ph\.?D|Doctor of|M\.?Ed|M\.?S\.?c?|M\.?A\.?|MBA|Master(?:'s)? of|Master(?:'s)?|B\.?S\.?N|B\.?S\.?c?|"

@@ -21,16 +21,106 @@ EMPLOYER_WORDS = re.compile(
     r"\b(hospital|clinic|health|medical|center|centre|school|academy|university|college|institute|"
     r"inc|ltd|llc|plc|corp|corporation|company|co|group|bank|partners|labs?|systems|solutions|"
     r"technologies|services|foundation|council|department|district|public schools|retail|trust)\b\.?"
-    r"|公司|医院|学校|大学|学院|集团|银行|事务所|中心|有限",
+    r"|公司|医院|学校|大学|学院|集团|银行|事务所|中心|有限|工厂",
     re.IGNORECASE,
 )
 LOCATION_RE = re.compile(r"^[A-Z][A-Za-z .'-]+,\s*(?:[A-Z]{2}|UK|USA|United Kingdom|United States)$")
-_SPLIT = re.compile(r"\s+[—–|@]\s+|\s+-\s+|\s+at\s+|\s*[|｜]\s*|,\s+|\s{2,}|\t")
+_LEGAL_SUFFIX = r"(?:Inc|Ltd|LLC|LLP|L\.P|Co|Corp|GmbH|AG|PLC|S\.A|B\.V|Pty|Pvt)\b"
+_SPLIT = re.compile(rf"\s+[—–|@•·]\s+|\s+-\s+|\s+at\s+|\s*[|｜]\s*|,\s+(?!{_LEGAL_SUFFIX})|\s{{2,}}|\t")
+
+# A place written after an employer or title: "Google Mountain View, CA", "Kasa Seoul, S.Korea",
+# "Schlumberger Pune, Maharashtra, India". It ends with a US state or a country.
+_US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|"
+    "ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC"
+)
+_COUNTRIES = (
+    r"USA|U\.S\.A?\.?|US|UK|United States|United Kingdom|England|Scotland|Wales|Ireland|Canada|Australia|"
+    r"New Zealand|India|China|Japan|Singapore|Germany|France|Spain|Italy|Netherlands|Belgium|Switzerland|"
+    r"Austria|Sweden|Norway|Denmark|Finland|Poland|Portugal|Greece|Israel|Brazil|Mexico|Argentina|Chile|"
+    r"Türkiye|Turkey|S\.\s?Korea|South Korea|Korea|Republic of Korea|Taiwan|Hong Kong|Vietnam|Philippines|"
+    r"Indonesia|Malaysia|Thailand|Nigeria|Kenya|Ghana|South Africa|Egypt|UAE|United Arab Emirates|"
+    r"Saudi Arabia|Qatar|Pakistan|Bangladesh|Sri Lanka|Nepal"
+)
+_TRAILING_PLACE = re.compile(rf",\s*(?:(?P<state>{_US_STATES})|(?P<country>{_COUNTRIES}))\s*$")
+# Words that start or end two- and three-word city names ("San Francisco", "Mountain View", "Salt Lake City").
+_CITY_FIRST = frozenset(
+    str.split(
+        "san santa los las new mountain palo salt saint st. fort port north south east west el la le hong "
+        "kuala rio tel menlo redwood long grand cape ho abu buenos são sao costa ann baton little cedar "
+        "kansas jersey oklahoma virginia palm boca coral daly foster union walnut chapel college"
+    )
+)
+_CITY_LAST = frozenset(
+    str.split("city beach park valley springs falls heights island hills hill harbor village")
+)
+_CITY_WORD = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿğışçöü'.-]+$")
+_PLACE_SEPARATORS = tuple(",|｜—–-·•@(")
 
 
-def _looks_like_header(line: str) -> bool:
+_ORG_WORD = re.compile(
+    r"\b(research|technology|technologies|software|analytics|capital|ventures|studio|studios|media|"
+    r"consulting|networks|robotics|industries|holdings|enterprises|agency|ministry|command|army|navy)\b",
+    re.IGNORECASE,
+)
+
+
+def _city_word(word: str) -> bool:
+    return bool(
+        _CITY_WORD.match(word)
+        and (not word.endswith(".") or word.lower() in _CITY_FIRST)
+        and not TITLE_WORDS.search(word)
+        and not EMPLOYER_WORDS.search(word)
+        and not _ORG_WORD.search(word)
+    )
+
+
+def _city_start(head: str) -> int | None:
+    """Where the city at the end of ``head`` starts, or None when no city-like word ends it."""
+    words = list(re.finditer(r"\S+", head))
+    run: list[re.Match[str]] = []
+    for word in reversed(words):
+        if len(run) == 3 or not _city_word(word.group()):
+            break
+        run.insert(0, word)
+    if not run:
+        return None
+    before = head[: run[0].start()].rstrip()
+    if before and before.endswith(_PLACE_SEPARATORS):
+        return run[0].start()  # "Nexus AI – San Francisco": the separator says where the place begins
+    # Glued to the name before it: one word, two or three when they read as one city name.
+    names = [w.group() for w in run]
+    take = 1
+    if len(names) >= 2 and (names[-2].lower() in _CITY_FIRST or names[-1].lower() in _CITY_LAST):
+        take = 2
+        if len(names) >= 3 and names[-3].lower() in _CITY_FIRST:
+            take = 3
+    return run[-take].start()
+
+
+def split_location(text: str) -> tuple[str, str | None]:
+    """("Google", "Mountain View, CA") from "Google Mountain View, CA"; (text, None) without a place."""
+    match = _TRAILING_PLACE.search(text)
+    if not match:
+        return text, None
+    head = text[: match.start()]
+    start = _city_start(head)
+    if start is None:
+        return text, None
+    before = head[:start].rstrip()
+    if match.group("country") and before.endswith(","):  # "Pune, Maharashtra, India"
+        outer = _city_start(before[:-1])
+        if outer is not None and len(head[start:].split()) <= 2:
+            start = outer
+            before = head[:start].rstrip()
+    return before.rstrip(" ,|｜—–-·•@("), text[start:].strip()
+
+
+def _looks_like_header(line: str, allow_bullet: bool = False) -> bool:
     bullet, text = strip_bullet(line)
-    return not bullet and len(text) <= 120 and not text.endswith((".", "。", ";", "；"))
+    if bullet and (not allow_bullet or len(text) > 80):
+        return False
+    return len(text) <= 120 and not text.endswith((".", "。", ";", "；")) and find_date_range(text) is None
 
 
 _STATE = re.compile(
@@ -39,7 +129,7 @@ _STATE = re.compile(
 _UNIT = re.compile(r"\b(unit|ward|floor|icu|department|dept|team)\b|科室|部门|病区", re.IGNORECASE)
 _STRONG_EMPLOYER = re.compile(
     r"\b(hospital|clinic|university|college|school|academy|inc|ltd|llc|plc|corp|company|group|bank)\b"
-    r"|公司|医院|学校|大学|学院|集团|银行|事务所",
+    r"|公司|医院|学校|大学|学院|集团|银行|事务所|工厂",
     re.IGNORECASE,
 )
 
@@ -55,9 +145,10 @@ def _kind(part: str) -> tuple[bool, bool]:
 
 def split_header(text: str) -> tuple[str, str | None, str | None]:
     """Split "Title, Unit — Employer, City, ST" (any order, any separator) into title, employer, location."""
+    text, place = split_location(text.strip(" ,|—–-:\t"))
     text = text.strip(" ,|—–-:\t")
     if not text:
-        return "", None, None
+        return "", None, place
     # Separators inside parentheses belong to the part: "Teacher (Algebra I, Geometry)".
     protected = re.sub(r"\(([^)]*)\)", lambda m: "(" + m.group(1).replace(",", "\ue000") + ")", text)
     parts = [p.strip(" ,|—–-").replace("\ue000", ",") for p in _SPLIT.split(protected)]
@@ -93,49 +184,60 @@ def split_header(text: str) -> tuple[str, str | None, str | None]:
         employer = rest.pop(0)
     if title and units:
         title = ", ".join([title, *units])
-    return title or "", employer, location
+    return title or "", employer, location or place
 
 
 def parse_roles(lines: list[str]) -> list[Role]:
-    """Roles are anchored on lines holding a date range; headers sit on, before or after that line."""
+    """Roles are anchored on lines holding a date range; headers sit on, before or after that line.
+
+    A CV repeats one entry template, so the first role tells where headers sit: as many header lines
+    above each date line as above the first one (Awesome-CV: "Employer City" above "Title Date"), or
+    none, and then the line below completes the entry ("Title Date" over "Employer City"). A wrapped
+    bullet just above the next date line is then never mistaken for a header.
+    """
     anchors = [i for i, line in enumerate(lines) if find_date_range(line)]
+    lead, lead_bullets = _lead(lines, anchors[0]) if anchors else (0, False)
     roles: list[Role] = []
     headers: list[set[int]] = []
-    for idx in anchors:
+    for n, idx in enumerate(anchors):
         date_range = find_date_range(lines[idx])
         assert date_range is not None
         line = lines[idx]
-        leftover = (line[: date_range.span[0]] + "  " + line[date_range.span[1] :]).strip(" ,|—–-()\t")
+        leftover = _trim(line[: date_range.span[0]] + "  " + line[date_range.span[1] :])
         title, employer, location = split_header(leftover)
         taken = {idx}
         floor = max(headers[-1]) if headers else -1
-        if not title or not employer or not TITLE_WORDS.search(title):
+        if lead and (not title or not employer or not TITLE_WORDS.search(title)):
             above: list[int] = []
+            places: list[str] = []
             j = idx - 1
-            while j > floor and len(above) < 2 and _looks_like_header(lines[j]):
+            while j > floor and len(above) < lead and _looks_like_header(lines[j], lead_bullets):
                 above.insert(0, j)
-                t2, e2, l2 = split_header(" | ".join([*(lines[k] for k in above), leftover]))
-                if t2 and TITLE_WORDS.search(t2):
-                    title, employer, location = t2, e2, l2
+                place = split_location(strip_bullet(lines[j])[1])[1]
+                places.insert(0, place or "")
+                joined = " | ".join(
+                    [*(split_location(strip_bullet(lines[k])[1])[0] for k in above), leftover]
+                )
+                t2, e2, l2 = split_header(joined)
+                if t2 and (TITLE_WORDS.search(t2) or (e2 and not title)):
+                    title, employer = t2, e2
+                    location = l2 or next((p for p in places if p), None) or location
                     taken.update(above)
                     if e2:
                         break
                 j -= 1
         nxt = idx + 1
+        below_free = n + 1 == len(anchors) or nxt < anchors[n + 1] - lead
         if (
             (not title or not employer)
             and nxt < len(lines)
             and nxt not in anchors
+            and below_free
             and _looks_like_header(lines[nxt])
         ):
-            t3, e3, l3 = split_header(lines[nxt])
-            if not title and t3:
-                title, employer = t3, employer or e3
+            title, employer, location, used = _complete_from_below(title, employer, location, lines[nxt])
+            if used:
                 taken.add(nxt)
-            elif not employer and (e3 or t3) and not TITLE_WORDS.search(lines[nxt]):
-                employer = e3 or t3
-                taken.add(nxt)
-            location = location or l3
         headers.append(taken)
         roles.append(
             Role(
@@ -153,6 +255,67 @@ def parse_roles(lines: list[str]) -> list[Role]:
         stop = min(headers[n + 1]) if n + 1 < len(roles) else len(lines)
         role.bullets = _bullets(lines[start:stop])
     return roles
+
+
+def _trim(text: str) -> str:
+    """Separators and the dates' brackets off both ends; a title's own "(…)" stays."""
+    text = re.sub(r"\(\s*\)", " ", text)  # the brackets the dates were written in
+    seps = " ,|—–-\t"
+    text = text.strip(seps)
+    for _ in range(3):
+        if text.endswith("(") or (text.endswith(")") and text.count(")") > text.count("(")):
+            text = text[:-1].rstrip(seps)
+        if text.startswith(")") or (text.startswith("(") and text.count("(") > text.count(")")):
+            text = text[1:].lstrip(seps)
+    return text
+
+
+def _lead(lines: list[str], first: int) -> tuple[int, bool]:
+    """(header lines right above the first date line, 0-2; whether one of them is bullet-marked)."""
+    count, bullets = 0, False
+    j = first - 1
+    while j >= 0 and count < 2 and _looks_like_header(lines[j], allow_bullet=True):
+        bullets = bullets or strip_bullet(lines[j])[0]
+        count += 1
+        j -= 1
+    return count, bullets
+
+
+def _complete_from_below(
+    title: str, employer: str | None, location: str | None, line: str
+) -> tuple[str, str | None, str | None, bool]:
+    """Fill the title or employer from the line under the date line: (title, employer, location, used)."""
+    t3, e3, l3 = split_header(line)
+    title_sure = bool(title) and TITLE_WORDS.search(title) is not None
+    if employer and not title:
+        # "血汗工厂 20xx.xx – 20xx.xx" over "建筑工程一线劳动者 工地": the next line is the title line.
+        t4, l4 = _title_line(line)
+        return t4 or t3, employer, location or l4 or l3, True
+    if not title and t3:
+        return t3, employer or e3, location or l3, True
+    if not employer and not title_sure and TITLE_WORDS.search(line) and len(line) <= 80:
+        # The date line named the employer, the next line holds the title ("远洋邮轮1号" / "... 工程师").
+        t4, l4 = _title_line(line)
+        return t4, title, location or l4, True
+    if not employer and (e3 or t3) and not TITLE_WORDS.search(line):
+        return title, e3 or t3, location or l3, True
+    return title, employer, location or l3, False
+
+
+def _title_line(line: str) -> tuple[str, str | None]:
+    """A line known to hold the title: (title, place written after it)."""
+    _, text = strip_bullet(line)
+    rest, place = split_location(text)
+    if place:
+        return rest, place
+    parts = text.split()
+    if len(parts) >= 2 and re.search(r"[\u4e00-\u9fff]", text):
+        # Chinese CVs put the place after the title: "实习 水手 花式摸鱼工程师 精神家园".
+        sure = [i for i, part in enumerate(parts) if TITLE_WORDS.search(part)]
+        cut = sure[-1] + 1 if sure else len(parts) - 1
+        if cut < len(parts):
+            return " ".join(parts[:cut]), " ".join(parts[cut:])
+    return text, None
 
 
 def _bullets(lines: list[str]) -> list[str]:

@@ -101,8 +101,42 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "个人信息",
         "基本信息",
     ),
-    "awards": ("awards", "honors", "honours", "achievements", "awards and honors", "获奖经历", "荣誉奖项"),
-    "publications": ("publications", "research", "发表论文"),
+    "awards": (
+        "awards",
+        "honors",
+        "honours",
+        "achievements",
+        "awards and honors",
+        "honors and awards",
+        "honours and awards",
+        "awards and achievements",
+        "获奖经历",
+        "获奖情况",
+        "荣誉奖项",
+    ),
+    "publications": (
+        "publications",
+        "research",
+        "presentations",
+        "presentation",
+        "talks",
+        "invited talks",
+        "patents",
+        "发表论文",
+        "公开成果",
+    ),
+    "activities": (
+        "extracurricular activities",
+        "extracurricular activity",
+        "activities",
+        "leadership and activities",
+        "community involvement",
+        "program committees",
+        "校园经历",
+        "社团经历",
+        "社会实践",
+        "实践经历",
+    ),
     "interests": ("interests", "hobbies", "兴趣爱好"),
     "volunteer": ("volunteer", "volunteering", "volunteer experience", "志愿者经历"),
     "references": ("references", "referees"),
@@ -150,7 +184,15 @@ def split_sections(text: str) -> list[Section]:
         if not line:
             continue
         found = match_heading(line)
-        if found:
+        if found and found[1] and sections[-1].name == "skills" and found[0] != "skills":
+            # "Languages: Python, C++" or "Certifications: CKA" inside Skills labels a group of skills:
+            # the line is filed under both sections, and the skills section goes on.
+            name, inline = found
+            current = sections.pop()
+            sections.append(Section(name, line, [inline]))
+            current.lines.append(line)
+            sections.append(current)
+        elif found:
             name, inline = found
             sections.append(Section(name, line))
             if inline:

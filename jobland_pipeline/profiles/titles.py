@@ -92,11 +92,19 @@ def suggest_titles(
 
 
 def _pinned(title: str, profile: Profile) -> TitleSuggestion:
+    """A pinned title, enriched with the vocabulary's aliases and skills when it names a known title."""
     zh = profile.language == "zh"
+    wanted = title.strip().lower()
+    entry = next((t for t in load_vocabulary().titles if wanted in {n.lower() for n in t.all_names}), None)
     return TitleSuggestion(
-        title=title,
+        title=title.strip(),
         slug=slugify(title),
-        display_title=title,
+        display_title=title.strip(),
+        title_zh=entry.zh if entry else None,
+        family=entry.family if entry else None,
+        level=entry.level if entry else None,
+        aliases=[n for n in entry.all_names if n.lower() != wanted] if entry else [],
+        skills=list(entry.skills) if entry else [],
         score=100.0,
         source="pinned",
         reason="您在设置中固定了这个职位" if zh else "You pinned this title in your settings",

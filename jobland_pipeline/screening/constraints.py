@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from jobland_pipeline.postings.geo import parse_place
 from jobland_pipeline.postings.models import Posting
+from jobland_pipeline.postings.salary import parse_salary
 from jobland_pipeline.profiles.models import Profile
 from jobland_pipeline.screening.models import Preferences
 
@@ -103,7 +104,7 @@ def _clearance(ctx: Context) -> str | None:
 
 
 def _language(ctx: Context) -> str | None:
-    spoken = " ".join(ctx.profile.languages).lower()
+    spoken = " ".join([*ctx.profile.languages, *ctx.prefs.languages]).lower()
     if ctx.profile.language == "zh":
         spoken += " chinese 中文 普通话"
     if ctx.profile.language == "en":
@@ -179,6 +180,16 @@ def _exclusions(ctx: Context) -> str | None:
     return None
 
 
+def _salary_floor(ctx: Context) -> str | None:
+    floor = ctx.prefs.salary_floor
+    salary = parse_salary(ctx.posting.salary)
+    if not floor or salary is None or salary.currency not in (None, ctx.prefs.salary_currency):
+        return None  # unknown pay or another currency: not a proof of a low salary
+    if salary.yearly_max < floor:
+        return f"pays at most {salary.yearly_max:,.0f} {salary.currency or ''} a year, below your floor of {floor:,}"
+    return None
+
+
 RULES: tuple[Rule, ...] = (
     _exclusions,
     _remote_preference,
@@ -189,6 +200,7 @@ RULES: tuple[Rule, ...] = (
     _language,
     _night_shifts,
     _experience_gap,
+    _salary_floor,
 )
 
 

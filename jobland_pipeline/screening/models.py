@@ -21,6 +21,11 @@ class Preferences(BaseModel):
     excluded_companies: list[str] = Field(default_factory=list)
     excluded_keywords: list[str] = Field(default_factory=list)
     needs_visa_sponsorship: bool | None = None
+    salary_floor: int | None = Field(default=None, ge=0, description="minimum yearly pay, in salary_currency")
+    salary_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    languages: list[str] = Field(
+        default_factory=list, description="languages spoken, besides those on the CV"
+    )
 
 
 class Screening(BaseModel):

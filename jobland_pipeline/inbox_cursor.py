@@ -1,0 +1,108 @@
+"""The inbox sensor's cursor: which objects were seen with which version, swept in bounded pages.
+
+Why a sweep: S3 cannot list "objects modified since", and resuming from the last key name misses
+older keys that were overwritten (dagster #22892). So each tick lists at most ``max_pages`` pages
+onward from where the previous tick stopped, compares ETags / mtimes with what it knew, and wraps
+around at the end — bounded work per tick on a bucket of any size, every change seen within one
+sweep, and deletions detected when a sweep completes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass, field
+
+from jobland_pipeline.inbox import InboxObject, Lister, classify
+from jobland_pipeline.keys import InvalidKeyError
+
+
+@dataclass
+class InboxCursor:
+    known: dict[str, str] = field(default_factory=dict)  # key -> version, as last seen
+    after: str | None = None  # where the current sweep continues (None = from the start)
+    swept: list[str] = field(default_factory=list)  # keys seen so far in the current sweep
+
+    def encode(self) -> str:
+        raw = json.dumps(
+            {"known": self.known, "after": self.after, "swept": self.swept}, separators=(",", ":")
+        )
+        return "z1:" + base64.b64encode(zlib.compress(raw.encode(), 9)).decode()
+
+    @classmethod
+    def decode(cls, text: str | None) -> InboxCursor:
+        if not text:
+            return cls()
+        if not text.startswith("z1:"):
+            raise ValueError("unrecognised inbox cursor format")
+        data = json.loads(zlib.decompress(base64.b64decode(text[3:])))
+        return cls(known=data["known"], after=data["after"], swept=data["swept"])
+
+    def user_version(self, user_id: str) -> str:
+        items = sorted((k, v) for k, v in self.known.items() if k.startswith(f"{user_id}/"))
+        return hashlib.sha1(repr(items).encode()).hexdigest()[:12]
+
+
+@dataclass
+class TickPlan:
+    changed_users: list[str]
+    deleted: list[str]
+    rejected: list[tuple[str, str]]
+    users_seen: list[str]
+    cursor: InboxCursor
+    pages: int
+    sweep_completed: bool
+
+
+def plan_tick(
+    lister: Lister,
+    cursor: InboxCursor,
+    *,
+    page_size: int = 1000,
+    max_pages: int = 5,
+    max_changed_users: int = 200,
+) -> TickPlan:
+    """List up to ``max_pages`` pages from the cursor; return users whose objects are new, changed or deleted."""
+    changed: dict[str, None] = {}
+    rejected: list[tuple[str, str]] = []
+    seen_users: dict[str, None] = {}
+    swept = set(cursor.swept)
+    known = dict(cursor.known)
+    after = cursor.after
+    deleted: list[str] = []
+    pages = 0
+    completed = False
+    while pages < max_pages and len(changed) < max_changed_users:
+        entries, more = lister.list_page(after, page_size)
+        pages += 1
+        for key, version, size in entries:
+            try:
+                obj: InboxObject = classify(key, version, size)
+            except InvalidKeyError as exc:
+                rejected.append((key, str(exc)))
+                continue
+            swept.add(obj.key)
+            seen_users[obj.user_id] = None
+            if known.get(obj.key) != obj.version:
+                known[obj.key] = obj.version
+                changed[obj.user_id] = None
+        if entries:
+            after = entries[-1][0]
+        if not more:
+            deleted = sorted(set(known) - swept)
+            for key in deleted:
+                del known[key]
+                changed[key.split("/", 1)[0]] = None
+            after, swept, completed = None, set(), True
+            break
+    return TickPlan(
+        changed_users=sorted(changed),
+        deleted=deleted,
+        rejected=rejected,
+        users_seen=sorted(seen_users),
+        cursor=InboxCursor(known=known, after=after, swept=sorted(swept)),
+        pages=pages,
+        sweep_completed=completed,
+    )
