@@ -26,6 +26,12 @@ class Posting(BaseModel):
     url: str | None = None
     description: str = Field(default="", max_length=60_000)
     source: str = "local"
+    source_id: str | None = None  # the engine's own id (Greenhouse job id, SerpAPI job_id, ...)
+    apply_url: str | None = None  # direct application link (the ATS one when known)
+    salary_min: float | None = None
+    salary_max: float | None = None
+    salary_currency: str | None = None
+    salary_period: str | None = None  # year | month | week | day | hour
 
     @field_validator("remote", mode="before")
     @classmethod
