@@ -11,7 +11,7 @@ from assets.partitions import searches_partitions
 from assets.screenings import postings_from_rows, screenings
 from assets.search_context import for_each_key
 from jobland_pipeline.keys import split_search_key
-from resources import EngineResource, LocalPostingsResource, WarehouseResource
+from resources import EngineResource, WarehouseResource
 
 
 def top_matches(store_df: pl.DataFrame, limit: int) -> pl.DataFrame:
@@ -37,7 +37,6 @@ def top_matches(store_df: pl.DataFrame, limit: int) -> pl.DataFrame:
 def company_dossiers(
     context: dg.AssetExecutionContext,
     engine: EngineResource,
-    postings_source: LocalPostingsResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
     """Culture, mission, benefits, open roles, news and red flags for each company of a High match.
@@ -46,7 +45,7 @@ def company_dossiers(
     """
     keys = list(context.partition_keys)
     store = warehouse.store
-    all_postings = postings_source.postings()
+    all_postings = postings_from_rows(store.read("job_postings").unique("posting_id", keep="first"))
     cache: dict[str, dict[str, object]] = {}
     now = datetime.now(UTC)
     missing: list[str] = []

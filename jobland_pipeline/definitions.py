@@ -11,13 +11,14 @@ from collections.abc import Mapping
 import dagster as dg
 
 from assets import ALL_ASSETS
-from jobland_pipeline.settings import int_setting, resolve
+from jobland_pipeline.postings.engines.registry import ENGINE_SETTINGS
+from jobland_pipeline.settings import SECRET_SETTINGS, int_setting, resolve
 from resources import (
     CvReaderResource,
     EngineResource,
-    LocalPostingsResource,
     OutboxMailerResource,
     PackageStoreResource,
+    SearchEnginesResource,
     WarehouseResource,
     inbox_from_settings,
 )
@@ -53,7 +54,17 @@ def build_resources(env: Mapping[str, str] | None = None) -> dict[str, dg.Config
             docling_models=values["JOBLAND_DOCLING_MODELS"],
             allow_private=values["JOBLAND_CV_URL_ALLOW"],
         ),
-        "postings_source": LocalPostingsResource(path=values["JOBLAND_POSTINGS_FILE"]),
+        "search": SearchEnginesResource(
+            settings={e.env: values[e.env] for e in ENGINE_SETTINGS if e.env not in SECRET_SETTINGS}
+            | {
+                "JOBLAND_HOME": values["JOBLAND_HOME"],
+                "JOBLAND_POSTINGS_FILE": values["JOBLAND_POSTINGS_FILE"],
+            },
+            serpapi_key=v("JOBLAND_SERPAPI_KEY"),
+            exa_key=v("JOBLAND_EXA_KEY"),
+            fresh_days=int(values["JOBLAND_FRESH_DAYS"] or 0),
+            stale_after_days=int_setting(values, "JOBLAND_STALE_AFTER_DAYS"),
+        ),
         "engine": EngineResource(
             name=v("JOBLAND_ENGINE"),
             high_score=v("JOBLAND_HIGH_SCORE", integer=True),

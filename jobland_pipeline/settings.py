@@ -16,6 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from jobland_pipeline.postings.engines.registry import ENGINE_SETTINGS
 from jobland_pipeline.screening.models import Preferences
 
 
@@ -77,7 +78,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("JOBLAND_MAX_TITLES", "8", "Titles suggested per user (5-10)."),
     Setting("JOBLAND_MAIL_FROM", "jobland@localhost", "Sender address of digest e-mails."),
 )
+# The search engines' settings live with the engines (postings/engines/registry.py).
+SETTINGS += tuple(Setting(e.env, e.default, e.help) for e in ENGINE_SETTINGS)
+SETTINGS += (
+    Setting("JOBLAND_FRESH_DAYS", "", "Only postings at most this many days old (empty = no limit)."),
+    Setting("JOBLAND_STALE_AFTER_DAYS", "14", "A posting no engine returned for this long is stale."),
+)
 _BY_ENV = {s.env: s for s in SETTINGS}
+SECRET_SETTINGS = frozenset({"JOBLAND_SERPAPI_KEY", "JOBLAND_EXA_KEY"})
 
 
 class SettingsError(ValueError):

@@ -5,7 +5,7 @@ from resources.files import PackageStoreResource
 from resources.inbox import InboxResource, LocalInboxResource, S3InboxResource, inbox_from_settings
 from resources.mail import OutboxMailerResource
 from resources.reader import CvReaderResource
-from resources.search import LocalPostingsResource
+from resources.search import SearchEnginesResource
 from resources.warehouse import WarehouseResource
 
 __all__ = [
@@ -13,10 +13,10 @@ __all__ = [
     "EngineResource",
     "InboxResource",
     "LocalInboxResource",
-    "LocalPostingsResource",
     "OutboxMailerResource",
     "PackageStoreResource",
     "S3InboxResource",
+    "SearchEnginesResource",
     "WarehouseResource",
     "inbox_from_settings",
 ]

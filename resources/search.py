@@ -1,33 +1,24 @@
-from __future__ import annotations
-
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
-
 import dagster as dg
+from pydantic import Field
 
-from jobland_pipeline.postings import load_postings
-from jobland_pipeline.postings.models import Posting
-
-
-def bundled_postings_path() -> Path:
-    return Path(str(resources.files("jobland_pipeline.data").joinpath("postings/sample_postings.jsonl")))
+from jobland_pipeline.postings.engines.base import SearchEngine
+from jobland_pipeline.postings.engines.registry import build_engines
 
 
-@lru_cache(maxsize=4)
-def _load(path: str, mtime_ns: int) -> tuple[Posting, ...]:
-    return tuple(load_postings(Path(path)))
+class SearchEnginesResource(dg.ConfigurableResource):
+    """The configured job search engines (local file by default; SerpAPI, Exa, ATS boards, RemoteOK).
 
+    Keys are separate fields so they can come from ``EnvVar`` and never show in the UI or logs.
+    """
 
-class LocalPostingsResource(dg.ConfigurableResource):
-    """The local postings file (JSONL) as a search engine; empty path = bundled sample postings."""
+    settings: dict[str, str] = Field(default_factory=dict)  # every non-secret JOBLAND_* engine setting
+    serpapi_key: str = ""
+    exa_key: str = ""
+    fresh_days: int = 0  # 0 = no age limit
+    stale_after_days: int = 14
 
-    path: str = ""
-
-    def resolved_path(self) -> Path:
-        return Path(self.path) if self.path else bundled_postings_path()
-
-    def postings(self) -> list[Posting]:
-        path = self.resolved_path()
-        mtime = path.stat().st_mtime_ns if path.exists() else 0
-        return list(_load(str(path), mtime))
+    def engines(self) -> tuple[list[SearchEngine], list[tuple[str, str]]]:
+        """(engines, [(engine, why skipped)]): a paid engine without its key is skipped, not fatal."""
+        return build_engines(
+            {**self.settings, "JOBLAND_SERPAPI_KEY": self.serpapi_key, "JOBLAND_EXA_KEY": self.exa_key}
+        )

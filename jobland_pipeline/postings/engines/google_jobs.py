@@ -1,0 +1,169 @@
+"""SerpAPI ``engine=google_jobs`` through the google-search-results library.
+
+Cost: 1 SerpAPI search credit per page fetched (about 10 jobs a page, ``max_pages`` pages at most per
+query); cache hits cost nothing, and an answer SerpAPI marks "Fully empty" is counted as 0 credits
+(SerpAPI bills successful searches only).
+
+Filters: ``location``, ``hl`` (query.language), ``gl`` (query.country) and ``ltype=1`` (remote only).
+Google Jobs' date filter is the ``chips=date_posted:...`` parameter, which SerpAPI documents as
+deprecated (its replacement, ``uds``, is a token taken from a previous answer's ``filters``), so
+``posted_within_days`` is applied here, on the posting dates read from the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from serpapi import GoogleSearch
+
+from jobland_pipeline.postings.engines.base import CallRecord, EngineError, EngineResult, SearchQuery
+from jobland_pipeline.postings.engines.common import (
+    Collector,
+    clean_text,
+    employment_type,
+    pick_apply_url,
+    place_matches,
+    remote_flag,
+    salary_fields,
+    salary_from_text,
+)
+from jobland_pipeline.postings.engines.transport import Transport, describe_request
+
+FULLY_EMPTY = "Fully empty"
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _validate(page: Any) -> str | None:
+    if not isinstance(page, dict):
+        return "unexpected answer from serpapi (not a JSON object)"
+    error = page.get("error")
+    state = (page.get("search_information") or {}).get("jobs_results_state")
+    if error and state != FULLY_EMPTY:
+        return f"serpapi error: {str(error)[:200]}"
+    return None
+
+
+class SerpApiGoogleJobs:
+    """Google Jobs results via SerpAPI, paginated with ``next_page_token``."""
+
+    name = "serpapi"
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        transport: Transport,
+        base_url: str = "https://serpapi.com",
+        max_pages: int = 3,
+        today: Callable[[], date] = _today,
+    ) -> None:
+        if not api_key:
+            raise ValueError("SerpApiGoogleJobs needs an API key (JOBLAND_SERPAPI_KEY)")
+        self.base_url = base_url.rstrip("/")
+        self.max_pages = max(1, int(max_pages))
+        self.transport = transport
+        self.today = today
+        self._api_key = api_key
+        transport.add_secret(api_key)
+        # The library's own configuration point: BACKEND on a GoogleSearch subclass.
+        self._search_class: type[GoogleSearch] = type(
+            "JobLandGoogleJobsSearch", (GoogleSearch,), {"BACKEND": self.base_url}
+        )
+
+    def _params(self, query: SearchQuery) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "engine": "google_jobs",
+            "q": " ".join(query.title.split()),
+            "output": "json",
+        }
+        if query.location:
+            params["location"] = " ".join(query.location.split())
+        if query.language:
+            params["hl"] = query.language
+        if query.country:
+            params["gl"] = query.country.lower()
+        if query.remote is True:
+            params["ltype"] = 1
+        return params
+
+    def _fetch(self, params: dict[str, Any]) -> tuple[dict[str, Any], list[CallRecord]]:
+        def fetch() -> Any:
+            search = self._search_class({**params, "api_key": self._api_key})
+            search.timeout = self.transport.timeout
+            return search.get_response()
+
+        # Google's matching ignores case: "Math Teacher" and "math teacher" share one cached answer.
+        same = {
+            k: v.lower() if k in {"q", "location"} and isinstance(v, str) else v for k, v in params.items()
+        }
+        identity = self.transport.identity("GET", f"{self.base_url}/search", same)
+        request = describe_request("GET", f"{self.base_url}/search", params)
+        page, calls = self.transport.call(identity, fetch, request=request, validate=_validate)
+        for call in calls:
+            if (page.get("search_information") or {}).get("jobs_results_state") == FULLY_EMPTY:
+                call.status = "empty" if not call.cache_hit else call.status
+            elif not call.cache_hit:
+                call.credits = 1.0
+        return page, calls
+
+    def search(self, query: SearchQuery) -> EngineResult:
+        today = self.today()
+        collected = Collector(self.name, today)
+        calls: list[CallRecord] = []
+        params = self._params(query)
+        token: str | None = None
+        for page_number in range(self.max_pages):
+            page_params = {**params, **({"next_page_token": token} if token else {})}
+            try:
+                page, page_calls = self._fetch(page_params)
+            except EngineError as exc:
+                calls.extend(exc.calls)
+                if page_number == 0:
+                    raise EngineError(str(exc), calls) from None
+                break  # keep the pages already read
+            calls.extend(page_calls)
+            for item in page.get("jobs_results") or []:
+                if isinstance(item, dict):
+                    self._add(collected, item)
+            token = (page.get("serpapi_pagination") or {}).get("next_page_token")
+            if not token or not page.get("jobs_results"):
+                break
+        # Google applied the location (with its own radius): only remote and age are checked here.
+        anywhere = replace(query, location=None)
+        kept = [p for p in collected.postings if place_matches(p, anywhere, today=today)]
+        dropped = dict(collected.dropped)
+        if len(kept) < len(collected.postings):
+            dropped["not_matching"] = len(collected.postings) - len(kept)
+        return EngineResult(postings=kept, calls=calls, dropped=dropped, raw_count=collected.raw)
+
+    def _add(self, collected: Collector, item: dict[str, Any]) -> None:
+        ext = item.get("detected_extensions") or {}
+        chips = [str(c) for c in item.get("extensions") or []]
+        links = [o.get("link") for o in item.get("apply_options") or [] if isinstance(o, dict)]
+        apply_url = pick_apply_url(links)
+        description = clean_text(item.get("description"))
+        salary = ext.get("salary") or next((c for c in chips if salary_from_text(c)), None)
+        if ext.get("work_from_home") is True:
+            remote: bool | str = True
+        else:
+            remote = remote_flag(item.get("location"), item.get("title"), *chips)
+        raw_date = ext.get("posted_at") or next((c for c in chips if c.lower().endswith("ago")), None)
+        collected.add(
+            source_id=item.get("job_id"),
+            title=item.get("title"),
+            company=item.get("company_name"),
+            raw_date=raw_date,
+            location=item.get("location") or "",
+            remote=remote,
+            employment_type=employment_type(ext.get("schedule_type"), chips),
+            url=apply_url or item.get("share_link"),
+            apply_url=apply_url,
+            description=description,
+            **salary_fields(salary),
+        )
