@@ -24,7 +24,7 @@ def daily_search_schedule(context: dg.ScheduleEvaluationContext) -> list[dg.RunR
     keys = context.instance.get_dynamic_partitions(searches_partitions.name or "searches")
     if not keys:
         return dg.SkipReason("no searches yet")
-    day = context.scheduled_execution_time.date().isoformat() if context.scheduled_execution_time else "now"
+    day = context.scheduled_execution_time.date().isoformat()
     return [
         dg.RunRequest(run_key=f"daily-search:{day}:{first}", tags=range_tags(first, last))
         for first, last in batches(list(keys), SEARCH_BATCH_SIZE)
@@ -42,7 +42,7 @@ def daily_delivery_schedule(context: dg.ScheduleEvaluationContext) -> list[dg.Ru
     users = context.instance.get_dynamic_partitions(users_partitions.name or "users")
     if not users:
         return dg.SkipReason("no users yet")
-    day = context.scheduled_execution_time.date().isoformat() if context.scheduled_execution_time else "now"
+    day = context.scheduled_execution_time.date().isoformat()
     return [
         dg.RunRequest(run_key=f"delivery:{day}:{first}", tags=range_tags(first, last))
         for first, last in batches(list(users), SEARCH_BATCH_SIZE * 4)

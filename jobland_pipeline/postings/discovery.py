@@ -94,8 +94,10 @@ class SearchOutcome:
 class SharedSearches:
     """Answers equal queries once per run, whoever asks (the cross-run cache lives in the engines)."""
 
-    def __init__(self, engines: Sequence[SearchEngine]) -> None:
+    def __init__(self, engines: Sequence[SearchEngine], *, breaker_threshold: int = 3) -> None:
         self.engines = list(engines)
+        self.breaker_threshold = breaker_threshold
+        self._failures: dict[str, int] = {}
         self._answers: dict[tuple[str, str], EngineResult | EngineError] = {}
         self.shared_hits = 0
 
@@ -110,10 +112,26 @@ class SharedSearches:
                 engine=engine.name, request=f"shared:{key[1]}", status="cached", cache_hit=True, attempts=0
             )
             return self._answers[key], [shared]
+        if self._failures.get(engine.name, 0) >= self.breaker_threshold:
+            # Circuit open: an engine that failed this many queries in a row is not called again this run.
+            skipped = EngineError(
+                f"{engine.name} skipped: failed {self.breaker_threshold} searches in a row this run"
+            )
+            return skipped, [
+                CallRecord(
+                    engine=engine.name,
+                    request=f"skipped:{key[1]}",
+                    status="error",
+                    attempts=0,
+                    error=str(skipped),
+                )
+            ]
         try:
             answer: EngineResult | EngineError = engine.search(query)
+            self._failures[engine.name] = 0
         except EngineError as exc:
             answer = exc
+            self._failures[engine.name] = self._failures.get(engine.name, 0) + 1
         self._answers[key] = answer
         return answer, list(answer.calls)
 
