@@ -59,6 +59,7 @@ def application_packages(
     ctx = SearchContext.load(keys, store, inbox)
     today = date.today()
     now = datetime.now(UTC)
+    writer = engine.engine(store)
 
     def run(key: str) -> pl.DataFrame:
         user_id, _ = split_search_key(key)
@@ -80,7 +81,7 @@ def application_packages(
                 components={},
                 method=s["method"],
             )
-            package = engine.engine().package(
+            package = writer.package(
                 profile, posting, screening, _dossier(dossiers.get(posting.company)), today=today
             )
             name = f"{slugify(posting.company)[:30]}--{slugify(posting.title)[:40]}"

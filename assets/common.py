@@ -57,3 +57,27 @@ def check(
 
 def spec(asset: str, name: str, description: str) -> dg.AssetCheckSpec:
     return dg.AssetCheckSpec(name=name, asset=asset, description=description)
+
+
+def record_llm_calls(
+    store: Any, engine: Any, *, asset: str, partition: str, sink: list[dict[str, object]]
+) -> None:
+    """Move the engine's pending LLM ledger rows into ``sink``, labelled with asset and partition."""
+    sink.extend({**row, "asset": asset, "partition": partition} for row in engine.drain_calls())
+
+
+def write_llm_ledger(store: Any, rows: list[dict[str, object]]) -> dict[str, Any]:
+    """Append the rows to ``llm_calls``; return the sums for the asset metadata."""
+    if rows:
+        from datetime import UTC, datetime
+
+        store.append("llm_calls", rows, group=datetime.now(UTC).date().isoformat())
+    df = store.conform("llm_calls", rows)
+    return {
+        "llm_calls": int(df.filter(~pl.col("cache_hit").fill_null(False)).height),
+        "llm_cache_hits": int(df["cache_hit"].fill_null(False).sum()),
+        "llm_input_tokens": int(df["input_tokens"].fill_null(0).sum()),
+        "llm_output_tokens": int(df["output_tokens"].fill_null(0).sum()),
+        "llm_cost_usd": round(float(df["cost_usd"].fill_null(0.0).sum()), 6),
+        "llm_errors": int(df.filter(pl.col("status").is_in(["error", "invalid", "circuit_open"])).height),
+    }

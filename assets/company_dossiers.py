@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import polars as pl
 
-from assets.common import check, definition_metadata, preview, spec
+from assets.common import check, definition_metadata, preview, record_llm_calls, spec, write_llm_ledger
 from assets.partitions import searches_partitions
 from assets.screenings import postings_from_rows, screenings
 from assets.search_context import for_each_key
@@ -45,8 +45,12 @@ def company_dossiers(
     """
     keys = list(context.partition_keys)
     store = warehouse.store
-    all_postings = postings_from_rows(store.read("job_postings").unique("posting_id", keep="first"))
+    all_postings = postings_from_rows(
+        store.read("job_postings").sort("posting_id").unique("posting_id", keep="first", maintain_order=True)
+    )
     cache: dict[str, dict[str, object]] = {}
+    thinker = engine.engine(store)
+    ledger: list[dict[str, object]] = []
     now = datetime.now(UTC)
     missing: list[str] = []
 
@@ -60,12 +64,13 @@ def company_dossiers(
                 sources = [p for p in all_postings if p.company == company] or postings_from_rows(
                     found.filter(pl.col("company") == company)
                 )
-                d = engine.engine().dossier(company, sources)
+                d = thinker.dossier(company, sources)
                 cache[company] = {
                     **d.model_dump(exclude={"news"}),
                     "news": json.dumps([n.model_dump() for n in d.news]),
                 }
             rows.append({"search_key": key, "user_id": user_id, **cache[company], "built_at": now})
+        record_llm_calls(store, thinker, asset="company_dossiers", partition=key, sink=ledger)
         store.write_partition("company_dossiers", key, rows)
         df = store.conform("company_dossiers", rows)
         missing.extend(c for c in set(top["company"].to_list()) if c not in set(df["company"].to_list()))
@@ -77,6 +82,7 @@ def company_dossiers(
         metadata={
             "dagster/row_count": df.height,
             "companies_researched": len(cache),
+            **write_llm_ledger(store, ledger),
             "searches_failed": dg.MetadataValue.json(failed),
             "preview": preview(df, ["company", "mission", "red_flags", "method"]),
         },

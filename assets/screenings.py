@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import polars as pl
 
-from assets.common import check, definition_metadata, preview, spec
+from assets.common import check, definition_metadata, preview, record_llm_calls, spec, write_llm_ledger
 from assets.job_postings import job_postings
 from assets.partitions import searches_partitions
 from assets.search_context import SearchContext, for_each_key
@@ -62,12 +62,14 @@ def screenings(
     thresholds = engine.thresholds()
     now = datetime.now(UTC)
     expected: dict[str, int] = {}
+    judge = engine.engine(store)
+    ledger: list[dict[str, object]] = []
 
     def run(key: str) -> pl.DataFrame:
         user_id, _ = split_search_key(key)
         postings = postings_from_rows(store.read("job_postings", [key]))
         expected[key] = len(postings)
-        results = engine.engine().screen(
+        results = judge.screen(
             ctx.profile(user_id),
             postings,
             cv_text=ctx.cv_text(user_id),
@@ -90,10 +92,13 @@ def screenings(
                 "missing_skills": s.missing_skills,
                 "deal_breakers": s.deal_breakers,
                 "method": s.method,
+                "stage": s.stage,
+                "prompt_version": s.prompt_version,
                 "screened_at": now,
             }
             for s in results
         ]
+        record_llm_calls(store, judge, asset="screenings", partition=key, sink=ledger)
         store.write_partition("screenings", key, rows)
         return store.conform("screenings", rows)
 
@@ -115,7 +120,8 @@ def screenings(
             "by_probability": dg.MetadataValue.json({c["probability"]: c["count"] for c in counts}),
             "searches_failed": dg.MetadataValue.json(failed),
             "engine": engine.name,
-            "llm_calls": 0,
+            **write_llm_ledger(store, ledger),
+            "stage2_decided": int(df.filter(pl.col("stage") == 2).height) if df.height else 0,
             "preview": preview(
                 df.sort("score", descending=True),
                 ["search_key", "title", "company", "score", "probability", "deal_breakers"],

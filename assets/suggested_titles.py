@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from assets.common import check, definition_metadata, preview, spec
+from assets.common import check, definition_metadata, preview, record_llm_calls, spec, write_llm_ledger
 from assets.partitions import users_partitions
 from assets.profiles import profiles
 from jobland_pipeline.keys import search_key
@@ -41,7 +41,10 @@ def suggested_titles(
         raise dg.Failure(description=f"No profile for user {user_id}; materialize profiles first")
     profile = Profile.model_validate_json(profile_df["profile_json"][0])
     pinned = [t for t in inbox.user_settings(user_id).pinned_titles if t.strip()]
-    titles = engine.engine().titles(profile, pinned=pinned, limit=engine.max_titles)
+    thinker = engine.engine(store)
+    titles = thinker.titles(profile, pinned=pinned, limit=engine.max_titles)
+    ledger: list[dict[str, object]] = []
+    record_llm_calls(store, thinker, asset="suggested_titles", partition=user_id, sink=ledger)
     now = datetime.now(UTC)
     rows = [
         {
@@ -69,6 +72,7 @@ def suggested_titles(
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": len(rows),
+            **write_llm_ledger(store, ledger),
             "titles": ", ".join(t.display_title for t in titles),
             "preview": preview(df, ["rank", "display_title", "family", "level", "score", "reason"]),
         },

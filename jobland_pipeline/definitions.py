@@ -71,6 +71,24 @@ def build_resources(env: Mapping[str, str] | None = None) -> dict[str, dg.Config
             medium_score=v("JOBLAND_MEDIUM_SCORE", integer=True),
             max_titles=v("JOBLAND_MAX_TITLES", integer=True),
             max_packages_per_search=v("JOBLAND_MAX_PACKAGES_PER_SEARCH", integer=True),
+            llm_base_url=values["JOBLAND_LLM_BASE_URL"],
+            llm_api_key=v("JOBLAND_LLM_API_KEY"),
+            llm_model=values["JOBLAND_LLM_MODEL"],
+            llm_task_models={
+                task: values[f"JOBLAND_LLM_MODEL_{task.upper()}"]
+                for task in ("screening", "titles", "dossier")
+                if values[f"JOBLAND_LLM_MODEL_{task.upper()}"]
+            },
+            llm_fallback_base_url=values["JOBLAND_LLM_FALLBACK_BASE_URL"],
+            llm_fallback_api_key=v("JOBLAND_LLM_FALLBACK_API_KEY"),
+            llm_fallback_model=values["JOBLAND_LLM_FALLBACK_MODEL"],
+            llm_rpm=float(values["JOBLAND_LLM_RPM"]),
+            llm_concurrency=int_setting(values, "JOBLAND_LLM_CONCURRENCY"),
+            llm_timeout=float(values["JOBLAND_LLM_TIMEOUT"]),
+            llm_price_in=float(values["JOBLAND_LLM_PRICE_IN"]),
+            llm_price_out=float(values["JOBLAND_LLM_PRICE_OUT"]),
+            llm_judge_budget=int_setting(values, "JOBLAND_LLM_JUDGE_BUDGET"),
+            llm_cache_ttl_days=float(values["JOBLAND_LLM_CACHE_TTL_DAYS"]),
         ),
         "packages": PackageStoreResource(path=v("JOBLAND_PACKAGES_DIR")),
         "mailer": OutboxMailerResource(outbox_dir=v("JOBLAND_OUTBOX_DIR"), sender=v("JOBLAND_MAIL_FROM")),

@@ -68,8 +68,38 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "JOBLAND_ENGINE",
         "offline",
-        "Engine for profiles, screening and writing: 'offline' (deterministic, no LLM).",
+        "'offline' (deterministic, no LLM) or 'openai' (any OpenAI-compatible endpoint, see JOBLAND_LLM_*).",
     ),
+    Setting(
+        "JOBLAND_LLM_BASE_URL",
+        "https://api.openai.com/v1",
+        "OpenAI-compatible endpoint (OpenAI, Azure, Ollama http://localhost:11434/v1, vLLM, llama.cpp).",
+    ),
+    Setting("JOBLAND_LLM_API_KEY", "", "Key of that endpoint (empty for local servers)."),
+    Setting("JOBLAND_LLM_MODEL", "gpt-4o-mini", "Model for every task unless a task names its own."),
+    Setting(
+        "JOBLAND_LLM_MODEL_SCREENING",
+        "",
+        "Model for the stage-2 screening judge (empty = JOBLAND_LLM_MODEL).",
+    ),
+    Setting("JOBLAND_LLM_MODEL_TITLES", "", "Model for title suggestions (empty = JOBLAND_LLM_MODEL)."),
+    Setting("JOBLAND_LLM_MODEL_DOSSIER", "", "Model for company dossiers (empty = JOBLAND_LLM_MODEL)."),
+    Setting(
+        "JOBLAND_LLM_FALLBACK_BASE_URL", "", "Second endpoint tried when the first fails (empty = none)."
+    ),
+    Setting("JOBLAND_LLM_FALLBACK_API_KEY", "", "Key of the fallback endpoint."),
+    Setting("JOBLAND_LLM_FALLBACK_MODEL", "", "Model at the fallback endpoint."),
+    Setting("JOBLAND_LLM_RPM", "60", "LLM requests per minute per endpoint."),
+    Setting("JOBLAND_LLM_CONCURRENCY", "4", "LLM requests in flight per endpoint."),
+    Setting("JOBLAND_LLM_TIMEOUT", "60", "Seconds per LLM request."),
+    Setting("JOBLAND_LLM_PRICE_IN", "0.15", "USD per million input tokens (price table for the ledger)."),
+    Setting("JOBLAND_LLM_PRICE_OUT", "0.60", "USD per million output tokens."),
+    Setting(
+        "JOBLAND_LLM_JUDGE_BUDGET",
+        "5",
+        "Postings per search sent to the LLM judge (stage 2); the rest stay stage 1.",
+    ),
+    Setting("JOBLAND_LLM_CACHE_TTL_DAYS", "30", "Days an LLM answer is reused for the same inputs."),
     Setting("JOBLAND_HIGH_SCORE", "70", "Screening score from which a match is High (and gets a package)."),
     Setting("JOBLAND_MEDIUM_SCORE", "50", "Screening score from which a match is Medium."),
     Setting(
@@ -85,7 +115,9 @@ SETTINGS += (
     Setting("JOBLAND_STALE_AFTER_DAYS", "14", "A posting no engine returned for this long is stale."),
 )
 _BY_ENV = {s.env: s for s in SETTINGS}
-SECRET_SETTINGS = frozenset({"JOBLAND_SERPAPI_KEY", "JOBLAND_EXA_KEY"})
+SECRET_SETTINGS = frozenset(
+    {"JOBLAND_SERPAPI_KEY", "JOBLAND_EXA_KEY", "JOBLAND_LLM_API_KEY", "JOBLAND_LLM_FALLBACK_API_KEY"}
+)
 
 
 class SettingsError(ValueError):

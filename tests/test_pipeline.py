@@ -50,9 +50,10 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
 
 def test_every_table_has_rows(run: Run) -> None:
     assert run.first_exit == 0  # type: ignore[attr-defined]
+    llm_only = {"llm_calls", "llm_cache"}  # the offline engine makes no LLM calls: these stay empty
     for table in TABLES:
         n = run.store.query(f"SELECT count(*) AS n FROM {table}")["n"][0]
-        assert n > 0, table
+        assert (n == 0) if table in llm_only else (n > 0), table
 
 
 def test_the_nurses_packages_are_nursing_jobs(run: Run) -> None:

@@ -17,6 +17,10 @@ from jobland_pipeline.screening.score import Thresholds
 class Engine(Protocol):
     name: str
 
+    def drain_calls(self) -> list[dict[str, object]]:
+        """Ledger rows of the LLM calls (and cache hits) made since the last drain."""
+        ...
+
     def profile(self, document: ExtractedDocument, *, user_id: str, as_of: date) -> Profile: ...
 
     def titles(self, profile: Profile, *, pinned: list[str], limit: int) -> list[TitleSuggestion]: ...

@@ -18,6 +18,9 @@ from jobland_pipeline.screening.score import Thresholds, screen_postings
 class OfflineEngine:
     name = "offline"
 
+    def drain_calls(self) -> list[dict[str, object]]:
+        return []  # the offline engine calls nothing
+
     def profile(self, document: ExtractedDocument, *, user_id: str, as_of: date) -> Profile:
         return build_profile(
             document.text, user_id=user_id, language=document.language, cv_sha256=document.sha256, as_of=as_of

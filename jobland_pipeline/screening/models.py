@@ -38,3 +38,5 @@ class Screening(BaseModel):
     deal_breakers: list[str]
     components: dict[str, float]
     method: str
+    stage: int = 1  # 1: the deterministic screen decided; 2: the LLM judge decided
+    prompt_version: str | None = None

@@ -1,0 +1,31 @@
+"""What the LLM must answer, as pydantic models (validated; an invalid answer is repaired once)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class LLMScreening(BaseModel):
+    score: int = Field(ge=0, le=100)
+    probability: Literal["High", "Medium", "Low"]
+    reasons: list[str] = Field(min_length=1, max_length=8)
+    missing_skills: list[str] = Field(default_factory=list, max_length=20)
+    deal_breakers: list[str] = Field(default_factory=list, max_length=10)
+
+
+class LLMTitle(BaseModel):
+    title: str = Field(min_length=2, max_length=120)
+    reason: str = Field(min_length=5, max_length=400)
+
+
+class LLMTitles(BaseModel):
+    titles: list[LLMTitle] = Field(min_length=5, max_length=10)
+
+
+class LLMDossier(BaseModel):
+    about: str | None = Field(default=None, max_length=1500)
+    mission: str | None = Field(default=None, max_length=600)
+    culture: list[str] = Field(default_factory=list, max_length=6)
+    red_flags: list[str] = Field(default_factory=list, max_length=6)
