@@ -12,6 +12,7 @@ from assets.company_dossiers import company_dossiers, top_matches
 from assets.partitions import searches_partitions
 from assets.screenings import postings_from_rows, screenings
 from assets.search_context import SearchContext, for_each_key
+from jobland_pipeline.delivery.review import latest_decisions, review_status
 from jobland_pipeline.keys import slugify, split_search_key
 from jobland_pipeline.research import Dossier
 from jobland_pipeline.screening import Screening
@@ -60,6 +61,7 @@ def application_packages(
     today = date.today()
     now = datetime.now(UTC)
     writer = engine.engine(store)
+    decisions = latest_decisions(store.read("package_reviews"))
 
     def run(key: str) -> pl.DataFrame:
         user_id, _ = split_search_key(key)
@@ -81,6 +83,11 @@ def application_packages(
                 components={},
                 method=s["method"],
             )
+            status, revision_note = review_status(
+                f"{user_id}:{posting.id}",
+                auto_approve=ctx.settings(user_id).auto_approve,
+                decisions=decisions,
+            )
             package = writer.package(
                 profile, posting, screening, _dossier(dossiers.get(posting.company)), today=today
             )
@@ -89,6 +96,8 @@ def application_packages(
             for file_name, content in package.files.items():
                 (folder / file_name).write_text(content, encoding="utf-8")
             (folder / "posting.json").write_text(posting.model_dump_json(indent=2), encoding="utf-8")
+            if revision_note:  # for the user's eyes only, never in an employer-facing file
+                (folder / "REVISION_NOTE.txt").write_text(revision_note + "\n", encoding="utf-8")
             rows.append(
                 {
                     "search_key": key,
@@ -103,10 +112,14 @@ def application_packages(
                     "probability": s["probability"],
                     "reasons": s["reasons"],
                     "package_dir": str(folder),
-                    "files": sorted([*package.files, "posting.json"]),
+                    "files": sorted(
+                        [*package.files, "posting.json", *(["REVISION_NOTE.txt"] if revision_note else [])]
+                    ),
                     "ats_coverage_before": package.ats_coverage_before,
                     "ats_coverage_after": package.ats_coverage_after,
                     "grounded": package.ok,
+                    "review_status": status if package.ok else "rejected",
+                    "revision_note": revision_note,
                     "issues": package.grounding_issues + package.placeholder_issues,
                     "created_at": now,
                 }

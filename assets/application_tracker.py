@@ -8,9 +8,8 @@ import polars as pl
 from assets.application_packages import application_packages
 from assets.common import check, definition_metadata, preview, spec
 from assets.email_digests import email_digests
+from jobland_pipeline.delivery.tracking import STATUSES, StatusEvent, current_status, pipeline_status
 from resources import WarehouseResource
-
-STATUSES = ("discovered", "packaged", "sent", "applied", "interviewing", "offer", "rejected")
 
 
 @dg.asset(
@@ -26,32 +25,57 @@ STATUSES = ("discovered", "packaged", "sent", "applied", "interviewing", "offer"
 def application_tracker(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    """Funnel status per application: discovered -> packaged -> sent -> applied -> interviewing -> offer/rejected.
+    """Funnel status per application: discovered -> packaged -> approved -> sent -> applied -> interviewing
+    -> offer / rejected.
 
-    Derived from the packages and the delivery ledger; statuses set later by the user are kept.
+    The pipeline moves an application up to ``sent`` (packages, reviews, the delivery ledger); the user
+    reports the rest with ``jobland track``. Every change is kept in ``application_status_history``.
     """
     store = warehouse.store
     packages = (
         store.read("application_packages")
         .sort("created_at", descending=True)
-        .unique("application_id", keep="first")
+        .unique("application_id", keep="first", maintain_order=True)
     )
     sent = {
         a
         for ids in store.read("email_digests")
-        .filter(pl.col("status") == "written")["application_ids"]
+        .filter(pl.col("status").is_in(["sent", "written"]))["application_ids"]
         .to_list()
         for a in (ids or [])
     }
+    user_events: dict[str, list[StatusEvent]] = {}
+    for r in store.read("application_status_updates").iter_rows(named=True):
+        user_events.setdefault(r["application_id"], []).append(
+            StatusEvent(r["status"], "user", r["note"], r["at"])
+        )
     previous = {r["application_id"]: r for r in store.read("application_tracker").iter_rows(named=True)}
     now = datetime.now(UTC)
-    rows = []
+    rows, history = [], []
     for r in packages.iter_rows(named=True):
-        status = "sent" if r["application_id"] in sent else "packaged" if r["grounded"] else "discovered"
+        derived = pipeline_status(
+            grounded=r["grounded"], review_status=r["review_status"], sent=r["application_id"] in sent
+        )
+        status = current_status(derived, user_events.get(r["application_id"], []))
         old = previous.get(r["application_id"])
-        if old and STATUSES.index(old["status"]) > STATUSES.index(status):
-            status = old["status"]  # never move an application backwards
+        if (
+            old
+            and not user_events.get(r["application_id"])
+            and STATUSES.index(old["status"]) > STATUSES.index(status)
+        ):
+            status = old["status"]  # the pipeline never moves an application backwards
         changed = not old or old["status"] != status
+        if changed:
+            source = "user" if user_events.get(r["application_id"]) else "pipeline"
+            history.append(
+                {
+                    "application_id": r["application_id"],
+                    "user_id": r["user_id"],
+                    "status": status,
+                    "source": source,
+                    "at": now,
+                }
+            )
         rows.append(
             {
                 "application_id": r["application_id"],
@@ -67,6 +91,8 @@ def application_tracker(
             }
         )
     store.write_partition("application_tracker", "all", rows)
+    if history:
+        store.append("application_status_history", history, group=now.date().isoformat())
     df = store.conform("application_tracker", rows)
     published = store.publish_views()
     funnel = df["status"].value_counts().to_dicts() if df.height else []
@@ -74,6 +100,7 @@ def application_tracker(
         metadata={
             "dagster/row_count": df.height,
             "funnel": dg.MetadataValue.json({f["status"]: f["count"] for f in funnel}),
+            "status_changes": len(history),
             "duckdb_views_published": published,
             "preview": preview(
                 df.sort("score", descending=True), ["user_id", "title", "company", "score", "status"]

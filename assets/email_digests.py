@@ -10,7 +10,7 @@ from assets.application_packages import application_packages
 from assets.common import check, definition_metadata, preview, spec
 from assets.partitions import users_partitions
 from assets.search_context import for_each_key
-from jobland_pipeline.delivery import AlreadyDelivered, DigestItem, build_digest
+from jobland_pipeline.delivery import DigestItem, build_digest
 from jobland_pipeline.profiles import Profile
 from resources import InboxResource, OutboxMailerResource, WarehouseResource
 
@@ -23,7 +23,12 @@ from resources import InboxResource, OutboxMailerResource, WarehouseResource
     deps=[dg.AssetDep(application_packages, partition_mapping=dg.AllPartitionMapping())],
     metadata=definition_metadata("email_digests"),
     check_specs=[
-        spec("email_digests", "at_most_once_per_day", "No user has two digests written for the same day.")
+        spec("email_digests", "at_most_once_per_day", "No user has two digests written for the same day."),
+        spec(
+            "email_digests",
+            "every_digest_delivered",
+            "Every digest due was delivered (no missing address, no dead letter).",
+        ),
     ],
 )
 def email_digests(
@@ -32,29 +37,39 @@ def email_digests(
     mailer: OutboxMailerResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
-    """The daily digest e-mail per user: the day's grounded packages, attached, with a plain-text part.
+    """The daily digest e-mail per user: the day's approved, grounded packages attached, text + HTML.
 
-    Exactly once per user and day: the outbox file is created exclusively and a ledger row records
-    what was sent; a second run the same day records ``already_sent`` and sends nothing.
+    Exactly once per user and day: an intent row (``sending``) is written to the ledger before the
+    send and the outcome after; a user-day with a ``sent``/``written`` row is never sent again, a
+    ``sending`` row without an outcome (a crash mid-send) is resent with the same Message-ID.
+    Permanent SMTP refusals are dead letters; a missing address fails only that user's delivery.
     """
     users = list(context.partition_keys)
     store = warehouse.store
     today = date.today()
     packages = store.read("application_packages")
     ledger = store.read("email_digests")
-    already = set(
-        a
-        for ids in ledger.filter(pl.col("status") == "written")["application_ids"].to_list()
-        for a in (ids or [])
-    )
+    delivered = ledger.filter(pl.col("status").is_in(["sent", "written"]))
+    already = {a for ids in delivered["application_ids"].to_list() for a in (ids or [])}
+    sent_today = set(delivered.filter(pl.col("digest_date") == today)["user_id"].to_list())
     profiles = {r["user_id"]: r for r in store.read("profiles", users).iter_rows(named=True)}
-    now = datetime.now(UTC)
+    rows: list[dict[str, object]] = []
+
+    def record(row: dict[str, object]) -> dict[str, object]:
+        row = {"digest_date": today, "recorded_at": datetime.now(UTC), "transport": mailer.transport, **row}
+        rows.append(row)
+        store.append("email_digests", [row], group=today.isoformat())
+        return row
 
     def run(user_id: str) -> dict[str, object]:
+        base: dict[str, object] = {"user_id": user_id}
+        if user_id in sent_today:
+            return record({**base, "status": "already_sent", "application_ids": []})
         todays = (
             packages.filter(
                 (pl.col("user_id") == user_id)
                 & pl.col("grounded")
+                & (pl.col("review_status") == "approved")
                 & ~pl.col("application_id").is_in(list(already))
             )
             .sort("score", descending=True)
@@ -63,17 +78,20 @@ def email_digests(
         row = profiles.get(user_id)
         profile = Profile.model_validate_json(row["profile_json"]) if row else None
         recipient = inbox.user_settings(user_id).email or (row or {}).get("email")
-        base: dict[str, object] = {
-            "user_id": user_id,
-            "digest_date": today,
-            "recipient": recipient,
-            "recorded_at": now,
-        }
+        base["recipient"] = recipient
         if todays.is_empty():
-            return {**base, "status": "no_packages", "application_ids": []}
+            return record({**base, "status": "no_packages", "application_ids": []})
+        ids = todays["application_id"].to_list()
         if not recipient:
             context.log.error(f"{user_id}: no e-mail address in the CV or settings.yaml; digest not sent")
-            return {**base, "status": "no_recipient", "application_ids": todays["application_id"].to_list()}
+            return record(
+                {
+                    **base,
+                    "status": "no_recipient",
+                    "application_ids": ids,
+                    "error": "no e-mail address in the CV or settings.yaml",
+                }
+            )
         items = [
             DigestItem(
                 posting_id=r["posting_id"],
@@ -97,35 +115,49 @@ def email_digests(
             items=items,
             language=profile.language if profile else "en",
         )
-        ids = todays["application_id"].to_list()
-        try:
-            path = mailer.deliver(message, user_id=user_id, day=today.isoformat())
-        except AlreadyDelivered as exc:
-            return {**base, "status": "already_sent", "application_ids": ids, "eml_path": str(exc)}
-        return {
+        intent = {
             **base,
-            "status": "written",
             "message_id": message["Message-ID"],
             "subject": message["Subject"],
             "application_ids": ids,
-            "eml_path": str(path),
         }
+        record({**intent, "status": "sending"})
+        outcome = mailer.deliver(message, user_id=user_id, day=today.isoformat())
+        if outcome.status in ("dead_letter", "failed"):
+            context.log.error(f"{user_id}: delivery {outcome.status}: {outcome.error}")
+        return record(
+            {
+                **intent,
+                "status": outcome.status,
+                "attempts": outcome.attempts,
+                "eml_path": outcome.path,
+                "error": outcome.error,
+            }
+        )
 
     done, failed = for_each_key(context, users, run)
-    rows = list(done.values())
-    if rows:
-        store.append("email_digests", rows, group=today.isoformat())
-    df = store.conform("email_digests", rows)
-    full = store.read("email_digests").filter(pl.col("status") == "written")
+    df = store.conform("email_digests", [r for r in rows if r["status"] != "sending"])
+    full = store.read("email_digests").filter(pl.col("status").is_in(["sent", "written"]))
     repeats = full.group_by(["user_id", "digest_date"]).len().filter(pl.col("len") > 1).height
+    undelivered = df.filter(pl.col("status").is_in(["no_recipient", "dead_letter", "failed"]))
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": df.height,
-            "written": df.filter(pl.col("status") == "written").height,
-            "statuses": dg.MetadataValue.json({r["user_id"]: r["status"] for r in rows}),
+            "delivered": df.filter(pl.col("status").is_in(["sent", "written"])).height,
+            "transport": mailer.transport,
+            "statuses": dg.MetadataValue.json({r["user_id"]: r["status"] for r in done.values()}),
             "users_failed": dg.MetadataValue.json(failed),
             "outbox": mailer.outbox_dir,
-            "preview": preview(df, ["user_id", "status", "recipient", "subject", "eml_path"]),
+            "preview": preview(df, ["user_id", "status", "recipient", "subject", "eml_path", "error"]),
         },
-        check_results=[check("at_most_once_per_day", repeats == 0, f"{repeats} user-days with two digests")],
+        check_results=[
+            check("at_most_once_per_day", repeats == 0, f"{repeats} user-days with two digests"),
+            check(
+                "every_digest_delivered",
+                undelivered.is_empty(),
+                f"{undelivered.height} digests not delivered: "
+                + "; ".join(f"{r['user_id']}: {r['status']}" for r in undelivered.iter_rows(named=True)),
+                warn=True,
+            ),
+        ],
     )

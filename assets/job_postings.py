@@ -17,6 +17,7 @@ from jobland_pipeline.postings.geo import parse_place
 from jobland_pipeline.postings.liveness import make_liveness
 from jobland_pipeline.postings.normalize import canonical_url
 from jobland_pipeline.postings.registry import OPEN, RegistryEntry, update_registry
+from jobland_pipeline.postings.salary import parse_salary
 from resources import InboxResource, SearchEnginesResource, WarehouseResource
 
 MAX_POSTINGS_PER_SEARCH = 40
@@ -151,6 +152,15 @@ def job_postings(
             if entry.status != OPEN:
                 continue
             sightings = by_fp[fp]
+            if p.salary_min is None and p.salary_max is None and (parsed := parse_salary(p.salary)):
+                p = p.model_copy(
+                    update={
+                        "salary_min": parsed.min,
+                        "salary_max": parsed.max,
+                        "salary_currency": parsed.currency,
+                        "salary_period": parsed.period,
+                    }
+                )
             ats = next(
                 (
                     s.apply_url

@@ -138,6 +138,69 @@ def cmd_upload_url(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warehouse():  # type: ignore[no-untyped-def]
+    from jobland_pipeline.settings import resolve
+    from jobland_pipeline.warehouse import Warehouse
+
+    values = resolve(os.environ)
+    return Warehouse(Path(values["JOBLAND_WAREHOUSE_DIR"]), Path(values["JOBLAND_DUCKDB_PATH"]))
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from jobland_pipeline.delivery.review import record_decision
+
+    store = _warehouse()
+    if args.action == "list":
+        packages = store.read("application_packages").unique("application_id", keep="last")
+        if args.user:
+            packages = packages.filter(pl.col("user_id") == args.user)
+        waiting = packages.filter(pl.col("review_status") == "ready_for_review").sort(
+            ["user_id", "score"], descending=[False, True]
+        )
+        for r in waiting.iter_rows(named=True):
+            print(f"{r['application_id']}\t{r['score']}\t{r['title']} — {r['company']}\t{r['package_dir']}")
+        print(f"{waiting.height} package(s) waiting for review", file=sys.stderr)
+        return 0
+    if not args.application_id:
+        raise CliError("give the application id (see `jobland review list`)")
+    decision = {"approve": "approved", "reject": "rejected", "revise": "revision_requested"}[args.action]
+    try:
+        record_decision(store, args.application_id, decision, note=args.note, reviewer=args.reviewer)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"{args.application_id}: {decision} (takes effect at the next packages/delivery run)")
+    return 0
+
+
+def cmd_track(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from jobland_pipeline.delivery.tracking import USER_STATUSES
+
+    if args.status not in USER_STATUSES:
+        raise CliError(f"status must be one of {', '.join(USER_STATUSES)}")
+    store = _warehouse()
+    known = set(store.read("application_packages")["application_id"].to_list())
+    if args.application_id not in known:
+        raise CliError(f"no application {args.application_id!r}")
+    store.append(
+        "application_status_updates",
+        [
+            {
+                "application_id": args.application_id,
+                "status": args.status,
+                "note": args.note,
+                "at": datetime.now(UTC),
+            }
+        ],
+        group=args.application_id.split(":", 1)[0],
+    )
+    print(f"{args.application_id}: {args.status} (the tracker shows it after its next run)")
+    return 0
+
+
 def cmd_settings(_: argparse.Namespace) -> int:
     print("| variable | default | meaning |\n| --- | --- | --- |")
     for s in SETTINGS:
@@ -183,6 +246,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file", required=True, help="CV file name, e.g. cv.pdf")
     p.add_argument("--expires-minutes", type=int, default=15)
     p.set_defaults(func=cmd_upload_url)
+    p = sub.add_parser(
+        "review", help="list packages waiting for review; approve, reject or ask for a revision"
+    )
+    p.add_argument("action", choices=["list", "approve", "reject", "revise"])
+    p.add_argument("application_id", nargs="?", help="'<user>:<posting id>' (from `review list`)")
+    p.add_argument("--note", help="what to change (required for revise)")
+    p.add_argument("--user", help="only this user's packages (list)")
+    p.add_argument("--reviewer", default="user", help="who decides (user or an operator's name)")
+    p.set_defaults(func=cmd_review)
+    p = sub.add_parser(
+        "track", help="report what happened after sending: applied, interviewing, offer, rejected"
+    )
+    p.add_argument("application_id")
+    p.add_argument("status")
+    p.add_argument("--note")
+    p.set_defaults(func=cmd_track)
     p = sub.add_parser("settings", help="print every setting as a Markdown table")
     p.set_defaults(func=cmd_settings)
     return parser

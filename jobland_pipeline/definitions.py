@@ -30,6 +30,7 @@ from sensors import (
     tracker_after_runs,
 )
 from sensors.jobs import JOBS
+from sensors.review import review_job
 
 
 def _setting(values: Mapping[str, str], env: Mapping[str, str] | None, name: str, *, integer: bool = False):  # type: ignore[no-untyped-def]
@@ -91,14 +92,23 @@ def build_resources(env: Mapping[str, str] | None = None) -> dict[str, dg.Config
             llm_cache_ttl_days=float(values["JOBLAND_LLM_CACHE_TTL_DAYS"]),
         ),
         "packages": PackageStoreResource(path=v("JOBLAND_PACKAGES_DIR")),
-        "mailer": OutboxMailerResource(outbox_dir=v("JOBLAND_OUTBOX_DIR"), sender=v("JOBLAND_MAIL_FROM")),
+        "mailer": OutboxMailerResource(
+            outbox_dir=v("JOBLAND_OUTBOX_DIR"),
+            sender=v("JOBLAND_MAIL_FROM"),
+            smtp_host=values["JOBLAND_SMTP_HOST"],
+            smtp_port=int_setting(values, "JOBLAND_SMTP_PORT"),
+            smtp_security=values["JOBLAND_SMTP_SECURITY"],
+            smtp_username=values["JOBLAND_SMTP_USERNAME"],
+            smtp_password=v("JOBLAND_SMTP_PASSWORD"),
+            smtp_retries=int_setting(values, "JOBLAND_SMTP_RETRIES"),
+        ),
     }
 
 
 def build_definitions(env: Mapping[str, str] | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=ALL_ASSETS,
-        jobs=JOBS,
+        jobs=[*JOBS, review_job],
         sensors=[cv_inbox_sensor, search_partitions_sensor, tracker_after_runs],
         schedules=[daily_search_schedule, daily_delivery_schedule],
         resources=build_resources(env),

@@ -107,6 +107,16 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("JOBLAND_MAX_TITLES", "8", "Titles suggested per user (5-10)."),
     Setting("JOBLAND_MAIL_FROM", "jobland@localhost", "Sender address of digest e-mails."),
+    Setting(
+        "JOBLAND_SMTP_HOST", "", "SMTP server; empty = digests are written to the outbox folder instead."
+    ),
+    Setting("JOBLAND_SMTP_PORT", "587", "SMTP port (587 STARTTLS, 465 SSL)."),
+    Setting(
+        "JOBLAND_SMTP_SECURITY", "starttls", "starttls, ssl or none (none only for a relay on localhost)."
+    ),
+    Setting("JOBLAND_SMTP_USERNAME", "", "SMTP login (empty = no authentication)."),
+    Setting("JOBLAND_SMTP_PASSWORD", "", "SMTP password (secret: never logged)."),
+    Setting("JOBLAND_SMTP_RETRIES", "3", "Retries on transient SMTP failures (4xx, dropped connections)."),
 )
 # The search engines' settings live with the engines (postings/engines/registry.py).
 SETTINGS += tuple(Setting(e.env, e.default, e.help) for e in ENGINE_SETTINGS)
@@ -116,7 +126,13 @@ SETTINGS += (
 )
 _BY_ENV = {s.env: s for s in SETTINGS}
 SECRET_SETTINGS = frozenset(
-    {"JOBLAND_SERPAPI_KEY", "JOBLAND_EXA_KEY", "JOBLAND_LLM_API_KEY", "JOBLAND_LLM_FALLBACK_API_KEY"}
+    {
+        "JOBLAND_SERPAPI_KEY",
+        "JOBLAND_EXA_KEY",
+        "JOBLAND_LLM_API_KEY",
+        "JOBLAND_LLM_FALLBACK_API_KEY",
+        "JOBLAND_SMTP_PASSWORD",
+    }
 )
 
 
@@ -157,7 +173,7 @@ class UserSettings(BaseModel):
     pinned_titles: list[str] = Field(default_factory=list, max_length=10)
     seniority: Literal["entry", "mid", "senior", "lead"] | None = None
     cv_urls: list[str] = Field(default_factory=list, max_length=3)
-    auto_approve: bool = True
+    auto_approve: bool = False  # True: packages skip human review and go straight into the digest
     preferences: Preferences = Field(default_factory=Preferences)
 
 

@@ -89,6 +89,7 @@ def build_digest(
     msg["Date"] = format_datetime(datetime.combine(day, datetime.min.time(), tzinfo=UTC))
     msg["Message-ID"] = message_id(user_id, day, items, domain)
     msg["X-JobLand-User"] = user_id
+    msg["List-Unsubscribe"] = f"<mailto:{sender}?subject=unsubscribe%20{user_id}>"
     msg.set_content(env.get_template("digest.txt.j2").render(**context))
     msg.add_alternative(env.get_template("digest.html.j2").render(**context), subtype="html")
     for item in items:

@@ -19,6 +19,7 @@ import polars as pl
 
 from jobland_pipeline.keys import file_stem
 from jobland_pipeline.warehouse.schemas import TABLES, TableSpec
+from jobland_pipeline.warehouse.views import ANALYST_VIEWS
 
 log = logging.getLogger(__name__)
 SCHEMA_FILE = "_schema.parquet"
@@ -122,6 +123,9 @@ class Warehouse:
                     con.execute("BEGIN")
                     for table in TABLES:
                         con.execute(self.view_sql(table))
+                    for name, (comment, sql) in ANALYST_VIEWS.items():
+                        con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
+                        con.execute(f"COMMENT ON VIEW {name} IS '{comment.replace(chr(39), chr(39) * 2)}'")
                     con.execute("COMMIT")
                 return True
             except (duckdb.IOException, duckdb.ConnectionException) as exc:

@@ -1,0 +1,92 @@
+"""SMTP delivery (STARTTLS or SSL, optional auth) with retries on transient failures.
+
+Transient: connection refused or dropped (also after DATA), timeouts, 4xx replies — retried with
+exponential backoff. Permanent: 5xx replies (a rejected recipient, a refused sender) — never retried,
+recorded as a dead letter. The Message-ID is fixed by the digest (user + day + package set), so a
+retry after a drop that happened after the server had the message is recognisable downstream as the
+same message, not a second one.
+"""
+
+from __future__ import annotations
+
+import random
+import smtplib
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+
+class PermanentDeliveryError(Exception):
+    """The server refused the message for good (5xx): do not retry, record a dead letter."""
+
+
+class TransientDeliveryError(Exception):
+    """Still failing after the retries (4xx, drops, timeouts): try again on a later run."""
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int = 587
+    security: str = "starttls"  # starttls | ssl | none
+    username: str = ""
+    password: str = ""
+    timeout: float = 30.0
+    max_retries: int = 3
+    backoff_base: float = 1.0
+
+
+def _connect(config: SmtpConfig) -> smtplib.SMTP:
+    if config.security == "ssl":
+        return smtplib.SMTP_SSL(
+            config.host, config.port, timeout=config.timeout, context=ssl.create_default_context()
+        )
+    client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    if config.security == "starttls":
+        client.starttls(context=ssl.create_default_context())
+    return client
+
+
+def send_once(config: SmtpConfig, message: EmailMessage) -> None:
+    with _connect(config) as client:
+        if config.username:
+            client.login(config.username, config.password)
+        refused = client.send_message(message)
+        if refused:  # some recipients refused, others accepted: the digest has one recipient
+            raise PermanentDeliveryError(f"recipient refused: {', '.join(refused)}")
+
+
+def send_with_retries(
+    config: SmtpConfig, message: EmailMessage, *, sleep: Callable[[float], None] = time.sleep
+) -> int:
+    """Send; return the number of attempts. Raises Permanent/TransientDeliveryError (no secrets inside)."""
+    last = ""
+    for attempt in range(1, config.max_retries + 2):
+        try:
+            send_once(config, message)
+            return attempt
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            if all(400 <= c < 500 for c in codes):
+                last = f"recipient temporarily refused ({codes[0]})"
+            else:
+                raise PermanentDeliveryError(f"recipient refused ({codes[0]})") from None
+        except smtplib.SMTPAuthenticationError as exc:
+            raise PermanentDeliveryError(f"authentication failed ({exc.smtp_code})") from None
+        except smtplib.SMTPResponseException as exc:
+            if 500 <= exc.smtp_code < 600:
+                raise PermanentDeliveryError(f"server refused the message ({exc.smtp_code})") from None
+            last = f"server busy ({exc.smtp_code})"
+        except (
+            smtplib.SMTPServerDisconnected,
+            smtplib.SMTPConnectError,
+            ConnectionError,
+            TimeoutError,
+            OSError,
+        ) as exc:
+            last = f"{type(exc).__name__}: connection failed or dropped"
+        if attempt <= config.max_retries:
+            sleep(config.backoff_base * (2 ** (attempt - 1)) * (0.5 + random.random() / 2))
+    raise TransientDeliveryError(f"{last} after {config.max_retries + 1} attempts")
