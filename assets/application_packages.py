@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from assets.common import check, definition_metadata, preview, spec
+from assets.common import check, definition_metadata, preview, record_llm_calls, spec, write_llm_ledger
 from assets.company_dossiers import company_dossiers, top_matches
 from assets.partitions import searches_partitions
 from assets.screenings import postings_from_rows, screenings
@@ -61,6 +61,7 @@ def application_packages(
     today = date.today()
     now = datetime.now(UTC)
     writer = engine.engine(store)
+    ledger: list[dict[str, object]] = []
     decisions = latest_decisions(store.read("package_reviews"))
 
     def run(key: str) -> pl.DataFrame:
@@ -94,7 +95,10 @@ def application_packages(
             name = f"{slugify(posting.company)[:30]}--{slugify(posting.title)[:40]}"
             folder = packages.folder(user_id, today.isoformat(), name)
             for file_name, content in package.files.items():
-                (folder / file_name).write_text(content, encoding="utf-8")
+                if isinstance(content, bytes):
+                    (folder / file_name).write_bytes(content)
+                else:
+                    (folder / file_name).write_text(content, encoding="utf-8")
             (folder / "posting.json").write_text(posting.model_dump_json(indent=2), encoding="utf-8")
             if revision_note:  # for the user's eyes only, never in an employer-facing file
                 (folder / "REVISION_NOTE.txt").write_text(revision_note + "\n", encoding="utf-8")
@@ -124,6 +128,7 @@ def application_packages(
                     "created_at": now,
                 }
             )
+        record_llm_calls(store, writer, asset="application_packages", partition=key, sink=ledger)
         store.write_partition("application_packages", key, rows)
         return store.conform("application_packages", rows)
 
@@ -139,6 +144,7 @@ def application_packages(
         metadata={
             "dagster/row_count": df.height,
             "packages_dir": packages.path,
+            **write_llm_ledger(store, ledger),
             "searches_failed": dg.MetadataValue.json(failed),
             "mean_ats_coverage_after": float(df["ats_coverage_after"].mean() or 0.0) if df.height else 0.0,
             "preview": preview(

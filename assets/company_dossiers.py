@@ -1,6 +1,7 @@
 """company_dossiers: research on the companies of a search's High matches."""
 
 import json
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -11,7 +12,7 @@ from assets.partitions import searches_partitions
 from assets.screenings import postings_from_rows, screenings
 from assets.search_context import for_each_key
 from jobland_pipeline.keys import split_search_key
-from resources import EngineResource, WarehouseResource
+from resources import EngineResource, SearchEnginesResource, WarehouseResource
 
 
 def top_matches(store_df: pl.DataFrame, limit: int) -> pl.DataFrame:
@@ -37,6 +38,7 @@ def top_matches(store_df: pl.DataFrame, limit: int) -> pl.DataFrame:
 def company_dossiers(
     context: dg.AssetExecutionContext,
     engine: EngineResource,
+    search: SearchEnginesResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
     """Culture, mission, benefits, open roles, news and red flags for each company of a High match.
@@ -50,6 +52,8 @@ def company_dossiers(
     )
     cache: dict[str, dict[str, object]] = {}
     thinker = engine.engine(store)
+    researcher = search.research()
+    calls: list[dict[str, object]] = []
     ledger: list[dict[str, object]] = []
     now = datetime.now(UTC)
     missing: list[str] = []
@@ -64,7 +68,14 @@ def company_dossiers(
                 sources = [p for p in all_postings if p.company == company] or postings_from_rows(
                     found.filter(pl.col("company") == company)
                 )
-                d = thinker.dossier(company, sources)
+                if researcher is not None:
+                    d, research_calls = researcher.research(company, postings=sources)
+                    calls.extend(
+                        {**asdict(c), "asset": "company_dossiers", "run_id": context.run.run_id}
+                        for c in research_calls
+                    )
+                else:
+                    d = thinker.dossier(company, sources)
                 cache[company] = {
                     **d.model_dump(exclude={"news"}),
                     "news": json.dumps([n.model_dump() for n in d.news]),
@@ -77,11 +88,15 @@ def company_dossiers(
         return df
 
     done, failed = for_each_key(context, keys, run)
+    if calls:
+        store.append("api_calls", calls, group=datetime.now(UTC).date().isoformat())
     df = pl.concat(list(done.values())) if done else store.conform("company_dossiers", [])
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": df.height,
             "companies_researched": len(cache),
+            "research": "exa" if researcher is not None else "offline (no Exa key)",
+            "research_calls": len(calls),
             **write_llm_ledger(store, ledger),
             "searches_failed": dg.MetadataValue.json(failed),
             "preview": preview(df, ["company", "mission", "red_flags", "method"]),

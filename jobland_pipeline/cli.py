@@ -96,7 +96,10 @@ def cmd_tailor(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name, content in package.files.items():
-        (out / name).write_text(content, encoding="utf-8")
+        if isinstance(content, bytes):
+            (out / name).write_bytes(content)
+        else:
+            (out / name).write_text(content, encoding="utf-8")
     print(
         f"{posting.title} at {posting.company}: score {screening.score} ({screening.probability}); "
         f"wrote {', '.join(sorted(package.files))} to {out}"

@@ -77,7 +77,7 @@ def build_resources(env: Mapping[str, str] | None = None) -> dict[str, dg.Config
             llm_model=values["JOBLAND_LLM_MODEL"],
             llm_task_models={
                 task: values[f"JOBLAND_LLM_MODEL_{task.upper()}"]
-                for task in ("screening", "titles", "dossier")
+                for task in ("screening", "titles", "dossier", "tailor")
                 if values[f"JOBLAND_LLM_MODEL_{task.upper()}"]
             },
             llm_fallback_base_url=values["JOBLAND_LLM_FALLBACK_BASE_URL"],

@@ -84,6 +84,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("JOBLAND_LLM_MODEL_TITLES", "", "Model for title suggestions (empty = JOBLAND_LLM_MODEL)."),
     Setting("JOBLAND_LLM_MODEL_DOSSIER", "", "Model for company dossiers (empty = JOBLAND_LLM_MODEL)."),
+    Setting("JOBLAND_LLM_MODEL_TAILOR", "", "Model for tailoring CVs (empty = JOBLAND_LLM_MODEL)."),
     Setting(
         "JOBLAND_LLM_FALLBACK_BASE_URL", "", "Second endpoint tried when the first fails (empty = none)."
     ),

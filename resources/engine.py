@@ -4,7 +4,7 @@ from jobland_pipeline.llm import Engine, get_engine
 from jobland_pipeline.screening.score import Thresholds
 from jobland_pipeline.warehouse import Warehouse
 
-TASKS = ("screening", "titles", "dossier")
+TASKS = ("screening", "titles", "dossier", "tailor")
 
 
 class EngineResource(dg.ConfigurableResource):

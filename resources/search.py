@@ -2,7 +2,7 @@ import dagster as dg
 from pydantic import Field
 
 from jobland_pipeline.postings.engines.base import SearchEngine
-from jobland_pipeline.postings.engines.registry import build_engines
+from jobland_pipeline.postings.engines.registry import build_engines, build_research
 
 
 class SearchEnginesResource(dg.ConfigurableResource):
@@ -22,3 +22,7 @@ class SearchEnginesResource(dg.ConfigurableResource):
         return build_engines(
             {**self.settings, "JOBLAND_SERPAPI_KEY": self.serpapi_key, "JOBLAND_EXA_KEY": self.exa_key}
         )
+
+    def research(self):  # type: ignore[no-untyped-def]
+        """Exa company research (news, mission, culture) when an Exa key is set, else None (offline dossiers)."""
+        return build_research({**self.settings, "JOBLAND_EXA_KEY": self.exa_key})

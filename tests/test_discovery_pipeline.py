@@ -43,6 +43,7 @@ def setup(tmp_path: Path):  # type: ignore[no-untyped-def]
         shutil.copytree(SAMPLE_INBOX / "maria_santos", home / "inbox" / user)
     with ReplayServer() as server:
         server.route("GET", "/search", fixture_reply("serpapi/registered_nurse_page1.json"))
+        server.route("POST", "/search", fixture_reply("exa/research_news_corvid.json"))
         server.route(
             "GET",
             "/v1/boards/lakesidemedical/jobs",
@@ -56,6 +57,8 @@ def setup(tmp_path: Path):  # type: ignore[no-untyped-def]
             "JOBLAND_SERPAPI_MAX_PAGES": "1",
             "JOBLAND_GREENHOUSE_BOARDS": "lakesidemedical",
             "JOBLAND_GREENHOUSE_BASE_URL": server.base_url,
+            "JOBLAND_EXA_KEY": "exa-test-key-42",  # dossiers researched with Exa (search stays serpapi+greenhouse)
+            "JOBLAND_EXA_BASE_URL": server.base_url,
             "JOBLAND_HTTP_RETRIES": "2",
         }
         defs = build_definitions(env)
@@ -90,9 +93,17 @@ def test_shared_answers_and_a_free_rerun(setup) -> None:  # type: ignore[no-unty
     sources = store.read("posting_sources")
     assert sources.height >= postings.height
 
+    dossiers = store.read("company_dossiers")
+    assert dossiers.height > 0 and set(dossiers["method"].to_list()) <= {"exa", "offline"}
+    research = store.read("api_calls").filter(pl.col("engine") == "exa_research")
+    assert research.height > 0 and research["request"].str.contains("exa-test-key").sum() == 0
+
     _run_searches(defs, instance, store)  # the same day again
     assert server.count("GET", "/search") == paid_first
     assert server.count("GET", "/v1/boards/lakesidemedical/jobs") == board_requests
+    assert (
+        server.count("POST", "/search") == research.height - research["cache_hit"].sum()
+    )  # research cached too
     second = store.read("api_calls").sort("at").tail(store.read("api_calls").height - calls.height)
     assert second.height > 0 and second["cache_hit"].all() and second["credits"].sum() == 0
     [event] = instance.fetch_materializations(dg.AssetKey("job_postings"), limit=1).records

@@ -74,7 +74,7 @@ def _engine(server: OpenAIServer, store: Warehouse | None = None, budget: int = 
         price_out_per_mtok=2.0,
     )
     client = LLMClient([endpoint], backoff_base=0.01)
-    models = {"screening": "judge-1", "titles": "judge-1", "dossier": "judge-1"}
+    models = {"screening": "judge-1", "titles": "judge-1", "dossier": "judge-1", "tailor": "judge-1"}
     return OpenAICompatibleEngine(
         {t: client for t in models}, models, cache=LLMCache(store) if store else None, judge_budget=budget
     )
@@ -174,6 +174,8 @@ def test_dagster_run_with_the_llm_engine(server: OpenAIServer, tmp_path: Path) -
             }
         )
         if "Candidate titles:" in json.dumps(body)
+        else _tailor_answer(False)
+        if "<cv>" in json.dumps(body)
         else json.dumps({"about": "A hospital.", "culture": ["Supportive team"]})
         if "<texts>" in json.dumps(body)
         else judge_like_a_gullible_model(body)
@@ -204,7 +206,8 @@ def test_dagster_run_with_the_llm_engine(server: OpenAIServer, tmp_path: Path) -
         assert defs.resolve_job_def("search_job").execute_in_process(instance=instance, tags=tags).success
         first = len(server.chat_requests)
         assert defs.resolve_job_def("search_job").execute_in_process(instance=instance, tags=tags).success
-        assert len(server.chat_requests) == first  # re-run with unchanged inputs: zero LLM calls
+        extra = [r.body["response_format"]["json_schema"]["name"] for r in server.chat_requests[first:]]
+        assert extra == [], extra  # re-run with unchanged inputs: zero LLM calls
     screenings = store.read("screenings")
     assert screenings.filter(pl.col("stage") == 2).height > 0
     assert screenings.filter(pl.col("stage") == 2).group_by("search_key").len()["len"].max() <= 2
@@ -212,3 +215,47 @@ def test_dagster_run_with_the_llm_engine(server: OpenAIServer, tmp_path: Path) -
     assert set(ledger["task"].to_list()) >= {"titles", "screening"}
     assert ledger.filter(~pl.col("cache_hit"))["input_tokens"].sum() > 0
     assert ledger.filter(pl.col("cache_hit")).height > 0
+
+
+def _tailor_answer(lie: bool) -> str:
+    profile, _ = profile_of("maria_santos")
+    roles = [
+        {
+            "title": r.title,
+            "employer": r.employer,
+            "bullets": [b.replace("Provide direct care", "Delivered direct care") for b in r.bullets[:3]],
+        }
+        for r in profile.roles
+    ]
+    if lie:
+        roles[0]["bullets"].append("Managed a 500-bed hospital budget of $40M as interim CNO")
+        roles.append(
+            {"title": "Chief Nursing Officer", "employer": "Mayo Clinic", "bullets": ["Led nursing strategy"]}
+        )
+    return json.dumps(
+        {
+            "headline": profile.roles[0].title,
+            "skills": [*profile.skills[:8], *(["Kubernetes"] if lie else [])],
+            "roles": roles,
+        }
+    )
+
+
+@pytest.mark.parametrize("lie", [False, True])
+def test_llm_tailoring_is_grounded_or_refused(server: OpenAIServer, lie: bool) -> None:
+    from datetime import date
+
+    server.responder = lambda body: _tailor_answer(lie)
+    engine = _engine(server)
+    profile, text = profile_of("maria_santos")
+    posting = _posting("icu")
+    [screening] = engine.offline.screen(
+        profile, [posting], cv_text=text, search_title=None, prefs=Preferences(), thresholds=Thresholds()
+    )
+    package = engine.package(profile, posting, screening, None, today=date(2026, 11, 27))
+    if not lie:
+        assert package.grounding_issues == [] and "Delivered direct care" in package.files["tailored_cv.md"]
+        return
+    issues = " | ".join(package.grounding_issues)
+    assert not package.ok
+    assert "500" in issues and "Kubernetes" in issues and "Chief Nursing Officer" in issues

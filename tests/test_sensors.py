@@ -38,7 +38,12 @@ def test_cv_sensor_adds_users_and_runs_only_for_changes(tmp_path: Path) -> None:
         assert sorted(r.partition_key for r in first.run_requests or []) == ["emma_clarke", "maria_santos"]
         assert instance.get_dynamic_partitions("users") == ["emma_clarke", "maria_santos"]
         known = InboxCursor.decode(first.cursor).known
-        assert sorted(known) == ["emma_clarke/emma_clarke_resume.txt", "maria_santos/maria_santos_cv.pdf"]
+        assert sorted(known) == [
+            "emma_clarke/emma_clarke_resume.txt",
+            "emma_clarke/settings.yaml",
+            "maria_santos/maria_santos_cv.pdf",
+            "maria_santos/settings.yaml",
+        ]
 
         again = _tick(instance, inbox, first.cursor)
         assert not again.run_requests and not again.dynamic_partitions_requests

@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from jobland_pipeline.generation.formats import render_cv, render_letter
 from jobland_pipeline.generation.grounding import check_grounding
 from jobland_pipeline.generation.render import placeholders, render
 from jobland_pipeline.generation.tailor import TailoredCV, keyword_coverage, tailor_cv
@@ -20,7 +21,7 @@ class Package(BaseModel):
     posting_id: str
     company: str
     title: str
-    files: dict[str, str] = Field(description="file name -> content")
+    files: dict[str, str | bytes] = Field(description="file name -> content (text, or bytes for PDF/DOCX)")
     ats_coverage_before: float
     ats_coverage_after: float
     grounding_issues: list[str]
@@ -39,9 +40,20 @@ def _star_bullets(cv: TailoredCV, limit: int = 3) -> list[tuple[str, str]]:
 
 
 def build_package(
-    profile: Profile, posting: Posting, screening: Screening, dossier: Dossier | None, *, today: date
+    profile: Profile,
+    posting: Posting,
+    screening: Screening,
+    dossier: Dossier | None,
+    *,
+    today: date,
+    cv: TailoredCV | None = None,
+    theme: str = "classic",
 ) -> Package:
-    cv = tailor_cv(profile, posting)
+    """The package for one posting; ``cv`` is an engine's tailoring (default: the offline one).
+
+    Whatever wrote the CV, it is checked for grounding against the profile before anything is sent.
+    """
+    cv = cv or tailor_cv(profile, posting)
     zh = profile.language == "zh"
     context = {
         "cv": cv,
@@ -73,8 +85,16 @@ def build_package(
         ]
     )
     residue = [
-        f"{name}: {p}" for name, text in files.items() if name.endswith(".md") for p in placeholders(text)
+        f"{name}: {p}"
+        for name, text in files.items()
+        if name.endswith(".md")
+        for p in placeholders(str(text))
     ]
+    # The other formats of the same CV and letter (PDF from the HTML, DOCX, LaTeX): one source, no drift.
+    rendered = render_cv(cv, theme=theme)
+    files.update({k: v for k, v in rendered.items() if k.endswith((".pdf", ".docx", ".tex"))})
+    letter = render_letter(str(files["cover_letter.md"]), language=profile.language, theme=theme)
+    files.update({k: v for k, v in letter.items() if k.endswith((".pdf", ".docx"))})
     return Package(
         posting_id=posting.id,
         company=posting.company,

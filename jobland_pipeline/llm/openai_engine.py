@@ -20,14 +20,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from jobland_pipeline.documents.extract import ExtractedDocument
-from jobland_pipeline.generation.package import Package
+from jobland_pipeline.generation.package import Package, build_package
+from jobland_pipeline.generation.tailor import tailor_cv
 from jobland_pipeline.llm.cache import LLMCache, content_key
 from jobland_pipeline.llm.client import LLMClient, LLMError
 from jobland_pipeline.llm.offline import OfflineEngine
 from jobland_pipeline.llm.prompts import prompt_version, render
-from jobland_pipeline.llm.schemas import LLMDossier, LLMScreening, LLMTitles
+from jobland_pipeline.llm.schemas import LLMDossier, LLMScreening, LLMTailoredCV, LLMTitles
 from jobland_pipeline.postings.models import Posting
-from jobland_pipeline.profiles.models import Profile, TitleSuggestion
+from jobland_pipeline.profiles.models import Profile, Role, TitleSuggestion
 from jobland_pipeline.research.dossier import Dossier
 from jobland_pipeline.screening.models import Preferences, Screening
 from jobland_pipeline.screening.score import Thresholds
@@ -200,4 +201,32 @@ class OpenAICompatibleEngine:
         *,
         today: date,
     ) -> Package:
-        return self.offline.package(profile, posting, screening, dossier, today=today)
+        """The LLM tailors (re-words and re-orders); the grounding check then refuses any invented fact."""
+        if "tailor" not in self.clients:
+            return self.offline.package(profile, posting, screening, dossier, today=today)
+        answer, _ = self._ask(
+            "tailor",
+            LLMTailoredCV,
+            {"profile": profile, "posting": posting, "note": None},
+            profile.model_dump_json(exclude={"as_of"}),
+            posting.model_dump_json(),
+        )
+        if answer is None:
+            return self.offline.package(profile, posting, screening, dossier, today=today)
+        base = tailor_cv(profile, posting)
+        by_key = {(r.title, r.employer): r for r in profile.roles}
+        roles = [
+            by_key[(r.title, r.employer)].model_copy(update={"bullets": r.bullets})
+            if (r.title, r.employer) in by_key
+            else Role(title=r.title, employer=r.employer, bullets=r.bullets)
+            for r in answer.roles
+        ]
+        cv = base.model_copy(
+            update={
+                "headline": answer.headline or base.headline,
+                "summary": answer.summary or base.summary,
+                "skills": answer.skills or base.skills,
+                "roles": roles,
+            }
+        )
+        return build_package(profile, posting, screening, dossier, today=today, cv=cv)

@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-TASKS = ("screening", "dossier", "titles")
+TASKS = ("screening", "dossier", "titles", "tailor")
 
 
 @cache

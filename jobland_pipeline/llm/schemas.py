@@ -29,3 +29,16 @@ class LLMDossier(BaseModel):
     mission: str | None = Field(default=None, max_length=600)
     culture: list[str] = Field(default_factory=list, max_length=6)
     red_flags: list[str] = Field(default_factory=list, max_length=6)
+
+
+class LLMTailoredRole(BaseModel):
+    title: str
+    employer: str | None = None
+    bullets: list[str] = Field(min_length=1, max_length=8)
+
+
+class LLMTailoredCV(BaseModel):
+    headline: str | None = None
+    summary: str | None = Field(default=None, max_length=1200)
+    skills: list[str] = Field(default_factory=list, max_length=20)
+    roles: list[LLMTailoredRole] = Field(min_length=1, max_length=10)

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from jobland_pipeline.postings.engines.base import SearchEngine
 from jobland_pipeline.postings.engines.transport import RateLimiter, ResponseCache, Transport
@@ -225,3 +225,26 @@ def build_engines(
                 )
             )
     return engines, skipped
+
+
+def build_research(config: Mapping[str, str], *, sleep: Callable[[float], None] = time.sleep) -> Any | None:
+    """Exa company research for dossiers when ``JOBLAND_EXA_KEY`` is set (cached per company, shared by users)."""
+    values = {name: (config.get(name) or default) for name, default in _DEFAULTS.items()}
+    key = values["JOBLAND_EXA_KEY"]
+    if not key:
+        return None
+    from jobland_pipeline.research.exa_research import ExaResearch
+
+    home = config.get("JOBLAND_HOME") or "var"
+    cache_root = Path(values["JOBLAND_SEARCH_CACHE_DIR"].replace("{home}", home))
+    ttl = _number(values, "JOBLAND_SEARCH_CACHE_TTL_HOURS", float) * 3600
+    concurrency = int(_number(values, "JOBLAND_EXA_CONCURRENCY", int)) or None
+    transport = Transport(
+        "exa_research",
+        cache=ResponseCache(cache_root / "exa_research", ttl),
+        limiter=RateLimiter(None, concurrency),
+        timeout=_number(values, "JOBLAND_HTTP_TIMEOUT", float) or 20.0,
+        max_retries=int(_number(values, "JOBLAND_HTTP_RETRIES", int)),
+        sleep=sleep,
+    )
+    return ExaResearch(key, transport=transport, base_url=values["JOBLAND_EXA_BASE_URL"])

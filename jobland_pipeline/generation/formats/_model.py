@@ -1,0 +1,197 @@
+"""What every format renders: a cleaned view of the tailored CV, and a letter cut into blocks.
+
+Every format is rendered from these, so the Markdown, HTML, PDF, DOCX and LaTeX files always say the
+same thing. Text is cleaned once here (control characters dropped: XML and PDF refuse them), never
+escaped: escaping belongs to each format.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from jobland_pipeline.generation.tailor import TailoredCV
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_WS = re.compile(r"\s+")
+
+LABELS = {
+    "en": {
+        "cv": "Curriculum Vitae",
+        "summary": "Summary",
+        "skills": "Key skills",
+        "experience": "Experience",
+        "education": "Education",
+        "certifications": "Licences and certifications",
+        "languages": "Languages",
+        "letter": "Cover letter",
+    },
+    "zh": {
+        "cv": "个人简历",
+        "summary": "个人简介",
+        "skills": "核心技能",
+        "experience": "工作经历",
+        "education": "教育背景",
+        "certifications": "证书",
+        "languages": "语言能力",
+        "letter": "求职信",
+    },
+}
+
+
+def clean(text: str | None) -> str:
+    """``text`` on one line, without control or private characters; '' for None."""
+    if not text:
+        return ""
+    kept = "".join(
+        ch if unicodedata.category(ch) not in {"Cc", "Cs", "Co", "Cn", "Zl", "Zp"} else " " for ch in text
+    )
+    return _WS.sub(" ", kept).strip()
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def lang_tag(language: str) -> str:
+    return "zh-CN" if language == "zh" else "en"
+
+
+@dataclass(frozen=True)
+class RoleView:
+    title: str
+    employer: str
+    meta: str  # dates · location
+    bullets: list[str]
+
+
+@dataclass(frozen=True)
+class CVView:
+    language: str
+    name: str
+    headline: str
+    contact: list[str]
+    links: list[str]
+    summary: str
+    skills: list[str]
+    roles: list[RoleView]
+    education: list[str]
+    certifications: list[str]
+    languages: list[str]
+    labels: dict[str, str] = field(repr=False)
+
+    @property
+    def lang(self) -> str:
+        return lang_tag(self.language)
+
+    @property
+    def title(self) -> str:
+        return " — ".join(x for x in (self.name, self.headline) if x)
+
+    def all_text(self) -> str:
+        parts = [self.name, self.headline, *self.contact, *self.links, self.summary, *self.skills]
+        for role in self.roles:
+            parts += [role.title, role.employer, role.meta, *role.bullets]
+        parts += [*self.education, *self.certifications, *self.languages]
+        return "\n".join(parts)
+
+
+def cv_view(cv: TailoredCV) -> CVView:
+    language = "zh" if cv.language == "zh" else "en"
+    labels = LABELS[language]
+
+    def items(values: list[str]) -> list[str]:
+        return [c for c in (clean(v) for v in values) if c]
+
+    return CVView(
+        language=language,
+        name=clean(cv.contact.name) or labels["cv"],
+        headline=clean(cv.headline),
+        contact=items([cv.contact.email or "", cv.contact.phone or "", cv.contact.location or ""]),
+        links=items(cv.contact.links),
+        summary=clean(cv.summary),
+        skills=items(cv.skills),
+        roles=[
+            RoleView(
+                title=clean(r.title),
+                employer=clean(r.employer),
+                meta=" · ".join(items([r.dates_text or "", r.location or ""])),
+                bullets=items(r.bullets),
+            )
+            for r in cv.roles
+        ],
+        education=items([e.text for e in cv.education]),
+        certifications=items(cv.certifications),
+        languages=items(cv.languages),
+        labels=labels,
+    )
+
+
+# --- letters: a small, predictable subset of Markdown ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """``kind`` is heading (``level`` 1-3), paragraph (``lines`` kept as line breaks) or bullets."""
+
+    kind: str
+    lines: list[str]
+    level: int = 0
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_BULLET = re.compile(r"^\s*[-*+•]\s+(.*)$")
+
+
+def letter_blocks(text: str) -> list[Block]:
+    """Headings, bullet lists and paragraphs; a letter's line breaks (address, sign-off) are kept."""
+    blocks: list[Block] = []
+    para: list[str] = []
+    bullets: list[str] = []
+
+    def flush() -> None:
+        if para:
+            blocks.append(Block("paragraph", para.copy()))
+            para.clear()
+        if bullets:
+            blocks.append(Block("bullets", bullets.copy()))
+            bullets.clear()
+
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = clean(raw)
+        if not line:
+            flush()
+        elif m := _HEADING.match(line):
+            flush()
+            blocks.append(Block("heading", [m.group(2)], level=min(len(m.group(1)), 3)))
+        elif m := _BULLET.match(raw):
+            if para:
+                flush()
+            if item := clean(m.group(1)):
+                bullets.append(item)
+        elif bullets and raw[:1].isspace():
+            bullets[-1] = f"{bullets[-1]} {line}"  # continuation of a list item
+        else:
+            if bullets:
+                flush()
+            para.append(line)
+    flush()
+    return blocks
+
+
+_INLINE = re.compile(r"\*\*(?P<b>\S(?:.*?\S)?)\*\*|(?<![\w*])[*_](?P<i>\S(?:.*?\S)?)[*_](?![\w*])")
+
+
+def inline_runs(text: str) -> list[tuple[str, str]]:
+    """``text`` as (style, text) runs: style is '', 'b' (``**bold**``) or 'i' (``*it*``/``_it_``)."""
+    runs: list[tuple[str, str]] = []
+    pos = 0
+    for m in _INLINE.finditer(text):
+        if m.start() > pos:
+            runs.append(("", text[pos : m.start()]))
+        runs.append(("b", m.group("b")) if m.group("b") is not None else ("i", m.group("i")))
+        pos = m.end()
+    if pos < len(text):
+        runs.append(("", text[pos:]))
+    return runs
