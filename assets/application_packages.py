@@ -89,8 +89,15 @@ def application_packages(
                 auto_approve=ctx.settings(user_id).auto_approve,
                 decisions=decisions,
             )
+            user_settings = ctx.settings(user_id)
             package = writer.package(
-                profile, posting, screening, _dossier(dossiers.get(posting.company)), today=today
+                profile,
+                posting,
+                screening,
+                _dossier(dossiers.get(posting.company)),
+                today=today,
+                theme=user_settings.cv_theme,
+                tone=user_settings.letter_tone,
             )
             name = f"{slugify(posting.company)[:30]}--{slugify(posting.title)[:40]}"
             folder = packages.folder(user_id, today.isoformat(), name)
@@ -100,6 +107,14 @@ def application_packages(
                 else:
                     (folder / file_name).write_text(content, encoding="utf-8")
             (folder / "posting.json").write_text(posting.model_dump_json(indent=2), encoding="utf-8")
+            report = {
+                "grounded": package.ok,
+                "grounding_issues": package.grounding_issues,
+                "placeholder_issues": package.placeholder_issues,
+            }
+            (folder / "grounding_report.json").write_text(
+                json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
+            )
             if revision_note:  # for the user's eyes only, never in an employer-facing file
                 (folder / "REVISION_NOTE.txt").write_text(revision_note + "\n", encoding="utf-8")
             rows.append(
@@ -117,7 +132,12 @@ def application_packages(
                     "reasons": s["reasons"],
                     "package_dir": str(folder),
                     "files": sorted(
-                        [*package.files, "posting.json", *(["REVISION_NOTE.txt"] if revision_note else [])]
+                        [
+                            *package.files,
+                            "posting.json",
+                            "grounding_report.json",
+                            *(["REVISION_NOTE.txt"] if revision_note else []),
+                        ]
                     ),
                     "ats_coverage_before": package.ats_coverage_before,
                     "ats_coverage_after": package.ats_coverage_after,

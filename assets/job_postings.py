@@ -10,9 +10,10 @@ from assets.partitions import searches_partitions
 from assets.search_context import SearchContext, for_each_key
 from assets.suggested_titles import suggested_titles
 from jobland_pipeline.keys import split_search_key
-from jobland_pipeline.postings import dedupe, fingerprint, search_postings
+from jobland_pipeline.postings import fingerprint, search_postings
 from jobland_pipeline.postings.discovery import SearchOutcome, SharedSearches, build_query
 from jobland_pipeline.postings.engines.registry import ENGINE_NAMES
+from jobland_pipeline.postings.frame import dedupe_postings
 from jobland_pipeline.postings.geo import parse_place
 from jobland_pipeline.postings.liveness import make_liveness
 from jobland_pipeline.postings.normalize import canonical_url
@@ -109,7 +110,7 @@ def job_postings(
                 "every engine failed: " + "; ".join(f"{e}: {r}" for e, r in outcome.errors.items())
             )
         hits = search_postings(title, outcome.postings, limit=MAX_POSTINGS_PER_SEARCH, min_relevance=0.0)
-        kept, merged = dedupe([h.posting for h in hits])
+        kept, merged = dedupe_postings([h.posting for h in hits])
         relevance = {h.posting.id: h.relevance for h in hits}
         by_fp = defaultdict(list)
         for p in outcome.postings:

@@ -174,6 +174,8 @@ class UserSettings(BaseModel):
     pinned_titles: list[str] = Field(default_factory=list, max_length=10)
     seniority: Literal["entry", "mid", "senior", "lead"] | None = None
     cv_urls: list[str] = Field(default_factory=list, max_length=3)
+    cv_theme: Literal["classic", "modern"] = "classic"
+    letter_tone: Literal["formal", "warm"] = "formal"
     auto_approve: bool = False  # True: packages skip human review and go straight into the digest
     preferences: Preferences = Field(default_factory=Preferences)
 

@@ -16,6 +16,8 @@ from jobland_pipeline.research.dossier import Dossier
 from jobland_pipeline.screening.models import Screening
 from jobland_pipeline.textutil import tokens
 
+MAX_LETTER_WORDS = 450
+
 
 class Package(BaseModel):
     posting_id: str
@@ -48,6 +50,7 @@ def build_package(
     today: date,
     cv: TailoredCV | None = None,
     theme: str = "classic",
+    tone: str = "formal",
 ) -> Package:
     """The package for one posting; ``cv`` is an engine's tailoring (default: the offline one).
 
@@ -66,6 +69,7 @@ def build_package(
         "highlights": [b for r in cv.roles[:1] for b in r.bullets[:2]],
         "current": cv.roles[0] if cv.roles else None,
         "stars": _star_bullets(cv),
+        "tone": tone,
     }
     suffix = "_zh" if zh else ""
     cv_md = render("tailored_cv.md.j2", **context)
@@ -90,6 +94,9 @@ def build_package(
         if name.endswith(".md")
         for p in placeholders(str(text))
     ]
+    words = len(str(files["cover_letter.md"]).split())
+    if profile.language != "zh" and words > MAX_LETTER_WORDS:
+        residue.append(f"cover_letter.md: {words} words, over the {MAX_LETTER_WORDS}-word limit")
     # The other formats of the same CV and letter (PDF from the HTML, DOCX, LaTeX): one source, no drift.
     rendered = render_cv(cv, theme=theme)
     files.update({k: v for k, v in rendered.items() if k.endswith((".pdf", ".docx", ".tex"))})

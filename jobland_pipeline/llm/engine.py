@@ -46,6 +46,8 @@ class Engine(Protocol):
         dossier: Dossier | None,
         *,
         today: date,
+        theme: str = "classic",
+        tone: str = "formal",
     ) -> Package: ...
 
 

@@ -54,5 +54,7 @@ class OfflineEngine:
         dossier: Dossier | None,
         *,
         today: date,
+        theme: str = "classic",
+        tone: str = "formal",
     ) -> Package:
-        return build_package(profile, posting, screening, dossier, today=today)
+        return build_package(profile, posting, screening, dossier, today=today, theme=theme, tone=tone)

@@ -200,10 +200,14 @@ class OpenAICompatibleEngine:
         dossier: Dossier | None,
         *,
         today: date,
+        theme: str = "classic",
+        tone: str = "formal",
     ) -> Package:
         """The LLM tailors (re-words and re-orders); the grounding check then refuses any invented fact."""
         if "tailor" not in self.clients:
-            return self.offline.package(profile, posting, screening, dossier, today=today)
+            return self.offline.package(
+                profile, posting, screening, dossier, today=today, theme=theme, tone=tone
+            )
         answer, _ = self._ask(
             "tailor",
             LLMTailoredCV,
@@ -212,7 +216,9 @@ class OpenAICompatibleEngine:
             posting.model_dump_json(),
         )
         if answer is None:
-            return self.offline.package(profile, posting, screening, dossier, today=today)
+            return self.offline.package(
+                profile, posting, screening, dossier, today=today, theme=theme, tone=tone
+            )
         base = tailor_cv(profile, posting)
         by_key = {(r.title, r.employer): r for r in profile.roles}
         roles = [
@@ -229,4 +235,4 @@ class OpenAICompatibleEngine:
                 "roles": roles,
             }
         )
-        return build_package(profile, posting, screening, dossier, today=today, cv=cv)
+        return build_package(profile, posting, screening, dossier, today=today, cv=cv, theme=theme, tone=tone)

@@ -37,6 +37,7 @@ from functools import cache
 
 import polars as pl
 
+from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.normalize import TRACKING_PARAMS, canonical_url
 from jobland_pipeline.screening.score import INJECTION
 from jobland_pipeline.textutil import STOPWORDS
@@ -747,3 +748,35 @@ def dedupe_frame(df: pl.DataFrame, *, fuzzy: bool = True) -> tuple[pl.DataFrame,
     )
     kept = df.filter(keep)
     return kept, merged.cast(dict(MERGED_SCHEMA))
+
+
+def dedupe_postings(postings: list[Posting]) -> tuple[list[Posting], dict[str, str]]:
+    """``normalize.dedupe`` plus fuzzy re-posts and agency copies, for a list of Posting objects.
+
+    Returns the kept postings (input order) and {dropped id: kept id}.
+    """
+    if not postings:
+        return [], {}
+    rows = [
+        {
+            "id": p.id,
+            "title": p.title,
+            "company": p.company,
+            "location": p.location,
+            "remote": p.remote_flag,
+            "employment_type": p.employment_type,
+            "posted_at": p.posted_at.isoformat() if p.posted_at else None,
+            "salary": p.salary,
+            "url": p.url,
+            "description": p.description,
+            "source": p.source,
+            "source_id": p.source_id,
+            "apply_url": p.apply_url,
+        }
+        for p in postings
+    ]
+    frame, _ = normalise_frame(pl.DataFrame(rows, schema=POSTINGS_SCHEMA))
+    kept, merged = dedupe_frame(frame)
+    kept_ids = set(kept["id"].to_list())
+    mapping = dict(zip(merged["id"].to_list(), merged["kept_id"].to_list(), strict=True))
+    return [p for p in postings if p.id in kept_ids], mapping
