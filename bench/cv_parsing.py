@@ -99,17 +99,7 @@ def measure(path: Path, mode: str) -> Row:
 
 
 # The scripts garbled_share() expects in an English or Chinese CV.
-EXPECTED_SCRIPTS = (
-    "LATIN",
-    "CJK",
-    "DIGIT",
-    "FULLWIDTH",
-    "HIRAGANA",
-    "KATAKANA",
-    "HANGUL",
-    "GREEK",
-    "CYRILLIC",
-)
+from jobland_pipeline.documents.extract import EXPECTED_SCRIPTS  # noqa: E402
 
 
 def foreign_scripts(text: str) -> list[str]:

@@ -148,7 +148,7 @@ def detect_language(text: str) -> str:
     return "zh" if han / len(letters) > 0.2 else "en"
 
 
-_EXPECTED_SCRIPTS = (
+EXPECTED_SCRIPTS = (
     "LATIN",
     "CJK",
     "DIGIT",
@@ -167,7 +167,7 @@ def garbled_share(text: str) -> float:
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return 0.0
-    odd = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith(_EXPECTED_SCRIPTS))
+    odd = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith(EXPECTED_SCRIPTS))
     return odd / len(letters)
 
 
@@ -181,7 +181,7 @@ def looks_garbled(text: str) -> bool:
     if garbled_share(text) > 0.25:
         return True
     non_ascii = [ch for ch in text if ch.isalpha() and ord(ch) > 127]
-    unexpected = [ch for ch in non_ascii if not unicodedata.name(ch, "").startswith(_EXPECTED_SCRIPTS)]
+    unexpected = [ch for ch in non_ascii if not unicodedata.name(ch, "").startswith(EXPECTED_SCRIPTS)]
     scripts = {unicodedata.name(ch, "?").split()[0] for ch in non_ascii}
     scripts -= set(_COMMON_SCRIPTS)
     if len(scripts) >= 3:
