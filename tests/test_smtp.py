@@ -63,7 +63,7 @@ def smtp() -> Iterator[tuple[Recorder, SmtpConfig]]:
 
 def _digest(tmp_path: Path):  # type: ignore[no-untyped-def]
     folder = tmp_path / "acme--icu-nurse"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     (folder / "tailored_cv.md").write_text("# Maria Santos\n", encoding="utf-8")
     item = DigestItem(
         "p1",
@@ -128,3 +128,86 @@ def test_unreachable_server_is_transient(tmp_path: Path) -> None:
     )
     with pytest.raises(TransientDeliveryError, match="after 2 attempts"):
         send_with_retries(config, _digest(tmp_path), sleep=lambda _: None)
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: cannot make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_and_auth(certificate, security: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import ssl
+
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    cert, key = certificate
+    monkeypatch.setenv(
+        "SSL_CERT_FILE", str(cert)
+    )  # the client trusts our test certificate, nothing else changes
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    seen: list[str] = []
+
+    def authenticate(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        password = (
+            auth_data.password.decode() if isinstance(auth_data.password, bytes) else auth_data.password
+        )
+        ok = isinstance(auth_data, LoginPassword) and password == "s3cret"
+        login = auth_data.login.decode() if isinstance(auth_data.login, bytes) else auth_data.login
+        seen.append(login if ok else "refused")
+        return AuthResult(success=ok)
+
+    handler = Recorder()
+    port = _free_port()
+    # With implicit TLS aiosmtpd does not mark the session as TLS, so it must not also require it for AUTH.
+    tls = (
+        {"tls_context": context, "require_starttls": True, "auth_require_tls": True}
+        if security == "starttls"
+        else {"ssl_context": context, "auth_require_tls": False}
+    )
+    controller = Controller(handler, hostname="127.0.0.1", port=port, authenticator=authenticate, **tls)
+    controller.start()
+    try:
+        config = SmtpConfig(
+            "127.0.0.1",
+            port,
+            security=security,
+            username="jobland",
+            password="s3cret",
+            timeout=5,
+            max_retries=0,
+        )
+        assert send_with_retries(config, _digest(tmp_path)) == 1
+        assert len(handler.messages) == 1 and seen == ["jobland"]
+    finally:
+        controller.stop()

@@ -49,10 +49,22 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
     return client
 
 
+def _login(client: smtplib.SMTP, config: SmtpConfig) -> None:
+    """One AUTH attempt with one mechanism (smtplib's ``login`` tries several, and some servers drop the
+    connection after repeated failures, which would look transient)."""
+    client.ehlo_or_helo_if_needed()
+    offered = client.esmtp_features.get("auth", "").upper().split()
+    mechanism = next((m for m in ("PLAIN", "LOGIN") if m in offered), None)
+    if mechanism is None:
+        raise PermanentDeliveryError("the server offers no PLAIN or LOGIN authentication (TLS required?)")
+    client.user, client.password = config.username, config.password
+    client.auth(mechanism, getattr(client, f"auth_{mechanism.lower()}"), initial_response_ok=True)
+
+
 def send_once(config: SmtpConfig, message: EmailMessage) -> None:
     with _connect(config) as client:
         if config.username:
-            client.login(config.username, config.password)
+            _login(client, config)
         refused = client.send_message(message)
         if refused:  # some recipients refused, others accepted: the digest has one recipient
             raise PermanentDeliveryError(f"recipient refused: {', '.join(refused)}")
