@@ -34,6 +34,7 @@ from exa_py import Exa
 
 from jobland_pipeline.postings.engines.base import CallRecord, EngineError
 from jobland_pipeline.postings.engines.common import clean_line, clean_text, parse_date
+from jobland_pipeline.postings.engines.exa import exa_answer
 from jobland_pipeline.postings.engines.transport import Transport
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.research.dossier import (
@@ -176,20 +177,7 @@ class ExaResearch:
         text, options, bucket = self._request(company, kind, today)
 
         def fetch() -> dict[str, Any]:
-            response = self._client.search(text, **options)
-            cost = getattr(response.cost_dollars, "total", None)
-            return {
-                "results": [
-                    {
-                        "url": r.url,
-                        "title": r.title,
-                        "publishedDate": r.published_date,
-                        "text": r.text,
-                    }
-                    for r in response.results
-                ],
-                "costDollars": {"total": cost} if cost is not None else None,
-            }
+            return exa_answer(self._client.search(text, **options))
 
         # Only the company, the query and the date bucket: shared by every user asking about it.
         identity = {

@@ -101,6 +101,26 @@ def split_title(raw_title: str, slug: str | None, *, company_first: bool = False
     return title, None
 
 
+def exa_answer(response: Any) -> dict[str, Any]:
+    """An exa-py SearchResponse as the JSON-able answer the transport caches (camelCase, like the wire)."""
+    cost = getattr(response.cost_dollars, "total", None)
+    return {
+        "results": [
+            {
+                "id": r.id,
+                "url": r.url,
+                "title": r.title,
+                "publishedDate": r.published_date,
+                "author": r.author,
+                "text": r.text,
+            }
+            for r in response.results
+        ],
+        "costDollars": {"total": cost} if cost is not None else None,
+        "searchTime": getattr(response, "search_time", None),
+    }
+
+
 class ExaJobs:
     """Neural web search for job pages on ATS domains; each result normalised to a Posting."""
 
@@ -147,23 +167,7 @@ class ExaJobs:
         text, options = self._request(query, today)
 
         def fetch() -> dict[str, Any]:
-            response = self._client.search(text, **options)
-            cost = getattr(response.cost_dollars, "total", None)
-            return {
-                "results": [
-                    {
-                        "id": r.id,
-                        "url": r.url,
-                        "title": r.title,
-                        "publishedDate": r.published_date,
-                        "author": r.author,
-                        "text": r.text,
-                    }
-                    for r in response.results
-                ],
-                "costDollars": {"total": cost} if cost is not None else None,
-                "searchTime": response.search_time,
-            }
+            return exa_answer(self._client.search(text, **options))
 
         identity = {"url": f"{self.base_url}/search", "query": text.lower(), **options}
         answer, calls = self.transport.call(identity, fetch, request="POST /search")
