@@ -150,7 +150,7 @@ def test_pdf_text_has_name_roles_and_bullets(rendered, cvs, user: str, theme: st
         assert role.employer and _squash(role.employer) in text
         for bullet in role.bullets:
             assert _squash(clean(bullet)) in text
-    assert _squash(cv.skills[0]) in text
+    assert _squash(cv.skill_labels[0]) in text
     if user == "wang_fang":
         assert "王芳" in text and "高级会计" in text and "工作经历" in text
 

@@ -26,6 +26,12 @@ class TailoredCV(BaseModel):
     keywords_covered: list[str] = Field(default_factory=list)
     keywords_missing: list[str] = Field(default_factory=list)
 
+    @property
+    def skill_labels(self) -> list[str]:
+        """The skills as the reader sees them (canonical names stay in ``skills`` for the grounding check)."""
+        vocab = load_vocabulary()
+        return [vocab.label(s, self.language) for s in self.skills]
+
 
 def _relevance(text: str, wanted_tokens: set[str], wanted_skills: set[str]) -> float:
     own = set(tokens(text))

@@ -127,6 +127,13 @@ class Vocabulary:
     titles: tuple[TitleEntry, ...]
     matcher: SkillMatcher
 
+    def label(self, skill: str, language: str) -> str:
+        """How a skill is written for a reader of ``language`` (a Chinese CV shows its Chinese name)."""
+        entry = self.skills.get(skill)
+        if language == "zh" and entry is not None:
+            return next((a for a in entry.aliases if any(is_cjk(ch) for ch in a)), skill)
+        return skill
+
     def families_of(self, skill: str) -> tuple[str, ...]:
         entry = self.skills.get(skill)
         return entry.families if entry else ()

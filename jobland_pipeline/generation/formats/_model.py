@@ -111,7 +111,7 @@ def cv_view(cv: TailoredCV) -> CVView:
         contact=items([cv.contact.email or "", cv.contact.phone or "", cv.contact.location or ""]),
         links=items(cv.contact.links),
         summary=clean(cv.summary),
-        skills=items(cv.skills),
+        skills=items(cv.skill_labels),
         roles=[
             RoleView(
                 title=clean(r.title),
