@@ -175,6 +175,8 @@ def print_summary(
     for what, why in failures.items():
         print(f"FAILED {what}: {why}")
     print()
-    print(f"DuckDB:   {store.duckdb_path}   (duckdb {store.duckdb_path} -readonly -c 'SHOW TABLES')")
+    print(
+        f"DuckDB:   {store.duckdb_path}   (read-only: duckdb.connect(path, read_only=True); tables in README)"
+    )
     print(f"Packages: {Path(values['JOBLAND_PACKAGES_DIR']).resolve()}")
     print(f"Outbox:   {Path(values['JOBLAND_OUTBOX_DIR']).resolve()}")
