@@ -148,7 +148,7 @@ def application_packages(
                     "created_at": now,
                 }
             )
-        record_llm_calls(store, writer, asset="application_packages", partition=key, sink=ledger)
+        record_llm_calls(writer, asset="application_packages", partition=key, sink=ledger)
         store.write_partition("application_packages", key, rows)
         return store.conform("application_packages", rows)
 

@@ -59,9 +59,7 @@ def spec(asset: str, name: str, description: str) -> dg.AssetCheckSpec:
     return dg.AssetCheckSpec(name=name, asset=asset, description=description)
 
 
-def record_llm_calls(
-    store: Any, engine: Any, *, asset: str, partition: str, sink: list[dict[str, object]]
-) -> None:
+def record_llm_calls(engine: Any, *, asset: str, partition: str, sink: list[dict[str, object]]) -> None:
     """Move the engine's pending LLM ledger rows into ``sink``, labelled with asset and partition."""
     sink.extend({**row, "asset": asset, "partition": partition} for row in engine.drain_calls())
 

@@ -81,7 +81,7 @@ def company_dossiers(
                     "news": json.dumps([n.model_dump() for n in d.news]),
                 }
             rows.append({"search_key": key, "user_id": user_id, **cache[company], "built_at": now})
-        record_llm_calls(store, thinker, asset="company_dossiers", partition=key, sink=ledger)
+        record_llm_calls(thinker, asset="company_dossiers", partition=key, sink=ledger)
         store.write_partition("company_dossiers", key, rows)
         df = store.conform("company_dossiers", rows)
         missing.extend(c for c in set(top["company"].to_list()) if c not in set(df["company"].to_list()))

@@ -98,7 +98,7 @@ def screenings(
             }
             for s in results
         ]
-        record_llm_calls(store, judge, asset="screenings", partition=key, sink=ledger)
+        record_llm_calls(judge, asset="screenings", partition=key, sink=ledger)
         store.write_partition("screenings", key, rows)
         return store.conform("screenings", rows)
 

@@ -44,7 +44,7 @@ def suggested_titles(
     thinker = engine.engine(store)
     titles = thinker.titles(profile, pinned=pinned, limit=engine.max_titles)
     ledger: list[dict[str, object]] = []
-    record_llm_calls(store, thinker, asset="suggested_titles", partition=user_id, sink=ledger)
+    record_llm_calls(thinker, asset="suggested_titles", partition=user_id, sink=ledger)
     now = datetime.now(UTC)
     rows = [
         {

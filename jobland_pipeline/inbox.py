@@ -32,10 +32,6 @@ class InboxObject:
     version: str  # ETag (S3) or size:mtime (local): changes whenever the content may have changed
     size: int
 
-    @property
-    def is_settings(self) -> bool:
-        return self.name == SETTINGS_FILE
-
 
 @dataclass
 class InboxFile:

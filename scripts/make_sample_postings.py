@@ -32,24 +32,15 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
+from jobland_pipeline.postings.local import REQUIRED
+
 SEED = 20261120
 REF_DATE = date(2026, 11, 20)  # "2 weeks ago" in the LinkedIn export is counted back from this date
 FIRST_DAY, LAST_DAY = date(2026, 10, 1), date(2026, 11, 26)
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO_ROOT / "jobland_pipeline" / "data" / "postings" / "sample_postings.jsonl"
 DEFAULT_CSV = REPO_ROOT.parent / "shared" / "fixtures" / "real" / "postings" / "linkedin_jobs_m5991.csv"
-KEYS = (
-    "id",
-    "title",
-    "company",
-    "location",
-    "remote",
-    "employment_type",
-    "posted_at",
-    "salary",
-    "url",
-    "description",
-)
+KEYS = REQUIRED  # the local postings format, as the loader checks it
 N_REAL, N_REAL_TEACHING = 40, 30
 
 # ---------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from jobland_pipeline.screening.models import Preferences
 SENIORITY_WORDS = re.compile(
     r"\b(senior|sr\.?|junior|jr\.?|lead|principal|staff|head of|chief)\b|高级|资深|初级", re.I
 )
-STEPS = ("exact", "synonyms", "no_seniority", "wider_location")
 
 
 def build_query(

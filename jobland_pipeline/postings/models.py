@@ -7,8 +7,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-RemoteFlag = Literal["true", "false", "hybrid"]
-
 
 class Posting(BaseModel):
     """A job posting; ``description`` is clean plain text (never HTML)."""

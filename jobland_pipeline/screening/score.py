@@ -114,7 +114,7 @@ def screen_postings(
         ctx = Context(posting=posting, text=clean, profile=profile, cv_text=cv_text, prefs=prefs)
         breakers = deal_breakers(ctx)
         score = round(min(raw, DEAL_BREAKER_CAP) if breakers else raw)
-        reasons = _reasons(components, matched, wanted, seniority_reason, posting, user_place.city)
+        reasons = _reasons(components, matched, wanted, seniority_reason, posting)
         if mentions_night_shifts(clean) and not prefs.no_night_shifts:
             reasons.append("Note: the schedule includes night shifts")
         if INJECTION.search(full):
@@ -143,7 +143,6 @@ def _reasons(
     wanted: dict[str, int],
     seniority_reason: str | None,
     posting: Posting,
-    user_city: str | None,
 ) -> list[str]:
     reasons: list[str] = []
     if wanted:

@@ -24,10 +24,6 @@ class TableSpec:
     def schema(self) -> pl.Schema:
         return pl.Schema({k: v[0] for k, v in self.columns.items()})
 
-    @property
-    def column_descriptions(self) -> dict[str, str]:
-        return {k: v[1] for k, v in self.columns.items()}
-
 
 def _spec(table: str, description: str, /, **columns: tuple[pl.DataType, str]) -> TableSpec:
     return TableSpec(table, description, columns)

@@ -96,9 +96,6 @@ class Warehouse:
             return pl.DataFrame(schema=self._spec(table).schema)
         return self.conform(table, pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed"))
 
-    def has_partition(self, table: str, partition_key: str) -> bool:
-        return (self.root / table / f"{file_stem(partition_key)}.parquet").exists()
-
     # -- DuckDB views --------------------------------------------------------------------------
     def view_sql(self, table: str) -> str:
         glob = (self.root / table / "**" / "*.parquet").as_posix().replace("'", "''")
