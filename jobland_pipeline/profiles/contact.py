@@ -15,7 +15,7 @@ URL_RE = re.compile(
     r"(?:https?://)?(?:www\.)?(?:linkedin\.com|github\.com|gitlab\.com)/[^\s|,;)]+|https?://[^\s|,;)]+"
 )
 LABEL_RE = re.compile(
-    r"(姓名|电话|手机|邮箱|电子邮件|所在地|地址|现居|城市|Name|Phone|Tel|Mobile|E-?mail|Address|Location)\s*[:：]\s*([^|｜\t]+?)(?=\s{2,}|[|｜\t]|$|\s+(?:姓名|电话|手机|邮箱|所在地|地址)\s*[:：])",
+    r"(姓名|电话|手机|邮箱|电子邮件|电子邮箱|所在地|地址|现居|城市|Name|Phone|Tel|Téléphone|Telefono|Teléfono|Mobile|Móvil|Portable|E-?mail|Correo|Courriel|Address|Adresse|Dirección|Direccion|Ubicación|Ubicacion|Location|Localisation|Ville|Ciudad|Residencia|Wohnort|Standort|Anschrift)\s*[:：]\s*([^|｜\t]+?)(?=\s{2,}|[|｜\t]|$|\s+(?:姓名|电话|手机|邮箱|所在地|地址)\s*[:：])",
     re.IGNORECASE,
 )
 CITY_STATE_RE = re.compile(
@@ -42,12 +42,29 @@ def extract_contact(header_lines: list[str], full_text: str) -> Contact:
     for line in full_text.split("\n")[:60]:
         for label, value in LABEL_RE.findall(line):
             labelled.setdefault(label.lower(), value.strip())
-    email = next(iter(EMAIL_RE.findall(full_text)), None)
+    email = (
+        labelled.get("e-mail") or labelled.get("email") or labelled.get("邮箱") or labelled.get("电子邮箱")
+        or labelled.get("correo") or labelled.get("courriel") or labelled.get("电子邮件")
+    )
+    email = EMAIL_RE.search(email).group(0) if email and EMAIL_RE.search(email) else None
+    email = email or next(iter(EMAIL_RE.findall("\n".join(full_text.split("\n")[:15]))), None)
+    email = email or next(iter(EMAIL_RE.findall(full_text)), None)
     top = "\n".join(header_lines[:12]) or "\n".join(full_text.split("\n")[:12])
-    phone = labelled.get("电话") or labelled.get("手机") or labelled.get("phone") or labelled.get("mobile")
+    phone = next(
+        (labelled[k] for k in ("电话", "手机", "phone", "mobile", "tel", "téléphone", "teléfono", "telefono", "móvil") if k in labelled),
+        None,
+    )
     phone = phone or _phone(top) or _phone(full_text[:2000])
     location = next(
-        (labelled[k] for k in ("所在地", "现居", "城市", "地址", "location", "address") if k in labelled),
+        (
+            labelled[k]
+            for k in (
+                "所在地", "现居", "城市", "地址", "location", "address", "adresse", "ubicación", "ubicacion",
+                "localisation", "ville", "ciudad", "dirección", "direccion", "residencia", "wohnort", "standort",
+                "anschrift",
+            )
+            if k in labelled
+        ),
         None,
     )
     if location is None:

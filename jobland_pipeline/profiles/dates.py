@@ -6,27 +6,35 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from jobland_pipeline.lexicon.tokens import fold
+
 _MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+    # French, Spanish, German, Portuguese, Italian, Dutch (folded, no accents): CVs name months in their language.
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
+    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12, "janv": 1, "fevr": 2, "avr": 4,
+    "juil": 7,
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12, "ene": 1,
+    "abr": 4, "ago": 8, "dic": 12,
+    "januar": 1, "februar": 2, "marz": 3, "juni": 6, "juli": 7, "oktober": 10, "dezember": 12,
+    "okt": 10, "dez": 12,
+    "janeiro": 1, "fevereiro": 2, "marco": 3, "maio": 5, "junho": 6, "julho": 7, "setembro": 9,
+    "outubro": 10, "novembro": 11, "dezembro": 12,
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7, "settembre": 9,
+    "ottobre": 10, "dicembre": 12,
+    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
+}  # fmt: skip
 _MONTH_NAME = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"(?:jan(?:uary|vier|v|eiro|uar|uari)?|ene(?:ro)?|genn(?:aio)?|feb(?:ruary|rero|ruar|ruari|braio)?|f[eé]v(?:rier|r)?|fev(?:ereiro)?"
+    r"|mar(?:ch|s|zo|ço|co|z)?|märz|maart|apr(?:il|ile)?|avr(?:il)?|abr(?:il)?|may(?:o)?|mai(?:o)?|mei|maggio"
+    r"|jun(?:e|io|i|ho)?|juin|giugno|jul(?:y|io|i|ho)?|juil(?:let)?|luglio|aug(?:ust|ustus)?|ao[uû]t|ago(?:sto)?"
+    r"|sep(?:t|tember|tiembre|tembre)?|set(?:iembre|embro|tembre)?|oct(?:ober|ubre|obre)?|okt(?:ober)?|out(?:ubro)?|ottobre"
+    r"|nov(?:ember|iembre|embre|embro)?|dec(?:ember)?|d[eé]c(?:embre)?|dic(?:iembre|embre)?|dez(?:ember|embro)?)\.?"
 )
 _DATE = (
-    rf"(?:{_MONTH_NAME}\s*,?\s*(?:19|20)\d\d"
+    rf"(?:{_MONTH_NAME}\s*,?\s*(?:de\s+)?(?:19|20)\d\d"
     r"|(?:0?[1-9]|1[0-2])\s*/\s*(?:19|20)\d\d"
     r"|(?:19|20)\d\d\s*[./-]\s*(?:0?[1-9]|1[0-2])(?!\d)"
     r"|(?:19|20)\d\d\s*年\s*(?:0?[1-9]|1[0-2])\s*月?"
@@ -34,7 +42,10 @@ _DATE = (
     # A template's unfilled date ("20xx.xx", "20XX"): the line is still a dated entry, its date unknown.
     r"|(?:19|20)[xX]{2}(?:\s*[./-]\s*[xX]{1,2}(?![A-Za-z]))?)"
 )
-_PRESENT = r"(?:present|current|now|today|ongoing|date|至\s*今|现在|今)"
+_PRESENT = (
+    r"(?:present|current|now|today|ongoing|date|至\s*今|现在|今|aujourd'hui|aujourd’hui|pr[ée]sent|actuel(?:lement)?"
+    r"|en\s+cours|actualidad|presente|hoy|la\s+fecha|heute|bis\s+heute|aktuell|atual(?:mente)?|oggi|attuale|heden|nu)"
+)
 RANGE_RE = re.compile(
     rf"(?P<start>{_DATE})(?:\s*(?:[-–—~～至]|to|until))+\s*(?P<end>{_DATE}|{_PRESENT})",
     re.IGNORECASE,
@@ -52,10 +63,11 @@ class DateRange:
 
 def parse_point(text: str) -> str | None:
     """One date as ``YYYY-MM`` (month 01 when only a year is given; None for "20xx")."""
-    text = text.strip().lower().rstrip(".")
-    m = re.match(rf"({_MONTH_NAME})\s*,?\s*((?:19|20)\d\d)", text, re.IGNORECASE)
+    text = fold(text.strip()).rstrip(".")
+    m = re.match(rf"({_MONTH_NAME})\s*,?\s*(?:de\s+)?((?:19|20)\d\d)", text, re.IGNORECASE)
     if m:
-        month = _MONTHS[m.group(1)[:3]]
+        word = fold(m.group(1)).rstrip(".")
+        month = _MONTHS.get(word) or _MONTHS.get(word[:4]) or _MONTHS[word[:3]]
         return f"{m.group(2)}-{month:02d}"
     m = re.match(r"(\d{1,2})\s*/\s*((?:19|20)\d\d)", text)
     if m:

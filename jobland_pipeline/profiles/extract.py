@@ -1,169 +1,198 @@
-"""The offline profile extractor: section-aware, vocabulary-backed, deterministic."""
+"""The offline profile extractor: section-aware, in the CV's own words, deterministic.
+
+Nothing here looks words up in a closed vocabulary: skills are the CV's listed items plus the tools
+and codes its bullets name, titles are the person's own, and constraints are read from the CV's
+statements (``constraints.py``). Every string kept is a span of the CV, so nothing is invented.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
+from jobland_pipeline.lexicon import detect_language
+from jobland_pipeline.lexicon.languages import NATIVE, parse_language_items
+from jobland_pipeline.profiles.constraints import constraint_sentences, read_constraints, read_targets
 from jobland_pipeline.profiles.contact import extract_contact
-from jobland_pipeline.profiles.dates import total_years
-from jobland_pipeline.profiles.models import Education, Profile
-from jobland_pipeline.profiles.roles import parse_roles
+from jobland_pipeline.profiles.dates import months_between, total_years
+from jobland_pipeline.profiles.education import parse_education
+from jobland_pipeline.profiles.items import list_lines, repair_hyphenation, split_items
+from jobland_pipeline.profiles.models import Entry, FieldYears, LanguageSkill, Profile, Role
+from jobland_pipeline.profiles.roles import TITLE_WORDS, parse_roles
 from jobland_pipeline.profiles.sections import Section, split_sections, strip_bullet
-from jobland_pipeline.profiles.vocab import load_vocabulary
+from jobland_pipeline.lexicon.titlewords import core_title, title_level
 
 # Bump when extraction logic changes: profiles are rebuilt when this or the CV hash changes.
-EXTRACTOR_VERSION = "offline-2"
+EXTRACTOR_VERSION = "offline-3"
 
-DEGREE_RE = re.compile(
-    r"\b(Ph\.?D|Doctor of|M\.?Ed|M\.?S\.?c?|M\.?A\.?|MBA|Master(?:'s)? of|Master(?:'s)?|B\.?S\.?N|B\.?S\.?c?|"
-    r"B\.?A\.?|B\.?Eng|Bachelor(?:'s)? of|Bachelor(?:'s)?|Associate(?:'s)? (?:Degree|of)|Diploma|"
-    r"A\.?D\.?N|Certificate in)\b|博士|硕士|学士|本科|研究生|大专|专科",
-    re.IGNORECASE,
+_TOOLISH = re.compile(
+    r"(?<![\w-])(?:[A-Z][a-z]*[A-Z][A-Za-z0-9+#]*|[A-Z]{2,}[0-9]*s?|[A-Z][a-z]+(?:\.[a-z]{2,3})|"
+    r"(?:IS|BS|EN|ISO|IEC|NFPA|ASME)\s?\d[\d:.-]*)(?![\w-])"
 )
-INSTITUTION_RE = re.compile(
-    r"\b(University|College|Institute|School|Academy|Polytechnic)\b|大学|学院", re.IGNORECASE
-)
-LANGUAGES = {
-    "English": ("english", "英语", "英文"),
-    "Spanish": ("spanish", "西班牙语"),
-    "French": ("french", "法语"),
-    "German": ("german", "德语"),
-    "Chinese (Mandarin)": ("mandarin", "chinese", "普通话", "中文", "汉语"),
-    "Cantonese": ("cantonese", "粤语"),
-    "Japanese": ("japanese", "日语"),
-    "Korean": ("korean", "韩语"),
-    "Portuguese": ("portuguese", "葡萄牙语"),
-    "Italian": ("italian", "意大利语"),
-    "Arabic": ("arabic", "阿拉伯语"),
-    "Hindi": ("hindi",),
-    "Russian": ("russian", "俄语"),
-    "Tagalog": ("tagalog", "filipino"),
-    "Vietnamese": ("vietnamese",),
-    "Polish": ("polish",),
-    "Dutch": ("dutch",),
-    "Yoruba": ("yoruba",),
-}
-SENIOR_WORDS = re.compile(
-    r"\b(senior|sr\.?|lead|principal|staff|head|chair|manager|director)\b|高级|主管|经理|总监|组长", re.I
-)
-_SPLIT_ITEMS = re.compile(r"\s*(?:[,;，；、|•·]|\s{2,})\s*")
+_NOT_TOOL = frozenset(
+    "I II III IV CV UK US USA EU UAE OK TBD FAQ CEO CFO COO CTO ASAP".split()
+)  # ASAP is dropped too: as a word it is "as soon as possible" more often than a programme
 
 
-def _section(sections: list[Section], name: str) -> list[str]:
-    return [line for s in sections if s.name == name for line in s.lines]
+def _section(sections: list[Section], *names: str) -> list[str]:
+    return [line for s in sections if s.name in names for line in s.lines]
 
 
-def _items(lines: list[str]) -> list[str]:
-    items: list[str] = []
+def _entries(lines: list[str]) -> list[Entry]:
+    """Projects and the like: a header line followed by its bullets."""
+    entries: list[Entry] = []
     for line in lines:
-        _, text = strip_bullet(line)
-        if ":" in text and len(text.split(":", 1)[0]) < 30:
-            text = text.split(":", 1)[1]  # "Clinical: a, b" -> "a, b"
-        items.extend(i.strip(" .") for i in _SPLIT_ITEMS.split(text) if i.strip(" ."))
-    return list(dict.fromkeys(items))
-
-
-def _education(lines: list[str]) -> list[Education]:
-    entries: list[Education] = []
-    for line in lines:
-        _, text = strip_bullet(line)
-        degree = DEGREE_RE.search(text)
-        institution = INSTITUTION_RE.search(text)
-        year = re.findall(r"(?:19|20)\d\d", text)
-        if degree or (institution and not entries):
-            parts = [p.strip() for p in re.split(r"\s*[—–|,]\s*|\s{2,}", text) if p.strip()]
-            inst = next((p for p in parts if INSTITUTION_RE.search(p)), None)
-            deg = next((p for p in parts if DEGREE_RE.search(p)), None)
-            entries.append(
-                Education(degree=deg, institution=inst, year=year[-1] if year else None, text=text)
-            )
-        elif entries and (institution or year):
-            last = entries[-1]
-            last.text = f"{last.text} {text}"
-            last.institution = last.institution or (
-                next((p for p in re.split(r"\s*[—–|,]\s*", text) if INSTITUTION_RE.search(p)), None)
-            )
-            last.year = last.year or (year[-1] if year else None)
+        is_bullet, text = strip_bullet(line)
+        text = repair_hyphenation(text)
+        if is_bullet and entries:
+            entries[-1].bullets.append(text)
+        elif entries and not is_bullet and entries[-1].bullets and re.match(r"[a-z(]", text):
+            entries[-1].bullets[-1] = f"{entries[-1].bullets[-1]} {text}"
+        else:
+            entries.append(Entry(title=text))
     return entries
 
 
-def _languages(lines: list[str], text: str) -> list[str]:
-    source = " ".join(lines).lower() if lines else ""
-    found: list[str] = []
-    for name, needles in LANGUAGES.items():
-        if source and any(n in source for n in needles):
-            found.append(_with_level(name, lines))
-        elif not source and re.search(
-            rf"\b(?:fluent|native|bilingual|proficient|conversational)\b[^.\n]{{0,30}}\b{needles[0]}\b"
-            rf"|\b{needles[0]}\b\s*\((?:native|fluent|bilingual|professional)",
-            text,
-            re.IGNORECASE,
-        ):
-            found.append(name)
-    return found
+def _languages(lines: list[str], cv_language: str) -> tuple[list[str], list[LanguageSkill]]:
+    written = split_items(lines)
+    skills: dict[str, LanguageSkill] = {}
+    for mention in parse_language_items(" ; ".join(strip_bullet(line)[1] for line in lines)):
+        code = mention.code
+        known = skills.get(code)
+        level = mention.level
+        if mention.negated:
+            level = min(level or 3, 3)
+        if known is None:
+            skills[code] = LanguageSkill(language=code, level=level, text=mention.text, limited=mention.negated)
+        else:
+            known.limited = known.limited or mention.negated
+            if mention.negated and known.level:
+                known.level = min(known.level, 3)
+    base = cv_language.split("-")[0]
+    if base not in skills and base in {"en", "fr", "es", "de", "zh", "pt", "it", "nl"}:
+        skills[base] = LanguageSkill(language=base, level=NATIVE - 1, text=f"({base}: the CV's language)")
+    return written, list(skills.values())
 
 
-def _with_level(name: str, lines: list[str]) -> str:
-    for item in _items(lines):
-        if any(n in item.lower() for n in LANGUAGES[name]):
-            return item
-    return name
+def _tools(text: str, exclude: set[str]) -> list[str]:
+    found: dict[str, int] = {}
+    for m in _TOOLISH.finditer(text):
+        word = m.group(0).strip()
+        if word in _NOT_TOOL or word.lower() in exclude or len(word) < 2:
+            continue
+        found[word] = found.get(word, 0) + 1
+    return sorted(found, key=lambda w: (-found[w], w))
 
 
-def _seniority(years: float, latest_title: str) -> str:
-    if years >= 10 or re.search(r"\b(head|director|principal|chair)\b|总监", latest_title, re.I):
-        return (
-            "lead"
-            if re.search(r"\b(head|director|chair|manager)\b|总监|经理", latest_title, re.I)
-            else "senior"
-        )
-    if years >= 5 or SENIOR_WORDS.search(latest_title):
+def _fields(roles: list[Role], as_of: date) -> list[FieldYears]:
+    """Years per line of work: roles grouped by their core title (seniority and qualifiers dropped)."""
+    today = f"{as_of.year}-{as_of.month:02d}"
+    fields: dict[str, FieldYears] = {}
+    for role in roles:
+        if not role.start:
+            continue
+        key = core_title(role.title).lower() or role.title.lower()
+        months = months_between(role.start, min(role.end or today, today))
+        entry = fields.setdefault(key, FieldYears(field=key, years=0.0))
+        entry.years = round(entry.years + months / 12, 1)
+        if role.title not in entry.titles:
+            entry.titles.append(role.title)
+    return sorted(fields.values(), key=lambda f: -f.years)
+
+
+def _seniority(total: float, roles: list[Role], as_of: date) -> str:
+    """The level of the current line of work: a career changer's earlier years do not count."""
+    latest = roles[0].title if roles else ""
+    level = title_level(latest)
+    from jobland_pipeline.lexicon.titles import title_similarity
+
+    related = [r for r in roles if r.start and (r is roles[0] or title_similarity(latest, r.title) >= 0.45)]
+    years = total_years([(r.start, r.end) for r in related if r.start], as_of) if related else total
+    if level in {"lead", "senior"}:
+        return level
+    if level == "entry":
+        return "entry" if years < 3 else "mid"
+    if years >= 10:
         return "senior"
+    if years >= 5:
+        return "senior" if level == "mid" and years >= 7 else "mid"
     return "mid" if years >= 2 else "entry"
 
 
+def _headline(header: list[str], name: str | None) -> str | None:
+    """The title line under the name ("Senior HR Business Partner | Chartered MCIPD")."""
+    for line in header[:4]:
+        text = strip_bullet(line)[1]
+        if not text or text == name or "@" in text or re.search(r"\d[\d ().-]{6,}\d", text) or ":" in text[:25]:
+            continue
+        first = re.split(r"\s*[|｜]\s*", text)[0]
+        first = re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", first).strip()
+        if TITLE_WORDS.search(first) and len(first) <= 80:
+            return first
+    return None
+
+
 def build_profile(
-    text: str, *, user_id: str, language: str, cv_sha256: str | None = None, as_of: date | None = None
+    text: str,
+    *,
+    user_id: str,
+    language: str | None = None,
+    cv_sha256: str | None = None,
+    as_of: date | None = None,
 ) -> Profile:
     """Structure CV text; every string kept is a span of the CV (no invented facts)."""
     as_of = as_of or date.today()
-    vocab = load_vocabulary()
+    language = language if language not in (None, "", "unknown", "en") else detect_language(text)
     sections = split_sections(text)
-    header = _section(sections, "header") + _section(sections, "contact")
+    header = _section(sections, "header", "contact")
     contact = extract_contact(header, text)
-    roles = parse_roles(_section(sections, "experience") or _section(sections, "header"))
+    experience = _section(sections, "experience") or _section(sections, "header")
+    roles = parse_roles(experience)
+    for role in roles:
+        role.bullets = [repair_hyphenation(b) for b in role.bullets]
     skill_lines = _section(sections, "skills")
-    counts = vocab.matcher.find(text)
-    listed = vocab.matcher.find("\n".join(skill_lines + _section(sections, "certifications")))
+    listed = split_items(skill_lines)
+    certifications = list_lines(_section(sections, "certifications"))
     bullets_text = "\n".join(b for r in roles for b in r.bullets)
-    in_bullets = vocab.matcher.find(bullets_text)
-    ranked = sorted(
-        counts,
-        key=lambda s: (-(2 * (s in listed) + min(in_bullets.get(s, 0), 3) + min(counts[s], 3)), s),
-    )
-    families: dict[str, float] = {}
-    for skill in ranked:
-        for family in vocab.families_of(skill):
-            families[family] = families.get(family, 0.0) + 1.0
-    total = sum(families.values()) or 1.0
+    exclude = {x.lower() for r in roles for x in (r.employer or "", r.location or "")} | {
+        (contact.name or "").lower()
+    }
+    tools = [t for t in _tools(bullets_text, exclude) if not any(t.lower() in s.lower() for s in listed)]
+    languages, language_skills = _languages(_section(sections, "languages"), language)
     summary_lines = _section(sections, "summary")
+    statements = constraint_sentences(
+        header, summary_lines, [line for s in sections if s.name not in {"experience", "projects"} for line in s.lines]
+    )
+    constraints = read_constraints(statements, location=contact.location)
     years = total_years([(r.start, r.end) for r in roles if r.start], as_of)
-    latest = roles[0].title if roles else ""
+    headline = _headline(header, contact.name)
+    others = {
+        s.name: list_lines(s.lines)
+        for s in sections
+        if s.name in {"volunteer", "activities", "flight_time", "interests", "references"} and s.lines
+    }
     return Profile(
         user_id=user_id,
         language=language,
         contact=contact,
+        headline=headline,
         summary=" ".join(strip_bullet(line)[1] for line in summary_lines) or None,
-        skills=ranked,
-        skills_listed=_items(skill_lines),
+        skills=[*listed, *tools[:20]],
+        skills_listed=listed,
         roles=roles,
-        education=_education(_section(sections, "education")),
-        certifications=_items(_section(sections, "certifications")),
-        languages=_languages(_section(sections, "languages"), text),
+        education=parse_education(_section(sections, "education")),
+        certifications=certifications,
+        languages=languages,
+        language_skills=language_skills,
+        projects=_entries(_section(sections, "projects")),
+        awards=list_lines(_section(sections, "awards")),
+        publications=list_lines(_section(sections, "publications")),
+        other_sections=others,
+        targets=read_targets(statements),
         years_experience=years,
-        seniority=_seniority(years, latest),
-        families={k: round(v / total, 3) for k, v in sorted(families.items(), key=lambda kv: -kv[1])},
+        experience_by_field=_fields(roles, as_of),
+        seniority=_seniority(years, roles, as_of),
+        constraints=constraints,
         cv_sha256=cv_sha256,
         extractor_version=EXTRACTOR_VERSION,
         as_of=as_of.isoformat(),

@@ -13,8 +13,25 @@ TITLE_WORDS = re.compile(
     r"specialist|coordinator|assistant|associate|officer|consultant|chair|lead|head|intern|scientist|"
     r"designer|administrator|architect|supervisor|technician|clerk|representative|educator|"
     r"practitioner|therapist|pharmacist|controller|auditor|bookkeeper|cashier|chef|recruiter|"
-    r"executive|programmer|principal|president|founder|owner|advisor|counselor|editor|writer)s?\b"
-    r"|会计|出纳|经理|工程师|主管|专员|分析师|教师|老师|护士|总监|助理|顾问|审计|主任|实习生|组长",
+    r"executive|programmer|principal|president|founder|owner|advisor|adviser|counselor|editor|writer|"
+    r"electrician|plumber|carpenter|mechanic|welder|fitter|machinist|operator|foreman|chargehand|pilot|"
+    r"captain|crew|attendant|steward|stewardess|driver|courier|cook|baker|butcher|waiter|waitress|"
+    r"bartender|barista|housekeeper|receptionist|secretary|translator|interpreter|journalist|"
+    r"photographer|artist|researcher|professor|lecturer|fellow|student|apprentice|trainee|lawyer|"
+    r"attorney|solicitor|barrister|paralegal|counsel|partner|physician|doctor|surgeon|dentist|midwife|"
+    r"paramedic|caregiver|carer|worker|labourer|laborer|surveyor|inspector|planner|buyer|agent|broker|"
+    r"technologist|estimator|draughtsman|draftsman|dispatcher|storekeeper|handler|packer|picker|"
+    r"agronomist|veterinarian|vet|optometrist|radiographer|sonographer|hygienist|dietitian|"
+    r"économiste|électricien(?:ne)?|ingénieur(?:e)?|développeur(?:se)?|cuisinier(?:ère)?|commis|"
+    r"serveur(?:se)?|infirmier(?:ère)?|pharmacien(?:ne)?|avocat(?:e)?|juriste|responsable|directeur|"
+    r"directrice|gestionnaire|technicien(?:ne)?|conseiller(?:ère)?|chargé(?:e)?|vendeur(?:se)?|"
+    r"comptable|second|sous-chef|desarrollador(?:a)?|ingenier[oa]|programador(?:a)?|abogad[oa]|"
+    r"enfermer[oa]|farmacéutic[oa]|técnic[oa]|jef[ea]|gerente|analista|consultor(?:a)?|cociner[oa]|"
+    r"camarer[oa]|contador(?:a)?|profesor(?:a)?|entwickler(?:in)?|ingenieur(?:in)?|elektriker(?:in)?|"
+    r"koch|köchin|pfleger(?:in)?|apotheker(?:in)?|rechtsanwalt|rechtsanwältin|leiter(?:in)?|"
+    r"berater(?:in)?|techniker(?:in)?|sachbearbeiter(?:in)?|referent(?:in)?)s?\b"
+    r"|会计|出纳|经理|工程师|主管|专员|分析师|教师|老师|护士|总监|助理|顾问|审计|主任|实习生|组长|律师|法务"
+    r"|厨师|飞行员|机长|副驾驶|电工|药师|设计师|程序员|开发|销售|司机|合伙人|研究员|负责人|医生|技术员",
     re.IGNORECASE,
 )
 EMPLOYER_WORDS = re.compile(
@@ -25,7 +42,7 @@ EMPLOYER_WORDS = re.compile(
     re.IGNORECASE,
 )
 LOCATION_RE = re.compile(r"^[A-Z][A-Za-z .'-]+,\s*(?:[A-Z]{2}|UK|USA|United Kingdom|United States)$")
-_LEGAL_SUFFIX = r"(?:Inc|Ltd|LLC|LLP|L\.P|Co|Corp|GmbH|AG|PLC|S\.A|B\.V|Pty|Pvt)\b"
+_LEGAL_SUFFIX = r"(?:Inc|Ltd|LLC|LLP|L\.P|Co|Corp|GmbH|AG|PLC|S\.A|S\.L|B\.V|Pty|Pvt|DAC|SAS|SARL|SpA|S\.p\.A|Oy|AB|AS|KG|BV|NV)\b"
 _SPLIT = re.compile(rf"\s+[—–|@•·]\s+|\s+-\s+|\s+at\s+|\s*[|｜]\s*|,\s+(?!{_LEGAL_SUFFIX})|\s{{2,}}|\t")
 
 # A place written after an employer or title: "Google Mountain View, CA", "Kasa Seoul, S.Korea",
@@ -143,8 +160,52 @@ def _kind(part: str) -> tuple[bool, bool]:
     return bool(titles), bool(employers)
 
 
+_STRONG_SEP = re.compile(r"\s+[—–-]\s+|\s*[|｜]\s*|\s+@\s+|\s*—\s*")
+_ORG = re.compile(
+    rf"{_STRONG_EMPLOYER.pattern}|\b{_LEGAL_SUFFIX}\.?|\b(airways|airlines|air|pharmacy|pharmacie|farmacia|"
+    r"consultants|contractors|services|software|technologies|restaurant|hotel|hôtel|maison|auberge|bistrot|"
+    r"clinique|clinica|hospital|hôpital|cabinet|agence|agencia|studio|estudio|firm|partners|associates|"
+    r"limited|gmbh|sarl|sas|s\.l\.|s\.a\.|b\.v\.|pvt|llp)\b|事务所|公司|集团|医院|学校|酒店|餐厅",
+    re.IGNORECASE,
+)
+
+
+def _strong_split(text: str) -> tuple[str, str | None, str | None] | None:
+    """ "Title[, qualifier] - Employer[, Place]": the convention most CVs follow, read segment by segment.
+
+    Commas inside the title segment qualify the title ("First Officer, Airbus A320"); in the employer
+    segment they start the place. None when the line does not read that way (the caller falls back).
+    """
+    protected = re.sub(r"\(([^)]*)\)", lambda m: "(" + re.sub(r"[-—–|,]", "\ue001", m.group(1)) + ")", text)
+    parts = [p.strip(" ,") for p in _STRONG_SEP.split(protected) if p.strip(" ,")]
+    if not 2 <= len(parts) <= 3:
+        return None
+    original = [_restore(p, text) for p in parts]
+    a, b = original[0], original[1]
+    if _ORG.search(a) and not _ORG.search(b) and TITLE_WORDS.search(b):
+        a, b = b, a
+    if not TITLE_WORDS.search(a) and not _ORG.search(b):
+        return None
+    employer, _, place = b.partition(", ")
+    if len(original) == 3:
+        place = f"{place}, {original[2]}" if place else original[2]
+    return a.strip(), employer.strip() or None, place.strip() or None
+
+
+def _restore(part: str, text: str) -> str:
+    """The segment as the CV wrote it (separators inside brackets put back)."""
+    if "\ue001" not in part:
+        return part
+    pattern = re.escape(part).replace("\ue001", "[-—–|,]")
+    found = re.search(pattern, text)
+    return found.group(0) if found else part.replace("\ue001", "-")
+
+
 def split_header(text: str) -> tuple[str, str | None, str | None]:
     """Split "Title, Unit — Employer, City, ST" (any order, any separator) into title, employer, location."""
+    strong = _strong_split(text.strip(" ,|—–-:\t"))
+    if strong is not None:
+        return strong
     text, place = split_location(text.strip(" ,|—–-:\t"))
     text = text.strip(" ,|—–-:\t")
     if not text:

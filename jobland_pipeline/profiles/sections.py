@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from jobland_pipeline.lexicon.tokens import fold
+
 HEADINGS: dict[str, tuple[str, ...]] = {
     "summary": (
+        "profil", "profil professionnel", "résumé", "a propos", "à propos", "perfil", "perfil profesional", "resumen", "sobre mí", "acerca de mí", "profil", "kurzprofil", "über mich", "zusammenfassung", "resumo", "perfil profissional", "profilo", "sommario", "个人概述", "个人简历", "简介", "職業概述", "個人簡介", "自我介紹", 
         "summary",
         "professional summary",
         "profile",
@@ -26,6 +29,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "求职意向",
     ),
     "experience": (
+        "expérience professionnelle", "expériences professionnelles", "expérience", "expériences", "parcours professionnel", "experiencia", "experiencia profesional", "experiencia laboral", "trayectoria profesional", "berufserfahrung", "beruflicher werdegang", "berufliche erfahrung", "experiência profissional", "experiência", "esperienza professionale", "esperienze lavorative", "flight experience", "工作經歷", "工作經驗", "實習經歷", 
         "experience",
         "work experience",
         "professional experience",
@@ -44,6 +48,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "工作履历",
     ),
     "education": (
+        "formation", "formations", "études", "diplômes", "formación", "formación académica", "educación", "estudios", "ausbildung", "bildung", "studium", "formação", "formação académica", "istruzione", "formazione", "教育經歷", "學歷", 
         "education",
         "education and training",
         "academic background",
@@ -56,6 +61,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "教育",
     ),
     "skills": (
+        "compétences", "compétences techniques", "savoir-faire", "habilidades", "competencias", "conocimientos", "aptitudes", "kenntnisse", "fähigkeiten", "kompetenzen", "competências", "competenze", "專業技能", "技能專長", 
         "skills",
         "technical skills",
         "core competencies",
@@ -77,6 +83,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "技能证书",
     ),
     "certifications": (
+        "qualifications", "qualifications and cards", "licences and certifications", "licenses and certifications", "licences and registrations", "professional membership and training", "professional memberships", "membership", "memberships", "professional registration", "certificates and ratings", "licences and ratings", "certificates and licences", "certifications et habilitations", "habilitations", "permis et habilitations", "certificaciones", "certificados", "titulaciones", "acreditaciones", "zertifikate", "zertifizierungen", "certificações", "certificazioni", "执业资格", "資格證書", "證書", 
         "certifications",
         "certification",
         "licenses",
@@ -91,8 +98,10 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "职业资格",
         "获得证书",
     ),
-    "languages": ("languages", "language skills", "language", "语言能力", "语言", "外语能力"),
-    "projects": ("projects", "selected projects", "key projects", "项目经历", "项目经验"),
+    "languages": (
+        "langues", "langues parlées", "idiomas", "lenguas", "sprachen", "sprachkenntnisse", "línguas", "lingue", "語言", "語言能力", "languages", "language skills", "language", "语言能力", "语言", "外语能力"),
+    "projects": (
+        "projets", "proyectos", "projekte", "projetos", "progetti", "項目經歷", "projects", "selected projects", "key projects", "项目经历", "项目经验"),
     "contact": (
         "contact",
         "contact information",
@@ -102,6 +111,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "基本信息",
     ),
     "awards": (
+        "distinctions", "prix", "premios", "reconocimientos", "auszeichnungen", "prêmios", "premi", 
         "awards",
         "honors",
         "honours",
@@ -115,6 +125,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "荣誉奖项",
     ),
     "publications": (
+        "publicaciones", "publikationen", "publicações", "pubblicazioni", 
         "publications",
         "research",
         "presentations",
@@ -137,19 +148,22 @@ HEADINGS: dict[str, tuple[str, ...]] = {
         "社会实践",
         "实践经历",
     ),
-    "interests": ("interests", "hobbies", "兴趣爱好"),
+    "flight_time": ("flight time", "flight hours", "flying hours", "heures de vol", "horas de vuelo"),
+    "interests": (
+        "centres d'intérêt", "loisirs", "intereses", "aficiones", "hobbys", "interessen", "interests", "hobbies", "兴趣爱好"),
     "volunteer": ("volunteer", "volunteering", "volunteer experience", "志愿者经历"),
-    "references": ("references", "referees"),
+    "references": (
+        "références", "referencias", "referenzen", "references", "referees"),
 }
 
 
 def _norm(text: str) -> str:
-    text = text.lower().replace("&", " and ")
+    text = fold(text).replace("&", " and ")
     return re.sub(r"[^a-z\u4e00-\u9fff]", "", text)
 
 
 _LOOKUP: dict[str, str] = {_norm(h): section for section, hs in HEADINGS.items() for h in hs}
-_BULLET = re.compile(r"^[\s•·●▪◦■□➢►\-*–—]+")
+_BULLET = re.compile(r"^[\s•·・●▪◦■□➢►\-*–—]+")
 
 
 @dataclass
@@ -166,10 +180,11 @@ def match_heading(line: str) -> tuple[str, str] | None:
         return None
     m = re.match(r"^(.*?)\s*[:：]\s*(.*)$", stripped)
     head, sep, rest = (m.group(1), ":", m.group(2)) if m else (stripped, "", "")
-    section = _LOOKUP.get(_norm(head))
+    bare = re.sub(r"\s*\([^)]*\)\s*$", "", head)
+    section = _LOOKUP.get(_norm(head)) or _LOOKUP.get(_norm(bare))
     if section is None:
         return None
-    if not sep and len(head.split()) > 5:
+    if not sep and len(bare.split()) > 5:
         return None
     if sep and section in {"summary", "experience", "education", "projects"} and rest.strip():
         return None  # "Experience: 5 years in ICU" is a sentence, not a heading
@@ -184,7 +199,17 @@ def split_sections(text: str) -> list[Section]:
         if not line:
             continue
         found = match_heading(line)
-        if found and found[1] and sections[-1].name == "skills" and found[0] != "skills":
+        if found and found[1] and sections[-1].name == "skills" and found[0] not in {"languages", "certifications"}:
+            sections[-1].lines.append(line)  # "Research: user interviews, ..." is a group of skills
+        elif found and found[1] and sections[-1].name == "header":
+            # "执业资格：…" or "Languages: English, French" among the header lines: a labelled field, not
+            # the start of a section; the line is filed under both, and the header goes on.
+            name, inline = found
+            current = sections.pop()
+            sections.append(Section(name, line, [inline]))
+            current.lines.append(line)
+            sections.append(current)
+        elif found and found[1] and sections[-1].name == "skills" and found[0] != "skills":
             # "Languages: Python, C++" or "Certifications: CKA" inside Skills labels a group of skills:
             # the line is filed under both sections, and the skills section goes on.
             name, inline = found

@@ -1,136 +1,250 @@
-"""Suggest 5-10 specific job titles from the bundled title vocabulary, each with its reason."""
+"""Suggest 5-10 job titles from the person's own titles, generalised through an open taxonomy.
+
+Every suggestion has evidence in the CV: it is the CV's headline, a title the CV says it is looking
+for, a role the person held (level words kept, grades and employers dropped), or a title of the same
+occupation in O*NET/ESCO (``jobland_pipeline.taxonomy``) whose every word the CV uses and which says
+the same job as one of the person's titles. Titles below the person's level, in a line of work the CV
+says it is leaving, or naming a credential the CV says it lacks are never suggested: searching them
+steers the day's postings into jobs the person cannot take.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from jobland_pipeline.keys import slugify
+from jobland_pipeline.lexicon.titles import head_concept, same_job_head, title_similarity
+from jobland_pipeline.lexicon.titlewords import core_title, strip_markers, title_level
+from jobland_pipeline.lexicon.tokens import fold, latin_words, stem, tokens
 from jobland_pipeline.profiles.models import Profile, TitleSuggestion
-from jobland_pipeline.profiles.vocab import TitleEntry, load_vocabulary
-from jobland_pipeline.textutil import best_title_similarity
+from jobland_pipeline.messages import say_title
+from jobland_pipeline.taxonomy import occupations_for_title, related_titles
 
-LEVELS = ("entry", "mid", "senior", "lead")
 MIN_TITLES, MAX_TITLES = 5, 10
+_LEVELS = {"entry": 0, "mid": 1, "senior": 2, "lead": 3}
+RECENT_YEARS = 5
+_CONNECTORS = frozenset("of de del du des la le les el los las and y et the for in en a d di da do und fur".split())
+_WEAK_HEADS = frozenset({"manager", "lead"})
 
 
-def _level_gap(title_level: str, seniority: str) -> int:
-    if title_level not in LEVELS or seniority not in LEVELS:
-        return 1
-    return abs(LEVELS.index(title_level) - LEVELS.index(seniority))
+@dataclass
+class _Candidate:
+    title: str
+    score: float
+    reason: str
+    source: str
+    occupation: str | None = None
 
 
-def _level_fit(title_level: str, seniority: str) -> float:
-    return (1.0, 0.7, 0.3, 0.1)[_level_gap(title_level, seniority)]
+def _display(title: str) -> str:
+    """A title as a search box wants it: markers and qualifiers off, first letter up (Latin scripts)."""
+    text = core_title(title, keep_level=True)
+    text = re.sub(r"\s{2,}", " ", text).strip(" -–—,:;")
+    return text[:1].upper() + text[1:] if text[:1].isalpha() and text[:1].isascii() else text
 
 
-def _skill_fit(entry: TitleEntry, have: set[str]) -> tuple[float, list[str]]:
-    weights = [1.0 / (1 + 0.15 * i) for i in range(len(entry.skills))]
-    matched = [s for s in entry.skills if s in have]
-    score = sum(w for s, w in zip(entry.skills, weights, strict=True) if s in have) / (sum(weights) or 1)
-    return score, matched
+def _ended_years_ago(end: str | None, as_of: str) -> float:
+    if end is None:
+        return 0.0
+    ey, em = (int(x) for x in end.split("-"))
+    ay, am = (int(x) for x in as_of[:7].split("-"))
+    return ((ay - ey) * 12 + (am - em)) / 12
 
 
-def _role_fit(entry: TitleEntry, profile: Profile) -> tuple[float, str | None]:
-    best, best_role = 0.0, None
-    for i, role in enumerate(profile.roles[:4]):
-        recency = (1.0, 0.8, 0.6, 0.5)[i]
-        sim = max(
-            best_title_similarity(role.title, entry.all_names),
-            best_title_similarity(" ".join(entry.all_names), role.title) * 0.8,
-        )
-        if sim * recency > best:
-            best, best_role = sim * recency, role.title
-    return best, best_role
+def _evidence_ok(title: str, cv_words: set[str]) -> bool:
+    """Every word of the title is in the CV (a title the CV never supports is never suggested)."""
+    words = [stem(w) for w in latin_words(title) if w not in _CONNECTORS]
+    han = re.findall(r"[\u4e00-\u9fff]{2,}", title)
+    return bool(words or han) and all(w in cv_words for w in words) and not han
 
 
-def suggest_titles(
-    profile: Profile, *, pinned: list[str] | None = None, limit: int = 8
-) -> list[TitleSuggestion]:
-    """Rank vocabulary titles by skills, held roles, job family and seniority; pinned titles come first."""
-    vocab = load_vocabulary()
-    have = set(profile.skills)
-    families = {k: v for k, v in profile.families.items() if k != "general"}
-    top_share = max(families.values(), default=0.0) or 1.0
-    scored: list[tuple[float, TitleEntry, list[str], str | None]] = []
-    for entry in vocab.titles:
-        skill_fit, matched = _skill_fit(entry, have)
-        role_fit, role = _role_fit(entry, profile)
-        family_fit = families.get(entry.family, 0.0) / top_share
-        if not matched and role_fit < 0.5:
+def _words(text: str) -> set[str]:
+    return {stem(w) for w in latin_words(text)} | set(tokens(text))
+
+
+def _blocked(title: str, profile: Profile) -> bool:
+    """A title that names what the person rules out: a lacked credential, a role left behind, nights."""
+    folded = fold(title)
+    c = profile.constraints
+    for phrase in c.lacks:
+        for key in re.findall(r"\b[A-Z][A-Z0-9]{1,6}\b", phrase):
+            if re.search(rf"(?<![a-z0-9]){re.escape(key.lower())}(?![a-z0-9])", folded):
+                return True
+    if any(title_similarity(title, role) >= 0.6 for role in c.avoid_roles):
+        return True
+    if c.no_nights and re.search(r"\bnight|overnight|nocturn|夜班", folded):
+        return True
+    return bool(c.no_away_work and re.search(r"offshore|nationwide|travel", folded))
+
+
+def _candidates(profile: Profile) -> list[_Candidate]:
+    lang = profile.language
+    level = _LEVELS.get(profile.seniority, 1)
+    out: list[_Candidate] = []
+    if profile.headline:
+        out.append(_Candidate(profile.headline, 1.0, say_title("headline", lang), "cv"))
+    for target in profile.targets:
+        out.append(_Candidate(target, 0.97, say_title("target", lang), "cv"))
+    current = profile.roles[0].title if profile.roles else profile.headline or ""
+    for i, role in enumerate(profile.roles[:6]):
+        role_level = _LEVELS[title_level(role.title)]
+        if role_level == 0 and level > 0:
+            continue  # an apprenticeship or internship the person has grown out of
+        from jobland_pipeline.profiles.roles import TITLE_WORDS
+
+        if not TITLE_WORDS.search(role.title):
+            continue  # "Career break and retraining" is not a job to search for
+        ago = _ended_years_ago(role.end, profile.as_of)
+        same_line = i == 0 or title_similarity(role.title, current) >= 0.5
+        if ago > RECENT_YEARS and not same_line:
             continue
-        if entry.level == "entry" and profile.seniority in {"senior", "lead"}:
-            continue  # a department chair is not looking for teaching-assistant jobs
-        if family_fit < 0.05 and role_fit < 0.5:
-            continue  # generic skills (budgeting, leadership) alone do not make a teacher an FP&A manager
-        fit = 0.50 * skill_fit + 0.30 * role_fit + 0.20 * family_fit
-        score = fit * (0.55 + 0.45 * _level_fit(entry.level, profile.seniority))
-        scored.append((score, entry, matched, role))
-    scored.sort(key=lambda item: (-item[0], item[1].title))
+        weight = (0.96, 0.9, 0.85, 0.8, 0.75, 0.7)[i] * (1.0 if same_line else 0.55)
+        where = f" ({role.employer})" if role.employer else ""
+        out.append(_Candidate(role.title, weight, say_title("role", lang, role=f"{role.title}{where}"), "cv"))
+    return out
+
+
+def _modifiers(title: str) -> str:
+    """The words of a title other than its job noun ("Maintenance" of "Maintenance Electrician")."""
+    head = head_concept(title)
+    words = latin_words(title)
+    if head is None:
+        return " ".join(words[:-1])
+    from jobland_pipeline.lexicon.glossary import CONCEPTS
+
+    names = {stem(w) for phrase in CONCEPTS.get(head, ()) for w in fold(phrase).split()}
+    return " ".join(w for w in words if stem(w) not in names) or "x-none"
+
+
+def _identifies(modifiers: str, identity: set[str]) -> bool:
+    """At least half the qualifying words are part of how the CV presents the person."""
+    words = [stem(w) for w in latin_words(modifiers) if w not in _CONNECTORS]
+    return not words or sum(w in identity for w in words) * 2 >= len(words)
+
+
+def _identity(profile: Profile, seeds: list[_Candidate]) -> set[str]:
+    """Words that say who the person is professionally: titles, headline, summary, skills, credentials."""
+    parts = [
+        profile.headline or "",
+        profile.summary or "",
+        *profile.targets,
+        *(s.title for s in seeds),
+        *profile.skills_listed,
+        *profile.certifications,
+        *(e.degree or "" for e in profile.education),
+    ]
+    return _words("\n".join(parts)) | {"x-none"}
+
+
+def _generalise(profile: Profile, seeds: list[_Candidate], cv_tokens: set[str]) -> list[_Candidate]:
+    """Titles of the same occupation as the person's own, with every word backed by the CV.
+
+    The words that qualify the job ("Maintenance" Electrician, "Clinical" Pharmacist) must also be
+    part of how the CV presents the person (titles, summary, skills, credentials), not a passing word
+    in a bullet: "Print Designer" is not a product designer's title because one bullet says "print".
+    """
+    identity = _identity(profile, seeds)
+    lang = profile.language.split("-")[0]
+    if lang == "zh":
+        return []  # the taxonomy has no Chinese titles; Chinese CVs keep their own
+    out: list[_Candidate] = []
+    seen: set[str] = set()
+    level = _LEVELS.get(profile.seniority, 1)
+    for seed in seeds[:4]:
+        core = core_title(seed.title)
+        for occupation, match in occupations_for_title(core, lang, limit=3):
+            if match < 0.3 or occupation.id in seen:
+                continue
+            seen.add(occupation.id)
+            languages = [lang, "en"] if lang != "en" else ["en"]
+            for language in languages:
+                for related in related_titles(occupation, language):
+                    if related == occupation.title or len(related) > 40 or len(latin_words(related)) < 2:
+                        continue
+                    if not _evidence_ok(related, cv_tokens) or not _identifies(_modifiers(related), identity):
+                        continue
+                    # The same job as one of the person's titles (same job noun, or a manager/lead of it
+                    # for a senior person), covering most of what that title says.
+                    fits = [
+                        title_similarity(s.title, related)
+                        for s in seeds
+                        if same_job_head(related, s.title)
+                        or (head_concept(related) in _WEAK_HEADS and level >= 2 and title_similarity(related, s.title) >= 0.3)
+                    ]
+                    similarity = max(fits, default=0.0)
+                    if similarity < 0.3:
+                        continue
+                    reason = say_title("related", profile.language, role=seed.title, occupation=occupation.title)
+                    weight = 0.55 + 0.3 * similarity * match
+                    if language != lang:
+                        weight *= 0.9  # a title in another language than the CV's comes after its own
+                    out.append(_Candidate(related, weight * seed.score, reason, "taxonomy", occupation.id))
+    return out
+
+
+def suggest_titles(profile: Profile, *, pinned: list[str] | None = None, limit: int = 8) -> list[TitleSuggestion]:
+    """5-10 titles, best first: pinned ones, then the CV's own, then evidence-backed generalisations."""
+    cv_tokens = _words(_cv_words(profile))
     limit = max(MIN_TITLES, min(MAX_TITLES, limit))
-    out: list[TitleSuggestion] = [_pinned(t, profile) for t in (pinned or [])][:limit]
-    seen = {s.slug for s in out}
-    for score, entry, matched, role in scored:
+    level = _LEVELS.get(profile.seniority, 1)
+    seeds = _candidates(profile)
+    pool = seeds + _generalise(profile, seeds, cv_tokens)
+    pool.sort(key=lambda c: -c.score)
+    out: list[TitleSuggestion] = [_pinned(t, profile) for t in (pinned or []) if t.strip()][:limit]
+    seen = {_key(s.title) for s in out}
+    for cand in pool:
         if len(out) >= limit:
             break
-        slug = slugify(entry.title)
-        if slug in seen:
+        shown = _display(cand.title)
+        key = _key(shown)
+        if not shown or key in seen or _blocked(shown, profile):
             continue
-        seen.add(slug)
+        if _LEVELS[title_level(shown)] == 0 and level > 0:
+            continue
+        seen.add(key)
         out.append(
             TitleSuggestion(
-                title=entry.title,
-                slug=slug,
-                display_title=entry.zh if profile.language == "zh" and entry.zh else entry.title,
-                title_zh=entry.zh,
-                family=entry.family,
-                level=entry.level,
-                aliases=list(entry.aliases),
-                skills=list(entry.skills),
-                score=round(score * 100, 1),
-                reason=_reason(entry, matched, role, profile),
+                title=shown,
+                slug=slugify(shown) or slugify(strip_markers(cand.title)) or f"title-{len(out)}",
+                display_title=shown,
+                level=title_level(shown),
+                family=cand.occupation,
+                score=round(cand.score * 100, 1),
+                reason=cand.reason,
+                source=cand.source,
             )
         )
     return out
 
 
+def _key(title: str) -> str:
+    """Two spellings of one title ("Sous-chef", "Sous Chef", "Pharmacists") count once."""
+    words = [stem(w) for w in re.findall(r"[a-z0-9]+|[\u4e00-\u9fff]+", fold(core_title(title, keep_level=True)))]
+    return " ".join(words)
+
+
+def _cv_words(profile: Profile) -> str:
+    parts = [
+        profile.headline or "",
+        profile.summary or "",
+        *profile.targets,
+        *(r.title for r in profile.roles),
+        *(b for r in profile.roles for b in r.bullets),
+        *profile.skills,
+        *profile.certifications,
+        *(e.text for e in profile.education),
+    ]
+    return "\n".join(parts)
+
+
 def _pinned(title: str, profile: Profile) -> TitleSuggestion:
-    """A pinned title, enriched with the vocabulary's aliases and skills when it names a known title."""
-    zh = profile.language == "zh"
-    wanted = title.strip().lower()
-    entry = next((t for t in load_vocabulary().titles if wanted in {n.lower() for n in t.all_names}), None)
     return TitleSuggestion(
         title=title.strip(),
-        slug=slugify(title),
+        slug=slugify(title) or "pinned",
         display_title=title.strip(),
-        title_zh=entry.zh if entry else None,
-        family=entry.family if entry else None,
-        level=entry.level if entry else None,
-        aliases=[n for n in entry.all_names if n.lower() != wanted] if entry else [],
-        skills=list(entry.skills) if entry else [],
+        level=title_level(title),
         score=100.0,
         source="pinned",
-        reason="您在设置中固定了这个职位" if zh else "You pinned this title in your settings",
+        reason=say_title("pinned", profile.language),
     )
-
-
-def _reason(entry: TitleEntry, matched: list[str], role: str | None, profile: Profile) -> str:
-    zh = profile.language == "zh"
-    parts: list[str] = []
-    if matched:
-        shown = "、".join(matched[:4]) if zh else ", ".join(matched[:4])
-        parts.append(
-            f"简历中有该职位 {len(matched)}/{len(entry.skills)} 项核心技能（{shown}）"
-            if zh
-            else f"your CV shows {len(matched)} of its {len(entry.skills)} core skills ({shown})"
-        )
-    if role:
-        parts.append(f"与您担任过的“{role}”一职相近" if zh else f"it is close to your role as {role}")
-    if profile.years_experience:
-        level = {"entry": "入门", "mid": "中级", "senior": "高级", "lead": "负责人"}.get(
-            entry.level, entry.level
-        )
-        parts.append(
-            f"{profile.years_experience:g} 年经验符合{level}级别"
-            if zh
-            else f"{profile.years_experience:g} years of experience fit a {entry.level}-level role"
-        )
-    text = "；".join(parts) if zh else "; ".join(parts)
-    return (text + "。") if zh else (text[:1].upper() + text[1:] + ".")

@@ -1,37 +1,32 @@
-"""The offline screening score: weighted components, reasons a person can check, rules before keywords."""
+"""The offline screening score: evidence from the CV's own text, deal-breakers from both sides.
+
+score = 100 x (title fit, shared words, covered requirements, seniority, place), weighted; a
+deal-breaker caps it below every real match. Each part is a function of this CV and this posting
+only (background word rarity is fixed), so ``jobland screen``, ``jobland tailor`` and the pipeline
+give the same pair the same score. Weights and thresholds were tuned on the development set in
+``../shared/eval`` and checked on the real CVs (docs/decisions.md).
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from jobland_pipeline.postings.geo import parse_place, place_match
+from jobland_pipeline.places import resolve
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
-from jobland_pipeline.profiles.vocab import load_vocabulary
-from jobland_pipeline.screening.constraints import (
-    Context,
-    deal_breakers,
-    mentions_night_shifts,
-    required_years,
-)
+from jobland_pipeline.screening.preferences import with_preferences
+from jobland_pipeline.screening import dealbreakers
+from jobland_pipeline.screening.demands import read_demands
+from jobland_pipeline.screening.injection import remove_instructions
+from jobland_pipeline.messages import say
 from jobland_pipeline.screening.models import Preferences, Screening
-from jobland_pipeline.textutil import TfIdf, best_title_similarity
+from jobland_pipeline.screening.relevance import Relevance, index_cv, relevance
 
-ENGINE_VERSION = "offline-screen-1"
-WEIGHTS = {"skills": 40.0, "title": 20.0, "seniority": 15.0, "location": 15.0, "text": 10.0}
-DEAL_BREAKER_CAP = 35
-INJECTION = re.compile(
-    r"ignore\s+(?:all\s+)?(?:previous|prior|above)\s+instructions|disregard\s+(?:the\s+)?(?:previous|above)"
-    r"|rate\s+(?:this\s+)?candidate|you\s+are\s+(?:now\s+)?an?\s+(?:ai|assistant|language model)|system\s+prompt"
-    r"|忽略(?:之前|以上)的?指令",
-    re.I,
-)
-_REQUIREMENTS_HEAD = re.compile(
-    r"^(requirements|qualifications|what you(?:'ll)? (?:need|bring)|who you are|must have|minimum qualifications"
-    r"|required skills|任职要求|岗位要求|任职资格)\b",
-    re.I | re.M,
-)
+ENGINE_VERSION = "offline-screen-2"
+WEIGHTS = {"title": 0.40, "lexical": 0.20, "requirements": 0.15, "seniority": 0.15, "location": 0.10}
+DEAL_BREAKER_CAP = 15
+DEAL_BREAKER_SCALE = 0.15
 
 
 @dataclass(frozen=True)
@@ -43,28 +38,27 @@ class Thresholds:
         return "High" if score >= self.high else "Medium" if score >= self.medium else "Low"
 
 
-def _requirements_text(description: str) -> str:
-    match = _REQUIREMENTS_HEAD.search(description)
-    if not match:
-        return description
-    rest = description[match.end() :]
-    stop = re.search(r"^(benefits|what we offer|perks|about us|福利待遇|我们提供)\b", rest, re.I | re.M)
-    return rest[: stop.start()] if stop else rest
-
-
-def _seniority_fit(profile: Profile, text: str, title: str) -> tuple[float, str | None]:
-    years = required_years(text)
-    if years is None:
-        senior_title = re.search(
-            r"\b(senior|sr\.?|lead|principal|staff|head|manager)\b|高级|主管|经理", title, re.I
-        )
-        if senior_title and profile.seniority in {"entry", "mid"}:
-            return 0.5, None
-        return 0.8, None
-    if profile.years_experience >= years:
-        return 1.0, f"{profile.years_experience:g} years of experience meet the {years}+ asked"
-    gap = years - profile.years_experience
-    return max(0.0, 1 - gap / max(years, 1)), None
+def combine(rel: Relevance) -> float:
+    """The weighted evidence; across languages shared words are scarce, so the title counts for more."""
+    parts = {
+        "title": rel.title,
+        "lexical": rel.lexical,
+        "requirements": rel.requirements,
+        "seniority": rel.seniority,
+        "location": rel.location,
+    }
+    weights = dict(WEIGHTS)
+    if rel.language_match < 1.0:
+        for key in ("lexical", "requirements"):
+            moved = weights[key] * (1 - rel.language_match)
+            weights[key] -= moved
+            weights["title"] += moved * 0.5
+            parts[key] = min(1.0, parts[key] / rel.language_match) if rel.language_match else parts[key]
+    total = sum(weights.values())
+    raw = sum(weights[k] * v for k, v in parts.items()) / total
+    if rel.level_gap <= -2:
+        raw *= 0.45  # several levels below the person: not a step anyone takes
+    return 100 * raw
 
 
 def screen_postings(
@@ -76,90 +70,120 @@ def screen_postings(
     prefs: Preferences | None = None,
     thresholds: Thresholds | None = None,
 ) -> list[Screening]:
-    """Screen every posting; deal-breakers cap the score below High whatever the keywords say."""
+    """Screen every posting; deal-breakers cap the score below High whatever the evidence says."""
+    return list(iter_screenings(profile, postings, cv_text=cv_text, prefs=prefs, thresholds=thresholds))
+
+
+def iter_screenings(
+    profile: Profile,
+    postings: list[Posting],
+    *,
+    cv_text: str,
+    prefs: Preferences | None = None,
+    thresholds: Thresholds | None = None,
+) -> Iterator[Screening]:
+    """One screening at a time (a large postings file is streamed, not held twice in memory)."""
     prefs = prefs or Preferences()
     thresholds = thresholds or Thresholds()
-    matcher = load_vocabulary().matcher
-    have = set(profile.skills)
-    index = TfIdf([f"{p.title}\n{p.description}" for p in postings])
-    text_sims = index.similarities(cv_text)
-    user_place = parse_place(profile.contact.location)
-    own_titles = [r.title for r in profile.roles[:3]] + ([search_title] if search_title else [])
-    results: list[Screening] = []
-    for posting, text_sim in zip(postings, text_sims, strict=True):
-        full = f"{posting.title}\n{posting.description}"
-        # Injected instructions are data; they are cut out before anything reads the text.
-        clean = INJECTION.sub(" ", full)
-        wanted = matcher.find(clean)
-        required = set(matcher.find(_requirements_text(INJECTION.sub(" ", posting.description))))
-        weights = {s: (2.0 if s in required else 1.0) for s in wanted}
-        matched = sorted((s for s in wanted if s in have), key=lambda s: (-weights[s], s))
-        missing = sorted((s for s in wanted if s not in have), key=lambda s: (-weights[s], s))
-        skills = sum(weights[s] for s in matched) / sum(weights.values()) if weights else 0.5
-        title = best_title_similarity(posting.title, own_titles) if own_titles else 0.5
-        seniority, seniority_reason = _seniority_fit(profile, clean, posting.title)
-        posting_place = parse_place(posting.location)
-        location = 1.0 if posting.remote is True else place_match(user_place, posting_place)
-        if posting.remote == "hybrid":
-            location = max(location, 0.3)
-        text = min(1.0, text_sim / 0.35)
-        components = {
-            "skills": skills,
-            "title": title,
-            "seniority": seniority,
-            "location": location,
-            "text": text,
-        }
-        raw = sum(WEIGHTS[k] * v for k, v in components.items())
-        ctx = Context(posting=posting, text=clean, profile=profile, cv_text=cv_text, prefs=prefs)
-        breakers = deal_breakers(ctx)
-        score = round(min(raw, DEAL_BREAKER_CAP) if breakers else raw)
-        reasons = _reasons(components, matched, wanted, seniority_reason, posting)
-        if mentions_night_shifts(clean) and not prefs.no_night_shifts:
-            reasons.append("Note: the schedule includes night shifts")
-        if INJECTION.search(full):
-            reasons.append(
-                "The posting contains instructions aimed at automated screeners; they were ignored"
-            )
-        results.append(
-            Screening(
-                posting_id=posting.id,
-                score=max(0, min(100, score)),
-                probability=thresholds.probability(score) if not breakers else "Low",  # type: ignore[arg-type]
-                reasons=reasons,
-                matched_skills=matched,
-                missing_skills=missing[:12],
-                deal_breakers=breakers,
-                components={k: round(v, 3) for k, v in components.items()},
-                method=ENGINE_VERSION,
-            )
-        )
-    return results
+    person = with_preferences(profile, prefs)
+    home = resolve(person.contact.location) if person.contact.location else None
+    cv = index_cv(person, cv_text, home)
+    cv_literal = dealbreakers.CvText.of(cv_text)
+    for posting in postings:
+        yield screen_one(person, posting, cv, cv_literal, prefs, thresholds)
 
 
-def _reasons(
-    components: dict[str, float],
-    matched: list[str],
-    wanted: dict[str, int],
-    seniority_reason: str | None,
+def screen_one(
+    profile: Profile,
     posting: Posting,
-) -> list[str]:
+    cv: object,
+    cv_literal: dealbreakers.CvText,
+    prefs: Preferences,
+    thresholds: Thresholds,
+) -> Screening:
+    clean, injected = remove_instructions(posting.description)
+    demands = read_demands(posting, clean)
+    rel = relevance(profile, cv, posting, clean, demands.places, demands.years, demands.years_max)  # type: ignore[arg-type]
+    breakers = dealbreakers.check(profile, posting, demands, cv_literal, prefs, clean)
+    raw = combine(rel)
+    avoided = _avoided(profile, posting)
+    if avoided:
+        raw = min(raw, 30.0)
+    # A deal-breaker sinks the posting below every real match (scaled, so their order still says which fit).
+    score = round(min(DEAL_BREAKER_CAP, raw * DEAL_BREAKER_SCALE) if breakers else raw)
+    score = max(0, min(100, score))
+    lang = profile.language
+    reasons = _reasons(rel, posting, lang)
+    if avoided:
+        reasons.append(say("avoid_role", lang, what=avoided))
+    if injected:
+        reasons.append(say("injection", lang))
+    return Screening(
+        posting_id=posting.id,
+        score=score,
+        probability="Low" if breakers else thresholds.probability(score),  # type: ignore[arg-type]
+        reasons=reasons,
+        matched_skills=_matched(profile, posting, clean),
+        missing_skills=rel.missing,
+        deal_breakers=breakers,
+        components={
+            "title": rel.title,
+            "lexical": rel.lexical,
+            "requirements": rel.requirements,
+            "seniority": rel.seniority,
+            "location": rel.location,
+            "relevant_years": rel.relevant_years,
+        },
+        method=ENGINE_VERSION,
+    )
+
+
+def _avoided(profile: Profile, posting: Posting) -> str | None:
+    from jobland_pipeline.lexicon.titles import title_similarity
+
+    for role in profile.constraints.avoid_roles:
+        if title_similarity(posting.title, role) >= 0.6:
+            return role
+    return None
+
+
+def _matched(profile: Profile, posting: Posting, text: str) -> list[str]:
+    """The CV's own skills (its words) that the posting names too."""
+    from jobland_pipeline.lexicon.tokens import tokens
+
+    posting_tokens = set(tokens(f"{posting.title}\n{text}"))
+    out: list[str] = []
+    for skill in profile.skills:
+        skill_tokens = [t for t in tokens(skill) if not t.isdigit()]
+        if skill_tokens and all(t in posting_tokens for t in skill_tokens):
+            out.append(skill)
+    return out[:12]
+
+
+def _reasons(rel: Relevance, posting: Posting, lang: str) -> list[str]:
     reasons: list[str] = []
-    if wanted:
-        shown = ", ".join(matched[:6])
-        reasons.append(
-            f"You have {len(matched)} of the {len(wanted)} skills it names" + (f": {shown}" if shown else "")
-        )
-    if components["title"] >= 0.6:
-        reasons.append("The title matches roles you have held or are searching for")
-    elif components["title"] < 0.34:
-        reasons.append("The title differs from the roles on your CV")
-    if seniority_reason:
-        reasons.append(seniority_reason[:1].upper() + seniority_reason[1:])
+    if rel.title >= 0.55 and rel.title_role:
+        reasons.append(say("title_match", lang, role=rel.title_role))
+    elif rel.title < 0.3:
+        reasons.append(say("title_differs", lang))
+    if rel.requirements_total:
+        reasons.append(say("requirements", lang, covered=rel.requirements_covered, total=rel.requirements_total))
+    else:
+        reasons.append(say("no_requirements", lang))
+    if rel.shared:
+        sep = "、" if lang.startswith("zh") else ", "
+        reasons.append(say("evidence", lang, terms=sep.join(rel.shared[:5])))
+    if rel.years_asked:
+        key = "years_ok" if rel.relevant_years >= rel.years_asked else "years_short"
+        reasons.append(say(key, lang, years=rel.relevant_years, asked=rel.years_asked))
+    if rel.level_gap <= -1:
+        reasons.append(say("level_below", lang))
+    elif rel.level_gap >= 1:
+        reasons.append(say("level_above", lang))
     if posting.remote is True:
-        reasons.append("Fully remote")
-    elif components["location"] >= 0.7:
-        reasons.append(f"Located near you ({posting.location})")
-    elif components["location"] <= 0.1:
-        reasons.append(f"Located far from you ({posting.location})")
+        reasons.append(say("remote", lang))
+    elif rel.distance_km is not None and rel.distance_km <= 60:
+        reasons.append(say("near", lang, place=posting.location))
+    elif rel.distance_km is not None and rel.distance_km > 300:
+        reasons.append(say("far", lang, place=posting.location))
     return reasons

@@ -1,0 +1,187 @@
+"""Comparing job titles in any language: concept terms from the glossary, weighted by how telling they are.
+
+"Senior Backend Engineer (Java)" and "Desarrollador Backend Java Senior" share {backend, java} and the
+concept pair developer~engineer; "Chef de rang" shares only the word "chef" with "Sous-chef de
+cuisine", and the glossary knows "chef de rang" is a waiter. Terms are weighted by their rarity among
+occupational titles, so "electrician" counts for more than "engineer" or "manager".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from jobland_pipeline.lexicon.glossary import concept_index, family_of
+from jobland_pipeline.lexicon.tokens import STOPWORDS, fold, stem
+from jobland_pipeline.lexicon.titlewords import core_title
+
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_WORD = re.compile(r"[a-z0-9][a-z0-9+#]*(?:[.'][a-z0-9]+)*")
+# Concepts that name a level or a generic head rather than the job: they count for little.
+WEAK = {"senior": 0.3, "trainee": 0.4, "lead": 0.5, "manager": 0.6, "engineer": 0.6, "specialist": 0.5,
+        "coordinator": 0.8, "officer": 0.6, "associate": 0.4, "assistant": 0.6, "executive": 0.5,
+        "consultant": 0.7, "head": 0.5, "director": 0.7, "worker": 0.5, "operations": 0.6,
+        "project": 0.6, "design": 0.8, "developer": 0.7}  # fmt: skip
+ROLE_HEADS = frozenset(
+    "developer engineer manager director coordinator assistant specialist consultant adviser analyst officer "
+    "technician designer architect administrator supervisor operator partner associate intern apprentice "
+    "trainee instructor representative agent executive clerk worker electrician plumber mechanic pharmacist "
+    "nurse physician chef sous-chef waiter lawyer counsel paralegal accountant auditor pilot captain recruiter "
+    "researcher scientist teacher driver inspector estimator draughtsman".split()
+) | {"first officer", "cabin crew", "quantity surveyor", "business partner", "sous-chef"}
+_ROMANCE_OF = frozenset({"de", "del", "du", "des", "di", "da", "do", "d"})
+TITLE_STOP = frozenset({"h", "f", "m", "w", "d", "x", "remote", "hybrid", "hiring", "now", "new", "job", "urgent"})
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, str], list[str], int]:
+    index = concept_index()
+    han_words = sorted((w for w in index if _HAN.fullmatch(w)), key=len, reverse=True)
+    longest = max(len(k.split()) for k in index)
+    return index, han_words, longest
+
+
+@lru_cache(maxsize=20_000)
+def title_terms(title: str, *, core: bool = True) -> tuple[str, ...]:
+    """Concept ids ("@electrician") and plain stemmed words of a title's core, in order, no repeats."""
+    index, han_words, longest = _index()
+    text = core_title(title) if core else title
+    folded = fold(text)
+    terms: list[str] = []
+    words = [stem(w) for w in _WORD.findall(folded.replace("-", " ").replace("/", " "))]
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            phrase = " ".join(words[i : i + n])
+            if phrase in index:
+                terms.append("@" + index[phrase])
+                i += n
+                break
+        else:
+            if words[i] not in STOPWORDS and words[i] not in TITLE_STOP and len(words[i]) > 1:
+                terms.append(words[i])
+            i += 1
+    for run in _HAN.findall(text):
+        rest = run
+        for word in han_words:
+            if word in rest:
+                terms.append("@" + index[word])
+                rest = rest.replace(word, " ")
+        for piece in rest.split():
+            if len(piece) >= 2:
+                terms.extend(piece[j : j + 2] for j in range(len(piece) - 1))
+    return tuple(dict.fromkeys(terms))
+
+
+@lru_cache(maxsize=1)
+def _idf() -> dict[str, float]:
+    """Rarity of title terms among the occupational taxonomy's titles (every language)."""
+    from jobland_pipeline.taxonomy import occupations
+
+    counts: dict[str, int] = {}
+    titles = [t for occ in occupations() for names in occ.titles.values() for t in names]
+    for title in titles:
+        for term in set(title_terms(title, core=False)):
+            counts[term] = counts.get(term, 0) + 1
+    n = len(titles) or 1
+    return {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in counts.items()}
+
+
+def term_weight(term: str) -> float:
+    """How much a shared term says about two titles being the same job."""
+    idf = _idf().get(term)
+    base = idf if idf is not None else 6.0
+    if term.startswith("@"):
+        base = max(base, 3.0) * WEAK.get(term[1:], 1.0)
+    return base
+
+
+def _conflict(a: tuple[str, ...], b: set[str]) -> bool:
+    """The posting names a line of work the person's title is not in ("Finance Business Partner" for HR)."""
+    families = family_of()
+    theirs = {t[1:] for t in a if t.startswith("@") and t[1:] in families and t[1:] not in WEAK}
+    mine = {t[1:] for t in b if t.startswith("@") and t[1:] in families}
+    if not theirs or not mine:
+        return False
+    return any(not (families[x] & mine) for x in theirs)
+
+
+def title_similarity(posting_title: str, person_title: str, *, context: frozenset[str] = frozenset()) -> float:
+    """How much of the posting title's job is in the person's title (0..1), weighted by term rarity.
+
+    Asymmetric on purpose: a posting "Structural Engineer" is covered by "Structural Design Engineer",
+    while "Geotechnical Design Engineer" is only partly covered (its telling word is missing).
+    """
+    a = title_terms(posting_title)
+    b = set(title_terms(person_title))
+    if not a or not b:
+        return 0.0
+    total = sum(term_weight(t) for t in a)
+    # Terms the person's title lacks but their CV presents them with (skills) earn part of the weight:
+    # "Inspection & Testing Electrician" for an electrician whose skills list inspection and testing.
+    shared = sum(term_weight(t) * max(_credit(t, b), CONTEXT_CREDIT * (t in context)) for t in a)
+    # The person's telling words the posting lacks lower the match a little ("Chef de cuisine" vs "Sous-chef").
+    b_total = sum(term_weight(t) for t in b)
+    a_set = set(a)
+    b_shared = sum(term_weight(t) * _credit(t, a_set) for t in b)
+    forward = shared / total
+    backward = b_shared / b_total if b_total else 0.0
+    similarity = 0.75 * forward + 0.25 * backward
+    heads = [t for t in a if t[1:] in ROLE_HEADS and t[1:] not in WEAK]
+    if heads and not any(_credit(h, b) for h in heads) and any(t[1:] in ROLE_HEADS for t in b):
+        similarity *= 0.5  # another job with the same tool or topic: a Java teacher is not a Java developer
+    elif _conflict(a, b):
+        similarity *= 0.6  # the same kind of role in another line of work: finance vs HR business partner
+    return round(similarity, 4)
+
+
+def context_terms(phrases: list[str]) -> frozenset[str]:
+    """Title terms of the phrases a CV presents the person with (its skills list), for ``context=``."""
+    return frozenset(t for phrase in phrases for t in title_terms(phrase, core=False))
+
+
+FAMILY_CREDIT = 0.5
+CONTEXT_CREDIT = 0.6
+
+
+def _credit(term: str, other: set[str]) -> float:
+    """1 when the other title has the term, ``FAMILY_CREDIT`` when it has a concept of the same line of work."""
+    if term in other:
+        return 1.0
+    if term.startswith("@"):
+        family = family_of().get(term[1:])
+        if family and any(o.startswith("@") and o[1:] in family for o in other):
+            return FAMILY_CREDIT
+    return 0.0
+
+
+def head_concept(title: str) -> str | None:
+    """The job noun of a title: "Pharmacist Assistant" -> assistant, "Chef de partie" -> chef."""
+    terms = title_terms(title)
+    heads = [t for t in terms if t.startswith("@") and t[1:] in ROLE_HEADS]
+    if not heads:
+        return None
+    words = fold(core_title(title)).replace("-", " ").split()
+    first = heads[0]
+    # Romance titles put the head first ("Chef de cuisine", "Ingeniero de software").
+    if len(heads) > 1 and any(w in _ROMANCE_OF for w in words[1:3]):
+        return first[1:]
+    return heads[-1][1:]
+
+
+def same_job_head(a: str, b: str) -> bool:
+    """True when two titles name the same job noun, or two of the same line of work."""
+    ha, hb = head_concept(a), head_concept(b)
+    if ha is None or hb is None:
+        return ha == hb
+    return ha == hb or hb in family_of().get(ha, frozenset())
+
+
+def best_title_similarity(posting_title: str, person_titles: list[str]) -> tuple[float, str | None]:
+    best, which = 0.0, None
+    for title in person_titles:
+        sim = title_similarity(posting_title, title)
+        if sim > best:
+            best, which = sim, title
+    return best, which

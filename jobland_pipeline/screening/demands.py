@@ -1,0 +1,276 @@
+"""What a posting demands of whoever takes the job: place, setting, hours, rights, credentials, languages.
+
+The mirror of ``profiles.constraints``: the same multilingual cues read the posting's side, with its
+own negations ("no nights", "A Boeing 737 type rating is NOT required", "no shift rotation") and
+softeners ("preferred", "we will train", "or eligibility to register"). A demand is only recorded
+when the posting makes it a condition; anything else is left to the relevance score.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from jobland_pipeline.lexicon.cues import (
+    AUTHORISATION,
+    NEGATION,
+    AWAY,
+    CREDENTIAL,
+    NIGHTS,
+    NUMBER,
+    ONSITE,
+    OPTIONAL,
+    RELOCATION,
+    REMOTE,
+    REQUIRED,
+    ROTATION,
+    SEASONAL,
+    SPONSORSHIP,
+    TEMPORARY,
+    fold_for_cues,
+    number,
+    sentences,
+)
+from jobland_pipeline.lexicon.languages import find_languages, level_of
+from jobland_pipeline.places import Place, find_places, region_countries
+from jobland_pipeline.postings.models import Posting
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A credential the posting requires: its words, and its alternatives ("NY or E&W qualified")."""
+
+    text: str
+    alternatives: tuple[str, ...]
+
+
+@dataclass
+class Demands:
+    places: list[Place] = field(default_factory=list)
+    remote: bool | str = False
+    remote_countries: set[str] = field(default_factory=set)
+    office_days: int | None = None  # days a week at the workplace (5 = fully on site)
+    site_based: bool = False
+    away_work: str | None = None
+    nights: str | None = None
+    rotating: str | None = None
+    relocation: bool = False
+    work_countries: set[str] = field(default_factory=set)  # right to work needed in these countries
+    credentials: list[Credential] = field(default_factory=list)
+    languages: list[tuple[str, int, str]] = field(default_factory=list)  # (code, level, sentence)
+    seasonal: str | None = None
+    temporary: str | None = None
+    years: int | None = None
+    years_max: int | None = None
+    evidence: dict[str, str] = field(default_factory=dict)
+
+
+_NEGATED_SCHEDULE = re.compile(
+    r"\bno\s+(?:\w+\s+){0,3}?(?:nights?|overnights?|shift\s+rotation|rotation|night\s+shifts?|shifts)\b"
+    r"|(?:nights?|overnights?)\s+(?:are\s+)?not\s+required|without\s+nights|never\s+nights|days\s+only"
+    r"|pas\s+de\s+(?:travail\s+de\s+)?nuit|sin\s+turnos?\s+de\s+noche|keine\s+nacht|无夜班|不(?:需要|用)?(?:上)?夜班"
+)
+_OFFICE_DAYS = re.compile(
+    rf"({NUMBER})\s*(?:office\s+|on[- ]?site\s+|in[- ]office\s+)?days?\s*(?:a|per|each|/)?\s*(?:week)?\s*(?:in\s+(?:the\s+)?office|on[- ]?site|at\s+(?:the\s+)?(?:office|site))"
+    rf"|(?:on[- ]?site|in\s+(?:the\s+)?office|office)[,\s]+({NUMBER})\s*days?\s*(?:a|per)\s*week"
+    rf"|({NUMBER})\s*(?:office\s+)?days?\s+(?:per|a)\s+week"
+    rf"|({NUMBER})\s*(?:dias?|jours?|tage|giorni)\s*(?:presenciales|sur\s+site|au\s+bureau|vor\s+ort|in\s+ufficio|en\s+oficina)"
+    rf"|每周\s*({NUMBER})\s*天"
+)
+_FIVE_DAYS = re.compile(
+    r"(?:fully|100\s*%|entirely|five\s+days|5\s+days)\s*(?:a\s+week\s*)?(?:on[- ]?site|in\s+(?:the\s+)?office|presencial)"
+    r"|(?:on[- ]?site|presencial|in\s+office)\s*(?:,|\s)\s*(?:five|5|six|6)\s+days|no\s+(?:hybrid|remote)\s+(?:option|working)"
+    r"|no\s+ofrecemos\s+teletrabajo|pas\s+de\s+teletravail|kein\s+homeoffice|monday\s+to\s+(?:friday|saturday)\s+on\s+site"
+    r"|100\s*%\s*presencial|puesto\s+presencial|full[- ]time\s+(?:on\s+)?site|site\s+posting|six\s+days\s+a\s+week|office[- ]based"
+)
+_WORK_COUNTRY = re.compile(
+    rf"(?:{AUTHORISATION}|residence\s+and\s+work|must\s+(?:be\s+)?(?:based|located|reside|live)\s+in|"
+    rf"(?:only|solely)\s+(?:open\s+to|candidates)|residen(?:ce|t)s?\s+(?:of|in)|citizens?\s+(?:of|only)|"
+    rf"{SPONSORSHIP})"
+)
+_YEARS = re.compile(
+    r"(\d{1,2})\s*\+?\s*(?:or\s+more\s+|plus\s+)?(?:years?|yrs?)(?:'|’)?(?:\s+of)?\s+(?:[\w-]+\s+){0,5}?(?:experience|practice)"
+    r"|(?:at\s+least|minimum(?:\s+of)?|min\.?)\s+(\d{1,2})\s+(?:years?|yrs?)"
+    r"|(\d{1,2})\s*(?:ans?|annees?)\s+(?:d'|de\s+)?(?:experience|pratique)|(?:minimo|al\s+menos)\s+(\d{1,2})\s+anos|(\d{1,2})\s+anos\s+(?:o\s+mas\s+)?(?:de\s+)?experiencia"
+    r"|(\d{1,2})\s*(?:jahre?)\s+(?:berufs)?erfahrung|(\d{1,2})\s*年(?:以上)?(?:\S{0,8})经验"
+)
+_WORD_YEARS = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|ten|deux|trois|quatre|cinq|dos|tres|cuatro|cinco|seis)\s+(?:years?|ans|anos)\s+(?:or\s+more\s+|o\s+mas\s+)?(?:of\s+|de\s+|d')?"
+    r"(?:[\w-]+\s+){0,4}?(?:experience|practice|experiencia|con)"
+)
+_CN_YEARS = re.compile(r"([一二三四五六七八九十两])年(?:以上)?(?:\S{0,8})经验|([一二三四五六七八九十两])年以上")
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_WORDS_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "ten": 10,
+              "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6}  # fmt: skip
+
+
+_RANGE_YEARS = re.compile(r"(\d{1,2})\s*(?:-|–|to|a)\s*(\d{1,2})\s*(?:years?|yrs?|ans|anos|jahre|年)")
+
+
+def years_range_max(text: str) -> int | None:
+    """The upper end of a years-of-experience range ("2-4 years"): above it, the role is below the person."""
+    found = [int(m.group(2)) for m in _RANGE_YEARS.finditer(fold_for_cues(text)) if 0 < int(m.group(1)) < int(m.group(2)) <= 15]
+    return max(found) if found else None
+
+
+def required_years(text: str) -> int | None:
+    """The smallest number of years of experience the posting asks for (None when it asks none)."""
+    folded = fold_for_cues(text)
+    found = [int(g) for m in _YEARS.finditer(folded) for g in m.groups() if g]
+    found += [_WORDS_NUM[m.group(1)] for m in _WORD_YEARS.finditer(folded)]
+    found += [_CN_NUM[g] for m in _CN_YEARS.finditer(text) for g in m.groups() if g]
+    found = [n for n in found if 0 < n <= 25]
+    return min(found) if found else None
+
+
+def _places_of(posting: Posting, text: str) -> list[Place]:
+    places = [p for p in find_places(posting.location, field=True) if p.kind != "region"]
+    if not places:
+        for sentence in sentences(text)[:40]:
+            if re.search(r"\b(?:based\s+in|located\s+in|our\s+(?:office|site)s?\s+in|work(?:ing)?\s+from\s+our)\b", sentence, re.I):
+                places.extend(find_places(sentence))
+    return places
+
+
+def _remote_scope(posting: Posting, folded_text: str) -> set[str]:
+    """Where a remote job may be done from: "Remote (United States only)", "Remote (EU)", "within Ireland"."""
+    scope: set[str] = set()
+    location = posting.location
+    if re.search(REMOTE, fold_for_cues(location)):
+        for place in find_places(location, field=True):
+            if place.country:
+                scope.add(place.country)
+        for m in re.finditer(r"\b(EU|EEA|European Union|Europe|EMEA|UE)\b", location):
+            scope |= set(region_countries(m.group(1)) or ())
+    for m in re.finditer(
+        rf"{REMOTE}[^.\n]{{0,40}}?\b(?:from|within|in|anywhere\s+in|desde|en|depuis|en\s+france|aus)\s+([^.\n,;]{{2,40}})", folded_text
+    ):
+        for place in find_places(m.group(0)):
+            if place.kind in {"country", "admin1"} and place.country:
+                scope.add(place.country)
+    return scope
+
+
+def read_demands(posting: Posting, text: str) -> Demands:
+    """Demands of one posting; ``text`` is its description with machine-addressed text removed."""
+    d = Demands()
+    folded = fold_for_cues(text)
+    head = fold_for_cues(f"{posting.title}\n{posting.location}\n{posting.employment_type or ''}")
+    d.places = _places_of(posting, text)
+    d.remote = posting.remote
+    if posting.remote is True or re.search(REMOTE, fold_for_cues(posting.location)):
+        d.remote_countries = _remote_scope(posting, folded)
+    _setting(d, posting, head, folded)
+    _schedule(d, head, text)
+    _rights(d, text)
+    _contract(d, posting, head, folded)
+    for sentence in sentences(text):
+        low = fold_for_cues(sentence)
+        if re.search(REQUIRED, low) and re.search(CREDENTIAL, low) and not re.search(OPTIONAL, low):
+            if re.search(AUTHORISATION, low) and not re.search(r"licen[cs]e|registration|rating|permis\s+[a-z]\b|driving", low):
+                continue
+            d.credentials.append(Credential(sentence, tuple(_alternatives(sentence))))
+        _language_demand(d, sentence, low)
+    title_langs = [(code, 5, posting.title) for code, *_ in find_languages(posting.title) if re.search(r"speaking|speaker|native|fluent|（|\(", posting.title, re.I)]
+    d.languages.extend(title_langs)
+    d.years = required_years(text)
+    d.years_max = years_range_max(f"{posting.title}\n{text}")
+    return d
+
+
+def _setting(d: Demands, posting: Posting, head: str, folded: str) -> None:
+    days = None
+    for source in (head, folded):
+        m = _OFFICE_DAYS.search(source)
+        if m:
+            days = number(next(g for g in m.groups() if g))
+            break
+    if days is not None and 1 <= days <= 7:
+        d.office_days = days
+        d.evidence["office_days"] = f"{days} days a week at the workplace"
+    if _FIVE_DAYS.search(head) or _FIVE_DAYS.search(folded) or (
+        re.search(ONSITE, head) and d.office_days is None and posting.remote is False
+    ):
+        d.office_days = max(d.office_days or 0, 5)
+        d.evidence.setdefault("office_days", "on site full time")
+    if posting.remote is False and d.office_days is None and not re.search(r"hybrid|remote|teletravail|remoto|hibrido", head + folded[:0]):
+        d.office_days = 5  # an on-site job unless it says otherwise
+    if re.search(r"site[- ]based|site\s+posting|on\s+site\s+(?:six|6|full)|full[- ]time\s+(?:on\s+)?site|based\s+on\s+site", head + "\n" + folded):
+        d.site_based = True
+        d.evidence["site_based"] = "a site-based posting"
+    away = re.search(AWAY, head) or re.search(AWAY, folded)
+    if away and not re.search(rf"no\s+(?:\w+\s+){{0,2}}{AWAY}|not\s+(?:\w+\s+){{0,2}}{AWAY}", folded):
+        d.away_work = away.group(0)
+    if re.search(rf"{RELOCATION}\s+(?:support|package|allowance|assistance)|ayuda\s+a\s+la\s+reubicacion|aide\s+(?:a\s+la\s+)?(?:relocalisation|demenagement)|relocate\s+to", folded):
+        d.relocation = True
+
+
+_SOFT_SCHEDULE = re.compile(
+    r"on[- ]call|occasional|if\s+needed|optional|voluntary|rare(?:ly)?|closed\s+(?:overnight|at\s+night)|"
+    r"ferme\w*\s+la\s+nuit|cerrad[oa]\s+por\s+la\s+noche|per\s+diem\s+for\s+overnight|overnight\s+(?:trips|stays|travel)|"
+    r"night\s+(?:hours|time)\s*:|facultati\w+|opcional"
+)
+
+
+def _negated_at(low: str, start: int) -> bool:
+    """A negation in the same clause just before a schedule word ("No evening, weekend or overnight shifts")."""
+    clause = re.split(r"[.;:!?]|\bbut\b|\bmais\b|\bpero\b", low[max(0, start - 60) : start])[-1]
+    return re.search(NEGATION, clause) is not None
+
+
+def _schedule(d: Demands, head: str, text: str) -> None:
+    for sentence in [head, *sentences(text)]:
+        low = fold_for_cues(sentence)
+        if _NEGATED_SCHEDULE.search(low) or _SOFT_SCHEDULE.search(low):
+            continue
+        night = re.search(NIGHTS, low)
+        if night and not _negated_at(low, night.start()):
+            d.nights = d.nights or sentence.strip()
+        rot = re.search(ROTATION, low)
+        if rot and not re.search(r"on[- ]call\s+rota", low) and not _negated_at(low, rot.start()):
+            d.rotating = d.rotating or sentence.strip()
+
+
+def _rights(d: Demands, text: str) -> None:
+    for sentence in sentences(text):
+        low = fold_for_cues(sentence)
+        if not _WORK_COUNTRY.search(low):
+            continue
+        if re.search(r"we\s+(?:can|will|do)\s+(?:offer\s+|provide\s+)?sponsor|sponsorship\s+(?:is\s+)?available|visa\s+(?:is\s+)?provided|we\s+sponsor", low):
+            continue
+        countries = {p.country for p in find_places(sentence) if p.kind in {"country", "admin1", "region"} and p.country}
+        for m in re.finditer(r"\b(EU|EEA|European Union|UE)\b", sentence):
+            countries |= set(region_countries(m.group(1)) or ())
+        if countries:
+            d.work_countries |= countries
+            d.evidence["work_rights"] = sentence.strip()
+
+
+def _contract(d: Demands, posting: Posting, head: str, folded: str) -> None:
+    seasonal = re.search(SEASONAL, head) or re.search(rf"(?:contrat|contract|contrato|cdd)[^.\n]{{0,30}}{SEASONAL}|{SEASONAL}[^.\n]{{0,20}}(?:contract|contrat|cdd)", folded)
+    if seasonal:
+        d.seasonal = seasonal.group(0)
+    temp = re.search(TEMPORARY, head)
+    if temp:
+        d.temporary = temp.group(0)
+
+
+def _language_demand(d: Demands, sentence: str, low: str) -> None:
+    langs = find_languages(sentence)
+    if not langs:
+        return
+    required = re.search(REQUIRED, low) and not re.search(OPTIONAL, low)
+    level = level_of(sentence)
+    strong = re.search(r"fluent|fluency|full\s+professional|native|c1|c2|n1|courant|maitrise|parfaite|bilingue|fluido|dominio|fliessend|verhandlungssicher|流利|精通|熟练", low)
+    if not (required or strong):
+        return
+    if strong and not required and re.search(r"good|basic|plus|advantage|asset|nice", low):
+        return
+    for code, *_ in langs:
+        d.languages.append((code, level or (5 if strong else 4), sentence.strip()))
+
+
+def _alternatives(sentence: str) -> list[str]:
+    """"New York or England & Wales qualified" -> the two ways of meeting the requirement."""
+    parts = re.split(r"\s+or\s+|\s+ou\s+|\s+o\s+|或", sentence)
+    return [p for p in parts if p.strip()] if len(parts) > 1 else [sentence]

@@ -1,0 +1,323 @@
+"""How well a CV answers a posting, from evidence: shared words, covered requirements, title, seniority, place.
+
+Every part compares the CV's own text with the posting's, weighted by background word rarity
+(``lexicon.idf``) — never by a closed vocabulary — so it works for an electrician in Leeds as for a
+lawyer in Shanghai. Nothing is given for free: a posting whose requirements the CV does not cover,
+or that names none, earns nothing from that part.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from jobland_pipeline.lexicon.cues import REQUIRED, fold_for_cues
+from jobland_pipeline.lexicon.idf import idf
+from jobland_pipeline.lexicon.lang import detect_language
+from jobland_pipeline.lexicon.titles import best_title_similarity, context_terms, title_similarity
+from jobland_pipeline.lexicon.titlewords import core_title, title_level
+from jobland_pipeline.lexicon.tokens import fold, tokens
+from jobland_pipeline.places import Place, distance_km
+from jobland_pipeline.postings.models import Posting
+from jobland_pipeline.profiles.models import Profile
+
+_REQ_HEAD = re.compile(
+    r"^\s*(?:requirements?|qualifications?|minimum\s+qualifications|required|essential|essentials|must[- ]haves?|"
+    r"what\s+you(?:'ll)?\s+(?:need|bring|have)|who\s+you\s+are|about\s+you|your\s+profile|you\s+have|skills\s+(?:and|&)\s+experience|"
+    r"experience\s+(?:and|&)\s+skills|the\s+ideal\s+candidate|we(?:'re|\s+are)\s+looking\s+for|what\s+we(?:'re|\s+are)\s+looking\s+for|"
+    r"profil(?:\s+recherche)?|votre\s+profil|competences\s+requises|exigences|requis|"
+    r"requisitos|perfil|que\s+buscamos|lo\s+que\s+buscamos|buscamos|necesitamos|imprescindible|"
+    r"anforderungen|ihr\s+profil|was\s+du\s+mitbringst|das\s+bringst\s+du\s+mit|qualifikationen|"
+    r"requisitos\s+necessarios|requisiti|任职要求|岗位要求|任职资格|职位要求|资格要求|我们希望你)\b",
+    re.I,
+)
+_OTHER_HEAD = re.compile(
+    r"^\s*(?:responsibilities|duties|main\s+duties|what\s+you(?:'ll)?\s+do|the\s+role|about\s+the\s+role|your\s+role|"
+    r"benefits|what\s+we\s+offer|we\s+offer|perks|about\s+us|schedule|hours|working\s+hours|pay|salary|"
+    r"conditions|missions|vos\s+missions|avantages|nous\s+offrons|funciones|responsabilidades|que\s+haras|ofrecemos|"
+    r"modalidad|aufgaben|wir\s+bieten|岗位职责|工作职责|福利|我们提供|工作地点|domiciles?|desirable|nice\s+to\s+have|"
+    r"preferred|bonus)\b",
+    re.I,
+)
+_DESIRABLE_HEAD = re.compile(r"^\s*(?:desirable|nice\s+to\s+have|preferred|bonus|a\s+plus|souhaite|deseable|valorable)\b", re.I)
+
+
+@dataclass(frozen=True)
+class CvIndex:
+    """A CV's words, weighted once, for comparing with many postings."""
+
+    counts: Counter[str]
+    norm: float
+    titles: tuple[tuple[str, float], ...]  # (title the person holds or seeks, weight)
+    level: str
+    home: Place | None
+    context: frozenset[str]  # title terms of the person's listed skills
+    languages: frozenset[str]  # languages the person works in (level B2 or better)
+
+
+@dataclass
+class Relevance:
+    lexical: float
+    requirements: float
+    title: float
+    seniority: float
+    location: float
+    title_role: str | None = None
+    requirements_total: int = 0
+    requirements_covered: int = 0
+    relevant_years: float = 0.0
+    years_asked: int | None = None
+    level_gap: int = 0
+    shared: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    distance_km: float | None = None
+    language_match: float = 1.0  # 0.5 when the posting is in another language than the CV (words meet less)
+
+
+def person_titles(profile: Profile) -> list[tuple[str, float]]:
+    """The titles that describe the person: headline and stated targets, then roles by recency.
+
+    Older roles count less, and roles below the person's current level (apprentice, student) or
+    in a line of work the CV says it is leaving count little: they are not what the person seeks.
+    """
+    out: list[tuple[str, float]] = []
+    avoid = [fold(a) for a in profile.constraints.avoid_roles]
+    if profile.headline:
+        out.append((profile.headline, 1.0))
+    out.extend((t, 1.0) for t in profile.targets)
+    current_title = profile.roles[0].title if profile.roles else profile.headline or ""
+    current = title_level(current_title)
+    for i, role in enumerate(profile.roles[:6]):
+        weight = (1.0, 0.95, 0.9, 0.85, 0.8, 0.75)[i]
+        if i > 0:
+            # An earlier role with another title was a step on the way, usually below the current one.
+            weight *= 0.55 + 0.45 * min(1.0, title_similarity(role.title, current_title) / 0.6)
+        if title_level(role.title) == "entry" and current != "entry":
+            weight *= 0.5
+        if any(a and (a in fold(role.title) or fold(core_title(role.title)) in a) for a in avoid):
+            weight *= 0.2
+        out.append((role.title, weight))
+    return out
+
+
+def index_cv(profile: Profile, cv_text: str, home: Place | None) -> CvIndex:
+    counts = Counter(tokens(cv_text))
+    norm = sum(idf(t) * (1 + math.log(c)) for t, c in counts.items()) or 1.0
+    working = {s.language for s in profile.language_skills if (s.level or 4) >= 4 and not s.limited}
+    working.add(profile.language.split("-")[0])
+    return CvIndex(
+        counts=counts,
+        norm=norm,
+        titles=tuple(person_titles(profile)),
+        level=profile.seniority,
+        home=home,
+        context=context_terms(profile.skills_listed),
+        languages=frozenset(working),
+    )
+
+
+def requirement_lines(description: str) -> tuple[list[str], bool]:
+    """(requirement lines, whether they came from a requirements section or explicit markers).
+
+    Lines under a requirements heading, and any line that says "required"/"must"/"必须"; a posting
+    with neither gives its duty lines, flagged as weaker evidence.
+    """
+    required: list[str] = []
+    duties: list[str] = []
+    mode = None
+    for raw in description.split("\n"):
+        line = raw.strip(" -•*·\t")
+        if not line:
+            continue
+        short = len(line) < 60 and not line.endswith(".")
+        if short and _DESIRABLE_HEAD.match(fold(line)):
+            mode = "desirable"
+            continue
+        if short and _REQ_HEAD.match(fold(line)):
+            mode = "req"
+            rest = re.split(r"[:：]", line, maxsplit=1)
+            if len(rest) == 2 and len(rest[1].strip()) > 3:
+                required.append(rest[1].strip())
+            continue
+        if short and _OTHER_HEAD.match(fold(line)):
+            mode = "other"
+            continue
+        if mode == "req":
+            required.append(line)
+        elif re.search(REQUIRED, fold_for_cues(line)) and len(line) < 400:
+            required.append(line)
+        elif mode != "desirable" and raw.lstrip().startswith(("-", "•", "*", "·")) or re.match(r"^\s*\d+[.、)]", raw):
+            duties.append(line)
+    if required:
+        return required, True
+    return duties, False
+
+
+def _coverage(line_tokens: list[str], cv: CvIndex) -> float:
+    content = [t for t in set(line_tokens) if not t.isdigit()]
+    if not content:
+        return 0.0
+    total = sum(idf(t) for t in content)
+    return sum(idf(t) for t in content if t in cv.counts) / total if total else 0.0
+
+
+def _relevant_years(profile: Profile, posting_title: str) -> float:
+    """Years in roles whose title matches this posting's: experience in one field counts for that field."""
+    today = profile.as_of[:7]
+    months = 0
+    for role in profile.roles:
+        if not role.start:
+            continue
+        if title_similarity(posting_title, role.title) >= 0.35:
+            from jobland_pipeline.profiles.dates import months_between
+
+            months += months_between(role.start, min(role.end or today, today))
+    return round(months / 12, 1)
+
+
+_LEVELS = {"entry": 0, "mid": 1, "senior": 2, "lead": 3}
+
+
+def _posting_level(title: str, years: int | None) -> int:
+    level = _LEVELS[title_level(title)]
+    if level == 1 and years is not None:
+        level = 0 if years <= 1 else 2 if years >= 6 else 1
+    return level
+
+
+def _seniority(
+    profile: Profile, posting: Posting, years_asked: int | None, years_max: int | None, relevant: float
+) -> tuple[float, int]:
+    person = _LEVELS.get(profile.seniority, 1)
+    wanted = _posting_level(posting.title, years_asked)
+    if years_max is not None and relevant > years_max + 1 and wanted >= person:
+        wanted = person - 1  # "2-4 years" for someone with six: a step below
+    gap = wanted - person
+    fit = 1.0
+    if gap <= -2:
+        fit = 0.1  # several levels below the person
+    elif gap == -1:
+        fit = 0.6
+    elif gap == 1:
+        fit = 0.75
+    elif gap >= 2:
+        fit = 0.45
+    if years_asked:
+        short = years_asked - relevant
+        if short > 0:
+            fit *= max(0.35, 1 - short / (years_asked + 2))
+    return fit, gap
+
+
+def _in_areas(profile: Profile, places: list[Place]) -> bool:
+    """The posting is where the CV says the person works (a country for "any US domicile")."""
+    for area in profile.constraints.areas:
+        for place in places:
+            if area.kind in {"country", "region"} and (place.country == area.country or place.country in area.countries):
+                return True
+            if area.lat is not None and place.lat is not None and place.kind == "city":
+                if distance_km(place, area) <= (profile.constraints.commute_km or 60.0):  # type: ignore[arg-type]
+                    return True
+    return False
+
+
+def _location(
+    cv: CvIndex, profile: Profile, posting: Posting, places: list[Place], remote_ok: bool
+) -> tuple[float, float | None]:
+    if posting.remote is True:
+        return (1.0 if remote_ok else 0.5), None
+    if places and _in_areas(profile, places):
+        return 1.0, None
+    if not places or cv.home is None or cv.home.lat is None:
+        return 0.6, None
+    best = min((distance_km(cv.home, p) for p in places if p.lat is not None), default=None)
+    if best is None:
+        same = any(p.country == cv.home.country for p in places)
+        return (0.5 if same else 0.2), None
+    if best <= 40:
+        fit = 1.0
+    elif best <= 100:
+        fit = 0.8
+    elif best <= 400:
+        fit = 0.5
+    else:
+        fit = 0.3 if any(p.country == cv.home.country for p in places) else 0.15
+    if posting.remote == "hybrid":
+        fit = max(fit, 0.4)
+    return fit, round(best, 1)
+
+
+def relevance(
+    profile: Profile,
+    cv: CvIndex,
+    posting: Posting,
+    text: str,
+    places: list[Place],
+    years_asked: int | None,
+    years_max: int | None = None,
+) -> Relevance:
+    title_tokens = tokens(posting.title)
+    body = tokens(text)
+    doc = Counter(body)
+    for t in title_tokens:
+        doc[t] += 3  # the title says what the job is: it counts as three mentions
+    weights = {t: idf(t) * (1 + math.log(c)) for t, c in doc.items() if not t.isdigit()}
+    total = sum(weights.values()) or 1.0
+    shared_terms = sorted((t for t in weights if t in cv.counts), key=lambda t: -weights[t])
+    recall = sum(weights[t] for t in shared_terms) / total
+    precision = sum(idf(t) * (1 + math.log(cv.counts[t])) for t in shared_terms) / cv.norm
+    lexical = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
+
+    lines, explicit = requirement_lines(text)
+    covered = [_coverage(tokens(line), cv) for line in lines]
+    req = sum(covered) / len(covered) if covered else 0.0
+    if not explicit:
+        req *= 0.6
+    missing: list[str] = []
+    for line, cov in zip(lines, covered, strict=True):
+        if cov < 0.34:
+            missing.append(line if len(line) <= 90 else line[:87].rsplit(" ", 1)[0] + "…")
+
+    title_score, role = 0.0, None
+    for held, weight in cv.titles:
+        sim = title_similarity(posting.title, held, context=cv.context) * weight
+        if sim > title_score:
+            title_score, role = sim, held
+    relevant = _relevant_years(profile, posting.title)
+    seniority, gap = _seniority(profile, posting, years_asked, years_max, relevant)
+    location, km = _location(cv, profile, posting, places, remote_ok=profile.constraints.remote_ok is not False)
+    written = detect_language(f"{posting.title}\n{text}")
+    language_match = 1.0 if written in cv.languages and written == profile.language.split("-")[0] else 0.5
+    return Relevance(
+        lexical=round(min(1.0, lexical * 2.5), 4),
+        requirements=round(req, 4),
+        title=round(title_score, 4),
+        seniority=round(seniority, 4),
+        location=round(location, 4),
+        title_role=role,
+        requirements_total=len(lines) if explicit else 0,
+        requirements_covered=sum(1 for c in covered if c >= 0.5) if explicit else 0,
+        relevant_years=relevant,
+        years_asked=years_asked,
+        level_gap=gap,
+        shared=[_display(t, posting, text) for t in shared_terms[:8]],
+        missing=missing[:6],
+        distance_km=km,
+        language_match=language_match,
+    )
+
+
+def _display(token: str, posting: Posting, text: str) -> str:
+    """The posting's own word for a stemmed token (what the reader recognises)."""
+    if re.search(r"[\u4e00-\u9fff]", token):
+        return token
+    m = re.search(rf"(?<![\w]){re.escape(token)}\w*", fold(f"{posting.title}\n{text}"))
+    if not m:
+        return token
+    source = f"{posting.title}\n{text}"
+    return source[m.start() : m.end()] if len(source) == len(fold(source)) else m.group(0)
+
+
+__all__ = ["CvIndex", "Relevance", "best_title_similarity", "index_cv", "relevance", "requirement_lines"]
