@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 export DAGSTER_HOME := $(CURDIR)/var/dagster
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format check ui clean install install-dev
+.PHONY: run test eval lint format check ui clean install install-dev
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
+
+# The labelled development set (override: make eval EVAL_SET=path/to/another/set).
+EVAL_SET ?= ../shared/eval
+eval: $(VENV)/.installed
+	$(VENV)/bin/jobland eval --set-dir $(EVAL_SET) --out var/eval/results.json
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .

@@ -95,6 +95,7 @@ def application_packages(
                 posting,
                 screening,
                 _dossier(dossiers.get(posting.company)),
+                cv_text=ctx.cv_text(user_id),
                 today=today,
                 theme=user_settings.cv_theme,
                 tone=user_settings.letter_tone,

@@ -11,6 +11,7 @@ from assets.cv_documents import cv_documents
 from assets.partitions import users_partitions
 from jobland_pipeline.documents.extract import ExtractedDocument
 from jobland_pipeline.profiles import EXTRACTOR_VERSION, Contact, Profile
+from jobland_pipeline.screening.preferences import with_preferences
 from jobland_pipeline.settings import SettingsError
 from resources import EngineResource, InboxResource, WarehouseResource
 
@@ -91,6 +92,7 @@ def profiles(
         profile.contact.email = settings.email or profile.contact.email
         profile.contact.name = settings.name or profile.contact.name
         profile.seniority = settings.seniority or profile.seniority
+        profile = with_preferences(profile, settings.preferences)  # stated constraints; settings win
         row = {
             "user_id": user_id,
             "name": profile.contact.name,
@@ -102,7 +104,7 @@ def profiles(
             "years_experience": profile.years_experience,
             "seniority": profile.seniority,
             "n_roles": len(profile.roles),
-            "top_family": next(iter(k for k in profile.families if k != "general"), None),
+            "headline": profile.headline or (profile.roles[0].title if profile.roles else None),
             "profile_json": profile.model_dump_json(),
             "cv_sha256": document.sha256 if document else None,
             "inputs_sha256": inputs,
@@ -129,6 +131,7 @@ def profiles(
             "preview": dg.MetadataValue.md(
                 f"**{profile.contact.name or user_id}** · {profile.contact.email or ''} · "
                 f"{profile.contact.location or ''}\n\n**Skills:** {', '.join(profile.skills[:15])}\n\n{roles_md}"
+                + (f"\n\n**Stated constraints:** {'; '.join(profile.constraints.evidence)}" if profile.constraints.evidence else "")
             ),
             "table": preview(
                 df, ["user_id", "name", "email", "location", "language", "years_experience", "seniority"]

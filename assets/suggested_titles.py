@@ -30,7 +30,7 @@ def suggested_titles(
     inbox: InboxResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
-    """Specific titles to search for, from the title vocabulary (plus titles pinned in settings).
+    """Specific titles to search for: the CV's own, generalised through O*NET/ESCO (plus pinned ones).
 
     Each row becomes a ``searches`` partition (``<user>::<title-slug>``) via the searches sensor.
     """

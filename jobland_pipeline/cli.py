@@ -14,9 +14,10 @@ from jobland_pipeline.keys import slugify
 from jobland_pipeline.llm import get_engine
 from jobland_pipeline.postings import PostingsFileError, load_postings
 from jobland_pipeline.postings.models import Posting
-from jobland_pipeline.screening.models import Preferences
+from jobland_pipeline.profiles.models import Profile
+from jobland_pipeline.screening.preferences import with_preferences
 from jobland_pipeline.screening.score import Thresholds
-from jobland_pipeline.settings import SETTINGS, SettingsError
+from jobland_pipeline.settings import SETTINGS, SettingsError, UserSettings, load_user_settings
 
 
 class CliError(Exception):
@@ -35,19 +36,38 @@ def _read_cv(path: Path, engine_name: str, as_of: date):  # type: ignore[no-unty
     return document, engine, engine.profile(document, user_id=user_id, as_of=as_of)
 
 
+def _settings(path: str | None) -> UserSettings:
+    """The user's settings.yaml (name, e-mail, preferences that win over the CV), or defaults."""
+    if not path:
+        return UserSettings()
+    file = Path(path)
+    if not file.is_file():
+        raise CliError(f"{file}: no such settings file")
+    return load_user_settings(file)
+
+
+def _apply_settings(profile: Profile, settings: UserSettings) -> Profile:
+    profile.contact.email = settings.email or profile.contact.email
+    profile.contact.name = settings.name or profile.contact.name
+    profile.seniority = settings.seniority or profile.seniority
+    return with_preferences(profile, settings.preferences)
+
+
 def cmd_screen(args: argparse.Namespace) -> int:
+    settings = _settings(args.settings)
     document, engine, profile = _read_cv(Path(args.cv), args.engine, date.today())
+    profile = _apply_settings(profile, settings)
     try:
         postings = load_postings(Path(args.postings))
     except PostingsFileError as exc:
         raise CliError(str(exc)) from exc
-    titles = engine.titles(profile, pinned=[], limit=args.titles)
+    titles = engine.titles(profile, pinned=settings.pinned_titles, limit=args.titles)
     screenings = engine.screen(
         profile,
         postings,
         cv_text=document.text,
         search_title=titles[0].title if titles else None,
-        prefs=Preferences(),
+        prefs=settings.preferences,
         thresholds=Thresholds(),
     )
     result = {
@@ -77,7 +97,9 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
 
 def cmd_tailor(args: argparse.Namespace) -> int:
+    settings = _settings(args.settings)
     document, engine, profile = _read_cv(Path(args.cv), args.engine, date.today())
+    profile = _apply_settings(profile, settings)
     path = Path(args.posting)
     try:
         posting = Posting.model_validate(json.loads(path.read_text(encoding="utf-8")))
@@ -88,11 +110,20 @@ def cmd_tailor(args: argparse.Namespace) -> int:
         [posting],
         cv_text=document.text,
         search_title=None,
-        prefs=Preferences(),
+        prefs=settings.preferences,
         thresholds=Thresholds(),
     )
     dossier = engine.dossier(posting.company, [posting])
-    package = engine.package(profile, posting, screening, dossier, today=date.today())
+    package = engine.package(
+        profile,
+        posting,
+        screening,
+        dossier,
+        cv_text=document.text,
+        today=date.today(),
+        theme=settings.cv_theme,
+        tone=settings.letter_tone,
+    )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name, content in package.files.items():
@@ -100,13 +131,56 @@ def cmd_tailor(args: argparse.Namespace) -> int:
             (out / name).write_bytes(content)
         else:
             (out / name).write_text(content, encoding="utf-8")
+    report = out / "grounding_report.json"
+    report.write_text(json.dumps(package.grounding_report, indent=2, ensure_ascii=False), encoding="utf-8")
     print(
         f"{posting.title} at {posting.company}: score {screening.score} ({screening.probability}); "
-        f"wrote {', '.join(sorted(package.files))} to {out}"
+        f"wrote {len(package.files) + 1} files to {out.resolve()} "
+        f"({', '.join(sorted([*package.files, report.name]))})"
     )
+    if screening.deal_breakers:
+        print("deal-breakers: " + "; ".join(screening.deal_breakers))
     if not package.ok:
-        print("warning: " + "; ".join(package.grounding_issues + package.placeholder_issues), file=sys.stderr)
+        print(f"warning: not grounded, see {report}: " + "; ".join(package.grounding_issues + package.placeholder_issues), file=sys.stderr)
+        return 1
+    print(f"grounding: every claim traced to the CV ({report})")
     return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Run screen and tailor over a labelled set and print its scorer's summary."""
+    import subprocess
+
+    from jobland_pipeline.evaluation import EvalSetError, run_set
+
+    set_dir = Path(args.set_dir)
+    scorer = Path(args.scorer) if args.scorer else set_dir / "eval.py"
+    if not set_dir.is_dir():
+        raise CliError(f"{set_dir}: no such folder (pass --set-dir, e.g. ../shared/eval)")
+    try:
+        run = run_set(set_dir, get_engine(args.engine))
+    except EvalSetError as exc:
+        raise CliError(str(exc)) from exc
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(run.results, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"results for {len(run.results['screenings'])} personas -> {out}  (seconds: {run.seconds})")
+    for problem in run.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    if not scorer.is_file():
+        print(f"no scorer at {scorer}; pass --scorer PATH to score {out}", file=sys.stderr)
+        return 2
+    done = subprocess.run(
+        [sys.executable, str(scorer), str(out), "--set-dir", str(set_dir), *(["--verbose"] if args.verbose else [])],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    print(done.stdout, end="")
+    if done.returncode != 0 or "SUMMARY unavailable" in done.stdout:
+        print(done.stderr, file=sys.stderr, end="")
+        return 1
+    return 1 if run.problems else 0
 
 
 def cmd_upload_url(args: argparse.Namespace) -> int:
@@ -231,14 +305,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--postings", required=True, help="JSONL postings file")
     p.add_argument("--out", required=True, help="results.json")
     p.add_argument("--titles", type=int, default=8)
+    p.add_argument("--settings", help="the user's settings.yaml (its preferences win over the CV)")
     p.add_argument("--engine", default=os.environ.get("JOBLAND_ENGINE", "offline"))
     p.set_defaults(func=cmd_screen)
     p = sub.add_parser("tailor", help="tailored CV, cover letter and cheat sheet for one posting")
     p.add_argument("--cv", required=True)
     p.add_argument("--posting", required=True, help="one posting as a JSON object")
     p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--settings", help="the user's settings.yaml (its preferences win over the CV)")
     p.add_argument("--engine", default=os.environ.get("JOBLAND_ENGINE", "offline"))
     p.set_defaults(func=cmd_tailor)
+    p = sub.add_parser("eval", help="screen and tailor over a labelled set and print its scorer's figures")
+    p.add_argument("--set-dir", default=os.environ.get("JOBLAND_EVAL_SET", "../shared/eval"))
+    p.add_argument("--out", default="var/eval/results.json")
+    p.add_argument("--scorer", help="the scorer script (default: eval.py in the set folder)")
+    p.add_argument("--engine", default=os.environ.get("JOBLAND_ENGINE", "offline"))
+    p.add_argument("--verbose", action="store_true")
+    p.set_defaults(func=cmd_eval)
     p = sub.add_parser("run", help="run the whole pipeline once on this machine (what `make run` does)")
     p.add_argument(
         "--no-samples", action="store_true", help="do not copy the bundled sample users into the inbox"

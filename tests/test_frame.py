@@ -20,7 +20,7 @@ from jobland_pipeline.postings.frame import (
 )
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.normalize import canonical_url, clean_description, fingerprint
-from jobland_pipeline.screening.score import INJECTION
+from jobland_pipeline.lexicon.instructions import INSTRUCTION_HINT as INJECTION
 from tests.conftest import SAMPLE_POSTINGS
 
 LONG_LOREM = "Build reliable data pipelines for clinical teams and report on quality. " * 12

@@ -124,7 +124,8 @@ def fold_for_cues(text: str) -> str:
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     if lowered.isascii():
         return lowered
-    return "".join(_fold_char(ch) for ch in lowered)
+    table = {ord(ch): _fold_char(ch) for ch in set(lowered) if not ch.isascii()}
+    return lowered.translate(table)
 
 
 @lru_cache(maxsize=4096)

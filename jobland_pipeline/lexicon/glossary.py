@@ -10,6 +10,8 @@ stemmed words (Chinese by substring).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 CONCEPTS: dict[str, tuple[str, ...]] = {
     # roles and heads of titles
     "developer": ("developer", "development", "desarrollador", "desarrolladora", "developpeur", "developpeuse", "entwickler", "desenvolvedor", "sviluppatore", "programmer", "programador", "programmeur", "开发", "程序员", "開發"),
@@ -162,6 +164,7 @@ FAMILIES: tuple[frozenset[str], ...] = tuple(
 )
 
 
+@lru_cache(maxsize=1)
 def family_of() -> dict[str, frozenset[str]]:
     """Concept -> the concepts in its line of work (itself included)."""
     return {concept: group for group in FAMILIES for concept in group}

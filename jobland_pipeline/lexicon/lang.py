@@ -44,10 +44,20 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
 # Letters that only Traditional Chinese uses (a few hundred common ones would do; these are frequent).
 _TRADITIONAL = frozenset("們個為這來對說時會國學與發經從過還進開關當點動產現實務處體員職業請歷練負責資訊網絡際")
 _WORD = re.compile(r"[a-zà-ÿœæß]+")
+_HAN_CHARS = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
 
 
 def is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+
+
+@lru_cache(maxsize=1)
+def _word_languages() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for lang, words in FUNCTION_WORDS.items():
+        for word in words:
+            index.setdefault(word, []).append(lang)
+    return {w: tuple(langs) for w, langs in index.items()}
 
 
 @lru_cache(maxsize=4096)
@@ -57,17 +67,17 @@ def detect_language(text: str) -> str:
     Only the first 4,000 characters are read: a CV or posting does not change language half way.
     """
     sample = text[:4000]
-    letters = [ch for ch in sample if ch.isalpha()]
+    letters = sum(1 for ch in sample if ch.isalpha())
     if not letters:
         return "en"
-    han = sum(1 for ch in letters if is_han(ch))
-    if han / len(letters) > 0.2:
+    han = len(_HAN_CHARS.findall(sample))
+    if han / letters > 0.2:
         return "zh"
     counts = dict.fromkeys(FUNCTION_WORDS, 0)
+    index = _word_languages()
     for word in _WORD.findall(sample.lower()):
-        for lang, words in FUNCTION_WORDS.items():
-            if word in words:
-                counts[lang] += 1
+        for lang in index.get(word, ()):
+            counts[lang] += 1
     best = max(counts, key=lambda lang: (counts[lang], lang == "en"))
     return best if counts[best] >= 2 else "en"
 
@@ -76,3 +86,17 @@ def chinese_script(text: str) -> str:
     """``zh-Hant`` when Traditional-only characters show up, else ``zh-Hans``."""
     trad = sum(1 for ch in text if ch in _TRADITIONAL)
     return "zh-Hant" if trad >= 3 else "zh-Hans"
+
+
+def languages_used(text: str) -> set[str]:
+    """Every language some sentence of the text is written in (Chinese by its characters).
+
+    A CV with a Spanish header and English bullets is written by someone who reads Spanish.
+    """
+    found: set[str] = set()
+    if len(_HAN_CHARS.findall(text)) >= 20:
+        found.add("zh")
+    for sentence in re.split(r"[.!?;:\n]+", text):
+        if len(sentence.split()) >= 6:
+            found.add(detect_language(sentence))
+    return found

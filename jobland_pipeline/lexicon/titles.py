@@ -88,6 +88,7 @@ def _idf() -> dict[str, float]:
     return {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in counts.items()}
 
 
+@lru_cache(maxsize=100_000)
 def term_weight(term: str) -> float:
     """How much a shared term says about two titles being the same job."""
     idf = _idf().get(term)
@@ -107,6 +108,7 @@ def _conflict(a: tuple[str, ...], b: set[str]) -> bool:
     return any(not (families[x] & mine) for x in theirs)
 
 
+@lru_cache(maxsize=200_000)
 def title_similarity(posting_title: str, person_title: str, *, context: frozenset[str] = frozenset()) -> float:
     """How much of the posting title's job is in the person's title (0..1), weighted by term rarity.
 

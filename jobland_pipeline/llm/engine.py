@@ -45,6 +45,7 @@ class Engine(Protocol):
         screening: Screening,
         dossier: Dossier | None,
         *,
+        cv_text: str,
         today: date,
         theme: str = "classic",
         tone: str = "formal",

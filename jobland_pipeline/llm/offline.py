@@ -22,9 +22,7 @@ class OfflineEngine:
         return []  # the offline engine calls nothing
 
     def profile(self, document: ExtractedDocument, *, user_id: str, as_of: date) -> Profile:
-        return build_profile(
-            document.text, user_id=user_id, language=document.language, cv_sha256=document.sha256, as_of=as_of
-        )
+        return build_profile(document.text, user_id=user_id, cv_sha256=document.sha256, as_of=as_of)
 
     def titles(self, profile: Profile, *, pinned: list[str], limit: int) -> list[TitleSuggestion]:
         return suggest_titles(profile, pinned=pinned, limit=limit)
@@ -53,8 +51,11 @@ class OfflineEngine:
         screening: Screening,
         dossier: Dossier | None,
         *,
+        cv_text: str,
         today: date,
         theme: str = "classic",
         tone: str = "formal",
     ) -> Package:
-        return build_package(profile, posting, screening, dossier, today=today, theme=theme, tone=tone)
+        return build_package(
+            profile, posting, screening, dossier, cv_text=cv_text, today=today, theme=theme, tone=tone
+        )

@@ -199,6 +199,7 @@ class OpenAICompatibleEngine:
         screening: Screening,
         dossier: Dossier | None,
         *,
+        cv_text: str,
         today: date,
         theme: str = "classic",
         tone: str = "formal",
@@ -206,7 +207,7 @@ class OpenAICompatibleEngine:
         """The LLM tailors (re-words and re-orders); the grounding check then refuses any invented fact."""
         if "tailor" not in self.clients:
             return self.offline.package(
-                profile, posting, screening, dossier, today=today, theme=theme, tone=tone
+                profile, posting, screening, dossier, cv_text=cv_text, today=today, theme=theme, tone=tone
             )
         answer, _ = self._ask(
             "tailor",
@@ -217,7 +218,7 @@ class OpenAICompatibleEngine:
         )
         if answer is None:
             return self.offline.package(
-                profile, posting, screening, dossier, today=today, theme=theme, tone=tone
+                profile, posting, screening, dossier, cv_text=cv_text, today=today, theme=theme, tone=tone
             )
         base = tailor_cv(profile, posting)
         by_key = {(r.title, r.employer): r for r in profile.roles}
@@ -235,4 +236,6 @@ class OpenAICompatibleEngine:
                 "roles": roles,
             }
         )
-        return build_package(profile, posting, screening, dossier, today=today, cv=cv, theme=theme, tone=tone)
+        return build_package(
+            profile, posting, screening, dossier, cv_text=cv_text, today=today, cv=cv, theme=theme, tone=tone
+        )

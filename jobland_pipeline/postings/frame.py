@@ -39,7 +39,7 @@ import polars as pl
 
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.normalize import TRACKING_PARAMS, canonical_url
-from jobland_pipeline.screening.score import INJECTION
+from jobland_pipeline.lexicon.instructions import INSTRUCTION_HINT as INJECTION
 from jobland_pipeline.textutil import STOPWORDS
 
 POSTINGS_SCHEMA = pl.Schema(
@@ -779,4 +779,10 @@ def dedupe_postings(postings: list[Posting]) -> tuple[list[Posting], dict[str, s
     kept, merged = dedupe_frame(frame)
     kept_ids = set(kept["id"].to_list())
     mapping = dict(zip(merged["id"].to_list(), merged["kept_id"].to_list(), strict=True))
+    # Re-posts whose title wording, place format or company suffix changed (any language).
+    from jobland_pipeline.postings.near_duplicates import near_duplicates
+
+    near = near_duplicates([p for p in postings if p.id in kept_ids])
+    mapping.update(near)
+    kept_ids -= set(near)
     return [p for p in postings if p.id in kept_ids], mapping

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from jobland_pipeline.profiles.dates import find_date_range
 from jobland_pipeline.profiles.items import protect_brackets, repair_hyphenation, unprotect
 from jobland_pipeline.profiles.models import Education
 from jobland_pipeline.profiles.sections import strip_bullet
@@ -41,7 +42,8 @@ def parse_education(lines: list[str]) -> list[Education]:
         degree_hit = DEGREE_RE.search(text)
         inst_hit = INSTITUTION_RE.search(text)
         years = _YEAR.findall(text)
-        if degree_hit or (inst_hit and not entries) or (inst_hit and years):
+        continues = bool(entries) and not degree_hit and entries[-1].year is None
+        if degree_hit or (inst_hit and not entries) or (inst_hit and years and not continues):
             entries.append(_entry(text, years))
         elif entries and (inst_hit or years):
             last = entries[-1]
@@ -52,9 +54,15 @@ def parse_education(lines: list[str]) -> list[Education]:
 
 
 def _entry(text: str, years: list[str]) -> Education:
-    protected = protect_brackets(text)
+    dates = find_date_range(text)
+    source = (text[: dates.span[0]] + "  " + text[dates.span[1] :]).strip() if dates else text
+    return _parts(text, source, years)
+
+
+def _parts(text: str, source: str, years: list[str]) -> Education:
+    protected = protect_brackets(source)
     parts = [p.strip(" .") for p in _SEP.split(protected) if p.strip(" .")]
-    parts = [unprotect(p, text) for p in parts]
+    parts = [unprotect(p, source) for p in parts]
     parts = [p for p in parts if not re.fullmatch(r"(?:(?:19|20)\d\d\s*年?)", p)]
     institution = degree = None
     inst_index = next((i for i, p in enumerate(parts) if INSTITUTION_RE.search(p)), None)

@@ -123,7 +123,7 @@ def _headline(header: list[str], name: str | None) -> str | None:
     """The title line under the name ("Senior HR Business Partner | Chartered MCIPD")."""
     for line in header[:4]:
         text = strip_bullet(line)[1]
-        if not text or text == name or "@" in text or re.search(r"\d[\d ().-]{6,}\d", text) or ":" in text[:25]:
+        if not text or (name and text.startswith(name)) or "@" in text or re.search(r"\d[\d ().-]{6,}\d", text) or ":" in text[:25]:
             continue
         first = re.split(r"\s*[|｜]\s*", text)[0]
         first = re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", first).strip()

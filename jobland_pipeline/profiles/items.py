@@ -29,10 +29,22 @@ def protect_brackets(text: str, mark: str = "\ue000") -> str:
     return "".join(out)
 
 
+def _joined(lines: list[str]) -> list[str]:
+    """A PDF wraps long list lines: a line that starts in lower case continues the one before it."""
+    out: list[str] = []
+    for line in lines:
+        is_bullet, text = strip_bullet(line)
+        if out and not is_bullet and re.match(r"[a-z(]", text) and not out[-1].rstrip().endswith((",", ";", "，", "；", "、")):
+            out[-1] = f"{out[-1].rstrip()} {text}"
+        else:
+            out.append(line)
+    return out
+
+
 def split_items(lines: list[str], *, keep_commas: bool = False) -> list[str]:
     """Items of a list section; "Group: a, b" gives a and b. ``keep_commas`` splits on ; | • only."""
     items: list[str] = []
-    for line in lines:
+    for line in _joined(lines):
         _, text = strip_bullet(line)
         label = _GROUP_LABEL.match(text)
         if label and not keep_commas:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from jobland_pipeline.keys import slugify
 from jobland_pipeline.lexicon.titles import head_concept, same_job_head, title_similarity
-from jobland_pipeline.lexicon.titlewords import core_title, strip_markers, title_level
+from jobland_pipeline.lexicon.titlewords import core_title, only_level_words, strip_markers, title_level
 from jobland_pipeline.lexicon.tokens import fold, latin_words, stem, tokens
 from jobland_pipeline.profiles.models import Profile, TitleSuggestion
 from jobland_pipeline.messages import say_title
@@ -24,7 +24,7 @@ from jobland_pipeline.taxonomy import occupations_for_title, related_titles
 MIN_TITLES, MAX_TITLES = 5, 10
 _LEVELS = {"entry": 0, "mid": 1, "senior": 2, "lead": 3}
 RECENT_YEARS = 5
-_CONNECTORS = frozenset("of de del du des la le les el los las and y et the for in en a d di da do und fur".split())
+_CONNECTORS = frozenset("of de del du des la le les el los las and y et the for in en a d di da do und".split())
 _WEAK_HEADS = frozenset({"manager", "lead"})
 
 
@@ -102,7 +102,53 @@ def _candidates(profile: Profile) -> list[_Candidate]:
         weight = (0.96, 0.9, 0.85, 0.8, 0.75, 0.7)[i] * (1.0 if same_line else 0.55)
         where = f" ({role.employer})" if role.employer else ""
         out.append(_Candidate(role.title, weight, say_title("role", lang, role=f"{role.title}{where}"), "cv"))
+    return out + _variants(out[:3], lang)
+
+
+def _variants(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
+    """The person's own title with one qualifier dropped, level kept: "Desarrollador Backend Java
+    Senior" -> "Desarrollador Java Senior", "Desarrollador Backend Senior"; "Structural Design
+    Engineer" -> "Structural Engineer". Every word is still the CV's."""
+    out: list[_Candidate] = []
+    for seed in seeds:
+        title = core_title(seed.title, keep_level=True)
+        if re.search(r"[\u4e00-\u9fff]", title):
+            continue
+        words = title.split()
+        modifiers = [
+            i
+            for i, w in enumerate(words)
+            if fold(w) not in _CONNECTORS and not only_level_words(w) and stem(fold(w)) not in _head_words(title)
+        ]
+        if len(modifiers) < 2:
+            continue
+        for i in modifiers:
+            variant = " ".join(w for j, w in enumerate(words) if j != i)
+            reason = say_title("role", lang, role=seed.title)
+            out.append(_Candidate(variant, seed.score * 0.8, reason, "cv"))
     return out
+
+
+def _head_words(title: str) -> set[str]:
+    head = head_concept(title)
+    if head is None:
+        words = latin_words(title)
+        return {stem(words[-1])} if words else set()
+    from jobland_pipeline.lexicon.glossary import CONCEPTS
+
+    return {stem(w) for phrase in CONCEPTS.get(head, ()) for w in fold(phrase).split()}
+
+
+def _left_behind(profile: Profile) -> set[str]:
+    """Keys of earlier roles in another line than the current one: steps the person has moved past."""
+    if not profile.roles:
+        return set()
+    current = profile.roles[0].title
+    return {
+        _key(role.title)
+        for role in profile.roles[1:]
+        if title_similarity(role.title, current) < 0.5 and title_similarity(current, role.title) < 0.5
+    } - {_key(current)}
 
 
 def _modifiers(title: str) -> str:
@@ -117,6 +163,18 @@ def _modifiers(title: str) -> str:
     return " ".join(w for w in words if stem(w) not in names) or "x-none"
 
 
+def _shares_modifier(related: str, seeds: list[_Candidate]) -> bool:
+    """The related title keeps a qualifier of one of the person's titles (or the person has a bare one)."""
+    mine = {stem(w) for w in latin_words(_modifiers(related)) if w not in _CONNECTORS}
+    for seed in seeds:
+        if not same_job_head(related, seed.title):
+            continue
+        theirs = {stem(w) for w in latin_words(_modifiers(core_title(seed.title))) if w not in _CONNECTORS}
+        if not theirs - {"x-none"} or mine & theirs:
+            return True
+    return False
+
+
 def _identifies(modifiers: str, identity: set[str]) -> bool:
     """At least half the qualifying words are part of how the CV presents the person."""
     words = [stem(w) for w in latin_words(modifiers) if w not in _CONNECTORS]
@@ -124,10 +182,13 @@ def _identifies(modifiers: str, identity: set[str]) -> bool:
 
 
 def _identity(profile: Profile, seeds: list[_Candidate]) -> set[str]:
-    """Words that say who the person is professionally: titles, headline, summary, skills, credentials."""
+    """Words that say who the person is professionally: titles, listed skills, credentials, degrees.
+
+    Not the summary or bullets: "English learners" in a maths teacher's summary does not make her an
+    English teacher.
+    """
     parts = [
         profile.headline or "",
-        profile.summary or "",
         *profile.targets,
         *(s.title for s in seeds),
         *profile.skills_listed,
@@ -159,7 +220,7 @@ def _generalise(profile: Profile, seeds: list[_Candidate], cv_tokens: set[str]) 
             seen.add(occupation.id)
             languages = [lang, "en"] if lang != "en" else ["en"]
             for language in languages:
-                for related in related_titles(occupation, language):
+                for rank, related in enumerate(related_titles(occupation, language)):
                     if related == occupation.title or len(related) > 40 or len(latin_words(related)) < 2:
                         continue
                     if not _evidence_ok(related, cv_tokens) or not _identifies(_modifiers(related), identity):
@@ -177,8 +238,11 @@ def _generalise(profile: Profile, seeds: list[_Candidate], cv_tokens: set[str]) 
                         continue
                     reason = say_title("related", profile.language, role=seed.title, occupation=occupation.title)
                     weight = 0.55 + 0.3 * similarity * match
+                    if not _shares_modifier(related, seeds):
+                        weight *= 0.85  # another speciality of the same job comes after the person's own
                     if language != lang:
                         weight *= 0.9  # a title in another language than the CV's comes after its own
+                    weight *= 1.0 - 0.003 * min(rank, 50)  # the taxonomy lists its common titles first
                     out.append(_Candidate(related, weight * seed.score, reason, "taxonomy", occupation.id))
     return out
 
@@ -192,7 +256,7 @@ def suggest_titles(profile: Profile, *, pinned: list[str] | None = None, limit: 
     pool = seeds + _generalise(profile, seeds, cv_tokens)
     pool.sort(key=lambda c: -c.score)
     out: list[TitleSuggestion] = [_pinned(t, profile) for t in (pinned or []) if t.strip()][:limit]
-    seen = {_key(s.title) for s in out}
+    seen = {_key(s.title) for s in out} | _left_behind(profile)
     for cand in pool:
         if len(out) >= limit:
             break

@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 
 from jobland_pipeline.keys import slugify
 from jobland_pipeline.postings.models import Posting
-from jobland_pipeline.profiles.vocab import load_vocabulary
-from jobland_pipeline.screening.score import INJECTION
+from jobland_pipeline.lexicon.instructions import has_instructions, remove_instructions
+from jobland_pipeline.postings.requirements import requirement_lines
 
 
 class NewsItem(BaseModel):
@@ -81,7 +81,7 @@ def _section_lines(text: str, heads: str) -> list[str]:
 
 def build_dossier(company: str, postings: list[Posting]) -> Dossier:
     """Summarise a company from its postings in hand (offline engine)."""
-    texts = [INJECTION.sub(" ", p.description) for p in postings]
+    texts = [remove_instructions(p.description)[0] for p in postings]
     first_paragraphs = [t.split("\n\n", 1)[0].strip() for t in texts if t.strip()]
     about = max(first_paragraphs, key=len, default=None)
     sentences = [s for t in texts for s in _sentences(t)]
@@ -91,12 +91,12 @@ def build_dossier(company: str, postings: list[Posting]) -> Dossier:
     for text in texts:
         benefits.extend(_section_lines(text, r"benefits|what we offer|perks|福利待遇|我们提供"))
     skills: Counter[str] = Counter()
-    matcher = load_vocabulary().matcher
-    for p in postings:
-        skills.update(matcher.find(f"{p.title}\n{p.description}").keys())
+    for text in texts:
+        # What the company asks for, in its own words: its requirement lines, shortest first.
+        skills.update(line for line in requirement_lines(text)[0] if len(line) <= 80)
     joined = "\n".join(f"{p.title}\n{p.description}" for p in postings)
     red_flags = [label for pattern, label in _RED_FLAGS.items() if re.search(pattern, joined, re.I)]
-    if any(INJECTION.search(p.description) for p in postings):
+    if any(has_instructions(p.description) for p in postings):
         red_flags.append("A posting contains hidden instructions aimed at automated screening tools")
     return Dossier(
         company=company,

@@ -46,7 +46,7 @@ from jobland_pipeline.research.dossier import (
     _sentences,
     build_dossier,
 )
-from jobland_pipeline.screening.score import INJECTION
+from jobland_pipeline.lexicon.instructions import remove_instructions
 
 NEWS_RESULTS = 5
 NEWS_TEXT_CHARS = 1500
@@ -226,7 +226,7 @@ class ExaResearch:
         seen_urls: set[str] = set()
         for position, item in enumerate(_items(news_answer)):
             title = clean_line(item.get("title"))[:300]
-            text = INJECTION.sub(" ", clean_text(item.get("text")))
+            text = remove_instructions(clean_text(item.get("text")))[0]
             url = _web_url(item.get("url"))
             published = parse_date(item.get("publishedDate"), today=today)
             if not title:
@@ -257,7 +257,7 @@ class ExaResearch:
         page_urls: list[str] = []
         for item in _items(page_answer):
             title = clean_line(item.get("title"))
-            text = INJECTION.sub(" ", clean_text(item.get("text")))
+            text = remove_instructions(clean_text(item.get("text")))[0]
             url = _web_url(item.get("url"))
             host = _squash(urlsplit(url).hostname or "") if url else ""
             on_topic = (

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from jobland_pipeline.lexicon.cues import NEGATION, fold_for_cues
-from jobland_pipeline.lexicon.lang import detect_language
+from jobland_pipeline.lexicon.lang import languages_used
 from jobland_pipeline.lexicon.tokens import fold, tokens
 from jobland_pipeline.places import Place, distance_km, find_places
 from jobland_pipeline.postings.models import Posting
@@ -44,29 +44,42 @@ class CvText:
 
     folded: str
     token_set: frozenset[str]
+    place_names: frozenset[str]  # places the CV names, in their gazetteer spelling
+    written_in: frozenset[str]  # languages the CV itself is (partly) written in
 
     @classmethod
     def of(cls, text: str) -> CvText:
-        return cls(folded=fold(text), token_set=frozenset(tokens(text)))
+        places = frozenset(p.name.lower() for p in find_places(text))
+        return cls(
+            folded=fold(text),
+            token_set=frozenset(tokens(text)),
+            place_names=places,
+            written_in=frozenset(languages_used(text)),
+        )
 
 
 def _strong_keys(phrase: str) -> list[str]:
-    """Acronyms, codes and proper names in a credential phrase: what identifies *which* credential."""
+    """What identifies *which* credential a phrase names: acronyms, codes, CamelCase names, places.
+
+    "HV Authorised Person" -> HV; "College of Pharmacists of British Columbia (CPBC)" -> CPBC,
+    British Columbia; "Boeing 737 type rating" -> 737; "日语N1" -> the Chinese run. Ordinary
+    capitalised words ("Master", "Applicants") say nothing about which credential is meant.
+    """
     keys: list[str] = []
-    words = re.findall(r"[A-Za-zÀ-ÿ0-9][\w&.+-]*", phrase)
-    for i, word in enumerate(words):
+    for word in re.findall(r"[A-Za-zÀ-ÿ0-9][\w&.+-]*", phrase):
         word = word.strip(".-")
-        if _STRONG_TOKEN.match(word) and word.upper() not in {"UK", "US", "USA", "EU", "OK", "CV", "IT"}:
+        if _STRONG_TOKEN.match(word) and word.upper() not in {"UK", "US", "USA", "EU", "OK", "CV", "IT", "A", "I"}:
             keys.append(word)
-        elif i > 0 and word[:1].isupper() and len(word) > 3 and fold(word) not in _GENERIC:
-            if not re.match(r"(?:Experience|Current|Valid|Full|Minimum|Proven|Strong|Excellent|Good)$", word):
-                keys.append(word)
-    han = re.findall(r"[\u4e00-\u9fff]{2,}", phrase)
-    keys.extend(han)
+    for place in find_places(phrase):
+        if place.kind in {"admin1", "admin2", "city"} and place.name not in keys:
+            keys.append(place.name)
+    keys.extend(re.findall(r"[\u4e00-\u9fff]{2,}", phrase))
     return keys
 
 
 def _present(key: str, cv: CvText) -> bool:
+    if key.lower() in cv.place_names:
+        return True
     if re.search(r"[\u4e00-\u9fff]", key):
         grams = [key[i : i + 2] for i in range(len(key) - 1)]
         return sum(g in cv.folded for g in grams) >= max(1, int(0.6 * len(grams)))
@@ -122,7 +135,9 @@ def _area_names(areas: list[PlaceRef]) -> str:
     return ", ".join(a.name for a in areas[:4])
 
 
-def check(profile: Profile, posting: Posting, demands: Demands, cv: CvText, prefs: Preferences, text: str) -> list[str]:
+def check(
+    profile: Profile, posting: Posting, demands: Demands, cv: CvText, prefs: Preferences, text: str, written: str
+) -> list[str]:
     """Every deal-breaker of this posting for this person, most decisive first."""
     c = profile.constraints
     lang = profile.language
@@ -132,7 +147,7 @@ def check(profile: Profile, posting: Posting, demands: Demands, cv: CvText, pref
     out += _schedule(c, demands, lang)
     out += _rights(c, posting, demands, lang)
     out += _credentials(c, posting, demands, cv, lang)
-    out += _languages(profile, posting, demands, text, lang)
+    out += _languages(profile, demands, written, lang, cv)
     out += _contract(c, demands, lang)
     out += _preferences(prefs, posting, text, lang)
     return list(dict.fromkeys(out))
@@ -147,6 +162,12 @@ def _place(c: Constraints, posting: Posting, d: Demands, lang: str) -> list[str]
                 return [say("remote_scope", lang, where=where)]
         return []
     out: list[str] = []
+    rights = set(c.work_rights)
+    countries = {p.country for p in d.places if p.country}
+    if rights and countries and not countries & rights and c.relocate is not True:
+        # On site (or hybrid) in a country where the CV shows no right to work.
+        where = ", ".join(sorted(countries))
+        out.append(say("work_rights", lang, where=where))
     if c.areas and d.places:
         radius = c.commute_km or 60.0
         if not any(_near(p, a, radius) for p in d.places for a in c.areas):
@@ -186,6 +207,13 @@ def _rights(c: Constraints, posting: Posting, d: Demands, lang: str) -> list[str
 
 def _credentials(c: Constraints, posting: Posting, d: Demands, cv: CvText, lang: str) -> list[str]:
     out: list[str] = []
+    if c.lacks:
+        # Any condition of the posting naming what the CV says it lacks ("HPS imprescindible").
+        for sentence in d.required:
+            lacked = _lacked(Credential(sentence, (sentence,)), c.lacks)
+            if lacked:
+                out.append(say("lacks", lang, what=lacked))
+                break
     for credential in d.credentials:
         lacked = _lacked(credential, c.lacks)
         if lacked:
@@ -209,17 +237,15 @@ def _user_level(profile: Profile, code: str) -> int:
     return max(levels, default=0)
 
 
-def _languages(profile: Profile, posting: Posting, d: Demands, text: str, lang: str) -> list[str]:
+def _languages(profile: Profile, d: Demands, written: str, lang: str, cv: CvText) -> list[str]:
     out: list[str] = []
     for code, level, _ in d.languages:
         have = _user_level(profile, code)
         limited = any(s.language == code and s.limited for s in profile.language_skills)
         if have <= level - 2 or (limited and have < level):
             out.append(say("language", lang, language=language_name(code, lang), level=LEVEL_LABELS[have]))
-    if not out:
-        written = detect_language(f"{posting.title}\n{text}")
-        if _user_level(profile, written) == 0:
-            out.append(say("posting_language", lang, language=language_name(written, lang)))
+    if not out and _user_level(profile, written) == 0 and written not in cv.written_in:
+        out.append(say("posting_language", lang, language=language_name(written, lang)))
     return list(dict.fromkeys(out))
 
 

@@ -57,6 +57,7 @@ class Demands:
     relocation: bool = False
     work_countries: set[str] = field(default_factory=set)  # right to work needed in these countries
     credentials: list[Credential] = field(default_factory=list)
+    required: list[str] = field(default_factory=list)  # every sentence the posting makes a condition
     languages: list[tuple[str, int, str]] = field(default_factory=list)  # (code, level, sentence)
     seasonal: str | None = None
     temporary: str | None = None
@@ -113,9 +114,15 @@ def years_range_max(text: str) -> int | None:
     return max(found) if found else None
 
 
+_YEAR_WORD = re.compile(r"year|yr|\ban|\bano|jahr|年")
+_DAY_WORD = re.compile(r"day|dia|jour|\btag|giorn|天")
+
+
 def required_years(text: str) -> int | None:
     """The smallest number of years of experience the posting asks for (None when it asks none)."""
     folded = fold_for_cues(text)
+    if not _YEAR_WORD.search(folded):
+        return None
     found = [int(g) for m in _YEARS.finditer(folded) for g in m.groups() if g]
     found += [_WORDS_NUM[m.group(1)] for m in _WORD_YEARS.finditer(folded)]
     found += [_CN_NUM[g] for m in _CN_YEARS.finditer(text) for g in m.groups() if g]
@@ -123,11 +130,11 @@ def required_years(text: str) -> int | None:
     return min(found) if found else None
 
 
-def _places_of(posting: Posting, text: str) -> list[Place]:
+def _places_of(posting: Posting, pairs: list[tuple[str, str]]) -> list[Place]:
     places = [p for p in find_places(posting.location, field=True) if p.kind != "region"]
     if not places:
-        for sentence in sentences(text)[:40]:
-            if re.search(r"\b(?:based\s+in|located\s+in|our\s+(?:office|site)s?\s+in|work(?:ing)?\s+from\s+our)\b", sentence, re.I):
+        for sentence, low in pairs[:40]:
+            if re.search(r"\b(?:based\s+in|located\s+in|our\s+(?:office|site)s?\s+in|work(?:ing)?\s+from\s+our)\b", low):
                 places.extend(find_places(sentence))
     return places
 
@@ -151,37 +158,91 @@ def _remote_scope(posting: Posting, folded_text: str) -> set[str]:
     return scope
 
 
+_CRED_RE = re.compile(CREDENTIAL)
+_REQUIRED_RE = re.compile(REQUIRED)
+_OPTIONAL_RE = re.compile(OPTIONAL)
+_AUTH_RE = re.compile(AUTHORISATION)
+_NIGHTS_RE = re.compile(NIGHTS)
+_ROTATION_RE = re.compile(ROTATION)
+_STRONG_LANGUAGE = re.compile(
+    r"fluent|fluency|full\s+professional|native|c1|c2|n1|courant|maitrise|parfaite|bilingue|fluido|dominio|fliessend|"
+    r"verhandlungssicher|流利|精通|熟练"
+)
+_ESSENTIAL_HEAD = re.compile(r"^\s*(?:essential|essentials|must[- ]haves?|required|mandatory|imprescindible|indispensable|obligatoire|必备|必须)\s*:?\s*$")
+_ANY_HEAD = re.compile(r"^[^.]{0,40}:?\s*$")
+
+
 def read_demands(posting: Posting, text: str) -> Demands:
-    """Demands of one posting; ``text`` is its description with machine-addressed text removed."""
+    """Demands of one posting; ``text`` is its description with machine-addressed text removed.
+
+    Sentences are split and folded once; each rule first checks the whole text for its cue words, so
+    the usual posting (no nights, no licence, no language demand) costs a few scans.
+    """
     d = Demands()
     folded = fold_for_cues(text)
     head = fold_for_cues(f"{posting.title}\n{posting.location}\n{posting.employment_type or ''}")
-    d.places = _places_of(posting, text)
+    pairs = _sentences(text)
+    d.places = _places_of(posting, pairs)
     d.remote = posting.remote
     if posting.remote is True or re.search(REMOTE, fold_for_cues(posting.location)):
         d.remote_countries = _remote_scope(posting, folded)
     _setting(d, posting, head, folded)
-    _schedule(d, head, text)
-    _rights(d, text)
+    if _NIGHTS_RE.search(head) or _NIGHTS_RE.search(folded) or _ROTATION_RE.search(folded) or _ROTATION_RE.search(head):
+        _schedule(d, [(posting.title, head), *pairs])
+    if _WORK_COUNTRY.search(folded):
+        _rights(d, pairs)
     _contract(d, posting, head, folded)
-    for sentence in sentences(text):
-        low = fold_for_cues(sentence)
-        if re.search(REQUIRED, low) and re.search(CREDENTIAL, low) and not re.search(OPTIONAL, low):
-            if re.search(AUTHORISATION, low) and not re.search(r"licen[cs]e|registration|rating|permis\s+[a-z]\b|driving", low):
-                continue
-            d.credentials.append(Credential(sentence, tuple(_alternatives(sentence))))
-        _language_demand(d, sentence, low)
-    title_langs = [(code, 5, posting.title) for code, *_ in find_languages(posting.title) if re.search(r"speaking|speaker|native|fluent|（|\(", posting.title, re.I)]
+    if _CRED_RE.search(folded):
+        _credentials(d, pairs)
+    d.required = [
+        sentence
+        for sentence, low in pairs
+        if (low.startswith("§ ") or _REQUIRED_RE.search(low)) and not _OPTIONAL_RE.search(low)
+    ]
+    if find_languages(text):
+        for sentence, low in pairs:
+            _language_demand(d, sentence, low)
+    title_langs = [
+        (code, 5, posting.title)
+        for code, *_ in find_languages(posting.title)
+        if re.search(r"speaking|speaker|native|fluent|（|\(", posting.title, re.I)
+    ]
     d.languages.extend(title_langs)
     d.years = required_years(text)
     d.years_max = years_range_max(f"{posting.title}\n{text}")
     return d
 
 
+def _sentences(text: str) -> list[tuple[str, str]]:
+    """(sentence, folded sentence), with the heading each line sits under marked by a leading "§"."""
+    out: list[tuple[str, str]] = []
+    essential = False
+    for sentence in sentences(text):
+        low = fold_for_cues(sentence)
+        if len(sentence) <= 40 and _ANY_HEAD.match(low):
+            essential = bool(_ESSENTIAL_HEAD.match(low))
+            out.append((sentence, low))
+            continue
+        out.append((sentence, ("§ " + low) if essential else low))
+    return out
+
+
+def _credentials(d: Demands, pairs: list[tuple[str, str]]) -> None:
+    for sentence, low in pairs:
+        if not _CRED_RE.search(low):
+            continue
+        required = low.startswith("§ ") or _REQUIRED_RE.search(low)
+        if not required or _OPTIONAL_RE.search(low):
+            continue
+        if _AUTH_RE.search(low) and not re.search(r"licen[cs]e|registration|rating|permis\s+[a-z]\b|driving", low):
+            continue
+        d.credentials.append(Credential(sentence, tuple(_alternatives(sentence))))
+
+
 def _setting(d: Demands, posting: Posting, head: str, folded: str) -> None:
     days = None
     for source in (head, folded):
-        m = _OFFICE_DAYS.search(source)
+        m = _OFFICE_DAYS.search(source) if _DAY_WORD.search(source) else None
         if m:
             days = number(next(g for g in m.groups() if g))
             break
@@ -218,9 +279,10 @@ def _negated_at(low: str, start: int) -> bool:
     return re.search(NEGATION, clause) is not None
 
 
-def _schedule(d: Demands, head: str, text: str) -> None:
-    for sentence in [head, *sentences(text)]:
-        low = fold_for_cues(sentence)
+def _schedule(d: Demands, pairs: list[tuple[str, str]]) -> None:
+    for sentence, low in pairs:
+        if not (_NIGHTS_RE.search(low) or _ROTATION_RE.search(low)):
+            continue
         if _NEGATED_SCHEDULE.search(low) or _SOFT_SCHEDULE.search(low):
             continue
         night = re.search(NIGHTS, low)
@@ -231,9 +293,8 @@ def _schedule(d: Demands, head: str, text: str) -> None:
             d.rotating = d.rotating or sentence.strip()
 
 
-def _rights(d: Demands, text: str) -> None:
-    for sentence in sentences(text):
-        low = fold_for_cues(sentence)
+def _rights(d: Demands, pairs: list[tuple[str, str]]) -> None:
+    for sentence, low in pairs:
         if not _WORK_COUNTRY.search(low):
             continue
         if re.search(r"we\s+(?:can|will|do)\s+(?:offer\s+|provide\s+)?sponsor|sponsorship\s+(?:is\s+)?available|visa\s+(?:is\s+)?provided|we\s+sponsor", low):
@@ -259,9 +320,9 @@ def _language_demand(d: Demands, sentence: str, low: str) -> None:
     langs = find_languages(sentence)
     if not langs:
         return
-    required = re.search(REQUIRED, low) and not re.search(OPTIONAL, low)
+    required = (low.startswith("§ ") or _REQUIRED_RE.search(low)) and not _OPTIONAL_RE.search(low)
     level = level_of(sentence)
-    strong = re.search(r"fluent|fluency|full\s+professional|native|c1|c2|n1|courant|maitrise|parfaite|bilingue|fluido|dominio|fliessend|verhandlungssicher|流利|精通|熟练", low)
+    strong = _STRONG_LANGUAGE.search(low)
     if not (required or strong):
         return
     if strong and not required and re.search(r"good|basic|plus|advantage|asset|nice", low):

@@ -13,7 +13,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from jobland_pipeline.lexicon.cues import REQUIRED, fold_for_cues
 from jobland_pipeline.lexicon.idf import idf
 from jobland_pipeline.lexicon.lang import detect_language
 from jobland_pipeline.lexicon.titles import best_title_similarity, context_terms, title_similarity
@@ -22,27 +21,7 @@ from jobland_pipeline.lexicon.tokens import fold, tokens
 from jobland_pipeline.places import Place, distance_km
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
-
-_REQ_HEAD = re.compile(
-    r"^\s*(?:requirements?|qualifications?|minimum\s+qualifications|required|essential|essentials|must[- ]haves?|"
-    r"what\s+you(?:'ll)?\s+(?:need|bring|have)|who\s+you\s+are|about\s+you|your\s+profile|you\s+have|skills\s+(?:and|&)\s+experience|"
-    r"experience\s+(?:and|&)\s+skills|the\s+ideal\s+candidate|we(?:'re|\s+are)\s+looking\s+for|what\s+we(?:'re|\s+are)\s+looking\s+for|"
-    r"profil(?:\s+recherche)?|votre\s+profil|competences\s+requises|exigences|requis|"
-    r"requisitos|perfil|que\s+buscamos|lo\s+que\s+buscamos|buscamos|necesitamos|imprescindible|"
-    r"anforderungen|ihr\s+profil|was\s+du\s+mitbringst|das\s+bringst\s+du\s+mit|qualifikationen|"
-    r"requisitos\s+necessarios|requisiti|任职要求|岗位要求|任职资格|职位要求|资格要求|我们希望你)\b",
-    re.I,
-)
-_OTHER_HEAD = re.compile(
-    r"^\s*(?:responsibilities|duties|main\s+duties|what\s+you(?:'ll)?\s+do|the\s+role|about\s+the\s+role|your\s+role|"
-    r"benefits|what\s+we\s+offer|we\s+offer|perks|about\s+us|schedule|hours|working\s+hours|pay|salary|"
-    r"conditions|missions|vos\s+missions|avantages|nous\s+offrons|funciones|responsabilidades|que\s+haras|ofrecemos|"
-    r"modalidad|aufgaben|wir\s+bieten|岗位职责|工作职责|福利|我们提供|工作地点|domiciles?|desirable|nice\s+to\s+have|"
-    r"preferred|bonus)\b",
-    re.I,
-)
-_DESIRABLE_HEAD = re.compile(r"^\s*(?:desirable|nice\s+to\s+have|preferred|bonus|a\s+plus|souhaite|deseable|valorable)\b", re.I)
-
+from jobland_pipeline.screening.analysis import PostingAnalysis
 
 @dataclass(frozen=True)
 class CvIndex:
@@ -116,43 +95,6 @@ def index_cv(profile: Profile, cv_text: str, home: Place | None) -> CvIndex:
         context=context_terms(profile.skills_listed),
         languages=frozenset(working),
     )
-
-
-def requirement_lines(description: str) -> tuple[list[str], bool]:
-    """(requirement lines, whether they came from a requirements section or explicit markers).
-
-    Lines under a requirements heading, and any line that says "required"/"must"/"必须"; a posting
-    with neither gives its duty lines, flagged as weaker evidence.
-    """
-    required: list[str] = []
-    duties: list[str] = []
-    mode = None
-    for raw in description.split("\n"):
-        line = raw.strip(" -•*·\t")
-        if not line:
-            continue
-        short = len(line) < 60 and not line.endswith(".")
-        if short and _DESIRABLE_HEAD.match(fold(line)):
-            mode = "desirable"
-            continue
-        if short and _REQ_HEAD.match(fold(line)):
-            mode = "req"
-            rest = re.split(r"[:：]", line, maxsplit=1)
-            if len(rest) == 2 and len(rest[1].strip()) > 3:
-                required.append(rest[1].strip())
-            continue
-        if short and _OTHER_HEAD.match(fold(line)):
-            mode = "other"
-            continue
-        if mode == "req":
-            required.append(line)
-        elif re.search(REQUIRED, fold_for_cues(line)) and len(line) < 400:
-            required.append(line)
-        elif mode != "desirable" and raw.lstrip().startswith(("-", "•", "*", "·")) or re.match(r"^\s*\d+[.、)]", raw):
-            duties.append(line)
-    if required:
-        return required, True
-    return duties, False
 
 
 def _coverage(line_tokens: list[str], cv: CvIndex) -> float:
@@ -249,47 +191,36 @@ def _location(
     return fit, round(best, 1)
 
 
-def relevance(
-    profile: Profile,
-    cv: CvIndex,
-    posting: Posting,
-    text: str,
-    places: list[Place],
-    years_asked: int | None,
-    years_max: int | None = None,
-) -> Relevance:
-    title_tokens = tokens(posting.title)
-    body = tokens(text)
-    doc = Counter(body)
-    for t in title_tokens:
-        doc[t] += 3  # the title says what the job is: it counts as three mentions
-    weights = {t: idf(t) * (1 + math.log(c)) for t, c in doc.items() if not t.isdigit()}
-    total = sum(weights.values()) or 1.0
+def relevance(profile: Profile, cv: CvIndex, posting: Posting, a: PostingAnalysis) -> Relevance:
+    """The evidence that this CV answers this posting (``a``: the posting's profile-independent reading)."""
+    weights = a.weights
     shared_terms = sorted((t for t in weights if t in cv.counts), key=lambda t: -weights[t])
-    recall = sum(weights[t] for t in shared_terms) / total
+    recall = sum(weights[t] for t in shared_terms) / a.total
     precision = sum(idf(t) * (1 + math.log(cv.counts[t])) for t in shared_terms) / cv.norm
     lexical = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
 
-    lines, explicit = requirement_lines(text)
-    covered = [_coverage(tokens(line), cv) for line in lines]
+    covered = [
+        (sum(idf(t) for t in r.content if t in cv.counts) / r.weight) if r.weight else 0.0 for r in a.requirements
+    ]
     req = sum(covered) / len(covered) if covered else 0.0
-    if not explicit:
+    if not a.explicit:
         req *= 0.6
-    missing: list[str] = []
-    for line, cov in zip(lines, covered, strict=True):
-        if cov < 0.34:
-            missing.append(line if len(line) <= 90 else line[:87].rsplit(" ", 1)[0] + "…")
+    missing = [
+        r.line if len(r.line) <= 90 else r.line[:87].rsplit(" ", 1)[0] + "…"
+        for r, cov in zip(a.requirements, covered, strict=True)
+        if cov < 0.34
+    ]
 
     title_score, role = 0.0, None
     for held, weight in cv.titles:
         sim = title_similarity(posting.title, held, context=cv.context) * weight
         if sim > title_score:
             title_score, role = sim, held
+    d = a.demands
     relevant = _relevant_years(profile, posting.title)
-    seniority, gap = _seniority(profile, posting, years_asked, years_max, relevant)
-    location, km = _location(cv, profile, posting, places, remote_ok=profile.constraints.remote_ok is not False)
-    written = detect_language(f"{posting.title}\n{text}")
-    language_match = 1.0 if written in cv.languages and written == profile.language.split("-")[0] else 0.5
+    seniority, gap = _seniority(profile, posting, d.years, d.years_max, relevant)
+    location, km = _location(cv, profile, posting, d.places, remote_ok=profile.constraints.remote_ok is not False)
+    language_match = 1.0 if a.language in cv.languages and a.language == profile.language.split("-")[0] else 0.5
     return Relevance(
         lexical=round(min(1.0, lexical * 2.5), 4),
         requirements=round(req, 4),
@@ -297,27 +228,27 @@ def relevance(
         seniority=round(seniority, 4),
         location=round(location, 4),
         title_role=role,
-        requirements_total=len(lines) if explicit else 0,
-        requirements_covered=sum(1 for c in covered if c >= 0.5) if explicit else 0,
+        requirements_total=len(a.requirements) if a.explicit else 0,
+        requirements_covered=sum(1 for c in covered if c >= 0.5) if a.explicit else 0,
         relevant_years=relevant,
-        years_asked=years_asked,
+        years_asked=d.years,
         level_gap=gap,
-        shared=[_display(t, posting, text) for t in shared_terms[:8]],
+        shared=[_display(t, posting, a) for t in shared_terms[:8]],
         missing=missing[:6],
         distance_km=km,
         language_match=language_match,
     )
 
 
-def _display(token: str, posting: Posting, text: str) -> str:
+def _display(token: str, posting: Posting, a: PostingAnalysis) -> str:
     """The posting's own word for a stemmed token (what the reader recognises)."""
     if re.search(r"[\u4e00-\u9fff]", token):
         return token
-    m = re.search(rf"(?<![\w]){re.escape(token)}\w*", fold(f"{posting.title}\n{text}"))
+    m = re.search(rf"(?<![\w]){re.escape(token)}\w*", a.folded)
     if not m:
         return token
-    source = f"{posting.title}\n{text}"
-    return source[m.start() : m.end()] if len(source) == len(fold(source)) else m.group(0)
+    source = f"{posting.title}\n{a.text}"
+    return source[m.start() : m.end()] if len(source) == len(a.folded) else m.group(0)
 
 
-__all__ = ["CvIndex", "Relevance", "best_title_similarity", "index_cv", "relevance", "requirement_lines"]
+__all__ = ["CvIndex", "Relevance", "best_title_similarity", "index_cv", "relevance"]

@@ -17,8 +17,7 @@ from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
 from jobland_pipeline.screening.preferences import with_preferences
 from jobland_pipeline.screening import dealbreakers
-from jobland_pipeline.screening.demands import read_demands
-from jobland_pipeline.screening.injection import remove_instructions
+from jobland_pipeline.screening.analysis import PostingAnalysis, analyse
 from jobland_pipeline.messages import say
 from jobland_pipeline.screening.models import Preferences, Screening
 from jobland_pipeline.screening.relevance import Relevance, index_cv, relevance
@@ -101,10 +100,9 @@ def screen_one(
     prefs: Preferences,
     thresholds: Thresholds,
 ) -> Screening:
-    clean, injected = remove_instructions(posting.description)
-    demands = read_demands(posting, clean)
-    rel = relevance(profile, cv, posting, clean, demands.places, demands.years, demands.years_max)  # type: ignore[arg-type]
-    breakers = dealbreakers.check(profile, posting, demands, cv_literal, prefs, clean)
+    a = analyse(posting)
+    rel = relevance(profile, cv, posting, a)  # type: ignore[arg-type]
+    breakers = dealbreakers.check(profile, posting, a.demands, cv_literal, prefs, a.text, a.language)
     raw = combine(rel)
     avoided = _avoided(profile, posting)
     if avoided:
@@ -116,14 +114,14 @@ def screen_one(
     reasons = _reasons(rel, posting, lang)
     if avoided:
         reasons.append(say("avoid_role", lang, what=avoided))
-    if injected:
+    if a.injected:
         reasons.append(say("injection", lang))
     return Screening(
         posting_id=posting.id,
         score=score,
         probability="Low" if breakers else thresholds.probability(score),  # type: ignore[arg-type]
         reasons=reasons,
-        matched_skills=_matched(profile, posting, clean),
+        matched_skills=_matched(profile, a),
         missing_skills=rel.missing,
         deal_breakers=breakers,
         components={
@@ -147,11 +145,11 @@ def _avoided(profile: Profile, posting: Posting) -> str | None:
     return None
 
 
-def _matched(profile: Profile, posting: Posting, text: str) -> list[str]:
+def _matched(profile: Profile, a: PostingAnalysis) -> list[str]:
     """The CV's own skills (its words) that the posting names too."""
     from jobland_pipeline.lexicon.tokens import tokens
 
-    posting_tokens = set(tokens(f"{posting.title}\n{text}"))
+    posting_tokens = a.weights
     out: list[str] = []
     for skill in profile.skills:
         skill_tokens = [t for t in tokens(skill) if not t.isdigit()]

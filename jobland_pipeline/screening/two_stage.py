@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from jobland_pipeline.llm.schemas import LLMScreening
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.screening.models import Screening
-from jobland_pipeline.screening.score import DEAL_BREAKER_CAP, INJECTION, Thresholds
+from jobland_pipeline.lexicon.instructions import has_instructions
+from jobland_pipeline.screening.score import DEAL_BREAKER_CAP, Thresholds
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def combine(stage1: Screening, posting: Posting, verdict: Verdict, thresholds: T
         )
     reasons = list(answer.reasons)
     score = answer.score
-    if INJECTION.search(posting.description):
+    if has_instructions(posting.description):
         # The posting tries to instruct the screener: the judge may lower the first-stage score, never raise it.
         score = min(score, stage1.score)
         reasons = [

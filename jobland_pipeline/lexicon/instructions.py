@@ -58,3 +58,18 @@ def remove_instructions(text: str) -> tuple[str, bool]:
             continue
         kept.append(block)
     return "\n\n".join(k for k in kept if k.strip()), removed
+
+
+# A quick marker of instruction-like wording, in a form polars (Rust regex, no look-around) can run
+# on a whole column; the paragraph-level test above decides what is removed.
+INSTRUCTION_HINT = re.compile(
+    r"ignore\s+(?:all\s+)?(?:previous|prior|above|earlier)\s+instructions|disregard\s+(?:the\s+)?(?:previous|above)"
+    r"|ignore\s+the\s+rubric|rate\s+(?:this\s+|every\s+)?candidate|you\s+are\s+(?:now\s+)?an?\s+(?:ai|assistant|language model)"
+    r"|system\s+prompt|screening\s+(?:tools|models|assistants)|100/100|忽略(?:之前|以上|此前)的?(?:所有)?指令",
+    re.IGNORECASE,
+)
+
+
+def has_instructions(text: str) -> bool:
+    """True when the text holds a paragraph addressed to an automated screener or writer."""
+    return remove_instructions(text)[1] or bool(INSTRUCTION_HINT.search(text))

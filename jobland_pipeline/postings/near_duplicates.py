@@ -1,0 +1,62 @@
+"""Re-posts that exact keys miss: the same job re-published with another title wording or place format.
+
+"Sous-chef (H/F)" in "Paris 10e, France" and "Sous-Chef (F/H) - CDI - Paris 10e" in "Paris,
+Île-de-France" are one job: same employer, same city, the same core title once gender markers,
+contract words and bracketed tags are dropped, and nearly the same description. The description test
+uses the matching tokens (Chinese as character bigrams), so it works in any language.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jobland_pipeline.lexicon.titles import title_similarity
+from jobland_pipeline.lexicon.tokens import fold, tokens
+from jobland_pipeline.places import resolve
+from jobland_pipeline.postings.models import Posting
+
+TITLE_MIN = 0.7
+TEXT_MIN = 0.6
+_LEGAL = re.compile(r"\b(?:inc|llc|ltd|limited|plc|corp|co|gmbh|sa|sl|sas|sarl|bv|pvt|dac|llp|s\.?a\.?|s\.?l\.?)\b\.?")
+
+
+def _company(name: str) -> str:
+    return re.sub(r"[^\w]", "", _LEGAL.sub("", fold(name)))
+
+
+def _place(posting: Posting) -> str:
+    place = resolve(posting.location) if posting.location else None
+    if place is None:
+        return fold(posting.location)
+    return f"{place.country}:{place.name}" if place.kind == "city" else f"{place.country}"
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _same_company(a: str, b: str) -> bool:
+    """"Le Bistrot Martinet" and "Bistrot Martinet SAS", "上海衡岳律师事务所" and "衡岳律师事务所（上海）"."""
+    ka, kb = _company(a), _company(b)
+    if ka == kb or (min(len(ka), len(kb)) >= 4 and (ka in kb or kb in ka)):
+        return True
+    return _jaccard(set(tokens(_LEGAL.sub("", fold(a)))), set(tokens(_LEGAL.sub("", fold(b))))) >= 0.6
+
+
+def near_duplicates(postings: list[Posting]) -> dict[str, str]:
+    """{later posting id: earlier posting id} for re-posts of the same job (same place, employer, job, text)."""
+    merged: dict[str, str] = {}
+    buckets: dict[str, list[tuple[Posting, set[str]]]] = {}
+    for posting in postings:
+        bucket = buckets.setdefault("remote" if posting.remote is True else _place(posting), [])
+        words = set(tokens(posting.description))
+        for earlier, earlier_words in bucket:
+            if not _same_company(posting.company, earlier.company):
+                continue
+            titles = max(title_similarity(posting.title, earlier.title), title_similarity(earlier.title, posting.title))
+            if titles >= TITLE_MIN and _jaccard(words, earlier_words) >= TEXT_MIN:
+                merged[posting.id] = merged.get(earlier.id, earlier.id)
+                break
+        else:
+            bucket.append((posting, words))
+    return merged

@@ -1,0 +1,71 @@
+"""The lines of a posting that say what it requires, in the languages postings are written in.
+
+Requirements are what a CV can be checked against: lines under a requirements heading
+("Requirements", "Profil", "Requisitos", "任职要求"...) and lines that say "required"/"must"/"必须".
+Desirable items are left out; a posting with neither gives its duty lines, flagged as weaker.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jobland_pipeline.lexicon.cues import REQUIRED, fold_for_cues
+from jobland_pipeline.lexicon.tokens import fold
+
+_REQ_HEAD = re.compile(
+    r"^\s*(?:requirements?|qualifications?|minimum\s+qualifications|required|essential|essentials|must[- ]haves?|"
+    r"what\s+you(?:'ll)?\s+(?:need|bring|have)|who\s+you\s+are|about\s+you|your\s+profile|you\s+have|skills\s+(?:and|&)\s+experience|"
+    r"experience\s+(?:and|&)\s+skills|the\s+ideal\s+candidate|we(?:'re|\s+are)\s+looking\s+for|what\s+we(?:'re|\s+are)\s+looking\s+for|"
+    r"profil(?:\s+recherche)?|votre\s+profil|competences\s+requises|exigences|requis|"
+    r"requisitos|perfil|que\s+buscamos|lo\s+que\s+buscamos|buscamos|necesitamos|imprescindible|"
+    r"anforderungen|ihr\s+profil|was\s+du\s+mitbringst|das\s+bringst\s+du\s+mit|qualifikationen|"
+    r"requisitos\s+necessarios|requisiti|任职要求|岗位要求|任职资格|职位要求|资格要求|我们希望你)\b",
+    re.I,
+)
+_OTHER_HEAD = re.compile(
+    r"^\s*(?:responsibilities|duties|main\s+duties|what\s+you(?:'ll)?\s+do|the\s+role|about\s+the\s+role|your\s+role|"
+    r"benefits|what\s+we\s+offer|we\s+offer|perks|about\s+us|schedule|hours|working\s+hours|pay|salary|"
+    r"conditions|missions|vos\s+missions|avantages|nous\s+offrons|funciones|responsabilidades|que\s+haras|ofrecemos|"
+    r"modalidad|aufgaben|wir\s+bieten|岗位职责|工作职责|福利|我们提供|工作地点|domiciles?|desirable|nice\s+to\s+have|"
+    r"preferred|bonus)\b",
+    re.I,
+)
+_DESIRABLE_HEAD = re.compile(r"^\s*(?:desirable|nice\s+to\s+have|preferred|bonus|a\s+plus|souhaite|deseable|valorable)\b", re.I)
+
+
+
+def requirement_lines(description: str) -> tuple[list[str], bool]:
+    """(requirement lines, whether they came from a requirements section or explicit markers).
+
+    Lines under a requirements heading, and any line that says "required"/"must"/"必须"; a posting
+    with neither gives its duty lines, flagged as weaker evidence.
+    """
+    required: list[str] = []
+    duties: list[str] = []
+    mode = None
+    for raw in description.split("\n"):
+        line = raw.strip(" -•*·\t")
+        if not line:
+            continue
+        short = len(line) < 60 and not line.endswith(".")
+        if short and _DESIRABLE_HEAD.match(fold(line)):
+            mode = "desirable"
+            continue
+        if short and _REQ_HEAD.match(fold(line)):
+            mode = "req"
+            rest = re.split(r"[:：]", line, maxsplit=1)
+            if len(rest) == 2 and len(rest[1].strip()) > 3:
+                required.append(rest[1].strip())
+            continue
+        if short and _OTHER_HEAD.match(fold(line)):
+            mode = "other"
+            continue
+        if mode == "req":
+            required.append(line)
+        elif re.search(REQUIRED, fold_for_cues(line)) and len(line) < 400:
+            required.append(line)
+        elif mode != "desirable" and raw.lstrip().startswith(("-", "•", "*", "·")) or re.match(r"^\s*\d+[.、)]", raw):
+            duties.append(line)
+    if required:
+        return required, True
+    return duties, False

@@ -1,0 +1,93 @@
+"""Everything screening needs to know about a posting that does not depend on who reads it.
+
+Cleaning out machine-addressed text, reading the posting's demands, weighting its words and finding
+its requirement lines is most of the work of screening, and none of it depends on the profile. It is
+done once per posting content (cached by a content hash), so screening one posting for a thousand
+users — or one user's ten thousand postings twice — pays for it once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from jobland_pipeline.lexicon.idf import idf
+from jobland_pipeline.lexicon.instructions import remove_instructions
+from jobland_pipeline.lexicon.lang import detect_language
+from jobland_pipeline.lexicon.tokens import fold, tokens
+from jobland_pipeline.postings.models import Posting
+from jobland_pipeline.postings.requirements import requirement_lines
+from jobland_pipeline.screening.demands import Demands, read_demands
+
+TITLE_BOOST = 3  # the title says what the job is: each title word counts as three mentions
+
+
+@dataclass(frozen=True)
+class Requirement:
+    line: str
+    content: frozenset[str]
+    weight: float  # sum of the rarity of its content words
+
+
+@dataclass(frozen=True)
+class PostingAnalysis:
+    posting_id: str
+    text: str
+    injected: bool
+    demands: Demands
+    language: str
+    weights: dict[str, float]
+    total: float
+    requirements: tuple[Requirement, ...]
+    explicit: bool
+    folded: str
+
+
+def content_hash(posting: Posting) -> str:
+    raw = "\x1f".join(
+        [posting.title, posting.company, posting.location, str(posting.remote), posting.employment_type or "", posting.description]
+    )
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()
+
+
+_CACHE: dict[str, PostingAnalysis] = {}
+CACHE_SIZE = 50_000
+
+
+def analyse(posting: Posting) -> PostingAnalysis:
+    """The profile-independent reading of a posting (cached by content, bounded)."""
+    key = f"{posting.id}\x1e{content_hash(posting)}"
+    found = _CACHE.get(key)
+    if found is None:
+        if len(_CACHE) >= CACHE_SIZE:
+            _CACHE.clear()
+        found = _CACHE[key] = _analyse(posting)
+    return found
+
+
+def _analyse(posting: Posting) -> PostingAnalysis:
+    text, injected = remove_instructions(posting.description)
+    demands = read_demands(posting, text)
+    doc = Counter(tokens(text))
+    for token in tokens(posting.title):
+        doc[token] += TITLE_BOOST
+    weights = {t: idf(t) * (1 + math.log(c)) for t, c in doc.items() if not t.isdigit()}
+    lines, explicit = requirement_lines(text)
+    requirements = []
+    for line in lines:
+        content = frozenset(t for t in tokens(line) if not t.isdigit())
+        requirements.append(Requirement(line, content, sum(idf(t) for t in content)))
+    return PostingAnalysis(
+        posting_id=posting.id,
+        text=text,
+        injected=injected,
+        demands=demands,
+        language=detect_language(f"{posting.title}\n{text}"),
+        weights=weights,
+        total=sum(weights.values()) or 1.0,
+        requirements=tuple(requirements),
+        explicit=explicit,
+        folded=fold(f"{posting.title}\n{text}"),
+    )
