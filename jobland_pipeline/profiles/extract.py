@@ -125,7 +125,7 @@ def _headline(header: list[str], name: str | None) -> str | None:
         text = strip_bullet(line)[1]
         if not text or (name and text.startswith(name)) or "@" in text or re.search(r"\d[\d ().-]{6,}\d", text) or ":" in text[:25]:
             continue
-        first = re.split(r"\s*[|｜]\s*", text)[0]
+        first = re.split(r"\s*[|｜·•]\s*|\s+[—–-]\s+(?=[A-Z][a-z])", text)[0]
         first = re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", first).strip()
         if TITLE_WORDS.search(first) and len(first) <= 80:
             return first

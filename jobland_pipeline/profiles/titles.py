@@ -41,6 +41,8 @@ def _display(title: str) -> str:
     """A title as a search box wants it: markers and qualifiers off, first letter up (Latin scripts)."""
     text = core_title(title, keep_level=True)
     text = re.sub(r"\s{2,}", " ", text).strip(" -–—,:;")
+    if text.isupper() and len(text) > 4:  # "SENIOR SOFTWARE ENGINEER" from a small-caps heading
+        text = " ".join(w if len(w) <= 3 else w.capitalize() for w in text.split())
     return text[:1].upper() + text[1:] if text[:1].isalpha() and text[:1].isascii() else text
 
 
@@ -101,7 +103,9 @@ def _candidates(profile: Profile) -> list[_Candidate]:
             continue
         weight = (0.96, 0.9, 0.85, 0.8, 0.75, 0.7)[i] * (1.0 if same_line else 0.55)
         where = f" ({role.employer})" if role.employer else ""
-        out.append(_Candidate(role.title, weight, say_title("role", lang, role=f"{role.title}{where}"), "cv"))
+        for k, part in enumerate(_split_compound(role.title)):
+            reason = say_title("role", lang, role=f"{role.title}{where}")
+            out.append(_Candidate(part, weight * (1 - 0.02 * k), reason, "cv"))
     return out + _variants(out[:3], lang)
 
 
@@ -112,7 +116,7 @@ def _variants(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
     out: list[_Candidate] = []
     for seed in seeds:
         title = core_title(seed.title, keep_level=True)
-        if re.search(r"[\u4e00-\u9fff]", title):
+        if re.search(r"[\u4e00-\u9fff]|[·•|&/]", title):
             continue
         words = title.split()
         modifiers = [
@@ -124,9 +128,20 @@ def _variants(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
             continue
         for i in modifiers:
             variant = " ".join(w for j, w in enumerate(words) if j != i)
+            if title_similarity(title, variant) < 0.65:
+                continue  # the dropped word was what the job is ("Site Reliability Engineer")
             reason = say_title("role", lang, role=seed.title)
             out.append(_Candidate(variant, seed.score * 0.8, reason, "cv"))
     return out
+
+
+def _split_compound(title: str) -> list[str]:
+    """"Founding Member & Site Reliability Engineer & Infrastructure Team Lead" holds two titles."""
+    from jobland_pipeline.profiles.roles import TITLE_WORDS
+
+    parts = [p.strip() for p in re.split(r"\s+&\s+|\s+/\s+", title) if p.strip()]
+    jobs = [p for p in parts if TITLE_WORDS.search(p) and len(p.split()) >= 2]
+    return jobs if len(jobs) >= 2 else [title]
 
 
 def _head_words(title: str) -> set[str]:
@@ -254,6 +269,9 @@ def suggest_titles(profile: Profile, *, pinned: list[str] | None = None, limit: 
     level = _LEVELS.get(profile.seniority, 1)
     seeds = _candidates(profile)
     pool = seeds + _generalise(profile, seeds, cv_tokens)
+    if not pool:
+        # No role title reads like a job title: the CV's own role titles are still its only evidence.
+        pool = [_Candidate(r.title, 0.5, say_title("role", profile.language, role=r.title), "cv") for r in profile.roles[:5]]
     pool.sort(key=lambda c: -c.score)
     out: list[TitleSuggestion] = [_pinned(t, profile) for t in (pinned or []) if t.strip()][:limit]
     seen = {_key(s.title) for s in out} | _left_behind(profile)
