@@ -2,9 +2,8 @@
 
 from jobland_pipeline.postings import load_postings
 from jobland_pipeline.postings.models import Posting
-from jobland_pipeline.profiles.vocab import load_vocabulary
 from jobland_pipeline.screening import Preferences, screen_postings
-from jobland_pipeline.screening.constraints import required_years
+from jobland_pipeline.screening.demands import required_years
 from tests.conftest import SAMPLE_POSTINGS
 
 NURSING_WORDS = ("nurse", "rn", "nursing")
@@ -47,13 +46,16 @@ def test_each_profession_ranks_its_own_field_first(sample_profiles) -> None:  # 
     assert sum("data" in p.title.lower() or "engineer" in p.title.lower() for p in engineer) >= 8
 
 
-def test_results_carry_reasons_and_missing_skills(sample_profiles) -> None:  # type: ignore[no-untyped-def]
+def test_results_carry_reasons_matched_skills_in_the_cvs_words_and_missing_requirements(sample_profiles) -> None:  # type: ignore[no-untyped-def]
     postings = load_postings(SAMPLE_POSTINGS)
+    profile, _ = sample_profiles["daniel_okafor"]
     results = _screen(sample_profiles, "daniel_okafor", postings)
     best = max(results.values(), key=lambda s: s.score)
     assert 0 <= best.score <= 100 and best.reasons and best.matched_skills
-    vocab = set(load_vocabulary().skills)
-    assert set(best.missing_skills) <= vocab and not set(best.missing_skills) & set(best.matched_skills)
+    assert set(best.matched_skills) <= set(profile.skills)  # the CV's own words, never a vocabulary's
+    by_id = {p.id: p for p in postings}
+    for line in best.missing_skills:  # requirement lines of the posting the CV does not cover
+        assert line.rstrip("…")[:40] in by_id[best.posting_id].description
 
 
 BASE = dict(
@@ -105,16 +107,11 @@ def test_deal_breakers_are_never_high(sample_profiles) -> None:  # type: ignore[
     german = _posting("de", "Fluent German required.")
     abroad = _posting("berlin", "", location="Berlin, Germany")
     clearance = _posting("sc", "An active security clearance is required.")
-    years = _posting("years", "").model_copy(
-        update={
-            "description": ICU_TEXT.replace("3+ years of experience", "Minimum 20 years of ICU experience")
-        }
-    )
     prefs = Preferences(no_night_shifts=True)
     results = _screen(
         sample_profiles,
         "maria_santos",
-        [nights, no_nights, german, abroad, clearance, years],
+        [nights, no_nights, german, abroad, clearance],
         search_title="ICU Registered Nurse",
         prefs=prefs,
     )
@@ -122,18 +119,31 @@ def test_deal_breakers_are_never_high(sample_profiles) -> None:  # type: ignore[
     for pid, words in [
         ("nights", "night"),
         ("de", "German"),
-        ("berlin", "another country"),
-        ("sc", "clearance"),
-        ("years", "20+ years"),
+        ("berlin", "DE"),
+        ("sc", "security clearance"),
     ]:
         assert results[pid].probability == "Low", pid
+        assert results[pid].score < results["days"].score / 3, pid
         assert any(words in d for d in results[pid].deal_breakers), results[pid].deal_breakers
+
+
+def test_a_far_higher_experience_ask_lowers_the_score_without_being_a_deal_breaker(sample_profiles) -> None:  # type: ignore[no-untyped-def]
+    fits = _posting("fits", "")
+    years = _posting("years", "").model_copy(
+        update={"description": ICU_TEXT.replace("3+ years of experience", "Minimum 20 years of ICU experience")}
+    )
+    results = _screen(sample_profiles, "maria_santos", [fits, years], search_title="ICU Registered Nurse")
+    assert not results["years"].deal_breakers
+    assert results["years"].score < results["fits"].score
+    assert any("20" in r for r in results["years"].reasons)
 
 
 def test_night_shifts_only_matter_to_users_who_ruled_them_out(sample_profiles) -> None:  # type: ignore[no-untyped-def]
     nights = _posting("nights", "Rotating nights required.")
     result = _screen(sample_profiles, "maria_santos", [nights], search_title="ICU Registered Nurse")["nights"]
-    assert not result.deal_breakers and any("night shifts" in r for r in result.reasons)
+    assert not result.deal_breakers
+    ruled_out = _screen(sample_profiles, "maria_santos", [nights], prefs=Preferences(no_night_shifts=True))["nights"]
+    assert any("night" in d for d in ruled_out.deal_breakers)
 
 
 def test_licence_required_but_missing(sample_profiles) -> None:  # type: ignore[no-untyped-def]
@@ -142,10 +152,10 @@ def test_licence_required_but_missing(sample_profiles) -> None:  # type: ignore[
     )  # type: ignore[arg-type]
     nurse_job = _posting("rn", "Must hold an active Illinois RN license.")
     eng = _screen(sample_profiles, "daniel_okafor", [nurse_job])["rn"]
-    assert any("RN licence" in d for d in eng.deal_breakers)
+    assert any("Illinois RN license" in d for d in eng.deal_breakers)
     maria = _screen(sample_profiles, "maria_santos", [nurse_job, teacher_job])
-    assert not maria["rn"].deal_breakers
-    assert any("teaching licence" in d for d in maria["t"].deal_breakers)
+    assert not maria["rn"].deal_breakers  # her CV names her Illinois RN registration
+    assert any("Virginia teaching license" in d for d in maria["t"].deal_breakers)
 
 
 def test_excluded_companies_and_remote_only(sample_profiles) -> None:  # type: ignore[no-untyped-def]
@@ -160,6 +170,8 @@ def test_excluded_companies_and_remote_only(sample_profiles) -> None:  # type: i
 def test_required_years() -> None:
     assert required_years("5+ years of experience in nursing; 7 years preferred") == 5
     assert required_years("3年以上会计工作经验") == 3
+    assert required_years("Cinco años o más con Java y Spring Boot.") == 5
+    assert required_years("Au moins 4 ans d'expérience en cuisine.") == 4
     assert required_years("No experience needed") is None
 
 
@@ -182,3 +194,39 @@ def test_languages_from_settings_count(sample_profiles) -> None:  # type: ignore
         "de"
     ]
     assert base.deal_breakers and not with_german.deal_breakers
+
+
+def test_the_same_cv_and_posting_get_the_same_score_alone_or_in_a_batch(sample_profiles) -> None:  # type: ignore[no-untyped-def]
+    postings = load_postings(SAMPLE_POSTINGS)
+    profile, text = sample_profiles["daniel_okafor"]
+    batch = {s.posting_id: s for s in screen_postings(profile, postings, cv_text=text)}
+    for posting in postings[:40]:
+        [alone] = screen_postings(profile, [posting], cv_text=text)
+        assert alone.score == batch[posting.id].score and alone.deal_breakers == batch[posting.id].deal_breakers
+
+
+def test_a_posting_naming_no_requirement_earns_nothing_for_requirements(sample_profiles) -> None:  # type: ignore[no-untyped-def]
+    vague = Posting(id="v", title="Data Engineer", description="Join our friendly team. Great culture!", **BASE)  # type: ignore[arg-type]
+    [result] = screen_postings(sample_profiles["daniel_okafor"][0], [vague], cv_text=sample_profiles["daniel_okafor"][1])
+    assert result.components["requirements"] == 0.0
+    assert any("no requirement" in r for r in result.reasons)
+
+
+def test_years_in_another_field_do_not_count_for_this_one(sample_profiles) -> None:  # type: ignore[no-untyped-def]
+    profile, text = sample_profiles["emma_clarke"]  # a maths teacher of twelve years
+    dev = Posting(
+        id="dev",
+        title="Software Engineer",
+        description="Requirements\n- 5+ years of software engineering experience in Python\n",
+        **BASE,
+    )  # type: ignore[arg-type]
+    [result] = screen_postings(profile, [dev], cv_text=text)
+    assert result.components["relevant_years"] == 0.0 and profile.years_experience > 10
+    assert any("5+" in r or "5 " in r for r in result.reasons)
+
+
+def test_reasons_are_in_the_cvs_language(sample_profiles) -> None:  # type: ignore[no-untyped-def]
+    profile, text = sample_profiles["wang_fang"]
+    postings = [p for p in load_postings(SAMPLE_POSTINGS) if "会计" in p.title][:3]
+    for result in screen_postings(profile, postings, cv_text=text):
+        assert result.reasons and all(any("\u4e00" <= ch <= "\u9fff" for ch in r) for r in result.reasons)

@@ -24,6 +24,7 @@ the machine-readable ``grounding_report.json``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -45,6 +46,7 @@ _DATE = re.compile(
     r"(?<![\w/.-])(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}/\d{4})(?![\w/-])"
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CLAIM_NUMBER = re.compile(r"(?<![A-Za-z\u00c0-\u024f0-9.,])\d+(?:[.,]\d+)*(?![A-Za-z\u00c0-\u024f0-9])")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f][0-9A-Za-z\u00c0-\u024f'’+#&./-]*")
 _LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -226,23 +228,26 @@ def _is_tool(word: str) -> bool:
     return bool(re.search(r"[A-Za-z][+#]|[A-Za-z]/[A-Za-z]", word))
 
 
+def _joins(gap: str) -> bool:
+    return gap.strip() in {"", "-", "—", "–", "&", "/"}
+
+
 def _spans(line: str) -> Iterable[tuple[int, int, list[tuple[int, int, str]]]]:
     """Runs of capitalised or tool-like words (connectors allowed inside) in one line."""
-    words = [(m.start(), m.end(), m.group(0).rstrip(".,-/'’&")) for m in _WORD.finditer(line)]
     run: list[tuple[int, int, str]] = []
-    for start, end, word in [*words, (len(line) + 1, len(line) + 1, "")]:
-        gap = line[run[-1][1] : start] if run else ""
-        name_like = bool(word) and (word[0].isupper() or _is_tool(word)) and word not in _PRONOUNS
-        connector = bool(word) and word.lower() in _CONNECTORS and bool(run)
-        if run and (re.search(r"[,;:()\"“”«»!?]", gap) or (gap.strip() and gap.strip() not in {"-", "—", "–"})):
-            name_like = name_like and False if False else name_like
+    for m in _WORD.finditer(line):
+        word = m.group(0).rstrip(".,-/'’&")
+        if not word:
+            continue
+        if run and not _joins(line[run[-1][1] : m.start()]):
             yield from _close(run)
             run = []
-        if name_like or connector:
-            run.append((start, start + len(word), word))
-            continue
-        yield from _close(run)
-        run = []
+        name_like = (word[0].isupper() or _is_tool(word)) and word not in _PRONOUNS
+        if name_like or (run and word.lower() in _CONNECTORS):
+            run.append((m.start(), m.start() + len(word), word))
+        else:
+            yield from _close(run)
+            run = []
     yield from _close(run)
 
 
@@ -363,8 +368,8 @@ def check_text(text: str, src: Sources, *, document: str = "", person: bool = Tr
             found = src.cv
         grounded("date", m.group(0), m.start(), found)
     masked = _DATE.sub(lambda m: " " * len(m.group(0)), masked)
-    for m in _NUMBER.finditer(masked):
-        n = _number_key(m.group(0))
+    for m in _CLAIM_NUMBER.finditer(masked):
+        n = _number_key(unicodedata.normalize("NFKC", m.group(0)))
         kind = "year" if re.fullmatch(r"(?:19|20)\d\d", n) else "number"
         found = next((s for s in src.all if n in s.numbers or re.sub(r"[.,]", "", n) in s.numbers), None)
         grounded(kind, m.group(0), m.start(), found)

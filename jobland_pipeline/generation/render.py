@@ -1,4 +1,8 @@
-"""One Jinja2 environment for every document; HTML templates autoescape, text ones do not."""
+"""One Jinja2 environment for the text documents (Markdown): data never becomes markup.
+
+Values are written as text; a ``<`` that would open an HTML tag or comment in a Markdown viewer is
+written as ``&lt;`` (HTML documents are rendered by the formats' own autoescaping environment).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,29 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 PLACEHOLDER = re.compile(
     r"\{\{|\}\}|\{%|\[(?:company|name|title|job title|your [a-z ]+|hiring manager)\]|lorem ipsum|\bXXX+\b|\bTODO\b",
     re.I,
 )
 
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z!/?])")
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_LITERAL = re.compile(r"\"([^\"]*)\"|'([^']*)'")
+
+
+def _finalize(value: Any) -> Any:
+    """Data in a text document: never an HTML tag (Markdown viewers would render one)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _TAG_OPEN.sub("&lt;", value)
+    return value
+
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
+        finalize=_finalize,
         loader=PackageLoader("jobland_pipeline.generation", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
         undefined=StrictUndefined,
@@ -36,3 +53,12 @@ def render(template: str, **context: Any) -> str:
 def placeholders(text: str) -> list[str]:
     """Template residue or placeholder text that must never reach an employer."""
     return sorted({m.group(0) for m in PLACEHOLDER.finditer(text)})
+
+
+@lru_cache(maxsize=32)
+def template_words(template: str) -> str:
+    """The template's own words (text and string literals), without its expressions: what it may say
+    whatever the data, for the grounding check."""
+    source, _, _ = environment().loader.get_source(environment(), template)  # type: ignore[union-attr]
+    literals = [a or b for tag in _JINJA.findall(source) for a, b in _LITERAL.findall(tag)]
+    return _JINJA.sub(" ", source) + "\n" + "\n".join(literals)

@@ -31,14 +31,26 @@ _HIDDEN_HTML = re.compile(
 )
 
 
+# A quick marker of instruction-like wording, in a form polars (Rust regex, no look-around) can run
+# on a whole column; the paragraph-level test above decides what is removed.
+INSTRUCTION_HINT = re.compile(
+    r"ignore\s+(?:all\s+)?(?:previous|prior|above|earlier)\s+instructions|disregard\s+(?:the\s+)?(?:previous|above)"
+    r"|ignore\s+the\s+rubric|rate\s+(?:this\s+|every\s+)?candidate|you\s+are\s+(?:now\s+)?an?\s+(?:ai|assistant|language model)"
+    r"|system\s+prompt|screening\s+(?:tools|models|assistants)|100/100|忽略(?:之前|以上|此前)的?(?:所有)?指令",
+    re.IGNORECASE,
+)
+
+
+
 def strip_hidden_html(html: str) -> str:
     """Elements a browser would not show (display:none, hidden): a human reader never sees them."""
     return _HIDDEN_HTML.sub(" ", html)
 
 
 def is_instruction(paragraph: str) -> bool:
-    """True for a paragraph that speaks to an automated screener or writer and tells it what to do."""
-    return bool(_ADDRESSEE.search(paragraph) and _COMMAND.search(paragraph))
+    """True for a paragraph that speaks to an automated screener or writer and tells it what to do
+    (or uses the unmistakable wording of such instructions: "ignore previous instructions")."""
+    return bool(_ADDRESSEE.search(paragraph) and _COMMAND.search(paragraph)) or bool(INSTRUCTION_HINT.search(paragraph))
 
 
 def remove_instructions(text: str) -> tuple[str, bool]:
@@ -58,16 +70,6 @@ def remove_instructions(text: str) -> tuple[str, bool]:
             continue
         kept.append(block)
     return "\n\n".join(k for k in kept if k.strip()), removed
-
-
-# A quick marker of instruction-like wording, in a form polars (Rust regex, no look-around) can run
-# on a whole column; the paragraph-level test above decides what is removed.
-INSTRUCTION_HINT = re.compile(
-    r"ignore\s+(?:all\s+)?(?:previous|prior|above|earlier)\s+instructions|disregard\s+(?:the\s+)?(?:previous|above)"
-    r"|ignore\s+the\s+rubric|rate\s+(?:this\s+|every\s+)?candidate|you\s+are\s+(?:now\s+)?an?\s+(?:ai|assistant|language model)"
-    r"|system\s+prompt|screening\s+(?:tools|models|assistants)|100/100|忽略(?:之前|以上|此前)的?(?:所有)?指令",
-    re.IGNORECASE,
-)
 
 
 def has_instructions(text: str) -> bool:

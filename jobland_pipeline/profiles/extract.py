@@ -43,13 +43,14 @@ def _entries(lines: list[str]) -> list[Entry]:
     entries: list[Entry] = []
     for line in lines:
         is_bullet, text = strip_bullet(line)
-        text = repair_hyphenation(text)
         if is_bullet and entries:
             entries[-1].bullets.append(text)
         elif entries and not is_bullet and entries[-1].bullets and re.match(r"[a-z(]", text):
             entries[-1].bullets[-1] = f"{entries[-1].bullets[-1]} {text}"
         else:
             entries.append(Entry(title=text))
+    for entry in entries:
+        entry.bullets = [repair_hyphenation(b) for b in entry.bullets]
     return entries
 
 

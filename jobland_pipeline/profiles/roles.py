@@ -186,10 +186,26 @@ def _strong_split(text: str) -> tuple[str, str | None, str | None] | None:
         a, b = b, a
     if not TITLE_WORDS.search(a) and not _ORG.search(b):
         return None
+    if "," in a and _is_place(b):
+        # "Co-Founder & CTO, Nexus AI – San Francisco": the dash sets off the place.
+        title, _, employer = a.partition(", ")
+        return title.strip(), employer.strip() or None, b.strip()
     employer, _, place = b.partition(", ")
     if len(original) == 3:
         place = f"{place}, {original[2]}" if place else original[2]
     return a.strip(), employer.strip() or None, place.strip() or None
+
+
+def _is_place(text: str) -> bool:
+    """The whole segment names places ("San Francisco", "Paris 9e", "Denver, CO")."""
+    from jobland_pipeline.places import find_places
+
+    if _ORG.search(text) or TITLE_WORDS.search(text):
+        return False
+    places = find_places(text, field=True)
+    covered = " ".join(p.name for p in places)
+    words = re.findall(r"[^\W\d_]+", text)
+    return bool(places) and len(words) <= 4 and len(covered) >= 0.5 * len(" ".join(words))
 
 
 def _restore(part: str, text: str) -> str:

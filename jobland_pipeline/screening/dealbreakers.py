@@ -89,6 +89,24 @@ def _present(key: str, cv: CvText) -> bool:
     return bool(set(tokens(key)) & cv.token_set) and len(tokens(key)) == 1 and tokens(key)[0] in cv.token_set
 
 
+_REQUIREMENT_WORDS = re.compile(
+    r"\b(?:is\s+|are\s+)?(?:required|essential|mandatory|a\s+must|must|indispensable|obligatoire|exig[ée]e?|requise?|"
+    r"imprescindible|obligatori[oa]|necesari[oa]|erforderlich|zwingend)\b|[-–—:]\s*$|必须|须",
+    re.IGNORECASE,
+)
+
+
+def short_credential(sentence: str) -> str:
+    """The credential a requirement sentence names, without the requirement words around it."""
+    text = _REQUIREMENT_WORDS.sub(" ", sentence)
+    text = re.sub(r"^\s*[-•*]\s*", "", text)
+    for _ in range(3):
+        text = re.sub(r"^\s*(?:must\s+hold|must\s+have|hold|holds|have|an?|the)\s+", "", text, flags=re.I)
+    text = re.split(r"[.;]\s|\s[-–—:]\s|(?<=\))\s*,", text)[0]
+    text = re.sub(r"\s{2,}", " ", text).strip(" .,;:-–—")
+    return text if len(text) <= 70 else text[:67].rsplit(" ", 1)[0] + "…"
+
+
 def credential_missing(credential: Credential, cv: CvText) -> str | None:
     """The credential as the posting names it when no alternative of it is found in the CV, else None."""
     for alternative in credential.alternatives:
@@ -100,8 +118,7 @@ def credential_missing(credential: Credential, cv: CvText) -> str | None:
         content = [t for t in tokens(alternative) if t not in _GENERIC and not t.isdigit()]
         if not content or sum(t in cv.token_set for t in content) / len(content) >= 0.5:
             return None
-    keys = [k for alt in credential.alternatives for k in _strong_keys(alt) if not _present(k, cv)]
-    return " / ".join(dict.fromkeys(keys)) or credential.text[:80]
+    return short_credential(credential.text)
 
 
 def _lacked(credential: Credential, lacks: list[str]) -> str | None:

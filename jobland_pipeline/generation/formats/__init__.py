@@ -38,7 +38,7 @@ from jobland_pipeline.generation.formats._docx import cv_docx, letter_docx
 from jobland_pipeline.generation.formats._html import cv_html, letter_html
 from jobland_pipeline.generation.formats._latex import cv_tex as _cv_tex
 from jobland_pipeline.generation.formats._latex import escape_latex
-from jobland_pipeline.generation.formats._model import LABELS, cv_view, has_cjk, lang_tag, letter_blocks
+from jobland_pipeline.generation.formats._model import LABELS, CVView, cv_view, has_cjk, lang_tag, letter_blocks
 from jobland_pipeline.generation.formats._pdf import PDFRenderError, font_faces, html_to_pdf, uncovered
 from jobland_pipeline.generation.formats._themes import THEMES, Theme, get_theme
 from jobland_pipeline.generation.render import render
@@ -50,6 +50,8 @@ __all__ = [
     "THEMES",
     "PDFRenderError",
     "Theme",
+    "cv_markdown",
+    "cv_view",
     "escape_latex",
     "render_cv",
     "render_letter",
@@ -83,7 +85,7 @@ def render_cv(
     face lacks, before the built-in fallbacks (see ``_pdf.py``): e.g. a CJK font for a PDF that
     shows Chinese in every viewer.
 
-    The Markdown is the package's own ``tailored_cv.md`` template. The PDF is rendered from the
+    The Markdown is the package's own ``tailored_cv.md``. The PDF is rendered from the
     HTML document, with the PDF's ``@font-face`` rules added (the HTML file names no local files).
     """
     look = get_theme(theme)
@@ -91,12 +93,17 @@ def render_cv(
     view = cv_view(cv)
     _check_glyphs(view.all_text(), fonts)
     return {
-        "tailored_cv.md": render("tailored_cv.md.j2", cv=cv).encode(),
+        "tailored_cv.md": cv_markdown(view).encode(),
         "tailored_cv.html": cv_html(view, look).encode(),
         "tailored_cv.pdf": html_to_pdf(cv_html(view, look, pdf_fonts=faces), faces=faces),
         "tailored_cv.docx": cv_docx(view, look),
         "tailored_cv.tex": _cv_tex(view, look).encode(),
     }
+
+
+def cv_markdown(view: CVView) -> str:
+    """The CV as Markdown (``tailored_cv.md``), from the same view as every other format."""
+    return render("tailored_cv.md.j2", cv=view)
 
 
 def render_letter(
@@ -106,11 +113,12 @@ def render_letter(
 
     Kept from the Markdown: paragraphs with their line breaks (address block, sign-off), ``#``
     headings, ``-`` bullets, ``**bold**`` and ``*italic*``; everything else is literal text.
-    ``language`` is ``"en"`` or ``"zh"`` (anything else: Chinese if the text has Chinese).
+    ``language`` is ``"en"``, ``"zh"``, ``"fr"`` or ``"es"`` (anything else: Chinese if the text
+    has Chinese, else English).
     """
     look = get_theme(theme)
     faces = font_faces(fonts)
-    lang = "zh" if language == "zh" or (language != "en" and has_cjk(text_md)) else "en"
+    lang = language if language in LABELS else ("zh" if has_cjk(text_md) else "en")
     blocks = letter_blocks(text_md)
     _check_glyphs(text_md, fonts)
     first = next((b.lines[0] for b in blocks if b.lines), "")

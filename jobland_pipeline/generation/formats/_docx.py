@@ -20,6 +20,7 @@ from docx.text.paragraph import Paragraph
 from jobland_pipeline.generation.formats._model import Block, CVView, inline_runs, lang_tag
 from jobland_pipeline.generation.formats._themes import Theme
 
+_WORD_LANG = {"zh": "zh-CN", "fr": "fr-FR", "es": "es-ES", "en": "en-US"}
 _THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
@@ -46,7 +47,7 @@ def _new_document(theme: Theme, *, language: str, title: str, author: str) -> Do
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    lang.set(qn("w:val"), "zh-CN" if language == "zh" else "en-US")
+    lang.set(qn("w:val"), _WORD_LANG.get(language, "en-US"))
     lang.set(qn("w:eastAsia"), "zh-CN")
 
     normal = styles["Normal"]
@@ -124,14 +125,23 @@ def cv_docx(cv: CVView, theme: Theme) -> bytes:
                 _muted(doc.add_paragraph(), role.meta, theme)
             for bullet in role.bullets:
                 doc.add_paragraph(bullet, style="List Bullet")
-    for key, values in (("education", cv.education), ("certifications", cv.certifications)):
-        if values:
-            doc.add_heading(cv.labels[key], level=1)
-            for value in values:
-                doc.add_paragraph(value, style="List Bullet")
+    if cv.projects:
+        doc.add_heading(cv.labels["projects"], level=1)
+        for project in cv.projects:
+            doc.add_heading(project.title, level=2)
+            for bullet in project.bullets:
+                doc.add_paragraph(bullet, style="List Bullet")
+    for heading, values in cv.lists:
+        doc.add_heading(heading, level=1)
+        for value in values:
+            doc.add_paragraph(value, style="List Bullet")
     if cv.languages:
         doc.add_heading(cv.labels["languages"], level=1)
         doc.add_paragraph(" · ".join(cv.languages))
+    for heading, values in cv.others:
+        doc.add_heading(heading, level=1)
+        for value in values:
+            doc.add_paragraph(value, style="List Bullet")
     return _save(doc)
 
 

@@ -22,8 +22,11 @@ LABELS = {
         "summary": "Summary",
         "skills": "Key skills",
         "experience": "Experience",
+        "projects": "Projects",
         "education": "Education",
         "certifications": "Licences and certifications",
+        "awards": "Awards",
+        "publications": "Publications",
         "languages": "Languages",
         "letter": "Cover letter",
     },
@@ -32,12 +35,69 @@ LABELS = {
         "summary": "个人简介",
         "skills": "核心技能",
         "experience": "工作经历",
+        "projects": "项目经历",
         "education": "教育背景",
         "certifications": "证书",
+        "awards": "获奖情况",
+        "publications": "发表作品",
         "languages": "语言能力",
         "letter": "求职信",
     },
+    "fr": {
+        "cv": "Curriculum vitae",
+        "summary": "Profil",
+        "skills": "Compétences clés",
+        "experience": "Expérience professionnelle",
+        "projects": "Projets",
+        "education": "Formation",
+        "certifications": "Certifications et habilitations",
+        "awards": "Distinctions",
+        "publications": "Publications",
+        "languages": "Langues",
+        "letter": "Lettre de motivation",
+    },
+    "es": {
+        "cv": "Currículum vitae",
+        "summary": "Perfil",
+        "skills": "Competencias clave",
+        "experience": "Experiencia profesional",
+        "projects": "Proyectos",
+        "education": "Formación",
+        "certifications": "Certificaciones y licencias",
+        "awards": "Premios",
+        "publications": "Publicaciones",
+        "languages": "Idiomas",
+        "letter": "Carta de presentación",
+    },
 }
+# Headings of the CV's other sections (the profile's keys), per language; unknown keys are spelled out.
+SECTION_LABELS = {
+    "volunteer": {"en": "Volunteering", "zh": "志愿经历", "fr": "Bénévolat", "es": "Voluntariado"},
+    "volunteering": {"en": "Volunteering", "zh": "志愿经历", "fr": "Bénévolat", "es": "Voluntariado"},
+    "activities": {"en": "Activities", "zh": "课外活动", "fr": "Activités", "es": "Actividades"},
+    "interests": {"en": "Interests", "zh": "兴趣爱好", "fr": "Centres d'intérêt", "es": "Intereses"},
+    "flight_time": {"en": "Flight time", "zh": "飞行时间", "fr": "Heures de vol", "es": "Horas de vuelo"},
+    "memberships": {"en": "Memberships", "zh": "专业协会", "fr": "Adhésions", "es": "Afiliaciones"},
+    "references": {"en": "References", "zh": "推荐人", "fr": "Références", "es": "Referencias"},
+    "training": {"en": "Training", "zh": "培训经历", "fr": "Formations", "es": "Formación complementaria"},
+    "courses": {"en": "Courses", "zh": "课程", "fr": "Cours", "es": "Cursos"},
+    "skills_other": {"en": "Other skills", "zh": "其他技能", "fr": "Autres compétences", "es": "Otras competencias"},
+}
+_LANG_TAGS = {"zh": "zh-CN", "fr": "fr", "es": "es", "en": "en"}
+
+
+def cv_language(language: str | None) -> str:
+    """The language of a document's labels: English, Chinese, French or Spanish (English otherwise)."""
+    base = (language or "en").split("-")[0].lower()
+    return base if base in LABELS else "en"
+
+
+def section_label(key: str, language: str) -> str:
+    known = SECTION_LABELS.get(key.lower())
+    if known:
+        return known.get(language, known["en"])
+    spelled = key.replace("_", " ").strip()
+    return spelled[:1].upper() + spelled[1:]
 
 
 def clean(text: str | None) -> str:
@@ -55,7 +115,7 @@ def has_cjk(text: str) -> bool:
 
 
 def lang_tag(language: str) -> str:
-    return "zh-CN" if language == "zh" else "en"
+    return _LANG_TAGS.get(cv_language(language), "en")
 
 
 @dataclass(frozen=True)
@@ -63,6 +123,12 @@ class RoleView:
     title: str
     employer: str
     meta: str  # dates · location
+    bullets: list[str]
+
+
+@dataclass(frozen=True)
+class EntryView:
+    title: str
     bullets: list[str]
 
 
@@ -80,6 +146,21 @@ class CVView:
     certifications: list[str]
     languages: list[str]
     labels: dict[str, str] = field(repr=False)
+    projects: list[EntryView] = field(default_factory=list)
+    awards: list[str] = field(default_factory=list)
+    publications: list[str] = field(default_factory=list)
+    others: list[tuple[str, list[str]]] = field(default_factory=list, repr=False)
+
+    @property
+    def lists(self) -> list[tuple[str, list[str]]]:
+        """The list sections after experience and projects, in order: (heading, items)."""
+        out = [
+            (self.labels["education"], self.education),
+            (self.labels["certifications"], self.certifications),
+            (self.labels["awards"], self.awards),
+            (self.labels["publications"], self.publications),
+        ]
+        return [(heading, items) for heading, items in out if items]
 
     @property
     def lang(self) -> str:
@@ -93,12 +174,16 @@ class CVView:
         parts = [self.name, self.headline, *self.contact, *self.links, self.summary, *self.skills]
         for role in self.roles:
             parts += [role.title, role.employer, role.meta, *role.bullets]
-        parts += [*self.education, *self.certifications, *self.languages]
+        for entry in self.projects:
+            parts += [entry.title, *entry.bullets]
+        parts += [*self.education, *self.certifications, *self.awards, *self.publications, *self.languages]
+        for heading, items in self.others:
+            parts += [heading, *items]
         return "\n".join(parts)
 
 
 def cv_view(cv: TailoredCV) -> CVView:
-    language = "zh" if cv.language == "zh" else "en"
+    language = cv_language(cv.language)
     labels = LABELS[language]
 
     def items(values: list[str]) -> list[str]:
@@ -125,6 +210,14 @@ def cv_view(cv: TailoredCV) -> CVView:
         certifications=items(cv.certifications),
         languages=items(cv.languages),
         labels=labels,
+        projects=[EntryView(title=clean(p.title), bullets=items(p.bullets)) for p in cv.projects if clean(p.title)],
+        awards=items(cv.awards),
+        publications=items(cv.publications),
+        others=[
+            (section_label(key, language), values)
+            for key, raw in cv.other_sections.items()
+            if (values := items(raw))
+        ],
     )
 
 
@@ -158,6 +251,8 @@ def letter_blocks(text: str) -> list[Block]:
             blocks.append(Block("bullets", bullets.copy()))
             bullets.clear()
 
+    # The Markdown writes "<" before a letter as "&lt;" (never a tag in a viewer); here it is text again.
+    text = text.replace("&lt;", "<")
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = clean(raw)
         if not line:
