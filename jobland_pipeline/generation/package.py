@@ -1,20 +1,39 @@
-"""Assemble one application package: tailored CV (Markdown + HTML), cover letter, cheat sheet."""
+"""Assemble one application package: tailored CV (every format), cover letter, cheat sheet.
+
+The CV's literal text (``cv_text``) is the only source of facts about the person: the tailored CV,
+the letter and the cheat sheet are each checked against it claim by claim (see ``grounding.py``),
+and the result is kept as ``Package.grounding_report`` (written as ``grounding_report.json``). The
+posting is read only through :class:`PostingText` (no HTML, no instructions to machines); the letter
+and the cheat sheet are written in the posting's language.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from jobland_pipeline.generation.formats import render_cv, render_letter
-from jobland_pipeline.generation.grounding import check_grounding
-from jobland_pipeline.generation.render import placeholders, render
-from jobland_pipeline.generation.tailor import TailoredCV, keyword_coverage, tailor_cv
+from jobland_pipeline.generation.formats._model import LABELS, SECTION_LABELS, cv_language
+from jobland_pipeline.generation.grounding import Claim, check_document, cv_claims, report
+from jobland_pipeline.generation.letters import (
+    SHEET,
+    CompanyFacts,
+    answers,
+    lead,
+    letter_language,
+    long_date,
+    matched_skills,
+    years_phrase,
+)
+from jobland_pipeline.generation.render import placeholders, render, template_words
+from jobland_pipeline.generation.tailor import TailoredCV, keyword_coverage, keyword_report, tailor_cv
+from jobland_pipeline.generation.text import PostingText, normalise, one_line, posting_plain
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
 from jobland_pipeline.research.dossier import Dossier
 from jobland_pipeline.screening.models import Screening
-from jobland_pipeline.textutil import tokens
 
 MAX_LETTER_WORDS = 450
 
@@ -23,22 +42,88 @@ class Package(BaseModel):
     posting_id: str
     company: str
     title: str
-    files: dict[str, str | bytes] = Field(description="file name -> content (text, or bytes for PDF/DOCX)")
+    files: dict[str, str | bytes] = Field(description="file name -> content (text, or bytes for PDF/DOCX/LaTeX)")
     ats_coverage_before: float
     ats_coverage_after: float
     grounding_issues: list[str]
     placeholder_issues: list[str]
+    grounding_report: dict[str, Any] = Field(
+        default_factory=dict, description="per document: the claims checked, passed and failed, and why"
+    )
+    language: str = Field(default="en", description="the language of the letter and cheat sheet")
 
     @property
     def ok(self) -> bool:
         return not self.grounding_issues and not self.placeholder_issues
 
 
-def _star_bullets(cv: TailoredCV, limit: int = 3) -> list[tuple[str, str]]:
-    """(role, bullet) pairs with numbers or outcomes first: the best raw material for STAR answers."""
-    pairs = [(r.title, b) for r in cv.roles[:2] for b in r.bullets]
-    pairs.sort(key=lambda rb: (not any(ch.isdigit() for ch in rb[1]), -len(tokens(rb[1]))))
-    return pairs[:limit]
+def _labels_text(language: str) -> str:
+    return "\n".join([*LABELS[language].values(), *(v for d in SECTION_LABELS.values() for v in d.values())])
+
+
+def _letter(
+    cv: TailoredCV,
+    profile: Profile,
+    posting: PostingText,
+    screening: Screening,
+    company: CompanyFacts,
+    *,
+    cv_text: str,
+    language: str,
+    day: str,
+    tone: str,
+) -> str:
+    """The cover letter, shortened (fewer bullets, then no culture or news) to keep to the word limit."""
+    template = "cover_letter.md.j2" if language == "en" else f"cover_letter_{language}.md.j2"
+    contact = cv.contact
+    years = years_phrase(cv_text) if cv_language(profile.language) == language else None
+    base = {
+        "name": one_line(contact.name),
+        "contact_line": " · ".join(one_line(x) for x in (contact.email, contact.phone, contact.location) if x),
+        "date": day,
+        "posting": posting,
+        "tone": tone,
+        "mission": company.mission,
+        "matched": matched_skills(cv, screening, posting, normalise(cv_text)),
+        "years": years,
+    }
+    letter = ""
+    for count, culture, news in ((2, True, True), (2, False, True), (1, False, False), (0, False, False)):
+        letter = render(
+            template,
+            **base,
+            lead=lead(cv, posting, count),
+            culture=company.culture[0] if culture and company.culture else "",
+            news=company.news[0]["title"] if news and company.news else "",
+        )
+        if language == "zh" or len(letter.split()) <= MAX_LETTER_WORDS:
+            break
+    return letter
+
+
+def _sheet(
+    cv: TailoredCV,
+    posting: PostingText,
+    screening: Screening,
+    company: CompanyFacts,
+    *,
+    cv_text: str,
+    language: str,
+    missing: list[str],
+) -> str:
+    answered, open_lines = answers(cv, posting, screening, LABELS[language])
+    return render(
+        "cheat_sheet.md.j2",
+        L=SHEET[language],
+        posting=posting,
+        screening=screening,
+        reasons=[r for r in (one_line(posting_plain(x)) for x in screening.reasons) if r],
+        answered=answered,
+        open_lines=open_lines,
+        keywords_missing=missing[:10],
+        matched=matched_skills(cv, screening, posting, normalise(cv_text)),
+        company=company,
+    )
 
 
 def build_package(
@@ -47,6 +132,7 @@ def build_package(
     screening: Screening,
     dossier: Dossier | None,
     *,
+    cv_text: str,
     today: date,
     cv: TailoredCV | None = None,
     theme: str = "classic",
@@ -54,61 +140,100 @@ def build_package(
 ) -> Package:
     """The package for one posting; ``cv`` is an engine's tailoring (default: the offline one).
 
-    Whatever wrote the CV, it is checked for grounding against the profile before anything is sent.
+    Whatever wrote the CV, it and every other document are checked against ``cv_text`` (the CV's
+    own text) before anything is sent: ``Package.ok`` is False when any claim is not grounded.
     """
+    clean = PostingText.of(posting)
     cv = cv or tailor_cv(profile, posting)
-    zh = profile.language == "zh"
-    context = {
-        "cv": cv,
-        "profile": profile,
-        "posting": posting,
-        "screening": screening,
-        "dossier": dossier,
-        "today": today.isoformat(),
-        "matched": screening.matched_skills[:5],
-        "highlights": [b for r in cv.roles[:1] for b in r.bullets[:2]],
-        "current": cv.roles[0] if cv.roles else None,
-        "stars": _star_bullets(cv),
-        "tone": tone,
-    }
-    suffix = "_zh" if zh else ""
-    cv_md = render("tailored_cv.md.j2", **context)
-    files = {
-        "tailored_cv.md": cv_md,
-        "tailored_cv.html": render("tailored_cv.html.j2", **context),
-        "cover_letter.md": render(f"cover_letter{suffix}.md.j2", **context),
-        "cheat_sheet.md": render(f"cheat_sheet{suffix}.md.j2", **context),
-    }
-    source_text = "\n".join(
-        [
-            *(b for r in profile.roles for b in r.bullets),
-            *profile.skills_listed,
-            *profile.certifications,
-            profile.summary or "",
-            *(r.title for r in profile.roles),
-        ]
-    )
-    residue = [
-        f"{name}: {p}"
-        for name, text in files.items()
-        if name.endswith(".md")
-        for p in placeholders(str(text))
-    ]
-    words = len(str(files["cover_letter.md"]).split())
-    if profile.language != "zh" and words > MAX_LETTER_WORDS:
-        residue.append(f"cover_letter.md: {words} words, over the {MAX_LETTER_WORDS}-word limit")
-    # The other formats of the same CV and letter (PDF from the HTML, DOCX, LaTeX): one source, no drift.
+    language = letter_language(clean)
+    company = CompanyFacts.of(dossier)
+    day = long_date(today, language)
+
     rendered = render_cv(cv, theme=theme)
-    files.update({k: v for k, v in rendered.items() if k.endswith((".pdf", ".docx", ".tex"))})
-    letter = render_letter(str(files["cover_letter.md"]), language=profile.language, theme=theme)
-    files.update({k: v for k, v in letter.items() if k.endswith((".pdf", ".docx"))})
+    cv_md = rendered["tailored_cv.md"].decode()
+    letter = _letter(
+        cv, profile, clean, screening, company, cv_text=cv_text, language=language, day=day, tone=tone
+    )
+    _, missing = keyword_report(cv.text(), clean)
+    sheet = _sheet(cv, clean, screening, company, cv_text=cv_text, language=language, missing=missing)
+    files: dict[str, str | bytes] = {
+        "tailored_cv.md": cv_md,
+        "tailored_cv.html": rendered["tailored_cv.html"].decode(),
+        "tailored_cv.pdf": rendered["tailored_cv.pdf"],
+        "tailored_cv.docx": rendered["tailored_cv.docx"],
+        "tailored_cv.tex": rendered["tailored_cv.tex"],
+        "cover_letter.md": letter,
+        "cheat_sheet.md": sheet,
+    }
+    files.update(render_letter(letter, language=language, theme=theme))
+
+    # Grounding: the CV item by item, then every text claim by claim.
+    posting_facts = "\n".join(x for x in (clean.title, clean.company, clean.location) if x)
+    cv_language_labels = _labels_text(cv_language(cv.language))
+    documents: dict[str, list[Claim]] = {
+        "tailored_cv": cv_claims(cv, profile, cv_text),
+        "tailored_cv.md": check_document(
+            cv_md,
+            cv_text,
+            context={"the CV's headings": cv_language_labels, "the template": template_words("tailored_cv.md.j2")},
+            document="tailored_cv.md",
+        ),
+        "cover_letter.md": check_document(
+            letter,
+            cv_text,
+            context={
+                "the posting": posting_facts,
+                "the dossier": company.text(),
+                "the letter's date": day,
+                "the template": template_words(
+                    "cover_letter.md.j2" if language == "en" else f"cover_letter_{language}.md.j2"
+                ),
+            },
+            document="cover_letter.md",
+        ),
+        "cheat_sheet.md": check_document(
+            sheet,
+            cv_text,
+            context={
+                "the posting": "\n".join([clean.full, clean.salary]),
+                "the dossier": company.text(),
+                "the screening": "\n".join(
+                    [f"{screening.score}/100 {screening.probability}", *screening.reasons]
+                ),
+                "the template": template_words("cheat_sheet.md.j2")
+                + "\n".join(SHEET[language].values())
+                + "\n"
+                + _labels_text(language),
+            },
+            document="cheat_sheet.md",
+            person=False,
+        ),
+    }
+    structural = [c.message() for c in documents["tailored_cv"] if not c.ok]
+    issues = [f"tailored CV: {m}" for m in structural]
+    for name in ("tailored_cv.md", "cover_letter.md", "cheat_sheet.md"):
+        for claim in documents[name]:
+            if claim.ok or (name == "tailored_cv.md" and any(claim.text in m for m in structural)):
+                continue
+            issues.append(f"{name}: {claim.message()}")
+
+    residue = [
+        f"{name}: {p}" for name in ("tailored_cv.md", "cover_letter.md", "cheat_sheet.md") for p in placeholders(str(files[name]))
+    ]
+    words = len(letter.split())
+    if language != "zh" and words > MAX_LETTER_WORDS:
+        residue.append(f"cover_letter.md: {words} words, over the {MAX_LETTER_WORDS}-word limit")
+    grounding = report(documents)
+    grounding.update({"posting_id": posting.id, "language": language, "cv_language": cv.language})
     return Package(
         posting_id=posting.id,
-        company=posting.company,
-        title=posting.title,
+        company=clean.company or posting.company,
+        title=clean.title or posting.title,
         files=files,
-        ats_coverage_before=keyword_coverage(source_text, posting),
-        ats_coverage_after=keyword_coverage(cv_md, posting),
-        grounding_issues=check_grounding(cv, profile),
+        ats_coverage_before=keyword_coverage(cv_text, clean),
+        ats_coverage_after=keyword_coverage(cv_md, clean),
+        grounding_issues=list(dict.fromkeys(issues)),
         placeholder_issues=residue,
+        grounding_report=grounding,
+        language=language,
     )

@@ -30,6 +30,15 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+def _aside(text: str | None, zh: bool = False) -> str:
+    """" (text)" after a title, or " — text" when the text has brackets of its own; '' for none."""
+    if not text:
+        return ""
+    if zh:
+        return f"（{text}）"
+    return f" — {text}" if "(" in text else f" ({text})"
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -42,6 +51,8 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["lower_first"] = lambda s: s[:1].lower() + s[1:] if s and not s[:2].isupper() else s
+    env.filters["nodot"] = lambda s: s[:-1] if s and s.endswith(".") else s  # before a full stop
+    env.filters["aside"] = _aside
     return env
 
 

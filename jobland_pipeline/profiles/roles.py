@@ -182,15 +182,19 @@ def _strong_split(text: str) -> tuple[str, str | None, str | None] | None:
         return None
     original = [_restore(p, text) for p in parts]
     a, b = original[0], original[1]
-    if _ORG.search(a) and not _ORG.search(b) and TITLE_WORDS.search(b):
-        a, b = b, a
+    title_a, title_b = TITLE_WORDS.search(a), TITLE_WORDS.search(b)
+    if (title_b and not title_a) or (title_b and _ORG.search(a) and not _ORG.search(b)):
+        a, b = b, a  # "Google | Software Engineer": the title is the part that reads like one
     if not TITLE_WORDS.search(a) and not _ORG.search(b):
         return None
     if "," in a and _is_place(b):
         # "Co-Founder & CTO, Nexus AI – San Francisco": the dash sets off the place.
         title, _, employer = a.partition(", ")
         return title.strip(), employer.strip() or None, b.strip()
-    employer, _, place = b.partition(", ")
+    head_tail = re.split(rf",\s+(?!{_LEGAL_SUFFIX}\b)", b, maxsplit=1)
+    employer, place = head_tail[0], head_tail[1] if len(head_tail) > 1 else ""
+    if place and not _is_place(place.rsplit(",", 1)[-1]) and not re.search(r"\((?:hybrid|remote|h[íi]brido|remoto|[^)]*domicile)", place, re.I):
+        employer, place = b, ""  # "R.O.K Cyber Command, MND": the part after the comma is not a place
     if len(original) == 3:
         place = f"{place}, {original[2]}" if place else original[2]
     return a.strip(), employer.strip() or None, place.strip() or None
