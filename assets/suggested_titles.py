@@ -19,8 +19,11 @@ from resources import EngineResource, InboxResource, WarehouseResource
     deps=[profiles],
     metadata=definition_metadata("suggested_titles"),
     check_specs=[
+        spec("suggested_titles", "titles_have_evidence", "Distinct titles (at most 10), each with its reason."),
         spec(
-            "suggested_titles", "five_to_ten_titles", "Between 5 and 10 distinct titles, each with a reason."
+            "suggested_titles",
+            "five_to_ten_titles",
+            "Between 5 and 10 titles (a warning: a CV may back fewer, and none is invented to fill the list).",
         ),
     ],
 )
@@ -78,11 +81,15 @@ def suggested_titles(
         },
         check_results=[
             check(
+                "titles_have_evidence",
+                0 < distinct <= 10 and distinct == len(rows) and all(r["reason"] for r in rows),
+                f"{distinct} distinct titles, {sum(1 for r in rows if r['reason'])} with a reason",
+            ),
+            check(
                 "five_to_ten_titles",
-                (5 <= distinct <= 10 or (not profile.skills and distinct == len(pinned) > 0))
-                and distinct == len(rows)
-                and all(r["reason"] for r in rows),
+                5 <= distinct <= 10 or (not profile.roles and distinct == len(pinned) > 0),
                 f"{distinct} distinct titles",
-            )
+                warn=True,
+            ),
         ],
     )

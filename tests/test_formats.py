@@ -29,7 +29,7 @@ from jobland_pipeline.generation.formats import (
 from jobland_pipeline.generation.formats._model import LABELS, clean
 from jobland_pipeline.generation.formats._pdf import VERA, html_to_pdf
 from jobland_pipeline.postings import load_postings
-from jobland_pipeline.profiles.models import Contact
+from jobland_pipeline.profiles.models import Contact, Education, Entry, Role
 from jobland_pipeline.research import build_dossier
 from jobland_pipeline.screening import screen_postings
 from tests.conftest import SAMPLE_POSTINGS
@@ -411,7 +411,7 @@ def letters(sample_profiles, postings, cvs) -> dict[str, str]:  # type: ignore[n
         posting = next(p for p in postings if words in p.title)
         (screening,) = screen_postings(profile, [posting], cv_text=text)
         dossier = build_dossier(posting.company, [p for p in postings if p.company == posting.company])
-        package = build_package(profile, posting, screening, dossier, today=date(2026, 11, 27))
+        package = build_package(profile, posting, screening, dossier, cv_text=text, today=date(2026, 11, 27))
         out[user] = package.files["cover_letter.md"]
     return out
 
@@ -551,3 +551,93 @@ def test_latex_compiles_with_xelatex(rendered, hostile, tmp_path: Path) -> None:
         assert result.returncode == 0, result.stdout[-2000:]
     text = _pdf_text((tmp_path / "hostile.pdf").read_bytes())
     assert _squash(TEX_ATTACK) in _squash(text) and "root:" not in text
+
+
+# --- every section of the CV, in every format ----------------------------------------------------
+
+
+def _full_cv() -> TailoredCV:
+    return TailoredCV(
+        contact=Contact(
+            name="Élodie Exemple",
+            email="elodie@example.com",
+            location="Lyon, France",
+            links=["https://elodie.example.com"],
+        ),
+        headline="Ingénieure données",
+        summary="Ingénieure données, six ans de pipelines en production.",
+        skills=["Python", "dbt", "PostgreSQL"],
+        roles=[
+            Role(
+                title="Ingénieure données",
+                employer="Rhône Analytique",
+                location="Lyon",
+                dates_text="Mars 2021 - aujourd'hui",
+                bullets=["Migré 40 pipelines vers dbt & Airflow."],
+            )
+        ],
+        projects=[
+            Entry(
+                title="Tableau de bord des retards", bullets=["Chargé 2 ans de données TCL dans PostgreSQL."]
+            )
+        ],
+        education=[Education(text="Master Informatique - Université Lyon 1, 2019")],
+        certifications=["dbt Fundamentals – dbt Labs (2021)"],
+        awards=["Prix du jury, Hackathon Open Data Lyon 2025"],
+        publications=["« Pipelines sobres », Revue des données, 2024"],
+        other_sections={
+            "volunteer": ["Cours de Python pour Rails & Femmes, 2023"],
+            "flight_time": ["12 heures"],
+        },
+        languages=["Français (langue maternelle)", "anglais (C1)"],
+        language="fr",
+    )
+
+
+def test_every_section_is_in_every_format_with_the_cvs_language_labels() -> None:
+    cv = _full_cv()
+    files = render_cv(cv, theme="modern")
+    items = [
+        "Tableau de bord des retards",
+        "Chargé 2 ans de données TCL dans PostgreSQL.",
+        "Prix du jury, Hackathon Open Data Lyon 2025",
+        "« Pipelines sobres », Revue des données, 2024",
+        "Cours de Python pour Rails & Femmes, 2023",
+        "12 heures",
+        "dbt Fundamentals – dbt Labs (2021)",
+        "https://elodie.example.com",
+        "Français (langue maternelle)",
+    ]
+    headings = [
+        "Projets",
+        "Distinctions",
+        "Publications",
+        "Bénévolat",
+        "Heures de vol",
+        "Formation",
+        "Langues",
+    ]
+    md = files["tailored_cv.md"].decode()
+    html = " ".join(_html(files["tailored_cv.html"]).parts)
+    pdf = _squash(_pdf_text(files["tailored_cv.pdf"]))
+    docx = [(p.style.name, p.text) for p in _docx(files["tailored_cv.docx"]).paragraphs]
+    tex = files["tailored_cv.tex"].decode()
+    for item in items + headings:
+        assert item in md and item in html, item
+        assert _squash(item).lower() in pdf.lower(), item
+        assert any(item in text for _, text in docx), item
+        assert escape_latex(item) in tex, item
+    assert ("Heading 1", "Projets") in docx and ("Heading 2", "Tableau de bord des retards") in docx
+    assert ("List Bullet", "Prix du jury, Hackathon Open Data Lyon 2025") in docx
+    assert 'lang="fr"' in files["tailored_cv.html"].decode()
+    assert md.index("## Expérience professionnelle") < md.index("## Projets") < md.index("## Formation")
+    _check_tex(tex)
+
+
+def test_markdown_never_carries_a_tag() -> None:
+    cv = _full_cv().model_copy(update={"summary": "Data <script>alert(1)</script> and <!-- hidden --> text"})
+    md = render_cv(cv)["tailored_cv.md"].decode()
+    assert "<script" not in md and "<!--" not in md
+    assert "Data &lt;script>alert(1)&lt;/script> and &lt;!-- hidden --> text" in md
+    letter = render_letter("Dear team,\n\nI wrote &lt;b> once.", language="fr")
+    assert "I wrote <b> once." in "\n".join(p.text for p in _docx(letter["cover_letter.docx"]).paragraphs)

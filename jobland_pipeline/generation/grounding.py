@@ -32,7 +32,7 @@ from functools import cached_property
 from pydantic import BaseModel
 
 from jobland_pipeline.generation.tailor import TailoredCV
-from jobland_pipeline.generation.text import contains, normalise, one_line, repair
+from jobland_pipeline.generation.text import contains, normalise, repair
 from jobland_pipeline.lexicon.idf import idf
 from jobland_pipeline.lexicon.tokens import STOPWORDS, fold, tokens
 from jobland_pipeline.profiles.models import Profile, Role
@@ -50,7 +50,30 @@ _CLAIM_NUMBER = re.compile(r"(?<![A-Za-z\u00c0-\u024f0-9.,])\d+(?:[.,]\d+)*(?![A
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f][0-9A-Za-z\u00c0-\u024f'’+#&./-]*")
 _LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_CONNECTORS = frozenset("of de du des la le les del and & y et the van der von für di da do".split())
+_CONNECTORS = frozenset(
+    [
+        "of",
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "del",
+        "and",
+        "&",
+        "y",
+        "et",
+        "the",
+        "van",
+        "der",
+        "von",
+        "für",
+        "di",
+        "da",
+        "do",
+    ]
+)
 _PRONOUNS = frozenset({"I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’d", "I'll", "I’ll"})
 _SENTENCE_END = tuple(".!?:;—–-|·•")
 _QUOTE = re.compile(r"“([^”]{2,})”|«\s*([^»]{2,}?)\s*»|\"([^\"]{2,})\"|「([^」]{2,})」|『([^』]{2,})』")
@@ -59,8 +82,28 @@ _NUMBER_WORDS: dict[str, int] = {
     **{
         w: i + 1
         for i, w in enumerate(
-            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-            "sixteen seventeen eighteen nineteen twenty".split()
+            [
+                "one",
+                "two",
+                "three",
+                "four",
+                "five",
+                "six",
+                "seven",
+                "eight",
+                "nine",
+                "ten",
+                "eleven",
+                "twelve",
+                "thirteen",
+                "fourteen",
+                "fifteen",
+                "sixteen",
+                "seventeen",
+                "eighteen",
+                "nineteen",
+                "twenty",
+            ]
         )
     },
     "thirty": 30,
@@ -68,8 +111,28 @@ _NUMBER_WORDS: dict[str, int] = {
     **{
         w: i + 1
         for i, w in enumerate(
-            "un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
-            "dix-sept dix-huit dix-neuf vingt".split()
+            [
+                "un",
+                "deux",
+                "trois",
+                "quatre",
+                "cinq",
+                "six",
+                "sept",
+                "huit",
+                "neuf",
+                "dix",
+                "onze",
+                "douze",
+                "treize",
+                "quatorze",
+                "quinze",
+                "seize",
+                "dix-sept",
+                "dix-huit",
+                "dix-neuf",
+                "vingt",
+            ]
         )
     },
     "une": 1,
@@ -77,26 +140,78 @@ _NUMBER_WORDS: dict[str, int] = {
     **{
         w: i + 1
         for i, w in enumerate(
-            "uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciseis "
-            "diecisiete dieciocho diecinueve veinte".split()
+            [
+                "uno",
+                "dos",
+                "tres",
+                "cuatro",
+                "cinco",
+                "seis",
+                "siete",
+                "ocho",
+                "nueve",
+                "diez",
+                "once",
+                "doce",
+                "trece",
+                "catorce",
+                "quince",
+                "dieciseis",
+                "diecisiete",
+                "dieciocho",
+                "diecinueve",
+                "veinte",
+            ]
         )
     },
     "una": 1,
     "treinta": 30,
 }
 _YEARS = re.compile(
-    r"(?<![\w-])("
+    r"(?<![\w.,-])("
     + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
-    + r"|\d{1,2})\s*(?:\+\s*)?(?:-\s*)?(?:years?|yrs?|ans|an|anos?|jahre?n?)(?![\w])"
+    + r"|\d{1,2}(?:[.,]\d)?)\s*(?:\+\s*)?(?:-\s*)?(?:years?|yrs?|ans|an|anos?|jahre?n?)(?![\w])"
 )
 _HAN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_YEARS_ZH = re.compile(r"(?<![0-9一二两三四五六七八九十])([0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:多|余)?\s*年(?![月级度底初末代内])")
+_YEARS_ZH = re.compile(
+    r"(?<![0-9.一二两三四五六七八九十])([0-9]{1,2}(?:\.[0-9])?|[一二两三四五六七八九十]{1,3})\s*(?:多|余)?\s*年(?![月级度底初末代内])"
+)
 PROFICIENCY = frozenset(
-    (
-        "proficient proficiency expert experts expertise fluent fluently fluency certified mastery native bilingual "
-        "experte courant couramment bilingue maitrise maitriser confirme confirmee certifie certifiee natif "
-        "experto experta fluido fluida dominio certificado certificada nativo nativa competente"
-    ).split()
+    [
+        "proficient",
+        "proficiency",
+        "expert",
+        "experts",
+        "expertise",
+        "fluent",
+        "fluently",
+        "fluency",
+        "certified",
+        "mastery",
+        "native",
+        "bilingual",
+        "experte",
+        "courant",
+        "couramment",
+        "bilingue",
+        "maitrise",
+        "maitriser",
+        "confirme",
+        "confirmee",
+        "certifie",
+        "certifiee",
+        "natif",
+        "experto",
+        "experta",
+        "fluido",
+        "fluida",
+        "dominio",
+        "certificado",
+        "certificada",
+        "nativo",
+        "nativa",
+        "competente",
+    ]
 )
 PROFICIENCY_ZH = ("精通", "熟练", "流利", "专家", "母语", "认证")
 _ORG_ZH = re.compile(
@@ -134,9 +249,9 @@ def _number_key(n: str) -> str:
     return n.replace(",", "") if _THOUSANDS.match(n) else n
 
 
-def _han_number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
+def _han_number(text: str) -> float | None:
+    if re.fullmatch(r"\d{1,2}(?:[.,]\d)?", text):
+        return float(text.replace(",", "."))
     if "十" in text:
         head, _, tail = text.partition("十")
         tens = _HAN_DIGITS.get(head, 1) if head else 1
@@ -144,12 +259,12 @@ def _han_number(text: str) -> int | None:
     return _HAN_DIGITS.get(text) if len(text) == 1 else None
 
 
-def years_stated(text: str) -> set[int]:
+def years_stated(text: str) -> set[float]:
     """Every number of years a text states ("thirteen years", "Treize ans", "八年", "four-year")."""
-    values: set[int] = set()
+    values: set[float] = set()
     for m in _YEARS.finditer(fold(text)):
-        word = m.group(1)
-        values.add(int(word) if word.isdigit() else _NUMBER_WORDS[word])
+        if (value := _NUMBER_WORDS.get(m.group(1)) or _han_number(m.group(1))) is not None:
+            values.add(value)
     for m in _YEARS_ZH.finditer(text):
         if (value := _han_number(m.group(1))) is not None:
             values.add(value)
@@ -180,7 +295,7 @@ class Source:
         return set(tokens(repair(self.text)))
 
     @cached_property
-    def years(self) -> set[int]:
+    def years(self) -> set[float]:
         return years_stated(normalise(self.text))
 
     def has(self, text: str) -> bool:
@@ -221,15 +336,16 @@ def _is_tool(word: str) -> bool:
     letters = _LETTER.findall(word)
     if not letters or len(word) < 2:
         return False
-    if any(ch.isupper() for ch in word[1:]) and any(ch.islower() or ch.isupper() for ch in word):
+    if any(ch.isupper() for ch in word[1:]):  # ICU, CargoWise, iOS
         return True
     if any(ch.isdigit() for ch in word):
         return True
     return bool(re.search(r"[A-Za-z][+#]|[A-Za-z]/[A-Za-z]", word))
 
 
-def _joins(gap: str) -> bool:
-    return gap.strip() in {"", "-", "—", "–", "&", "/"}
+def _joins(gap: str, previous: str) -> bool:
+    """Whether two name-like words separated by ``gap`` belong to one name ("St. Jude", "R & D")."""
+    return gap.strip() in {"", "-", "—", "–", "&", "/"} or (gap.strip() == "." and len(previous) <= 3)
 
 
 def _spans(line: str) -> Iterable[tuple[int, int, list[tuple[int, int, str]]]]:
@@ -239,10 +355,12 @@ def _spans(line: str) -> Iterable[tuple[int, int, list[tuple[int, int, str]]]]:
         word = m.group(0).rstrip(".,-/'’&")
         if not word:
             continue
-        if run and not _joins(line[run[-1][1] : m.start()]):
+        if run and not _joins(line[run[-1][1] : m.start()], run[-1][2]):
             yield from _close(run)
             run = []
-        name_like = (word[0].isupper() or _is_tool(word)) and word not in _PRONOUNS
+        name_like = (
+            word[0].isupper() or (_is_tool(word) and not word[0].isdigit())
+        ) and word not in _PRONOUNS
         if name_like or (run and word.lower() in _CONNECTORS):
             run.append((m.start(), m.start() + len(word), word))
         else:
@@ -341,12 +459,14 @@ def check_text(text: str, src: Sources, *, document: str = "", person: bool = Tr
                 grounded(kind, surface, m.start(), src.find(bare))
         masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
 
-    folded = fold(masked)
+    folded = _fold_aligned(masked)
     cv_years = src.cv.years
+    spans: list[tuple[int, int]] = []
     for pattern, source_text in ((_YEARS, folded), (_YEARS_ZH, masked)):
         for m in pattern.finditer(source_text):
-            surface = masked[m.start() : m.end()] if len(folded) == len(masked) else m.group(0)
+            surface = masked[m.start() : m.end()]
             value = _NUMBER_WORDS.get(m.group(1)) or _han_number(m.group(1))
+            spans.append((m.start(), m.end()))
             if value in cv_years:
                 add("years of experience", surface, True, "the CV states this number of years")
             elif name := quoted(m.start()):
@@ -355,12 +475,14 @@ def check_text(text: str, src: Sources, *, document: str = "", person: bool = Tr
                 add("years of experience", surface, True, f"in {found.name}")
             else:
                 add("years of experience", surface, False, "not stated by the CV")
+    for a, b in spans:  # the number of a years claim is checked as such, not again as a number
+        masked = masked[:a] + " " * (b - a) + masked[b:]
     for m in re.finditer(r"[^\W\d_]+", folded):
         if m.group(0) in PROFICIENCY:
-            _proficiency(m.group(0), m.start(), src, person, quoted, add)
+            _proficiency(m.group(0), m.start(), folded, src, person, quoted, add)
     for word in PROFICIENCY_ZH:
         for m in re.finditer(word, masked):
-            _proficiency(word, m.start(), src, person, quoted, add)
+            _proficiency(word, m.start(), masked, src, person, quoted, add)
 
     for m in _DATE.finditer(masked):
         found = src.find(m.group(0))
@@ -401,13 +523,28 @@ def _all_numbers(src: Sources) -> set[str]:
     return set().union(*(s.numbers for s in src.all))
 
 
-def _proficiency(word, pos, src, person, quoted, add) -> None:  # type: ignore[no-untyped-def]
-    if src.cv.has(word) or word in src.cv.text:
-        add("proficiency", word, True, "the CV uses this word")
+def _fold_aligned(text: str) -> str:
+    """``fold`` character by character, so positions still match the original text."""
+    return "".join(f if len(f := fold(ch)) == 1 else ch.lower() for ch in text)
+
+
+def _proficiency(word, pos, text, src, person, quoted, add) -> None:  # type: ignore[no-untyped-def]
+    """A proficiency word is the CV's when the CV uses it about the same thing (a word nearby)."""
+    reach = 8 if word in PROFICIENCY_ZH else 30
+    near = set(
+        tokens(text[max(0, pos - reach) : pos] + " " + text[pos + len(word) : pos + len(word) + reach])
+    )
+    near -= set(tokens(word))
+    cv_lines = [line for line in src.cv.text.split("\n") if word in _fold_aligned(line)]
+    about = set().union(*(set(tokens(line)) for line in cv_lines)) if cv_lines else set()
+    if cv_lines and (not near or near & about):
+        add("proficiency", word, True, "the CV uses this word about it")
     elif name := quoted(pos):
         add("proficiency", word, True, f"quoted from {name}")
     elif not person and (found := src.find(word)):
         add("proficiency", word, True, f"in {found.name}")
+    elif cv_lines:
+        add("proficiency", word, False, "the CV does not use this word about it")
     else:
         add("proficiency", word, False, "not a word the CV uses")
 
@@ -471,7 +608,7 @@ class _Checker:
 
     def traced(self, kind: str, text: str, sources_: list[str], where: str, owner: str) -> None:
         """A text that is the CV's own, or a re-wording of one of ``sources_`` adding no fact."""
-        if self.src.cv.has(text) or any(normalise(text) == normalise(s) for s in sources_):
+        if self.src.cv.has(text):
             self.claims.append(Claim(kind=kind, text=text, ok=True, why="in the CV", where=where))
             return
         best = max((_overlap(text, s) for s in sources_), default=0.0)
@@ -487,7 +624,13 @@ class _Checker:
             )
         else:
             self.claims.append(
-                Claim(kind=kind, text=text, ok=True, why=f"re-worded from {owner} ({best:.0%} shared)", where=where)
+                Claim(
+                    kind=kind,
+                    text=text,
+                    ok=True,
+                    why=f"re-worded from {owner} ({best:.0%} shared)",
+                    where=where,
+                )
             )
 
     def role(self, i: int, role: Role) -> None:
@@ -505,7 +648,8 @@ class _Checker:
                 why, text, kind = "not in the CV", label, "role"
             else:
                 why, text, kind = "not a role on the CV", label, "role"
-            dates = f" ({role.dates_text or role.start or '?'}–{role.end or 'now'})"
+            span = role.dates_text or f"{role.start or '?'}–{role.end or 'now'}"
+            dates = f" ({span})"
             self.claims.append(Claim(kind=kind, text=text + dates, ok=False, why=why, where=where))
             return
         self.literal("role", role.title, f"{where}.title", fallback=[source.title])
@@ -525,7 +669,13 @@ class _Checker:
             )
         elif role.dates_text or role.start:
             self.claims.append(
-                Claim(kind="dates", text=role.dates_text or str(role.start), ok=True, why="in the CV", where=where)
+                Claim(
+                    kind="dates",
+                    text=role.dates_text or str(role.start),
+                    ok=True,
+                    why="in the CV",
+                    where=where,
+                )
             )
         for j, bullet in enumerate(role.bullets):
             self.traced("bullet", bullet, source.bullets, f"{where}.bullets[{j}]", f"a bullet of {label}")
@@ -538,7 +688,13 @@ class _Checker:
                 digits = re.sub(r"\D", "", value)
                 ok = bool(digits) and digits in re.sub(r"\D", "", self.src.cv.text)
                 self.claims.append(
-                    Claim(kind="contact", text=value, ok=ok, why="in the CV" if ok else "not in the CV", where="phone")
+                    Claim(
+                        kind="contact",
+                        text=value,
+                        ok=ok,
+                        why="in the CV" if ok else "not in the CV",
+                        where="phone",
+                    )
                 )
                 continue
             self.literal("contact", value, f"contact.{key}", fallback=[getattr(profile.contact, key) or ""])
@@ -547,10 +703,14 @@ class _Checker:
             self.literal("link", bare, "contact.links")
         if cv.headline and not self.src.cv.has(cv.headline):
             role_titles = [r.title for r in profile.roles]
-            if any(normalise(cv.headline) == normalise(t) for t in role_titles + [profile.headline or ""]):
-                self.literal("headline", cv.headline, "headline", fallback=role_titles + [profile.headline or ""])
+            if any(normalise(cv.headline) == normalise(t) for t in [*role_titles, profile.headline or ""]):
+                self.literal(
+                    "headline", cv.headline, "headline", fallback=[*role_titles, profile.headline or ""]
+                )
             else:
-                self.traced("headline", cv.headline, [profile.headline or "", *role_titles], "headline", "a title")
+                self.traced(
+                    "headline", cv.headline, [profile.headline or "", *role_titles], "headline", "a title"
+                )
         elif cv.headline:
             self.literal("headline", cv.headline, "headline")
         if cv.summary:
@@ -560,7 +720,9 @@ class _Checker:
         for i, role in enumerate(cv.roles):
             self.role(i, role)
         for i, edu in enumerate(cv.education):
-            self.literal("education", edu.text, f"education[{i}]", fallback=[e.text for e in profile.education])
+            self.literal(
+                "education", edu.text, f"education[{i}]", fallback=[e.text for e in profile.education]
+            )
         groups: list[tuple[str, list[str], list[str]]] = [
             ("certification", cv.certifications, profile.certifications),
             ("language", cv.languages, profile.languages),
@@ -582,7 +744,9 @@ class _Checker:
                 self.literal("project", project.title, f"projects[{i}]", fallback=[source_project.title])
                 bullets = source_project.bullets
             for j, bullet in enumerate(project.bullets):
-                self.traced("bullet", bullet, bullets, f"projects[{i}].bullets[{j}]", f"project {project.title}")
+                self.traced(
+                    "bullet", bullet, bullets, f"projects[{i}].bullets[{j}]", f"project {project.title}"
+                )
         return self.claims
 
 
@@ -618,8 +782,3 @@ def report(documents: dict[str, list[Claim]]) -> dict[str, object]:
         }
     ok = all(not d["failed"] for d in out.values())  # type: ignore[index]
     return {"ok": ok, "documents": out}
-
-
-def summarise(text: str, limit: int = 80) -> str:
-    line = one_line(text)
-    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from jobland_pipeline.generation.tailor import TailoredCV, Wanted, relevance
-from jobland_pipeline.generation.text import PostingText, contains, normalise, one_line, posting_plain
+from jobland_pipeline.generation.text import (
+    ABOUT_PAY,
+    PostingText,
+    contains,
+    normalise,
+    one_line,
+    posting_plain,
+)
 from jobland_pipeline.lexicon.idf import idf
 from jobland_pipeline.lexicon.tokens import tokens
 from jobland_pipeline.research.dossier import Dossier
@@ -24,13 +31,53 @@ from jobland_pipeline.screening.models import Screening
 
 LETTER_LANGUAGES = ("en", "zh", "fr", "es")
 EVIDENCE_MIN = 4.0  # rarity-weighted shared words for a CV line to answer a requirement
+EVIDENCE_SHARE = 0.2  # ... and at least this share of the requirement's weight
 MAX_REQUIREMENTS = 8
 MAX_QUOTE = 220
 
 _MONTHS = {
-    "en": "January February March April May June July August September October November December".split(),
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(),
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "es": [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
 }
 
 
@@ -57,10 +104,48 @@ _NUM = (
     r"doce|trece|catorce|quince|dieciséis|veinte|treinta"
 )
 _YEARS_PHRASE = re.compile(rf"\b(?:{_NUM})\+?\s+(?:years|ans|años)\b", re.I)
-_YEARS_PHRASE_ZH = re.compile(r"(?:[0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:多|余)?年(?:以上)?[\u4e00-\u9fff]{0,12}?经验")
-_PREPS = frozenset("of in as de en dans comme como".split())
+_YEARS_PHRASE_ZH = re.compile(
+    r"(?:[0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:多|余)?年(?:以上)?[\u4e00-\u9fff]{0,12}?经验"
+)
+_PREPS = frozenset(["of", "in", "as", "de", "en", "dans", "comme", "como"])
 _TAIL_STOP = _PREPS | frozenset(
-    "on with including for at where and dont avec pour con para y et which que qui but mais pero".split()
+    [
+        "on",
+        "with",
+        "including",
+        "for",
+        "at",
+        "where",
+        "when",
+        "and",
+        "or",
+        "but",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "that",
+        "so",
+        "while",
+        "dont",
+        "avec",
+        "pour",
+        "et",
+        "ou",
+        "mais",
+        "qui",
+        "que",
+        "où",
+        "con",
+        "para",
+        "y",
+        "o",
+        "pero",
+        "quien",
+        "quienes",
+        "donde",
+        "cuando",
+    ]
 )
 
 
@@ -101,7 +186,7 @@ class Answer:
 
 
 def _quote(text: str) -> str:
-    line = one_line(text).strip("\"“”«»")
+    line = one_line(text).strip('"“”«»')
     return line if len(line) <= MAX_QUOTE else line[: MAX_QUOTE - 1].rstrip() + "…"
 
 
@@ -111,20 +196,33 @@ def _candidates(cv: TailoredCV, labels: dict[str, str]) -> list[Evidence]:
         label = " — ".join(x for x in (role.title, role.employer) if x)
         out += [Evidence(label, b) for b in role.bullets]
     for project in cv.projects:
-        out += [Evidence(project.title, b) for b in project.bullets] or [Evidence(labels["projects"], project.title)]
+        out += [Evidence(project.title, b) for b in project.bullets] or [
+            Evidence(labels["projects"], project.title)
+        ]
     out += [Evidence(labels["certifications"], c) for c in cv.certifications]
     out += [Evidence(labels["education"], e.text) for e in cv.education]
     out += [Evidence(labels["languages"], x) for x in cv.languages]
     for name, items in cv.other_sections.items():
         out += [Evidence(name.replace("_", " ").capitalize(), x) for x in items]
     if cv.summary:
-        out.append(Evidence(labels["summary"], cv.summary))
+        out += [Evidence(labels["summary"], x) for x in sentences(cv.summary)]
     return out
 
 
+_SENTENCE = re.compile(r"(?<=[.!?。！？；;])\s*")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a paragraph (a summary), each as written."""
+    return [x.strip() for x in _SENTENCE.split(one_line(text)) if len(x.strip()) > 3]
+
+
 def _shared(requirement: str, text: str) -> float:
+    """Rarity-weighted words ``text`` shares with a requirement; 0 below a fifth of the requirement."""
     want = set(tokens(requirement))
-    return sum(idf(t) for t in want & set(tokens(text)))
+    total = sum(idf(t) for t in want)
+    shared = sum(idf(t) for t in want & set(tokens(text)))
+    return shared if total and shared / total >= EVIDENCE_SHARE else 0.0
 
 
 def answers(
@@ -137,18 +235,25 @@ def answers(
     for requirement in posting.requirements[:MAX_REQUIREMENTS]:
         requirement = re.sub(r"^\s*\d+\s*[.、)]\s*", "", requirement)
         scored = sorted(
-            ((s, i, c) for i, c in enumerate(candidates) if (s := _shared(requirement, c.text)) >= EVIDENCE_MIN),
+            (
+                (s, i, c)
+                for i, c in enumerate(candidates)
+                if (s := _shared(requirement, c.text)) >= EVIDENCE_MIN
+            ),
             key=lambda x: (-x[0], x[1]),
         )
         if scored:
             answered.append(Answer(_quote(requirement), [c for _, _, c in scored[:2]]))
         else:
             open_lines.append(_quote(requirement))
-    posting_norm = normalise(posting.description)
+    # The screening's uncovered requirement lines, when they are requirement lines of this posting.
+    known = {normalise(re.sub(r"^\s*\d+\s*[.、)]\s*", "", r)) for r in posting.requirements}
+    done = {normalise(a.requirement) for a in answered} | {normalise(x) for x in open_lines}
     for line in screening.missing_skills:
-        clean = one_line(posting_plain(line))
-        if clean and contains(posting_norm, clean) and normalise(clean) not in {normalise(x) for x in open_lines}:
+        clean = re.sub(r"^\s*\d+\s*[.、)]\s*", "", one_line(posting_plain(line)))
+        if clean and normalise(clean) in known and normalise(_quote(clean)) not in done:
             open_lines.append(_quote(clean))
+            done.add(normalise(_quote(clean)))
     return answered, open_lines
 
 
@@ -221,6 +326,15 @@ class CompanyFacts:
             news_note=plain(dossier.news_note),
         )
 
+    @property
+    def letter_mission(self) -> str:
+        """The mission, for a letter: never a sentence about pay or benefits."""
+        return "" if ABOUT_PAY.search(self.mission) else self.mission
+
+    @property
+    def letter_culture(self) -> str:
+        return next((c for c in self.culture if not ABOUT_PAY.search(c)), "")
+
     def text(self) -> str:
         parts = [self.about, self.mission, *self.culture, *self.red_flags, self.news_note]
         parts += [" ".join(n.values()) for n in self.news]
@@ -231,6 +345,9 @@ class CompanyFacts:
 
 SHEET: dict[str, dict[str, str]] = {
     "en": {
+        "colon": ":",
+        "lq": "“",
+        "rq": "”",
         "title": "Interview cheat sheet",
         "match": "Match",
         "evidence": "What they ask for, and your evidence (STAR material)",
@@ -259,6 +376,9 @@ SHEET: dict[str, dict[str, str]] = {
         "red_flags": "Watch out for",
     },
     "fr": {
+        "colon": " :",
+        "lq": "« ",
+        "rq": " »",
         "title": "Fiche de préparation à l'entretien",
         "match": "Adéquation",
         "evidence": "Ce qu'ils demandent, et vos preuves (matière STAR)",
@@ -287,6 +407,9 @@ SHEET: dict[str, dict[str, str]] = {
         "red_flags": "Points de vigilance",
     },
     "es": {
+        "colon": ":",
+        "lq": "«",
+        "rq": "»",
         "title": "Guía para la entrevista",
         "match": "Afinidad",
         "evidence": "Lo que piden, y sus pruebas (material STAR)",
@@ -315,6 +438,9 @@ SHEET: dict[str, dict[str, str]] = {
         "red_flags": "Atención",
     },
     "zh": {
+        "colon": "：",
+        "lq": "“",
+        "rq": "”",
         "title": "面试准备要点",
         "match": "匹配度",
         "evidence": "职位要求与您的经历对照（STAR 素材）",

@@ -31,7 +31,7 @@ def _finalize(value: Any) -> Any:
 
 
 def _aside(text: str | None, zh: bool = False) -> str:
-    """" (text)" after a title, or " — text" when the text has brackets of its own; '' for none."""
+    """ " (text)" after a title, or " — text" when the text has brackets of its own; '' for none."""
     if not text:
         return ""
     if zh:

@@ -57,7 +57,13 @@ class TailoredCV(BaseModel):
         """Every word the CV shows (for keyword coverage)."""
         parts = [self.headline or "", self.summary or "", *self.skills]
         for role in self.roles:
-            parts += [role.title, role.employer or "", role.location or "", role.dates_text or "", *role.bullets]
+            parts += [
+                role.title,
+                role.employer or "",
+                role.location or "",
+                role.dates_text or "",
+                *role.bullets,
+            ]
         for entry in self.projects:
             parts += [entry.title, *entry.bullets]
         parts += [e.text for e in self.education]
@@ -99,8 +105,10 @@ def _ranked(items: list[str], weights: dict[str, float]) -> list[str]:
     return [b for _, b in scored]
 
 
-_HAN_SPLIT = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]+|[的和及或与并在有等者为对以了中]")
-_LATIN_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f][0-9A-Za-z\u00c0-\u024f+#]*(?:[./-][0-9A-Za-z\u00c0-\u024f+#]+)*")
+_HAN_SPLIT = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]+")
+_LATIN_WORD = re.compile(
+    r"[0-9A-Za-z\u00c0-\u024f][0-9A-Za-z\u00c0-\u024f+#]*(?:[./-][0-9A-Za-z\u00c0-\u024f+#]+)*"
+)
 
 
 def posting_terms(posting: PostingText) -> list[tuple[str, list[str]]]:
@@ -111,7 +119,9 @@ def posting_terms(posting: PostingText) -> list[tuple[str, list[str]]]:
         for m in _LATIN_WORD.finditer(line):
             surface = m.group(0).strip(".-/")
             toks = tokens(surface)
-            if len(toks) != 1 or toks[0] in seen or toks[0] in STOPWORDS or toks[0].isdigit():
+            if len(toks) != 1 or toks[0] in seen or toks[0] in STOPWORDS:
+                continue
+            if len(re.findall(r"[^\W\d_]", surface)) < 2:
                 continue
             if re.search(r"[\u3400-\u9fff]", surface):
                 continue
@@ -120,7 +130,7 @@ def posting_terms(posting: PostingText) -> list[tuple[str, list[str]]]:
                 seen.add(toks[0])
                 found.append((rarity, len(found), surface, toks))
         for segment in _HAN_SPLIT.split(line):
-            if not 2 <= len(segment) <= 8:
+            if not 2 <= len(segment) <= 6:
                 continue
             toks = [t for t in tokens(segment) if len(t) == 2]
             if not toks or segment in seen:

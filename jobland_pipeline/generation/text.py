@@ -92,6 +92,24 @@ def posting_field(text: str | None) -> str:
     return cleaned or one_line(_TAG.sub(" ", clean_description(text or "")))
 
 
+# What a job pays or offers (salary, benefits), in the languages letters are written in.
+ABOUT_PAY = re.compile(
+    r"\b(?:salary|salaries|wages?|bonus|pension|401\(k\)|holiday allowance|paid (?:holiday|leave|time off)|"
+    r"health insurance|benefits package|salaire|rémunération|remuneration|mutuelle|tickets? restaurants?|"
+    r"salario|sueldo|retribución|retribucion|seguro médico|seguro medico)\b"
+    r"|(?:EUR|USD|GBP|CAD|AED|INR|CNY|RMB|[€$£¥])\s?\d|\d(?:[\d,.\s]*)\s?(?:EUR|USD|GBP|CAD|AED|INR|€|元|万)"
+    r"|薪|福利|年假|五险|六险|奖金|补贴",
+    re.I,
+)
+
+
+_OFFER = re.compile(
+    r"^\s*(?:we\s+offer|what\s+we\s+offer|we\s+provide|you\s+will\s+get|nous\s+(?:offrons|proposons)|"
+    r"ofrecemos|te\s+ofrecemos|wir\s+bieten|我们提供)\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class PostingText:
     """What generation may read of a posting: plain text, with instructions to machines removed."""
@@ -123,6 +141,8 @@ class PostingText:
         out: list[str] = []
         for line in lines:
             line = one_line(line)
+            if line.endswith((":", "：")) or ABOUT_PAY.search(line) or _OFFER.match(line):
+                continue  # a heading, or what they pay: never something asked of the person
             if 3 < len(line) <= 400 and line not in out:
                 out.append(line)
         return out

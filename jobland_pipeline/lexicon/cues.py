@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from jobland_pipeline.lexicon.hanzi import to_simplified
+
 # Posting side: the sentence makes something a condition of the job.
 REQUIRED = (
     r"(?:required|requirement|essential|mandatory|must(?:\s+(?:have|hold|be|already))?|need(?:s|ed)?\s+to\s+(?:hold|have)"
@@ -34,7 +36,9 @@ OPTIONAL = (
     r"|deseable|valorable|se\s+valora|no\s+es\s+(?:necesari[oa]|imprescindible|obligatori[oa]|requisito)"
     r"|wunschenswert|von\s+vorteil|nicht\s+erforderlich|nicht\s+zwingend"
     r"|desejavel|diferencial|gradit[oa]|preferibile"
-    r"|优先|加分|不要求|非必须|不是必须|可培训|提供培训)"
+    r"|provided|we\s+train|or\s+(?:an\s+)?equivalent|or\s+comparable|oder\s+vergleichbar\w*|ou\s+equivalent|o\s+equivalente"
+    r"|fourni|proporcionad[oa]|bereitgestellt|wird\s+gestellt|willkommen|keine\s+voraussetzung"
+    r"|优先|加分|不要求|非必须|不是必须|可培训|提供培训|或同等)"
 )
 # CV side: the person does not have or does not want something.
 NEGATION = (
@@ -81,8 +85,9 @@ CREDENTIAL = (
     r"|ticket|endorsement|accreditation|chartered|\bqualified\b"
     r"|permis\s+[a-z]\b|permis\s+de\s+conduire|inscription\s+(?:a|au)|ordre\s+des|habilitation|agrement|carte\s+professionnelle|diplome\s+d'etat"
     r"|carnet|colegiad[oa]|colegiacion|habilitacion|titulacion\s+oficial|licencia|acreditacion"
-    r"|fuhrerschein|zulassung|approbation|kammer|berechtigung|carteira|habilitacao|patente|abilitazione|iscrizione\s+all'albo"
-    r"|资格|执业|证书|驾照|驾驶证|牌照|职称|注册|持证|上岗证|执照)"
+    r"|fuhrerschein|\w*zulassung|approbation|kammer|\w*berechtigung|\w*ausbildung|\w*examen|\w*weiterbildung|\w*schein\b"
+    r"|carteira|habilitacao|patente|abilitazione|iscrizione\s+all'albo"
+    r"|资格|执业证|证书|驾照|驾驶证|牌照|职称|注册\w{0,4}师|持证|上岗证|执照)"
 )
 WORK_SETTING_OFFICE = r"(?:design[- ]office|office[- ]based|desk[- ]based|bureau\s+d'etudes|oficina\s+tecnica|设计院|办公室)"
 AWAY = (
@@ -124,6 +129,7 @@ def fold_for_cues(text: str) -> str:
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     if lowered.isascii():
         return lowered
+    lowered = to_simplified(lowered)
     table = {ord(ch): _fold_char(ch) for ch in set(lowered) if not ch.isascii()}
     return lowered.translate(table)
 

@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from jobland_pipeline.lexicon.glossary import concept_index, family_of
+from jobland_pipeline.lexicon.hanzi import to_simplified
 from jobland_pipeline.lexicon.tokens import STOPWORDS, fold, stem
 from jobland_pipeline.lexicon.titlewords import core_title
 
@@ -62,7 +63,7 @@ def title_terms(title: str, *, core: bool = True) -> tuple[str, ...]:
             if words[i] not in STOPWORDS and words[i] not in TITLE_STOP and len(words[i]) > 1:
                 terms.append(words[i])
             i += 1
-    for run in _HAN.findall(text):
+    for run in _HAN.findall(to_simplified(text)):
         rest = run
         for word in han_words:
             if word in rest:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from jobland_pipeline.lexicon.hanzi import to_simplified
+
 _GENDER = re.compile(
     r"\s*\((?:h/f|f/h|m/f|f/m|m/w/d|w/m/d|m/f/d|f/m/d|m/w|w/m|d/f/m|all\s+genders?|x/h|h/m|m/h)\)"
     r"|\s*\b(?:h/f|f/h|m/w/d|w/m/d|m/f/d)\b|(?<=[a-zà-ÿ])/(?:a|e|ne|se|ra|in|innen)\b|\s*\((?:a|e|ne|in)\)",
@@ -74,6 +76,7 @@ def strip_markers(title: str) -> str:
 
 def title_level(title: str) -> str:
     """entry | mid | senior | lead, from the level words a title carries (mid when none)."""
+    title = to_simplified(title)
     found = [LEVEL_WORDS.get((m.group(1) or m.group(2)).lower(), "mid") for m in _LEVEL_RE.finditer(title)]
     found += [ROLE_LEVELS.get((m.group(1) or m.group(2)).lower(), "mid") for m in _ROLE_LEVEL_RE.finditer(title)]
     for level in ("lead", "senior", "entry"):
@@ -89,11 +92,14 @@ def core_title(title: str, *, keep_level: bool = False) -> str:
     text = _CONTRACT.sub("", text)
     text = _GRADE.sub("", text)
     if not keep_level:
-        text = _LEVEL_RE.sub("", _HEAD_OF.sub("", text))
+        text = _HEAD_OF.sub("", text)
+        simple = to_simplified(text)  # one character for one: spans found there cut the original
+        for m in reversed(list(_LEVEL_RE.finditer(simple))):
+            text = text[: m.start()] + text[m.end() :]
     text = re.sub(r"\s{2,}", " ", text).strip(" -–—,/&")
     return text or strip_markers(title)
 
 
 def only_level_words(title: str) -> bool:
     """True for "lead", "senior", "junior" alone: a level, not a job."""
-    return not _LEVEL_RE.sub("", strip_markers(title)).strip(" -,/&")
+    return not _LEVEL_RE.sub("", to_simplified(strip_markers(title))).strip(" -,/&")

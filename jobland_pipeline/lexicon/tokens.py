@@ -14,6 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from jobland_pipeline.lexicon.hanzi import to_simplified
 from jobland_pipeline.lexicon.lang import FUNCTION_WORDS, is_han
 
 # Function words of every supported language, plus words every posting or CV uses whatever the job.
@@ -60,6 +61,7 @@ def fold(text: str) -> str:
     lowered = text.lower()
     if lowered.isascii():
         return lowered
+    lowered = to_simplified(lowered)
     decomposed = unicodedata.normalize("NFKD", lowered)
     out = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return out.replace("ß", "ss").replace("œ", "oe").replace("æ", "ae").replace("ø", "o")
@@ -112,7 +114,7 @@ def _tokens_cached(text: str) -> tuple[str, ...]:
             stemmed = stem(word)
             if stemmed not in STOPWORDS:
                 out.append(stemmed)
-    for run in _HAN_RUN.findall(text):
+    for run in _HAN_RUN.findall(to_simplified(text)):
         if len(run) == 1:
             out.append(run)
             continue

@@ -38,8 +38,9 @@ from jobland_pipeline.profiles.models import Constraints, PlaceRef
 
 _NEG = rf"{NEGATION}(?:\s*\w+){{0,6}}?\s*"
 _AREA_CUE = re.compile(
-    r"\b(?:only|area|region|within|based\s+in|commut\w*|metropolitan|uniquement|seulement|proche|banlieue|"
-    r"solo|solamente|unicamente|desde|nur|im\s+raum|somente|apenas|solo)\b|地区|以外|仅|只|范围"
+    r"\b(?:only|area|region|within|based\s+in|commut\w*|metropolitan|uniquement|seulement|exclusivement|proche|"
+    r"banlieue|metropole|solo|solamente|unicamente|exclusivamente|desde|nur|ausschliesslich|lediglich|im\s+raum|"
+    r"umland|umgebung|somente|apenas|arbeitsort|lieu\s+de\s+travail)\b|地区|以外|仅|只|范围"
 )
 _COUNTRY_ONLY = re.compile(
     r"based\s+in\s+the\s+(?:united\s+states|us|uk)|(?:any|all)\s+(?:us|u\.s\.)\s+domicile|abroad|overseas|"
@@ -50,9 +51,10 @@ _REGION_WORDS = re.compile(
     r"europaische\s+union|欧盟|欧洲)(?![a-z])"
 )
 _MAX_DAYS = re.compile(
-    rf"(?:at\s+most|no\s+more\s+than|up\s+to|max(?:imum|\.)?|maximo|au\s+plus|maximum|hochstens|最多|不超过)\s*({NUMBER})"
+    rf"(?:at\s+most|no\s+more\s+than|up\s+to|max(?:imum|imal|\.)?|maximo|au\s+plus|maximum|hochstens|最多|不超过)\s*({NUMBER})"
     rf"\s*(?:office\s+|on[- ]?site\s+)?(?:days?|dias?|jours?|tage|天)"
-    rf"|({NUMBER})\s*(?:office\s+)?days?\s+(?:a|per)\s+week\s+(?:max|at\s+most)"
+    rf"|({NUMBER})\s*(?:office\s+|on[- ]?site\s+)?(?:days?|dias?|jours?|tage|天)[^.;]{{0,30}}?"
+    rf"(?:at\s+most|max(?:imum|imal)?|au\s+maximum|au\s+plus|como\s+maximo|hochstens|最多)"
 )
 _AVOID = re.compile(
     r"(?:not\s+(?:looking|planning|wanting|willing)\s+to\s+(?:go\s+back|return|move\s+back)\s+to|no\s+longer\s+(?:want|looking)"
@@ -126,7 +128,12 @@ def _shifts(c: Constraints, text: str) -> bool:
 
 def _relocation(c: Constraints, raw: str, text: str) -> bool:
     hit = False
-    if re.search(rf"{_NEG}{RELOCATION}|{RELOCATION}\s*[:：]\s*(?:no|non|nein)\b|不考虑.{{0,12}}以外|不(?:接受|考虑)(?:异地|外派|搬迁)", text):
+    moving = [clause for clause in _clauses(text) if re.search(RELOCATION, clause)]
+    if re.search(rf"{_NEG}{RELOCATION}|{RELOCATION}\s*[:：]\s*(?:no|non|nein)\b|不考虑.{{0,12}}以外|不(?:接受|考虑)(?:异地|外派|搬迁)", text) or any(
+        re.search(NEGATION, clause) or re.search(r"nicht\s+in\s+frage|ausgeschlossen|hors\s+de\s+question|exclu", clause)
+        for clause in moving
+    ):
+        # "ein Umzug kommt für mich nicht in Frage": the negation may come after the word.
         c.relocate, hit = False, True
     elif re.search(rf"(?:open|willing|happy|ready|able)\s+to\s+{RELOCATION}|pret\s+a\s+demenager|dispuesto\s+a\s+{RELOCATION}", text):
         c.relocate, hit = True, True
@@ -165,6 +172,10 @@ def _relocation(c: Constraints, raw: str, text: str) -> bool:
     if re.search(r"within\s+(?:about\s+)?(?:an|one)\s+hour|hour'?s\s+drive|une\s+heure|una\s+hora|一小时", text):
         c.commute_km, hit = 70.0, True
     return hit
+
+
+def _clauses(text: str) -> list[str]:
+    return [c for c in re.split(r"[.;:!?。；：]|,\s+(?:but|mais|pero|aber)\b", text) if c.strip()]
 
 
 def _preferred(raw: str, place: Place) -> bool:
@@ -212,7 +223,10 @@ def _setting(c: Constraints, raw: str, text: str) -> bool:
         c.remote_countries = sorted(set(c.remote_countries) | countries)
     if hybrid:
         c.hybrid_ok = True
-    if re.search(ONSITE, text) is None or re.search(rf"{_NEG}(?:\w+\s+){{0,2}}{ONSITE}", text):
+    positive_onsite = re.search(ONSITE, text) and not _MAX_DAYS.search(text) and not re.search(
+        rf"{NUMBER}\s*(?:office\s+)?(?:days?|dias?|jours?|tage|天)", text
+    )
+    if not positive_onsite or re.search(rf"{_NEG}(?:\w+\s+){{0,2}}{ONSITE}", text):
         c.onsite_ok = False  # remote or hybrid stated as the setting wanted, no full-time office named
         if c.max_office_days is None and c.hybrid_ok:
             c.max_office_days = 3
@@ -253,6 +267,15 @@ _ONLY_CRED = re.compile(
 )
 
 
+_FUTURE_CRED = re.compile(
+    r"(?:planning|plan|preparing|prepare|expect(?:ing)?|hoping|going|due|studying|working\s+towards?|eligible)\s+"
+    r"(?:to\s+)?(?:sit|take|apply|obtain|get|pass|start|for)?\s*(?:for\s+)?(?:the\s+|my\s+)?"
+    r"([\w&./-]+(?:\s+[\w&./-]+){0,4}?)\s*(?:exam|examination|licen[cs]e|registration|certification|in\s+20\d\d|[.;,]|$)"
+    r"|en\s+cours\s+d'obtention\s+(?:du|de\s+la|de\s+l'|des)?\s*([\w&./-]+(?:\s+[\w&./-]+){0,3})"
+    r"|(?:准备|正在)(?:考取|考|申请)(.{2,12}?)(?:[，。；,.]|$)"
+)
+
+
 def _credentials(c: Constraints, raw: str, text: str) -> bool:
     hit = False
     label = _LABEL_NOT_YET.match(text)
@@ -268,8 +291,17 @@ def _credentials(c: Constraints, raw: str, text: str) -> bool:
         if not re.search(CREDENTIAL, clause) and not re.search(r"\b[A-Z]{2,6}\b", rest_raw[: len(clause)]):
             continue
         phrase = rest_raw[: len(clause)].strip(" -")
+        if re.search(TEMPORARY + "|" + SEASONAL + "|" + PERMANENT, clause):
+            continue  # "ni intérim, ni CDD": a contract preference, not a missing credential
         if phrase and len(phrase) > 1 and not re.search(AUTHORISATION + "|" + SPONSORSHIP, clause):
             # "not yet licensed by MCGM", "Pas de permis B", "没有香港、美国等境外律师资格"
+            c.lacks.append(phrase)
+            hit = True
+    for m in _FUTURE_CRED.finditer(text):
+        # "planning to sit for the PE exam in 2027": the credential is not held yet.
+        start = m.start(1)
+        phrase = raw[start : start + len(m.group(1))].strip(" .,")
+        if re.search(CREDENTIAL + r"|\b[A-Z]{2,}\b", m.group(1) + " " + phrase):
             c.lacks.append(phrase)
             hit = True
     for m in _ONLY_CRED.finditer(text):

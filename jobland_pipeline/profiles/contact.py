@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from jobland_pipeline.lexicon.hanzi import to_simplified
 from jobland_pipeline.profiles.dates import RANGE_RE
 from jobland_pipeline.profiles.models import Contact
 from jobland_pipeline.profiles.roles import TITLE_WORDS
@@ -15,7 +16,7 @@ URL_RE = re.compile(
     r"(?:https?://)?(?:www\.)?(?:linkedin\.com|github\.com|gitlab\.com)/[^\s|,;)]+|https?://[^\s|,;)]+"
 )
 LABEL_RE = re.compile(
-    r"(姓名|电话|手机|邮箱|电子邮件|电子邮箱|所在地|地址|现居|城市|Name|Phone|Tel|Téléphone|Telefono|Teléfono|Mobile|Móvil|Portable|E-?mail|Correo|Courriel|Address|Adresse|Dirección|Direccion|Ubicación|Ubicacion|Location|Localisation|Ville|Ciudad|Residencia|Wohnort|Standort|Anschrift)\s*[:：]\s*([^|｜\t]+?)(?=\s{2,}|[|｜\t]|$|\s+(?:姓名|电话|手机|邮箱|所在地|地址)\s*[:：])",
+    r"(姓名|电话|手机|联系电话|邮箱|电子邮件|电子邮箱|所在地|居住地|现居地|现居|地址|城市|Name|Phone|Telefon|Tel|Téléphone|Telefono|Teléfono|Mobile|Móvil|Portable|E-?mail|Correo|Courriel|Address|Adresse|Dirección|Direccion|Ubicación|Ubicacion|Location|Localisation|Ville|Ciudad|Residencia|Wohnort|Standort|Anschrift)\s*[:：]\s*([^|｜\t]+?)(?=\s{2,}|[|｜\t]|$|\s+(?:姓名|电话|手机|邮箱|所在地|地址)\s*[:：])",
     re.IGNORECASE,
 )
 CITY_STATE_RE = re.compile(
@@ -40,8 +41,8 @@ def _phone(text: str) -> str | None:
 def extract_contact(header_lines: list[str], full_text: str) -> Contact:
     labelled: dict[str, str] = {}
     for line in full_text.split("\n")[:60]:
-        for label, value in LABEL_RE.findall(line):
-            labelled.setdefault(label.lower(), value.strip())
+        for m in LABEL_RE.finditer(to_simplified(line)):  # same length: spans point into the original
+            labelled.setdefault(m.group(1).lower(), line[m.start(2) : m.end(2)].strip())
     email = (
         labelled.get("e-mail") or labelled.get("email") or labelled.get("邮箱") or labelled.get("电子邮箱")
         or labelled.get("correo") or labelled.get("courriel") or labelled.get("电子邮件")
@@ -59,7 +60,7 @@ def extract_contact(header_lines: list[str], full_text: str) -> Contact:
         (
             labelled[k]
             for k in (
-                "所在地", "现居", "城市", "地址", "location", "address", "adresse", "ubicación", "ubicacion",
+                "所在地", "居住地", "现居地", "现居", "城市", "地址", "location", "address", "adresse", "ubicación", "ubicacion",
                 "localisation", "ville", "ciudad", "dirección", "direccion", "residencia", "wohnort", "standort",
                 "anschrift",
             )
@@ -87,6 +88,9 @@ _CONTACT_LABEL = re.compile(
 _NOT_A_CN_NAME = re.compile(r"简历|履历|求职|个人|信息|意向")
 
 
+_PARTICLES = frozenset("de del della der den di da do dos das du van von la le bin binti al el y e ten ter".split())
+
+
 def _guess_name(lines: list[str]) -> str | None:
     for n, line in enumerate(lines[:6]):
         candidate = re.split(r"\s*[|｜•·]\s*", line)[0].strip()
@@ -110,9 +114,12 @@ def _guess_name(lines: list[str]) -> str | None:
         if han and not _NOT_A_CN_NAME.search(candidate) and not _is_headline(candidate):
             return candidate
         words = candidate.split()
+        if re.match(r"^[^:：]{1,25}[:：]", candidate):
+            continue  # "Location: Amsterdam, Netherlands" is a labelled field, not a name
         if (
-            2 <= len(words) <= 4
-            and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+            2 <= len(words) <= 5
+            and all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in _PARTICLES for w in words)
+            and words[0][:1].isupper()
             and not _is_headline(candidate)
         ):
             return candidate.title() if candidate.isupper() else candidate

@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from jobland_pipeline.lexicon import detect_language
-from jobland_pipeline.lexicon.languages import NATIVE, parse_language_items
+from jobland_pipeline.lexicon.languages import NATIVE, find_languages, parse_language_items
 from jobland_pipeline.profiles.constraints import constraint_sentences, read_constraints, read_targets
 from jobland_pipeline.profiles.contact import extract_contact
 from jobland_pipeline.profiles.dates import months_between, total_years
@@ -55,7 +55,8 @@ def _entries(lines: list[str]) -> list[Entry]:
 
 
 def _languages(lines: list[str], cv_language: str) -> tuple[list[str], list[LanguageSkill]]:
-    written = split_items(lines)
+    lines = [line for line in lines if find_languages(line)]  # "References available on request" is not one
+    written = [item for item in split_items(lines) if find_languages(item)]
     skills: dict[str, LanguageSkill] = {}
     for mention in parse_language_items(" ; ".join(strip_bullet(line)[1] for line in lines)):
         code = mention.code

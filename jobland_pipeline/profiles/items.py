@@ -70,12 +70,15 @@ def unprotect(part: str, source: str) -> str:
 def list_lines(lines: list[str]) -> list[str]:
     """One item per bullet or line (credential lines keep their commas); wrapped lines joined."""
     items: list[str] = []
+    marked = sum(1 for line in lines if strip_bullet(line)[0]) >= 2
     for line in lines:
         is_bullet, text = strip_bullet(line)
         if not text:
             continue
-        if items and not is_bullet and _continues(items[-1], text):
-            items[-1] = f"{items[-1]} {text}"
+        # In a bulleted list an unmarked line continues the item above (a PDF wrapped it).
+        if items and not is_bullet and (marked or _continues(items[-1], text)):
+            joiner = "" if re.search(r"[\u4e00-\u9fff]$", items[-1]) and re.match(r"[\u4e00-\u9fff]", text) else " "
+            items[-1] = f"{items[-1]}{joiner}{text}"
         else:
             items.append(text)
     return [repair_hyphenation(i) for i in items]
@@ -86,7 +89,7 @@ def _continues(previous: str, text: str) -> bool:
     return previous.endswith(("-", ",", "(", "&", " and", " of")) or bool(re.match(r"[a-z(]", text))
 
 
-_HYPHEN_BREAK = re.compile(r"\b(\w{2,})-\s+([a-z]{2,})")
+_HYPHEN_BREAK = re.compile(r"\b(\w{2,})-\s+(?!(?:and|or|to|und|oder|et|ou|y|o|e|bis)\b)([a-z]{2,})")
 _COMPOUND_HEADS = frozenset(
     "self well non co re pre post multi cross full part long short high low hands up down day night real "
     "cost client customer user data cloud front back end full time first second third mid senior".split()

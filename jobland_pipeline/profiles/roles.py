@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+from jobland_pipeline.lexicon.hanzi import to_simplified
 from jobland_pipeline.profiles.dates import find_date_range
 from jobland_pipeline.profiles.models import Role
 from jobland_pipeline.profiles.sections import strip_bullet
 
-TITLE_WORDS = re.compile(
+_TITLE_WORDS = re.compile(
     r"\b(nurse|rn|engineer|developer|teacher|instructor|tutor|accountant|analyst|manager|director|"
     r"specialist|coordinator|assistant|associate|officer|consultant|chair|lead|head|intern|scientist|"
     r"designer|administrator|architect|supervisor|technician|clerk|representative|educator|"
@@ -31,9 +32,22 @@ TITLE_WORDS = re.compile(
     r"koch|köchin|pfleger(?:in)?|apotheker(?:in)?|rechtsanwalt|rechtsanwältin|leiter(?:in)?|"
     r"berater(?:in)?|techniker(?:in)?|sachbearbeiter(?:in)?|referent(?:in)?)s?\b"
     r"|会计|出纳|经理|工程师|主管|专员|分析师|教师|老师|护士|总监|助理|顾问|审计|主任|实习生|组长|律师|法务"
-    r"|厨师|飞行员|机长|副驾驶|电工|药师|设计师|程序员|开发|销售|司机|合伙人|研究员|负责人|医生|技术员",
+    r"|厨师|飞行员|机长|副驾驶|电工|药师|设计师|程序员|开发|销售|司机|合伙人|研究员|负责人|医生|技术员|导师|讲师|编辑|护理",
     re.IGNORECASE,
 )
+
+
+class _TitleWords:
+    """Job-title words in Latin scripts and Chinese (Traditional read as Simplified)."""
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return _TITLE_WORDS.search(to_simplified(text))
+
+    def finditer(self, text: str):  # type: ignore[no-untyped-def]
+        return _TITLE_WORDS.finditer(to_simplified(text))
+
+
+TITLE_WORDS = _TitleWords()
 EMPLOYER_WORDS = re.compile(
     r"\b(hospital|clinic|health|medical|center|centre|school|academy|university|college|institute|"
     r"inc|ltd|llc|plc|corp|corporation|company|co|group|bank|partners|labs?|systems|solutions|"

@@ -158,7 +158,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 
 
 def _norm(text: str) -> str:
-    text = fold(text).replace("&", " and ")
+    text = fold(text).replace("&", " and ")  # fold also reads Traditional Chinese as Simplified
     return re.sub(r"[^a-z\u4e00-\u9fff]", "", text)
 
 

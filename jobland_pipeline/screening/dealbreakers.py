@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from jobland_pipeline.lexicon.cues import NEGATION, fold_for_cues
+from jobland_pipeline.lexicon.hanzi import to_simplified
 from jobland_pipeline.lexicon.lang import languages_used
 from jobland_pipeline.lexicon.tokens import fold, tokens
 from jobland_pipeline.places import Place, distance_km, find_places
@@ -32,7 +33,9 @@ _GENERIC = frozenset(
         "experience years year minimum least plus type rating rated role post position job candidate "
         "candidates applicant applications considered willing obtain already new hire hires ability "
         "indispensable obligatoire exige requis imprescindible obligatorio requisito erforderlich "
-        "titular vigente valide valido actual en vigor"
+        "titular vigente valide valido actual en vigor completed recognised recognized accredited relevant "
+        "abgeschlossene abgeschlossen erfolgreich staatlich anerkannte anerkannt examinierte dreijahrige "
+        "reconnu reconnue titulo titulado titulada obtenu obtenido"
     )
 )
 _STRONG_TOKEN = re.compile(r"^(?:[A-Z]{2,}[A-Za-z]*|[A-Z][a-z]*\d[\w-]*|\d{3,}[\w-]*|[A-Z]-?\d{2,}[\w-]*)$")
@@ -46,15 +49,18 @@ class CvText:
     token_set: frozenset[str]
     place_names: frozenset[str]  # places the CV names, in their gazetteer spelling
     written_in: frozenset[str]  # languages the CV itself is (partly) written in
+    bigrams: frozenset[tuple[str, str]]
 
     @classmethod
     def of(cls, text: str) -> CvText:
         places = frozenset(p.name.lower() for p in find_places(text))
+        words = [t for t in tokens(text) if t not in _GENERIC and not t.isdigit()]
         return cls(
             folded=fold(text),
             token_set=frozenset(tokens(text)),
             place_names=places,
             written_in=frozenset(languages_used(text)),
+            bigrams=frozenset(zip(words, words[1:], strict=False)),
         )
 
 
@@ -73,7 +79,14 @@ def _strong_keys(phrase: str) -> list[str]:
     for place in find_places(phrase):
         if place.kind in {"admin1", "admin2", "city"} and place.name not in keys:
             keys.append(place.name)
-    keys.extend(re.findall(r"[\u4e00-\u9fff]{2,}", phrase))
+    simple = to_simplified(phrase)
+    for m in re.finditer(r"[\u4e00-\u9fff]{2,}", simple):
+        # In Chinese, a credential is the few characters before 证/证书/资格/执照...: "律师执业证", "法律职业资格".
+        for marker in re.finditer(r"证书|执业证|资格证|资格|执照|牌照|驾照|证", m.group(0)):
+            start = max(0, marker.start() - 6)
+            key = phrase[m.start() + start : m.start() + marker.end()]
+            if len(key) >= 3:
+                keys.append(key)
     return keys
 
 
@@ -81,8 +94,9 @@ def _present(key: str, cv: CvText) -> bool:
     if key.lower() in cv.place_names:
         return True
     if re.search(r"[\u4e00-\u9fff]", key):
-        grams = [key[i : i + 2] for i in range(len(key) - 1)]
-        return sum(g in cv.folded for g in grams) >= max(1, int(0.6 * len(grams)))
+        simple = to_simplified(key)
+        grams = [simple[i : i + 2] for i in range(len(simple) - 1)]
+        return sum(g in cv.folded for g in grams) >= max(1, int(0.7 * len(grams)))
     folded = fold(key)
     if re.search(rf"(?<![a-z0-9]){re.escape(folded)}(?![a-z0-9])", cv.folded):
         return True
@@ -99,7 +113,7 @@ _REQUIREMENT_WORDS = re.compile(
 def short_credential(sentence: str) -> str:
     """The credential a requirement sentence names, without the requirement words around it."""
     text = _REQUIREMENT_WORDS.sub(" ", sentence)
-    text = re.sub(r"^\s*[-•*]\s*", "", text)
+    text = re.sub(r"^\s*(?:[-•*]|\(?\d+[.、)]|[一二三四五六七八九十]+、)\s*", "", text)
     for _ in range(3):
         text = re.sub(r"^\s*(?:must\s+hold|must\s+have|hold|holds|have|an?|the)\s+", "", text, flags=re.I)
     text = re.split(r"[.;]\s|\s[-–—:]\s|(?<=\))\s*,", text)[0]
@@ -107,7 +121,7 @@ def short_credential(sentence: str) -> str:
     return text if len(text) <= 70 else text[:67].rsplit(" ", 1)[0] + "…"
 
 
-def credential_missing(credential: Credential, cv: CvText) -> str | None:
+def credential_missing(credential: Credential, cv: CvText, *, same_language: bool = True) -> str | None:
     """The credential as the posting names it when no alternative of it is found in the CV, else None."""
     for alternative in credential.alternatives:
         keys = _strong_keys(alternative)
@@ -115,23 +129,75 @@ def credential_missing(credential: Credential, cv: CvText) -> str | None:
             if all(_present(k, cv) for k in keys):
                 return None
             continue
-        content = [t for t in tokens(alternative) if t not in _GENERIC and not t.isdigit()]
-        if not content or sum(t in cv.token_set for t in content) / len(content) >= 0.5:
+        if not same_language or re.search(r"[\u4e00-\u9fff]", alternative):
+            return None  # across languages (and in Chinese) only identifying words can be checked
+        if _phrase_present(alternative, cv):
             return None
     return short_credential(credential.text)
+
+
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    words = [t for t in tokens(text) if t not in _GENERIC and not t.isdigit()]
+    return set(zip(words, words[1:], strict=False))
+
+
+def _phrase_present(phrase: str, cv: CvText) -> bool:
+    """A credential named without a code ("diplôme d'expertise comptable", "active security clearance")
+    is on the CV when most of its word pairs are: independent words prove nothing."""
+    pairs = _bigrams(phrase)
+    words = [t for t in tokens(phrase) if t not in _GENERIC and not t.isdigit()]
+    if not words:
+        return True
+    if len(words) <= 2 and all(_word_in(w, cv.token_set) for w in words):
+        return True  # "Pflegeausbildung" against "Ausbildung ... Krankenpflegerin": compounds split
+    return bool(pairs) and sum(p in cv.bigrams for p in pairs) / len(pairs) >= 0.5
+
+
+def _alternatives_of(phrase: str) -> list[str]:
+    """"HV or CompEx", "香港、美国等境外律师资格", "物理科或其他学科证书": each named thing on its own."""
+    phrase = re.sub(r"^[具有持取得]+", "", phrase.strip())
+    parts = [p.strip(" ,.") for p in re.split(r"\s+or\s+|\s+ou\s+|\s+o\s+|\s+oder\s+|/|、|或|及|和", phrase)]
+    return [p for p in parts if len(p) >= 2] or [phrase]
 
 
 def _lacked(credential: Credential, lacks: list[str]) -> str | None:
     """A required credential the CV says it lacks ("Not yet licensed by MCGM" vs "MCGM licence")."""
     text = fold(credential.text)
-    for phrase in lacks:
-        keys = [k for k in _strong_keys(phrase) if len(k) >= 2]
-        if keys and any(re.search(rf"(?<![a-z0-9]){re.escape(fold(k))}(?![a-z0-9])", text) for k in keys):
-            return phrase
-        content = [t for t in tokens(phrase) if t not in _GENERIC]
-        if content and sum(t in set(tokens(credential.text)) for t in content) / len(content) >= 0.6:
-            return phrase
+    posting_words = set(tokens(credential.text))
+    for lacked in lacks:
+        for phrase in _alternatives_of(lacked):
+            if _lacked_one(phrase, text, posting_words):
+                return lacked
     return None
+
+
+def _lacked_one(phrase: str, text: str, posting_words: set[str]) -> bool:
+    """The posting's condition names this lacked thing (its identifying words, else most of its words)."""
+    keys = [k for k in _strong_keys(phrase) if len(k) >= 2]
+    if re.search(r"[\u4e00-\u9fff]", phrase):
+        keys = [phrase]  # a short Chinese phrase: its characters identify it
+    if keys:
+        # Identifying words decide: "MCGM" must be named, not merely "structural engineer".
+        return any(_named_in(k, text) for k in keys)
+    content = [t for t in tokens(phrase) if t not in _GENERIC]
+    return bool(content) and sum(_word_in(t, posting_words) for t in content) / len(content) >= 0.6
+
+
+def _named_in(key: str, folded_text: str) -> bool:
+    if re.search(r"[\u4e00-\u9fff]", key):
+        simple = to_simplified(key)
+        grams = [simple[i : i + 2] for i in range(len(simple) - 1)]
+        return sum(g in folded_text for g in grams) >= max(1, int(0.7 * len(grams)))
+    return re.search(rf"(?<![a-z0-9]){re.escape(fold(key))}(?![a-z0-9])", folded_text) is not None
+
+
+def _word_in(word: str, words: set[str]) -> bool:
+    """A word, or a compound made of it ("Hebammenausbildung" / "Hebamme"), is among the words."""
+    if word in words:
+        return True
+    if len(word) < 6:
+        return False
+    return any(len(w) >= 5 and (w in word or word in w or w[:6] == word[:6]) for w in words)
 
 
 def _near(place: Place, area: PlaceRef, radius: float) -> bool:
@@ -163,7 +229,7 @@ def check(
     out += _setting(c, posting, demands, lang)
     out += _schedule(c, demands, lang)
     out += _rights(c, posting, demands, lang)
-    out += _credentials(c, posting, demands, cv, lang)
+    out += _credentials(c, posting, demands, cv, lang, written)
     out += _languages(profile, demands, written, lang, cv)
     out += _contract(c, demands, lang)
     out += _preferences(prefs, posting, text, lang)
@@ -222,7 +288,7 @@ def _rights(c: Constraints, posting: Posting, d: Demands, lang: str) -> list[str
     return []
 
 
-def _credentials(c: Constraints, posting: Posting, d: Demands, cv: CvText, lang: str) -> list[str]:
+def _credentials(c: Constraints, posting: Posting, d: Demands, cv: CvText, lang: str, written: str) -> list[str]:
     out: list[str] = []
     if c.lacks:
         # Any condition of the posting naming what the CV says it lacks ("HPS imprescindible").
@@ -236,7 +302,7 @@ def _credentials(c: Constraints, posting: Posting, d: Demands, cv: CvText, lang:
         if lacked:
             out.append(say("lacks", lang, what=lacked))
             continue
-        missing = credential_missing(credential, cv)
+        missing = credential_missing(credential, cv, same_language=written in cv.written_in)
         if missing:
             out.append(say("credential", lang, what=missing))
     title = fold(posting.title)

@@ -168,8 +168,19 @@ _STRONG_LANGUAGE = re.compile(
     r"fluent|fluency|full\s+professional|native|c1|c2|n1|courant|maitrise|parfaite|bilingue|fluido|dominio|fliessend|"
     r"verhandlungssicher|流利|精通|熟练"
 )
-_ESSENTIAL_HEAD = re.compile(r"^\s*(?:essential|essentials|must[- ]haves?|required|mandatory|imprescindible|indispensable|obligatoire|必备|必须)\s*:?\s*$")
-_ANY_HEAD = re.compile(r"^[^.]{0,40}:?\s*$")
+_ESSENTIAL_HEAD = re.compile(
+    r"^\s*(?:essential|essentials|must[- ]haves?|required|mandatory|imprescindible|indispensable|obligatoire|必备|必须|"
+    r"requirements?|qualifications?|minimum\s+qualifications|what\s+you(?:'ll)?\s+need|who\s+you\s+are|your\s+profile|"
+    r"votre\s+profil|profil(?:\s+recherche)?|requisitos|perfil|ihr\s+profil|anforderungen|das\s+bringen\s+sie\s+mit|"
+    r"任职要求|岗位要求|任职资格|应征条件|应聘条件|资格条件|职位要求)\s*:?\s*$"
+)
+_OTHER_HEAD = re.compile(
+    r"^\s*(?:responsibilities|duties|main\s+duties|what\s+you(?:'ll)?\s+do|the\s+role|about\s+(?:the\s+role|us)|your\s+role|"
+    r"benefits|what\s+we\s+offer|we\s+offer|perks|schedule|hours|working\s+hours|pay|salary|conditions|desirable|"
+    r"nice\s+to\s+have|preferred|bonus|missions|vos\s+missions|avantages|nous\s+offrons|funciones|responsabilidades|"
+    r"que\s+haras|ofrecemos|modalidad|ihre\s+aufgaben|aufgaben|wir\s+bieten|arbeitszeiten|dienstmodell\w*|"
+    r"岗位职责|工作职责|工作内容|福利|待遇福利|我们提供|工作地点)\b[^.]{0,40}$"
+)
 
 
 def read_demands(posting: Posting, text: str) -> Demands:
@@ -217,13 +228,18 @@ def _sentences(text: str) -> list[tuple[str, str]]:
     """(sentence, folded sentence), with the heading each line sits under marked by a leading "§"."""
     out: list[tuple[str, str]] = []
     essential = False
-    for sentence in sentences(text):
-        low = fold_for_cues(sentence)
-        if len(sentence) <= 40 and _ANY_HEAD.match(low):
-            essential = bool(_ESSENTIAL_HEAD.match(low))
-            out.append((sentence, low))
-            continue
-        out.append((sentence, ("§ " + low) if essential else low))
+    for block in re.split(r"\n\s*\n", text):
+        # A requirements list runs from its heading to the end of its block; the next paragraph
+        # ("Schedule and benefits ...") is not a condition of the job.
+        if essential and not block.lstrip().startswith(("-", "•", "*", "·")) and not re.match(r"\s*(?:\d+[.、)]|[一二三四五六七八九十]+、|\(\d+\))", block):
+            essential = False
+        for sentence in sentences(block):
+            low = fold_for_cues(sentence)
+            if len(sentence) <= 50 and (_ESSENTIAL_HEAD.match(low) or _OTHER_HEAD.match(low) or low.rstrip().endswith(":")):
+                essential = bool(_ESSENTIAL_HEAD.match(low))
+                out.append((sentence, low))
+                continue
+            out.append((sentence, ("§ " + low) if essential else low))
     return out
 
 
@@ -269,14 +285,18 @@ def _setting(d: Demands, posting: Posting, head: str, folded: str) -> None:
 _SOFT_SCHEDULE = re.compile(
     r"on[- ]call|occasional|if\s+needed|optional|voluntary|rare(?:ly)?|closed\s+(?:overnight|at\s+night)|"
     r"ferme\w*\s+la\s+nuit|cerrad[oa]\s+por\s+la\s+noche|per\s+diem\s+for\s+overnight|overnight\s+(?:trips|stays|travel)|"
-    r"night\s+(?:hours|time)\s*:|facultati\w+|opcional"
+    r"night\s+(?:hours|time)\s*:|facultati\w+|opcional|nach\s+wahl|au\s+choix|a\s+elegir|of\s+your\s+choice|"
+    r"you\s+(?:can\s+)?choose|waehl|wahlen|possible|moglich|separate[nm]?\s+(?:team|pool)|(?:covered|abgedeckt|couverts?|cubiertos?)\b|"
+    r"dauernachtwach|night\s+team|equipe\s+de\s+nuit|entscheiden\s+sie|you\s+decide|vous\s+choisissez|usted\s+elige|可选择|自选"
 )
 
 
 def _negated_at(low: str, start: int) -> bool:
-    """A negation in the same clause just before a schedule word ("No evening, weekend or overnight shifts")."""
-    clause = re.split(r"[.;:!?]|\bbut\b|\bmais\b|\bpero\b", low[max(0, start - 60) : start])[-1]
-    return re.search(NEGATION, clause) is not None
+    """A negation in the same clause as a schedule word, before ("No evening, weekend or overnight
+    shifts") or after it ("Nachtdienste gibt es in diesem Modell nicht")."""
+    before = re.split(r"[.;:!?]|\bbut\b|\bmais\b|\bpero\b|\baber\b", low[max(0, start - 60) : start])[-1]
+    after = re.split(r"[.;:!?,]|\bbut\b|\bmais\b|\bpero\b|\baber\b", low[start : start + 80])[0]
+    return re.search(NEGATION, before) is not None or re.search(r"\b(?:nicht|not|pas|no|nunca|never)\b", after) is not None
 
 
 def _schedule(d: Demands, pairs: list[tuple[str, str]]) -> None:
@@ -333,5 +353,5 @@ def _language_demand(d: Demands, sentence: str, low: str) -> None:
 
 def _alternatives(sentence: str) -> list[str]:
     """"New York or England & Wales qualified" -> the two ways of meeting the requirement."""
-    parts = re.split(r"\s+or\s+|\s+ou\s+|\s+o\s+|或", sentence)
+    parts = re.split(r"\s+or\s+|\s+ou\s+|\s+o\s+|\s+oder\s+|\s+ou\s+|或", sentence)
     return [p for p in parts if p.strip()] if len(parts) > 1 else [sentence]

@@ -38,7 +38,14 @@ from jobland_pipeline.generation.formats._docx import cv_docx, letter_docx
 from jobland_pipeline.generation.formats._html import cv_html, letter_html
 from jobland_pipeline.generation.formats._latex import cv_tex as _cv_tex
 from jobland_pipeline.generation.formats._latex import escape_latex
-from jobland_pipeline.generation.formats._model import LABELS, CVView, cv_view, has_cjk, lang_tag, letter_blocks
+from jobland_pipeline.generation.formats._model import (
+    LABELS,
+    CVView,
+    cv_view,
+    has_cjk,
+    lang_tag,
+    letter_blocks,
+)
 from jobland_pipeline.generation.formats._pdf import PDFRenderError, font_faces, html_to_pdf, uncovered
 from jobland_pipeline.generation.formats._themes import THEMES, Theme, get_theme
 from jobland_pipeline.generation.render import render

@@ -81,7 +81,12 @@ SECTION_LABELS = {
     "references": {"en": "References", "zh": "推荐人", "fr": "Références", "es": "Referencias"},
     "training": {"en": "Training", "zh": "培训经历", "fr": "Formations", "es": "Formación complementaria"},
     "courses": {"en": "Courses", "zh": "课程", "fr": "Cours", "es": "Cursos"},
-    "skills_other": {"en": "Other skills", "zh": "其他技能", "fr": "Autres compétences", "es": "Otras competencias"},
+    "skills_other": {
+        "en": "Other skills",
+        "zh": "其他技能",
+        "fr": "Autres compétences",
+        "es": "Otras competencias",
+    },
 }
 _LANG_TAGS = {"zh": "zh-CN", "fr": "fr", "es": "es", "en": "en"}
 
@@ -210,7 +215,9 @@ def cv_view(cv: TailoredCV) -> CVView:
         certifications=items(cv.certifications),
         languages=items(cv.languages),
         labels=labels,
-        projects=[EntryView(title=clean(p.title), bullets=items(p.bullets)) for p in cv.projects if clean(p.title)],
+        projects=[
+            EntryView(title=clean(p.title), bullets=items(p.bullets)) for p in cv.projects if clean(p.title)
+        ],
         awards=items(cv.awards),
         publications=items(cv.publications),
         others=[
