@@ -29,7 +29,7 @@ REQUIRED = (
 )
 # ... unless the same sentence softens it.
 OPTIONAL = (
-    r"(?:preferred|desirable|an?\s+(?:plus|advantage|bonus)|nice\s+to\s+have|advantageous|not\s+(?:required|essential|necessary|mandatory)"
+    r"(?:preferred|desirable|an?\s+(?:plus|advantage|bonus|asset)|(?:is|are)\s+an?\s+asset|real\s+asset|nice\s+to\s+have|advantageous|not\s+(?:required|essential|necessary|mandatory)"
     r"|is\s+not\s+required|training\s+(?:is\s+)?provided|we\s+(?:will\s+)?(?:provide|sponsor|fund|support)|or\s+(?:working\s+towards|willing\s+to\s+obtain|eligibility)"
     r"|eligib(?:le|ility)\s+to|where\s+needed|ideally|would\s+be\s+(?:great|good)|bonus"
     r"|souhaite|apprecie|un\s+plus|serait\s+un\s+atout|atout|n'est\s+pas\s+(?:exige|requis|obligatoire|necessaire)"

@@ -43,6 +43,25 @@ def _index() -> tuple[dict[str, str], list[str], int]:
     return index, han_words, longest
 
 
+@lru_cache(maxsize=1)
+def _compound_parts() -> list[tuple[str, str]]:
+    """Glossary words long enough to be recognised inside a compound ("Fachkrankenpflegerin")."""
+    index = _index()[0]
+    parts = [(w, c) for w, c in index.items() if " " not in w and w.isascii() and len(w) >= 5]
+    return sorted(parts, key=lambda wc: -len(wc[0]))
+
+
+@lru_cache(maxsize=50_000)
+def _compound_concept(word: str) -> str | None:
+    """German and Dutch join words: a long word that ends (head) or starts with a glossary word."""
+    if len(word) < 8:
+        return None
+    for part, concept in _compound_parts():
+        if word.endswith(part) or word.startswith(part):
+            return concept
+    return None
+
+
 @lru_cache(maxsize=20_000)
 def title_terms(title: str, *, core: bool = True) -> tuple[str, ...]:
     """Concept ids ("@electrician") and plain stemmed words of a title's core, in order, no repeats."""
@@ -60,8 +79,10 @@ def title_terms(title: str, *, core: bool = True) -> tuple[str, ...]:
                 i += n
                 break
         else:
-            if words[i] not in STOPWORDS and words[i] not in TITLE_STOP and len(words[i]) > 1:
-                terms.append(words[i])
+            word = words[i]
+            if word not in STOPWORDS and word not in TITLE_STOP and len(word) > 1:
+                concept = _compound_concept(word)
+                terms.append("@" + concept if concept else word)
             i += 1
     for run in _HAN.findall(to_simplified(text)):
         rest = run
@@ -145,17 +166,22 @@ def context_terms(phrases: list[str]) -> frozenset[str]:
 
 
 FAMILY_CREDIT = 0.5
+PREFIX_CREDIT = 0.7
 CONTEXT_CREDIT = 0.6
 
 
 def _credit(term: str, other: set[str]) -> float:
-    """1 when the other title has the term, ``FAMILY_CREDIT`` when it has a concept of the same line of work."""
+    """1 when the other title has the term, ``FAMILY_CREDIT`` when it has a concept of the same line of
+    work, ``PREFIX_CREDIT`` for a word sharing its first six letters (compounds: "Intensivmedizin")."""
     if term in other:
         return 1.0
     if term.startswith("@"):
         family = family_of().get(term[1:])
         if family and any(o.startswith("@") and o[1:] in family for o in other):
             return FAMILY_CREDIT
+        return 0.0
+    if len(term) >= 6 and term.isalpha() and any(len(o) >= 6 and o[:6] == term[:6] for o in other if not o.startswith("@")):
+        return PREFIX_CREDIT
     return 0.0
 
 

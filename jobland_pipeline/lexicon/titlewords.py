@@ -56,6 +56,8 @@ _LATIN_LEVELS = sorted((w for w in LEVEL_WORDS if w.isascii() or not re.search(r
 _HAN_LEVELS = sorted((w for w in LEVEL_WORDS if re.search(r"[\u4e00-\u9fff]", w)), key=len, reverse=True)
 _LEVEL_RE = re.compile(
     r"(?<![\w-])(" + "|".join(re.escape(w) for w in _LATIN_LEVELS) + r")(?![\w-])"
+    # "Junior High", "Senior Care", "senior living": a school or a clientele, not a level.
+    r"(?!\s+(?:high|school|secondary|college|care|living|citizens?|centre|center|home|residents?)\b)"
     r"|(" + "|".join(re.escape(w) for w in _HAN_LEVELS) + ")",
     re.IGNORECASE,
 )

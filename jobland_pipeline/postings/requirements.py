@@ -19,7 +19,7 @@ _REQ_HEAD = re.compile(
     r"profil(?:\s+recherche)?|votre\s+profil|competences\s+requises|exigences|requis|"
     r"requisitos|perfil|que\s+buscamos|lo\s+que\s+buscamos|buscamos|necesitamos|imprescindible|"
     r"anforderungen|ihr\s+profil|was\s+du\s+mitbringst|das\s+bringst\s+du\s+mit|qualifikationen|"
-    r"requisitos\s+necessarios|requisiti|任职要求|岗位要求|任职资格|职位要求|资格要求|我们希望你)\b",
+    r"requisitos\s+necessarios|requisiti|任职要求|岗位要求|任职资格|职位要求|资格要求|我们希望你|应征条件|应聘条件|招聘条件|资格条件|条件要求|申请条件|任用资格|基本条件|报名资格|报名条件)\b",
     re.I,
 )
 _OTHER_HEAD = re.compile(
@@ -34,6 +34,9 @@ _DESIRABLE_HEAD = re.compile(r"^\s*(?:desirable|nice\s+to\s+have|preferred|bonus
 
 
 
+_ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.)、])\s*")
+
+
 def requirement_lines(description: str) -> tuple[list[str], bool]:
     """(requirement lines, whether they came from a requirements section or explicit markers).
 
@@ -44,7 +47,7 @@ def requirement_lines(description: str) -> tuple[list[str], bool]:
     duties: list[str] = []
     mode = None
     for raw in description.split("\n"):
-        line = raw.strip(" -•*·\t")
+        line = _ENUMERATION.sub("", raw.strip(" -•*·\t"))
         if not line:
             continue
         short = len(line) < 60 and not line.endswith(".")

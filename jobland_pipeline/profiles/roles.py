@@ -26,11 +26,15 @@ _TITLE_WORDS = re.compile(
     r"économiste|électricien(?:ne)?|ingénieur(?:e)?|développeur(?:se)?|cuisinier(?:ère)?|commis|"
     r"serveur(?:se)?|infirmier(?:ère)?|pharmacien(?:ne)?|avocat(?:e)?|juriste|responsable|directeur|"
     r"directrice|gestionnaire|technicien(?:ne)?|conseiller(?:ère)?|chargé(?:e)?|vendeur(?:se)?|"
-    r"comptable|second|sous-chef|desarrollador(?:a)?|ingenier[oa]|programador(?:a)?|abogad[oa]|"
+    r"comptable|contr[ôo]leur|contr[ôo]leuse|auditeur|auditrice|gestionnaire|second|sous-chef|desarrollador(?:a)?|ingenier[oa]|programador(?:a)?|abogad[oa]|"
     r"enfermer[oa]|farmacéutic[oa]|técnic[oa]|jef[ea]|gerente|analista|consultor(?:a)?|cociner[oa]|"
     r"camarer[oa]|contador(?:a)?|profesor(?:a)?|entwickler(?:in)?|ingenieur(?:in)?|elektriker(?:in)?|"
     r"koch|köchin|pfleger(?:in)?|apotheker(?:in)?|rechtsanwalt|rechtsanwältin|leiter(?:in)?|"
     r"berater(?:in)?|techniker(?:in)?|sachbearbeiter(?:in)?|referent(?:in)?)s?\b"
+    # German compounds end in their job noun: "Fachkrankenpflegerin", "Pflegefachkraft", "Softwareentwickler".
+    r"|\b\w+(?:pfleger|pflegerin|fachkraft|pflegekraft|entwickler|entwicklerin|ingenieur|ingenieurin|berater|beraterin|"
+    r"leiter|leiterin|techniker|technikerin|elektriker|kaufmann|kauffrau|referent|referentin|arzt|arztin|koch|"
+    r"erzieher|erzieherin|lehrer|lehrerin|manager|managerin|assistent|assistentin)\b"
     r"|会计|出纳|经理|工程师|主管|专员|分析师|教师|老师|护士|总监|助理|顾问|审计|主任|实习生|组长|律师|法务"
     r"|厨师|飞行员|机长|副驾驶|电工|药师|设计师|程序员|开发|销售|司机|合伙人|研究员|负责人|医生|技术员|导师|讲师|编辑|护理",
     re.IGNORECASE,

@@ -116,7 +116,7 @@ def _variants(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
     out: list[_Candidate] = []
     for seed in seeds:
         title = core_title(seed.title, keep_level=True)
-        if re.search(r"[\u4e00-\u9fff]|[·•|&/]", title):
+        if re.search(r"[\u4e00-\u9fff]|[·•|&/]|-\s|\b(?:and|und|et|y|e|for|für|fur|pour|para|of|de|du|des|di|da|do|del|der)\b", title) or len(title.split()) > 4:
             continue
         words = title.split()
         modifiers = [

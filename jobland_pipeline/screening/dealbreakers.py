@@ -85,7 +85,8 @@ def _strong_keys(phrase: str) -> list[str]:
         for marker in re.finditer(r"证书|执业证|资格证|资格|执照|牌照|驾照|证", m.group(0)):
             start = max(0, marker.start() - 6)
             key = phrase[m.start() + start : m.start() + marker.end()]
-            if len(key) >= 3:
+            generic = re.search(r"(?:任用|任职|报名|应聘|应征|相关|相应|上述|以上|所需|合格)(?:资格|证书|证)$", to_simplified(key))
+            if len(key) >= 3 and not generic:
                 keys.append(key)
     return keys
 
@@ -113,7 +114,7 @@ _REQUIREMENT_WORDS = re.compile(
 def short_credential(sentence: str) -> str:
     """The credential a requirement sentence names, without the requirement words around it."""
     text = _REQUIREMENT_WORDS.sub(" ", sentence)
-    text = re.sub(r"^\s*(?:[-•*]|\(?\d+[.、)]|[一二三四五六七八九十]+、)\s*", "", text)
+    text = re.sub(r"^\s*(?:[-•*]|\(?\d+[.、)]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）])\s*", "", text)
     for _ in range(3):
         text = re.sub(r"^\s*(?:must\s+hold|must\s+have|hold|holds|have|an?|the)\s+", "", text, flags=re.I)
     text = re.split(r"[.;]\s|\s[-–—:]\s|(?<=\))\s*,", text)[0]

@@ -172,7 +172,7 @@ _ESSENTIAL_HEAD = re.compile(
     r"^\s*(?:essential|essentials|must[- ]haves?|required|mandatory|imprescindible|indispensable|obligatoire|必备|必须|"
     r"requirements?|qualifications?|minimum\s+qualifications|what\s+you(?:'ll)?\s+need|who\s+you\s+are|your\s+profile|"
     r"votre\s+profil|profil(?:\s+recherche)?|requisitos|perfil|ihr\s+profil|anforderungen|das\s+bringen\s+sie\s+mit|"
-    r"任职要求|岗位要求|任职资格|应征条件|应聘条件|资格条件|职位要求)\s*:?\s*$"
+    r"任职要求|岗位要求|任职资格|应征条件|应聘条件|招聘条件|资格条件|条件要求|申请条件|职位要求|报名资格|报名条件)\s*:?\s*$"
 )
 _OTHER_HEAD = re.compile(
     r"^\s*(?:responsibilities|duties|main\s+duties|what\s+you(?:'ll)?\s+do|the\s+role|about\s+(?:the\s+role|us)|your\s+role|"
@@ -203,7 +203,7 @@ def read_demands(posting: Posting, text: str) -> Demands:
     if _WORK_COUNTRY.search(folded):
         _rights(d, pairs)
     _contract(d, posting, head, folded)
-    if _CRED_RE.search(folded):
+    if _CRED_RE.search(folded) or _DEGREE_RE.search(folded):
         _credentials(d, pairs)
     d.required = [
         sentence
@@ -234,7 +234,7 @@ def _sentences(text: str) -> list[tuple[str, str]]:
         if essential and not block.lstrip().startswith(("-", "•", "*", "·")) and not re.match(r"\s*(?:\d+[.、)]|[一二三四五六七八九十]+、|\(\d+\))", block):
             essential = False
         for sentence in sentences(block):
-            low = fold_for_cues(sentence)
+            low = fold_for_cues(re.sub(r"^(?:[一二三四五六七八九十]+[、.]|\d+[.)、])\s*", "", sentence))
             if len(sentence) <= 50 and (_ESSENTIAL_HEAD.match(low) or _OTHER_HEAD.match(low) or low.rstrip().endswith(":")):
                 essential = bool(_ESSENTIAL_HEAD.match(low))
                 out.append((sentence, low))
@@ -243,9 +243,14 @@ def _sentences(text: str) -> list[tuple[str, str]]:
     return out
 
 
+_DEGREE_RE = re.compile(r"diplom|degree|titulo|titulacion|abschluss|学位|学历|文凭")
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+
+
 def _credentials(d: Demands, pairs: list[tuple[str, str]]) -> None:
     for sentence, low in pairs:
-        if not _CRED_RE.search(low):
+        # A diploma counts as a credential when the posting names which one ("DSCG exigé").
+        if not _CRED_RE.search(low) and not (_DEGREE_RE.search(low) and _ACRONYM.search(sentence)):
             continue
         required = low.startswith("§ ") or _REQUIRED_RE.search(low)
         if not required or _OPTIONAL_RE.search(low):

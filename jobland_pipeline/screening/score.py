@@ -24,8 +24,8 @@ from jobland_pipeline.screening.relevance import Relevance, index_cv, relevance
 
 ENGINE_VERSION = "offline-screen-2"
 WEIGHTS = {"title": 0.40, "lexical": 0.20, "requirements": 0.15, "seniority": 0.15, "location": 0.10}
-DEAL_BREAKER_CAP = 15
-DEAL_BREAKER_SCALE = 0.15
+DEAL_BREAKER_CAP = 6
+DEAL_BREAKER_SCALE = 0.06
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,6 @@ def combine(rel: Relevance) -> float:
             moved = weights[key] * (1 - rel.language_match)
             weights[key] -= moved
             weights["title"] += moved * 0.5
-            parts[key] = min(1.0, parts[key] / rel.language_match) if rel.language_match else parts[key]
     total = sum(weights.values())
     raw = sum(weights[k] * v for k, v in parts.items()) / total
     if rel.level_gap <= -2:
