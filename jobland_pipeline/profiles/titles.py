@@ -11,6 +11,7 @@ steers the day's postings into jobs the person cannot take.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from jobland_pipeline.keys import slugify
@@ -54,15 +55,24 @@ def _ended_years_ago(end: str | None, as_of: str) -> float:
     return ((ay - ey) * 12 + (am - em)) / 12
 
 
+def _genderless(word: str) -> str:
+    """Masculine and feminine job nouns as one ("contrôleuse" = "contrôleur", "Pflegerin" = "Pfleger"):
+    the taxonomy keeps one form, a CV uses the person's."""
+    for ending, base in (("euse", "eur"), ("rice", "eur"), ("iere", "ier"), ("ienne", "ien"), ("erin", "er"), ("ora", "or")):
+        if word.endswith(ending) and len(word) > len(ending) + 3:
+            return word[: -len(ending)] + base
+    return word
+
+
 def _evidence_ok(title: str, cv_words: set[str]) -> bool:
     """Every word of the title is in the CV (a title the CV never supports is never suggested)."""
-    words = [stem(w) for w in latin_words(title) if w not in _CONNECTORS]
+    words = [_genderless(stem(w)) for w in latin_words(title) if w not in _CONNECTORS]
     han = re.findall(r"[\u4e00-\u9fff]{2,}", title)
     return bool(words or han) and all(w in cv_words for w in words) and not han
 
 
 def _words(text: str) -> set[str]:
-    return {stem(w) for w in latin_words(text)} | set(tokens(text))
+    return {_genderless(stem(w)) for w in latin_words(text)} | set(tokens(text))
 
 
 def _blocked(title: str, profile: Profile) -> bool:
@@ -190,9 +200,15 @@ def _shares_modifier(related: str, seeds: list[_Candidate]) -> bool:
     return False
 
 
+def _mentions(modifiers: str, counts: Counter[str]) -> float:
+    """How often the CV uses a title's qualifying words (capped): "UX" four times beats "UI" once."""
+    words = [stem(w) for w in latin_words(modifiers) if w not in _CONNECTORS]
+    return min(5.0, sum(counts.get(w, 0) for w in words) / len(words)) if words else 0.0
+
+
 def _identifies(modifiers: str, identity: set[str]) -> bool:
     """At least half the qualifying words are part of how the CV presents the person."""
-    words = [stem(w) for w in latin_words(modifiers) if w not in _CONNECTORS]
+    words = [_genderless(stem(w)) for w in latin_words(modifiers) if w not in _CONNECTORS]
     return not words or sum(w in identity for w in words) * 2 >= len(words)
 
 
@@ -221,6 +237,7 @@ def _generalise(profile: Profile, seeds: list[_Candidate], cv_tokens: set[str]) 
     in a bullet: "Print Designer" is not a product designer's title because one bullet says "print".
     """
     identity = _identity(profile, seeds)
+    cv_counts = Counter(stem(w) for w in latin_words(_cv_words(profile)))
     lang = profile.language.split("-")[0]
     if lang == "zh":
         return []  # the taxonomy has no Chinese titles; Chinese CVs keep their own
@@ -258,6 +275,7 @@ def _generalise(profile: Profile, seeds: list[_Candidate], cv_tokens: set[str]) 
                     if language != lang:
                         weight *= 0.9  # a title in another language than the CV's comes after its own
                     weight *= 1.0 - 0.003 * min(rank, 50)  # the taxonomy lists its common titles first
+                    weight *= 1.0 + 0.03 * _mentions(_modifiers(related), cv_counts)  # what the CV says most
                     out.append(_Candidate(related, weight * seed.score, reason, "taxonomy", occupation.id))
     return out
 
