@@ -147,6 +147,7 @@ def test_chinese_cv_area_and_foreign_qualification() -> None:
 
 电子邮箱：lin@example.com
 所在地：上海市徐汇区
+执业资格：中华人民共和国律师执业证（上海）
 求职意向：上海地区公司律师或法务经理职位；不考虑上海以外的工作地点。没有香港、美国等境外律师资格。
 
 工作经历

@@ -76,14 +76,37 @@ def _languages(lines: list[str], cv_language: str) -> tuple[list[str], list[Lang
     return written, list(skills.values())
 
 
+_NAMED = re.compile(r"(?<=[a-z0-9,;(] )(?:[A-Z][A-Za-z0-9+#.]*[A-Za-z0-9+#](?: [A-Z][A-Za-z0-9+#.]*[A-Za-z0-9+#]){0,2})(?![A-Za-z0-9])")
+_CALENDAR = re.compile(
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*$", re.IGNORECASE
+)
+
+
 def _tools(text: str, exclude: set[str]) -> list[str]:
+    """Tools and codes a CV's sentences name: acronyms and CamelCase ("AWS", "WebSockets") and
+    capitalised names in the middle of a sentence ("using Kafka and Go", "in Spring Boot") that are
+    rare in job texts (background rarity), are not places, months or the person's employers."""
+    from jobland_pipeline.lexicon.idf import idf
+    from jobland_pipeline.lexicon.tokens import stem
+    from jobland_pipeline.places import find_places
+
     found: dict[str, int] = {}
     for m in _TOOLISH.finditer(text):
         word = m.group(0).strip()
         if word in _NOT_TOOL or word.lower() in exclude or len(word) < 2:
             continue
         found[word] = found.get(word, 0) + 1
-    return sorted(found, key=lambda w: (-found[w], w))
+    places = {p.name.lower() for p in find_places(text)}
+    for m in _NAMED.finditer(text):
+        name = m.group(0).strip(" .")
+        words = name.split()
+        if name.lower() in exclude or name.lower() in places or any(_CALENDAR.match(w) for w in words):
+            continue
+        if len(name) < 3 or min(idf(stem(w.lower())) for w in words) < 3.9:
+            continue
+        found[name] = found.get(name, 0) + 1
+    order = {w: i for i, w in enumerate(found)}
+    return sorted(found, key=lambda w: (-found[w], order[w]))  # most named first, then as the CV goes
 
 
 def _fields(roles: list[Role], as_of: date) -> list[FieldYears]:
@@ -155,7 +178,8 @@ def build_profile(
     skill_lines = _section(sections, "skills")
     listed = split_items(skill_lines)
     certifications = list_lines(_section(sections, "certifications"))
-    bullets_text = "\n".join(b for r in roles for b in r.bullets)
+    summary_text = " ".join(strip_bullet(line)[1] for line in _section(sections, "summary"))
+    bullets_text = "\n".join([summary_text, *(b for r in roles for b in r.bullets)])
     exclude = {x.lower() for r in roles for x in (r.employer or "", r.location or "")} | {
         (contact.name or "").lower()
     }
@@ -179,7 +203,7 @@ def build_profile(
         contact=contact,
         headline=headline,
         summary=" ".join(strip_bullet(line)[1] for line in summary_lines) or None,
-        skills=[*listed, *tools[:20]],
+        skills=[*listed, *tools[:60]],
         skills_listed=listed,
         roles=roles,
         education=parse_education(_section(sections, "education")),

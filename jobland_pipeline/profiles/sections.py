@@ -182,6 +182,11 @@ def match_heading(line: str) -> tuple[str, str] | None:
     head, sep, rest = (m.group(1), ":", m.group(2)) if m else (stripped, "", "")
     bare = re.sub(r"\s*\([^)]*\)\s*$", "", head)
     section = _LOOKUP.get(_norm(head)) or _LOOKUP.get(_norm(bare))
+    if section is None and not sep:
+        # "SKILLS & AWARDS", "Languages and Interests": joined headings; the first one names the section.
+        parts = [p for p in re.split(r"\s*(?:&|\band\b|\bet\b|\by\b|,|/)\s*", bare, flags=re.I) if p.strip()]
+        if len(parts) >= 2 and all(_LOOKUP.get(_norm(p)) for p in parts):
+            section = _LOOKUP[_norm(parts[0])]
     if section is None:
         return None
     if not sep and len(bare.split()) > 5:

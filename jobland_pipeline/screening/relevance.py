@@ -122,11 +122,14 @@ def _relevant_years(profile: Profile, posting_title: str) -> float:
 _LEVELS = {"entry": 0, "mid": 1, "senior": 2, "lead": 3}
 
 
-def _posting_level(title: str, years: int | None) -> int:
-    level = _LEVELS[title_level(title)]
-    if level == 1 and years is not None:
-        level = 0 if years <= 1 else 2 if years >= 6 else 1
-    return level
+def _posting_level(title: str, years: int | None) -> int | None:
+    """The level a posting asks for; None when neither its title nor its years say."""
+    named = title_level(title)
+    if named != "mid":
+        return _LEVELS[named]
+    if years is not None and (years <= 1 or years >= 6):
+        return 0 if years <= 1 else 2  # "3+ years" is a minimum a senior meets, not a level
+    return 1 if re.search(r"\b(?:mid|intermediate|confirm[ée]|ii)\b", title, re.I) else None
 
 
 def _seniority(
@@ -134,6 +137,11 @@ def _seniority(
 ) -> tuple[float, int]:
     person = _LEVELS.get(profile.seniority, 1)
     wanted = _posting_level(posting.title, years_asked)
+    if wanted is None:
+        # A plain title ("ICU Registered Nurse"): the same level as the person, unless the person's own
+        # title names a level ("Desarrollador Java Senior"), when the plain one is the step below.
+        own = title_level(profile.roles[0].title if profile.roles else profile.headline or "")
+        wanted = 1 if own in {"senior", "lead"} and person >= 2 else person
     if years_max is not None and relevant > years_max + 1 and wanted >= person:
         wanted = person - 1  # "2-4 years" for someone with six: a step below
     gap = wanted - person
