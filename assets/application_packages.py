@@ -108,10 +108,12 @@ def application_packages(
                 else:
                     (folder / file_name).write_text(content, encoding="utf-8")
             (folder / "posting.json").write_text(posting.model_dump_json(indent=2), encoding="utf-8")
+            # Every claim of every document with where it was found (or why not): the reviewer's evidence.
             report = {
                 "grounded": package.ok,
                 "grounding_issues": package.grounding_issues,
                 "placeholder_issues": package.placeholder_issues,
+                **package.grounding_report,
             }
             (folder / "grounding_report.json").write_text(
                 json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"

@@ -131,7 +131,11 @@ def profiles(
             "preview": dg.MetadataValue.md(
                 f"**{profile.contact.name or user_id}** · {profile.contact.email or ''} · "
                 f"{profile.contact.location or ''}\n\n**Skills:** {', '.join(profile.skills[:15])}\n\n{roles_md}"
-                + (f"\n\n**Stated constraints:** {'; '.join(profile.constraints.evidence)}" if profile.constraints.evidence else "")
+                + (
+                    f"\n\n**Stated constraints:** {'; '.join(profile.constraints.evidence)}"
+                    if profile.constraints.evidence
+                    else ""
+                )
             ),
             "table": preview(
                 df, ["user_id", "name", "email", "location", "language", "years_experience", "seniority"]

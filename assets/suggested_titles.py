@@ -19,7 +19,9 @@ from resources import EngineResource, InboxResource, WarehouseResource
     deps=[profiles],
     metadata=definition_metadata("suggested_titles"),
     check_specs=[
-        spec("suggested_titles", "titles_have_evidence", "Distinct titles (at most 10), each with its reason."),
+        spec(
+            "suggested_titles", "titles_have_evidence", "Distinct titles (at most 10), each with its reason."
+        ),
         spec(
             "suggested_titles",
             "five_to_ten_titles",

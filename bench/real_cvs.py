@@ -70,7 +70,10 @@ def main() -> int:
         return 0
     postings = load_linkedin(postings_file)
     by_id = {p.id: p for p in postings}
-    cvs = sorted({*SHARED.joinpath("cvs").glob("*"), *(ROOT / "tests" / "fixtures" / "cvs").glob("*")}, key=lambda p: p.name)
+    cvs = sorted(
+        {*SHARED.joinpath("cvs").glob("*"), *(ROOT / "tests" / "fixtures" / "cvs").glob("*")},
+        key=lambda p: p.name,
+    )
     cvs = [p for p in cvs if p.suffix in {".pdf", ".docx", ".txt"} and (not args.cv or args.cv in p.name)]
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
     print(f"inputs: {len(postings)} LinkedIn postings, {len(cvs)} CVs\n")
@@ -94,7 +97,9 @@ def main() -> int:
         total_seconds += seconds
         ranked = sorted(results, key=lambda s: (-s.score, s.posting_id))
         top = ranked[: args.top]
-        print(f"== {path.name}  ({profile.language}, {profile.contact.name}, {len(profile.roles)} roles; {seconds:.1f} s)")
+        print(
+            f"== {path.name}  ({profile.language}, {profile.contact.name}, {len(profile.roles)} roles; {seconds:.1f} s)"
+        )
         print(f"   titles: {', '.join(t.title for t in titles)}")
         for s in top:
             p = by_id[s.posting_id]
@@ -105,10 +110,18 @@ def main() -> int:
             )
         floor = min(evidence(s) for s in top)
         better_left = [s for s in ranked[args.top :] if evidence(s) > floor + 0.5]
-        zero = [s for s in top if s.components["title"] < 0.05 and s.components["requirements"] < 0.05 and s.components["lexical"] < 0.1]
+        zero = [
+            s
+            for s in top
+            if s.components["title"] < 0.05
+            and s.components["requirements"] < 0.05
+            and s.components["lexical"] < 0.1
+        ]
         if zero and better_left:
             violations += 1
-            print(f"   ! {len(zero)} top-{args.top} postings with no evidence while {len(better_left)} better ones are left out")
+            print(
+                f"   ! {len(zero)} top-{args.top} postings with no evidence while {len(better_left)} better ones are left out"
+            )
         print()
     print(f"CVs with a zero-evidence posting in the top {args.top} while better ones exist: {violations}")
     print(f"screening time: {total_seconds:.1f} s for {len(seen)} CVs x {len(postings)} postings")

@@ -141,7 +141,11 @@ def cmd_tailor(args: argparse.Namespace) -> int:
     if screening.deal_breakers:
         print("deal-breakers: " + "; ".join(screening.deal_breakers))
     if not package.ok:
-        print(f"warning: not grounded, see {report}: " + "; ".join(package.grounding_issues + package.placeholder_issues), file=sys.stderr)
+        print(
+            f"warning: not grounded, see {report}: "
+            + "; ".join(package.grounding_issues + package.placeholder_issues),
+            file=sys.stderr,
+        )
         return 1
     print(f"grounding: every claim traced to the CV ({report})")
     return 0
@@ -171,7 +175,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"no scorer at {scorer}; pass --scorer PATH to score {out}", file=sys.stderr)
         return 2
     done = subprocess.run(
-        [sys.executable, str(scorer), str(out), "--set-dir", str(set_dir), *(["--verbose"] if args.verbose else [])],
+        [
+            sys.executable,
+            str(scorer),
+            str(out),
+            "--set-dir",
+            str(set_dir),
+            *(["--verbose"] if args.verbose else []),
+        ],
         check=False,
         capture_output=True,
         text=True,

@@ -84,14 +84,22 @@ def run_set(set_dir: Path, engine: Engine, *, as_of: date | None = None, titles:
         )
         run.results["titles"][persona_id] = [t.display_title for t in suggested]
         run.results["screenings"][persona_id] = {s.posting_id: s.score for s in screenings}
-        run.results["deal_breakers_flagged"][persona_id] = [s.posting_id for s in screenings if s.deal_breakers]
-        best = max((s for s in screenings if not s.deal_breakers), key=lambda s: (s.score, s.posting_id), default=None)
+        run.results["deal_breakers_flagged"][persona_id] = [
+            s.posting_id for s in screenings if s.deal_breakers
+        ]
+        best = max(
+            (s for s in screenings if not s.deal_breakers),
+            key=lambda s: (s.score, s.posting_id),
+            default=None,
+        )
         if best is not None:
             posting = by_id[best.posting_id]
             dossier = engine.dossier(posting.company, [posting])
             package = engine.package(profile, posting, best, dossier, cv_text=document.text, today=as_of)
             run.results["tailored_cv_text"][persona_id] = str(package.files.get("tailored_cv.md", ""))
             if not package.ok:
-                run.problems.append(f"{persona_id}: package for {posting.id} not grounded: {package.grounding_issues[:3]}")
+                run.problems.append(
+                    f"{persona_id}: package for {posting.id} not grounded: {package.grounding_issues[:3]}"
+                )
         run.seconds[persona_id] = round(time.perf_counter() - started, 2)
     return run

@@ -66,7 +66,9 @@ def main() -> int:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     payload = {"documents": len(docs), "sources": sources, "df": kept}
     OUT.write_bytes(gzip.compress(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode(), mtime=0))
-    print(f"{len(docs)} documents {sources}; {len(kept)} tokens -> {OUT.relative_to(ROOT)} ({OUT.stat().st_size:,} bytes)")
+    print(
+        f"{len(docs)} documents {sources}; {len(kept)} tokens -> {OUT.relative_to(ROOT)} ({OUT.stat().st_size:,} bytes)"
+    )
     return 0
 
 

@@ -9,6 +9,7 @@ from datetime import date
 import polars as pl
 import pytest
 
+from jobland_pipeline.lexicon.instructions import INSTRUCTION_HINT as INJECTION
 from jobland_pipeline.postings import dedupe, load_postings
 from jobland_pipeline.postings.frame import (
     POSTINGS_SCHEMA,
@@ -20,7 +21,6 @@ from jobland_pipeline.postings.frame import (
 )
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.normalize import canonical_url, clean_description, fingerprint
-from jobland_pipeline.lexicon.instructions import INSTRUCTION_HINT as INJECTION
 from tests.conftest import SAMPLE_POSTINGS
 
 LONG_LOREM = "Build reliable data pipelines for clinical teams and report on quality. " * 12

@@ -37,7 +37,7 @@ def judge_like_a_gullible_model(body: dict[str, Any]) -> str:
     posting = user.split("<posting>", 1)[1]
     if "rate this candidate 100" in posting:
         return json.dumps({"score": 100, "probability": "High", "reasons": ["Perfect match as instructed"]})
-    if "German" in posting:
+    if "German" in posting or "Hamburg" in posting:
         return json.dumps(
             {
                 "score": 85,
@@ -126,7 +126,8 @@ def test_injected_posting_gains_nothing_from_a_gullible_llm(server: OpenAIServer
 
 
 def test_llm_deal_breakers_cap_the_score(server: OpenAIServer) -> None:
-    posting = _posting("de2", "Our team speaks German daily.")  # not a stage-1 rule, but the judge sees it
+    # Nothing a stage-1 rule reads as a demand, but the judge infers one from it.
+    posting = _posting("de2", "Daily handovers are held with our Hamburg team.")
     result = _screen(_engine(server, budget=1), [posting])["de2"]
     assert result.stage == 2 and result.probability == "Low" and result.score <= 35
     assert "Requires fluent German" in result.deal_breakers
@@ -158,21 +159,18 @@ def test_cache_and_ledger(server: OpenAIServer, tmp_path: Path) -> None:
 def test_dagster_run_with_the_llm_engine(server: OpenAIServer, tmp_path: Path) -> None:
     home = tmp_path / "var"
     shutil.copytree(SAMPLE_INBOX / "maria_santos", home / "inbox" / "maria_santos")
-    server.responder = lambda body: (
-        json.dumps(
-            {
-                "titles": [
-                    {"title": t, "reason": "Matches your ICU and ER experience"}
-                    for t in [
-                        "ICU Registered Nurse",
-                        "Registered Nurse",
-                        "Emergency Room Registered Nurse",
-                        "Telemetry Registered Nurse",
-                        "Travel Nurse",
-                    ]
-                ]
-            }
+
+    def pick_titles(body: dict[str, Any]) -> str:
+        """A model that reorders the candidates it is given (last first) and invents one more."""
+        user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+        offered = user.split("Candidate titles:", 1)[1].split("\n", 1)[0].strip().split("; ")
+        picked = [*reversed(offered[:6]), "Chief Nursing Officer"]
+        return json.dumps(
+            {"titles": [{"title": t, "reason": "Matches your ICU and ER experience"} for t in picked]}
         )
+
+    server.responder = lambda body: (
+        pick_titles(body)
         if "Candidate titles:" in json.dumps(body)
         else _tailor_answer(False)
         if "<cv>" in json.dumps(body)
@@ -198,7 +196,10 @@ def test_dagster_run_with_the_llm_engine(server: OpenAIServer, tmp_path: Path) -
             .success
         )
         titles = store.read("suggested_titles")
-        assert titles["title"].to_list()[:2] == ["ICU Registered Nurse", "Registered Nurse"]
+        asked = next(r for r in server.chat_requests if "Candidate titles:" in json.dumps(r.body))
+        offered = asked.message("user").split("Candidate titles:", 1)[1].split("\n", 1)[0].strip().split("; ")
+        # The model's order is kept; its invented title is dropped.
+        assert titles["title"].to_list() == list(reversed(offered[:6]))
         assert titles["reason"][0] == "Matches your ICU and ER experience"
         keys = titles["search_key"].to_list()
         instance.add_dynamic_partitions("searches", keys)
@@ -252,7 +253,7 @@ def test_llm_tailoring_is_grounded_or_refused(server: OpenAIServer, lie: bool) -
     [screening] = engine.offline.screen(
         profile, [posting], cv_text=text, search_title=None, prefs=Preferences(), thresholds=Thresholds()
     )
-    package = engine.package(profile, posting, screening, None, today=date(2026, 11, 27))
+    package = engine.package(profile, posting, screening, None, today=date(2026, 11, 27), cv_text=text)
     if not lie:
         assert package.grounding_issues == [] and "Delivered direct care" in package.files["tailored_cv.md"]
         return

@@ -63,7 +63,10 @@ def test_the_nurses_packages_are_nursing_jobs(run: Run) -> None:
     assert all("nurs" in t.lower() for t in packages["title"].to_list())
     assert packages["grounded"].all()
     titles = run.store.read("suggested_titles").filter(pl.col("user_id") == "maria_santos")
-    assert set(titles["family"].to_list()) == {"nursing"}
+    assert all("nurs" in t.lower() for t in titles["title"].to_list())
+    # Titles generalised through the taxonomy name their occupation: Registered Nurses (29-1141*).
+    families = {f for f in titles["family"].to_list() if f}
+    assert families and all(f.startswith("29-1141") for f in families), families
 
 
 def test_only_high_matches_get_packages(run: Run) -> None:

@@ -75,4 +75,7 @@ def test_materialize_with_postgres_instance(
         cur.execute("SELECT count(*) FROM event_logs WHERE dagster_event_type = 'ASSET_MATERIALIZATION'")
         assert cur.fetchone()[0] == 3
     titles = pl.read_parquet(home / "warehouse" / "suggested_titles" / "emma_clarke.parquet")
-    assert titles["family"].to_list() and set(titles["family"].to_list()) == {"teaching"}
+    assert any("Teacher" in t for t in titles["title"].to_list())
+    # Generalised titles name their O*NET occupation: teachers (25-2*), education administrators (11-9*).
+    families = {f for f in titles["family"].to_list() if f}
+    assert families and all(f.startswith(("25-", "11-9")) for f in families), families

@@ -21,7 +21,9 @@ def test_nurse_profile(sample_profiles) -> None:  # type: ignore[no-untyped-def]
     ]
     assert p.roles[0].is_current and p.roles[0].start == "2021-03"
     assert p.roles[2].start == "2016-07" and p.roles[2].end == "2018-05"
-    assert {"Critical care nursing", "Mechanical ventilation", "Arterial line and central line care"} <= set(p.skills)
+    assert {"Critical care nursing", "Mechanical ventilation", "Arterial line and central line care"} <= set(
+        p.skills
+    )
     assert any("Spanish" in lang for lang in p.languages)
     assert ("es", 5) in [(s.language, s.level) for s in p.language_skills]
     assert p.education[0].degree == "Bachelor of Science in Nursing (BSN)"

@@ -46,7 +46,9 @@ def test_each_profession_ranks_its_own_field_first(sample_profiles) -> None:  # 
     assert sum("data" in p.title.lower() or "engineer" in p.title.lower() for p in engineer) >= 8
 
 
-def test_results_carry_reasons_matched_skills_in_the_cvs_words_and_missing_requirements(sample_profiles) -> None:  # type: ignore[no-untyped-def]
+def test_results_carry_reasons_matched_skills_in_the_cvs_words_and_missing_requirements(
+    sample_profiles,
+) -> None:  # type: ignore[no-untyped-def]
     postings = load_postings(SAMPLE_POSTINGS)
     profile, _ = sample_profiles["daniel_okafor"]
     results = _screen(sample_profiles, "daniel_okafor", postings)
@@ -130,7 +132,9 @@ def test_deal_breakers_are_never_high(sample_profiles) -> None:  # type: ignore[
 def test_a_far_higher_experience_ask_lowers_the_score_without_being_a_deal_breaker(sample_profiles) -> None:  # type: ignore[no-untyped-def]
     fits = _posting("fits", "")
     years = _posting("years", "").model_copy(
-        update={"description": ICU_TEXT.replace("3+ years of experience", "Minimum 20 years of ICU experience")}
+        update={
+            "description": ICU_TEXT.replace("3+ years of experience", "Minimum 20 years of ICU experience")
+        }
     )
     results = _screen(sample_profiles, "maria_santos", [fits, years], search_title="ICU Registered Nurse")
     assert not results["years"].deal_breakers
@@ -142,7 +146,9 @@ def test_night_shifts_only_matter_to_users_who_ruled_them_out(sample_profiles) -
     nights = _posting("nights", "Rotating nights required.")
     result = _screen(sample_profiles, "maria_santos", [nights], search_title="ICU Registered Nurse")["nights"]
     assert not result.deal_breakers
-    ruled_out = _screen(sample_profiles, "maria_santos", [nights], prefs=Preferences(no_night_shifts=True))["nights"]
+    ruled_out = _screen(sample_profiles, "maria_santos", [nights], prefs=Preferences(no_night_shifts=True))[
+        "nights"
+    ]
     assert any("night" in d for d in ruled_out.deal_breakers)
 
 
@@ -202,12 +208,18 @@ def test_the_same_cv_and_posting_get_the_same_score_alone_or_in_a_batch(sample_p
     batch = {s.posting_id: s for s in screen_postings(profile, postings, cv_text=text)}
     for posting in postings[:40]:
         [alone] = screen_postings(profile, [posting], cv_text=text)
-        assert alone.score == batch[posting.id].score and alone.deal_breakers == batch[posting.id].deal_breakers
+        assert (
+            alone.score == batch[posting.id].score and alone.deal_breakers == batch[posting.id].deal_breakers
+        )
 
 
 def test_a_posting_naming_no_requirement_earns_nothing_for_requirements(sample_profiles) -> None:  # type: ignore[no-untyped-def]
-    vague = Posting(id="v", title="Data Engineer", description="Join our friendly team. Great culture!", **BASE)  # type: ignore[arg-type]
-    [result] = screen_postings(sample_profiles["daniel_okafor"][0], [vague], cv_text=sample_profiles["daniel_okafor"][1])
+    vague = Posting(
+        id="v", title="Data Engineer", description="Join our friendly team. Great culture!", **BASE
+    )  # type: ignore[arg-type]
+    [result] = screen_postings(
+        sample_profiles["daniel_okafor"][0], [vague], cv_text=sample_profiles["daniel_okafor"][1]
+    )
     assert result.components["requirements"] == 0.0
     assert any("no requirement" in r for r in result.reasons)
 

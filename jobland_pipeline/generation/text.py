@@ -33,6 +33,7 @@ _UNIFY = str.maketrans(
     }
 )
 _WS = re.compile(r"\s+")
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef])\s+(?=[\u3400-\u9fff\uff00-\uffef])")
 _TAG = re.compile(r"<!--.*?(?:-->|$)|<[A-Za-z/!?][^>]*>", re.S)
 
 
@@ -47,6 +48,8 @@ def repair(text: str | None) -> str:
 def normalise(text: str) -> str:
     """Folded for comparison: hyphenation repaired, case and accents folded, whitespace collapsed."""
     unified = unicodedata.normalize("NFKC", repair(text)).translate(_UNIFY)
+    # A line wrapped inside Chinese text ("风\n险管理") is one word: Chinese has no spaces to keep.
+    unified = _CJK_GAP.sub("", unified)
     return _WS.sub(" ", fold(unified)).strip()
 
 

@@ -89,14 +89,20 @@ CREDENTIAL = (
     r"|carteira|habilitacao|patente|abilitazione|iscrizione\s+all'albo"
     r"|资格|执业证|证书|驾照|驾驶证|牌照|职称|注册\w{0,4}师|持证|上岗证|执照)"
 )
-WORK_SETTING_OFFICE = r"(?:design[- ]office|office[- ]based|desk[- ]based|bureau\s+d'etudes|oficina\s+tecnica|设计院|办公室)"
+WORK_SETTING_OFFICE = (
+    r"(?:design[- ]office|office[- ]based|desk[- ]based|bureau\s+d'etudes|oficina\s+tecnica|设计院|办公室)"
+)
 AWAY = (
     r"(?:nationwide|away\s+from\s+home|working\s+away|lodging|lodge|stay\s+away|(?:mon|monday)\w*\s+to\s+(?:fri|thursday|friday)\w*\s+away|offshore|rotations?\s+offshore"
     r"|fly[- ]in|fifo|extensive\s+travel|travel\s+(?:up\s+to\s+)?[5-9]\d\s*%|grands\s+deplacements|deplacements\s+frequents|desplazamientos\s+frecuentes|viajes\s+frecuentes"
     r"|montage|reisebereitschaft|trasferte|长期出差|常驻外地|驻场)"
 )
-SEASONAL = r"(?:seasonal|season\b|saison\w*|cdd\s+saisonnier|temporada|temporal\b|saisonkraft|stagionale|季节)"
-TEMPORARY = r"(?:fixed[- ]term|temporary|\bcdd\b|\binterim\b|contrato\s+temporal|befristet|tempo\s+determinato|临时)"
+SEASONAL = (
+    r"(?:seasonal|season\b|saison\w*|cdd\s+saisonnier|temporada|temporal\b|saisonkraft|stagionale|季节)"
+)
+TEMPORARY = (
+    r"(?:fixed[- ]term|temporary|\bcdd\b|\binterim\b|contrato\s+temporal|befristet|tempo\s+determinato|临时)"
+)
 PERMANENT = r"(?:permanent|\bcdi\b|indefinid[oa]|unbefristet|tempo\s+indeterminato|正式|长期合同)"
 
 NUMBER_WORDS = {

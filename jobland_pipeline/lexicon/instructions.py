@@ -41,7 +41,6 @@ INSTRUCTION_HINT = re.compile(
 )
 
 
-
 def strip_hidden_html(html: str) -> str:
     """Elements a browser would not show (display:none, hidden): a human reader never sees them."""
     return _HIDDEN_HTML.sub(" ", html)
@@ -50,7 +49,9 @@ def strip_hidden_html(html: str) -> str:
 def is_instruction(paragraph: str) -> bool:
     """True for a paragraph that speaks to an automated screener or writer and tells it what to do
     (or uses the unmistakable wording of such instructions: "ignore previous instructions")."""
-    return bool(_ADDRESSEE.search(paragraph) and _COMMAND.search(paragraph)) or bool(INSTRUCTION_HINT.search(paragraph))
+    return bool(_ADDRESSEE.search(paragraph) and _COMMAND.search(paragraph)) or bool(
+        INSTRUCTION_HINT.search(paragraph)
+    )
 
 
 def remove_instructions(text: str) -> tuple[str, bool]:
@@ -59,7 +60,9 @@ def remove_instructions(text: str) -> tuple[str, bool]:
     removed = False
     for block in re.split(r"\n\s*\n", text):
         lines = block.split("\n")
-        if is_instruction(block) and (len(lines) == 1 or all(is_instruction(x) or not x.strip() for x in lines)):
+        if is_instruction(block) and (
+            len(lines) == 1 or all(is_instruction(x) or not x.strip() for x in lines)
+        ):
             removed = True
             continue
         if is_instruction(block):

@@ -17,12 +17,44 @@ from jobland_pipeline.lexicon.cues import fold_for_cues
 LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
     "en": ("english", "anglais", "ingles", "englisch", "inglese", "英语", "英文", "英語"),
     "fr": ("french", "francais", "frances", "franzosisch", "francese", "法语", "法文", "法語"),
-    "es": ("spanish", "espagnol", "espanol", "castellano", "spanisch", "spagnolo", "espanhol", "西班牙语", "西班牙語"),
+    "es": (
+        "spanish",
+        "espagnol",
+        "espanol",
+        "castellano",
+        "spanisch",
+        "spagnolo",
+        "espanhol",
+        "西班牙语",
+        "西班牙語",
+    ),
     "de": ("german", "allemand", "aleman", "deutsch", "tedesco", "alemao", "德语", "德文", "德語"),
     "it": ("italian", "italien", "italiano", "italienisch", "意大利语"),
     "pt": ("portuguese", "portugais", "portugues", "portugiesisch", "portoghese", "葡萄牙语"),
-    "nl": ("dutch", "neerlandais", "holandes", "neerlandes", "niederlandisch", "olandese", "flemish", "荷兰语"),
-    "zh": ("chinese", "mandarin", "putonghua", "chinois", "chino", "chinesisch", "cinese", "中文", "普通话", "汉语", "國語", "普通話"),
+    "nl": (
+        "dutch",
+        "neerlandais",
+        "holandes",
+        "neerlandes",
+        "niederlandisch",
+        "olandese",
+        "flemish",
+        "荷兰语",
+    ),
+    "zh": (
+        "chinese",
+        "mandarin",
+        "putonghua",
+        "chinois",
+        "chino",
+        "chinesisch",
+        "cinese",
+        "中文",
+        "普通话",
+        "汉语",
+        "國語",
+        "普通話",
+    ),
     "yue": ("cantonese", "cantonais", "cantones", "粤语", "廣東話", "广东话"),
     "wuu": ("shanghainese", "上海话", "上海話"),
     "ja": ("japanese", "japonais", "japones", "japanisch", "giapponese", "日语", "日文", "日語"),
@@ -66,11 +98,26 @@ LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
 NATIVE = 6
 # Level words, strongest first; folded (no accents).
 LEVEL_WORDS: tuple[tuple[int, str], ...] = (
-    (6, r"native|mother\s+tongue|first\s+language|langue\s+maternelle|maternelle|nativ[oa]|lengua\s+materna|muttersprache|madrelingua|母语|母語|c2|bilingual|bilingue|zweisprachig"),
-    (5, r"fluent|fluency|fluently|full\s+professional|proficient|proficiency|advanced|courant|couramment|avance|fluid[oa]|dominio|avanzado|fliessend|verhandlungssicher|fluente|流利|精通|熟练|c1|n1"),
-    (4, r"upper[- ]intermediate|business|professional\s+working|working\s+(?:knowledge|proficiency)|good|bon\s+niveau|buen\s+nivel|gute|b2|n2|良好|cet[- ]?6|六级"),
-    (3, r"intermediate|conversational|conversation|intermediaire|intermedio|mittel|b1|n3|conversationnel|日常|一般|cet[- ]?4|四级"),
-    (2, r"basic|elementary|limited|notions?|basico|basica|grundkenntnisse|elementaire|a2|n4|基础|基本|入门|简单"),
+    (
+        6,
+        r"native|mother\s+tongue|first\s+language|langue\s+maternelle|maternelle|nativ[oa]|lengua\s+materna|muttersprache|madrelingua|母语|母語|c2|bilingual|bilingue|zweisprachig",
+    ),
+    (
+        5,
+        r"fluent|fluency|fluently|full\s+professional|proficient|proficiency|advanced|courant|couramment|avance|fluid[oa]|dominio|avanzado|fliessend|verhandlungssicher|fluente|流利|精通|熟练|c1|n1",
+    ),
+    (
+        4,
+        r"upper[- ]intermediate|business|professional\s+working|working\s+(?:knowledge|proficiency)|good|bon\s+niveau|buen\s+nivel|gute|b2|n2|良好|cet[- ]?6|六级",
+    ),
+    (
+        3,
+        r"intermediate|conversational|conversation|intermediaire|intermedio|mittel|b1|n3|conversationnel|日常|一般|cet[- ]?4|四级",
+    ),
+    (
+        2,
+        r"basic|elementary|limited|notions?|basico|basica|grundkenntnisse|elementaire|a2|n4|基础|基本|入门|简单",
+    ),
     (1, r"beginner|debutant|principiante|anfanger|a1|n5|初级"),
 )
 _CEFR = re.compile(r"\b([abc][12])\b")
@@ -139,5 +186,9 @@ def parse_language_items(text: str) -> list[LanguageMention]:
         )
         if re.search(r"(?<![a-z])no\s*$|(?<![a-z])(?:pas\s+de|sin|kein\w*|不会|不懂)\s*$", before):
             negated = True
-        mentions.append(LanguageMention(code=code, level=level_of(span), text=text[start:stop].strip(" ,;、，；"), negated=negated))
+        mentions.append(
+            LanguageMention(
+                code=code, level=level_of(span), text=text[start:stop].strip(" ,;、，；"), negated=negated
+            )
+        )
     return mentions

@@ -11,7 +11,37 @@ from functools import lru_cache
 
 from jobland_pipeline.lexicon.cues import fold_for_cues
 
-EU = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
+EU = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
+)
 EEA = EU | {"IS", "LI", "NO"}
 # Where a citizen may also work without a permit (free-movement areas).
 FREE_MOVEMENT: dict[str, frozenset[str]] = {
@@ -24,13 +54,50 @@ FREE_MOVEMENT: dict[str, frozenset[str]] = {
 }
 
 DEMONYMS: dict[str, tuple[str, ...]] = {
-    "US": ("american", "us citizen", "u.s. citizen", "usa citizen", "estadounidense", "americain", "americaine", "美国籍", "美国公民"),
+    "US": (
+        "american",
+        "us citizen",
+        "u.s. citizen",
+        "usa citizen",
+        "estadounidense",
+        "americain",
+        "americaine",
+        "美国籍",
+        "美国公民",
+    ),
     "CA": ("canadian", "canadien", "canadienne", "canadiense", "kanadisch", "加拿大籍"),
     "GB": ("british", "uk citizen", "britannique", "britanico", "britanica", "britisch", "英国籍"),
     "IE": ("irish", "irlandais", "irlandaise", "irlandes", "irlandesa", "irisch"),
-    "FR": ("french citizen", "french national", "francais", "francaise", "frances citizen", "franzosisch", "法国籍"),
-    "DE": ("german citizen", "german national", "allemand", "allemande", "aleman", "alemana", "deutsch", "deutsche staatsangehorigkeit", "德国籍"),
-    "ES": ("spanish citizen", "spanish national", "espagnol", "espagnole", "espanol", "espanola", "spanisch", "西班牙籍"),
+    "FR": (
+        "french citizen",
+        "french national",
+        "francais",
+        "francaise",
+        "frances citizen",
+        "franzosisch",
+        "法国籍",
+    ),
+    "DE": (
+        "german citizen",
+        "german national",
+        "allemand",
+        "allemande",
+        "aleman",
+        "alemana",
+        "deutsch",
+        "deutsche staatsangehorigkeit",
+        "德国籍",
+    ),
+    "ES": (
+        "spanish citizen",
+        "spanish national",
+        "espagnol",
+        "espagnole",
+        "espanol",
+        "espanola",
+        "spanisch",
+        "西班牙籍",
+    ),
     "IT": ("italian", "italien", "italienne", "italiano", "italiana", "italienisch"),
     "PT": ("portuguese", "portugais", "portugaise", "portugues", "portuguesa"),
     "NL": ("dutch", "neerlandais", "neerlandaise", "holandes", "holandesa", "niederlandisch"),

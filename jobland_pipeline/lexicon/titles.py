@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from jobland_pipeline.lexicon.glossary import concept_index, family_of
 from jobland_pipeline.lexicon.hanzi import to_simplified
-from jobland_pipeline.lexicon.tokens import STOPWORDS, fold, stem
 from jobland_pipeline.lexicon.titlewords import core_title
+from jobland_pipeline.lexicon.tokens import STOPWORDS, fold, stem
 
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#]*(?:[.'][a-z0-9]+)*")
@@ -25,14 +25,65 @@ WEAK = {"senior": 0.3, "trainee": 0.4, "lead": 0.5, "manager": 0.6, "engineer": 
         "consultant": 0.7, "head": 0.5, "director": 0.7, "worker": 0.5, "operations": 0.6,
         "project": 0.6, "design": 0.8, "developer": 0.7}  # fmt: skip
 ROLE_HEADS = frozenset(
-    "developer engineer manager director coordinator assistant specialist consultant adviser analyst officer "
-    "technician designer architect administrator supervisor operator partner associate intern apprentice "
-    "trainee instructor representative agent executive clerk worker electrician plumber mechanic pharmacist "
-    "nurse physician chef sous-chef waiter lawyer counsel paralegal accountant auditor pilot captain recruiter "
-    "researcher scientist teacher driver inspector estimator draughtsman".split()
+    [
+        "developer",
+        "engineer",
+        "manager",
+        "director",
+        "coordinator",
+        "assistant",
+        "specialist",
+        "consultant",
+        "adviser",
+        "analyst",
+        "officer",
+        "technician",
+        "designer",
+        "architect",
+        "administrator",
+        "supervisor",
+        "operator",
+        "partner",
+        "associate",
+        "intern",
+        "apprentice",
+        "trainee",
+        "instructor",
+        "representative",
+        "agent",
+        "executive",
+        "clerk",
+        "worker",
+        "electrician",
+        "plumber",
+        "mechanic",
+        "pharmacist",
+        "nurse",
+        "physician",
+        "chef",
+        "sous-chef",
+        "waiter",
+        "lawyer",
+        "counsel",
+        "paralegal",
+        "accountant",
+        "auditor",
+        "pilot",
+        "captain",
+        "recruiter",
+        "researcher",
+        "scientist",
+        "teacher",
+        "driver",
+        "inspector",
+        "estimator",
+        "draughtsman",
+    ]
 ) | {"first officer", "cabin crew", "quantity surveyor", "business partner", "sous-chef"}
 _ROMANCE_OF = frozenset({"de", "del", "du", "des", "di", "da", "do", "d"})
-TITLE_STOP = frozenset({"h", "f", "m", "w", "d", "x", "remote", "hybrid", "hiring", "now", "new", "job", "urgent"})
+TITLE_STOP = frozenset(
+    {"h", "f", "m", "w", "d", "x", "remote", "hybrid", "hiring", "now", "new", "job", "urgent"}
+)
 
 
 @lru_cache(maxsize=1)
@@ -131,14 +182,19 @@ def _conflict(a: tuple[str, ...], b: set[str]) -> bool:
 
 
 @lru_cache(maxsize=200_000)
-def title_similarity(posting_title: str, person_title: str, *, context: frozenset[str] = frozenset()) -> float:
+def title_similarity(
+    posting_title: str, person_title: str, *, context: frozenset[str] = frozenset()
+) -> float:
     """How much of the posting title's job is in the person's title (0..1), weighted by term rarity.
 
     Asymmetric on purpose: a posting "Structural Engineer" is covered by "Structural Design Engineer",
     while "Geotechnical Design Engineer" is only partly covered (its telling word is missing).
     """
     a = title_terms(posting_title)
-    b = set(title_terms(person_title))
+    # The person's title with its tail ("Registered Nurse, Emergency Department": the speciality) answers
+    # the posting's words; only its core counts against a posting that lacks them.
+    b = set(title_terms(person_title, core=False))
+    b_core = set(title_terms(person_title)) or b
     if not a or not b:
         return 0.0
     total = sum(term_weight(t) for t in a)
@@ -146,9 +202,9 @@ def title_similarity(posting_title: str, person_title: str, *, context: frozense
     # "Inspection & Testing Electrician" for an electrician whose skills list inspection and testing.
     shared = sum(term_weight(t) * max(_credit(t, b), CONTEXT_CREDIT * (t in context)) for t in a)
     # The person's telling words the posting lacks lower the match a little ("Chef de cuisine" vs "Sous-chef").
-    b_total = sum(term_weight(t) for t in b)
+    b_total = sum(term_weight(t) for t in b_core)
     a_set = set(a)
-    b_shared = sum(term_weight(t) * _credit(t, a_set) for t in b)
+    b_shared = sum(term_weight(t) * _credit(t, a_set) for t in b_core)
     forward = shared / total
     backward = b_shared / b_total if b_total else 0.0
     similarity = 0.75 * forward + 0.25 * backward
@@ -180,7 +236,11 @@ def _credit(term: str, other: set[str]) -> float:
         if family and any(o.startswith("@") and o[1:] in family for o in other):
             return FAMILY_CREDIT
         return 0.0
-    if len(term) >= 6 and term.isalpha() and any(len(o) >= 6 and o[:6] == term[:6] for o in other if not o.startswith("@")):
+    if (
+        len(term) >= 6
+        and term.isalpha()
+        and any(len(o) >= 6 and o[:6] == term[:6] for o in other if not o.startswith("@"))
+    ):
         return PREFIX_CREDIT
     return 0.0
 

@@ -17,7 +17,8 @@ _GENDER = re.compile(
     re.IGNORECASE,
 )
 _GRADE = re.compile(
-    r"\b(?:I{1,3}|IV|V|level\s+\d|band\s+\d|grade\s+\d+|L\d|step\s+\d|niveau\s+\d|nivel\s+\d)\b", re.IGNORECASE
+    r"\b(?:I{1,3}|IV|V|level\s+\d|band\s+\d|grade\s+\d+|L\d|step\s+\d|niveau\s+\d|nivel\s+\d)\b",
+    re.IGNORECASE,
 )
 LEVEL_WORDS: dict[str, str] = {
     # entry
@@ -48,11 +49,19 @@ ROLE_LEVELS: dict[str, str] = {
     "supervisor": "lead", "superviseur": "lead", "supervisor/a": "lead",
 }  # fmt: skip
 _ROLE_LEVEL_RE = re.compile(
-    r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted((w for w in ROLE_LEVELS if w.isascii() or "é" in w), key=len, reverse=True))
-    + r")(?![\w-])|(" + "|".join(re.escape(w) for w in ROLE_LEVELS if re.search(r"[\u4e00-\u9fff]", w)) + ")",
+    r"(?<![\w-])("
+    + "|".join(
+        re.escape(w)
+        for w in sorted((w for w in ROLE_LEVELS if w.isascii() or "é" in w), key=len, reverse=True)
+    )
+    + r")(?![\w-])|("
+    + "|".join(re.escape(w) for w in ROLE_LEVELS if re.search(r"[\u4e00-\u9fff]", w))
+    + ")",
     re.IGNORECASE,
 )
-_LATIN_LEVELS = sorted((w for w in LEVEL_WORDS if w.isascii() or not re.search(r"[\u4e00-\u9fff]", w)), key=len, reverse=True)
+_LATIN_LEVELS = sorted(
+    (w for w in LEVEL_WORDS if w.isascii() or not re.search(r"[\u4e00-\u9fff]", w)), key=len, reverse=True
+)
 _HAN_LEVELS = sorted((w for w in LEVEL_WORDS if re.search(r"[\u4e00-\u9fff]", w)), key=len, reverse=True)
 _LEVEL_RE = re.compile(
     r"(?<![\w-])(" + "|".join(re.escape(w) for w in _LATIN_LEVELS) + r")(?![\w-])"
@@ -61,8 +70,13 @@ _LEVEL_RE = re.compile(
     r"|(" + "|".join(re.escape(w) for w in _HAN_LEVELS) + ")",
     re.IGNORECASE,
 )
-_HEAD_OF = re.compile(r"^(?:head|director|vp|chief|jefe|jefa|directeur|directrice|directora?|leiter(?:in)?)\s+(?:of|de|del|de\s+la|des|du|für)\s+", re.I)
-_HIRING_PREFIX = re.compile(r"^[^:：]{0,30}(?:hiring|job|vacancy|opening|now|we're|we\s+are|招聘|急聘)[^:：]{0,20}[:：]\s*", re.I)
+_HEAD_OF = re.compile(
+    r"^(?:head|director|vp|chief|jefe|jefa|directeur|directrice|directora?|leiter(?:in)?)\s+(?:of|de|del|de\s+la|des|du|für)\s+",
+    re.I,
+)
+_HIRING_PREFIX = re.compile(
+    r"^[^:：]{0,30}(?:hiring|job|vacancy|opening|now|we're|we\s+are|招聘|急聘)[^:：]{0,20}[:：]\s*", re.I
+)
 _QUALIFIER = re.compile(r"\s+[-–—|:]\s+.*$|\s*,\s+.*$|\s*[(（【\[].*?[)）】\]]")
 _CONTRACT = re.compile(
     r"\b(?:cdi|cdd|full[- ]time|part[- ]time|permanent|temporary|contract|freelance|remote|hybrid|"
@@ -80,7 +94,9 @@ def title_level(title: str) -> str:
     """entry | mid | senior | lead, from the level words a title carries (mid when none)."""
     title = to_simplified(title)
     found = [LEVEL_WORDS.get((m.group(1) or m.group(2)).lower(), "mid") for m in _LEVEL_RE.finditer(title)]
-    found += [ROLE_LEVELS.get((m.group(1) or m.group(2)).lower(), "mid") for m in _ROLE_LEVEL_RE.finditer(title)]
+    found += [
+        ROLE_LEVELS.get((m.group(1) or m.group(2)).lower(), "mid") for m in _ROLE_LEVEL_RE.finditer(title)
+    ]
     for level in ("lead", "senior", "entry"):
         if level in found:
             return level

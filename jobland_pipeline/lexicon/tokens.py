@@ -19,7 +19,7 @@ from jobland_pipeline.lexicon.lang import FUNCTION_WORDS, is_han
 
 # Function words of every supported language, plus words every posting or CV uses whatever the job.
 STOPWORDS = frozenset().union(*FUNCTION_WORDS.values()) | frozenset(
-    (
+    (  # noqa: SIM905 -- a word list reads best as text
         "a an any all can may must per via etc eg ie e.g i.e also able within across into onto upon than then "
         "there these those such other more most some each every both own same so very just about over under "
         "after before while during without between through would should could shall might do does did done "
@@ -49,8 +49,46 @@ STOPWORDS = frozenset().union(*FUNCTION_WORDS.values()) | frozenset(
 )
 # Chinese bigrams that carry no topic (particles, generic job-ad words).
 CJK_STOP = frozenset(
-    "我们 你们 他们 以及 或者 并且 能够 可以 进行 相关 具有 以上 以下 负责 工作 要求 优先 良好 具备 "
-    "熟悉 熟练 掌握 了解 经验 岗位 职位 公司 我司 一个 一定 的工 作经 工作经 有关 及时 提供 参与 完成".split()
+    [
+        "我们",
+        "你们",
+        "他们",
+        "以及",
+        "或者",
+        "并且",
+        "能够",
+        "可以",
+        "进行",
+        "相关",
+        "具有",
+        "以上",
+        "以下",
+        "负责",
+        "工作",
+        "要求",
+        "优先",
+        "良好",
+        "具备",
+        "熟悉",
+        "熟练",
+        "掌握",
+        "了解",
+        "经验",
+        "岗位",
+        "职位",
+        "公司",
+        "我司",
+        "一个",
+        "一定",
+        "的工",
+        "作经",
+        "工作经",
+        "有关",
+        "及时",
+        "提供",
+        "参与",
+        "完成",
+    ]
 )
 _LATIN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:[.\-/][a-z0-9+#]+)*")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -109,7 +147,11 @@ def _tokens_cached(text: str) -> tuple[str, ...]:
         if len(parts) > 1:
             # "sous-chef", "supply-chain", "node.js": the whole and the parts both count.
             out.append(word)
-            out.extend(st for p in parts if p and p not in STOPWORDS and len(p) > 1 and (st := stem(p)) not in STOPWORDS)
+            out.extend(
+                st
+                for p in parts
+                if p and p not in STOPWORDS and len(p) > 1 and (st := stem(p)) not in STOPWORDS
+            )
         else:
             stemmed = stem(word)
             if stemmed not in STOPWORDS:

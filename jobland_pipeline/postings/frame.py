@@ -37,9 +37,9 @@ from functools import cache
 
 import polars as pl
 
+from jobland_pipeline.lexicon.instructions import INSTRUCTION_HINT as INJECTION
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.normalize import TRACKING_PARAMS, canonical_url
-from jobland_pipeline.lexicon.instructions import INSTRUCTION_HINT as INJECTION
 from jobland_pipeline.textutil import STOPWORDS
 
 POSTINGS_SCHEMA = pl.Schema(

@@ -17,7 +17,9 @@ from jobland_pipeline.postings.models import Posting
 
 TITLE_MIN = 0.7
 TEXT_MIN = 0.6
-_LEGAL = re.compile(r"\b(?:inc|llc|ltd|limited|plc|corp|co|gmbh|sa|sl|sas|sarl|bv|pvt|dac|llp|s\.?a\.?|s\.?l\.?)\b\.?")
+_LEGAL = re.compile(
+    r"\b(?:inc|llc|ltd|limited|plc|corp|co|gmbh|sa|sl|sas|sarl|bv|pvt|dac|llp|s\.?a\.?|s\.?l\.?)\b\.?"
+)
 
 
 def _company(name: str) -> str:
@@ -36,7 +38,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 def _same_company(a: str, b: str) -> bool:
-    """"Le Bistrot Martinet" and "Bistrot Martinet SAS", "上海衡岳律师事务所" and "衡岳律师事务所（上海）"."""
+    """ "Le Bistrot Martinet" and "Bistrot Martinet SAS", "上海衡岳律师事务所" and "衡岳律师事务所（上海）"."""
     ka, kb = _company(a), _company(b)
     if ka == kb or (min(len(ka), len(kb)) >= 4 and (ka in kb or kb in ka)):
         return True
@@ -53,7 +55,9 @@ def near_duplicates(postings: list[Posting]) -> dict[str, str]:
         for earlier, earlier_words in bucket:
             if not _same_company(posting.company, earlier.company):
                 continue
-            titles = max(title_similarity(posting.title, earlier.title), title_similarity(earlier.title, posting.title))
+            titles = max(
+                title_similarity(posting.title, earlier.title), title_similarity(earlier.title, posting.title)
+            )
             if titles >= TITLE_MIN and _jaccard(words, earlier_words) >= TEXT_MIN:
                 merged[posting.id] = merged.get(earlier.id, earlier.id)
                 break

@@ -30,11 +30,14 @@ _OTHER_HEAD = re.compile(
     r"preferred|bonus)\b",
     re.I,
 )
-_DESIRABLE_HEAD = re.compile(r"^\s*(?:desirable|nice\s+to\s+have|preferred|bonus|a\s+plus|souhaite|deseable|valorable)\b", re.I)
+_DESIRABLE_HEAD = re.compile(
+    r"^\s*(?:desirable|nice\s+to\s+have|preferred|bonus|a\s+plus|souhaite|deseable|valorable)\b", re.I
+)
 
 
-
-_ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.)、])\s*")
+_ENUMERATION = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.)、])\s*"
+)
 
 
 def requirement_lines(description: str) -> tuple[list[str], bool]:
@@ -63,11 +66,11 @@ def requirement_lines(description: str) -> tuple[list[str], bool]:
         if short and _OTHER_HEAD.match(fold(line)):
             mode = "other"
             continue
-        if mode == "req":
+        if mode == "req" or (re.search(REQUIRED, fold_for_cues(line)) and len(line) < 400):
             required.append(line)
-        elif re.search(REQUIRED, fold_for_cues(line)) and len(line) < 400:
-            required.append(line)
-        elif mode != "desirable" and raw.lstrip().startswith(("-", "•", "*", "·")) or re.match(r"^\s*\d+[.、)]", raw):
+        elif (mode != "desirable" and raw.lstrip().startswith(("-", "•", "*", "·"))) or re.match(
+            r"^\s*\d+[.、)]", raw
+        ):
             duties.append(line)
     if required:
         return required, True

@@ -121,7 +121,9 @@ def _shifts(c: Constraints, text: str) -> bool:
         c.no_nights = c.no_rotating_shifts = hit = True
     if re.search(rf"{_NEG}(?:[\w,' ]{{0,30}}){NIGHTS}", text):
         c.no_nights = hit = True
-    if re.search(rf"{_NEG}(?:[\w,' ]{{0,20}})(?:shift\s+work|shift\s+rotas?|rotating|rotation|{ROTATION})", text):
+    if re.search(
+        rf"{_NEG}(?:[\w,' ]{{0,20}})(?:shift\s+work|shift\s+rotas?|rotating|rotation|{ROTATION})", text
+    ):
         c.no_rotating_shifts = hit = True
     return hit
 
@@ -129,13 +131,20 @@ def _shifts(c: Constraints, text: str) -> bool:
 def _relocation(c: Constraints, raw: str, text: str) -> bool:
     hit = False
     moving = [clause for clause in _clauses(text) if re.search(RELOCATION, clause)]
-    if re.search(rf"{_NEG}{RELOCATION}|{RELOCATION}\s*[:：]\s*(?:no|non|nein)\b|不考虑.{{0,12}}以外|不(?:接受|考虑)(?:异地|外派|搬迁)", text) or any(
-        re.search(NEGATION, clause) or re.search(r"nicht\s+in\s+frage|ausgeschlossen|hors\s+de\s+question|exclu", clause)
+    if re.search(
+        rf"{_NEG}{RELOCATION}|{RELOCATION}\s*[:：]\s*(?:no|non|nein)\b|不考虑.{{0,12}}以外|不(?:接受|考虑)(?:异地|外派|搬迁)",
+        text,
+    ) or any(
+        re.search(NEGATION, clause)
+        or re.search(r"nicht\s+in\s+frage|ausgeschlossen|hors\s+de\s+question|exclu", clause)
         for clause in moving
     ):
         # "ein Umzug kommt für mich nicht in Frage": the negation may come after the word.
         c.relocate, hit = False, True
-    elif re.search(rf"(?:open|willing|happy|ready|able)\s+to\s+{RELOCATION}|pret\s+a\s+demenager|dispuesto\s+a\s+{RELOCATION}", text):
+    elif re.search(
+        rf"(?:open|willing|happy|ready|able)\s+to\s+{RELOCATION}|pret\s+a\s+demenager|dispuesto\s+a\s+{RELOCATION}",
+        text,
+    ):
         c.relocate, hit = True, True
     if re.search(r"not\s+interested\s+in\s+(?:positions|roles|jobs)\s+based\s+abroad", text) or (
         re.search(_COUNTRY_ONLY, text) and re.search(NEGATION, text)
@@ -145,7 +154,8 @@ def _relocation(c: Constraints, raw: str, text: str) -> bool:
     if re.match(r"^\s*(?:location|address|adresse|ubicacion|所在地|地址|wohnort)\s*[:：]", text):
         return hit  # where the person lives is the home, not a limit on where they work
     country_only = re.search(
-        r"(?:based|flying|work(?:ing)?|jobs?|roles?|positions?)\s+(?:based\s+)?in\s+the\s+([a-z .]+?)(?:[:;,.]|$)|any\s+([a-z.]+)\s+domicile", text
+        r"(?:based|flying|work(?:ing)?|jobs?|roles?|positions?)\s+(?:based\s+)?in\s+the\s+([a-z .]+?)(?:[:;,.]|$)|any\s+([a-z.]+)\s+domicile",
+        text,
     )
     if country_only:
         for place in find_places(raw[country_only.start() : country_only.end()]):
@@ -169,7 +179,9 @@ def _relocation(c: Constraints, raw: str, text: str) -> bool:
             hit = True
         if regions and re.search(REMOTE, text) is None and c.relocate is False:
             c.areas.extend(r for r in regions if all(a.name != r.name for a in c.areas))
-    if re.search(r"within\s+(?:about\s+)?(?:an|one)\s+hour|hour'?s\s+drive|une\s+heure|una\s+hora|一小时", text):
+    if re.search(
+        r"within\s+(?:about\s+)?(?:an|one)\s+hour|hour'?s\s+drive|une\s+heure|una\s+hora|一小时", text
+    ):
         c.commute_km, hit = 70.0, True
     return hit
 
@@ -183,7 +195,13 @@ def _preferred(raw: str, place: Place) -> bool:
     folded = fold_for_cues(raw)
     name = fold_for_cues(place.name)
     at = folded.find(name)
-    return at >= 0 and re.match(r"\s*(?:\(?preferred|preferably|prefere|preferiblemente|bevorzugt|优先)", folded[at + len(name) :]) is not None
+    return (
+        at >= 0
+        and re.match(
+            r"\s*(?:\(?preferred|preferably|prefere|preferiblemente|bevorzugt|优先)", folded[at + len(name) :]
+        )
+        is not None
+    )
 
 
 def _shadowed(place: Place, others: list[Place]) -> bool:
@@ -197,12 +215,19 @@ def _setting(c: Constraints, raw: str, text: str) -> bool:
     hit = False
     remote = re.search(REMOTE, text)
     hybrid = re.search(HYBRID, text)
-    negated_onsite = re.search(rf"{_NEG}(?:[\w-]+\s+){{0,3}}(?:site\s+postings?|site[- ]based|site\s+work|full[- ]time\s+site)", text)
+    negated_onsite = re.search(
+        rf"{_NEG}(?:[\w-]+\s+){{0,3}}(?:site\s+postings?|site[- ]based|site\s+work|full[- ]time\s+site)", text
+    )
     if negated_onsite:
         c.no_site_based = hit = True
-    if re.search(r"design[- ]office\s+roles|office[- ]based\s+roles\s+only|bureau\s+d'etudes\s+uniquement", text):
+    if re.search(
+        r"design[- ]office\s+roles|office[- ]based\s+roles\s+only|bureau\s+d'etudes\s+uniquement", text
+    ):
         c.no_site_based = hit = True
-    if re.search(rf"{_NEG}(?:[\w,' ]{{0,30}}){AWAY}|home\s+every\s+night|rentrer\s+(?:chez\s+moi\s+)?chaque\s+soir|dormir\s+en\s+casa", text):
+    if re.search(
+        rf"{_NEG}(?:[\w,' ]{{0,30}}){AWAY}|home\s+every\s+night|rentrer\s+(?:chez\s+moi\s+)?chaque\s+soir|dormir\s+en\s+casa",
+        text,
+    ):
         c.no_away_work = hit = True
     if not (remote or hybrid):
         return hit
@@ -223,8 +248,10 @@ def _setting(c: Constraints, raw: str, text: str) -> bool:
         c.remote_countries = sorted(set(c.remote_countries) | countries)
     if hybrid:
         c.hybrid_ok = True
-    positive_onsite = re.search(ONSITE, text) and not _MAX_DAYS.search(text) and not re.search(
-        rf"{NUMBER}\s*(?:office\s+)?(?:days?|dias?|jours?|tage|天)", text
+    positive_onsite = (
+        re.search(ONSITE, text)
+        and not _MAX_DAYS.search(text)
+        and not re.search(rf"{NUMBER}\s*(?:office\s+)?(?:days?|dias?|jours?|tage|天)", text)
     )
     if not positive_onsite or re.search(rf"{_NEG}(?:\w+\s+){{0,2}}{ONSITE}", text):
         c.onsite_ok = False  # remote or hybrid stated as the setting wanted, no full-time office named
@@ -241,16 +268,23 @@ def _rights(c: Constraints, raw: str, text: str) -> bool:
     if nations:
         c.work_rights = sorted(set(c.work_rights) | work_rights(nations, raw))
         hit = True
-    if re.search(r"residence\s+visa|residence\s+permit|permanent\s+resident|green\s+card|titre\s+de\s+sejour|permiso\s+de\s+residencia|居留", text):
+    if re.search(
+        r"residence\s+visa|residence\s+permit|permanent\s+resident|green\s+card|titre\s+de\s+sejour|permiso\s+de\s+residencia|居留",
+        text,
+    ):
         places = find_places(raw)
         c.work_rights = sorted(set(c.work_rights) | {p.country for p in places if p.country})
         hit = True
-    negated = re.search(rf"{_NEG}(?:[\w ]{{0,30}}){AUTHORISATION}|{_NEG}(?:[\w ]{{0,20}})(?:work\s+)?{SPONSORSHIP}", text)
+    negated = re.search(
+        rf"{_NEG}(?:[\w ]{{0,30}}){AUTHORISATION}|{_NEG}(?:[\w ]{{0,20}})(?:work\s+)?{SPONSORSHIP}", text
+    )
     if negated and re.search(r"(?:do\s+not|don't|no)\s+(?:hold|have)|sin\s+permiso|pas\s+de\s+permis", text):
         lacking = {p.country for p in find_places(raw) if p.country}
         c.no_work_rights = sorted(set(c.no_work_rights) | lacking)
         hit = True
-    if re.search(rf"(?:require|need)s?\s+(?:a\s+)?(?:visa\s+)?{SPONSORSHIP}", text) and not re.search(_NEG + SPONSORSHIP, text):
+    if re.search(rf"(?:require|need)s?\s+(?:a\s+)?(?:visa\s+)?{SPONSORSHIP}", text) and not re.search(
+        _NEG + SPONSORSHIP, text
+    ):
         c.needs_sponsorship, hit = True, True
     return hit
 
@@ -282,11 +316,16 @@ def _credentials(c: Constraints, raw: str, text: str) -> bool:
     if label and re.search(CREDENTIAL, label.group(1)):
         c.lacks.append(raw[: label.end(1)].strip())
         hit = True
-    for m in re.finditer(rf"{NEGATION}\s*(?:yet\s+|currently\s+|tengo\s+|hold\s+|have\s+|an?\s+|any\s+|de\s+|la\s+|el\s+|持有)*", text):
+    for m in re.finditer(
+        rf"{NEGATION}\s*(?:yet\s+|currently\s+|tengo\s+|hold\s+|have\s+|an?\s+|any\s+|de\s+|la\s+|el\s+|持有)*",
+        text,
+    ):
         rest = text[m.end() : m.end() + 90]
         rest_raw = raw[m.end() : m.end() + 90]
         clause = re.split(r"[.;,:!?。；，]|\s[-–]\s|\bbut\b|\bso\b|\bi\s", rest, maxsplit=1)[0]
-        if not clause.strip() or not re.search(CREDENTIAL + r"|\b[A-Z]{2,}\b", clause + " " + rest_raw[: len(clause)]):
+        if not clause.strip() or not re.search(
+            CREDENTIAL + r"|\b[A-Z]{2,}\b", clause + " " + rest_raw[: len(clause)]
+        ):
             continue
         if not re.search(CREDENTIAL, clause) and not re.search(r"\b[A-Z]{2,6}\b", rest_raw[: len(clause)]):
             continue
@@ -320,7 +359,10 @@ def _contract(c: Constraints, text: str) -> bool:
         c.no_seasonal = hit = True
     if re.search(rf"{_NEG}(?:[\w' ]{{0,15}}){TEMPORARY}", text):
         c.no_temporary = hit = True
-    if re.search(rf"{PERMANENT}[\w ,]{{0,20}}\b(?:only|uniquement|solo|unicamente|nur)\b|(?:only|uniquement|solo)\s+{PERMANENT}", text):
+    if re.search(
+        rf"{PERMANENT}[\w ,]{{0,20}}\b(?:only|uniquement|solo|unicamente|nur)\b|(?:only|uniquement|solo)\s+{PERMANENT}",
+        text,
+    ):
         c.permanent_only = c.no_seasonal = c.no_temporary = hit = True
     return hit
 

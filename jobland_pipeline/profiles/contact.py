@@ -44,15 +44,24 @@ def extract_contact(header_lines: list[str], full_text: str) -> Contact:
         for m in LABEL_RE.finditer(to_simplified(line)):  # same length: spans point into the original
             labelled.setdefault(m.group(1).lower(), line[m.start(2) : m.end(2)].strip())
     email = (
-        labelled.get("e-mail") or labelled.get("email") or labelled.get("邮箱") or labelled.get("电子邮箱")
-        or labelled.get("correo") or labelled.get("courriel") or labelled.get("电子邮件")
+        labelled.get("e-mail")
+        or labelled.get("email")
+        or labelled.get("邮箱")
+        or labelled.get("电子邮箱")
+        or labelled.get("correo")
+        or labelled.get("courriel")
+        or labelled.get("电子邮件")
     )
     email = EMAIL_RE.search(email).group(0) if email and EMAIL_RE.search(email) else None
     email = email or next(iter(EMAIL_RE.findall("\n".join(full_text.split("\n")[:15]))), None)
     email = email or next(iter(EMAIL_RE.findall(full_text)), None)
     top = "\n".join(header_lines[:12]) or "\n".join(full_text.split("\n")[:12])
     phone = next(
-        (labelled[k] for k in ("电话", "手机", "phone", "mobile", "tel", "téléphone", "teléfono", "telefono", "móvil") if k in labelled),
+        (
+            labelled[k]
+            for k in ("电话", "手机", "phone", "mobile", "tel", "téléphone", "teléfono", "telefono", "móvil")
+            if k in labelled
+        ),
         None,
     )
     phone = phone or _phone(top) or _phone(full_text[:2000])
@@ -60,8 +69,25 @@ def extract_contact(header_lines: list[str], full_text: str) -> Contact:
         (
             labelled[k]
             for k in (
-                "所在地", "居住地", "现居地", "现居", "城市", "地址", "location", "address", "adresse", "ubicación", "ubicacion",
-                "localisation", "ville", "ciudad", "dirección", "direccion", "residencia", "wohnort", "standort",
+                "所在地",
+                "居住地",
+                "现居地",
+                "现居",
+                "城市",
+                "地址",
+                "location",
+                "address",
+                "adresse",
+                "ubicación",
+                "ubicacion",
+                "localisation",
+                "ville",
+                "ciudad",
+                "dirección",
+                "direccion",
+                "residencia",
+                "wohnort",
+                "standort",
                 "anschrift",
             )
             if k in labelled
@@ -88,7 +114,33 @@ _CONTACT_LABEL = re.compile(
 _NOT_A_CN_NAME = re.compile(r"简历|履历|求职|个人|信息|意向")
 
 
-_PARTICLES = frozenset("de del della der den di da do dos das du van von la le bin binti al el y e ten ter".split())
+_PARTICLES = frozenset(
+    [
+        "de",
+        "del",
+        "della",
+        "der",
+        "den",
+        "di",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "van",
+        "von",
+        "la",
+        "le",
+        "bin",
+        "binti",
+        "al",
+        "el",
+        "y",
+        "e",
+        "ten",
+        "ter",
+    ]
+)
 
 
 def _guess_name(lines: list[str]) -> str | None:

@@ -87,4 +87,3 @@ def _parts(text: str, source: str, years: list[str]) -> Education:
 
 def _institution(text: str) -> str | None:
     return next((p for p in _SEP.split(text) if INSTITUTION_RE.search(p)), None)
-

@@ -12,6 +12,7 @@ from datetime import date
 
 from jobland_pipeline.lexicon import detect_language
 from jobland_pipeline.lexicon.languages import NATIVE, find_languages, parse_language_items
+from jobland_pipeline.lexicon.titlewords import core_title, title_level
 from jobland_pipeline.profiles.constraints import constraint_sentences, read_constraints, read_targets
 from jobland_pipeline.profiles.contact import extract_contact
 from jobland_pipeline.profiles.dates import months_between, total_years
@@ -20,7 +21,6 @@ from jobland_pipeline.profiles.items import list_lines, repair_hyphenation, spli
 from jobland_pipeline.profiles.models import Entry, FieldYears, LanguageSkill, Profile, Role
 from jobland_pipeline.profiles.roles import TITLE_WORDS, parse_roles
 from jobland_pipeline.profiles.sections import Section, split_sections, strip_bullet
-from jobland_pipeline.lexicon.titlewords import core_title, title_level
 
 # Bump when extraction logic changes: profiles are rebuilt when this or the CV hash changes.
 EXTRACTOR_VERSION = "offline-3"
@@ -30,7 +30,26 @@ _TOOLISH = re.compile(
     r"(?:IS|BS|EN|ISO|IEC|NFPA|ASME)\s?\d[\d:.-]*)(?![\w-])"
 )
 _NOT_TOOL = frozenset(
-    "I II III IV CV UK US USA EU UAE OK TBD FAQ CEO CFO COO CTO ASAP".split()
+    [
+        "I",
+        "II",
+        "III",
+        "IV",
+        "CV",
+        "UK",
+        "US",
+        "USA",
+        "EU",
+        "UAE",
+        "OK",
+        "TBD",
+        "FAQ",
+        "CEO",
+        "CFO",
+        "COO",
+        "CTO",
+        "ASAP",
+    ]
 )  # ASAP is dropped too: as a word it is "as soon as possible" more often than a programme
 
 
@@ -65,7 +84,9 @@ def _languages(lines: list[str], cv_language: str) -> tuple[list[str], list[Lang
         if mention.negated:
             level = min(level or 3, 3)
         if known is None:
-            skills[code] = LanguageSkill(language=code, level=level, text=mention.text, limited=mention.negated)
+            skills[code] = LanguageSkill(
+                language=code, level=level, text=mention.text, limited=mention.negated
+            )
         else:
             known.limited = known.limited or mention.negated
             if mention.negated and known.level:
@@ -76,7 +97,9 @@ def _languages(lines: list[str], cv_language: str) -> tuple[list[str], list[Lang
     return written, list(skills.values())
 
 
-_NAMED = re.compile(r"(?<=[a-z0-9,;(] )(?:[A-Z][A-Za-z0-9+#.]*[A-Za-z0-9+#](?: [A-Z][A-Za-z0-9+#.]*[A-Za-z0-9+#]){0,2})(?![A-Za-z0-9])")
+_NAMED = re.compile(
+    r"(?<=[a-z0-9,;(] )(?:[A-Z][A-Za-z0-9+#.]*[A-Za-z0-9+#](?: [A-Z][A-Za-z0-9+#.]*[A-Za-z0-9+#]){0,2})(?![A-Za-z0-9])"
+)
 _CALENDAR = re.compile(
     r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*$", re.IGNORECASE
 )
@@ -148,7 +171,13 @@ def _headline(header: list[str], name: str | None) -> str | None:
     """The title line under the name ("Senior HR Business Partner | Chartered MCIPD")."""
     for line in header[:4]:
         text = strip_bullet(line)[1]
-        if not text or (name and text.startswith(name)) or "@" in text or re.search(r"\d[\d ().-]{6,}\d", text) or ":" in text[:25]:
+        if (
+            not text
+            or (name and text.startswith(name))
+            or "@" in text
+            or re.search(r"\d[\d ().-]{6,}\d", text)
+            or ":" in text[:25]
+        ):
             continue
         first = re.split(r"\s*[|｜·•]\s*|\s+[—–-]\s+(?=[A-Z][a-z])", text)[0]
         first = re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", first).strip()
@@ -187,7 +216,9 @@ def build_profile(
     languages, language_skills = _languages(_section(sections, "languages"), language)
     summary_lines = _section(sections, "summary")
     statements = constraint_sentences(
-        header, summary_lines, [line for s in sections if s.name not in {"experience", "projects"} for line in s.lines]
+        header,
+        summary_lines,
+        [line for s in sections if s.name not in {"experience", "projects"} for line in s.lines],
     )
     constraints = read_constraints(statements, location=contact.location)
     years = total_years([(r.start, r.end) for r in roles if r.start], as_of)
@@ -203,7 +234,7 @@ def build_profile(
         contact=contact,
         headline=headline,
         summary=" ".join(strip_bullet(line)[1] for line in summary_lines) or None,
-        skills=[*listed, *tools[:60]],
+        skills=[*listed, *tools[:120]],  # a long CV may name a hundred tools; all are its own words
         skills_listed=listed,
         roles=roles,
         education=parse_education(_section(sections, "education")),

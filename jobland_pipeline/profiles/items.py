@@ -34,7 +34,12 @@ def _joined(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         is_bullet, text = strip_bullet(line)
-        if out and not is_bullet and re.match(r"[a-z(]", text) and not out[-1].rstrip().endswith((",", ";", "，", "；", "、")):
+        if (
+            out
+            and not is_bullet
+            and re.match(r"[a-z(]", text)
+            and not out[-1].rstrip().endswith((",", ";", "，", "；", "、"))
+        ):
             out[-1] = f"{out[-1].rstrip()} {text}"
         else:
             out.append(line)
@@ -77,7 +82,11 @@ def list_lines(lines: list[str]) -> list[str]:
             continue
         # In a bulleted list an unmarked line continues the item above (a PDF wrapped it).
         if items and not is_bullet and (marked or _continues(items[-1], text)):
-            joiner = "" if re.search(r"[\u4e00-\u9fff]$", items[-1]) and re.match(r"[\u4e00-\u9fff]", text) else " "
+            joiner = (
+                ""
+                if re.search(r"[\u4e00-\u9fff]$", items[-1]) and re.match(r"[\u4e00-\u9fff]", text)
+                else " "
+            )
             items[-1] = f"{items[-1]}{joiner}{text}"
         else:
             items.append(text)
@@ -91,8 +100,45 @@ def _continues(previous: str, text: str) -> bool:
 
 _HYPHEN_BREAK = re.compile(r"\b(\w{2,})-\s+(?!(?:and|or|to|und|oder|et|ou|y|o|e|bis)\b)([a-z]{2,})")
 _COMPOUND_HEADS = frozenset(
-    "self well non co re pre post multi cross full part long short high low hands up down day night real "
-    "cost client customer user data cloud front back end full time first second third mid senior".split()
+    [
+        "self",
+        "well",
+        "non",
+        "co",
+        "re",
+        "pre",
+        "post",
+        "multi",
+        "cross",
+        "full",
+        "part",
+        "long",
+        "short",
+        "high",
+        "low",
+        "hands",
+        "up",
+        "down",
+        "day",
+        "night",
+        "real",
+        "cost",
+        "client",
+        "customer",
+        "user",
+        "data",
+        "cloud",
+        "front",
+        "back",
+        "end",
+        "full",
+        "time",
+        "first",
+        "second",
+        "third",
+        "mid",
+        "senior",
+    ]
 )
 
 

@@ -142,7 +142,11 @@ class TitleSuggestion(BaseModel):
     family: str | None = None
     level: str | None = None
     aliases: list[str] = Field(default_factory=list)
-    skills: list[str] = Field(default_factory=list)
+    skills: list[str] = Field(
+        default_factory=list,
+        description="the CV's skills that speak for this title; for a title pinned without a CV, the tools "
+        "O*NET lists for its occupation (what such postings usually ask)",
+    )
     score: float
     reason: str
     source: str = "cv"

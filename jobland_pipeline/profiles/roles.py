@@ -211,7 +211,11 @@ def _strong_split(text: str) -> tuple[str, str | None, str | None] | None:
         return title.strip(), employer.strip() or None, b.strip()
     head_tail = re.split(rf",\s+(?!{_LEGAL_SUFFIX}\b)", b, maxsplit=1)
     employer, place = head_tail[0], head_tail[1] if len(head_tail) > 1 else ""
-    if place and not (_is_place(place) or _is_place(place.rsplit(",", 1)[-1])) and not re.search(r"\((?:hybrid|remote|h[íi]brido|remoto|[^)]*domicile)", place, re.I):
+    if (
+        place
+        and not (_is_place(place) or _is_place(place.rsplit(",", 1)[-1]))
+        and not re.search(r"\((?:hybrid|remote|h[íi]brido|remoto|[^)]*domicile)", place, re.I)
+    ):
         employer, place = b, ""  # "R.O.K Cyber Command, MND": the part after the comma is not a place
     if len(original) == 3:
         place = f"{place}, {original[2]}" if place else original[2]

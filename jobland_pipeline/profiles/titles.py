@@ -18,14 +18,42 @@ from jobland_pipeline.keys import slugify
 from jobland_pipeline.lexicon.titles import head_concept, same_job_head, title_similarity
 from jobland_pipeline.lexicon.titlewords import core_title, only_level_words, strip_markers, title_level
 from jobland_pipeline.lexicon.tokens import fold, latin_words, stem, tokens
-from jobland_pipeline.profiles.models import Profile, TitleSuggestion
 from jobland_pipeline.messages import say_title
+from jobland_pipeline.profiles.models import Profile, TitleSuggestion
 from jobland_pipeline.taxonomy import occupations_for_title, related_titles
 
 MIN_TITLES, MAX_TITLES = 5, 10
 _LEVELS = {"entry": 0, "mid": 1, "senior": 2, "lead": 3}
 RECENT_YEARS = 5
-_CONNECTORS = frozenset("of de del du des la le les el los las and y et the for in en a d di da do und".split())
+RESERVE = 0.5  # weight factor of a title kept only to reach five (it also comes after every other)
+_CONNECTORS = frozenset(
+    [
+        "of",
+        "de",
+        "del",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "el",
+        "los",
+        "las",
+        "and",
+        "y",
+        "et",
+        "the",
+        "for",
+        "in",
+        "en",
+        "a",
+        "d",
+        "di",
+        "da",
+        "do",
+        "und",
+    ]
+)
 _WEAK_HEADS = frozenset({"manager", "lead"})
 
 
@@ -36,6 +64,7 @@ class _Candidate:
     reason: str
     source: str
     occupation: str | None = None
+    reserve: bool = False
 
 
 def _display(title: str) -> str:
@@ -58,7 +87,14 @@ def _ended_years_ago(end: str | None, as_of: str) -> float:
 def _genderless(word: str) -> str:
     """Masculine and feminine job nouns as one ("contrôleuse" = "contrôleur", "Pflegerin" = "Pfleger"):
     the taxonomy keeps one form, a CV uses the person's."""
-    for ending, base in (("euse", "eur"), ("rice", "eur"), ("iere", "ier"), ("ienne", "ien"), ("erin", "er"), ("ora", "or")):
+    for ending, base in (
+        ("euse", "eur"),
+        ("rice", "eur"),
+        ("iere", "ier"),
+        ("ienne", "ien"),
+        ("erin", "er"),
+        ("ora", "or"),
+    ):
         if word.endswith(ending) and len(word) > len(ending) + 3:
             return word[: -len(ending)] + base
     return word
@@ -98,7 +134,7 @@ def _candidates(profile: Profile) -> list[_Candidate]:
         out.append(_Candidate(profile.headline, 1.0, say_title("headline", lang), "cv"))
     for target in profile.targets:
         out.append(_Candidate(target, 0.97, say_title("target", lang), "cv"))
-    current = profile.roles[0].title if profile.roles else profile.headline or ""
+    currents = _current_titles(profile)
     for i, role in enumerate(profile.roles[:6]):
         role_level = _LEVELS[title_level(role.title)]
         if role_level == 0 and level > 0:
@@ -108,7 +144,9 @@ def _candidates(profile: Profile) -> list[_Candidate]:
         if not TITLE_WORDS.search(role.title):
             continue  # "Career break and retraining" is not a job to search for
         ago = _ended_years_ago(role.end, profile.as_of)
-        same_line = i == 0 or title_similarity(role.title, current) >= 0.5
+        same_line = (
+            i == 0 or role.end is None or any(title_similarity(role.title, c) >= 0.5 for c in currents)
+        )
         if ago > RECENT_YEARS and not same_line:
             continue
         weight = (0.96, 0.9, 0.85, 0.8, 0.75, 0.7)[i] * (1.0 if same_line else 0.55)
@@ -116,7 +154,25 @@ def _candidates(profile: Profile) -> list[_Candidate]:
         for k, part in enumerate(_split_compound(role.title)):
             reason = say_title("role", lang, role=f"{role.title}{where}")
             out.append(_Candidate(part, weight * (1 - 0.02 * k), reason, "cv"))
-    return out + _variants(out[:3], lang)
+    return out + _variants(out[:3], lang) + _plain(out[:4], lang)
+
+
+def _plain(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
+    """The person's title as most postings write it: a senior's title without "Senior" (a plain
+    title is the experienced person's level: "高级会计" -> "会计"), and in Chinese the job noun the
+    title ends with ("总账会计" -> "会计"), which is what Chinese postings are titled."""
+    from jobland_pipeline.lexicon.glossary import CONCEPTS
+
+    out: list[_Candidate] = []
+    for seed in seeds:
+        if title_level(seed.title) == "senior":
+            out.append(_Candidate(core_title(seed.title), seed.score * 0.92, seed.reason, "cv"))
+        head = head_concept(seed.title)
+        if lang.startswith("zh") and head and head not in _WEAK_HEADS:
+            for phrase in CONCEPTS.get(head, ()):
+                if len(phrase) >= 2 and seed.title.endswith(phrase) and phrase != seed.title:
+                    out.append(_Candidate(phrase, seed.score * 0.85, seed.reason, "cv"))
+    return out
 
 
 def _variants(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
@@ -126,13 +182,21 @@ def _variants(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
     out: list[_Candidate] = []
     for seed in seeds:
         title = core_title(seed.title, keep_level=True)
-        if re.search(r"[\u4e00-\u9fff]|[·•|&/]|-\s|\b(?:and|und|et|y|e|for|für|fur|pour|para|of|de|du|des|di|da|do|del|der)\b", title) or len(title.split()) > 4:
+        if (
+            re.search(
+                r"[\u4e00-\u9fff]|[·•|&/]|-\s|\b(?:and|und|et|y|e|for|für|fur|pour|para|of|de|du|des|di|da|do|del|der)\b",
+                title,
+            )
+            or len(title.split()) > 4
+        ):
             continue
         words = title.split()
         modifiers = [
             i
             for i, w in enumerate(words)
-            if fold(w) not in _CONNECTORS and not only_level_words(w) and stem(fold(w)) not in _head_words(title)
+            if fold(w) not in _CONNECTORS
+            and not only_level_words(w)
+            and stem(fold(w)) not in _head_words(title)
         ]
         if len(modifiers) < 2:
             continue
@@ -146,7 +210,7 @@ def _variants(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
 
 
 def _split_compound(title: str) -> list[str]:
-    """"Founding Member & Site Reliability Engineer & Infrastructure Team Lead" holds two titles."""
+    """ "Founding Member & Site Reliability Engineer & Infrastructure Team Lead" holds two titles."""
     from jobland_pipeline.profiles.roles import TITLE_WORDS
 
     parts = [p.strip() for p in re.split(r"\s+&\s+|\s+/\s+", title) if p.strip()]
@@ -164,16 +228,24 @@ def _head_words(title: str) -> set[str]:
     return {stem(w) for phrase in CONCEPTS.get(head, ()) for w in fold(phrase).split()}
 
 
-def _left_behind(profile: Profile) -> set[str]:
-    """Keys of earlier roles in another line than the current one: steps the person has moved past."""
+def _current_titles(profile: Profile) -> list[str]:
+    """The latest role and every role still held (a teacher who also chairs the department)."""
     if not profile.roles:
-        return set()
-    current = profile.roles[0].title
+        return [profile.headline] if profile.headline else []
+    return [profile.roles[0].title, *(r.title for r in profile.roles[1:] if r.end is None)]
+
+
+def _left_behind(profile: Profile) -> set[str]:
+    """Keys of ended roles in another line than any current one: steps the person has moved past."""
+    currents = _current_titles(profile)
     return {
         _key(role.title)
         for role in profile.roles[1:]
-        if title_similarity(role.title, current) < 0.5 and title_similarity(current, role.title) < 0.5
-    } - {_key(current)}
+        if role.end is not None
+        and all(
+            title_similarity(role.title, c) < 0.5 and title_similarity(c, role.title) < 0.5 for c in currents
+        )
+    } - {_key(c) for c in currents}
 
 
 def _modifiers(title: str) -> str:
@@ -207,9 +279,11 @@ def _mentions(modifiers: str, counts: Counter[str]) -> float:
 
 
 def _identifies(modifiers: str, identity: set[str]) -> bool:
-    """At least half the qualifying words are part of how the CV presents the person."""
+    """The qualifying words are part of how the CV presents the person; of three or more, one may be
+    missing. "University Department Chair" is not a high-school chair's title: "university" is only
+    where she studied."""
     words = [_genderless(stem(w)) for w in latin_words(modifiers) if w not in _CONNECTORS]
-    return not words or sum(w in identity for w in words) * 2 >= len(words)
+    return sum(w not in identity for w in words) <= (1 if len(words) >= 3 else 0)
 
 
 def _identity(profile: Profile, seeds: list[_Candidate]) -> set[str]:
@@ -226,7 +300,9 @@ def _identity(profile: Profile, seeds: list[_Candidate]) -> set[str]:
         *profile.certifications,
         *(e.degree or "" for e in profile.education),
     ]
-    return _words("\n".join(parts)) | {"x-none"}
+    # What the work itself keeps returning to ("warehouse" in two of a data engineer's bullets).
+    bullets = Counter(w for r in profile.roles for b in r.bullets for w in _words(b))
+    return _words("\n".join(parts)) | {w for w, n in bullets.items() if n >= 2} | {"x-none"}
 
 
 def _generalise(profile: Profile, seeds: list[_Candidate], cv_tokens: set[str]) -> list[_Candidate]:
@@ -253,22 +329,32 @@ def _generalise(profile: Profile, seeds: list[_Candidate], cv_tokens: set[str]) 
             languages = [lang, "en"] if lang != "en" else ["en"]
             for language in languages:
                 for rank, related in enumerate(related_titles(occupation, language)):
-                    if related == occupation.title or len(related) > 40 or len(latin_words(related)) < 2:
+                    words = len(latin_words(related))
+                    if related == occupation.title or len(related) > 40 or not 2 <= words <= 4:
                         continue
-                    if not _evidence_ok(related, cv_tokens) or not _identifies(_modifiers(related), identity):
+                    if not _evidence_ok(related, cv_tokens):
                         continue
+                    # A qualifier the CV uses but does not present the person with ("warehouse" in one
+                    # bullet) is kept as a reserve: used only when the CV supports fewer than five titles.
+                    reserve = not _identifies(_modifiers(related), identity)
                     # The same job as one of the person's titles (same job noun, or a manager/lead of it
                     # for a senior person), covering most of what that title says.
                     fits = [
                         title_similarity(s.title, related)
                         for s in seeds
                         if same_job_head(related, s.title)
-                        or (head_concept(related) in _WEAK_HEADS and level >= 2 and title_similarity(related, s.title) >= 0.3)
+                        or (
+                            head_concept(related) in _WEAK_HEADS
+                            and level >= 2
+                            and title_similarity(related, s.title) >= 0.3
+                        )
                     ]
                     similarity = max(fits, default=0.0)
                     if similarity < 0.3:
                         continue
-                    reason = say_title("related", profile.language, role=seed.title, occupation=occupation.title)
+                    reason = say_title(
+                        "related", profile.language, role=seed.title, occupation=occupation.title
+                    )
                     weight = 0.55 + 0.3 * similarity * match
                     if not _shares_modifier(related, seeds):
                         weight *= 0.85  # another speciality of the same job comes after the person's own
@@ -276,11 +362,17 @@ def _generalise(profile: Profile, seeds: list[_Candidate], cv_tokens: set[str]) 
                         weight *= 0.9  # a title in another language than the CV's comes after its own
                     weight *= 1.0 - 0.003 * min(rank, 50)  # the taxonomy lists its common titles first
                     weight *= 1.0 + 0.03 * _mentions(_modifiers(related), cv_counts)  # what the CV says most
-                    out.append(_Candidate(related, weight * seed.score, reason, "taxonomy", occupation.id))
+                    if reserve:
+                        weight *= RESERVE
+                    out.append(
+                        _Candidate(related, weight * seed.score, reason, "taxonomy", occupation.id, reserve)
+                    )
     return out
 
 
-def suggest_titles(profile: Profile, *, pinned: list[str] | None = None, limit: int = 8) -> list[TitleSuggestion]:
+def suggest_titles(
+    profile: Profile, *, pinned: list[str] | None = None, limit: int = 8
+) -> list[TitleSuggestion]:
     """5-10 titles, best first: pinned ones, then the CV's own, then evidence-backed generalisations."""
     cv_tokens = _words(_cv_words(profile))
     limit = max(MIN_TITLES, min(MAX_TITLES, limit))
@@ -289,12 +381,16 @@ def suggest_titles(profile: Profile, *, pinned: list[str] | None = None, limit: 
     pool = seeds + _generalise(profile, seeds, cv_tokens)
     if not pool:
         # No role title reads like a job title: the CV's own role titles are still its only evidence.
-        pool = [_Candidate(r.title, 0.5, say_title("role", profile.language, role=r.title), "cv") for r in profile.roles[:5]]
-    pool.sort(key=lambda c: -c.score)
+        pool = [
+            _Candidate(r.title, 0.5, say_title("role", profile.language, role=r.title), "cv")
+            for r in profile.roles[:5]
+        ]
+    pool.sort(key=lambda c: (c.reserve, -c.score))
     out: list[TitleSuggestion] = [_pinned(t, profile) for t in (pinned or []) if t.strip()][:limit]
+    own_skills = (profile.skills_listed or profile.skills)[:12]
     seen = {_key(s.title) for s in out} | _left_behind(profile)
     for cand in pool:
-        if len(out) >= limit:
+        if len(out) >= limit or (cand.reserve and len(out) >= MIN_TITLES):
             break
         shown = _display(cand.title)
         key = _key(shown)
@@ -313,6 +409,7 @@ def suggest_titles(profile: Profile, *, pinned: list[str] | None = None, limit: 
                 score=round(cand.score * 100, 1),
                 reason=cand.reason,
                 source=cand.source,
+                skills=own_skills,
             )
         )
     return out
@@ -320,7 +417,9 @@ def suggest_titles(profile: Profile, *, pinned: list[str] | None = None, limit: 
 
 def _key(title: str) -> str:
     """Two spellings of one title ("Sous-chef", "Sous Chef", "Pharmacists") count once."""
-    words = [stem(w) for w in re.findall(r"[a-z0-9]+|[\u4e00-\u9fff]+", fold(core_title(title, keep_level=True)))]
+    words = [
+        stem(w) for w in re.findall(r"[a-z0-9]+|[\u4e00-\u9fff]+", fold(core_title(title, keep_level=True)))
+    ]
     return " ".join(words)
 
 
@@ -339,7 +438,13 @@ def _cv_words(profile: Profile) -> str:
 
 
 def _pinned(title: str, profile: Profile) -> TitleSuggestion:
+    """A title the user asked for; without a CV its skills are what O*NET says the occupation uses."""
+    skills = (profile.skills_listed or profile.skills)[:12]
+    if not skills:
+        found = occupations_for_title(title, profile.language.split("-")[0], limit=3)
+        skills = next((list(o.tools[:20]) for o, match in found if match >= 0.8 and o.tools), [])
     return TitleSuggestion(
+        skills=skills,
         title=title.strip(),
         slug=slugify(title) or "pinned",
         display_title=title.strip(),

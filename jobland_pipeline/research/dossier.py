@@ -11,8 +11,8 @@ from collections import Counter
 from pydantic import BaseModel, Field
 
 from jobland_pipeline.keys import slugify
-from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.lexicon.instructions import has_instructions, remove_instructions
+from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.requirements import requirement_lines
 
 

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 from exa_py import Exa
 
+from jobland_pipeline.lexicon.instructions import remove_instructions
 from jobland_pipeline.postings.engines.base import CallRecord, EngineError
 from jobland_pipeline.postings.engines.common import clean_line, clean_text, parse_date
 from jobland_pipeline.postings.engines.exa import exa_answer
@@ -46,7 +47,6 @@ from jobland_pipeline.research.dossier import (
     _sentences,
     build_dossier,
 )
-from jobland_pipeline.lexicon.instructions import remove_instructions
 
 NEWS_RESULTS = 5
 NEWS_TEXT_CHARS = 1500

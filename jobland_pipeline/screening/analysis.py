@@ -47,7 +47,14 @@ class PostingAnalysis:
 
 def content_hash(posting: Posting) -> str:
     raw = "\x1f".join(
-        [posting.title, posting.company, posting.location, str(posting.remote), posting.employment_type or "", posting.description]
+        [
+            posting.title,
+            posting.company,
+            posting.location,
+            str(posting.remote),
+            posting.employment_type or "",
+            posting.description,
+        ]
     )
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()
 

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from jobland_pipeline.lexicon.cues import NEGATION, fold_for_cues
 from jobland_pipeline.lexicon.hanzi import to_simplified
 from jobland_pipeline.lexicon.lang import languages_used
 from jobland_pipeline.lexicon.tokens import fold, tokens
+from jobland_pipeline.messages import LEVEL_LABELS, language_name, say
 from jobland_pipeline.places import Place, distance_km, find_places
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.salary import parse_salary
 from jobland_pipeline.profiles.models import Constraints, PlaceRef, Profile
 from jobland_pipeline.screening.demands import Credential, Demands
-from jobland_pipeline.messages import LEVEL_LABELS, language_name, say
 from jobland_pipeline.screening.models import Preferences
 
 # Words that say a credential is required, or describe it, without naming which one.
@@ -50,6 +51,9 @@ class CvText:
     place_names: frozenset[str]  # places the CV names, in their gazetteer spelling
     written_in: frozenset[str]  # languages the CV itself is (partly) written in
     bigrams: frozenset[tuple[str, str]]
+    named_runs: tuple[
+        str, ...
+    ] = ()  # initials of runs of capitalised words ("American Heart Association" -> "aha")
 
     @classmethod
     def of(cls, text: str) -> CvText:
@@ -60,7 +64,11 @@ class CvText:
             token_set=frozenset(tokens(text)),
             place_names=places,
             written_in=frozenset(languages_used(text)),
-            bigrams=frozenset(zip(words, words[1:], strict=False)),
+            bigrams=frozenset(pairwise(words)),
+            named_runs=tuple(
+                "".join(w[0] for w in m.group(0).split() if w[0].isupper()).lower()
+                for m in re.finditer(r"[A-Z][\w-]*(?:\s+(?:(?:of|and|for|the|in|&)\s+)?[A-Z][\w-]*)+", text)
+            ),
         )
 
 
@@ -74,7 +82,17 @@ def _strong_keys(phrase: str) -> list[str]:
     keys: list[str] = []
     for word in re.findall(r"[A-Za-zÀ-ÿ0-9][\w&.+-]*", phrase):
         word = word.strip(".-")
-        if _STRONG_TOKEN.match(word) and word.upper() not in {"UK", "US", "USA", "EU", "OK", "CV", "IT", "A", "I"}:
+        if _STRONG_TOKEN.match(word) and word.upper() not in {
+            "UK",
+            "US",
+            "USA",
+            "EU",
+            "OK",
+            "CV",
+            "IT",
+            "A",
+            "I",
+        }:
             keys.append(word)
     for place in find_places(phrase):
         if place.kind in {"admin1", "admin2", "city"} and place.name not in keys:
@@ -85,10 +103,23 @@ def _strong_keys(phrase: str) -> list[str]:
         for marker in re.finditer(r"证书|执业证|资格证|资格|执照|牌照|驾照|证", m.group(0)):
             start = max(0, marker.start() - 6)
             key = phrase[m.start() + start : m.start() + marker.end()]
-            generic = re.search(r"(?:任用|任职|报名|应聘|应征|相关|相应|上述|以上|所需|合格)(?:资格|证书|证)$", to_simplified(key))
+            generic = re.search(
+                r"(?:任用|任职|报名|应聘|应征|相关|相应|上述|以上|所需|合格)(?:资格|证书|证)$",
+                to_simplified(key),
+            )
             if len(key) >= 3 and not generic:
                 keys.append(key)
     return keys
+
+
+def _unbracketed(phrase: str) -> str:
+    """The credential without its bracketed issuer or expansion: "BLS certification (AHA)" -> BLS."""
+    return re.sub(r"\s*[(（][^)）]*[)）]", " ", phrase)
+
+
+def _spelled_out(key: str, cv: CvText) -> bool:
+    """An acronym the CV writes in full, in capitalised words: AHA = "American Heart Association"."""
+    return bool(re.fullmatch(r"[A-Z]{3,6}", key)) and any(key.lower() in run for run in cv.named_runs)
 
 
 def _present(key: str, cv: CvText) -> bool:
@@ -114,7 +145,11 @@ _REQUIREMENT_WORDS = re.compile(
 def short_credential(sentence: str) -> str:
     """The credential a requirement sentence names, without the requirement words around it."""
     text = _REQUIREMENT_WORDS.sub(" ", sentence)
-    text = re.sub(r"^\s*(?:[-•*]|\(?\d+[.、)]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）])\s*", "", text)
+    text = re.sub(
+        r"^\s*(?:[-•*]|\(?\d+[.、)]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）])\s*",
+        "",
+        text,
+    )
     for _ in range(3):
         text = re.sub(r"^\s*(?:must\s+hold|must\s+have|hold|holds|have|an?|the)\s+", "", text, flags=re.I)
     text = re.split(r"[.;]\s|\s[-–—:]\s|(?<=\))\s*,", text)[0]
@@ -125,21 +160,44 @@ def short_credential(sentence: str) -> str:
 def credential_missing(credential: Credential, cv: CvText, *, same_language: bool = True) -> str | None:
     """The credential as the posting names it when no alternative of it is found in the CV, else None."""
     for alternative in credential.alternatives:
-        keys = _strong_keys(alternative)
+        keys = _strong_keys(_unbracketed(alternative)) or _strong_keys(alternative)
         if keys:
-            if all(_present(k, cv) for k in keys):
+            if all(_present(k, cv) or _spelled_out(k, cv) for k in keys):
                 return None
             continue
         if not same_language or re.search(r"[\u4e00-\u9fff]", alternative):
             return None  # across languages (and in Chinese) only identifying words can be checked
-        if _phrase_present(alternative, cv):
+        if _phrase_present(alternative, cv) or _kind_present(alternative, cv):
             return None
     return short_credential(credential.text)
 
 
+_CREDENTIAL_NOUN = r"(?:licen[cs]e|certificat(?:e|ion)|registration|permit|credential|endorsement|diploma)"
+
+
+def _kind_present(phrase: str, cv: CvText) -> bool:
+    """A credential named only by its kind ("Teaching license in the above-mentioned curriculum",
+    "the applicable teacher license") is on the CV when the CV holds one of that kind ("Professional
+    Teaching License"): the word just before the credential noun says the kind."""
+    for m in re.finditer(rf"([a-z]{{4,}})\s+{_CREDENTIAL_NOUN}", fold(phrase)):
+        kind = m.group(1)
+        if kind in _GENERIC or kind in {
+            "current",
+            "valid",
+            "applicable",
+            "required",
+            "relevant",
+            "appropriate",
+        }:
+            continue
+        if re.search(rf"\b{re.escape(kind[:5])}\w*\s+(?:\w+\s+){{0,1}}{_CREDENTIAL_NOUN}", cv.folded):
+            return True
+    return False
+
+
 def _bigrams(text: str) -> set[tuple[str, str]]:
     words = [t for t in tokens(text) if t not in _GENERIC and not t.isdigit()]
-    return set(zip(words, words[1:], strict=False))
+    return set(pairwise(words))
 
 
 def _phrase_present(phrase: str, cv: CvText) -> bool:
@@ -155,7 +213,7 @@ def _phrase_present(phrase: str, cv: CvText) -> bool:
 
 
 def _alternatives_of(phrase: str) -> list[str]:
-    """"HV or CompEx", "香港、美国等境外律师资格", "物理科或其他学科证书": each named thing on its own."""
+    """ "HV or CompEx", "香港、美国等境外律师资格", "物理科或其他学科证书": each named thing on its own."""
     phrase = re.sub(r"^[具有持取得]+", "", phrase.strip())
     parts = [p.strip(" ,.") for p in re.split(r"\s+or\s+|\s+ou\s+|\s+o\s+|\s+oder\s+|/|、|或|及|和", phrase)]
     return [p for p in parts if len(p) >= 2] or [phrase]
@@ -220,7 +278,13 @@ def _area_names(areas: list[PlaceRef]) -> str:
 
 
 def check(
-    profile: Profile, posting: Posting, demands: Demands, cv: CvText, prefs: Preferences, text: str, written: str
+    profile: Profile,
+    posting: Posting,
+    demands: Demands,
+    cv: CvText,
+    prefs: Preferences,
+    text: str,
+    written: str,
 ) -> list[str]:
     """Every deal-breaker of this posting for this person, most decisive first."""
     c = profile.constraints
@@ -255,7 +319,14 @@ def _place(c: Constraints, posting: Posting, d: Demands, lang: str) -> list[str]
     if c.areas and d.places:
         radius = c.commute_km or 60.0
         if not any(_near(p, a, radius) for p in d.places for a in c.areas):
-            out.append(say("outside_area", lang, place=posting.location or d.places[0].name, areas=_area_names(c.areas)))
+            out.append(
+                say(
+                    "outside_area",
+                    lang,
+                    place=posting.location or d.places[0].name,
+                    areas=_area_names(c.areas),
+                )
+            )
     if c.no_away_work and d.away_work:
         out.append(say("away", lang, what=d.away_work))
     return out
@@ -263,9 +334,13 @@ def _place(c: Constraints, posting: Posting, d: Demands, lang: str) -> list[str]
 
 def _setting(c: Constraints, posting: Posting, d: Demands, lang: str) -> list[str]:
     out: list[str] = []
-    if posting.remote is not True and c.max_office_days is not None and d.office_days is not None:
-        if d.office_days > c.max_office_days:
-            out.append(say("office_days", lang, days=d.office_days, max=c.max_office_days))
+    if (
+        posting.remote is not True
+        and c.max_office_days is not None
+        and d.office_days is not None
+        and d.office_days > c.max_office_days
+    ):
+        out.append(say("office_days", lang, days=d.office_days, max=c.max_office_days))
     if c.no_site_based and d.site_based:
         out.append(say("site_based", lang))
     return out
@@ -284,12 +359,22 @@ def _rights(c: Constraints, posting: Posting, d: Demands, lang: str) -> list[str
     if not d.work_countries:
         return []
     rights = set(c.work_rights)
-    if (rights and not rights & d.work_countries) or (set(c.no_work_rights) & d.work_countries and not rights & d.work_countries):
+    if (rights and not rights & d.work_countries) or (
+        set(c.no_work_rights) & d.work_countries and not rights & d.work_countries
+    ):
         return [say("work_rights", lang, where=", ".join(sorted(d.work_countries)[:5]))]
     return []
 
 
-def _credentials(c: Constraints, posting: Posting, d: Demands, cv: CvText, lang: str, written: str) -> list[str]:
+_DRIVING = re.compile(
+    r"driv(?:er'?s?|ing)\s+licen[cs]e|permis\s+(?:de\s+conduire|b)\b|fuhrerschein|carn[eé]t?\s+de\s+conducir|licencia\s+de\s+conducir"
+    r"|patente\s+b|carta\s+de\s+condu[cç][aã]o|驾照|驾驶证|驾驶执照"
+)
+
+
+def _credentials(
+    c: Constraints, posting: Posting, d: Demands, cv: CvText, lang: str, written: str
+) -> list[str]:
     out: list[str] = []
     if c.lacks:
         # Any condition of the posting naming what the CV says it lacks ("HPS imprescindible").
@@ -303,6 +388,8 @@ def _credentials(c: Constraints, posting: Posting, d: Demands, cv: CvText, lang:
         if lacked:
             out.append(say("lacks", lang, what=lacked))
             continue
+        if _DRIVING.search(fold(credential.text)):
+            continue  # most adults hold one and few CVs say so: a deal-breaker only when the CV says it lacks one
         missing = credential_missing(credential, cv, same_language=written in cv.written_in)
         if missing:
             out.append(say("credential", lang, what=missing))
@@ -348,7 +435,9 @@ def _preferences(prefs: Preferences, posting: Posting, text: str, lang: str) -> 
         if excluded.strip() and excluded.strip().lower() in company:
             out.append(say("excluded_company", lang, company=posting.company))
     for keyword in prefs.excluded_keywords:
-        if keyword.strip() and re.search(rf"\b{re.escape(keyword.strip())}\b", f"{posting.title}\n{text}", re.I):
+        if keyword.strip() and re.search(
+            rf"\b{re.escape(keyword.strip())}\b", f"{posting.title}\n{text}", re.I
+        ):
             out.append(say("excluded_keyword", lang, keyword=keyword.strip()))
     if prefs.remote == "remote_only" and posting.remote is not True:
         out.append(say("remote_only", lang))
@@ -356,8 +445,20 @@ def _preferences(prefs: Preferences, posting: Posting, text: str, lang: str) -> 
         out.append(say("onsite_only", lang))
     floor = prefs.salary_floor
     salary = parse_salary(posting.salary)
-    if floor and salary is not None and salary.currency in (None, prefs.salary_currency) and salary.yearly_max < floor:
-        out.append(say("salary_floor", lang, pay=f"{salary.yearly_max:,.0f} {salary.currency or ''}".strip(), floor=f"{floor:,}"))
+    if (
+        floor
+        and salary is not None
+        and salary.currency in (None, prefs.salary_currency)
+        and salary.yearly_max < floor
+    ):
+        out.append(
+            say(
+                "salary_floor",
+                lang,
+                pay=f"{salary.yearly_max:,.0f} {salary.currency or ''}".strip(),
+                floor=f"{floor:,}",
+            )
+        )
     if prefs.needs_visa_sponsorship and re.search(
         r"(?:cannot|can't|unable to|do not|don't|not able to)\s+(?:offer|provide|sponsor)[^.\n]{0,20}(?:visa|sponsor)|no\s+(?:visa\s+)?sponsorship",
         text,

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from jobland_pipeline.lexicon.cues import (
     AUTHORISATION,
-    NEGATION,
     AWAY,
     CREDENTIAL,
+    NEGATION,
     NIGHTS,
     NUMBER,
     ONSITE,
@@ -99,7 +99,9 @@ _WORD_YEARS = re.compile(
     r"\b(two|three|four|five|six|seven|eight|ten|deux|trois|quatre|cinq|dos|tres|cuatro|cinco|seis)\s+(?:years?|ans|anos)\s+(?:or\s+more\s+|o\s+mas\s+)?(?:of\s+|de\s+|d')?"
     r"(?:[\w-]+\s+){0,4}?(?:experience|practice|experiencia|con)"
 )
-_CN_YEARS = re.compile(r"([一二三四五六七八九十两])年(?:以上)?(?:\S{0,8})经验|([一二三四五六七八九十两])年以上")
+_CN_YEARS = re.compile(
+    r"([一二三四五六七八九十两])年(?:以上)?(?:\S{0,8})经验|([一二三四五六七八九十两])年以上"
+)
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _WORDS_NUM = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "ten": 10,
               "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6}  # fmt: skip
@@ -110,7 +112,11 @@ _RANGE_YEARS = re.compile(r"(\d{1,2})\s*(?:-|–|to|a)\s*(\d{1,2})\s*(?:years?|y
 
 def years_range_max(text: str) -> int | None:
     """The upper end of a years-of-experience range ("2-4 years"): above it, the role is below the person."""
-    found = [int(m.group(2)) for m in _RANGE_YEARS.finditer(fold_for_cues(text)) if 0 < int(m.group(1)) < int(m.group(2)) <= 15]
+    found = [
+        int(m.group(2))
+        for m in _RANGE_YEARS.finditer(fold_for_cues(text))
+        if 0 < int(m.group(1)) < int(m.group(2)) <= 15
+    ]
     return max(found) if found else None
 
 
@@ -134,7 +140,9 @@ def _places_of(posting: Posting, pairs: list[tuple[str, str]]) -> list[Place]:
     places = [p for p in find_places(posting.location, field=True) if p.kind != "region"]
     if not places:
         for sentence, low in pairs[:40]:
-            if re.search(r"\b(?:based\s+in|located\s+in|our\s+(?:office|site)s?\s+in|work(?:ing)?\s+from\s+our)\b", low):
+            if re.search(
+                r"\b(?:based\s+in|located\s+in|our\s+(?:office|site)s?\s+in|work(?:ing)?\s+from\s+our)\b", low
+            ):
                 places.extend(find_places(sentence))
     return places
 
@@ -150,7 +158,8 @@ def _remote_scope(posting: Posting, folded_text: str) -> set[str]:
         for m in re.finditer(r"\b(EU|EEA|European Union|Europe|EMEA|UE)\b", location):
             scope |= set(region_countries(m.group(1)) or ())
     for m in re.finditer(
-        rf"{REMOTE}[^.\n]{{0,40}}?\b(?:from|within|in|anywhere\s+in|desde|en|depuis|en\s+france|aus)\s+([^.\n,;]{{2,40}})", folded_text
+        rf"{REMOTE}[^.\n]{{0,40}}?\b(?:from|within|in|anywhere\s+in|desde|en|depuis|en\s+france|aus)\s+([^.\n,;]{{2,40}})",
+        folded_text,
     ):
         for place in find_places(m.group(0)):
             if place.kind in {"country", "admin1"} and place.country:
@@ -198,7 +207,12 @@ def read_demands(posting: Posting, text: str) -> Demands:
     if posting.remote is True or re.search(REMOTE, fold_for_cues(posting.location)):
         d.remote_countries = _remote_scope(posting, folded)
     _setting(d, posting, head, folded)
-    if _NIGHTS_RE.search(head) or _NIGHTS_RE.search(folded) or _ROTATION_RE.search(folded) or _ROTATION_RE.search(head):
+    if (
+        _NIGHTS_RE.search(head)
+        or _NIGHTS_RE.search(folded)
+        or _ROTATION_RE.search(folded)
+        or _ROTATION_RE.search(head)
+    ):
         _schedule(d, [(posting.title, head), *pairs])
     if _WORK_COUNTRY.search(folded):
         _rights(d, pairs)
@@ -231,11 +245,17 @@ def _sentences(text: str) -> list[tuple[str, str]]:
     for block in re.split(r"\n\s*\n", text):
         # A requirements list runs from its heading to the end of its block; the next paragraph
         # ("Schedule and benefits ...") is not a condition of the job.
-        if essential and not block.lstrip().startswith(("-", "•", "*", "·")) and not re.match(r"\s*(?:\d+[.、)]|[一二三四五六七八九十]+、|\(\d+\))", block):
+        if (
+            essential
+            and not block.lstrip().startswith(("-", "•", "*", "·"))
+            and not re.match(r"\s*(?:\d+[.、)]|[一二三四五六七八九十]+、|\(\d+\))", block)
+        ):
             essential = False
         for sentence in sentences(block):
             low = fold_for_cues(re.sub(r"^(?:[一二三四五六七八九十]+[、.]|\d+[.)、])\s*", "", sentence))
-            if len(sentence) <= 50 and (_ESSENTIAL_HEAD.match(low) or _OTHER_HEAD.match(low) or low.rstrip().endswith(":")):
+            if len(sentence) <= 50 and (
+                _ESSENTIAL_HEAD.match(low) or _OTHER_HEAD.match(low) or low.rstrip().endswith(":")
+            ):
                 essential = bool(_ESSENTIAL_HEAD.match(low))
                 out.append((sentence, low))
                 continue
@@ -255,7 +275,9 @@ def _credentials(d: Demands, pairs: list[tuple[str, str]]) -> None:
         required = low.startswith("§ ") or _REQUIRED_RE.search(low)
         if not required or _OPTIONAL_RE.search(low):
             continue
-        if _AUTH_RE.search(low) and not re.search(r"licen[cs]e|registration|rating|permis\s+[a-z]\b|driving", low):
+        if _AUTH_RE.search(low) and not re.search(
+            r"licen[cs]e|registration|rating|permis\s+[a-z]\b|driving", low
+        ):
             continue
         d.credentials.append(Credential(sentence, tuple(_alternatives(sentence))))
 
@@ -270,20 +292,32 @@ def _setting(d: Demands, posting: Posting, head: str, folded: str) -> None:
     if days is not None and 1 <= days <= 7:
         d.office_days = days
         d.evidence["office_days"] = f"{days} days a week at the workplace"
-    if _FIVE_DAYS.search(head) or _FIVE_DAYS.search(folded) or (
-        re.search(ONSITE, head) and d.office_days is None and posting.remote is False
+    if (
+        _FIVE_DAYS.search(head)
+        or _FIVE_DAYS.search(folded)
+        or (re.search(ONSITE, head) and d.office_days is None and posting.remote is False)
     ):
         d.office_days = max(d.office_days or 0, 5)
         d.evidence.setdefault("office_days", "on site full time")
-    if posting.remote is False and d.office_days is None and not re.search(r"hybrid|remote|teletravail|remoto|hibrido", head + folded[:0]):
+    if (
+        posting.remote is False
+        and d.office_days is None
+        and not re.search(r"hybrid|remote|teletravail|remoto|hibrido", head + folded[:0])
+    ):
         d.office_days = 5  # an on-site job unless it says otherwise
-    if re.search(r"site[- ]based|site\s+posting|on\s+site\s+(?:six|6|full)|full[- ]time\s+(?:on\s+)?site|based\s+on\s+site", head + "\n" + folded):
+    if re.search(
+        r"site[- ]based|site\s+posting|on\s+site\s+(?:six|6|full)|full[- ]time\s+(?:on\s+)?site|based\s+on\s+site",
+        head + "\n" + folded,
+    ):
         d.site_based = True
         d.evidence["site_based"] = "a site-based posting"
     away = re.search(AWAY, head) or re.search(AWAY, folded)
     if away and not re.search(rf"no\s+(?:\w+\s+){{0,2}}{AWAY}|not\s+(?:\w+\s+){{0,2}}{AWAY}", folded):
         d.away_work = away.group(0)
-    if re.search(rf"{RELOCATION}\s+(?:support|package|allowance|assistance)|ayuda\s+a\s+la\s+reubicacion|aide\s+(?:a\s+la\s+)?(?:relocalisation|demenagement)|relocate\s+to", folded):
+    if re.search(
+        rf"{RELOCATION}\s+(?:support|package|allowance|assistance)|ayuda\s+a\s+la\s+reubicacion|aide\s+(?:a\s+la\s+)?(?:relocalisation|demenagement)|relocate\s+to",
+        folded,
+    ):
         d.relocation = True
 
 
@@ -292,7 +326,10 @@ _SOFT_SCHEDULE = re.compile(
     r"ferme\w*\s+la\s+nuit|cerrad[oa]\s+por\s+la\s+noche|per\s+diem\s+for\s+overnight|overnight\s+(?:trips|stays|travel)|"
     r"night\s+(?:hours|time)\s*:|facultati\w+|opcional|nach\s+wahl|au\s+choix|a\s+elegir|of\s+your\s+choice|"
     r"you\s+(?:can\s+)?choose|waehl|wahlen|possible|moglich|separate[nm]?\s+(?:team|pool)|(?:covered|abgedeckt|couverts?|cubiertos?)\b|"
-    r"dauernachtwach|night\s+team|equipe\s+de\s+nuit|entscheiden\s+sie|you\s+decide|vous\s+choisissez|usted\s+elige|可选择|自选"
+    r"dauernachtwach|night\s+team|equipe\s+de\s+nuit|entscheiden\s+sie|you\s+decide|vous\s+choisissez|usted\s+elige|可选择|自选|"
+    # Pay for nights is a benefit line, not a schedule: "Shift differentials for evenings, nights and weekends".
+    r"differentials?|premiums?\s+for|shift\s+allowance|enhanced\s+(?:pay|rates?)|prime\s+de\s+nuit|majoration|plus\s+de\s+nocturnidad"
+    r"|nachtzuschl\w*|zuschl[a]?ge?\s+f[u]?r|夜班补贴|夜班津贴"
 )
 
 
@@ -301,7 +338,10 @@ def _negated_at(low: str, start: int) -> bool:
     shifts") or after it ("Nachtdienste gibt es in diesem Modell nicht")."""
     before = re.split(r"[.;:!?]|\bbut\b|\bmais\b|\bpero\b|\baber\b", low[max(0, start - 60) : start])[-1]
     after = re.split(r"[.;:!?,]|\bbut\b|\bmais\b|\bpero\b|\baber\b", low[start : start + 80])[0]
-    return re.search(NEGATION, before) is not None or re.search(r"\b(?:nicht|not|pas|no|nunca|never)\b", after) is not None
+    return (
+        re.search(NEGATION, before) is not None
+        or re.search(r"\b(?:nicht|not|pas|no|nunca|never)\b", after) is not None
+    )
 
 
 def _schedule(d: Demands, pairs: list[tuple[str, str]]) -> None:
@@ -322,9 +362,16 @@ def _rights(d: Demands, pairs: list[tuple[str, str]]) -> None:
     for sentence, low in pairs:
         if not _WORK_COUNTRY.search(low):
             continue
-        if re.search(r"we\s+(?:can|will|do)\s+(?:offer\s+|provide\s+)?sponsor|sponsorship\s+(?:is\s+)?available|visa\s+(?:is\s+)?provided|we\s+sponsor", low):
+        if re.search(
+            r"we\s+(?:can|will|do)\s+(?:offer\s+|provide\s+)?sponsor|sponsorship\s+(?:is\s+)?available|visa\s+(?:is\s+)?provided|we\s+sponsor",
+            low,
+        ):
             continue
-        countries = {p.country for p in find_places(sentence) if p.kind in {"country", "admin1", "region"} and p.country}
+        countries = {
+            p.country
+            for p in find_places(sentence)
+            if p.kind in {"country", "admin1", "region"} and p.country
+        }
         for m in re.finditer(r"\b(EU|EEA|European Union|UE)\b", sentence):
             countries |= set(region_countries(m.group(1)) or ())
         if countries:
@@ -333,7 +380,10 @@ def _rights(d: Demands, pairs: list[tuple[str, str]]) -> None:
 
 
 def _contract(d: Demands, posting: Posting, head: str, folded: str) -> None:
-    seasonal = re.search(SEASONAL, head) or re.search(rf"(?:contrat|contract|contrato|cdd)[^.\n]{{0,30}}{SEASONAL}|{SEASONAL}[^.\n]{{0,20}}(?:contract|contrat|cdd)", folded)
+    seasonal = re.search(SEASONAL, head) or re.search(
+        rf"(?:contrat|contract|contrato|cdd)[^.\n]{{0,30}}{SEASONAL}|{SEASONAL}[^.\n]{{0,20}}(?:contract|contrat|cdd)",
+        folded,
+    )
     if seasonal:
         d.seasonal = seasonal.group(0)
     temp = re.search(TEMPORARY, head)
@@ -357,6 +407,6 @@ def _language_demand(d: Demands, sentence: str, low: str) -> None:
 
 
 def _alternatives(sentence: str) -> list[str]:
-    """"New York or England & Wales qualified" -> the two ways of meeting the requirement."""
+    """ "New York or England & Wales qualified" -> the two ways of meeting the requirement."""
     parts = re.split(r"\s+or\s+|\s+ou\s+|\s+o\s+|\s+oder\s+|\s+ou\s+|或", sentence)
     return [p for p in parts if p.strip()] if len(parts) > 1 else [sentence]

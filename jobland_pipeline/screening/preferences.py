@@ -26,7 +26,9 @@ def with_preferences(profile: Profile, prefs: Preferences) -> Profile:
             c.areas = []
     if "locations" in given and prefs.locations:
         places = [p for p in (resolve(loc) for loc in prefs.locations) if p is not None]
-        c.areas = [PlaceRef(name=p.name, country=p.country, lat=p.lat, lon=p.lon, kind=p.kind) for p in places]
+        c.areas = [
+            PlaceRef(name=p.name, country=p.country, lat=p.lat, lon=p.lon, kind=p.kind) for p in places
+        ]
         c.commute_km = c.commute_km or 60.0
     if "remote" in given:
         if prefs.remote == "remote_only":

@@ -14,7 +14,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from jobland_pipeline.lexicon.idf import idf
-from jobland_pipeline.lexicon.lang import detect_language
 from jobland_pipeline.lexicon.titles import best_title_similarity, context_terms, title_similarity
 from jobland_pipeline.lexicon.titlewords import core_title, title_level
 from jobland_pipeline.lexicon.tokens import fold, tokens
@@ -22,6 +21,7 @@ from jobland_pipeline.places import Place, distance_km
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
 from jobland_pipeline.screening.analysis import PostingAnalysis
+
 
 @dataclass(frozen=True)
 class CvIndex:
@@ -92,7 +92,11 @@ def index_cv(profile: Profile, cv_text: str, home: Place | None) -> CvIndex:
         titles=tuple(person_titles(profile)),
         level=profile.seniority,
         home=home,
-        context=context_terms(profile.skills_listed),
+        # The skills a CV lists and the kinds of places the person worked ("Larkspur High School",
+        # "St. Brendan Medical Center") say which "High School Math Teacher" or "Hospital Pharmacist" they are.
+        context=context_terms(
+            [*profile.skills_listed, *(r.employer for r in profile.roles[:4] if r.employer)]
+        ),
         languages=frozenset(working),
     )
 
@@ -127,8 +131,8 @@ def _posting_level(title: str, years: int | None) -> int | None:
     named = title_level(title)
     if named != "mid":
         return _LEVELS[named]
-    if years is not None and (years <= 1 or years >= 6):
-        return 0 if years <= 1 else 2  # "3+ years" is a minimum a senior meets, not a level
+    if years is not None and years >= 6:
+        return 2  # "3+ years" (or "1+ year") is a minimum an experienced person meets, not a level
     return 1 if re.search(r"\b(?:mid|intermediate|confirm[ée]|ii)\b", title, re.I) else None
 
 
@@ -165,11 +169,17 @@ def _in_areas(profile: Profile, places: list[Place]) -> bool:
     """The posting is where the CV says the person works (a country for "any US domicile")."""
     for area in profile.constraints.areas:
         for place in places:
-            if area.kind in {"country", "region"} and (place.country == area.country or place.country in area.countries):
+            if area.kind in {"country", "region"} and (
+                place.country == area.country or place.country in area.countries
+            ):
                 return True
-            if area.lat is not None and place.lat is not None and place.kind == "city":
-                if distance_km(place, area) <= (profile.constraints.commute_km or 60.0):  # type: ignore[arg-type]
-                    return True
+            if (
+                area.lat is not None
+                and place.lat is not None
+                and place.kind == "city"
+                and distance_km(place, area) <= (profile.constraints.commute_km or 60.0)  # type: ignore[arg-type]
+            ):
+                return True
     return False
 
 
@@ -208,7 +218,8 @@ def relevance(profile: Profile, cv: CvIndex, posting: Posting, a: PostingAnalysi
     lexical = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
 
     covered = [
-        (sum(idf(t) for t in r.content if t in cv.counts) / r.weight) if r.weight else 0.0 for r in a.requirements
+        (sum(idf(t) for t in r.content if t in cv.counts) / r.weight) if r.weight else 0.0
+        for r in a.requirements
     ]
     req = sum(covered) / len(covered) if covered else 0.0
     if not a.explicit:
@@ -227,8 +238,12 @@ def relevance(profile: Profile, cv: CvIndex, posting: Posting, a: PostingAnalysi
     d = a.demands
     relevant = _relevant_years(profile, posting.title)
     seniority, gap = _seniority(profile, posting, d.years, d.years_max, relevant)
-    location, km = _location(cv, profile, posting, d.places, remote_ok=profile.constraints.remote_ok is not False)
-    language_match = 1.0 if a.language in cv.languages and a.language == profile.language.split("-")[0] else 0.5
+    location, km = _location(
+        cv, profile, posting, d.places, remote_ok=profile.constraints.remote_ok is not False
+    )
+    language_match = (
+        1.0 if a.language in cv.languages and a.language == profile.language.split("-")[0] else 0.5
+    )
     return Relevance(
         lexical=round(min(1.0, lexical * 2.5), 4),
         requirements=round(req, 4),

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from jobland_pipeline.messages import say
 from jobland_pipeline.places import resolve
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
-from jobland_pipeline.screening.preferences import with_preferences
 from jobland_pipeline.screening import dealbreakers
 from jobland_pipeline.screening.analysis import PostingAnalysis, analyse
-from jobland_pipeline.messages import say
 from jobland_pipeline.screening.models import Preferences, Screening
+from jobland_pipeline.screening.preferences import with_preferences
 from jobland_pipeline.screening.relevance import Relevance, index_cv, relevance
 
 ENGINE_VERSION = "offline-screen-2"
@@ -164,7 +164,9 @@ def _reasons(rel: Relevance, posting: Posting, lang: str) -> list[str]:
     elif rel.title < 0.3:
         reasons.append(say("title_differs", lang))
     if rel.requirements_total:
-        reasons.append(say("requirements", lang, covered=rel.requirements_covered, total=rel.requirements_total))
+        reasons.append(
+            say("requirements", lang, covered=rel.requirements_covered, total=rel.requirements_total)
+        )
     else:
         reasons.append(say("no_requirements", lang))
     if rel.shared:

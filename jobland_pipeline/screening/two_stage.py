@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from jobland_pipeline.lexicon.instructions import has_instructions
 from jobland_pipeline.llm.schemas import LLMScreening
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.screening.models import Screening
-from jobland_pipeline.lexicon.instructions import has_instructions
 from jobland_pipeline.screening.score import DEAL_BREAKER_CAP, Thresholds
 
 
