@@ -188,6 +188,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
         text=True,
     )
     print(done.stdout, end="")
+    labels = set_dir / "labels.json"
+    if labels.is_file():
+        from jobland_pipeline.evaluation import label_calibration
+        from jobland_pipeline.screening.score import Thresholds
+
+        t = Thresholds()
+        print(
+            label_calibration(run.results, json.loads(labels.read_text(encoding="utf-8")), t.high, t.medium)
+        )
     if done.returncode != 0 or "SUMMARY unavailable" in done.stdout:
         print(done.stderr, file=sys.stderr, end="")
         return 1

@@ -103,3 +103,23 @@ def run_set(set_dir: Path, engine: Engine, *, as_of: date | None = None, titles:
                 )
         run.seconds[persona_id] = round(time.perf_counter() - started, 2)
     return run
+
+
+def label_calibration(results: dict[str, Any], labels: dict[str, Any], high: int, medium: int) -> str:
+    """How often each label is right on a labelled set: High should mean a good fit (grade >= 2).
+
+    The scorer judges the ranking; this judges the words the user reads ("High") against the labels.
+    """
+    relevance: dict[str, dict[str, int]] = labels.get("relevance", {})
+    counts = {"High": [0, 0], "Medium": [0, 0], "Low": [0, 0]}
+    for persona, scores in results.get("screenings", {}).items():
+        for posting_id, score in scores.items():
+            label = "High" if score >= high else "Medium" if score >= medium else "Low"
+            good = relevance.get(persona, {}).get(posting_id, 0) >= 2
+            counts[label][0] += good
+            counts[label][1] += 1
+    parts = [
+        f"{name} {good / n:.3f} good fits (n={n})" if n else f"{name} n=0"
+        for name, (good, n) in counts.items()
+    ]
+    return f"label_calibration: {'; '.join(parts)}  (grade>=2 share per label; High should be >= 0.8)"
