@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from jobland_pipeline.documents import DocumentError, extract_file  # noqa: E402
+from jobland_pipeline.generation.package import build_package  # noqa: E402
 from jobland_pipeline.postings.models import Posting  # noqa: E402
 from jobland_pipeline.postings.normalize import clean_description  # noqa: E402
 from jobland_pipeline.profiles import build_profile, suggest_titles  # noqa: E402
@@ -79,6 +80,7 @@ def main() -> int:
     print(f"inputs: {len(postings)} LinkedIn postings, {len(cvs)} CVs\n")
     seen: set[str] = set()
     violations = 0
+    packages = ungrounded = refused = 0
     total_seconds = 0.0
     for path in cvs:
         if path.name in seen:
@@ -117,6 +119,16 @@ def main() -> int:
             and s.components["requirements"] < 0.05
             and s.components["lexical"] < 0.1
         ]
+        # The package for each of the three best postings: every claim must be on the CV.
+        for s in [x for x in top if not x.deal_breakers][:3]:
+            package = build_package(profile, by_id[s.posting_id], s, None, cv_text=doc.text, today=AS_OF)
+            packages += 1
+            if package.grounding_issues:
+                ungrounded += 1
+                print(f"   ! package for {s.posting_id} not grounded: {package.grounding_issues[:3]}")
+            elif package.placeholder_issues:
+                refused += 1
+                print(f"   - package for {s.posting_id} refused: {package.placeholder_issues[:2]}")
         if zero and better_left:
             violations += 1
             print(
@@ -124,8 +136,10 @@ def main() -> int:
             )
         print()
     print(f"CVs with a zero-evidence posting in the top {args.top} while better ones exist: {violations}")
+    print(f"tailored packages that fail grounding against the CV text: {ungrounded} of {packages}")
+    print(f"refused for placeholder text (the CV's own, e.g. a template's 'xxx'): {refused} of {packages}")
     print(f"screening time: {total_seconds:.1f} s for {len(seen)} CVs x {len(postings)} postings")
-    return 1 if violations else 0
+    return 1 if violations or ungrounded else 0
 
 
 if __name__ == "__main__":

@@ -187,6 +187,25 @@ def test_numbers_dates_emails_urls_and_names_need_a_source() -> None:
     assert not [c for c in check_document("上海澜桥律师事务所", "我在上海浦江律师事务所工作") if c.ok]
 
 
+def test_the_posting_title_repeated_word_for_word_is_a_quote_not_a_claim() -> None:
+    title = "Research Methods - Subject Matter Expert - Onsite in Albania - 2 years"
+    letter = f"I am writing to apply for the {title} position."
+    assert [c for c in check_document(letter, CV_TEXT) if not c.ok]  # without the name: two false claims
+    checked = check_document(letter, CV_TEXT, names={"the posting's title": title})
+    assert all(c.ok for c in checked), [c for c in checked if not c.ok]
+    # Outside the title the same words are still the person's claims.
+    claim = f"I am writing to apply for the {title} position. I am an expert with 2 years of practice."
+    failed = [c for c in check_document(claim, CV_TEXT, names={"the posting's title": title}) if not c.ok]
+    assert sorted(c.kind for c in failed) == ["proficiency", "years of experience"]
+
+
+def test_a_number_with_a_thousands_suffix_is_one_number() -> None:
+    cv = "Open-source CLI tool with 2.5K GitHub stars."
+    assert all(c.ok for c in check_document("A CLI tool with 2.5K GitHub stars.", cv))
+    failed = [c for c in check_document("A CLI tool with 3.5K GitHub stars.", cv) if not c.ok]
+    assert [(c.kind, c.text) for c in failed] == [("number", "3.5K")]
+
+
 def test_the_package_carries_a_machine_readable_report() -> None:
     package = build_package(
         _profile(), POSTING, _screening(), None, cv_text=CV_TEXT, today=date(2026, 11, 27), cv=_lying_cv()
@@ -208,3 +227,15 @@ def test_the_package_carries_a_machine_readable_report() -> None:
     honest = build_package(_profile(), POSTING, _screening(), None, cv_text=CV_TEXT, today=date(2026, 11, 27))
     assert honest.ok, honest.grounding_issues
     assert honest.grounding_report["ok"] is True and honest.language == "en"
+
+
+def test_placeholder_text_from_the_cv_itself_is_refused_with_a_fix() -> None:
+    """A template's "xxx" left in the CV must not reach an employer; the user is told where to fix it."""
+    profile = _profile()
+    profile.roles[0].bullets[1] = "Titrated vasoactive drips and sedation at xxx Hospital under protocol."
+    text = CV_TEXT.replace("and sedation under protocol", "and sedation at xxx Hospital under protocol")
+    package = build_package(profile, POSTING, _screening(), None, cv_text=text, today=date(2026, 11, 27))
+    assert not package.ok and not package.grounding_issues
+    assert any("xxx" in p and "replace it there" in p for p in package.placeholder_issues), (
+        package.placeholder_issues
+    )

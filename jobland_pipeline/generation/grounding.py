@@ -46,7 +46,10 @@ _DATE = re.compile(
     r"(?<![\w/.-])(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}/\d{4})(?![\w/-])"
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_CLAIM_NUMBER = re.compile(r"(?<![A-Za-z\u00c0-\u024f0-9.,])\d+(?:[.,]\d+)*(?![A-Za-z\u00c0-\u024f0-9])")
+# A number claim, with its "K"/"M" when it has one ("2.5K GitHub stars" is 2.5, never a bare "2").
+_CLAIM_NUMBER = re.compile(
+    r"(?<![A-Za-z\u00c0-\u024f0-9.,])(\d+(?:[.,]\d+)*)(?:[kKmM]\+?)?(?![A-Za-z\u00c0-\u024f0-9]|[.,]\d)"
+)
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f][0-9A-Za-z\u00c0-\u024f'’+#&./-]*")
 _LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -308,6 +311,9 @@ class Sources:
 
     cv: Source
     context: list[Source] = field(default_factory=list)
+    # Names a text repeats word for word (the posting's title, the employer): a quote, not a claim.
+    # "...Onsite in Albania - 2 years, plus 3 months training" is the job's name, not the person's years.
+    names: list[Source] = field(default_factory=list)
 
     @property
     def all(self) -> list[Source]:
@@ -317,9 +323,13 @@ class Sources:
         return next((s for s in self.all if s.has(text)), None)
 
 
-def sources(cv_text: str, context: dict[str, str] | None = None) -> Sources:
+def sources(
+    cv_text: str, context: dict[str, str] | None = None, names: dict[str, str] | None = None
+) -> Sources:
     return Sources(
-        cv=Source("the CV", cv_text), context=[Source(k, v) for k, v in (context or {}).items() if v]
+        cv=Source("the CV", cv_text),
+        context=[Source(k, v) for k, v in (context or {}).items() if v],
+        names=[Source(k, v) for k, v in (names or {}).items() if v and len(v.strip()) >= 4],
     )
 
 
@@ -421,6 +431,12 @@ def _quoted(text: str, src: Sources) -> list[tuple[int, int, str]]:
         found = src.find(inner.strip(" .…"))
         if found is not None:
             out.append((m.start(), m.end(), found.name))
+    for name in src.names:
+        phrase = name.text.strip()
+        start = text.find(phrase)
+        while start >= 0:
+            out.append((start, start + len(phrase), name.name))
+            start = text.find(phrase, start + len(phrase))
     return out
 
 
@@ -491,7 +507,7 @@ def check_text(text: str, src: Sources, *, document: str = "", person: bool = Tr
         grounded("date", m.group(0), m.start(), found)
     masked = _DATE.sub(lambda m: " " * len(m.group(0)), masked)
     for m in _CLAIM_NUMBER.finditer(masked):
-        n = _number_key(unicodedata.normalize("NFKC", m.group(0)))
+        n = _number_key(unicodedata.normalize("NFKC", m.group(1)))
         kind = "year" if re.fullmatch(r"(?:19|20)\d\d", n) else "number"
         found = next((s for s in src.all if n in s.numbers or re.sub(r"[.,]", "", n) in s.numbers), None)
         grounded(kind, m.group(0), m.start(), found)
@@ -761,11 +777,18 @@ def check_grounding(cv: TailoredCV, profile: Profile, cv_text: str) -> list[str]
 
 
 def check_document(
-    text: str, cv_text: str, *, context: dict[str, str] | None = None, document: str = "", person: bool = True
+    text: str,
+    cv_text: str,
+    *,
+    context: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
+    document: str = "",
+    person: bool = True,
 ) -> list[Claim]:
     """Every claim of a generated text (letter, cheat sheet), checked against the CV text and ``context``
-    (posting title/company/location, the dossier, the template's own words)."""
-    return check_text(text, sources(cv_text, context), document=document, person=person)
+    (posting title/company/location, the dossier, the template's own words); ``names`` repeated word for
+    word (the posting's title) are quotes."""
+    return check_text(text, sources(cv_text, context, names), document=document, person=person)
 
 
 def report(documents: dict[str, list[Claim]]) -> dict[str, object]:

@@ -197,6 +197,7 @@ def build_package(
                     "cover_letter.md.j2" if language == "en" else f"cover_letter_{language}.md.j2"
                 ),
             },
+            names={"the posting's title": posting.title, "the employer": posting.company},
             document="cover_letter.md",
         ),
         "cheat_sheet.md": check_document(
@@ -213,6 +214,7 @@ def build_package(
                 + "\n"
                 + _labels_text(language),
             },
+            names={"the posting's title": posting.title, "the employer": posting.company},
             document="cheat_sheet.md",
             person=False,
         ),
@@ -229,8 +231,10 @@ def build_package(
     for name in text_documents:
         issues += [f"{name}: {c.message()}" for c in documents[name] if not c.ok]
 
+    in_cv = set(placeholders(cv_text))
     residue = [
         f"{name}: {p}"
+        + (" (your CV itself has this placeholder text: replace it there)" if p in in_cv else "")
         for name in ("tailored_cv.md", "cover_letter.md", "cheat_sheet.md")
         for p in placeholders(str(files[name]))
     ]
