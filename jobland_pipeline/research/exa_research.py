@@ -1,7 +1,7 @@
 """The offline dossier, extended with Exa: recent news and the company's own pages.
 
-Two Exa searches per company (through the exa-py SDK, run inside :meth:`Transport.call` for cache,
-rate limit, retries and a CallRecord each):
+Two Exa searches per company (``POST /search`` through the engines' :class:`ExaClient`, so through
+the Transport for cache, rate limit, retries and a CallRecord each):
 
 * news: ``category="news"``, 5 results published in the last ``news_days`` days, 1,500 characters of
   text each; kept only when the title or text names the company, newest first;
@@ -30,12 +30,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from exa_py import Exa
-
 from jobland_pipeline.lexicon.instructions import remove_instructions
 from jobland_pipeline.postings.engines.base import CallRecord, EngineError
 from jobland_pipeline.postings.engines.common import clean_line, clean_text, parse_date
-from jobland_pipeline.postings.engines.exa import exa_answer
+from jobland_pipeline.postings.engines.exa import ExaClient
 from jobland_pipeline.postings.engines.transport import Transport
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.research.dossier import (
@@ -115,9 +113,10 @@ class ExaResearch:
     ) -> None:
         if not api_key:
             raise ValueError("ExaResearch needs an API key (JOBLAND_EXA_KEY)")
-        self.base_url = base_url.rstrip("/")
         self.news_days = max(1, int(news_days))
         self.transport = transport
+        self._exa = ExaClient(api_key, transport=transport, base_url=base_url)
+        self.base_url = self._exa.base_url
         if today is None:
             self._today: Callable[[], date] = _today
         elif isinstance(today, date):
@@ -125,8 +124,6 @@ class ExaResearch:
             self._today = lambda: fixed
         else:
             self._today = today
-        transport.add_secret(api_key)
-        self._client = Exa(api_key=api_key, base_url=self.base_url, timeout=transport.timeout)
 
     # -- public ----------------------------------------------------------------------------------
 
@@ -153,55 +150,44 @@ class ExaResearch:
 
     # -- Exa calls -------------------------------------------------------------------------------
 
-    def _request(self, company: str, kind: str, today: date) -> tuple[str, dict[str, Any], str]:
-        """(query text, SDK options, date bucket) of one search."""
+    def _request(self, company: str, kind: str, today: date) -> tuple[dict[str, Any], str]:
+        """(``POST /search`` body in Exa's camelCase, date bucket) of one search."""
         name = " ".join(company.split())
         if kind == "news":
             start = today - timedelta(days=self.news_days)
-            options: dict[str, Any] = {
+            body: dict[str, Any] = {
+                "query": name,
                 "category": "news",
-                "num_results": NEWS_RESULTS,
-                "start_published_date": f"{start.isoformat()}T00:00:00.000Z",
+                "numResults": NEWS_RESULTS,
+                "startPublishedDate": f"{start.isoformat()}T00:00:00.000Z",
                 "contents": {"text": {"maxCharacters": NEWS_TEXT_CHARS}},
             }
-            return name, options, start.isoformat()
+            return body, start.isoformat()
         year, week, _ = today.isocalendar()
-        options = {
+        body = {
+            "query": f"{name} mission values culture",
             "category": "company",
-            "num_results": PAGE_RESULTS,
+            "numResults": PAGE_RESULTS,
             "contents": {"text": {"maxCharacters": PAGE_TEXT_CHARS}},
         }
-        return f"{name} mission values culture", options, f"{year}-W{week:02d}"
+        return body, f"{year}-W{week:02d}"
 
     def _search(self, company: str, kind: str, today: date, calls: list[CallRecord]) -> dict[str, Any]:
-        text, options, bucket = self._request(company, kind, today)
-
-        def fetch() -> dict[str, Any]:
-            return exa_answer(self._client.search(text, **options))
-
+        body, bucket = self._request(company, kind, today)
         # Only the company, the query and the date bucket: shared by every user asking about it.
         identity = {
             "url": f"{self.base_url}/search",
             "research": kind,
             "company": normalise_company(company),
-            "query": " ".join(text.split()).casefold(),
             "bucket": bucket,
-            **options,
+            **body,
+            "query": " ".join(body["query"].split()).casefold(),
         }
         try:
-            answer, records = self.transport.call(identity, fetch, request=f"POST /search ({kind})")
+            answer, records = self._exa.search(body, identity=identity, request=f"POST /search ({kind})")
         except EngineError as exc:
             calls.extend(exc.calls)
             raise _Failed(str(exc)) from None
-        if not isinstance(answer, dict):
-            answer = {"results": []}
-        results = answer.get("results")
-        for call in records:
-            if not call.cache_hit:
-                call.credits = 1.0
-                call.cost_usd = float((answer.get("costDollars") or {}).get("total") or 0.0)
-                if not results and call.status == "ok":
-                    call.status = "empty"
         calls.extend(records)
         return answer
 
@@ -216,87 +202,23 @@ class ExaResearch:
         page_answer: dict[str, Any],
         calls: list[CallRecord],
     ) -> ResearchResult:
-        mentions = _mention_pattern(company)
-        squashed = _squash(_LEGAL_SUFFIX.sub("", " ".join(company.split())) or company)
-        start = today - timedelta(days=self.news_days)
+        """The offline dossier with Exa's news and company pages added (what was left out is counted)."""
+        topic = _Topic(company)
         dropped: Counter[str] = Counter()
-
-        news: list[tuple[date | None, int, NewsItem]] = []
-        news_texts: list[str] = []
-        seen_urls: set[str] = set()
-        for position, item in enumerate(_items(news_answer)):
-            title = clean_line(item.get("title"))[:300]
-            text = remove_instructions(clean_text(item.get("text")))[0]
-            url = _web_url(item.get("url"))
-            published = parse_date(item.get("publishedDate"), today=today)
-            if not title:
-                dropped["news_missing_title"] += 1
-            elif not (mentions.search(title) or mentions.search(text)):
-                dropped["news_off_topic"] += 1
-            elif published is not None and published < start:
-                dropped["news_too_old"] += 1
-            elif url is not None and url in seen_urls:
-                dropped["news_duplicate"] += 1
-            else:
-                if url:
-                    seen_urls.add(url)
-                news.append(
-                    (
-                        published,
-                        position,
-                        NewsItem(
-                            title=title, url=url, published=published.isoformat() if published else None
-                        ),
-                    )
-                )
-                news_texts.append(f"{title}\n{text}")
-        # Newest first; undated items last, in Exa's order.
-        news.sort(key=lambda n: (n[0] is None, -(n[0].toordinal() if n[0] else 0), n[1]))
-
-        page_texts: list[str] = []
-        page_urls: list[str] = []
-        for item in _items(page_answer):
-            title = clean_line(item.get("title"))
-            text = remove_instructions(clean_text(item.get("text")))[0]
-            url = _web_url(item.get("url"))
-            host = _squash(urlsplit(url).hostname or "") if url else ""
-            on_topic = (
-                mentions.search(title) or mentions.search(text) or (len(squashed) >= 4 and squashed in host)
-            )
-            if not on_topic or not text:
-                dropped["pages_off_topic" if not on_topic else "pages_empty"] += 1
-                continue
-            page_texts.append(text)
-            if url:
-                page_urls.append(url)
-
-        sentences = [s for text in page_texts for s in _sentences(text)]
-        mission = offline.mission or next((s for s in sentences if _MISSION.search(s)), None)
-        culture = (
-            offline.culture
-            or list(dict.fromkeys(s for s in sentences if _CULTURE.search(s) and s != mission))[:4]
-        )
-        joined = "\n".join(page_texts + news_texts)
-        red_flags = list(offline.red_flags)
-        for pattern, label in _RED_FLAGS.items():
-            if label not in red_flags and re.search(pattern, joined, re.I):
-                red_flags.append(label)
-        news_items = [n[2] for n in news][:NEWS_RESULTS]
-        note = None
-        if not news_items:
-            note = f"No news about {' '.join(company.split())} in the last {self.news_days} days (Exa)."
-            off_topic = dropped["news_off_topic"]
-            if off_topic:
-                note += f" {off_topic} result{'s' if off_topic != 1 else ''} about something else left out."
-        sources = list(dict.fromkeys([*offline.sources, *page_urls, *(n.url for n in news_items if n.url)]))
+        start = today - timedelta(days=self.news_days)
+        news, news_texts = _news(_items(news_answer), topic, start, today, dropped)
+        page_texts, page_urls = _pages(_items(page_answer), topic, dropped)
+        mission, culture = _mission_and_culture(offline, page_texts)
+        news_items = news[:NEWS_RESULTS]
+        sources = [*offline.sources, *page_urls, *(n.url for n in news_items if n.url)]
         dossier = offline.model_copy(
             update={
                 "mission": mission,
                 "culture": culture,
                 "news": news_items,
-                "news_note": note,
-                "red_flags": red_flags,
-                "sources": sources,
+                "news_note": None if news_items else self._no_news_note(company, dropped),
+                "red_flags": _red_flags(offline.red_flags, "\n".join(page_texts + news_texts)),
+                "sources": list(dict.fromkeys(sources)),
                 "method": "exa",
             }
         )
@@ -305,6 +227,113 @@ class ExaResearch:
             calls=calls,
             dropped={k: v for k, v in dropped.items() if v},
         )
+
+    def _no_news_note(self, company: str, dropped: Counter[str]) -> str:
+        note = f"No news about {' '.join(company.split())} in the last {self.news_days} days (Exa)."
+        off_topic = dropped["news_off_topic"]
+        if off_topic:
+            note += f" {off_topic} result{'s' if off_topic != 1 else ''} about something else left out."
+        return note
+
+
+# --------------------------------------------------------------------------- reading Exa's results
+
+
+class _Topic:
+    """Is a result about this company? Its name in the title or text, or its squashed name in the host."""
+
+    def __init__(self, company: str) -> None:
+        self.mentions = _mention_pattern(company)
+        self.squashed = _squash(_LEGAL_SUFFIX.sub("", " ".join(company.split())) or company)
+
+    def named_in(self, *texts: str) -> bool:
+        return any(self.mentions.search(text) for text in texts)
+
+    def owns(self, url: str | None) -> bool:
+        """The company's squashed name (4+ characters) in the URL's host: its own site."""
+        host = _squash(urlsplit(url).hostname or "") if url else ""
+        return len(self.squashed) >= 4 and self.squashed in host
+
+
+def _clean_text(item: dict[str, Any]) -> str:
+    """A result's text as plain data: HTML stripped, prompt-injection wording removed."""
+    return remove_instructions(clean_text(item.get("text")))[0]
+
+
+def _news_reject(
+    title: str, text: str, url: str | None, published: date | None, topic: _Topic, start: date, seen: set[str]
+) -> str | None:
+    """Why a news result is left out (a ``dropped`` reason), or None to keep it."""
+    if not title:
+        return "news_missing_title"
+    if not topic.named_in(title, text):
+        return "news_off_topic"
+    if published is not None and published < start:
+        return "news_too_old"
+    if url is not None and url in seen:
+        return "news_duplicate"
+    return None
+
+
+def _news(
+    items: list[dict[str, Any]], topic: _Topic, start: date, today: date, dropped: Counter[str]
+) -> tuple[list[NewsItem], list[str]]:
+    """(news about the company, newest first with undated ones last in Exa's order; their texts)."""
+    kept: list[tuple[date | None, int, NewsItem]] = []
+    texts: list[str] = []
+    seen: set[str] = set()
+    for position, item in enumerate(items):
+        title = clean_line(item.get("title"))[:300]
+        text = _clean_text(item)
+        url = _web_url(item.get("url"))
+        published = parse_date(item.get("publishedDate"), today=today)
+        reason = _news_reject(title, text, url, published, topic, start, seen)
+        if reason:
+            dropped[reason] += 1
+            continue
+        if url:
+            seen.add(url)
+        shown = published.isoformat() if published else None
+        kept.append((published, position, NewsItem(title=title, url=url, published=shown)))
+        texts.append(f"{title}\n{text}")
+    kept.sort(key=lambda n: (n[0] is None, -(n[0].toordinal() if n[0] else 0), n[1]))
+    return [n[2] for n in kept], texts
+
+
+def _pages(items: list[dict[str, Any]], topic: _Topic, dropped: Counter[str]) -> tuple[list[str], list[str]]:
+    """(texts, URLs) of the company-page results that are about the company and hold text."""
+    texts: list[str] = []
+    urls: list[str] = []
+    for item in items:
+        text = _clean_text(item)
+        url = _web_url(item.get("url"))
+        if not (topic.named_in(clean_line(item.get("title")), text) or topic.owns(url)):
+            dropped["pages_off_topic"] += 1
+        elif not text:
+            dropped["pages_empty"] += 1
+        else:
+            texts.append(text)
+            urls.extend([url] if url else [])
+    return texts, urls
+
+
+def _mission_and_culture(offline: Dossier, page_texts: list[str]) -> tuple[str | None, list[str]]:
+    """The offline mission and culture win; the company's own pages fill what the postings gave none of."""
+    sentences = [s for text in page_texts for s in _sentences(text)]
+    mission = offline.mission or next((s for s in sentences if _MISSION.search(s)), None)
+    if offline.culture:
+        return mission, offline.culture
+    culture = [s for s in sentences if _CULTURE.search(s) and s != mission]
+    return mission, list(dict.fromkeys(culture))[:4]
+
+
+def _red_flags(known: list[str], text: str) -> list[str]:
+    """The offline red flags, then those the Exa texts raise (same rules as the offline dossier)."""
+    flags = list(known)
+    for pattern, label in _RED_FLAGS.items():
+        if label not in flags and re.search(pattern, text, re.I):
+            flags.append(label)
+    return flags
 
 
 def _items(answer: dict[str, Any]) -> list[dict[str, Any]]:

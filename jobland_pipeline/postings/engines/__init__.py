@@ -1,11 +1,12 @@
 """Job search engines behind one interface: local file, SerpAPI Google Jobs, Exa, ATS boards, RemoteOK.
 
-Modules (imported lazily: the SDKs are only loaded when their engine is used):
+Modules (imported lazily, on first use of a name):
 
 - ``base``: SearchQuery, CallRecord, EngineResult, EngineError, SearchEngine (the interface).
-- ``transport``: ResponseCache, RateLimiter, Transport: every external call (cache, limits, retries).
-- ``google_jobs``: SerpApiGoogleJobs; ``exa``: ExaJobs; ``boards``: GreenhouseBoards, LeverBoards,
-  AshbyBoards and the liveness checks; ``remoteok``: RemoteOK; ``local_file``: LocalFileEngine.
+- ``transport``: Transport, the engines' ledger (cache, limits, retries, CallRecords) on top of
+  ``jobland_pipeline.net``, the one network layer; ResponseCache and RateLimiter are re-exported.
+- ``google_jobs``: SerpApiGoogleJobs; ``exa``: ExaClient, ExaJobs; ``boards``: GreenhouseBoards,
+  LeverBoards, AshbyBoards and the liveness checks; ``remoteok``: RemoteOK; ``local_file``: LocalFileEngine.
 - ``registry``: ENGINE_SETTINGS and build_engines(config) -> (engines, skipped).
 """
 
@@ -24,6 +25,7 @@ _EXPORTS = {
     "RateLimiter": "transport",
     "Transport": "transport",
     "SerpApiGoogleJobs": "google_jobs",
+    "ExaClient": "exa",
     "ExaJobs": "exa",
     "GreenhouseBoards": "boards",
     "LeverBoards": "boards",

@@ -168,22 +168,8 @@ class GreenhouseBoards(_BoardEngine):
 
     def _add(self, collected: Collector, item: dict[str, Any], board: str) -> None:
         description = clean_text(item.get("content"))
-        location = clean_line((item.get("location") or {}).get("name"))
-        offices = [clean_line(o.get("location") or o.get("name")) for o in item.get("offices") or []]
-        offices = [o for o in offices if o]
-        if (not location or _WORK_MODEL_ONLY.match(location)) and offices:
-            work_model = location
-            location = offices[0] + (f" ({work_model})" if work_model else "")
-        metadata = item.get("metadata") or []
-        meta_type = next(
-            (
-                m.get("value")
-                for m in metadata
-                if isinstance(m, dict)
-                and re.search(r"employment|time type|job type|schedule", str(m.get("name")), re.I)
-            ),
-            None,
-        )
+        location, offices = _greenhouse_location(item)
+        meta_type = _metadata_value(item.get("metadata"), _EMPLOYMENT_FIELD)
         collected.add(
             source_id=item.get("id"),
             title=item.get("title"),
@@ -232,36 +218,19 @@ class LeverBoards(_BoardEngine):
     def _add(self, collected: Collector, item: dict[str, Any], board: str) -> None:
         categories = item.get("categories") or {}
         location = categories.get("location") or ", ".join(categories.get("allLocations") or [])
-        parts = [item.get("description") or item.get("descriptionPlain") or item.get("opening") or ""]
-        for section in item.get("lists") or []:
-            if isinstance(section, dict):
-                parts.append(f"<h3>{section.get('text') or ''}</h3><ul>{section.get('content') or ''}</ul>")
-        parts.append(item.get("additional") or item.get("additionalPlain") or "")
-        description = clean_text("\n".join(str(p) for p in parts if p))
         flag = workplace_flag(item.get("workplaceType"))
-        remote = flag if flag is not None else remote_flag(location, item.get("text"))
-        salary_range = item.get("salaryRange") or {}
-        salary_text = item.get("salaryDescriptionPlain") or None
-        if salary_text:
-            salary_text = clean_line(salary_text)
         collected.add(
             source_id=item.get("id"),
             title=item.get("text"),
             company=slug_to_name(board),
             raw_date=item.get("createdAt"),
             location=location,
-            remote=remote,
+            remote=flag if flag is not None else remote_flag(location, item.get("text")),
             employment_type=employment_type(categories.get("commitment")),
             url=item.get("hostedUrl"),
             apply_url=item.get("applyUrl") or item.get("hostedUrl"),
-            description=description,
-            **structured_salary(
-                salary_range.get("min"),
-                salary_range.get("max"),
-                salary_range.get("currency"),
-                period_of(salary_range.get("interval")),
-                salary_text,
-            ),
+            description=_lever_description(item),
+            **_lever_salary(item),
         )
 
     def posting_ids(self, site: str) -> set[str]:
@@ -306,57 +275,114 @@ class AshbyBoards(_BoardEngine):
             collected.raw += 1
             collected.dropped["unlisted"] += 1
             return
-        secondary = [
-            clean_line(s.get("location")) for s in item.get("secondaryLocations") or [] if isinstance(s, dict)
-        ]
-        location = " / ".join(x for x in [clean_line(item.get("location")), *secondary] if x)
-        flag = workplace_flag(item.get("workplaceType"))
-        if flag is None:
-            flag = True if item.get("isRemote") else remote_flag(location)
+        location = _ashby_location(item)
         description = clean_text(item.get("descriptionHtml") or item.get("descriptionPlain"))
-        compensation = item.get("compensation") or {}
-        components = [
-            c
-            for tier in compensation.get("compensationTiers") or []
-            if isinstance(tier, dict)
-            for c in tier.get("components") or []
-            if isinstance(c, dict) and str(c.get("compensationType", "")).lower() == "salary"
-        ]
-        summary = (
-            compensation.get("scrapeableCompensationSalarySummary")
-            or compensation.get("compensationTierSummary")
-            or None
-        )
-        if components:
-            lows = [c["minValue"] for c in components if isinstance(c.get("minValue"), int | float)]
-            highs = [c["maxValue"] for c in components if isinstance(c.get("maxValue"), int | float)]
-            salary = structured_salary(
-                min(lows) if lows else None,
-                max(highs) if highs else None,
-                components[0].get("currencyCode"),
-                period_of(components[0].get("interval")),
-                clean_line(summary) if summary else None,
-            )
-        else:
-            salary = salary_fields(clean_line(summary) if summary else salary_from_text(description))
         collected.add(
             source_id=item.get("id") or item.get("jobUrl"),
             title=item.get("title"),
             company=slug_to_name(board),
             raw_date=item.get("publishedAt"),
             location=location,
-            remote=flag,
+            remote=_ashby_remote(item, location),
             employment_type=employment_type(item.get("employmentType")),
             url=item.get("jobUrl"),
             apply_url=item.get("applyUrl") or item.get("jobUrl"),
             description=description,
-            **salary,
+            **_ashby_salary(item.get("compensation") or {}, description),
         )
 
     def board_jobs(self, board: str) -> list[dict[str, Any]]:
         """The board's raw jobs, fetched fresh (for ``ashby_job_alive``); raises EngineError."""
         items, _ = self.fetch_board(board, fresh=True)
         return items
+
+
+# --------------------------------------------------------------------------- item fields
+
+_EMPLOYMENT_FIELD = re.compile(r"employment|time type|job type|schedule", re.I)
+
+
+def _greenhouse_location(item: dict[str, Any]) -> tuple[str, list[str]]:
+    """(location, office names): a bare work model ("Remote", "Hybrid") is completed by the first office."""
+    location = clean_line((item.get("location") or {}).get("name"))
+    offices = [clean_line(o.get("location") or o.get("name")) for o in item.get("offices") or []]
+    offices = [o for o in offices if o]
+    if (not location or _WORK_MODEL_ONLY.match(location)) and offices:
+        work_model = location
+        location = offices[0] + (f" ({work_model})" if work_model else "")
+    return location, offices
+
+
+def _metadata_value(metadata: Any, name: re.Pattern[str]) -> Any:
+    """The value of the first custom field whose name matches (Greenhouse ``metadata``)."""
+    fields = [m for m in metadata or [] if isinstance(m, dict)]
+    return next((m.get("value") for m in fields if name.search(str(m.get("name")))), None)
+
+
+def _lever_description(item: dict[str, Any]) -> str:
+    """Opening, the titled lists ("What you'll do") and the closing text, as one clean description."""
+    parts = [item.get("description") or item.get("descriptionPlain") or item.get("opening") or ""]
+    sections = [s for s in item.get("lists") or [] if isinstance(s, dict)]
+    parts += [f"<h3>{s.get('text') or ''}</h3><ul>{s.get('content') or ''}</ul>" for s in sections]
+    parts.append(item.get("additional") or item.get("additionalPlain") or "")
+    return clean_text("\n".join(str(p) for p in parts if p))
+
+
+def _lever_salary(item: dict[str, Any]) -> dict[str, object]:
+    """Posting salary fields from ``salaryRange`` (the plain description kept as the text)."""
+    salary_range = item.get("salaryRange") or {}
+    salary_text = item.get("salaryDescriptionPlain") or None
+    return structured_salary(
+        salary_range.get("min"),
+        salary_range.get("max"),
+        salary_range.get("currency"),
+        period_of(salary_range.get("interval")),
+        clean_line(salary_text) if salary_text else None,
+    )
+
+
+def _ashby_location(item: dict[str, Any]) -> str:
+    """The primary location and the secondary ones, " / "-separated."""
+    secondary = [s.get("location") for s in item.get("secondaryLocations") or [] if isinstance(s, dict)]
+    places = [clean_line(item.get("location")), *(clean_line(s) for s in secondary)]
+    return " / ".join(x for x in places if x)
+
+
+def _ashby_remote(item: dict[str, Any], location: str) -> bool | str:
+    """``workplaceType`` when set, else ``isRemote``, else what the location says."""
+    flag = workplace_flag(item.get("workplaceType"))
+    if flag is not None:
+        return flag
+    return True if item.get("isRemote") else remote_flag(location)
+
+
+def _salary_components(compensation: dict[str, Any]) -> list[dict[str, Any]]:
+    """The "Salary" components of every compensation tier (equity and bonus left out)."""
+    tiers = [t for t in compensation.get("compensationTiers") or [] if isinstance(t, dict)]
+    components = [c for tier in tiers for c in tier.get("components") or [] if isinstance(c, dict)]
+    return [c for c in components if str(c.get("compensationType", "")).lower() == "salary"]
+
+
+def _ashby_salary(compensation: dict[str, Any], description: str) -> dict[str, object]:
+    """The range across the salary components, else the summary text, else a salary in the description."""
+    summary = (
+        compensation.get("scrapeableCompensationSalarySummary")
+        or compensation.get("compensationTierSummary")
+        or None
+    )
+    summary_text = clean_line(summary) if summary else None
+    components = _salary_components(compensation)
+    if not components:
+        return salary_fields(summary_text or salary_from_text(description))
+    lows = [c["minValue"] for c in components if isinstance(c.get("minValue"), int | float)]
+    highs = [c["maxValue"] for c in components if isinstance(c.get("maxValue"), int | float)]
+    return structured_salary(
+        min(lows) if lows else None,
+        max(highs) if highs else None,
+        components[0].get("currencyCode"),
+        period_of(components[0].get("interval")),
+        summary_text,
+    )
 
 
 # --------------------------------------------------------------------------- liveness

@@ -1,11 +1,11 @@
-"""Exa neural search restricted to ATS job pages, through the exa-py SDK.
+"""Exa neural search restricted to ATS job pages: ``POST {base}/search`` through the engine's Transport.
 
-Cost: Exa bills per request; each answer states it in ``costDollars.total`` (exa-py exposes it as
-``SearchResponse.cost_dollars``), recorded as the CallRecord's ``cost_usd`` (cache hits cost nothing).
-``credits`` counts 1 per request made.
+:class:`ExaClient` is the one Exa client of the project (job search here, company research in
+``jobland_pipeline.research.exa_research``): the documented wire call (JSON body in Exa's camelCase,
+the key in the ``x-api-key`` header), cached, rate-limited and retried by the Transport.
 
-exa-py reads answers whole, so the transport's body cap cannot cut an Exa answer short; the SDK's
-``timeout`` is set from the transport's.
+Cost: Exa bills per request; each answer states it in ``costDollars.total``, recorded as the
+CallRecord's ``cost_usd`` (cache hits cost nothing). ``credits`` counts 1 per request made.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from exa_py import Exa
-
-from jobland_pipeline.postings.engines.base import EngineResult, SearchQuery
+from jobland_pipeline.postings.engines.base import CallRecord, EngineResult, SearchQuery
 from jobland_pipeline.postings.engines.common import (
     Collector,
     clean_line,
@@ -101,24 +99,55 @@ def split_title(raw_title: str, slug: str | None, *, company_first: bool = False
     return title, None
 
 
-def exa_answer(response: Any) -> dict[str, Any]:
-    """An exa-py SearchResponse as the JSON-able answer the transport caches (camelCase, like the wire)."""
-    cost = getattr(response.cost_dollars, "total", None)
-    return {
-        "results": [
-            {
-                "id": r.id,
-                "url": r.url,
-                "title": r.title,
-                "publishedDate": r.published_date,
-                "author": r.author,
-                "text": r.text,
-            }
-            for r in response.results
-        ],
-        "costDollars": {"total": cost} if cost is not None else None,
-        "searchTime": getattr(response, "search_time", None),
-    }
+def _validate(answer: Any) -> str | None:
+    if not isinstance(answer, dict) or not isinstance(answer.get("results", []), list):
+        return "unexpected answer from exa (not a search response)"
+    return None
+
+
+def _cost(answer: dict[str, Any]) -> float:
+    """The answer's ``costDollars.total`` (0 when absent or unreadable)."""
+    cost = answer.get("costDollars")
+    try:
+        return float((cost.get("total") if isinstance(cost, dict) else None) or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+class ExaClient:
+    """``POST /search`` on Exa through a Transport: one client for job search and company research."""
+
+    def __init__(self, api_key: str, *, transport: Transport, base_url: str = "https://api.exa.ai") -> None:
+        if not api_key:
+            raise ValueError("Exa needs an API key (JOBLAND_EXA_KEY)")
+        self.base_url = base_url.rstrip("/")
+        self.transport = transport
+        self._api_key = api_key
+        transport.add_secret(api_key)
+
+    def search(
+        self, body: dict[str, Any], *, identity: Any, request: str = "POST /search"
+    ) -> tuple[dict[str, Any], list[CallRecord]]:
+        """Exa's answer to ``body`` (wire camelCase) and its CallRecords with credits and the stated cost.
+
+        ``identity``: the cache identity (no key; None = not cached). Raises EngineError.
+        """
+        answer, calls = self.transport.request_json(
+            "POST",
+            f"{self.base_url}/search",
+            json_body=body,
+            headers={"x-api-key": self._api_key},
+            cache_key=identity,
+            validate=_validate,
+            request=request,
+        )
+        for call in calls:
+            if not call.cache_hit:
+                call.credits = 1.0
+                call.cost_usd = _cost(answer)
+            if not answer.get("results") and call.status == "ok":
+                call.status = "empty"
+        return answer, calls
 
 
 class ExaJobs:
@@ -138,45 +167,36 @@ class ExaJobs:
     ) -> None:
         if not api_key:
             raise ValueError("ExaJobs needs an API key (JOBLAND_EXA_KEY)")
-        self.base_url = base_url.rstrip("/")
         self.num_results = max(1, int(num_results))
         self.include_domains = list(include_domains)
         self.transport = transport
         self.today = today
-        transport.add_secret(api_key)
-        self._client = Exa(api_key=api_key, base_url=self.base_url, timeout=transport.timeout)
+        self._exa = ExaClient(api_key, transport=transport, base_url=base_url)
+        self.base_url = self._exa.base_url
 
-    def _request(self, query: SearchQuery, today: date) -> tuple[str, dict[str, Any]]:
+    def _request(self, query: SearchQuery, today: date) -> dict[str, Any]:
+        """The ``POST /search`` body (Exa's camelCase)."""
         text = f"{' '.join(query.title.split())} job opening"
         if query.remote is True:
             text += " remote"
         if query.location:
             text += f" in {query.location}"
-        options: dict[str, Any] = {
+        body: dict[str, Any] = {
+            "query": text,
+            "numResults": self.num_results,
+            "includeDomains": self.include_domains,
             "contents": {"text": {"maxCharacters": 8000}},
-            "num_results": self.num_results,
-            "include_domains": self.include_domains,
         }
         if query.posted_within_days is not None:
             start = today - timedelta(days=query.posted_within_days)
-            options["start_published_date"] = f"{start.isoformat()}T00:00:00.000Z"
-        return text, options
+            body["startPublishedDate"] = f"{start.isoformat()}T00:00:00.000Z"
+        return body
 
     def search(self, query: SearchQuery) -> EngineResult:
         today = self.today()
-        text, options = self._request(query, today)
-
-        def fetch() -> dict[str, Any]:
-            return exa_answer(self._client.search(text, **options))
-
-        identity = {"url": f"{self.base_url}/search", "query": text.lower(), **options}
-        answer, calls = self.transport.call(identity, fetch, request="POST /search")
-        for call in calls:
-            if not call.cache_hit:
-                call.credits = 1.0
-                call.cost_usd = float((answer.get("costDollars") or {}).get("total") or 0.0)
-            if not answer.get("results") and call.status == "ok":
-                call.status = "empty"
+        body = self._request(query, today)
+        identity = {"url": f"{self.base_url}/search", **body, "query": body["query"].lower()}
+        answer, calls = self._exa.search(body, identity=identity)
         collected = Collector(self.name, today)
         for item in answer.get("results") or []:
             if isinstance(item, dict):
@@ -215,4 +235,4 @@ class ExaJobs:
         )
 
 
-__all__ = ["ATS_DOMAINS", "ExaJobs", "company_slug", "split_title"]
+__all__ = ["ATS_DOMAINS", "ExaClient", "ExaJobs", "company_slug", "split_title"]

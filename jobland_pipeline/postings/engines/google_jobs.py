@@ -1,4 +1,8 @@
-"""SerpAPI ``engine=google_jobs`` through the google-search-results library.
+"""SerpAPI ``engine=google_jobs``: ``GET {base}/search`` through the engine's Transport (net's client).
+
+The wire call is the one SerpAPI documents (and its google-search-results library makes): the search
+parameters and ``api_key`` in the query string, a JSON answer. The key is a secret parameter: it is sent,
+never recorded, logged or part of the cache identity.
 
 Cost: 1 SerpAPI search credit per page fetched (about 10 jobs a page, ``max_pages`` pages at most per
 query); cache hits cost nothing, and an answer SerpAPI marks "Fully empty" is counted as 0 credits
@@ -17,8 +21,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from serpapi import GoogleSearch
-
 from jobland_pipeline.postings.engines.base import CallRecord, EngineError, EngineResult, SearchQuery
 from jobland_pipeline.postings.engines.common import (
     Collector,
@@ -30,7 +32,7 @@ from jobland_pipeline.postings.engines.common import (
     salary_fields,
     salary_from_text,
 )
-from jobland_pipeline.postings.engines.transport import Transport, describe_request
+from jobland_pipeline.postings.engines.transport import Transport
 
 FULLY_EMPTY = "Fully empty"
 
@@ -71,10 +73,6 @@ class SerpApiGoogleJobs:
         self.today = today
         self._api_key = api_key
         transport.add_secret(api_key)
-        # The library's own configuration point: BACKEND on a GoogleSearch subclass.
-        self._search_class: type[GoogleSearch] = type(
-            "JobLandGoogleJobsSearch", (GoogleSearch,), {"BACKEND": self.base_url}
-        )
 
     def _params(self, query: SearchQuery) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -93,18 +91,18 @@ class SerpApiGoogleJobs:
         return params
 
     def _fetch(self, params: dict[str, Any]) -> tuple[dict[str, Any], list[CallRecord]]:
-        def fetch() -> Any:
-            search = self._search_class({**params, "api_key": self._api_key})
-            search.timeout = self.transport.timeout
-            return search.get_response()
-
+        url = f"{self.base_url}/search"
         # Google's matching ignores case: "Math Teacher" and "math teacher" share one cached answer.
         same = {
             k: v.lower() if k in {"q", "location"} and isinstance(v, str) else v for k, v in params.items()
         }
-        identity = self.transport.identity("GET", f"{self.base_url}/search", same)
-        request = describe_request("GET", f"{self.base_url}/search", params)
-        page, calls = self.transport.call(identity, fetch, request=request, validate=_validate)
+        page, calls = self.transport.request_json(
+            "GET",
+            url,
+            params={**params, "api_key": self._api_key},
+            cache_key=self.transport.identity("GET", url, same),
+            validate=_validate,
+        )
         for call in calls:
             if (page.get("search_information") or {}).get("jobs_results_state") == FULLY_EMPTY:
                 call.status = "empty" if not call.cache_hit else call.status
