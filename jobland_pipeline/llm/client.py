@@ -17,14 +17,17 @@ endpoint), Ollama, vLLM and the llama.cpp server. Plain Python (no Dagster).
 * **One repair.** An invalid answer (not JSON, fails validation, a refusal, cut off) is sent back with
   the validation errors once, asking for corrected JSON only: ``repaired`` on success, else
   ``invalid``.
-* **Retries.** Exponential backoff with full jitter on 429 (``Retry-After`` / ``retry-after-ms``
-  honoured, capped at ``backoff_max``), 5xx, time-outs and connection errors; no retry on other 4xx.
-  The SDK's own retries are off (``max_retries=0``) so that every attempt is counted here. Each
-  endpoint has a :class:`~jobland_pipeline.postings.engines.transport.RateLimiter` (rpm + concurrency).
-* **Circuit breaker.** ``breaker_failures`` consecutive failed calls (errors after retries, not
-  invalid content) open an endpoint's circuit for ``breaker_cooldown`` seconds (it is skipped, with a
-  ``circuit_open`` LLMCall of 0 attempts); then one trial call is let through (half-open): success
-  closes the circuit, failure re-opens it.
+* **Retries.** The project's one :class:`~jobland_pipeline.net.RetryPolicy` wraps each SDK call:
+  exponential backoff with full jitter on 429 (``Retry-After`` / ``retry-after-ms`` honoured, capped
+  at ``backoff_max``), 5xx, time-outs and connection errors; no retry on other 4xx. The SDK's own
+  retries are off (``max_retries=0``) so that every attempt is counted here. Each endpoint has a
+  :class:`~jobland_pipeline.net.RateLimiter` (rpm + concurrency). The openai SDK brings its own HTTP
+  stack (httpx2), so it cannot take net's client; everything around the HTTP exchange is net's.
+* **Circuit breaker.** A :class:`~jobland_pipeline.net.CircuitBreaker` per endpoint:
+  ``breaker_failures`` consecutive failed calls (errors after retries, not invalid content) open the
+  circuit for ``breaker_cooldown`` seconds (the endpoint is skipped, with a ``circuit_open`` LLMCall
+  of 0 attempts); then one trial call is let through (half-open): success closes the circuit,
+  failure re-opens it.
 * **No secrets, no text.** LLMCall, LLMError and log lines never hold the API key, the prompts or
   the completion text: errors are the HTTP status, the server's (redacted, truncated) error message,
   and pydantic's error locations and messages without the input values.
@@ -48,7 +51,15 @@ import openai
 import pydantic
 from pydantic import BaseModel
 
-from jobland_pipeline.postings.engines.transport import RateLimiter, parse_retry_after, redact
+from jobland_pipeline.net import (
+    CircuitBreaker,
+    NetError,
+    RateLimiter,
+    RetryEvent,
+    RetryPolicy,
+    parse_retry_after,
+    redact,
+)
 
 __all__ = ["MODES", "Endpoint", "LLMCall", "LLMClient", "LLMError", "extract_json_text"]
 
@@ -172,58 +183,11 @@ def _validate(content: str | None, schema: type[M]) -> tuple[M | None, str | Non
         return None, _describe_validation(exc)
 
 
-# --------------------------------------------------------------------------- circuit breaker
-
-
-class _Breaker:
-    """Consecutive-failure circuit breaker with one half-open trial call after the cooldown."""
-
-    def __init__(self, failures: int, cooldown: float, clock: Callable[[], float]) -> None:
-        self.failures_to_open = max(1, int(failures))
-        self.cooldown = float(cooldown)
-        self._clock = clock
-        self._lock = threading.Lock()
-        self.failures = 0
-        self.opened_at: float | None = None
-        self._trial = False
-
-    @property
-    def state(self) -> str:
-        with self._lock:
-            if self.opened_at is None:
-                return "closed"
-            if self._trial or self._clock() - self.opened_at >= self.cooldown:
-                return "half_open"
-            return "open"
-
-    def allow(self) -> bool:
-        with self._lock:
-            if self.opened_at is None:
-                return True
-            if self._trial or self._clock() - self.opened_at < self.cooldown:
-                return False
-            self._trial = True  # this caller makes the one trial call
-            return True
-
-    def success(self) -> None:
-        with self._lock:
-            self.failures = 0
-            self.opened_at = None
-            self._trial = False
-
-    def failure(self) -> None:
-        with self._lock:
-            self.failures += 1
-            if self._trial or self.failures >= self.failures_to_open:
-                self.opened_at = self._clock()
-            self._trial = False
-
-
 # --------------------------------------------------------------------------- per endpoint state
 
 
-class _Failure(Exception):
-    """One failed request: whether another try may help, and what went wrong (already redacted)."""
+class _Failure(NetError):
+    """One failed request (already redacted), with the server's own error text for the fall-backs."""
 
     def __init__(
         self,
@@ -234,11 +198,7 @@ class _Failure(Exception):
         retry_after: float | None = None,
         server_message: str = "",
     ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.retryable = retryable
-        self.status = status
-        self.retry_after = retry_after
+        super().__init__(message, retryable=retryable, status=status, retry_after=retry_after)
         self.server_message = server_message
 
 
@@ -255,7 +215,7 @@ class _Answer:
 class _Slot:
     """An endpoint with its SDK client, limiter, breaker and remembered quirks."""
 
-    def __init__(self, endpoint: Endpoint, breaker: _Breaker, limiter: RateLimiter) -> None:
+    def __init__(self, endpoint: Endpoint, breaker: CircuitBreaker, limiter: RateLimiter) -> None:
         self.endpoint = endpoint
         self.breaker = breaker
         self.limiter = limiter
@@ -325,23 +285,28 @@ class LLMClient:
         names = [e.name for e in endpoints]
         if len(set(names)) != len(names):
             raise ValueError(f"endpoint names must be unique: {names}")
-        self.max_retries = max(0, int(max_retries))
-        self.backoff_base = float(backoff_base)
-        self.backoff_max = float(backoff_max)
-        self._sleep = sleep
-        self._clock = clock
-        self._rng = rng or random.Random()
+        self.retry = RetryPolicy(
+            max(0, int(max_retries)),
+            float(backoff_base),
+            float(backoff_max),
+            sleep=sleep,
+            rng=rng or random.Random(),
+        )
         self._slots: list[_Slot] = []
         try:
             for endpoint in endpoints:
                 limiter = RateLimiter(endpoint.rpm, endpoint.max_concurrent, clock=clock, sleep=sleep)
-                breaker = _Breaker(breaker_failures, breaker_cooldown, clock)
+                breaker = CircuitBreaker(breaker_failures, breaker_cooldown, clock=clock)
                 self._slots.append(_Slot(endpoint, breaker, limiter))
         except BaseException:
             self.close()
             raise
 
     # -- public ----------------------------------------------------------------------------------
+
+    @property
+    def max_retries(self) -> int:
+        return self.retry.max_retries
 
     @property
     def endpoints(self) -> list[Endpoint]:
@@ -494,11 +459,48 @@ class LLMClient:
         max_output_tokens: int | None,
         extra: list[dict[str, str]],
     ) -> _Answer:
-        """One answer from this endpoint, with retries and mode / parameter fall-backs."""
+        """One answer from this endpoint: net's retry policy around :meth:`_attempt`."""
         endpoint = slot.endpoint
-        secrets = [endpoint.api_key]
-        retries = 0
-        swapped = False
+        swapped: list[bool] = [False]  # the token parameter is swapped once per answer, across retries
+
+        def attempt() -> _Answer:
+            return self._attempt(slot, call, system, user, schema, max_output_tokens, extra, swapped)
+
+        def report(event: RetryEvent) -> None:
+            log.info(
+                "llm %s: %s; retry %d/%d in %.2fs",
+                endpoint.name,
+                event.error,
+                event.attempt,
+                self.retry.max_retries,
+                event.delay,
+            )
+
+        try:
+            answer = self.retry.call(attempt, on_retry=report)
+        except _Failure as failure:
+            if failure.retryable and call.attempts > 1:
+                failure.message += f" (after {call.attempts} attempts)"
+            raise
+        call.input_tokens += answer.input_tokens
+        call.output_tokens += answer.output_tokens
+        return answer
+
+    def _attempt(
+        self,
+        slot: _Slot,
+        call: LLMCall,
+        system: str,
+        user: str,
+        schema: type[BaseModel],
+        max_output_tokens: int | None,
+        extra: list[dict[str, str]],
+        swapped: list[bool],
+    ) -> _Answer:
+        """One try, with the parameter and output-mode fall-backs an endpoint's 400/422 asks for.
+
+        Those re-sends are not retries (the request changes), so they happen here, inside one try.
+        """
         while True:
             mode = slot.mode
             token_param = slot.token_param
@@ -506,43 +508,21 @@ class LLMClient:
             call.attempts += 1
             try:
                 with slot.limiter:
-                    answer = self._request(
+                    return self._request(
                         slot, mode, token_param, system, user, schema, max_output_tokens, extra
                     )
             except openai.OpenAIError as exc:
-                failure = _classify(exc, endpoint, secrets)
-            else:
-                call.input_tokens += answer.input_tokens
-                call.output_tokens += answer.output_tokens
-                return answer
+                failure = _classify(exc, slot.endpoint, [slot.endpoint.api_key])
             text = failure.server_message.lower()
-            if (
-                failure.status in (400, 422)
-                and not swapped
-                and max_output_tokens is not None
-                and _rejects_token_param(text, token_param)
-            ):
-                slot.swap_token_param(token_param)
-                swapped = True
-                continue
-            if failure.status in (400, 422) and mode != MODES[-1] and _rejects_format(text):
-                slot.downgrade(mode)
-                continue
-            if not failure.retryable or retries >= self.max_retries:
-                if failure.retryable and call.attempts > 1:
-                    failure.message += f" (after {call.attempts} attempts)"
+            if failure.status not in (400, 422):
                 raise failure
-            retries += 1
-            delay = self._delay(retries, failure.retry_after)
-            log.info(
-                "llm %s: %s; retry %d/%d in %.2fs",
-                endpoint.name,
-                failure.message,
-                retries,
-                self.max_retries,
-                delay,
-            )
-            self._sleep(delay)
+            if not swapped[0] and max_output_tokens is not None and _rejects_token_param(text, token_param):
+                slot.swap_token_param(token_param)
+                swapped[0] = True
+            elif mode != MODES[-1] and _rejects_format(text):
+                slot.downgrade(mode)
+            else:
+                raise failure
 
     def _request(
         self,
@@ -592,12 +572,6 @@ class LLMClient:
             input_tokens=_int(usage.get("prompt_tokens")),
             output_tokens=_int(usage.get("completion_tokens")),
         )
-
-    def _delay(self, retry: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return min(self.backoff_max, retry_after)
-        ceiling = min(self.backoff_max, self.backoff_base * (2 ** (retry - 1)))
-        return self._rng.uniform(0, ceiling)  # full jitter
 
 
 # --------------------------------------------------------------------------- helpers
