@@ -1,6 +1,5 @@
 """application_packages: a tailored CV, cover letter and cheat sheet per High match."""
 
-import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -8,23 +7,21 @@ import dagster as dg
 import polars as pl
 
 from assets.common import check, definition_metadata, preview, record_llm_calls, spec, write_llm_ledger
-from assets.company_dossiers import company_dossiers, top_matches
+from assets.company_dossiers import company_dossiers
 from assets.partitions import searches_partitions
-from assets.screenings import postings_from_rows, screenings
+from assets.screenings import screenings
 from assets.search_context import SearchContext, for_each_key
+from jobland_pipeline.delivery.records import PACKAGE_REVIEWS
 from jobland_pipeline.delivery.review import latest_decisions, review_status
-from jobland_pipeline.keys import slugify, split_search_key
-from jobland_pipeline.research import Dossier
-from jobland_pipeline.screening import Screening
+from jobland_pipeline.generation.records import APPLICATION_PACKAGES, ApplicationPackageRow
+from jobland_pipeline.generation.stage import package_name, package_record, write_package_files
+from jobland_pipeline.keys import split_search_key
+from jobland_pipeline.postings.records import JOB_POSTINGS
+from jobland_pipeline.postings.stage import posting_of
+from jobland_pipeline.research.records import COMPANY_DOSSIERS, dossier_of
+from jobland_pipeline.screening.records import SCREENINGS
+from jobland_pipeline.screening.stage import screening_of, top_matches
 from resources import EngineResource, InboxResource, PackageStoreResource, WarehouseResource
-
-
-def _dossier(row: dict[str, object] | None) -> Dossier | None:
-    if row is None:
-        return None
-    data = {k: v for k, v in row.items() if k in Dossier.model_fields}
-    data["news"] = json.loads(str(row.get("news") or "[]"))
-    return Dossier.model_validate(data)
 
 
 @dg.asset(
@@ -58,105 +55,60 @@ def application_packages(
     keys = list(context.partition_keys)
     store = warehouse.store
     ctx = SearchContext.load(keys, store, inbox)
-    today = date.today()
-    now = datetime.now(UTC)
+    today, now = date.today(), datetime.now(UTC)
     writer = engine.engine(store)
     ledger: list[dict[str, object]] = []
-    decisions = latest_decisions(store.read("package_reviews"))
+    decisions = latest_decisions(store.read(PACKAGE_REVIEWS.name))
 
     def run(key: str) -> pl.DataFrame:
         user_id, _ = split_search_key(key)
-        profile = ctx.profile(user_id)
-        top = top_matches(store.read("screenings", [key]), engine.max_packages_per_search)
-        postings = {p.id: p for p in postings_from_rows(store.read("job_postings", [key]))}
-        dossiers = {r["company"]: r for r in store.read("company_dossiers", [key]).iter_rows(named=True)}
-        rows = []
-        for s in top.iter_rows(named=True):
-            posting = postings[s["posting_id"]]
-            screening = Screening(
-                posting_id=s["posting_id"],
-                score=s["score"],
-                probability=s["probability"],
-                reasons=s["reasons"],
-                matched_skills=s["matched_skills"],
-                missing_skills=s["missing_skills"],
-                deal_breakers=s["deal_breakers"],
-                components={},
-                method=s["method"],
+        settings = ctx.settings(user_id)
+        postings = {r.posting_id: posting_of(r) for r in store.read_records(JOB_POSTINGS, [key])}
+        dossiers = {r.company: dossier_of(r) for r in store.read_records(COMPANY_DOSSIERS, [key])}
+        rows: list[ApplicationPackageRow] = []
+        for match in top_matches(store.read_records(SCREENINGS, [key]), engine.max_packages_per_search):
+            posting = postings[match.posting_id]
+            status, note = review_status(
+                f"{user_id}:{posting.id}", auto_approve=settings.auto_approve, decisions=decisions
             )
-            status, revision_note = review_status(
-                f"{user_id}:{posting.id}",
-                auto_approve=ctx.settings(user_id).auto_approve,
-                decisions=decisions,
-            )
-            user_settings = ctx.settings(user_id)
             package = writer.package(
-                profile,
+                ctx.profile(user_id),
                 posting,
-                screening,
-                _dossier(dossiers.get(posting.company)),
+                screening_of(match),
+                dossiers.get(posting.company),
                 cv_text=ctx.cv_text(user_id),
                 today=today,
-                theme=user_settings.cv_theme,
-                tone=user_settings.letter_tone,
+                theme=settings.cv_theme,
+                tone=settings.letter_tone,
             )
-            name = f"{slugify(posting.company)[:30]}--{slugify(posting.title)[:40]}"
-            folder = packages.folder(user_id, today.isoformat(), name)
-            for file_name, content in package.files.items():
-                if isinstance(content, bytes):
-                    (folder / file_name).write_bytes(content)
-                else:
-                    (folder / file_name).write_text(content, encoding="utf-8")
-            (folder / "posting.json").write_text(posting.model_dump_json(indent=2), encoding="utf-8")
-            # Every claim of every document with where it was found (or why not): the reviewer's evidence.
-            report = {
-                "grounded": package.ok,
-                "grounding_issues": package.grounding_issues,
-                "placeholder_issues": package.placeholder_issues,
-                **package.grounding_report,
-            }
-            (folder / "grounding_report.json").write_text(
-                json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
-            )
-            if revision_note:  # for the user's eyes only, never in an employer-facing file
-                (folder / "REVISION_NOTE.txt").write_text(revision_note + "\n", encoding="utf-8")
+            folder = packages.folder(user_id, today.isoformat(), package_name(posting))
+            files = write_package_files(folder, package, posting, note)
             rows.append(
-                {
-                    "search_key": key,
-                    "user_id": user_id,
-                    "posting_id": posting.id,
-                    "application_id": f"{user_id}:{posting.id}",
-                    "title": posting.title,
-                    "company": posting.company,
-                    "location": posting.location,
-                    "url": posting.url,
-                    "score": s["score"],
-                    "probability": s["probability"],
-                    "reasons": s["reasons"],
-                    "package_dir": str(folder),
-                    "files": sorted(
-                        [
-                            *package.files,
-                            "posting.json",
-                            "grounding_report.json",
-                            *(["REVISION_NOTE.txt"] if revision_note else []),
-                        ]
-                    ),
-                    "ats_coverage_before": package.ats_coverage_before,
-                    "ats_coverage_after": package.ats_coverage_after,
-                    "grounded": package.ok,
-                    "review_status": status if package.ok else "rejected",
-                    "revision_note": revision_note,
-                    "issues": package.grounding_issues + package.placeholder_issues,
-                    "created_at": now,
-                }
+                package_record(
+                    key,
+                    posting,
+                    package,
+                    score=match.score,
+                    probability=match.probability,
+                    reasons=match.reasons,
+                    folder=folder,
+                    files=files,
+                    review_status=status,
+                    revision_note=note,
+                    now=now,
+                )
             )
         record_llm_calls(writer, asset="application_packages", partition=key, sink=ledger)
-        store.write_partition("application_packages", key, rows)
-        return store.conform("application_packages", rows)
+        return store.write_records(APPLICATION_PACKAGES, key, rows)
 
     done, failed = for_each_key(context, keys, run)
-    df = pl.concat(list(done.values())) if done else store.conform("application_packages", [])
+    df = pl.concat(list(done.values())) if done else APPLICATION_PACKAGES.frame([])
+    return _result(df, failed, packages.path, write_llm_ledger(store, ledger))
+
+
+def _result(
+    df: pl.DataFrame, failed: dict[str, str], path: str, llm: dict[str, object]
+) -> dg.MaterializeResult:
     ungrounded = df.filter(~pl.col("grounded"))
     missing_files = [
         r["package_dir"]
@@ -166,10 +118,10 @@ def application_packages(
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": df.height,
-            "packages_dir": packages.path,
-            **write_llm_ledger(store, ledger),
+            "packages_dir": path,
+            **llm,
             "searches_failed": dg.MetadataValue.json(failed),
-            "mean_ats_coverage_after": float(df["ats_coverage_after"].mean() or 0.0) if df.height else 0.0,
+            "mean_ats_coverage_after": float(df["ats_coverage_after"].mean() or 0.0) if df.height else 0.0,  # type: ignore[arg-type]
             "preview": preview(
                 df, ["user_id", "title", "company", "score", "grounded", "ats_coverage_after"]
             ),

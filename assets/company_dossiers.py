@@ -1,7 +1,5 @@
 """company_dossiers: research on the companies of a search's High matches."""
 
-import json
-from dataclasses import asdict
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -9,19 +7,17 @@ import polars as pl
 
 from assets.common import check, definition_metadata, preview, record_llm_calls, spec, write_llm_ledger
 from assets.partitions import searches_partitions
-from assets.screenings import postings_from_rows, screenings
+from assets.screenings import screenings
 from assets.search_context import for_each_key
-from jobland_pipeline.keys import split_search_key
+from jobland_pipeline.postings.models import Posting
+from jobland_pipeline.postings.records import API_CALLS, JOB_POSTINGS, ApiCallRow
+from jobland_pipeline.postings.stage import call_records, posting_of
+from jobland_pipeline.research.dossier import Dossier
+from jobland_pipeline.research.records import COMPANY_DOSSIERS
+from jobland_pipeline.research.stage import DossierBook, dossier_records
+from jobland_pipeline.screening.records import SCREENINGS
+from jobland_pipeline.screening.stage import top_matches
 from resources import EngineResource, SearchEnginesResource, WarehouseResource
-
-
-def top_matches(store_df: pl.DataFrame, limit: int) -> pl.DataFrame:
-    """The High matches that get dossiers and packages, best first, at most ``limit`` per search."""
-    return (
-        store_df.filter(pl.col("probability") == "High")
-        .sort(["score", "posting_id"], descending=[True, False])
-        .head(limit)
-    )
 
 
 @dg.asset(
@@ -47,54 +43,44 @@ def company_dossiers(
     """
     keys = list(context.partition_keys)
     store = warehouse.store
-    all_postings = postings_from_rows(
-        store.read("job_postings").sort("posting_id").unique("posting_id", keep="first", maintain_order=True)
-    )
-    cache: dict[str, dict[str, object]] = {}
+    known = {
+        r.posting_id: posting_of(r)
+        for r in sorted(store.read_records(JOB_POSTINGS), key=lambda r: str(r.posting_id))
+    }
     thinker = engine.engine(store)
     researcher = search.research()
-    calls: list[dict[str, object]] = []
+    calls: list[ApiCallRow] = []
     ledger: list[dict[str, object]] = []
     now = datetime.now(UTC)
     missing: list[str] = []
 
+    def research(company: str, postings: list[Posting]) -> Dossier:
+        if researcher is None:
+            return thinker.dossier(company, postings)
+        dossier, made = researcher.research(company, postings=postings)
+        calls.extend(call_records(made, asset="company_dossiers", run_id=context.run.run_id))
+        return dossier
+
+    book = DossierBook(research, list(known.values()))
+
     def run(key: str) -> pl.DataFrame:
-        user_id, _ = split_search_key(key)
-        top = top_matches(store.read("screenings", [key]), engine.max_packages_per_search)
-        found = store.read("job_postings", [key])
-        rows = []
-        for company in sorted(set(top["company"].to_list())):
-            if company not in cache:
-                sources = [p for p in all_postings if p.company == company] or postings_from_rows(
-                    found.filter(pl.col("company") == company)
-                )
-                if researcher is not None:
-                    d, research_calls = researcher.research(company, postings=sources)
-                    calls.extend(
-                        {**asdict(c), "asset": "company_dossiers", "run_id": context.run.run_id}
-                        for c in research_calls
-                    )
-                else:
-                    d = thinker.dossier(company, sources)
-                cache[company] = {
-                    **d.model_dump(exclude={"news"}),
-                    "news": json.dumps([n.model_dump() for n in d.news]),
-                }
-            rows.append({"search_key": key, "user_id": user_id, **cache[company], "built_at": now})
+        companies = [
+            str(r.company)
+            for r in top_matches(store.read_records(SCREENINGS, [key]), engine.max_packages_per_search)
+        ]
+        found = [posting_of(r) for r in store.read_records(JOB_POSTINGS, [key])]
+        rows = dossier_records(key, companies, found, book, now=now)
         record_llm_calls(thinker, asset="company_dossiers", partition=key, sink=ledger)
-        store.write_partition("company_dossiers", key, rows)
-        df = store.conform("company_dossiers", rows)
-        missing.extend(c for c in set(top["company"].to_list()) if c not in set(df["company"].to_list()))
-        return df
+        missing.extend(sorted(set(companies) - {str(r.company) for r in rows}))
+        return store.write_records(COMPANY_DOSSIERS, key, rows)
 
     done, failed = for_each_key(context, keys, run)
-    if calls:
-        store.append("api_calls", calls, group=datetime.now(UTC).date().isoformat())
-    df = pl.concat(list(done.values())) if done else store.conform("company_dossiers", [])
+    store.append_records(API_CALLS, calls, group=now.date().isoformat())
+    df = pl.concat(list(done.values())) if done else COMPANY_DOSSIERS.frame([])
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": df.height,
-            "companies_researched": len(cache),
+            "companies_researched": len(book.dossiers),
             "research": "exa" if researcher is not None else "offline (no Exa key)",
             "research_calls": len(calls),
             **write_llm_ledger(store, ledger),

@@ -10,27 +10,11 @@ from assets.job_postings import job_postings
 from assets.partitions import searches_partitions
 from assets.search_context import SearchContext, for_each_key
 from jobland_pipeline.keys import split_search_key
-from jobland_pipeline.postings.models import Posting
+from jobland_pipeline.postings.records import JOB_POSTINGS
+from jobland_pipeline.postings.stage import posting_of
+from jobland_pipeline.screening.records import SCREENINGS
+from jobland_pipeline.screening.stage import screen_search
 from resources import EngineResource, InboxResource, WarehouseResource
-
-
-def postings_from_rows(df: pl.DataFrame) -> list[Posting]:
-    return [
-        Posting(
-            id=r["posting_id"],
-            title=r["title"],
-            company=r["company"],
-            location=r["location"] or "",
-            remote="hybrid" if r["remote"] == "hybrid" else r["remote"] == "true",
-            employment_type=r["employment_type"],
-            posted_at=r["posted_at"],
-            salary=r["salary"],
-            url=r["url"],
-            description=r["description"] or "",
-            source=r["source"] or "local",
-        )
-        for r in df.iter_rows(named=True)
-    ]
 
 
 @dg.asset(
@@ -67,60 +51,54 @@ def screenings(
 
     def run(key: str) -> pl.DataFrame:
         user_id, _ = split_search_key(key)
-        postings = postings_from_rows(store.read("job_postings", [key]))
+        postings = [posting_of(r) for r in store.read_records(JOB_POSTINGS, [key])]
         expected[key] = len(postings)
-        results = judge.screen(
-            ctx.profile(user_id),
+        rows = screen_search(
+            key,
             postings,
-            cv_text=ctx.cv_text(user_id),
-            search_title=ctx.title(key).title,
-            prefs=ctx.settings(user_id).preferences,
-            thresholds=thresholds,
+            lambda batch: judge.screen(
+                ctx.profile(user_id),
+                batch,
+                cv_text=ctx.cv_text(user_id),
+                search_title=ctx.title(key).title,
+                prefs=ctx.settings(user_id).preferences,
+                thresholds=thresholds,
+            ),
+            now=now,
         )
-        by_id = {p.id: p for p in postings}
-        rows = [
-            {
-                "search_key": key,
-                "user_id": user_id,
-                "posting_id": s.posting_id,
-                "title": by_id[s.posting_id].title,
-                "company": by_id[s.posting_id].company,
-                "score": s.score,
-                "probability": s.probability,
-                "reasons": s.reasons,
-                "matched_skills": s.matched_skills,
-                "missing_skills": s.missing_skills,
-                "deal_breakers": s.deal_breakers,
-                "method": s.method,
-                "stage": s.stage,
-                "prompt_version": s.prompt_version,
-                "screened_at": now,
-            }
-            for s in results
-        ]
         record_llm_calls(judge, asset="screenings", partition=key, sink=ledger)
-        store.write_partition("screenings", key, rows)
-        return store.conform("screenings", rows)
+        return store.write_records(SCREENINGS, key, rows)
 
     done, failed = for_each_key(context, keys, run)
-    df = pl.concat(list(done.values())) if done else store.conform("screenings", [])
+    df = pl.concat(list(done.values())) if done else SCREENINGS.frame([])
+    missing = {k: expected[k] - v.height for k, v in done.items() if v.height != expected[k]}
+    return _result(df, failed, missing, thresholds.high, engine.name, write_llm_ledger(store, ledger))
+
+
+def _result(
+    df: pl.DataFrame,
+    failed: dict[str, str],
+    missing: dict[str, int],
+    high: int,
+    engine: str,
+    llm: dict[str, object],
+) -> dg.MaterializeResult:
     bad_range = df.filter(
         (pl.col("score") < 0)
         | (pl.col("score") > 100)
-        | ((pl.col("probability") == "High") & (pl.col("score") < thresholds.high))
+        | ((pl.col("probability") == "High") & (pl.col("score") < high))
     ).height
     high_with_breakers = df.filter(
         (pl.col("probability") == "High") & (pl.col("deal_breakers").list.len() > 0)
     ).height
-    missing_rows = {k: expected[k] - v.height for k, v in done.items() if v.height != expected[k]}
     counts = df["probability"].value_counts().to_dicts() if df.height else []
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": df.height,
             "by_probability": dg.MetadataValue.json({c["probability"]: c["count"] for c in counts}),
             "searches_failed": dg.MetadataValue.json(failed),
-            "engine": engine.name,
-            **write_llm_ledger(store, ledger),
+            "engine": engine,
+            **llm,
             "stage2_decided": int(df.filter(pl.col("stage") == 2).height) if df.height else 0,
             "preview": preview(
                 df.sort("score", descending=True),
@@ -136,8 +114,8 @@ def screenings(
             ),
             check(
                 "one_row_per_posting",
-                not missing_rows and not failed,
-                f"mismatches: {missing_rows}, failed: {len(failed)}",
+                not missing and not failed,
+                f"mismatches: {missing}, failed: {len(failed)}",
             ),
         ],
     )

@@ -5,10 +5,13 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import dagster as dg
-import polars as pl
 
+from jobland_pipeline.documents.intake import best_document
+from jobland_pipeline.documents.records import CV_DOCUMENTS
 from jobland_pipeline.keys import split_search_key
 from jobland_pipeline.profiles import Profile, TitleSuggestion
+from jobland_pipeline.profiles.records import PROFILES, SUGGESTED_TITLES
+from jobland_pipeline.profiles.stage import profile_of, suggestion_of
 from jobland_pipeline.settings import UserSettings
 from jobland_pipeline.warehouse import Warehouse
 from resources import InboxResource
@@ -29,25 +32,15 @@ class SearchContext:
     def load(cls, keys: list[str], store: Warehouse, inbox: InboxResource) -> "SearchContext":
         users = sorted({split_search_key(k)[0] for k in keys})
         ctx = cls(store=store, inbox=inbox)
-        for row in store.read("suggested_titles", users).iter_rows(named=True):
-            ctx.titles[row["search_key"]] = TitleSuggestion(
-                title=row["title"],
-                slug=row["slug"],
-                display_title=row["display_title"],
-                title_zh=row["title_zh"],
-                family=row["family"],
-                level=row["level"],
-                aliases=row["aliases"] or [],
-                skills=row["skills"] or [],
-                score=row["score"],
-                reason=row["reason"],
-                source=row["source"],
-            )
-        for row in store.read("profiles", users).iter_rows(named=True):
-            ctx._profiles[row["user_id"]] = Profile.model_validate_json(row["profile_json"])
-        docs = store.read("cv_documents", users).filter(pl.col("status") == "ok")
-        for row in docs.sort("text_chars", descending=True).iter_rows(named=True):
-            ctx._cv_text.setdefault(row["user_id"], row["text"])
+        for title in store.read_records(SUGGESTED_TITLES, users):
+            ctx.titles[str(title.search_key)] = suggestion_of(title)
+        for record in store.read_records(PROFILES, users):
+            ctx._profiles[str(record.user_id)] = profile_of(record)
+        docs = store.read_records(CV_DOCUMENTS, users)
+        for user in users:
+            best = best_document(d for d in docs if d.user_id == user)
+            if best is not None:
+                ctx._cv_text[user] = best.text
         return ctx
 
     def title(self, key: str) -> TitleSuggestion:

@@ -1,14 +1,13 @@
 """suggested_titles: 5-10 specific job titles per user, each with the reason it fits."""
 
-from datetime import UTC, datetime
-
 import dagster as dg
+import polars as pl
 
 from assets.common import check, definition_metadata, preview, record_llm_calls, spec, write_llm_ledger
 from assets.partitions import users_partitions
 from assets.profiles import profiles
-from jobland_pipeline.keys import search_key
-from jobland_pipeline.profiles import Profile
+from jobland_pipeline.profiles.records import PROFILES, SUGGESTED_TITLES, SuggestedTitleRow
+from jobland_pipeline.profiles.stage import profile_of, title_records
 from resources import EngineResource, InboxResource, WarehouseResource
 
 
@@ -41,55 +40,41 @@ def suggested_titles(
     """
     user_id = context.partition_key
     store = warehouse.store
-    profile_df = store.read("profiles", [user_id])
-    if profile_df.is_empty():
+    records = store.read_records(PROFILES, [user_id])
+    if not records:
         raise dg.Failure(description=f"No profile for user {user_id}; materialize profiles first")
-    profile = Profile.model_validate_json(profile_df["profile_json"][0])
+    profile = profile_of(records[0])
     pinned = [t for t in inbox.user_settings(user_id).pinned_titles if t.strip()]
     thinker = engine.engine(store)
-    titles = thinker.titles(profile, pinned=pinned, limit=engine.max_titles)
+    rows = title_records(user_id, thinker.titles(profile, pinned=pinned, limit=engine.max_titles))
     ledger: list[dict[str, object]] = []
     record_llm_calls(thinker, asset="suggested_titles", partition=user_id, sink=ledger)
-    now = datetime.now(UTC)
-    rows = [
-        {
-            "user_id": user_id,
-            "rank": i,
-            "title": t.title,
-            "display_title": t.display_title,
-            "title_zh": t.title_zh,
-            "slug": t.slug,
-            "search_key": search_key(user_id, t.slug),
-            "family": t.family,
-            "level": t.level,
-            "score": t.score,
-            "reason": t.reason,
-            "source": t.source,
-            "aliases": t.aliases,
-            "skills": t.skills,
-            "built_at": now,
-        }
-        for i, t in enumerate(titles, start=1)
-    ]
-    store.write_partition("suggested_titles", user_id, rows)
-    df = store.conform("suggested_titles", rows)
-    distinct = len({r["slug"] for r in rows})
+    df = store.write_records(SUGGESTED_TITLES, user_id, rows)
+    only_pinned = not profile.roles and len(rows) == len(pinned) > 0
+    return _result(rows, df, write_llm_ledger(store, ledger), only_pinned=only_pinned)
+
+
+def _result(
+    rows: list[SuggestedTitleRow], df: pl.DataFrame, ledger: dict[str, object], *, only_pinned: bool
+) -> dg.MaterializeResult:
+    distinct = len({r.slug for r in rows})
+    with_reason = sum(1 for r in rows if r.reason)
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": len(rows),
-            **write_llm_ledger(store, ledger),
-            "titles": ", ".join(t.display_title for t in titles),
+            **ledger,
+            "titles": ", ".join(str(r.display_title) for r in rows),
             "preview": preview(df, ["rank", "display_title", "family", "level", "score", "reason"]),
         },
         check_results=[
             check(
                 "titles_have_evidence",
-                0 < distinct <= 10 and distinct == len(rows) and all(r["reason"] for r in rows),
-                f"{distinct} distinct titles, {sum(1 for r in rows if r['reason'])} with a reason",
+                0 < distinct <= 10 and distinct == len(rows) and with_reason == len(rows),
+                f"{distinct} distinct titles, {with_reason} with a reason",
             ),
             check(
                 "five_to_ten_titles",
-                5 <= distinct <= 10 or (not profile.roles and distinct == len(pinned) > 0),
+                5 <= distinct <= 10 or only_pinned,
                 f"{distinct} distinct titles",
                 warn=True,
             ),

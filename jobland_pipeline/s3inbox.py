@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobland_pipeline.documents.errors import DocumentError
 from jobland_pipeline.documents.extract import MAX_FILE_BYTES
 from jobland_pipeline.inbox import CV_SUFFIXES, SETTINGS_FILE, InboxFile, safe_object_name
 from jobland_pipeline.keys import validate_user_id
@@ -14,8 +15,11 @@ from jobland_pipeline.keys import validate_user_id
 MAX_UPLOAD_EXPIRY = 60 * 60
 
 
-class ObjectTooLarge(ValueError):
-    pass
+class ObjectTooLarge(DocumentError):
+    """An object over the size cap: refused before it is downloaded (a CV record says why)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("too_large", reason)
 
 
 def _prefix(prefix: str) -> str:

@@ -1,8 +1,12 @@
+from collections.abc import Iterable
 from pathlib import Path
 
 import dagster as dg
 
 from jobland_pipeline.documents.docling_reader import DoclingConfig
+from jobland_pipeline.documents.fetch import fetch_cv
+from jobland_pipeline.documents.intake import CvSource, display_url
+from jobland_pipeline.inbox import InboxFile
 
 
 class CvReaderResource(dg.ConfigurableResource):
@@ -20,3 +24,15 @@ class CvReaderResource(dg.ConfigurableResource):
             enabled=self.docling != "off",
             models_dir=Path(self.docling_models) if self.docling_models else None,
         )
+
+    def sources(self, files: Iterable[InboxFile], urls: Iterable[str]) -> list[CvSource]:
+        """The user's inbox files, then their CV links (downloaded SSRF-safely when read)."""
+        allowed = frozenset(self.allowed())
+
+        def download(url: str) -> tuple[str, bytes]:
+            result = fetch_cv(url, allowed_private=allowed)
+            return result.file_name, result.data
+
+        return [CvSource(f.name, f.size, lambda f=f: (f.name, f.read_bytes())) for f in files] + [
+            CvSource(display_url(u), None, lambda u=u: download(u)) for u in urls
+        ]

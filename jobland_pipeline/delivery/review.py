@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from jobland_pipeline.warehouse import Warehouse
+from jobland_pipeline.records import TableStore
 
 DECISIONS = ("approved", "rejected", "revision_requested")
 READY = "ready_for_review"
@@ -48,7 +48,7 @@ def review_status(
 
 
 def record_decision(
-    store: Warehouse, application_id: str, decision: str, *, note: str | None = None, reviewer: str = "user"
+    store: TableStore, application_id: str, decision: str, *, note: str | None = None, reviewer: str = "user"
 ) -> dict[str, object]:
     if decision not in DECISIONS:
         raise ValueError(f"decision must be one of {', '.join(DECISIONS)}")

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+
+from jobland_pipeline.delivery.records import (
+    ApplicationStatusHistoryRow,
+    ApplicationStatusUpdateRow,
+    ApplicationTrackerRow,
+)
+from jobland_pipeline.generation.records import ApplicationPackageRow
 
 STATUSES = ("discovered", "packaged", "approved", "sent", "applied", "interviewing", "offer", "rejected")
 USER_STATUSES = ("applied", "interviewing", "offer", "rejected")
@@ -30,3 +38,70 @@ def current_status(pipeline: str, user_events: list[StatusEvent]) -> str:
     if user_events:
         return max(user_events, key=lambda e: e.at).status
     return pipeline
+
+
+@dataclass(frozen=True)
+class Tracked:
+    rows: list[ApplicationTrackerRow]
+    history: list[ApplicationStatusHistoryRow]
+
+
+def track(
+    packages: Iterable[ApplicationPackageRow],
+    sent: set[str],
+    updates: Iterable[ApplicationStatusUpdateRow],
+    previous: Iterable[ApplicationTrackerRow],
+    *,
+    now: datetime,
+) -> Tracked:
+    """Every application's status now, and the changes since the last time (the history to append).
+
+    The pipeline moves an application up to ``sent`` and never backwards; a user's report wins.
+    """
+    latest: dict[str, ApplicationPackageRow] = {}
+    for p in sorted(packages, key=lambda p: p.created_at or now, reverse=True):
+        latest.setdefault(str(p.application_id), p)
+    events: dict[str, list[StatusEvent]] = {}
+    for u in updates:
+        events.setdefault(str(u.application_id), []).append(
+            StatusEvent(str(u.status), "user", u.note, u.at or now)
+        )
+    before = {str(r.application_id): r for r in previous}
+    rows: list[ApplicationTrackerRow] = []
+    history: list[ApplicationStatusHistoryRow] = []
+    for app_id, p in latest.items():
+        derived = pipeline_status(
+            grounded=bool(p.grounded), review_status=p.review_status, sent=app_id in sent
+        )
+        status = current_status(derived, events.get(app_id, []))
+        old = before.get(app_id)
+        if (
+            old
+            and old.status
+            and not events.get(app_id)
+            and STATUSES.index(old.status) > STATUSES.index(status)
+        ):
+            status = old.status  # the pipeline never moves an application backwards
+        changed = old is None or old.status != status
+        if changed:
+            source = "user" if events.get(app_id) else "pipeline"
+            history.append(
+                ApplicationStatusHistoryRow(
+                    application_id=app_id, user_id=p.user_id, status=status, source=source, at=now
+                )
+            )
+        rows.append(
+            ApplicationTrackerRow(
+                application_id=app_id,
+                user_id=p.user_id,
+                posting_id=p.posting_id,
+                title=p.title,
+                company=p.company,
+                score=p.score,
+                status=status,
+                package_dir=p.package_dir,
+                url=p.url,
+                updated_at=now if changed or old is None else old.updated_at,
+            )
+        )
+    return Tracked(rows, history)

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from jobland_pipeline.warehouse import Warehouse
+from jobland_pipeline.records import TableStore
 
 
 def content_key(task: str, model: str, prompt_version: str, *parts: str) -> str:
@@ -23,7 +23,7 @@ def content_key(task: str, model: str, prompt_version: str, *parts: str) -> str:
 
 
 class LLMCache:
-    def __init__(self, store: Warehouse, *, ttl_days: float = 30.0) -> None:
+    def __init__(self, store: TableStore, *, ttl_days: float = 30.0) -> None:
         self.store = store
         self.ttl = timedelta(days=ttl_days)
         self._entries: dict[str, Any] | None = None

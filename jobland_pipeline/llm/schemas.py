@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
+# The judge's answer is the screening stage's port: it lives there, the LLM adapter fills it.
+from jobland_pipeline.screening.two_stage import LLMScreening
 
-class LLMScreening(BaseModel):
-    score: int = Field(ge=0, le=100)
-    probability: Literal["High", "Medium", "Low"]
-    reasons: list[str] = Field(min_length=1, max_length=8)
-    missing_skills: list[str] = Field(default_factory=list, max_length=20)
-    deal_breakers: list[str] = Field(default_factory=list, max_length=10)
+__all__ = ["LLMDossier", "LLMScreening", "LLMTailoredCV", "LLMTailoredRole", "LLMTitle", "LLMTitles"]
 
 
 class LLMTitle(BaseModel):

@@ -22,7 +22,7 @@ from jobland_pipeline.postings.engines.base import (
 from jobland_pipeline.postings.geo import parse_place
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile, TitleSuggestion
-from jobland_pipeline.screening.models import Preferences
+from jobland_pipeline.profiles.preferences import Preferences
 
 SENIORITY_WORDS = re.compile(
     r"\b(senior|sr\.?|junior|jr\.?|lead|principal|staff|head of|chief)\b|高级|资深|初级", re.I

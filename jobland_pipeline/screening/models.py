@@ -1,31 +1,16 @@
-"""Screening results and the user preferences that turn into hard constraints."""
+"""Screening results (``Preferences``, the user's hard constraints, live with profiles)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from jobland_pipeline.profiles.preferences import Preferences
+
+__all__ = ["Preferences", "Probability", "Screening"]
 
 Probability = Literal["High", "Medium", "Low"]
-
-
-class Preferences(BaseModel):
-    """What a user will not compromise on (from their settings.yaml); empty means no constraint."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    locations: list[str] = Field(default_factory=list)
-    remote: Literal["any", "remote_only", "hybrid_ok", "onsite_only"] = "any"
-    willing_to_relocate: bool = False
-    no_night_shifts: bool = False
-    excluded_companies: list[str] = Field(default_factory=list)
-    excluded_keywords: list[str] = Field(default_factory=list)
-    needs_visa_sponsorship: bool | None = None
-    salary_floor: int | None = Field(default=None, ge=0, description="minimum yearly pay, in salary_currency")
-    salary_currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
-    languages: list[str] = Field(
-        default_factory=list, description="languages spoken, besides those on the CV"
-    )
 
 
 class Screening(BaseModel):

@@ -1,51 +1,5 @@
-"""The user's settings.yaml preferences merged into the constraints read from their CV; settings win.
+"""The user's preferences merged into their profile: see ``jobland_pipeline.profiles.preferences``."""
 
-Only the preferences a user actually wrote override the CV (``model_fields_set``): an unset
-``willing_to_relocate`` must not erase "I am not relocating" stated in the CV.
-"""
+from jobland_pipeline.profiles.preferences import Preferences, with_preferences
 
-from __future__ import annotations
-
-from jobland_pipeline.lexicon.languages import find_languages
-from jobland_pipeline.places import resolve
-from jobland_pipeline.profiles.models import LanguageSkill, PlaceRef, Profile
-from jobland_pipeline.screening.models import Preferences
-
-
-def with_preferences(profile: Profile, prefs: Preferences) -> Profile:
-    """A copy of the profile whose constraints include the settings (the settings win)."""
-    given = prefs.model_fields_set
-    if not given:
-        return profile
-    c = profile.constraints.model_copy(deep=True)
-    if "no_night_shifts" in given:
-        c.no_nights = prefs.no_night_shifts
-    if "willing_to_relocate" in given:
-        c.relocate = prefs.willing_to_relocate
-        if prefs.willing_to_relocate:
-            c.areas = []
-    if "locations" in given and prefs.locations:
-        places = [p for p in (resolve(loc) for loc in prefs.locations) if p is not None]
-        c.areas = [
-            PlaceRef(name=p.name, country=p.country, lat=p.lat, lon=p.lon, kind=p.kind) for p in places
-        ]
-        c.commute_km = c.commute_km or 60.0
-    if "remote" in given:
-        if prefs.remote == "remote_only":
-            c.remote_ok, c.onsite_ok, c.hybrid_ok, c.max_office_days = True, False, False, 0
-        elif prefs.remote == "hybrid_ok":
-            c.remote_ok, c.hybrid_ok, c.onsite_ok = True, True, False
-            c.max_office_days = c.max_office_days if c.max_office_days is not None else 3
-        elif prefs.remote == "onsite_only":
-            c.remote_ok, c.onsite_ok, c.max_office_days = False, True, None
-        else:
-            c.remote_ok = c.onsite_ok = c.hybrid_ok = None
-            c.max_office_days = None
-    if "needs_visa_sponsorship" in given:
-        c.needs_sponsorship = prefs.needs_visa_sponsorship
-    skills = list(profile.language_skills)
-    for name in prefs.languages:
-        for code, *_ in find_languages(name):
-            if all(s.language != code for s in skills):
-                skills.append(LanguageSkill(language=code, level=4, text=f"{name} (settings)"))
-    return profile.model_copy(update={"constraints": c, "language_skills": skills})
+__all__ = ["Preferences", "with_preferences"]

@@ -11,12 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, Field
 
 from jobland_pipeline.lexicon.instructions import has_instructions
-from jobland_pipeline.llm.schemas import LLMScreening
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.screening.models import Screening
 from jobland_pipeline.screening.score import DEAL_BREAKER_CAP, Thresholds
+
+
+class LLMScreening(BaseModel):
+    """What a judge must answer about one posting (validated; an invalid answer is repaired once)."""
+
+    score: int = Field(ge=0, le=100)
+    probability: Literal["High", "Medium", "Low"]
+    reasons: list[str] = Field(min_length=1, max_length=8)
+    missing_skills: list[str] = Field(default_factory=list, max_length=20)
+    deal_breakers: list[str] = Field(default_factory=list, max_length=10)
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,19 @@ import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 import polars as pl
+from pydantic import BaseModel
 
 from jobland_pipeline.keys import file_stem
-from jobland_pipeline.warehouse.schemas import TABLES, TableSpec
+from jobland_pipeline.records import Table
+from jobland_pipeline.warehouse.schemas import TABLES
 from jobland_pipeline.warehouse.views import ANALYST_VIEWS
 
 log = logging.getLogger(__name__)
+R = TypeVar("R", bound=BaseModel)
 SCHEMA_FILE = "_schema.parquet"
 
 
@@ -31,7 +35,7 @@ class Warehouse:
         self.duckdb_path = Path(duckdb_path).resolve()
 
     # -- writing -------------------------------------------------------------------------------
-    def _spec(self, table: str) -> TableSpec:
+    def _spec(self, table: str) -> Table[Any]:
         try:
             return TABLES[table]
         except KeyError:
@@ -73,6 +77,24 @@ class Warehouse:
         self.ensure_table(table)
         name = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}.parquet"
         return self._atomic_write(df, self.root / table / file_stem(group) / name)
+
+    # -- typed records (what assets and stages use) ----------------------------------------------
+    def write_records(self, table: Table[R], partition_key: str, records: Iterable[R]) -> pl.DataFrame:
+        """Replace one partition with these records; returns the frame written."""
+        df = table.frame(records)
+        self.write_partition(table.name, partition_key, df)
+        return df
+
+    def append_records(self, table: Table[R], records: Iterable[R], *, group: str) -> pl.DataFrame:
+        """Append an immutable batch of records (a ledger); returns the frame (empty: nothing written)."""
+        df = table.frame(records)
+        if df.height:
+            self.append(table.name, df, group=group)
+        return df
+
+    def read_records(self, table: Table[R], partition_keys: Iterable[str] | None = None) -> list[R]:
+        """The records of the given partitions (or the whole table), as the table's row models."""
+        return table.records(self.read(table.name, partition_keys))
 
     def ensure_table(self, table: str) -> None:
         """An empty file with the schema, so views exist and have types before any row does."""

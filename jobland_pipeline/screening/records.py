@@ -1,0 +1,47 @@
+"""Screenings as the warehouse keeps them (lossless: components included).
+
+Each row model is its table: fields are the columns (see ``jobland_pipeline.records``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from jobland_pipeline.records import Table
+
+
+class ScreeningRow(BaseModel):
+    """One row per posting of a search: score, probability, reasons and deal-breakers."""
+
+    search_key: str | None = Field(default=None, description="searches partition key")
+    user_id: str | None = Field(default=None, description="user")
+    posting_id: str | None = Field(default=None, description="posting")
+    title: str | None = Field(default=None, description="posting title")
+    company: str | None = Field(default=None, description="company")
+    score: int | None = Field(default=None, description="0-100")
+    probability: str | None = Field(default=None, description="High, Medium or Low")
+    reasons: list[str] = Field(default_factory=list, description="why, in plain words")
+    matched_skills: list[str] = Field(default_factory=list, description="posting skills the user has")
+    missing_skills: list[str] = Field(default_factory=list, description="posting skills the user lacks")
+    deal_breakers: list[str] = Field(
+        default_factory=list, description="hard constraints violated (never High when non-empty)"
+    )
+    method: str | None = Field(default=None, description="engine and version that decided")
+    stage: int | None = Field(
+        default=None, description="1 = deterministic screen decided, 2 = the LLM judge decided"
+    )
+    prompt_version: str | None = Field(default=None, description="prompt version of the LLM judge (stage 2)")
+    components: dict[str, float] = Field(
+        default_factory=dict,
+        description="the evidence behind the score as JSON: title, lexical, requirements, seniority and "
+        "location fit (0-1), relevant_years",
+    )
+    screened_at: datetime | None = Field(default=None, description="when screened")
+
+
+SCREENINGS = Table(
+    "screenings",
+    ScreeningRow,
+    "One row per posting of a search: score, probability, reasons and deal-breakers.",
+)
