@@ -113,14 +113,19 @@ def _compound_concept(word: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=20_000)
-def title_terms(title: str, *, core: bool = True) -> tuple[str, ...]:
-    """Concept ids ("@electrician") and plain stemmed words of a title's core, in order, no repeats."""
-    index, han_words, longest = _index()
-    text = core_title(title) if core else title
-    folded = fold(text)
-    terms: list[str] = []
+def _word_term(word: str) -> str | None:
+    """A word outside every glossary phrase: its compound's concept, itself, or nothing (stop word)."""
+    if word in STOPWORDS or word in TITLE_STOP or len(word) <= 1:
+        return None
+    concept = _compound_concept(word)
+    return "@" + concept if concept else word
+
+
+def _latin_terms(folded: str) -> list[str]:
+    """Glossary phrases (longest first, left to right) as concepts, other words as themselves."""
+    index, _, longest = _index()
     words = [stem(w) for w in _WORD.findall(folded.replace("-", " ").replace("/", " "))]
+    terms: list[str] = []
     i = 0
     while i < len(words):
         for n in range(min(longest, len(words) - i), 0, -1):
@@ -130,20 +135,35 @@ def title_terms(title: str, *, core: bool = True) -> tuple[str, ...]:
                 i += n
                 break
         else:
-            word = words[i]
-            if word not in STOPWORDS and word not in TITLE_STOP and len(word) > 1:
-                concept = _compound_concept(word)
-                terms.append("@" + concept if concept else word)
+            term = _word_term(words[i])
+            if term is not None:
+                terms.append(term)
             i += 1
+    return terms
+
+
+def _han_terms(run: str) -> list[str]:
+    """Glossary words found in a Han run as concepts; the bigrams of what is left."""
+    index, han_words, _ = _index()
+    terms: list[str] = []
+    rest = run
+    for word in han_words:
+        if word in rest:
+            terms.append("@" + index[word])
+            rest = rest.replace(word, " ")
+    for piece in rest.split():
+        if len(piece) >= 2:
+            terms.extend(piece[j : j + 2] for j in range(len(piece) - 1))
+    return terms
+
+
+@lru_cache(maxsize=20_000)
+def title_terms(title: str, *, core: bool = True) -> tuple[str, ...]:
+    """Concept ids ("@electrician") and plain stemmed words of a title's core, in order, no repeats."""
+    text = core_title(title) if core else title
+    terms = _latin_terms(fold(text))
     for run in _HAN.findall(to_simplified(text)):
-        rest = run
-        for word in han_words:
-            if word in rest:
-                terms.append("@" + index[word])
-                rest = rest.replace(word, " ")
-        for piece in rest.split():
-            if len(piece) >= 2:
-                terms.extend(piece[j : j + 2] for j in range(len(piece) - 1))
+        terms.extend(_han_terms(run))
     return tuple(dict.fromkeys(terms))
 
 
@@ -197,23 +217,38 @@ def title_similarity(
     b_core = set(title_terms(person_title)) or b
     if not a or not b:
         return 0.0
-    total = sum(term_weight(t) for t in a)
-    # Terms the person's title lacks but their CV presents them with (skills) earn part of the weight:
-    # "Inspection & Testing Electrician" for an electrician whose skills list inspection and testing.
-    shared = sum(term_weight(t) * max(_credit(t, b), CONTEXT_CREDIT * (t in context)) for t in a)
-    # The person's telling words the posting lacks lower the match a little ("Chef de cuisine" vs "Sous-chef").
-    b_total = sum(term_weight(t) for t in b_core)
-    a_set = set(a)
-    b_shared = sum(term_weight(t) * _credit(t, a_set) for t in b_core)
-    forward = shared / total
-    backward = b_shared / b_total if b_total else 0.0
-    similarity = 0.75 * forward + 0.25 * backward
-    heads = [t for t in a if t[1:] in ROLE_HEADS and t[1:] not in WEAK]
-    if heads and not any(_credit(h, b) for h in heads) and any(t[1:] in ROLE_HEADS for t in b):
+    similarity = 0.75 * _forward(a, b, context) + 0.25 * _backward(a, b_core)
+    if _other_job(a, b):
         similarity *= 0.5  # another job with the same tool or topic: a Java teacher is not a Java developer
     elif _conflict(a, b):
         similarity *= 0.6  # the same kind of role in another line of work: finance vs HR business partner
     return round(similarity, 4)
+
+
+def _forward(a: tuple[str, ...], b: set[str], context: frozenset[str]) -> float:
+    """The share of the posting title's weight the person's title covers.
+
+    Terms the person's title lacks but their CV presents them with (skills) earn part of the weight:
+    "Inspection & Testing Electrician" for an electrician whose skills list inspection and testing.
+    """
+    total = sum(term_weight(t) for t in a)
+    shared = sum(term_weight(t) * max(_credit(t, b), CONTEXT_CREDIT * (t in context)) for t in a)
+    return shared / total
+
+
+def _backward(a: tuple[str, ...], b_core: set[str]) -> float:
+    """The person's telling words the posting lacks lower the match a little ("Chef de cuisine" vs
+    "Sous-chef")."""
+    b_total = sum(term_weight(t) for t in b_core)
+    a_set = set(a)
+    b_shared = sum(term_weight(t) * _credit(t, a_set) for t in b_core)
+    return b_shared / b_total if b_total else 0.0
+
+
+def _other_job(a: tuple[str, ...], b: set[str]) -> bool:
+    """The posting's job noun is not the person's, though both titles have one."""
+    heads = [t for t in a if t[1:] in ROLE_HEADS and t[1:] not in WEAK]
+    return bool(heads) and not any(_credit(h, b) for h in heads) and any(t[1:] in ROLE_HEADS for t in b)
 
 
 def context_terms(phrases: list[str]) -> frozenset[str]:
@@ -236,13 +271,16 @@ def _credit(term: str, other: set[str]) -> float:
         if family and any(o.startswith("@") and o[1:] in family for o in other):
             return FAMILY_CREDIT
         return 0.0
-    if (
+    return PREFIX_CREDIT if _shares_prefix(term, other) else 0.0
+
+
+def _shares_prefix(term: str, other: set[str]) -> bool:
+    """A plain word of the other title starts with the same six letters (compounds)."""
+    return (
         len(term) >= 6
         and term.isalpha()
         and any(len(o) >= 6 and o[:6] == term[:6] for o in other if not o.startswith("@"))
-    ):
-        return PREFIX_CREDIT
-    return 0.0
+    )
 
 
 def head_concept(title: str) -> str | None:

@@ -105,27 +105,39 @@ def fold(text: str) -> str:
     return out.replace("ß", "ss").replace("œ", "oe").replace("æ", "ae").replace("ø", "o")
 
 
+def _strip_plural(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("sses"):
+        return word[:-2]
+    if word.endswith("es") and len(word) > 5 and word[-3] in "rlndz":
+        return word[:-2]  # coordinadores, profesionales, centres, rules
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _undouble(word: str) -> str:
+    """planning -> plann -> plan; but "fill", "pass", "buzz" keep their double letter."""
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+        return word[:-1]
+    return word
+
+
+def _strip_verb_ending(word: str) -> str:
+    if word.endswith("ing") and len(word) > 6:
+        return _undouble(word[:-3])
+    if word.endswith("ed") and len(word) > 5 and not word.endswith("eed"):
+        return _undouble(word[:-2])
+    return word
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light, language-agnostic stem: plurals, -ing/-ed, a final -e."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("es") and len(word) > 5 and word[-3] in "rlndz":
-        word = word[:-2]  # coordinadores, profesionales, centres, rules
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    if word.endswith("ing") and len(word) > 6:
-        word = word[:-3]
-        if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-            word = word[:-1]  # planning -> plan
-    elif word.endswith("ed") and len(word) > 5 and not word.endswith("eed"):
-        word = word[:-2]
-        if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-            word = word[:-1]
+    word = _strip_verb_ending(_strip_plural(word))
     if word.endswith("e") and len(word) > 4:
         word = word[:-1]
     return word
@@ -136,6 +148,32 @@ def latin_words(text: str) -> list[str]:
     return _LATIN.findall(fold(text))
 
 
+def _word_tokens(word: str) -> list[str]:
+    """The tokens of one folded Latin word.
+
+    "sous-chef", "supply-chain", "node.js": the whole and the parts both count.
+    """
+    parts = re.split(r"[.\-/]", word) if re.search(r"[a-z]{2}[.\-/][a-z]{2}", word) else [word]
+    if len(parts) > 1:
+        return [
+            word,
+            *(
+                st
+                for p in parts
+                if p and p not in STOPWORDS and len(p) > 1 and (st := stem(p)) not in STOPWORDS
+            ),
+        ]
+    stemmed = stem(word)
+    return [stemmed] if stemmed not in STOPWORDS else []
+
+
+def _han_tokens(run: str) -> list[str]:
+    """A single Han character, or the bigrams of a longer run that are not stop bigrams."""
+    if len(run) == 1:
+        return [run]
+    return [bg for i in range(len(run) - 1) if (bg := run[i : i + 2]) not in CJK_STOP]
+
+
 @lru_cache(maxsize=50_000)
 def _tokens_cached(text: str) -> tuple[str, ...]:
     folded = fold(text)
@@ -143,24 +181,9 @@ def _tokens_cached(text: str) -> tuple[str, ...]:
     for word in _LATIN.findall(folded):
         if word in STOPWORDS or (len(word) == 1 and not word.isdigit()):
             continue
-        parts = re.split(r"[.\-/]", word) if re.search(r"[a-z]{2}[.\-/][a-z]{2}", word) else [word]
-        if len(parts) > 1:
-            # "sous-chef", "supply-chain", "node.js": the whole and the parts both count.
-            out.append(word)
-            out.extend(
-                st
-                for p in parts
-                if p and p not in STOPWORDS and len(p) > 1 and (st := stem(p)) not in STOPWORDS
-            )
-        else:
-            stemmed = stem(word)
-            if stemmed not in STOPWORDS:
-                out.append(stemmed)
+        out.extend(_word_tokens(word))
     for run in _HAN_RUN.findall(to_simplified(text)):
-        if len(run) == 1:
-            out.append(run)
-            continue
-        out.extend(bg for i in range(len(run) - 1) if (bg := run[i : i + 2]) not in CJK_STOP)
+        out.extend(_han_tokens(run))
     return tuple(out)
 
 

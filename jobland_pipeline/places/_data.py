@@ -251,15 +251,15 @@ class Gazetteer:
                 self.abbrev.setdefault(a1, []).insert(0, eid * 2)
         for table, cc in ((CA_PROVINCES, "CA"), (AU_STATES, "AU")):
             for abbr, a1 in table.items():
-                eid = self.admin1_by_code.get(f"{cc}.{a1}")
-                if eid is not None:
-                    self.abbrev.setdefault(abbr, []).insert(0, eid * 2)
+                area = self.admin1_by_code.get(f"{cc}.{a1}")
+                if area is not None:
+                    self.abbrev.setdefault(abbr, []).insert(0, area * 2)
         for form, cc in COUNTRY_SHORT_FORMS.items():
             self.upper.setdefault(form, []).append(self.country_by_code[cc] * 2)
         for form, gid in _CITY_SHORT_FORMS.items():
-            eid = self.city_by_geonameid(gid)
-            if eid is not None:
-                self.upper.setdefault(form, []).append(eid * 2)
+            city = self.city_by_geonameid(gid)
+            if city is not None:
+                self.upper.setdefault(form, []).append(city * 2)
 
     def load(self) -> Gazetteer:
         """Read every data file (once: callers go through ``gazetteer()``)."""

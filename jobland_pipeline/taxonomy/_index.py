@@ -61,6 +61,59 @@ class _LangIndex:
     exact: dict[str, list[int]]  # title key -> entry ids
 
 
+@dataclass
+class _Collector:
+    """What the index gathers while reading the titles, before it is frozen into arrays."""
+
+    postings: dict[str, dict[int, list[int]]] = field(
+        default_factory=lambda: {lang: defaultdict(list) for lang in LANGUAGES}
+    )
+    exact: dict[str, dict[str, list[int]]] = field(
+        default_factory=lambda: {lang: defaultdict(list) for lang in LANGUAGES}
+    )
+    doc_freq: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    seen_keys: set[str] = field(default_factory=set)
+    tokens_of: dict[str, list[str]] = field(default_factory=dict)  # titles recur across occupations
+
+    def tokens(self, title: str) -> list[str]:
+        tokens = self.tokens_of.get(title)
+        if tokens is None:
+            tokens = self.tokens_of[title] = title_tokens(title)
+        return tokens
+
+    def count(self, key: str, distinct: set[int]) -> None:
+        """Document frequency over distinct titles, all languages."""
+        if key not in self.seen_keys:
+            self.seen_keys.add(key)
+            for tid in distinct:
+                self.doc_freq[tid] += 1
+
+
+def _head_factor(tokens: tuple[int, ...], head: int, head_first: bool) -> float:
+    """Whether the query's head noun is the title's head, elsewhere in it, or absent."""
+    if head in tokens:
+        return HEAD_MATCH if tokens[0 if head_first else -1] == head else HEAD_INSIDE
+    return HEAD_MISSING
+
+
+def _per_occupation(entry_occ: array[int], entry_scores: dict[int, float]) -> list[tuple[int, float]]:
+    """Per occupation: its best title's score plus a little for the second best, best first."""
+    best: dict[int, list[float]] = {}
+    for entry, score in entry_scores.items():
+        occ = entry_occ[entry]
+        pair = best.setdefault(occ, [0.0, 0.0])
+        if score > pair[0]:
+            pair[0], pair[1] = score, pair[0]
+        elif score > pair[1]:
+            pair[1] = score
+    ranked = [
+        (occ, min(1.0, first + SECOND_TITLE_BONUS * second * (1.0 - first)))
+        for occ, (first, second) in best.items()
+    ]
+    ranked.sort(key=lambda item: (-item[1], item[0]))
+    return ranked
+
+
 class TitleIndex:
     """Inverted index over every title of every occupation, in every language."""
 
@@ -71,50 +124,44 @@ class TitleIndex:
         self.entry_weight: array[float] = array("f")
         self.entry_len: array[float] = array("f")
         self.entry_tokens: list[tuple[int, ...]] = []
-        postings: dict[str, dict[int, list[int]]] = {lang: defaultdict(list) for lang in LANGUAGES}
-        exact: dict[str, dict[str, list[int]]] = {lang: defaultdict(list) for lang in LANGUAGES}
-        doc_freq: dict[int, int] = defaultdict(int)
-        seen_keys: set[str] = set()
-        tokens_of: dict[str, list[str]] = {}  # many titles recur across occupations and languages
-        token_ids = self.token_ids
-        entry_tokens, entry_occ, entry_weight = self.entry_tokens, self.entry_occ, self.entry_weight
+        found = _Collector()
         for occ_index, (occ, weights) in enumerate(zip(taxonomy.occupations, taxonomy.weights, strict=True)):
             for lang, titles in occ.titles.items():
-                lang_postings, lang_exact = postings[lang], exact[lang]
                 for title, weight in zip(titles, weights[lang], strict=True):
-                    tokens = tokens_of.get(title)
-                    if tokens is None:
-                        tokens = tokens_of[title] = title_tokens(title)
-                    if not tokens:
-                        continue
-                    ids = tuple([token_ids.setdefault(tok, len(token_ids)) for tok in tokens])
-                    distinct = set(ids)
-                    key = " ".join(tokens)
-                    if key not in seen_keys:  # document frequency over distinct titles, all languages
-                        seen_keys.add(key)
-                        for tid in distinct:
-                            doc_freq[tid] += 1
-                    entry = len(entry_tokens)
-                    entry_tokens.append(ids)
-                    entry_occ.append(occ_index)
-                    entry_weight.append(weight)
-                    lang_exact[key].append(entry)
-                    for tid in distinct:
-                        lang_postings[tid].append(entry)
-        n_titles = max(1, len(seen_keys))
+                    self._add_title(found, occ_index, lang, title, weight)
+        n_titles = max(1, len(found.seen_keys))
         self.idf: list[float] = [0.0] * len(self.token_ids)
-        for tid, df in doc_freq.items():
+        for tid, df in found.doc_freq.items():
             self.idf[tid] = math.log(1 + n_titles / df)
         self.unknown_idf = sum(self.idf) / max(1, len(self.idf))
-        for tokens in self.entry_tokens:
-            self.entry_len.append(sum(self.idf[tid] for tid in set(tokens)))
+        for ids in self.entry_tokens:
+            self.entry_len.append(sum(self.idf[tid] for tid in set(ids)))
         self.langs = {
             lang: _LangIndex(
-                postings={tid: array("I", entries) for tid, entries in postings[lang].items()},
-                exact=dict(exact[lang]),
+                postings={tid: array("I", entries) for tid, entries in found.postings[lang].items()},
+                exact=dict(found.exact[lang]),
             )
             for lang in LANGUAGES
         }
+
+    def _add_title(self, found: _Collector, occ_index: int, lang: str, title: str, weight: float) -> None:
+        """One entry for an occupation's title in one language (titles without words are skipped)."""
+        tokens = found.tokens(title)
+        if not tokens:
+            return
+        token_ids = self.token_ids
+        ids = tuple([token_ids.setdefault(tok, len(token_ids)) for tok in tokens])
+        distinct = set(ids)
+        key = " ".join(tokens)
+        found.count(key, distinct)
+        entry = len(self.entry_tokens)
+        self.entry_tokens.append(ids)
+        self.entry_occ.append(occ_index)
+        self.entry_weight.append(weight)
+        found.exact[lang][key].append(entry)
+        lang_postings = found.postings[lang]
+        for tid in distinct:
+            lang_postings[tid].append(entry)
 
     # ------------------------------------------------------------------ query side
 
@@ -129,22 +176,26 @@ class TitleIndex:
                 return [left, right]
         return [token]
 
+    def _weigh(self, query: _Query, token: str, role: float) -> None:
+        """Add one query word: its weight, and its id (or its two halves' ids) when known."""
+        parts = self._split_unknown(token)
+        ids = [self.token_ids.get(part) for part in parts]
+        if None in ids:
+            query.total += role * self.unknown_idf
+            return
+        weight = role * sum(self.idf[tid] for tid in ids if tid is not None)
+        query.total += weight
+        if len(ids) == 1 and ids[0] is not None:
+            query.weights[ids[0]] = max(query.weights.get(ids[0], 0.0), weight)
+        elif ids[0] is not None and ids[1] is not None:
+            # "backend" only counts in titles with both "back" and "end", not in "Back Tender"
+            query.pairs.append((ids[0], ids[1], weight))
+
     def _query(self, parsed: ParsedTitle) -> _Query:
         """Query weights (role weight x IDF) per token id, and per pair of ids for split words."""
         query = _Query()
         for token, role in parsed.weights.items():
-            parts = self._split_unknown(token)
-            ids = [self.token_ids.get(part) for part in parts]
-            if None in ids:
-                query.total += role * self.unknown_idf
-                continue
-            weight = role * sum(self.idf[tid] for tid in ids if tid is not None)
-            query.total += weight
-            if len(ids) == 1 and ids[0] is not None:
-                query.weights[ids[0]] = max(query.weights.get(ids[0], 0.0), weight)
-            elif ids[0] is not None and ids[1] is not None:
-                # "backend" only counts in titles with both "back" and "end", not in "Back Tender"
-                query.pairs.append((ids[0], ids[1], weight))
+            self._weigh(query, token, role)
         for token in parsed.main:
             for part in self._split_unknown(token):
                 if part in self.token_ids:
@@ -162,36 +213,34 @@ class TitleIndex:
         # 1. exact titles: the full title, then its main part (a little less sure: words were set aside)
         for rank, key in enumerate(parsed.keys):
             certainty = 0.95 if key == " ".join(parsed.main) and len(parsed.keys) > 1 and rank > 0 else 1.0
-            split = " ".join(part for token in key.split() for part in self._split_unknown(token))
-            for lang in langs:
-                exact = self.langs[lang].exact
-                for entry in exact.get(key, exact.get(split, ())):
-                    score = certainty * (0.9 + 0.1 * self.entry_weight[entry])
-                    if score > entry_scores.get(entry, 0.0):
-                        entry_scores[entry] = score
+            self._exact(key, certainty, langs, entry_scores)
         # 2. token overlap
         query = self._query(parsed)
         if (query.weights or query.pairs) and query.main:
             for lang in langs:
                 self._overlap(lang, query, entry_scores)
         # 3. per occupation: best title, plus a little for the second best
-        best: dict[int, list[float]] = {}
-        for entry, score in entry_scores.items():
-            occ = self.entry_occ[entry]
-            pair = best.setdefault(occ, [0.0, 0.0])
-            if score > pair[0]:
-                pair[0], pair[1] = score, pair[0]
-            elif score > pair[1]:
-                pair[1] = score
-        ranked = [
-            (occ, min(1.0, first + SECOND_TITLE_BONUS * second * (1.0 - first)))
-            for occ, (first, second) in best.items()
-        ]
-        ranked.sort(key=lambda item: (-item[1], item[0]))
+        ranked = _per_occupation(self.entry_occ, entry_scores)
         return [(occ, round(score, 4)) for occ, score in ranked[:limit] if score >= min_score]
 
-    def _overlap(self, lang: str, query: _Query, entry_scores: dict[int, float]) -> None:
-        postings = self.langs[lang].postings
+    def _exact(
+        self, key: str, certainty: float, langs: tuple[str, ...], entry_scores: dict[int, float]
+    ) -> None:
+        """Score the titles whose key is ``key`` (or ``key`` with its unknown words split)."""
+        split = " ".join(part for token in key.split() for part in self._split_unknown(token))
+        for lang in langs:
+            exact = self.langs[lang].exact
+            for entry in exact.get(key, exact.get(split, ())):
+                score = certainty * (0.9 + 0.1 * self.entry_weight[entry])
+                if score > entry_scores.get(entry, 0.0):
+                    entry_scores[entry] = score
+
+    def _common(self, postings: dict[int, array[int]], query: _Query) -> dict[int, float]:
+        """The query weight each title shares with the query.
+
+        Rare words decide: a word in more than ``COMMON_POSTINGS`` titles only strengthens titles
+        that rarer words already found.
+        """
         weights = query.weights
         common: dict[int, float] = defaultdict(float)
         for first, second, weight in query.pairs:
@@ -202,12 +251,16 @@ class TitleIndex:
         for tid in found:
             entries, weight = postings[tid], weights[tid]
             if len(entries) > COMMON_POSTINGS and common:
-                for entry in common:  # only strengthen titles that rarer words already found
+                for entry in common:
                     if tid in self.entry_tokens[entry]:
                         common[entry] += weight
             else:
                 for entry in entries:
                     common[entry] += weight
+        return common
+
+    def _overlap(self, lang: str, query: _Query, entry_scores: dict[int, float]) -> None:
+        common = self._common(self.langs[lang].postings, query)
         if not common:
             return
         total, main = query.total, query.main
@@ -216,11 +269,7 @@ class TitleIndex:
         head = main[0] if lang in HEAD_FIRST else main[-1]
         head_first = lang in HEAD_FIRST
         for entry in shortlist:
-            tokens = self.entry_tokens[entry]
-            if head in tokens:
-                factor = HEAD_MATCH if tokens[0 if head_first else -1] == head else HEAD_INSIDE
-            else:
-                factor = HEAD_MISSING
+            factor = _head_factor(self.entry_tokens[entry], head, head_first)
             dice = 2.0 * common[entry] / (total + entry_len[entry])
             score = dice * factor * (0.85 + 0.15 * self.entry_weight[entry]) * OVERLAP_CEILING
             if score > entry_scores.get(entry, 0.0):

@@ -184,6 +184,27 @@ def _is_code(token: str) -> bool:
     )
 
 
+def _token_weights(main: list[str], rest: list[str], parens: list[str]) -> dict[str, float]:
+    """Main words 1.0 (a code only when not alone), then the best of other segments and brackets."""
+    weights: dict[str, float] = {}
+    for tokens, weight in ((parens, PAREN_WEIGHT), (rest, SEGMENT_WEIGHT)):
+        for tok in tokens:
+            weights[tok] = max(weights.get(tok, 0.0), CODE_WEIGHT if _is_code(tok) else weight)
+    for tok in main:
+        weights[tok] = CODE_WEIGHT if _is_code(tok) and len(main) > 1 else MAIN_WEIGHT
+    return weights
+
+
+def _exact_keys(*candidates: list[str]) -> tuple[str, ...]:
+    """The distinct non-empty keys of the candidates, in order."""
+    keys: list[str] = []
+    for candidate in candidates:
+        key = " ".join(candidate)
+        if key and key not in keys:
+            keys.append(key)
+    return tuple(keys)
+
+
 def parse_title(title: str) -> ParsedTitle:
     """Split a person's role title into weighted tokens and exact-match keys (see :class:`ParsedTitle`)."""
     text = _GRADE_RE.sub(" ", strip_gender(fold(title)))
@@ -194,15 +215,6 @@ def parse_title(title: str) -> ParsedTitle:
     rest_raw = [tok for seg in segments[1:] for tok in _raw_tokens(seg)]
     paren_raw = _raw_tokens(parens)
     main = _clean(main_raw) if main_raw else _clean(rest_raw or paren_raw)
-    weights: dict[str, float] = {}
-    for tokens, weight in ((_clean(paren_raw), PAREN_WEIGHT), (_clean(rest_raw), SEGMENT_WEIGHT)):
-        for tok in tokens:
-            weights[tok] = max(weights.get(tok, 0.0), CODE_WEIGHT if _is_code(tok) else weight)
-    for tok in main:
-        weights[tok] = CODE_WEIGHT if _is_code(tok) and len(main) > 1 else MAIN_WEIGHT
-    keys: list[str] = []
-    for candidate in (_clean(main_raw + rest_raw), list(main), _clean(main_raw + rest_raw + paren_raw)):
-        key = " ".join(candidate)
-        if key and key not in keys:
-            keys.append(key)
-    return ParsedTitle(main=tuple(main), weights=weights, keys=tuple(keys))
+    weights = _token_weights(main, _clean(rest_raw), _clean(paren_raw))
+    keys = _exact_keys(_clean(main_raw + rest_raw), list(main), _clean(main_raw + rest_raw + paren_raw))
+    return ParsedTitle(main=tuple(main), weights=weights, keys=keys)
