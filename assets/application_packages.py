@@ -16,6 +16,7 @@ from jobland_pipeline.delivery.review import latest_decisions, review_status
 from jobland_pipeline.generation.records import APPLICATION_PACKAGES, ApplicationPackageRow
 from jobland_pipeline.generation.stage import package_name, package_record, write_package_files
 from jobland_pipeline.keys import split_search_key
+from jobland_pipeline.llm.records import LlmCallRow
 from jobland_pipeline.postings.records import JOB_POSTINGS
 from jobland_pipeline.postings.stage import posting_of
 from jobland_pipeline.research.records import COMPANY_DOSSIERS, dossier_of
@@ -57,8 +58,8 @@ def application_packages(
     ctx = SearchContext.load(keys, store, inbox)
     today, now = date.today(), datetime.now(UTC)
     writer = engine.engine(store)
-    ledger: list[dict[str, object]] = []
-    decisions = latest_decisions(store.read(PACKAGE_REVIEWS.name))
+    ledger: list[LlmCallRow] = []
+    decisions = latest_decisions(store.read_records(PACKAGE_REVIEWS))
 
     def run(key: str) -> pl.DataFrame:
         user_id, _ = split_search_key(key)

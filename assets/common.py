@@ -1,12 +1,14 @@
 """Shared metadata helpers: column schemas from the warehouse specs, markdown previews, checks."""
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
 import polars as pl
 
-from jobland_pipeline.warehouse import TABLES
+from jobland_pipeline.llm.records import LLM_CALLS, LlmCallRow
+from jobland_pipeline.warehouse import TABLES, Warehouse
 
 
 def column_schema(table: str) -> dg.TableSchema:
@@ -59,23 +61,22 @@ def spec(asset: str, name: str, description: str) -> dg.AssetCheckSpec:
     return dg.AssetCheckSpec(name=name, asset=asset, description=description)
 
 
-def record_llm_calls(engine: Any, *, asset: str, partition: str, sink: list[dict[str, object]]) -> None:
+def record_llm_calls(engine: Any, *, asset: str, partition: str, sink: list[LlmCallRow]) -> None:
     """Move the engine's pending LLM ledger rows into ``sink``, labelled with asset and partition."""
-    sink.extend({**row, "asset": asset, "partition": partition} for row in engine.drain_calls())
+    sink.extend(
+        row.model_copy(update={"asset": asset, "partition": partition}) for row in engine.drain_calls()
+    )
 
 
-def write_llm_ledger(store: Any, rows: list[dict[str, object]]) -> dict[str, Any]:
+def write_llm_ledger(store: Warehouse, rows: list[LlmCallRow]) -> dict[str, Any]:
     """Append the rows to ``llm_calls``; return the sums for the asset metadata."""
-    if rows:
-        from datetime import UTC, datetime
-
-        store.append("llm_calls", rows, group=datetime.now(UTC).date().isoformat())
-    df = store.conform("llm_calls", rows)
+    store.append_records(LLM_CALLS, rows, group=datetime.now(UTC).date().isoformat())
+    calls = [r for r in rows if not r.cache_hit]
     return {
-        "llm_calls": int(df.filter(~pl.col("cache_hit").fill_null(False)).height),
-        "llm_cache_hits": int(df["cache_hit"].fill_null(False).sum()),
-        "llm_input_tokens": int(df["input_tokens"].fill_null(0).sum()),
-        "llm_output_tokens": int(df["output_tokens"].fill_null(0).sum()),
-        "llm_cost_usd": round(float(df["cost_usd"].fill_null(0.0).sum()), 6),
-        "llm_errors": int(df.filter(pl.col("status").is_in(["error", "invalid", "circuit_open"])).height),
+        "llm_calls": len(calls),
+        "llm_cache_hits": sum(1 for r in rows if r.cache_hit),
+        "llm_input_tokens": sum(r.input_tokens or 0 for r in rows),
+        "llm_output_tokens": sum(r.output_tokens or 0 for r in rows),
+        "llm_cost_usd": round(sum(r.cost_usd or 0.0 for r in rows), 6),
+        "llm_errors": sum(1 for r in rows if r.status in ("error", "invalid", "circuit_open")),
     }

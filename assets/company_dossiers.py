@@ -9,6 +9,7 @@ from assets.common import check, definition_metadata, preview, record_llm_calls,
 from assets.partitions import searches_partitions
 from assets.screenings import screenings
 from assets.search_context import for_each_key
+from jobland_pipeline.llm.records import LlmCallRow
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.records import API_CALLS, JOB_POSTINGS, ApiCallRow
 from jobland_pipeline.postings.stage import call_records, posting_of
@@ -50,7 +51,7 @@ def company_dossiers(
     thinker = engine.engine(store)
     researcher = search.research()
     calls: list[ApiCallRow] = []
-    ledger: list[dict[str, object]] = []
+    ledger: list[LlmCallRow] = []
     now = datetime.now(UTC)
     missing: list[str] = []
 

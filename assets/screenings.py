@@ -10,6 +10,7 @@ from assets.job_postings import job_postings
 from assets.partitions import searches_partitions
 from assets.search_context import SearchContext, for_each_key
 from jobland_pipeline.keys import split_search_key
+from jobland_pipeline.llm.records import LlmCallRow
 from jobland_pipeline.postings.records import JOB_POSTINGS
 from jobland_pipeline.postings.stage import posting_of
 from jobland_pipeline.screening.records import SCREENINGS
@@ -47,7 +48,7 @@ def screenings(
     now = datetime.now(UTC)
     expected: dict[str, int] = {}
     judge = engine.engine(store)
-    ledger: list[dict[str, object]] = []
+    ledger: list[LlmCallRow] = []
 
     def run(key: str) -> pl.DataFrame:
         user_id, _ = split_search_key(key)

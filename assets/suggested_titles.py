@@ -6,6 +6,7 @@ import polars as pl
 from assets.common import check, definition_metadata, preview, record_llm_calls, spec, write_llm_ledger
 from assets.partitions import users_partitions
 from assets.profiles import profiles
+from jobland_pipeline.llm.records import LlmCallRow
 from jobland_pipeline.profiles.records import PROFILES, SUGGESTED_TITLES, SuggestedTitleRow
 from jobland_pipeline.profiles.stage import profile_of, title_records
 from resources import EngineResource, InboxResource, WarehouseResource
@@ -47,7 +48,7 @@ def suggested_titles(
     pinned = [t for t in inbox.user_settings(user_id).pinned_titles if t.strip()]
     thinker = engine.engine(store)
     rows = title_records(user_id, thinker.titles(profile, pinned=pinned, limit=engine.max_titles))
-    ledger: list[dict[str, object]] = []
+    ledger: list[LlmCallRow] = []
     record_llm_calls(thinker, asset="suggested_titles", partition=user_id, sink=ledger)
     df = store.write_records(SUGGESTED_TITLES, user_id, rows)
     only_pinned = not profile.roles and len(rows) == len(pinned) > 0

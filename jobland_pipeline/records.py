@@ -136,9 +136,13 @@ class Table(Generic[R]):
             if not isinstance(record, self.row):
                 raise TypeError(f"{self.name}: expected {self.row.__name__}, got {type(record).__name__}")
             dumped = record.model_dump(mode="python")
-            json_ready = record.model_dump(mode="json", include=set(self._json_fields)) if self._json_fields else {}
+            json_ready = (
+                record.model_dump(mode="json", include=set(self._json_fields)) if self._json_fields else {}
+            )
             rows.append({k: self._cell(k, json_ready.get(k, v)) for k, v in dumped.items()})
-        return pl.DataFrame(rows, schema=self.schema, orient="row") if rows else pl.DataFrame(schema=self.schema)
+        return (
+            pl.DataFrame(rows, schema=self.schema, orient="row") if rows else pl.DataFrame(schema=self.schema)
+        )
 
     def records(self, df: pl.DataFrame) -> list[R]:
         """A frame of this table (columns by name; missing ones take the model's defaults) -> records."""
@@ -155,11 +159,11 @@ class Table(Generic[R]):
 
 
 class TableStore(Protocol):
-    """What a core stage needs from storage: read a table's partitions, write or append records.
+    """What a core stage needs from storage: read a table's records, append records to a ledger.
 
     The warehouse implements it; core packages depend on this port, never on the warehouse.
     """
 
-    def read(self, table: str, partition_keys: Iterable[str] | None = None) -> pl.DataFrame: ...
+    def read_records(self, table: Table[R], partition_keys: Iterable[str] | None = None) -> list[R]: ...
 
-    def append(self, table: str, rows: list[dict[str, object]] | pl.DataFrame, *, group: str) -> Any: ...
+    def append_records(self, table: Table[R], records: Iterable[R], *, group: str) -> pl.DataFrame: ...

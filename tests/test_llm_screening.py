@@ -146,14 +146,14 @@ def test_cache_and_ledger(server: OpenAIServer, tmp_path: Path) -> None:
     engine = _engine(server, store, budget=2)
     _screen(engine, postings)
     rows = engine.drain_calls()
-    assert [r["status"] for r in rows] == ["ok", "ok"] and all(r["input_tokens"] > 0 for r in rows)
-    assert all(r["cost_usd"] > 0 for r in rows) and all(
-        "sk-test-key" not in json.dumps(r, default=str) for r in rows
+    assert [r.status for r in rows] == ["ok", "ok"] and all((r.input_tokens or 0) > 0 for r in rows)
+    assert all((r.cost_usd or 0) > 0 for r in rows) and all(
+        "sk-test-key" not in r.model_dump_json() for r in rows
     )
     again = _engine(server, store, budget=2)  # a new run: same inputs, same prompt version
     _screen(again, postings)
     assert len(server.chat_requests) == 2  # zero new LLM calls
-    assert [r["cache_hit"] for r in again.drain_calls()] == [True, True]
+    assert [r.cache_hit for r in again.drain_calls()] == [True, True]
 
 
 def test_dagster_run_with_the_llm_engine(server: OpenAIServer, tmp_path: Path) -> None:

@@ -6,11 +6,12 @@ wins. A user whose settings say ``auto_approve: true`` skips the wait.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import polars as pl
-
+from jobland_pipeline.delivery.records import PACKAGE_REVIEWS, PackageReviewRow
+from jobland_pipeline.generation.records import APPLICATION_PACKAGES
 from jobland_pipeline.records import TableStore
 
 DECISIONS = ("approved", "rejected", "revision_requested")
@@ -25,12 +26,11 @@ class Decision:
     at: datetime
 
 
-def latest_decisions(reviews: pl.DataFrame) -> dict[str, Decision]:
+def latest_decisions(reviews: Iterable[PackageReviewRow]) -> dict[str, Decision]:
+    """The latest decision per application (decisions are appended, never edited)."""
     out: dict[str, Decision] = {}
-    for row in reviews.sort("at").iter_rows(named=True):
-        out[row["application_id"]] = Decision(
-            row["decision"], row["note"], row["reviewer"] or "user", row["at"]
-        )
+    for row in sorted(reviews, key=lambda r: r.at or datetime.min.replace(tzinfo=UTC)):
+        out[str(row.application_id)] = Decision(str(row.decision), row.note, row.reviewer or "user", row.at)  # type: ignore[arg-type]
     return out
 
 
@@ -49,20 +49,15 @@ def review_status(
 
 def record_decision(
     store: TableStore, application_id: str, decision: str, *, note: str | None = None, reviewer: str = "user"
-) -> dict[str, object]:
+) -> PackageReviewRow:
     if decision not in DECISIONS:
         raise ValueError(f"decision must be one of {', '.join(DECISIONS)}")
     if decision == "revision_requested" and not (note or "").strip():
         raise ValueError("a revision request needs a note saying what to change")
-    known = store.read("application_packages")
-    if application_id not in set(known["application_id"].to_list()):
+    if application_id not in {p.application_id for p in store.read_records(APPLICATION_PACKAGES)}:
         raise ValueError(f"no package {application_id!r}; see `jobland review list`")
-    row = {
-        "application_id": application_id,
-        "decision": decision,
-        "note": note,
-        "reviewer": reviewer,
-        "at": datetime.now(UTC),
-    }
-    store.append("package_reviews", [row], group=application_id.split(":", 1)[0])
+    row = PackageReviewRow(
+        application_id=application_id, decision=decision, note=note, reviewer=reviewer, at=datetime.now(UTC)
+    )
+    store.append_records(PACKAGE_REVIEWS, [row], group=application_id.split(":", 1)[0])
     return row

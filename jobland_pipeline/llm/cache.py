@@ -12,8 +12,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import polars as pl
-
+from jobland_pipeline.llm.records import LLM_CACHE, LlmCacheRow
 from jobland_pipeline.records import TableStore
 
 
@@ -27,14 +26,14 @@ class LLMCache:
         self.store = store
         self.ttl = timedelta(days=ttl_days)
         self._entries: dict[str, Any] | None = None
-        self._pending: list[dict[str, object]] = []
+        self._pending: list[LlmCacheRow] = []
 
     def _load(self) -> dict[str, Any]:
         if self._entries is None:
-            df = self.store.read("llm_cache")
             cutoff = datetime.now(UTC) - self.ttl
-            df = df.filter(pl.col("cached_at") >= cutoff).sort("cached_at")
-            self._entries = {r["key"]: json.loads(r["answer_json"]) for r in df.iter_rows(named=True)}
+            fresh = [r for r in self.store.read_records(LLM_CACHE) if r.cached_at and r.cached_at >= cutoff]
+            fresh.sort(key=lambda r: r.cached_at)  # type: ignore[arg-type, return-value]  # filtered above
+            self._entries = {str(r.key): json.loads(r.answer_json or "null") for r in fresh}
         return self._entries
 
     def get(self, key: str) -> Any | None:
@@ -43,20 +42,20 @@ class LLMCache:
     def put(self, key: str, *, task: str, model: str, prompt_version: str, answer: Any) -> None:
         self._load()[key] = answer
         self._pending.append(
-            {
-                "key": key,
-                "task": task,
-                "model": model,
-                "prompt_version": prompt_version,
-                "answer_json": json.dumps(answer, ensure_ascii=False),
-                "cached_at": datetime.now(UTC),
-            }
+            LlmCacheRow(
+                key=key,
+                task=task,
+                model=model,
+                prompt_version=prompt_version,
+                answer_json=json.dumps(answer, ensure_ascii=False),
+                cached_at=datetime.now(UTC),
+            )
         )
 
     def flush(self) -> int:
         if not self._pending:
             return 0
         n = len(self._pending)
-        self.store.append("llm_cache", self._pending, group=datetime.now(UTC).date().isoformat())
+        self.store.append_records(LLM_CACHE, self._pending, group=datetime.now(UTC).date().isoformat())
         self._pending = []
         return n

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from jobland_pipeline.documents.extract import ExtractedDocument
 from jobland_pipeline.generation.package import Package
+from jobland_pipeline.llm.records import LlmCallRow
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile, TitleSuggestion
 from jobland_pipeline.research.dossier import Dossier
@@ -17,7 +18,7 @@ from jobland_pipeline.screening.score import Thresholds
 class Engine(Protocol):
     name: str
 
-    def drain_calls(self) -> list[dict[str, object]]:
+    def drain_calls(self) -> list[LlmCallRow]:
         """Ledger rows of the LLM calls (and cache hits) made since the last drain."""
         ...
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from jobland_pipeline.documents.extract import ExtractedDocument
 from jobland_pipeline.generation.package import Package, build_package
+from jobland_pipeline.llm.records import LlmCallRow
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.extract import build_profile
 from jobland_pipeline.profiles.models import Profile, TitleSuggestion
@@ -18,7 +19,7 @@ from jobland_pipeline.screening.score import Thresholds, screen_postings
 class OfflineEngine:
     name = "offline"
 
-    def drain_calls(self) -> list[dict[str, object]]:
+    def drain_calls(self) -> list[LlmCallRow]:
         return []  # the offline engine calls nothing
 
     def profile(self, document: ExtractedDocument, *, user_id: str, as_of: date) -> Profile:

@@ -26,6 +26,7 @@ from jobland_pipeline.llm.cache import LLMCache, content_key
 from jobland_pipeline.llm.client import LLMClient, LLMError
 from jobland_pipeline.llm.offline import OfflineEngine
 from jobland_pipeline.llm.prompts import prompt_version, render
+from jobland_pipeline.llm.records import LlmCallRow
 from jobland_pipeline.llm.schemas import LLMDossier, LLMScreening, LLMTailoredCV, LLMTitles
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile, Role, TitleSuggestion
@@ -63,10 +64,10 @@ class OpenAICompatibleEngine:
         self.cache = cache
         self.judge_budget = judge_budget
         self.offline = offline or OfflineEngine()
-        self.ledger: list[dict[str, object]] = []
+        self.ledger: list[LlmCallRow] = []
 
     # -- plumbing ----------------------------------------------------------------------------
-    def drain_calls(self) -> list[dict[str, object]]:
+    def drain_calls(self) -> list[LlmCallRow]:
         rows, self.ledger = self.ledger, []
         if self.cache is not None:
             self.cache.flush()
@@ -80,15 +81,15 @@ class OpenAICompatibleEngine:
         key = content_key(task, model, version, *parts)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             self.ledger.append(
-                {
-                    "task": task,
-                    "model": model,
-                    "prompt_version": version,
-                    "cache_hit": True,
-                    "status": "cached",
-                    "attempts": 0,
-                    "at": datetime.now(UTC),
-                }
+                LlmCallRow(
+                    task=task,
+                    model=model,
+                    prompt_version=version,
+                    cache_hit=True,
+                    status="cached",
+                    attempts=0,
+                    at=datetime.now(UTC),
+                )
             )
             return schema.model_validate(hit), None
         system, user = render(task, **context)
@@ -106,9 +107,9 @@ class OpenAICompatibleEngine:
 
     def _record(self, calls: list[Any], version: str) -> None:
         for call in calls:
-            row = {k: v for k, v in asdict(call).items()}
-            row.update(prompt_version=version, cache_hit=False)
-            self.ledger.append(row)
+            self.ledger.append(
+                LlmCallRow.model_validate({**asdict(call), "prompt_version": version, "cache_hit": False})
+            )
 
     # -- engine interface --------------------------------------------------------------------
     def profile(self, document: ExtractedDocument, *, user_id: str, as_of: date) -> Profile:
