@@ -1,21 +1,23 @@
 """SMTP delivery (STARTTLS or SSL, optional auth) with retries on transient failures.
 
-Transient: connection refused or dropped (also after DATA), timeouts, 4xx replies — retried with
-exponential backoff. Permanent: 5xx replies (a rejected recipient, a refused sender) — never retried,
-recorded as a dead letter. The Message-ID is fixed by the digest (user + day + package set), so a
-retry after a drop that happened after the server had the message is recognisable downstream as the
-same message, not a second one.
+Transient: connection refused or dropped (also after DATA), timeouts, 4xx replies — retried by the
+project's one :class:`~jobland_pipeline.net.RetryPolicy` (exponential backoff with full jitter, capped
+at ``backoff_max``). Permanent: 5xx replies (a rejected recipient, a refused sender, failed
+authentication) — never retried, recorded as a dead letter. The Message-ID is fixed by the digest
+(user + day + package set), so a retry after a drop that happened after the server had the message is
+recognisable downstream as the same message, not a second one.
 """
 
 from __future__ import annotations
 
-import random
 import smtplib
 import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
+
+from jobland_pipeline.net import NetError, RetryPolicy
 
 
 class PermanentDeliveryError(Exception):
@@ -36,6 +38,7 @@ class SmtpConfig:
     timeout: float = 30.0
     max_retries: int = 3
     backoff_base: float = 1.0
+    backoff_max: float = 60.0
 
 
 def _connect(config: SmtpConfig) -> smtplib.SMTP:
@@ -70,35 +73,49 @@ def send_once(config: SmtpConfig, message: EmailMessage) -> None:
             raise PermanentDeliveryError(f"recipient refused: {', '.join(refused)}")
 
 
+# What a send can fail with: SMTP replies (SMTPConnectError is one), a dropped session, socket errors
+# and timeouts (OSError). Anything else is a bug or a configuration error, and propagates as it is.
+_FAILURES = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPResponseException,
+    smtplib.SMTPServerDisconnected,
+    OSError,
+)
+
+
+def _transient(exc: Exception) -> NetError:
+    """A retryable failure for what may pass; PermanentDeliveryError for what will not (no secrets inside)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        if all(400 <= c < 500 for c in codes):
+            return NetError(f"recipient temporarily refused ({codes[0]})", retryable=True)
+        raise PermanentDeliveryError(f"recipient refused ({codes[0]})") from None
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        raise PermanentDeliveryError(f"authentication failed ({exc.smtp_code})") from None
+    if isinstance(exc, smtplib.SMTPResponseException):
+        if 500 <= exc.smtp_code < 600:
+            raise PermanentDeliveryError(f"server refused the message ({exc.smtp_code})") from None
+        return NetError(f"server busy ({exc.smtp_code})", retryable=True)
+    return NetError(f"{type(exc).__name__}: connection failed or dropped", retryable=True)
+
+
 def send_with_retries(
     config: SmtpConfig, message: EmailMessage, *, sleep: Callable[[float], None] = time.sleep
 ) -> int:
     """Send; return the number of attempts. Raises Permanent/TransientDeliveryError (no secrets inside)."""
-    last = ""
-    for attempt in range(1, config.max_retries + 2):
+    policy = RetryPolicy(config.max_retries, config.backoff_base, config.backoff_max, sleep=sleep)
+    attempts = 0
+
+    def attempt() -> None:
+        nonlocal attempts
+        attempts += 1
         try:
             send_once(config, message)
-            return attempt
-        except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _ in exc.recipients.values()]
-            if all(400 <= c < 500 for c in codes):
-                last = f"recipient temporarily refused ({codes[0]})"
-            else:
-                raise PermanentDeliveryError(f"recipient refused ({codes[0]})") from None
-        except smtplib.SMTPAuthenticationError as exc:
-            raise PermanentDeliveryError(f"authentication failed ({exc.smtp_code})") from None
-        except smtplib.SMTPResponseException as exc:
-            if 500 <= exc.smtp_code < 600:
-                raise PermanentDeliveryError(f"server refused the message ({exc.smtp_code})") from None
-            last = f"server busy ({exc.smtp_code})"
-        except (
-            smtplib.SMTPServerDisconnected,
-            smtplib.SMTPConnectError,
-            ConnectionError,
-            TimeoutError,
-            OSError,
-        ) as exc:
-            last = f"{type(exc).__name__}: connection failed or dropped"
-        if attempt <= config.max_retries:
-            sleep(config.backoff_base * (2 ** (attempt - 1)) * (0.5 + random.random() / 2))
-    raise TransientDeliveryError(f"{last} after {config.max_retries + 1} attempts")
+        except _FAILURES as exc:
+            raise _transient(exc) from None
+
+    try:
+        policy.call(attempt)
+    except NetError as exc:
+        raise TransientDeliveryError(f"{exc.message} after {attempts} attempts") from None
+    return attempts
