@@ -1,6 +1,8 @@
 """Download a CV from a URL the user gave us, safely (SSRF-proof, size- and time-bounded).
 
-Standard library only, no Dagster. The rules, in the order they apply to every hop:
+No Dagster. HTTP goes through the project's one network layer (:mod:`jobland_pipeline.net`: its
+httpx client and its retry policy); every check below is made here, before the client may connect.
+The rules, in the order they apply to every hop:
 
 1. The URL must be ``http``/``https``, without a user name or password, without spaces or control
    characters, and with a host that is either a DNS name, a canonical dotted-quad IPv4 address or a
@@ -10,31 +12,52 @@ Standard library only, no Dagster. The rules, in the order they apply to every h
    private, link-local incl. the cloud metadata service, multicast, reserved, unspecified, CGNAT,
    or an IPv4-mapped/6to4/NAT64 form of those) the hop is refused with ``blocked_address`` —
    unless ``"host:port"`` is in ``allowed_private`` (exact string; for tests on a loopback server).
-3. The connection goes to the address that was checked (no second DNS lookup, so DNS rebinding
-   cannot swap it), with the original ``Host`` header and, for HTTPS, the original host name for
-   SNI and certificate checking.
+3. The connection goes to the address that was checked (the request URL names that IP address, so
+   there is no second DNS lookup and DNS rebinding cannot swap it), with the original ``Host`` header
+   and, for HTTPS, the original host name for SNI and certificate checking. No proxy from the
+   environment is used (it would connect elsewhere).
 4. Redirects are followed up to ``max_redirects`` and each new URL goes through 1-3 again before
    any connection is made.
 5. The body is bounded in size (``Content-Length`` checked before reading, then counted while
-   reading) and in time (a socket timeout per operation plus a deadline of ``3 * timeout`` for the
-   whole download, enforced on every read so slow-drip servers cannot keep us forever).
+   reading) and in time (a timeout per network operation plus a deadline of ``3 * timeout`` for the
+   whole download, enforced by net's watchdog on every read, headers included, so slow-drip servers
+   cannot keep us forever).
 6. The content type must be one a CV can have, and the bytes decide in the end: PDF, DOCX (ZIP) or
    text; an HTML page is refused whatever the headers say.
+
+A hop that fails in a way that may pass (connection refused or dropped, 429, 5xx) is tried again
+under net's :class:`~jobland_pipeline.net.RetryPolicy` (once by default), never past the deadline; a
+timeout is not retried (the download has one time budget), nor is a TLS failure.
 
 Error messages never contain a query string (it may hold an access token) nor a traceback.
 """
 
 from __future__ import annotations
 
-import http.client
-import io
 import ipaddress
 import re
 import socket
 import ssl
 import time
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
+from email.message import Message
+from urllib.parse import SplitResult, parse_qsl, quote, unquote, urljoin, urlsplit
+
+from jobland_pipeline.net import (
+    ConnectFailed,
+    DeadlineExceeded,
+    HttpClient,
+    NetError,
+    NetworkError,
+    Response,
+    RetryPolicy,
+    StatusError,
+    TimedOut,
+    TooLarge,
+    is_retryable,
+    is_retryable_status,
+    status_error,
+)
 
 __all__ = ["FetchError", "FetchedFile", "fetch_cv"]
 
@@ -52,8 +75,9 @@ ACCEPTED_CONTENT_TYPES: dict[str, str | None] = {
 
 _MAX_URL_LENGTH = 4096
 _MAX_FILE_NAME = 100
-_CHUNK = 64 * 1024
 _DEADLINE_FACTOR = 3
+# One more try for a hop that failed in a way that may pass; short waits: someone is waiting for the CV.
+DEFAULT_RETRY = RetryPolicy(max_retries=1, backoff_base=0.5, backoff_max=2.0)
 _ACCEPT = (
     "application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, "
     "text/plain, text/markdown;q=0.9, application/octet-stream;q=0.5"
@@ -110,6 +134,13 @@ class _Target:
         return f"{host}:{self.port}"
 
     @property
+    def host_header(self) -> str:
+        """The ``Host`` header: the URL's host, with the port when it is not the scheme's default."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        default = 443 if self.scheme == "https" else 80
+        return host if self.port == default else f"{host}:{self.port}"
+
+    @property
     def display(self) -> str:
         """The URL for messages: no query string, no fragment, bounded length."""
         path = urlsplit(self.url).path or "/"
@@ -131,6 +162,7 @@ def fetch_cv(
     max_redirects: int = 3,
     allowed_private: frozenset[str] = frozenset(),
     user_agent: str = "JobLand/0.1 (+cv-fetch)",
+    retry: RetryPolicy = DEFAULT_RETRY,
 ) -> FetchedFile:
     """Download the CV at ``url``; raise :class:`FetchError` (with a stable ``code``) when it is unsafe or unusable."""
     if not timeout > 0:
@@ -152,6 +184,7 @@ def fetch_cv(
             max_redirects=max_redirects,
             allowed_private=allowed_private,
             user_agent=user_agent,
+            retry=retry,
         )
     except FetchError as error:
         reason = _scrub(error.reason, secrets)
@@ -169,38 +202,47 @@ def _fetch(
     max_redirects: int,
     allowed_private: frozenset[str],
     user_agent: str,
+    retry: RetryPolicy,
 ) -> FetchedFile:
     deadline = time.monotonic() + _DEADLINE_FACTOR * timeout
-    redirects = 0
-    while True:
-        target = _parse_url(url, secrets)
-        addresses = _resolve(target, allowed_private)
-        conn = _open(target, addresses, timeout=timeout, deadline=deadline)
-        response: http.client.HTTPResponse | None = None
-        try:
-            response = _request(conn, target, user_agent=user_agent, timeout=timeout, deadline=deadline)
-            status = response.status
-            if status in REDIRECT_STATUSES:
-                location = response.getheader("Location")
-                if not location or not location.strip():
+    # A fresh default TLS context per download (the system's CAs, SSL_CERT_FILE, host names checked);
+    # trust_env off: no proxy, no netrc.
+    with HttpClient(
+        timeout=timeout,
+        max_body_bytes=max_bytes,
+        user_agent=user_agent,
+        verify=ssl.create_default_context(),
+        trust_env=False,
+    ) as client:
+        redirects = 0
+        while True:
+            target = _parse_url(url, secrets)
+            addresses = _resolve(target, allowed_private)
+            with _get(client, target, addresses, timeout=timeout, deadline=deadline, retry=retry) as response:
+                if response.status in REDIRECT_STATUSES:
+                    url = _redirect(response, target, redirects, max_redirects)
+                    redirects += 1
+                    continue  # this hop is closed before the next URL is checked
+                if response.status != 200:
                     raise FetchError(
-                        "bad_redirect", f"HTTP {status} without a Location header from {target.display}"
+                        "http_status", f"the server answered HTTP {response.status} for {target.display}"
                     )
-                if redirects >= max_redirects:
-                    raise FetchError(
-                        "too_many_redirects",
-                        f"more than {max_redirects} redirect(s) starting from the CV URL (last: {target.display})",
-                    )
-                redirects += 1
-                url = urljoin(target.url, location.strip())
-                continue  # the finally block closes this hop before the next one is checked
-            if status != 200:
-                raise FetchError("http_status", f"the server answered HTTP {status} for {target.display}")
-            return _read_file(response, target, max_bytes=max_bytes, timeout=timeout, deadline=deadline)
-        finally:
-            if response is not None:
-                response.close()
-            conn.release()
+                return _read_file(response, target, max_bytes=max_bytes, timeout=timeout)
+
+
+def _redirect(response: Response, target: _Target, redirects: int, max_redirects: int) -> str:
+    """The next URL of a redirect (still to be checked like the first one)."""
+    location = response.headers.get("Location")
+    if not location or not location.strip():
+        raise FetchError(
+            "bad_redirect", f"HTTP {response.status} without a Location header from {target.display}"
+        )
+    if redirects >= max_redirects:
+        raise FetchError(
+            "too_many_redirects",
+            f"more than {max_redirects} redirect(s) starting from the CV URL (last: {target.display})",
+        )
+    return urljoin(target.url, location.strip())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -209,6 +251,40 @@ def _fetch(
 
 
 def _parse_url(url: str, secrets: list[str]) -> _Target:
+    parts = _split_url(url, secrets)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        raise FetchError("bad_url", "the CV URL has an invalid port") from None
+    raw_host = parts.hostname or ""
+    if not raw_host:
+        raise FetchError("bad_url", "the CV URL has no host")
+    if port is None:
+        port = 443 if scheme == "https" else 80
+    if port == 0:
+        raise FetchError("bad_url", "the CV URL has an invalid port")
+    host, ip = _host_of(raw_host, bracketed="[" in parts.netloc)
+
+    path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~") or "/"
+    query = quote(parts.query, safe="/?%:@!$&'()*+,;=-._~")
+    request_target = f"{path}?{query}" if query else path
+    _remember_secrets(query, secrets)
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port is not None:
+        netloc = f"{netloc}:{port}"
+    return _Target(
+        url=f"{scheme}://{netloc}{request_target}",
+        scheme=scheme,
+        host=host,
+        port=port,
+        ip=ip,
+        request_target=request_target,
+    )
+
+
+def _split_url(url: str, secrets: list[str]) -> SplitResult:
+    """The URL's parts, once its length, characters, scheme and (absent) credentials are checked."""
     if not isinstance(url, str) or not url.strip():
         raise FetchError("bad_url", "the CV URL is empty")
     if len(url) > _MAX_URL_LENGTH:
@@ -228,46 +304,23 @@ def _parse_url(url: str, secrets: list[str]) -> _Target:
         raise FetchError("bad_url", "the CV URL contains a backslash")
     if "@" in parts.netloc:
         raise FetchError("credentials_in_url", "the CV URL must not contain a user name or password")
-    try:
-        port = parts.port
-    except ValueError:
-        raise FetchError("bad_url", "the CV URL has an invalid port") from None
-    raw_host = parts.hostname or ""
-    if not raw_host:
-        raise FetchError("bad_url", "the CV URL has no host")
-    if port is None:
-        port = 443 if scheme == "https" else 80
-    if port == 0:
-        raise FetchError("bad_url", "the CV URL has an invalid port")
+    return parts
 
-    ip: ipaddress.IPv4Address | ipaddress.IPv6Address | None = None
-    if "[" in parts.netloc:
-        if "%" in raw_host:
-            raise FetchError("bad_url", "IPv6 zone identifiers are not allowed in a CV URL")
-        try:
-            ip = ipaddress.IPv6Address(raw_host)
-        except ValueError:
-            raise FetchError("bad_url", "the CV URL has an invalid IPv6 address") from None
-        host = str(ip)
-    else:
+
+def _host_of(
+    raw_host: str, *, bracketed: bool
+) -> tuple[str, ipaddress.IPv4Address | ipaddress.IPv6Address | None]:
+    """(ASCII host, its IP address when the URL names one): ``[IPv6]``, a dotted quad or a DNS name."""
+    if not bracketed:
         host = _ascii_host(raw_host)
-        ip = _ipv4_literal(host)
-
-    path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~") or "/"
-    query = quote(parts.query, safe="/?%:@!$&'()*+,;=-._~")
-    request_target = f"{path}?{query}" if query else path
-    _remember_secrets(query, secrets)
-    netloc = f"[{host}]" if ":" in host else host
-    if parts.port is not None:
-        netloc = f"{netloc}:{port}"
-    return _Target(
-        url=f"{scheme}://{netloc}{request_target}",
-        scheme=scheme,
-        host=host,
-        port=port,
-        ip=ip,
-        request_target=request_target,
-    )
+        return host, _ipv4_literal(host)
+    if "%" in raw_host:
+        raise FetchError("bad_url", "IPv6 zone identifiers are not allowed in a CV URL")
+    try:
+        ip = ipaddress.IPv6Address(raw_host)
+    except ValueError:
+        raise FetchError("bad_url", "the CV URL has an invalid IPv6 address") from None
+    return str(ip), ip
 
 
 def _ascii_host(host: str) -> str:
@@ -338,25 +391,9 @@ def _parse_loose_ipv4(host: str) -> ipaddress.IPv4Address | None:
 def _blocked_kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why JobLand must not connect to ``ip`` (``None``: a public address)."""
     if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            inner = _blocked_kind(ip.ipv4_mapped)
-            return f"IPv4-mapped {inner}" if inner else None
-        if ip in _NAT64_WELL_KNOWN:
-            inner = _blocked_kind(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
-            return f"NAT64 {inner}" if inner else None
-        if ip in _NAT64_LOCAL:
-            return "local NAT64"
-        if ip.sixtofour is not None:
-            inner = _blocked_kind(ip.sixtofour)
-            if inner:
-                return f"6to4 {inner}"
-        if ip.teredo is not None:
-            for inner_ip in ip.teredo:
-                inner = _blocked_kind(inner_ip)
-                if inner:
-                    return f"Teredo {inner}"
-        if ip.is_site_local:
-            return "site-local"
+        embedded = _embedded_kind(ip)
+        if embedded is not None:
+            return embedded or None
     if ip.is_unspecified:
         return "unspecified"
     if ip.is_loopback:
@@ -378,11 +415,39 @@ def _blocked_kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | No
     return None
 
 
+def _embedded_kind(ip: ipaddress.IPv6Address) -> str | None:
+    """For an IPv6 form that carries an IPv4 address: the verdict on that address ("" = public).
+
+    ``None`` when ``ip`` is none of those forms (or a 6to4/Teredo one whose inner addresses are
+    public), so the plain IPv6 checks apply.
+    """
+    if ip.ipv4_mapped is not None:
+        inner = _blocked_kind(ip.ipv4_mapped)
+        return f"IPv4-mapped {inner}" if inner else ""
+    if ip in _NAT64_WELL_KNOWN:
+        inner = _blocked_kind(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        return f"NAT64 {inner}" if inner else ""
+    if ip in _NAT64_LOCAL:
+        return "local NAT64"
+    tunnelled = [("6to4", ip.sixtofour)] if ip.sixtofour is not None else []
+    tunnelled += [("Teredo", inner) for inner in ip.teredo or ()]
+    for kind, inner_ip in tunnelled:
+        inner = _blocked_kind(inner_ip)
+        if inner:
+            return f"{kind} {inner}"
+    return "site-local" if ip.is_site_local else None
+
+
 @dataclass(frozen=True)
 class _Address:
     family: int
     sockaddr: tuple
     ip: ipaddress.IPv4Address | ipaddress.IPv6Address
+
+    def url(self, target: _Target) -> str:
+        """The target's URL with this checked address in place of the host name: no lookup can follow."""
+        host = f"[{self.ip}]" if self.ip.version == 6 else str(self.ip)
+        return f"{target.scheme}://{host}:{target.port}{target.request_target}"
 
 
 def _resolve(target: _Target, allowed_private: frozenset[str]) -> list[_Address]:
@@ -431,191 +496,79 @@ def _resolve(target: _Target, allowed_private: frozenset[str]) -> list[_Address]
 
 
 # --------------------------------------------------------------------------------------------------
-# Connections pinned to the checked address, with a whole-download deadline
+# One hop through net's client, pinned to the checked addresses
 # --------------------------------------------------------------------------------------------------
 
 
-class _DeadlineExceeded(TimeoutError):
-    pass
-
-
-def _time_left(timeout: float, deadline: float) -> float:
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise _DeadlineExceeded("overall download deadline passed")
-    return min(timeout, remaining)
-
-
-class _DeadlineSocket:
-    """What ``http.client`` sees as ``conn.sock``: every send and read re-arms the timeout as
-    ``min(timeout, time left before the deadline)``, so neither a stalled nor a drip-feeding
-    server (in the headers or the body) can hold the download past the deadline."""
-
-    def __init__(self, sock: socket.socket, timeout: float, deadline: float) -> None:
-        self._sock = sock
-        self._timeout = timeout
-        self._deadline = deadline
-
-    def sendall(self, data: bytes) -> None:
-        self._sock.settimeout(_time_left(self._timeout, self._deadline))
-        self._sock.sendall(data)
-
-    def recv_into(self, buffer: memoryview) -> int:
-        self._sock.settimeout(_time_left(self._timeout, self._deadline))
-        return self._sock.recv_into(buffer)
-
-    def makefile(self, mode: str = "rb", *_args: object, **_kwargs: object) -> io.BufferedReader:
-        if mode != "rb":
-            raise ValueError("only binary reading is supported")
-        return io.BufferedReader(_DeadlineReader(self))
-
-    def close(self) -> None:
-        # http.client closes conn.sock while the response is still being read (``Connection:
-        # close``); the real socket is closed by ``_PinnedConnectionMixin.release`` instead.
-        pass
-
-
-class _DeadlineReader(io.RawIOBase):
-    def __init__(self, sock: _DeadlineSocket) -> None:
-        super().__init__()
-        self._sock = sock
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        with memoryview(buffer) as view:
-            return self._sock.recv_into(view)
-
-
-class _PinnedConnectionMixin:
-    """Open the TCP connection to an address that was already checked, never to a fresh lookup."""
-
-    _addresses: list[_Address]
-    _deadline: float
-    _raw: socket.socket | None
-    timeout: float
-
-    def _open_socket(self) -> socket.socket:
-        last_error: OSError | None = None
-        for address in self._addresses:
-            sock = socket.socket(address.family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-            try:
-                sock.settimeout(_time_left(self.timeout, self._deadline))
-                sock.connect(address.sockaddr)
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            except TimeoutError:
-                sock.close()
-                raise
-            except OSError as exc:
-                sock.close()
-                last_error = exc
-                continue
-            except BaseException:
-                sock.close()
-                raise
-            return sock
-        assert last_error is not None
-        raise last_error
-
-    def release(self) -> None:
-        self.close()  # type: ignore[attr-defined]
-        if self._raw is not None:
-            self._raw.close()
-            self._raw = None
-
-
-class _PinnedHTTPConnection(_PinnedConnectionMixin, http.client.HTTPConnection):
-    def __init__(
-        self, host: str, port: int, *, addresses: list[_Address], timeout: float, deadline: float
-    ) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._addresses = addresses
-        self._deadline = deadline
-        self._raw = None
-
-    def connect(self) -> None:
-        self._raw = self._open_socket()
-        self.sock = _DeadlineSocket(self._raw, self.timeout, self._deadline)  # type: ignore[assignment]
-
-
-class _PinnedHTTPSConnection(_PinnedConnectionMixin, http.client.HTTPSConnection):
-    def __init__(
-        self, host: str, port: int, *, addresses: list[_Address], timeout: float, deadline: float
-    ) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._addresses = addresses
-        self._deadline = deadline
-        self._raw = None
-
-    def connect(self) -> None:
-        sock = self._open_socket()
-        try:
-            sock.settimeout(_time_left(self.timeout, self._deadline))
-            # A fresh default context (certificate and host name checked); SNI and the
-            # certificate check use the host name from the URL, not the address we connect to.
-            tls = ssl.create_default_context().wrap_socket(sock, server_hostname=self.host)
-        except BaseException:
-            sock.close()
-            raise
-        self._raw = tls
-        self.sock = _DeadlineSocket(tls, self.timeout, self._deadline)
-
-
-_PinnedConnection = _PinnedHTTPConnection | _PinnedHTTPSConnection
-
-
-def _open(
-    target: _Target, addresses: list[_Address], *, timeout: float, deadline: float
-) -> _PinnedConnection:
-    cls = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
-    return cls(target.host, target.port, addresses=addresses, timeout=timeout, deadline=deadline)
-
-
-def _request(
-    conn: _PinnedConnection, target: _Target, *, user_agent: str, timeout: float, deadline: float
-) -> http.client.HTTPResponse:
+def _get(
+    client: HttpClient,
+    target: _Target,
+    addresses: list[_Address],
+    *,
+    timeout: float,
+    deadline: float,
+    retry: RetryPolicy,
+) -> Response:
+    """The hop's answer (status and headers; the body unread), tried again on what may pass."""
     try:
-        conn.request(
-            "GET",
-            target.request_target,
-            headers={
-                "User-Agent": user_agent,
-                "Accept": _ACCEPT,
-                "Accept-Encoding": "identity",
-                "Connection": "close",
-            },
+        return retry.call(
+            lambda: _get_once(client, target, addresses, deadline), retry_if=_may_pass, deadline=deadline
         )
-        return conn.getresponse()
-    except (OSError, http.client.HTTPException, ValueError) as exc:
-        raise _network_error(exc, target, timeout=timeout, deadline=deadline) from None
+    except StatusError as error:
+        raise FetchError(
+            "http_status", f"the server answered HTTP {error.status} for {target.display}"
+        ) from None
+    except NetError as error:
+        raise _network_error(error, target, timeout=timeout) from None
 
 
-def _network_error(exc: BaseException, target: _Target, *, timeout: float, deadline: float) -> FetchError:
-    if isinstance(exc, TimeoutError):
-        if isinstance(exc, _DeadlineExceeded) or time.monotonic() >= deadline:
-            return FetchError(
-                "timeout",
-                f"downloading from {target.display} took longer than {_DEADLINE_FACTOR * timeout:g} s",
+def _may_pass(error: BaseException) -> bool:
+    """Retry what may pass, except a timeout: the whole download has one time budget."""
+    return is_retryable(error) and not isinstance(error, TimedOut)
+
+
+def _get_once(client: HttpClient, target: _Target, addresses: list[_Address], deadline: float) -> Response:
+    """GET from the first checked address that accepts a connection (never a fresh DNS lookup)."""
+    headers = {
+        "Host": target.host_header,
+        "Accept": _ACCEPT,
+        "Accept-Encoding": "identity",
+        "Connection": "close",
+    }
+    refused: ConnectFailed | None = None
+    for address in addresses:
+        try:
+            response = client.request(
+                "GET",
+                address.url(target),
+                headers=headers,
+                deadline=deadline,
+                sni_hostname=target.host if target.scheme == "https" else None,
+                stream=True,
             )
+        except ConnectFailed as error:
+            if not error.retryable:  # TLS: the server's certificate, not this address
+                raise
+            refused = error
+            continue
+        if is_retryable_status(response.status):
+            response.close()
+            raise status_error(response.status, response.headers)
+        return response
+    assert refused is not None, "_resolve returns at least one address"
+    raise refused
+
+
+def _network_error(error: NetError, target: _Target, *, timeout: float) -> FetchError:
+    if isinstance(error, DeadlineExceeded):
+        return FetchError(
+            "timeout", f"downloading from {target.display} took longer than {_DEADLINE_FACTOR * timeout:g} s"
+        )
+    if isinstance(error, TimedOut):
         return FetchError("timeout", f"{target.display} did not answer within {timeout:g} s")
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        detail = f"TLS certificate check failed ({exc.verify_message or 'untrusted certificate'})"
-    elif isinstance(exc, ssl.SSLError):
-        detail = f"TLS error ({exc.reason or 'handshake failed'})"
-    elif isinstance(exc, ConnectionRefusedError):
-        detail = "connection refused"
-    elif isinstance(exc, http.client.RemoteDisconnected):
-        detail = "the server closed the connection without answering"
-    elif isinstance(exc, http.client.IncompleteRead):
-        detail = "the server closed the connection before the whole file arrived"
-    elif isinstance(exc, http.client.HTTPException):
-        detail = f"malformed HTTP response ({type(exc).__name__})"
-    elif isinstance(exc, OSError) and exc.strerror:
-        detail = exc.strerror
-    else:
-        detail = type(exc).__name__
-    detail = " ".join(str(detail).split())[:160]
+    if isinstance(error, TooLarge):
+        return FetchError("too_large", f"{target.display} is larger than the limit of {error.limit} bytes")
+    detail = error.reason if isinstance(error, NetworkError) else error.message
     return FetchError("network", f"could not download from {target.display}: {detail}")
 
 
@@ -624,10 +577,8 @@ def _network_error(exc: BaseException, target: _Target, *, timeout: float, deadl
 # --------------------------------------------------------------------------------------------------
 
 
-def _read_file(
-    response: http.client.HTTPResponse, target: _Target, *, max_bytes: int, timeout: float, deadline: float
-) -> FetchedFile:
-    raw_type = response.getheader("Content-Type") or ""
+def _read_file(response: Response, target: _Target, *, max_bytes: int, timeout: float) -> FetchedFile:
+    raw_type = response.headers.get("Content-Type") or ""
     content_type = raw_type.split(";", 1)[0].strip().lower()
     if content_type and content_type not in ACCEPTED_CONTENT_TYPES:
         shown = (
@@ -647,31 +598,11 @@ def _read_file(
             "too_large",
             f"{target.display} is {declared} bytes (Content-Length); the limit is {max_bytes} bytes",
         )
-
-    data = bytearray()
     try:
-        while True:
-            chunk = response.read1(_CHUNK)
-            if not chunk:
-                break
-            data += chunk
-            if len(data) > max_bytes:
-                raise FetchError(
-                    "too_large", f"{target.display} is larger than the limit of {max_bytes} bytes"
-                )
-            if time.monotonic() >= deadline:
-                raise _DeadlineExceeded("overall download deadline passed")
-    except (OSError, http.client.HTTPException, ValueError) as exc:
-        if isinstance(exc, FetchError):
-            raise
-        raise _network_error(exc, target, timeout=timeout, deadline=deadline) from None
-    if declared is not None and len(data) < declared:
-        raise FetchError(
-            "network",
-            f"could not download from {target.display}: the connection closed after {len(data)} of {declared} bytes",
-        )
+        body = response.read()  # counted against max_bytes while reading, under the deadline
+    except NetError as error:
+        raise _network_error(error, target, timeout=timeout) from None
 
-    body = bytes(data)
     _check_content(body, content_type, target)
     return FetchedFile(
         url=target.url,
@@ -681,12 +612,11 @@ def _read_file(
     )
 
 
-def _content_length(response: http.client.HTTPResponse) -> int | None:
-    if response.chunked:
-        return None  # http.client ignores Content-Length on chunked responses; so do we
-    values = response.msg.get_all("Content-Length") or []
+def _content_length(response: Response) -> int | None:
+    if "chunked" in response.headers.get("Transfer-Encoding", "").lower():
+        return None  # Content-Length does not count a chunked body; so we ignore it
     lengths = set()
-    for value in values:
+    for value in response.headers.get_list("Content-Length"):
         for item in str(value).split(","):
             item = item.strip()
             if not item.isdigit():
@@ -745,10 +675,12 @@ def _check_content(data: bytes, content_type: str, target: _Target) -> None:
         )
 
 
-def _file_name(response: http.client.HTTPResponse, target: _Target) -> str:
+def _file_name(response: Response, target: _Target) -> str:
     candidates: list[str] = []
+    disposition = Message()
     try:
-        disposition_name = response.msg.get_filename()
+        disposition["Content-Disposition"] = response.headers.get("Content-Disposition", "")
+        disposition_name = disposition.get_filename()
     except (ValueError, LookupError, TypeError):
         disposition_name = None
     if disposition_name:
