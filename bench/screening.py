@@ -9,18 +9,20 @@ Two arms on the same searches:
 
 The judge is a deterministic **stand-in for an LLM** (no network, no keys, reproducible), not the
 stage-1 scorer: if it were, B's top 10 would trivially equal A's. It reads the evidence the way the
-screening prompt asks a recruiter to, from another view than stage 1:
+screening prompt asks a recruiter to, from another view than stage 1 (``screening.score``):
 
-- coverage of the skills named in the posting's *requirements* section (lines marked "preferred",
-  "a plus", "优先" or under "Nice to have" count half), against the CV's skills;
-- TF-IDF cosine between the CV's own role bullets and summary and the posting *description* (stage 1
-  compares the whole CV text with title + description, scaled differently);
-- title fit as token Jaccard against the search title and every role held (stage 1: containment
-  against the last three roles);
+- coverage of the posting's *requirements* section, found by this script's own section reader (lines
+  marked "preferred", "a plus", "优先" or under "Nice to have" count half): the rarity-weighted share of
+  the section's words (``lexicon.tokens``, ``lexicon.idf``) that the CV's skills, role titles and
+  bullets use (stage 1: the mean coverage of each requirement line by the whole CV text);
+- cosine of rarity-weighted word vectors of the CV's own role bullets and summary and of the posting
+  *description* (stage 1: an F-measure of the whole CV text against title + description);
+- title fit as word Jaccard against the search title and every role held (stage 1: concept terms
+  with family and context credit, ``lexicon.titles.title_similarity``);
 - seniority from the years asked and the title's level words vs the CV's years and level;
 - location: remote, same city, same country, relocation;
-- the hard constraints (``screening.constraints.deal_breakers``): any one caps the score at 35, as the
-  prompt asks ("below 40").
+- the hard constraints (``screening.dealbreakers.check``, the same rules as stage 1: a judge does not
+  get to forget them): any one caps the score at 35, as the prompt asks ("below 40").
 
 Weights differ from stage 1 (requirements 35, text 20, title 20, seniority 15, location 10). The judge
 *records* every call it answers: it renders the real screening prompt (``llm.prompts.render``, the same
@@ -75,6 +77,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jobland_pipeline.documents import extract_file
+from jobland_pipeline.lexicon.idf import idf
+from jobland_pipeline.lexicon.instructions import has_instructions, remove_instructions
+from jobland_pipeline.lexicon.tokens import tokens
 from jobland_pipeline.llm.prompts import prompt_version, render
 from jobland_pipeline.llm.schemas import LLMScreening
 from jobland_pipeline.postings.discovery import SENIORITY_WORDS, broadening, build_query
@@ -86,12 +91,13 @@ from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles import Profile, build_profile
 from jobland_pipeline.profiles.models import TitleSuggestion
 from jobland_pipeline.profiles.titles import suggest_titles
-from jobland_pipeline.profiles.vocab import load_vocabulary
-from jobland_pipeline.screening.constraints import Context, deal_breakers, required_years
+from jobland_pipeline.screening import dealbreakers
+from jobland_pipeline.screening.analysis import analyse
+from jobland_pipeline.screening.demands import required_years
 from jobland_pipeline.screening.models import Preferences, Screening
-from jobland_pipeline.screening.score import INJECTION, Thresholds, screen_postings
+from jobland_pipeline.screening.preferences import with_preferences
+from jobland_pipeline.screening.score import Thresholds, screen_postings
 from jobland_pipeline.screening.two_stage import Verdict, two_stage
-from jobland_pipeline.textutil import TfIdf, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_INBOX = ROOT / "jobland_pipeline" / "data" / "sample_inbox"
@@ -152,6 +158,25 @@ def requirement_sections(description: str) -> tuple[str, str]:
     return "\n".join(required), "\n".join(preferred)
 
 
+def _vector(text: str) -> dict[str, float]:
+    """Rarity-weighted word counts (the fixed background rarity, as stage 1, but unnormalised counts)."""
+    counts = Counter(t for t in tokens(text) if not t.isdigit())
+    return {t: (1 + math.log(c)) * idf(t) for t, c in counts.items()}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    dot = sum(w * b[t] for t, w in a.items() if t in b)
+    norm = math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def _coverage(text: str, have: set[str]) -> tuple[float, float, list[str]]:
+    """(rarity of the section's words the CV uses, rarity of all of them, the rarest missing words)."""
+    words = {t for t in tokens(text) if not t.isdigit()}
+    missing = sorted(words - have, key=lambda t: -idf(t))
+    return sum(idf(t) for t in words & have), sum(idf(t) for t in words), missing
+
+
 def _jaccard(a: str, b: str) -> float:
     ta, tb = set(tokens(a)), set(tokens(b))
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
@@ -171,12 +196,11 @@ class ReferenceJudge:
         self, profile: Profile, cv_text: str, prefs: Preferences, title: str, postings: list[Posting]
     ) -> None:
         self.profile, self.cv_text, self.prefs, self.title = profile, cv_text, prefs, title
-        self.matcher = load_vocabulary().matcher
-        self.have = set(profile.skills) | set(self.matcher.find(cv_text))
+        self.person = with_preferences(profile, prefs)
+        self.cv_literal = dealbreakers.CvText.of(cv_text)
         experience = [profile.summary or "", *(b for r in profile.roles for b in r.bullets)]
-        query = "\n".join(x for x in experience if x) or cv_text
-        sims = TfIdf([p.description for p in postings]).similarities(query)
-        self.text_sim = {p.id: s for p, s in zip(postings, sims, strict=True)}
+        self.have = set(tokens("\n".join([*profile.skills, *(r.title for r in profile.roles), *experience])))
+        self.query = _vector("\n".join(x for x in experience if x) or cv_text)
         self.role_titles = [r.title for r in profile.roles if r.title]
         self.place = parse_place(profile.contact.location)
         self.answers: dict[str, LLMScreening] = {}
@@ -187,15 +211,15 @@ class ReferenceJudge:
         return self.answers[posting.id]
 
     def _judge(self, posting: Posting) -> LLMScreening:
-        clean = INJECTION.sub(" ", f"{posting.title}\n{posting.description}")
-        req_text, pref_text = requirement_sections(INJECTION.sub(" ", posting.description))
-        required = set(self.matcher.find(req_text)) if req_text else set()
-        preferred = (set(self.matcher.find(pref_text)) if pref_text else set()) - required
-        total = len(required) + 0.5 * len(preferred)
-        got = len(required & self.have) + 0.5 * len(preferred & self.have)
-        coverage = got / total if total else 0.5
+        description = remove_instructions(posting.description)[0]
+        clean = f"{posting.title}\n{description}"
+        req_text, pref_text = requirement_sections(description)
+        got_r, total_r, missing_r = _coverage(req_text, self.have)
+        got_p, total_p, missing_p = _coverage(pref_text, self.have)
+        total = total_r + 0.5 * total_p
+        coverage = (got_r + 0.5 * got_p) / total if total else 0.5
 
-        text = min(1.0, self.text_sim.get(posting.id, 0.0) / 0.25)
+        text = min(1.0, _cosine(self.query, _vector(description)) / 0.25)
         title = max(
             [
                 _jaccard(posting.title, self.title),
@@ -230,17 +254,17 @@ class ReferenceJudge:
             "location": location,
         }
         score = round(sum(WEIGHTS[k] * v for k, v in parts.items()))
-        ctx = Context(
-            posting=posting, text=clean, profile=self.profile, cv_text=self.cv_text, prefs=self.prefs
+        a = analyse(posting)
+        breakers = dealbreakers.check(
+            self.person, posting, a.demands, self.cv_literal, self.prefs, a.text, a.language
         )
-        breakers = deal_breakers(ctx)
         if breakers:
             score = min(score, BREAKER_CAP)
-        missing = sorted(required - self.have) + sorted(preferred - self.have)
+        missing = missing_r[:12] + missing_p[:8]
         reasons = [
-            f"Meets {len(required & self.have)} of {len(required)} required skills"
-            if required
-            else "No explicit skill requirements",
+            f"Covers {got_r / total_r:.0%} of the required section's words"
+            if total_r
+            else "No requirements section",
             f"Title fit {title:.2f}, seniority fit {seniority:.2f}, location fit {location:.2f}",
             *(f"Deal-breaker: {b}" for b in breakers),
         ]
@@ -865,7 +889,7 @@ def main() -> None:
     unique = len({p.id for s in searches for p in s.postings})
     print(
         f"\nsynthetic day: {len(pool)} postings generated in {made:.1f} s "
-        f"({sum(1 for p in pool if INJECTION.search(p.description))} with injected instructions); "
+        f"({sum(1 for p in pool if has_instructions(p.description))} with injected instructions); "
         f"{len(searches)} searches title-filtered in {filtered:.1f} s; cap {args.cap} postings a search; "
         f"{unique} distinct postings reach screening"
     )
