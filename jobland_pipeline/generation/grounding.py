@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -440,99 +441,167 @@ def _quoted(text: str, src: Sources) -> list[tuple[int, int, str]]:
     return out
 
 
+def _blank(text: str, pattern: re.Pattern[str]) -> str:
+    """``text`` with every match of ``pattern`` replaced by spaces (positions are kept)."""
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _bare_url(url: str) -> str:
+    return re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.I).rstrip("/")
+
+
+class _TextCheck:
+    """The claims of one generated text, in the order :func:`check_text` finds them."""
+
+    def __init__(self, text: str, src: Sources, document: str, person: bool) -> None:
+        self.src = src
+        self.document = document
+        self.person = person
+        self.quotes = _quoted(text, src)
+        self.claims: list[Claim] = []
+
+    def quoted(self, pos: int) -> str | None:
+        """The source a quoted passage covering ``pos`` quotes, if any."""
+        return next((name for a, b, name in self.quotes if a <= pos < b), None)
+
+    def add(self, kind: str, surface: str, ok: bool, why: str) -> None:
+        self.claims.append(Claim(kind=kind, text=surface, ok=ok, why=why, where=self.document))
+
+    def grounded(self, kind: str, surface: str, pos: int, found: Source | None) -> None:
+        """In a source, or quoted from one; else not in the CV."""
+        if found is not None:
+            self.add(kind, surface, True, f"in {found.name}")
+        elif name := self.quoted(pos):
+            self.add(kind, surface, True, f"quoted from {name}")
+        else:
+            self.add(kind, surface, False, "not in the CV")
+
+    def contacts(self, text: str) -> str:
+        """E-mail addresses (the CV's only) and URLs; returns the text with them blanked."""
+        masked = text
+        for m in _EMAIL.finditer(masked):
+            surface = m.group(0).rstrip(".,;:)")
+            ok = self.src.cv.has(surface)
+            self.add("e-mail", surface, ok, "in the CV" if ok else "not in the CV")
+        masked = _blank(masked, _EMAIL)
+        for m in _URL.finditer(masked):
+            surface = m.group(0).rstrip(".,;:)")
+            self.grounded("URL", surface, m.start(), self.src.find(_bare_url(surface)))
+        return _blank(masked, _URL)
+
+    def years(self, masked: str, folded: str) -> str:
+        """Years of experience ("8 years", "八年"); returns the text with them blanked, so that their
+        number is checked as such and not again as a number."""
+        spans: list[tuple[int, int]] = []
+        for pattern, source_text in ((_YEARS, folded), (_YEARS_ZH, masked)):
+            for m in pattern.finditer(source_text):
+                spans.append((m.start(), m.end()))
+                self._years_claim(masked[m.start() : m.end()], m.group(1), m.start())
+        for a, b in spans:
+            masked = masked[:a] + " " * (b - a) + masked[b:]
+        return masked
+
+    def _years_claim(self, surface: str, number: str, pos: int) -> None:
+        value = _NUMBER_WORDS.get(number) or _han_number(number)
+        if value in self.src.cv.years:
+            self.add("years of experience", surface, True, "the CV states this number of years")
+        elif name := self.quoted(pos):
+            self.add("years of experience", surface, True, f"quoted from {name}")
+        elif not self.person and (found := self.src.find(surface)):
+            self.add("years of experience", surface, True, f"in {found.name}")
+        else:
+            self.add("years of experience", surface, False, "not stated by the CV")
+
+    def proficiency_words(self, masked: str, folded: str) -> None:
+        for m in re.finditer(r"[^\W\d_]+", folded):
+            if m.group(0) in PROFICIENCY:
+                self.proficiency(m.group(0), m.start(), folded)
+        for word in PROFICIENCY_ZH:
+            for m in re.finditer(word, masked):
+                self.proficiency(word, m.start(), masked)
+
+    def proficiency(self, word: str, pos: int, text: str) -> None:
+        """A proficiency word is the CV's when the CV uses it about the same thing (a word nearby)."""
+        reach = 8 if word in PROFICIENCY_ZH else 30
+        near = set(
+            tokens(text[max(0, pos - reach) : pos] + " " + text[pos + len(word) : pos + len(word) + reach])
+        )
+        near -= set(tokens(word))
+        cv_lines = [line for line in self.src.cv.text.split("\n") if word in _fold_aligned(line)]
+        about = set().union(*(set(tokens(line)) for line in cv_lines)) if cv_lines else set()
+        if cv_lines and (not near or near & about):
+            self.add("proficiency", word, True, "the CV uses this word about it")
+        elif name := self.quoted(pos):
+            self.add("proficiency", word, True, f"quoted from {name}")
+        elif not self.person and (found := self.src.find(word)):
+            self.add("proficiency", word, True, f"in {found.name}")
+        elif cv_lines:
+            self.add("proficiency", word, False, "the CV does not use this word about it")
+        else:
+            self.add("proficiency", word, False, "not a word the CV uses")
+
+    def dates(self, masked: str) -> str:
+        """Dates: in a source, or made of numbers the sources have; returns the text with them blanked."""
+        for m in _DATE.finditer(masked):
+            found = self.src.find(m.group(0))
+            if found is None and all(
+                _number_key(n) in _all_numbers(self.src) for n in _NUMBER.findall(m.group(0))
+            ):
+                found = self.src.cv
+            self.grounded("date", m.group(0), m.start(), found)
+        return _blank(masked, _DATE)
+
+    def numbers(self, masked: str) -> None:
+        for m in _CLAIM_NUMBER.finditer(masked):
+            n = _number_key(unicodedata.normalize("NFKC", m.group(1)))
+            kind = "year" if re.fullmatch(r"(?:19|20)\d\d", n) else "number"
+            found = next(
+                (s for s in self.src.all if n in s.numbers or re.sub(r"[.,]", "", n) in s.numbers), None
+            )
+            self.grounded(kind, m.group(0), m.start(), found)
+
+    def names(self, masked: str) -> None:
+        offset = 0
+        for line in masked.split("\n"):
+            for start, _, surface, words in _name_claims(line):
+                self._name(surface, words, offset + start)
+            offset += len(line) + 1
+
+    def _name(self, surface: str, words: list[str], pos: int) -> None:
+        unknown = _unknown_words(surface, words, self.src)
+        if not unknown:
+            found = self.src.find(surface)
+            self.add("name", surface, True, f"in {found.name}" if found else "every word in the sources")
+        elif name := self.quoted(pos):
+            self.add("name", surface, True, f"quoted from {name}")
+        else:
+            self.add("name", surface, False, f"not in the CV ({', '.join(unknown)})")
+
+    def organisations(self, masked: str) -> None:
+        """Chinese organisation names (...公司, ...大学): their last two characters and the suffix."""
+        for m in _ORG_ZH.finditer(masked):
+            head, suffix = m.group(1), m.group(2)
+            if head[-1] in _ORG_ZH_GENERIC:
+                continue
+            self.grounded("organisation", head + suffix, m.start(), self.src.find(head[-2:] + suffix))
+
+
 def check_text(text: str, src: Sources, *, document: str = "", person: bool = True) -> list[Claim]:
     """Every claim a generated text makes, checked against the sources.
 
     ``person``: years of experience and proficiency words are about the person (a letter, a CV), so
     they must be the CV's own; otherwise (a cheat sheet quoting the posting) any source grounds them.
     """
-    claims: list[Claim] = []
-    quotes = _quoted(text, src)
-
-    def quoted(pos: int) -> str | None:
-        return next((name for a, b, name in quotes if a <= pos < b), None)
-
-    def add(kind: str, surface: str, ok: bool, why: str) -> None:
-        claims.append(Claim(kind=kind, text=surface, ok=ok, why=why, where=document))
-
-    def grounded(kind: str, surface: str, pos: int, found: Source | None) -> None:
-        if found is not None:
-            add(kind, surface, True, f"in {found.name}")
-        elif name := quoted(pos):
-            add(kind, surface, True, f"quoted from {name}")
-        else:
-            add(kind, surface, False, "not in the CV")
-
-    masked = text
-    for pattern, kind in ((_EMAIL, "e-mail"), (_URL, "URL")):
-        for m in pattern.finditer(masked):
-            surface = m.group(0).rstrip(".,;:)")
-            if kind == "e-mail":
-                ok = src.cv.has(surface)
-                add(kind, surface, ok, "in the CV" if ok else "not in the CV")
-            else:
-                bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", surface, flags=re.I).rstrip("/")
-                grounded(kind, surface, m.start(), src.find(bare))
-        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
-
+    check = _TextCheck(text, src, document, person)
+    masked = check.contacts(text)
     folded = _fold_aligned(masked)
-    cv_years = src.cv.years
-    spans: list[tuple[int, int]] = []
-    for pattern, source_text in ((_YEARS, folded), (_YEARS_ZH, masked)):
-        for m in pattern.finditer(source_text):
-            surface = masked[m.start() : m.end()]
-            value = _NUMBER_WORDS.get(m.group(1)) or _han_number(m.group(1))
-            spans.append((m.start(), m.end()))
-            if value in cv_years:
-                add("years of experience", surface, True, "the CV states this number of years")
-            elif name := quoted(m.start()):
-                add("years of experience", surface, True, f"quoted from {name}")
-            elif not person and (found := src.find(surface)):
-                add("years of experience", surface, True, f"in {found.name}")
-            else:
-                add("years of experience", surface, False, "not stated by the CV")
-    for a, b in spans:  # the number of a years claim is checked as such, not again as a number
-        masked = masked[:a] + " " * (b - a) + masked[b:]
-    for m in re.finditer(r"[^\W\d_]+", folded):
-        if m.group(0) in PROFICIENCY:
-            _proficiency(m.group(0), m.start(), folded, src, person, quoted, add)
-    for word in PROFICIENCY_ZH:
-        for m in re.finditer(word, masked):
-            _proficiency(word, m.start(), masked, src, person, quoted, add)
-
-    for m in _DATE.finditer(masked):
-        found = src.find(m.group(0))
-        if found is None and all(_number_key(n) in _all_numbers(src) for n in _NUMBER.findall(m.group(0))):
-            found = src.cv
-        grounded("date", m.group(0), m.start(), found)
-    masked = _DATE.sub(lambda m: " " * len(m.group(0)), masked)
-    for m in _CLAIM_NUMBER.finditer(masked):
-        n = _number_key(unicodedata.normalize("NFKC", m.group(1)))
-        kind = "year" if re.fullmatch(r"(?:19|20)\d\d", n) else "number"
-        found = next((s for s in src.all if n in s.numbers or re.sub(r"[.,]", "", n) in s.numbers), None)
-        grounded(kind, m.group(0), m.start(), found)
-
-    offset = 0
-    for line in masked.split("\n"):
-        for start, _, surface, words in _name_claims(line):
-            unknown = _unknown_words(surface, words, src)
-            pos = offset + start
-            if not unknown:
-                found = src.find(surface)
-                add("name", surface, True, f"in {found.name}" if found else "every word in the sources")
-            elif name := quoted(pos):
-                add("name", surface, True, f"quoted from {name}")
-            else:
-                add("name", surface, False, f"not in the CV ({', '.join(unknown)})")
-        offset += len(line) + 1
-    for m in _ORG_ZH.finditer(masked):
-        head, suffix = m.group(1), m.group(2)
-        if head[-1] in _ORG_ZH_GENERIC:
-            continue
-        minimal = head[-2:] + suffix
-        found = src.find(minimal)
-        grounded("organisation", head + suffix, m.start(), found)
-    return claims
+    masked = check.years(masked, folded)
+    check.proficiency_words(masked, folded)
+    masked = check.dates(masked)
+    check.numbers(masked)
+    check.names(masked)
+    check.organisations(masked)
+    return check.claims
 
 
 def _all_numbers(src: Sources) -> set[str]:
@@ -542,27 +611,6 @@ def _all_numbers(src: Sources) -> set[str]:
 def _fold_aligned(text: str) -> str:
     """``fold`` character by character, so positions still match the original text."""
     return "".join(f if len(f := fold(ch)) == 1 else ch.lower() for ch in text)
-
-
-def _proficiency(word, pos, text, src, person, quoted, add) -> None:  # type: ignore[no-untyped-def]
-    """A proficiency word is the CV's when the CV uses it about the same thing (a word nearby)."""
-    reach = 8 if word in PROFICIENCY_ZH else 30
-    near = set(
-        tokens(text[max(0, pos - reach) : pos] + " " + text[pos + len(word) : pos + len(word) + reach])
-    )
-    near -= set(tokens(word))
-    cv_lines = [line for line in src.cv.text.split("\n") if word in _fold_aligned(line)]
-    about = set().union(*(set(tokens(line)) for line in cv_lines)) if cv_lines else set()
-    if cv_lines and (not near or near & about):
-        add("proficiency", word, True, "the CV uses this word about it")
-    elif name := quoted(pos):
-        add("proficiency", word, True, f"quoted from {name}")
-    elif not person and (found := src.find(word)):
-        add("proficiency", word, True, f"in {found.name}")
-    elif cv_lines:
-        add("proficiency", word, False, "the CV does not use this word about it")
-    else:
-        add("proficiency", word, False, "not a word the CV uses")
 
 
 # --- the tailored CV -----------------------------------------------------------------------------
@@ -657,20 +705,30 @@ class _Checker:
         )
         label = f"{role.title} at {role.employer}" if role.employer else role.title
         if source is None:
-            if role.employer and not self.src.cv.has(role.employer):
-                why, text = "not in the CV", f"{role.employer} (role {role.title})"
-                kind = "employer"
-            elif not self.src.cv.has(role.title):
-                why, text, kind = "not in the CV", label, "role"
-            else:
-                why, text, kind = "not a role on the CV", label, "role"
-            span = role.dates_text or f"{role.start or '?'}–{role.end or 'now'}"
-            dates = f" ({span})"
-            self.claims.append(Claim(kind=kind, text=text + dates, ok=False, why=why, where=where))
+            self.claims.append(self._unknown_role(role, label, where))
             return
         self.literal("role", role.title, f"{where}.title", fallback=[source.title])
         self.literal("employer", role.employer, f"{where}.employer", fallback=[source.employer or ""])
         self.literal("location", role.location, f"{where}.location", fallback=[source.location or ""])
+        self._dates(role, source, label, where)
+        for j, bullet in enumerate(role.bullets):
+            self.traced("bullet", bullet, source.bullets, f"{where}.bullets[{j}]", f"a bullet of {label}")
+
+    def _unknown_role(self, role: Role, label: str, where: str) -> Claim:
+        """A role that is none of the profile's: its employer or title is not the CV's, or the pair is."""
+        if role.employer and not self.src.cv.has(role.employer):
+            why, text = "not in the CV", f"{role.employer} (role {role.title})"
+            kind = "employer"
+        elif not self.src.cv.has(role.title):
+            why, text, kind = "not in the CV", label, "role"
+        else:
+            why, text, kind = "not a role on the CV", label, "role"
+        span = role.dates_text or f"{role.start or '?'}–{role.end or 'now'}"
+        dates = f" ({span})"
+        return Claim(kind=kind, text=text + dates, ok=False, why=why, where=where)
+
+    def _dates(self, role: Role, source: Role, label: str, where: str) -> None:
+        """The role's dates are the source role's, written as the CV writes them."""
         if (role.start, role.end) != (source.start, source.end) or (
             role.dates_text and not self.src.cv.has(role.dates_text)
         ):
@@ -693,10 +751,9 @@ class _Checker:
                     where=where,
                 )
             )
-        for j, bullet in enumerate(role.bullets):
-            self.traced("bullet", bullet, source.bullets, f"{where}.bullets[{j}]", f"a bullet of {label}")
 
-    def run(self) -> list[Claim]:
+    def _contact(self) -> None:
+        """Name, e-mail, phone (its digits suffice) and location, then the links."""
         cv, profile = self.cv, self.profile
         for key in ("name", "email", "phone", "location"):
             value = getattr(cv.contact, key)
@@ -717,6 +774,10 @@ class _Checker:
         for link in cv.contact.links:
             bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", link, flags=re.I).rstrip("/")
             self.literal("link", bare, "contact.links")
+
+    def _headline(self) -> None:
+        """The CV's headline or one of its titles, or a re-wording of one."""
+        cv, profile = self.cv, self.profile
         if cv.headline and not self.src.cv.has(cv.headline):
             role_titles = [r.title for r in profile.roles]
             if any(normalise(cv.headline) == normalise(t) for t in [*role_titles, profile.headline or ""]):
@@ -729,16 +790,10 @@ class _Checker:
                 )
         elif cv.headline:
             self.literal("headline", cv.headline, "headline")
-        if cv.summary:
-            self.traced("summary", cv.summary, [profile.summary or ""], "summary", "the summary")
-        for i, skill in enumerate(cv.skills):
-            self.literal("skill", skill, f"skills[{i}]", fallback=[*profile.skills, *profile.skills_listed])
-        for i, role in enumerate(cv.roles):
-            self.role(i, role)
-        for i, edu in enumerate(cv.education):
-            self.literal(
-                "education", edu.text, f"education[{i}]", fallback=[e.text for e in profile.education]
-            )
+
+    def _lists(self) -> None:
+        """Certifications, languages, awards, publications and the other sections, item by item."""
+        cv, profile = self.cv, self.profile
         groups: list[tuple[str, list[str], list[str]]] = [
             ("certification", cv.certifications, profile.certifications),
             ("language", cv.languages, profile.languages),
@@ -750,8 +805,12 @@ class _Checker:
         for kind, items, source in groups:
             for i, item in enumerate(items):
                 self.literal(kind, item, f"{kind}[{i}]", fallback=source)
+
+    def _projects(self) -> None:
+        """Project titles; their bullets against the same project's (or any project's) bullets."""
+        profile = self.profile
         by_title = {normalise(p.title): p for p in profile.projects}
-        for i, project in enumerate(cv.projects):
+        for i, project in enumerate(self.cv.projects):
             source_project = by_title.get(normalise(project.title))
             if source_project is None:
                 self.literal("project", project.title, f"projects[{i}]")
@@ -763,6 +822,23 @@ class _Checker:
                 self.traced(
                     "bullet", bullet, bullets, f"projects[{i}].bullets[{j}]", f"project {project.title}"
                 )
+
+    def run(self) -> list[Claim]:
+        cv, profile = self.cv, self.profile
+        self._contact()
+        self._headline()
+        if cv.summary:
+            self.traced("summary", cv.summary, [profile.summary or ""], "summary", "the summary")
+        for i, skill in enumerate(cv.skills):
+            self.literal("skill", skill, f"skills[{i}]", fallback=[*profile.skills, *profile.skills_listed])
+        for i, role in enumerate(cv.roles):
+            self.role(i, role)
+        for i, edu in enumerate(cv.education):
+            self.literal(
+                "education", edu.text, f"education[{i}]", fallback=[e.text for e in profile.education]
+            )
+        self._lists()
+        self._projects()
         return self.claims
 
 
@@ -793,7 +869,7 @@ def check_document(
 
 def report(documents: dict[str, list[Claim]]) -> dict[str, object]:
     """The machine-readable grounding report: per document, the claims checked, passed and failed."""
-    out: dict[str, object] = {}
+    out: dict[str, dict[str, Any]] = {}
     for name, claims in documents.items():
         failed = [c for c in claims if not c.ok]
         out[name] = {
@@ -803,5 +879,5 @@ def report(documents: dict[str, list[Claim]]) -> dict[str, object]:
             "failures": [{"kind": c.kind, "claim": c.text, "why": c.why, "where": c.where} for c in failed],
             "claims": [c.model_dump() for c in claims],
         }
-    ok = all(not d["failed"] for d in out.values())  # type: ignore[index]
+    ok = all(not d["failed"] for d in out.values())
     return {"ok": ok, "documents": out}

@@ -10,6 +10,7 @@ and the cheat sheet are written in the posting's language.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -131,6 +132,112 @@ def _sheet(
     )
 
 
+@dataclass(frozen=True)
+class _Drafts:
+    """The package's generated texts and what they were written with."""
+
+    cv_md: str
+    letter: str
+    sheet: str
+    language: str
+    day: str
+
+
+def _documents(
+    cv: TailoredCV,
+    profile: Profile,
+    posting: tuple[Posting, PostingText],
+    screening: Screening,
+    company: CompanyFacts,
+    cv_text: str,
+    drafts: _Drafts,
+) -> dict[str, list[Claim]]:
+    """Grounding: the CV item by item, then every text claim by claim, each with the context it may
+    quote (the posting as given and as cleaned, the dossier, the template's own words)."""
+    raw, clean = posting
+    language = drafts.language
+    posting_facts = "\n".join(x for x in (clean.title, clean.company, clean.location) if x)
+    cv_language_labels = _labels_text(cv_language(cv.language))
+    names = {"the posting's title": raw.title, "the employer": raw.company}
+    return {
+        "tailored_cv": cv_claims(cv, profile, cv_text),
+        "tailored_cv.md": check_document(
+            drafts.cv_md,
+            cv_text,
+            context={
+                "the CV's headings": cv_language_labels,
+                "the template": template_words("tailored_cv.md.j2"),
+            },
+            document="tailored_cv.md",
+        ),
+        "cover_letter.md": check_document(
+            drafts.letter,
+            cv_text,
+            context={
+                "the posting": posting_facts,
+                "the dossier": company.text(),
+                "the letter's date": drafts.day,
+                "the template": template_words(
+                    "cover_letter.md.j2" if language == "en" else f"cover_letter_{language}.md.j2"
+                ),
+            },
+            names=names,
+            document="cover_letter.md",
+        ),
+        "cheat_sheet.md": check_document(
+            drafts.sheet,
+            cv_text,
+            context={
+                "the posting": "\n".join([clean.full, clean.salary]),
+                "the dossier": company.text(),
+                "the screening": "\n".join(
+                    [f"{screening.score}/100 {screening.probability}", *screening.reasons]
+                ),
+                "the template": template_words("cheat_sheet.md.j2")
+                + "\n".join(SHEET[language].values())
+                + "\n"
+                + _labels_text(language),
+            },
+            names=names,
+            document="cheat_sheet.md",
+            person=False,
+        ),
+    }
+
+
+def _grounding_issues(documents: dict[str, list[Claim]]) -> list[str]:
+    """One message per failed claim, each once.
+
+    The Markdown CV's own check backs the item-by-item one up (its failures repeat any invention the
+    items already show, so they only count when the items passed; all are in the report).
+    """
+    structural = [c.message() for c in documents["tailored_cv"] if not c.ok]
+    issues = [f"tailored CV: {m}" for m in structural]
+    text_documents = (
+        ("cover_letter.md", "cheat_sheet.md")
+        if structural
+        else ("tailored_cv.md", "cover_letter.md", "cheat_sheet.md")
+    )
+    for name in text_documents:
+        issues += [f"{name}: {c.message()}" for c in documents[name] if not c.ok]
+    return list(dict.fromkeys(issues))
+
+
+def _residue(cv_text: str, files: dict[str, str | bytes], drafts: _Drafts) -> list[str]:
+    """Template placeholders left in a text (and where they came from), and a letter over the limit."""
+    in_cv = set(placeholders(cv_text))
+    residue = [
+        f"{name}: {p}"
+        + (" (your CV itself has this placeholder text: replace it there)" if p in in_cv else "")
+        for name in ("tailored_cv.md", "cover_letter.md", "cheat_sheet.md")
+        for p in placeholders(str(files[name]))
+    ]
+    words = len(drafts.letter.split())
+    if drafts.language != "zh" and words > MAX_LETTER_WORDS:
+        residue.append(f"cover_letter.md: {words} words, over the {MAX_LETTER_WORDS}-word limit")
+    return residue
+
+
 def build_package(
     profile: Profile,
     posting: Posting,
@@ -171,76 +278,8 @@ def build_package(
         "cheat_sheet.md": sheet,
     }
     files.update(render_letter(letter, language=language, theme=theme))
-
-    # Grounding: the CV item by item, then every text claim by claim.
-    posting_facts = "\n".join(x for x in (clean.title, clean.company, clean.location) if x)
-    cv_language_labels = _labels_text(cv_language(cv.language))
-    documents: dict[str, list[Claim]] = {
-        "tailored_cv": cv_claims(cv, profile, cv_text),
-        "tailored_cv.md": check_document(
-            cv_md,
-            cv_text,
-            context={
-                "the CV's headings": cv_language_labels,
-                "the template": template_words("tailored_cv.md.j2"),
-            },
-            document="tailored_cv.md",
-        ),
-        "cover_letter.md": check_document(
-            letter,
-            cv_text,
-            context={
-                "the posting": posting_facts,
-                "the dossier": company.text(),
-                "the letter's date": day,
-                "the template": template_words(
-                    "cover_letter.md.j2" if language == "en" else f"cover_letter_{language}.md.j2"
-                ),
-            },
-            names={"the posting's title": posting.title, "the employer": posting.company},
-            document="cover_letter.md",
-        ),
-        "cheat_sheet.md": check_document(
-            sheet,
-            cv_text,
-            context={
-                "the posting": "\n".join([clean.full, clean.salary]),
-                "the dossier": company.text(),
-                "the screening": "\n".join(
-                    [f"{screening.score}/100 {screening.probability}", *screening.reasons]
-                ),
-                "the template": template_words("cheat_sheet.md.j2")
-                + "\n".join(SHEET[language].values())
-                + "\n"
-                + _labels_text(language),
-            },
-            names={"the posting's title": posting.title, "the employer": posting.company},
-            document="cheat_sheet.md",
-            person=False,
-        ),
-    }
-    structural = [c.message() for c in documents["tailored_cv"] if not c.ok]
-    issues = [f"tailored CV: {m}" for m in structural]
-    # The Markdown CV's own check backs the item-by-item one up (its failures repeat any invention the
-    # items already show, so they only count when the items passed; all are in the report).
-    text_documents = (
-        ("cover_letter.md", "cheat_sheet.md")
-        if structural
-        else ("tailored_cv.md", "cover_letter.md", "cheat_sheet.md")
-    )
-    for name in text_documents:
-        issues += [f"{name}: {c.message()}" for c in documents[name] if not c.ok]
-
-    in_cv = set(placeholders(cv_text))
-    residue = [
-        f"{name}: {p}"
-        + (" (your CV itself has this placeholder text: replace it there)" if p in in_cv else "")
-        for name in ("tailored_cv.md", "cover_letter.md", "cheat_sheet.md")
-        for p in placeholders(str(files[name]))
-    ]
-    words = len(letter.split())
-    if language != "zh" and words > MAX_LETTER_WORDS:
-        residue.append(f"cover_letter.md: {words} words, over the {MAX_LETTER_WORDS}-word limit")
+    drafts = _Drafts(cv_md=cv_md, letter=letter, sheet=sheet, language=language, day=day)
+    documents = _documents(cv, profile, (posting, clean), screening, company, cv_text, drafts)
     grounding = report(documents)
     grounding.update({"posting_id": posting.id, "language": language, "cv_language": cv.language})
     return Package(
@@ -250,8 +289,8 @@ def build_package(
         files=files,
         ats_coverage_before=keyword_coverage(cv_text, clean),
         ats_coverage_after=keyword_coverage(cv_md, clean),
-        grounding_issues=list(dict.fromkeys(issues)),
-        placeholder_issues=residue,
+        grounding_issues=_grounding_issues(documents),
+        placeholder_issues=_residue(cv_text, files, drafts),
         grounding_report=grounding,
         language=language,
     )

@@ -111,6 +111,30 @@ _LATIN_WORD = re.compile(
 )
 
 
+def _latin_term(surface: str, seen: set[str]) -> tuple[float, list[str]] | None:
+    """(rarity, tokens) of a Latin word that is one rare token not seen yet; None otherwise."""
+    toks = tokens(surface)
+    if len(toks) != 1 or toks[0] in seen or toks[0] in STOPWORDS:
+        return None
+    if len(re.findall(r"[^\W\d_]", surface)) < 2 or re.search(r"[\u3400-\u9fff]", surface):
+        return None
+    rarity = idf(toks[0])
+    if rarity >= TERM_IDF and len(toks[0]) > 1:
+        return rarity, toks
+    return None
+
+
+def _han_term(segment: str, seen: set[str]) -> tuple[float, list[str]] | None:
+    """(rarity, bigrams) of a short Han run not seen yet whose bigrams are rare on average."""
+    if not 2 <= len(segment) <= 6:
+        return None
+    toks = [t for t in tokens(segment) if len(t) == 2]
+    if not toks or segment in seen:
+        return None
+    rarity = sum(idf(t) for t in toks) / len(toks)
+    return (rarity, toks) if rarity >= TERM_IDF else None
+
+
 def posting_terms(posting: PostingText) -> list[tuple[str, list[str]]]:
     """Distinctive terms of the requirement lines: (the posting's word, its tokens), rarest first."""
     seen: set[str] = set()
@@ -118,27 +142,15 @@ def posting_terms(posting: PostingText) -> list[tuple[str, list[str]]]:
     for line in posting.requirements:
         for m in _LATIN_WORD.finditer(line):
             surface = m.group(0).strip(".-/")
-            toks = tokens(surface)
-            if len(toks) != 1 or toks[0] in seen or toks[0] in STOPWORDS:
-                continue
-            if len(re.findall(r"[^\W\d_]", surface)) < 2:
-                continue
-            if re.search(r"[\u3400-\u9fff]", surface):
-                continue
-            rarity = idf(toks[0])
-            if rarity >= TERM_IDF and len(toks[0]) > 1:
-                seen.add(toks[0])
-                found.append((rarity, len(found), surface, toks))
+            term = _latin_term(surface, seen)
+            if term is not None:
+                seen.add(term[1][0])
+                found.append((term[0], len(found), surface, term[1]))
         for segment in _HAN_SPLIT.split(line):
-            if not 2 <= len(segment) <= 6:
-                continue
-            toks = [t for t in tokens(segment) if len(t) == 2]
-            if not toks or segment in seen:
-                continue
-            rarity = sum(idf(t) for t in toks) / len(toks)
-            if rarity >= TERM_IDF:
+            term = _han_term(segment, seen)
+            if term is not None:
                 seen.add(segment)
-                found.append((rarity, len(found), segment, toks))
+                found.append((term[0], len(found), segment, term[1]))
     found.sort(key=lambda x: (-x[0], x[1]))
     return [(surface, toks) for _, _, surface, toks in found]
 
@@ -191,12 +203,9 @@ def _skills(profile: Profile, wanted: Wanted, posting_norm: str) -> list[str]:
     return [s for _, s in sorted(enumerate(skills), key=score)]
 
 
-def tailor_cv(profile: Profile, posting: Posting) -> TailoredCV:
-    """The CV re-ordered for ``posting``: every section and fact kept, nothing added."""
-    clean = PostingText.of(posting)
-    wanted = Wanted.of(clean)
-    posting_norm = normalise(clean.full)
-    roles = [
+def _roles(profile: Profile, wanted: Wanted) -> list[Role]:
+    """Every role, its bullets most relevant first."""
+    return [
         role.model_copy(
             update={
                 "title": repair(role.title),
@@ -207,17 +216,43 @@ def tailor_cv(profile: Profile, posting: Posting) -> TailoredCV:
         )
         for role in profile.roles
     ]
+
+
+def _projects(profile: Profile, wanted: Wanted) -> list[Entry]:
+    """Every project, the most relevant first, each with its bullets most relevant first."""
     projects = [
         Entry(title=repair(p.title), bullets=_ranked([repair(b) for b in p.bullets], wanted.weights))
         for p in profile.projects
     ]
-    projects = [
+    return [
         p
         for _, p in sorted(
             enumerate(projects),
             key=lambda ip: (-relevance(" ".join([ip[1].title, *ip[1].bullets]), wanted.weights), ip[0]),
         )
     ]
+
+
+def _education(profile: Profile) -> list[Education]:
+    return [
+        e.model_copy(
+            update={
+                "text": repair(e.text),
+                "degree": repair(e.degree) or None,
+                "institution": repair(e.institution) or None,
+            }
+        )
+        for e in profile.education
+    ]
+
+
+def tailor_cv(profile: Profile, posting: Posting) -> TailoredCV:
+    """The CV re-ordered for ``posting``: every section and fact kept, nothing added."""
+    clean = PostingText.of(posting)
+    wanted = Wanted.of(clean)
+    posting_norm = normalise(clean.full)
+    roles = _roles(profile, wanted)
+    projects = _projects(profile, wanted)
     headline = repair(profile.headline) or (repair(profile.roles[0].title) if profile.roles else None)
     cv = TailoredCV(
         contact=profile.contact.model_copy(deep=True),
@@ -225,16 +260,7 @@ def tailor_cv(profile: Profile, posting: Posting) -> TailoredCV:
         summary=repair(profile.summary) or None,
         skills=_skills(profile, wanted, posting_norm),
         roles=roles,
-        education=[
-            e.model_copy(
-                update={
-                    "text": repair(e.text),
-                    "degree": repair(e.degree) or None,
-                    "institution": repair(e.institution) or None,
-                }
-            )
-            for e in profile.education
-        ],
+        education=_education(profile),
         certifications=[repair(c) for c in profile.certifications],
         languages=[repair(x) for x in profile.languages],
         projects=projects,

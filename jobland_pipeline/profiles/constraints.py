@@ -105,6 +105,12 @@ def read_constraints(statements: list[str], *, location: str | None) -> Constrai
         found |= _avoid(c, raw, text)
         if found:
             c.evidence.append(raw.strip())
+    _complete(c)
+    return c
+
+
+def _complete(c: Constraints) -> None:
+    """What follows from the statements taken together and the home."""
     if c.home and c.home.country and not c.work_rights:
         c.work_rights = [c.home.country]  # people may work where they live unless the CV says otherwise
     c.work_rights = sorted(set(c.work_rights) - set(c.no_work_rights))
@@ -112,7 +118,6 @@ def read_constraints(statements: list[str], *, location: str | None) -> Constrai
         c.areas = [c.home]
     if c.areas and c.commute_km is None:
         c.commute_km = 60.0
-    return c
 
 
 def _shifts(c: Constraints, text: str) -> bool:
@@ -129,7 +134,27 @@ def _shifts(c: Constraints, text: str) -> bool:
 
 
 def _relocation(c: Constraints, raw: str, text: str) -> bool:
-    hit = False
+    hit = _willing_to_move(c, text)
+    if re.search(r"not\s+interested\s+in\s+(?:positions|roles|jobs)\s+based\s+abroad", text) or (
+        re.search(_COUNTRY_ONLY, text) and re.search(NEGATION, text)
+    ):
+        c.relocate, hit = False, True
+    about_rights = re.search(CREDENTIAL + "|" + AUTHORISATION + "|" + SPONSORSHIP, text)
+    if re.match(r"^\s*(?:location|address|adresse|ubicacion|所在地|地址|wohnort)\s*[:：]", text):
+        return hit  # where the person lives is the home, not a limit on where they work
+    if _country_areas(c, raw, text):
+        hit = True
+    if (_AREA_CUE.search(text) or hit) and not about_rights and _place_areas(c, raw, text):
+        hit = True
+    if re.search(
+        r"within\s+(?:about\s+)?(?:an|one)\s+hour|hour'?s\s+drive|une\s+heure|una\s+hora|一小时", text
+    ):
+        c.commute_km, hit = 70.0, True
+    return hit
+
+
+def _willing_to_move(c: Constraints, text: str) -> bool:
+    """Whether the person will relocate, when they say so either way."""
     moving = [clause for clause in _clauses(text) if re.search(RELOCATION, clause)]
     if re.search(
         rf"{_NEG}{RELOCATION}|{RELOCATION}\s*[:：]\s*(?:no|non|nein)\b|不考虑.{{0,12}}以外|不(?:接受|考虑)(?:异地|外派|搬迁)",
@@ -140,50 +165,60 @@ def _relocation(c: Constraints, raw: str, text: str) -> bool:
         for clause in moving
     ):
         # "ein Umzug kommt für mich nicht in Frage": the negation may come after the word.
-        c.relocate, hit = False, True
-    elif re.search(
+        c.relocate = False
+        return True
+    if re.search(
         rf"(?:open|willing|happy|ready|able)\s+to\s+{RELOCATION}|pret\s+a\s+demenager|dispuesto\s+a\s+{RELOCATION}",
         text,
     ):
-        c.relocate, hit = True, True
-    if re.search(r"not\s+interested\s+in\s+(?:positions|roles|jobs)\s+based\s+abroad", text) or (
-        re.search(_COUNTRY_ONLY, text) and re.search(NEGATION, text)
-    ):
-        c.relocate, hit = False, True
-    about_rights = re.search(CREDENTIAL + "|" + AUTHORISATION + "|" + SPONSORSHIP, text)
-    if re.match(r"^\s*(?:location|address|adresse|ubicacion|所在地|地址|wohnort)\s*[:：]", text):
-        return hit  # where the person lives is the home, not a limit on where they work
+        c.relocate = True
+        return True
+    return False
+
+
+def _country_areas(c: Constraints, raw: str, text: str) -> bool:
+    """ "Roles based in the US", "any U.S. domicile": the country is the area."""
     country_only = re.search(
         r"(?:based|flying|work(?:ing)?|jobs?|roles?|positions?)\s+(?:based\s+)?in\s+the\s+([a-z .]+?)(?:[:;,.]|$)|any\s+([a-z.]+)\s+domicile",
         text,
     )
-    if country_only:
-        for place in find_places(raw[country_only.start() : country_only.end()]):
-            if place.kind == "country" and all(a.name != place.name for a in c.areas):
-                c.areas.append(_place_ref(place))
-                hit = True
-    if (_AREA_CUE.search(text) or hit) and not about_rights:
-        places = [
-            p
-            for p in find_places(raw)
-            if p.kind in {"city", "admin1", "admin2", "country"} and not _preferred(raw, p)
-        ]
-        regions = [r for m in _REGION_WORDS.finditer(text) if (r := _region(m.group(1)))]
-        if places and (_AREA_CUE.search(text) or c.relocate is False):
-            for place in places:
-                if _shadowed(place, places):
-                    continue
-                ref = _place_ref(place)
-                if all(a.name != ref.name for a in c.areas):
-                    c.areas.append(ref)
+    if not country_only:
+        return False
+    hit = False
+    for place in find_places(raw[country_only.start() : country_only.end()]):
+        if place.kind == "country" and all(a.name != place.name for a in c.areas):
+            c.areas.append(_place_ref(place))
             hit = True
-        if regions and re.search(REMOTE, text) is None and c.relocate is False:
-            c.areas.extend(r for r in regions if all(a.name != r.name for a in c.areas))
-    if re.search(
-        r"within\s+(?:about\s+)?(?:an|one)\s+hour|hour'?s\s+drive|une\s+heure|una\s+hora|一小时", text
-    ):
-        c.commute_km, hit = 70.0, True
     return hit
+
+
+def _place_areas(c: Constraints, raw: str, text: str) -> bool:
+    """The places named with an area cue (or with no relocation) are where the person will work;
+    regions ("EU") only when not about remote work. True when places were read."""
+    places = _limiting_places(raw)
+    regions = [r for m in _REGION_WORDS.finditer(text) if (r := _region(m.group(1)))]
+    hit = False
+    if places and (_AREA_CUE.search(text) or c.relocate is False):
+        _add_areas(c, [_place_ref(p) for p in places if not _shadowed(p, places)])
+        hit = True
+    if regions and re.search(REMOTE, text) is None and c.relocate is False:
+        c.areas.extend(r for r in regions if all(a.name != r.name for a in c.areas))
+    return hit
+
+
+def _limiting_places(raw: str) -> list[Place]:
+    """Cities, admin areas and countries named in the statement, not as a mere preference."""
+    return [
+        p
+        for p in find_places(raw)
+        if p.kind in {"city", "admin1", "admin2", "country"} and not _preferred(raw, p)
+    ]
+
+
+def _add_areas(c: Constraints, refs: list[PlaceRef]) -> None:
+    for ref in refs:
+        if all(a.name != ref.name for a in c.areas):
+            c.areas.append(ref)
 
 
 def _clauses(text: str) -> list[str]:
@@ -212,13 +247,36 @@ def _shadowed(place: Place, others: list[Place]) -> bool:
 
 
 def _setting(c: Constraints, raw: str, text: str) -> bool:
-    hit = False
     remote = re.search(REMOTE, text)
     hybrid = re.search(HYBRID, text)
-    negated_onsite = re.search(
+    hit = _site_limits(c, text)
+    if not (remote or hybrid):
+        return hit
+    if re.search(rf"{_NEG}(?:\w+\s+){{0,2}}{REMOTE}", text):
+        c.remote_ok = False
+        return True
+    days = _MAX_DAYS.search(text)
+    if days:
+        c.max_office_days = number(days.group(1) or days.group(2) or "")
+    if remote:
+        _remote_where(c, raw, text, remote.start())
+    if hybrid:
+        c.hybrid_ok = True
+    if not _positive_onsite(text) or re.search(rf"{_NEG}(?:\w+\s+){{0,2}}{ONSITE}", text):
+        c.onsite_ok = False  # remote or hybrid stated as the setting wanted, no full-time office named
+        if c.max_office_days is None and c.hybrid_ok:
+            c.max_office_days = 3
+        if c.max_office_days is None:
+            c.max_office_days = 0
+    return True
+
+
+def _site_limits(c: Constraints, text: str) -> bool:
+    """No site-based work ("no site postings", "design-office roles only"), no work away from home."""
+    hit = False
+    if re.search(
         rf"{_NEG}(?:[\w-]+\s+){{0,3}}(?:site\s+postings?|site[- ]based|site\s+work|full[- ]time\s+site)", text
-    )
-    if negated_onsite:
+    ):
         c.no_site_based = hit = True
     if re.search(
         r"design[- ]office\s+roles|office[- ]based\s+roles\s+only|bureau\s+d'etudes\s+uniquement", text
@@ -229,37 +287,28 @@ def _setting(c: Constraints, raw: str, text: str) -> bool:
         text,
     ):
         c.no_away_work = hit = True
-    if not (remote or hybrid):
-        return hit
-    if re.search(rf"{_NEG}(?:\w+\s+){{0,2}}{REMOTE}", text):
-        c.remote_ok = False
-        return True
-    days = _MAX_DAYS.search(text)
-    if days:
-        c.max_office_days = number(days.group(1) or days.group(2) or "")
-    if remote:
-        c.remote_ok = True
-        clause = text[remote.start() : remote.start() + 80]
-        regions = [r for m in _REGION_WORDS.finditer(clause) if (r := _region(m.group(1)))]
-        countries = {country for r in regions for country in r.countries}
-        for place in find_places(raw[remote.start() : remote.start() + 80]):
-            if place.country:
-                countries.add(place.country)
-        c.remote_countries = sorted(set(c.remote_countries) | countries)
-    if hybrid:
-        c.hybrid_ok = True
-    positive_onsite = (
+    return hit
+
+
+def _remote_where(c: Constraints, raw: str, text: str, at: int) -> None:
+    """Remote work is fine, from the regions and countries named right after the word."""
+    c.remote_ok = True
+    clause = text[at : at + 80]
+    regions = [r for m in _REGION_WORDS.finditer(clause) if (r := _region(m.group(1)))]
+    countries = {country for r in regions for country in r.countries}
+    for place in find_places(raw[at : at + 80]):
+        if place.country:
+            countries.add(place.country)
+    c.remote_countries = sorted(set(c.remote_countries) | countries)
+
+
+def _positive_onsite(text: str) -> bool:
+    """Office work named as acceptable, without a number of office days."""
+    return bool(
         re.search(ONSITE, text)
         and not _MAX_DAYS.search(text)
         and not re.search(rf"{NUMBER}\s*(?:office\s+)?(?:days?|dias?|jours?|tage|天)", text)
     )
-    if not positive_onsite or re.search(rf"{_NEG}(?:\w+\s+){{0,2}}{ONSITE}", text):
-        c.onsite_ok = False  # remote or hybrid stated as the setting wanted, no full-time office named
-        if c.max_office_days is None and c.hybrid_ok:
-            c.max_office_days = 3
-        if c.max_office_days is None:
-            c.max_office_days = 0
-    return True
 
 
 def _rights(c: Constraints, raw: str, text: str) -> bool:
@@ -320,19 +369,8 @@ def _credentials(c: Constraints, raw: str, text: str) -> bool:
         rf"{NEGATION}\s*(?:yet\s+|currently\s+|tengo\s+|hold\s+|have\s+|an?\s+|any\s+|de\s+|la\s+|el\s+|持有)*",
         text,
     ):
-        rest = text[m.end() : m.end() + 90]
-        rest_raw = raw[m.end() : m.end() + 90]
-        clause = re.split(r"[.;,:!?。；，]|\s[-–]\s|\bbut\b|\bso\b|\bi\s", rest, maxsplit=1)[0]
-        if not clause.strip() or not re.search(
-            CREDENTIAL + r"|\b[A-Z]{2,}\b", clause + " " + rest_raw[: len(clause)]
-        ):
-            continue
-        if not re.search(CREDENTIAL, clause) and not re.search(r"\b[A-Z]{2,6}\b", rest_raw[: len(clause)]):
-            continue
-        phrase = rest_raw[: len(clause)].strip(" -")
-        if re.search(TEMPORARY + "|" + SEASONAL + "|" + PERMANENT, clause):
-            continue  # "ni intérim, ni CDD": a contract preference, not a missing credential
-        if phrase and len(phrase) > 1 and not re.search(AUTHORISATION + "|" + SPONSORSHIP, clause):
+        phrase = _lacking(text[m.end() : m.end() + 90], raw[m.end() : m.end() + 90])
+        if phrase is not None:
             # "not yet licensed by MCGM", "Pas de permis B", "没有香港、美国等境外律师资格"
             c.lacks.append(phrase)
             hit = True
@@ -351,6 +389,23 @@ def _credentials(c: Constraints, raw: str, text: str) -> bool:
     c.lacks = list(dict.fromkeys(c.lacks))
     c.credentials_only = list(dict.fromkeys(c.credentials_only))
     return hit
+
+
+def _lacking(rest: str, rest_raw: str) -> str | None:
+    """The credential a negation denies (``rest`` follows the negation, folded and as written), or
+    None when the clause after it names none, or names a contract or a work permit instead."""
+    clause = re.split(r"[.;,:!?。；，]|\s[-–]\s|\bbut\b|\bso\b|\bi\s", rest, maxsplit=1)[0]
+    written = rest_raw[: len(clause)]
+    if not clause.strip() or not re.search(CREDENTIAL + r"|\b[A-Z]{2,}\b", clause + " " + written):
+        return None
+    if not re.search(CREDENTIAL, clause) and not re.search(r"\b[A-Z]{2,6}\b", written):
+        return None
+    phrase = written.strip(" -")
+    if re.search(TEMPORARY + "|" + SEASONAL + "|" + PERMANENT, clause):
+        return None  # "ni intérim, ni CDD": a contract preference, not a missing credential
+    if phrase and len(phrase) > 1 and not re.search(AUTHORISATION + "|" + SPONSORSHIP, clause):
+        return phrase
+    return None
 
 
 def _contract(c: Constraints, text: str) -> bool:

@@ -38,65 +38,70 @@ def _phone(text: str) -> str | None:
     return None
 
 
-def extract_contact(header_lines: list[str], full_text: str) -> Contact:
+_EMAIL_LABELS = ("e-mail", "email", "邮箱", "电子邮箱", "correo", "courriel", "电子邮件")
+_PHONE_LABELS = ("电话", "手机", "phone", "mobile", "tel", "téléphone", "teléfono", "telefono", "móvil")
+_LOCATION_LABELS = (
+    "所在地",
+    "居住地",
+    "现居地",
+    "现居",
+    "城市",
+    "地址",
+    "location",
+    "address",
+    "adresse",
+    "ubicación",
+    "ubicacion",
+    "localisation",
+    "ville",
+    "ciudad",
+    "dirección",
+    "direccion",
+    "residencia",
+    "wohnort",
+    "standort",
+    "anschrift",
+)
+
+
+def _labelled(full_text: str) -> dict[str, str]:
+    """Labelled fields ("Phone: …", "邮箱：…") of the first 60 lines, the first of each label."""
     labelled: dict[str, str] = {}
     for line in full_text.split("\n")[:60]:
         for m in LABEL_RE.finditer(to_simplified(line)):  # same length: spans point into the original
             labelled.setdefault(m.group(1).lower(), line[m.start(2) : m.end(2)].strip())
-    email = (
-        labelled.get("e-mail")
-        or labelled.get("email")
-        or labelled.get("邮箱")
-        or labelled.get("电子邮箱")
-        or labelled.get("correo")
-        or labelled.get("courriel")
-        or labelled.get("电子邮件")
-    )
-    email = EMAIL_RE.search(email).group(0) if email and EMAIL_RE.search(email) else None
+    return labelled
+
+
+def _first_labelled(labelled: dict[str, str], labels: tuple[str, ...]) -> str | None:
+    """The value of the first of ``labels`` the CV uses (even when empty)."""
+    return next((labelled[k] for k in labels if k in labelled), None)
+
+
+def _email(labelled: dict[str, str], full_text: str) -> str | None:
+    """The labelled address if it is one, else the first address near the top, else anywhere."""
+    given = next((value for k in _EMAIL_LABELS if (value := labelled.get(k))), None)
+    found = EMAIL_RE.search(given) if given else None
+    email = found.group(0) if found else None
     email = email or next(iter(EMAIL_RE.findall("\n".join(full_text.split("\n")[:15]))), None)
-    email = email or next(iter(EMAIL_RE.findall(full_text)), None)
-    top = "\n".join(header_lines[:12]) or "\n".join(full_text.split("\n")[:12])
-    phone = next(
-        (
-            labelled[k]
-            for k in ("电话", "手机", "phone", "mobile", "tel", "téléphone", "teléfono", "telefono", "móvil")
-            if k in labelled
-        ),
-        None,
-    )
-    phone = phone or _phone(top) or _phone(full_text[:2000])
-    location = next(
-        (
-            labelled[k]
-            for k in (
-                "所在地",
-                "居住地",
-                "现居地",
-                "现居",
-                "城市",
-                "地址",
-                "location",
-                "address",
-                "adresse",
-                "ubicación",
-                "ubicacion",
-                "localisation",
-                "ville",
-                "ciudad",
-                "dirección",
-                "direccion",
-                "residencia",
-                "wohnort",
-                "standort",
-                "anschrift",
-            )
-            if k in labelled
-        ),
-        None,
-    )
+    return email or next(iter(EMAIL_RE.findall(full_text)), None)
+
+
+def _location(labelled: dict[str, str], top: str) -> str | None:
+    location = _first_labelled(labelled, _LOCATION_LABELS)
     if location is None:
         m = CITY_STATE_RE.search(top) or CN_CITY_RE.search(top)
         location = m.group(1) if m else None
+    return location
+
+
+def extract_contact(header_lines: list[str], full_text: str) -> Contact:
+    labelled = _labelled(full_text)
+    email = _email(labelled, full_text)
+    top = "\n".join(header_lines[:12]) or "\n".join(full_text.split("\n")[:12])
+    phone = _first_labelled(labelled, _PHONE_LABELS)
+    phone = phone or _phone(top) or _phone(full_text[:2000])
+    location = _location(labelled, top)
     links = list(dict.fromkeys(u.rstrip(".") for u in URL_RE.findall(full_text) if "@" not in u))[:5]
     name = (
         labelled.get("姓名")
@@ -143,37 +148,58 @@ _PARTICLES = frozenset(
 )
 
 
+def _name_candidate(line: str) -> str:
+    """The part of a header line that could be the name: before any separator, contact label,
+    e-mail address or link, without post-nominal credentials ("Maria Santos, BSN, RN, CCRN")."""
+    candidate = re.split(r"\s*[|｜•·]\s*", line)[0].strip()
+    candidate = _CONTACT_LABEL.split(candidate, maxsplit=1)[0]
+    contact = EMAIL_RE.search(candidate) or URL_RE.search(candidate)
+    if contact and contact.start() > 0:  # "Jane Doe jane@example.com"
+        candidate = candidate[: contact.start()].strip()
+    head, _, tail = candidate.partition(",")
+    if tail and all(re.fullmatch(r"[A-Z][A-Za-z.-]{1,7}", t.strip()) for t in tail.split(",")):
+        candidate = head.strip()
+    return candidate
+
+
+def _never_a_name(candidate: str) -> bool:
+    """A place, contact detail, heading or anything with a digit."""
+    if CITY_STATE_RE.fullmatch(candidate):
+        return True
+    if not candidate or EMAIL_RE.search(candidate) or URL_RE.search(candidate) or _phone(candidate):
+        return True
+    return bool(match_heading(candidate)) or any(ch.isdigit() for ch in candidate)
+
+
+def _han_name(candidate: str, first_line: bool) -> bool:
+    """Two to four Han characters (five or six alone on the first line), not a CV word or headline."""
+    han = re.fullmatch(r"[\u4e00-\u9fff]{2,4}", candidate) or (
+        first_line and re.fullmatch(r"[\u4e00-\u9fff]{5,6}", candidate)  # a longer name alone on line 1
+    )
+    return bool(han) and not _NOT_A_CN_NAME.search(candidate) and not _is_headline(candidate)
+
+
+def _latin_name(candidate: str) -> bool:
+    """Two to five capitalised words (particles aside), not a headline."""
+    words = candidate.split()
+    return (
+        2 <= len(words) <= 5
+        and all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in _PARTICLES for w in words)
+        and words[0][:1].isupper()
+        and not _is_headline(candidate)
+    )
+
+
 def _guess_name(lines: list[str]) -> str | None:
     for n, line in enumerate(lines[:6]):
-        candidate = re.split(r"\s*[|｜•·]\s*", line)[0].strip()
-        candidate = _CONTACT_LABEL.split(candidate, maxsplit=1)[0]
-        contact = EMAIL_RE.search(candidate) or URL_RE.search(candidate)
-        if contact and contact.start() > 0:  # "Jane Doe jane@example.com"
-            candidate = candidate[: contact.start()].strip()
-        # "Maria Santos, BSN, RN, CCRN": post-nominal credentials are not part of the name.
-        head, _, tail = candidate.partition(",")
-        if tail and all(re.fullmatch(r"[A-Z][A-Za-z.-]{1,7}", t.strip()) for t in tail.split(",")):
-            candidate = head.strip()
-        if CITY_STATE_RE.fullmatch(candidate):
+        candidate = _name_candidate(line)
+        if _never_a_name(candidate):
             continue
-        if not candidate or EMAIL_RE.search(candidate) or URL_RE.search(candidate) or _phone(candidate):
-            continue
-        if match_heading(candidate) or any(ch.isdigit() for ch in candidate):
-            continue
-        han = re.fullmatch(r"[\u4e00-\u9fff]{2,4}", candidate) or (
-            n == 0 and re.fullmatch(r"[\u4e00-\u9fff]{5,6}", candidate)  # a longer name alone on line 1
-        )
-        if han and not _NOT_A_CN_NAME.search(candidate) and not _is_headline(candidate):
+        if _han_name(candidate, first_line=n == 0):
             return candidate
-        words = candidate.split()
         if re.match(r"^[^:：]{1,25}[:：]", candidate):
             continue  # "Location: Amsterdam, Netherlands" is a labelled field, not a name
-        if (
-            2 <= len(words) <= 5
-            and all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in _PARTICLES for w in words)
-            and words[0][:1].isupper()
-            and not _is_headline(candidate)
-        ):
+        if _latin_name(candidate):
             return candidate.title() if candidate.isupper() else candidate
     return None
 
@@ -181,6 +207,14 @@ def _guess_name(lines: list[str]) -> str | None:
 def _is_headline(candidate: str) -> bool:
     """True for a headline such as "Senior Software Engineer" (an "RN" credential is no headline)."""
     return any(m.group().lower() != "rn" for m in TITLE_WORDS.finditer(candidate))
+
+
+def _name_shaped(line: str) -> bool:
+    """Two to four capitalised words, at most 40 characters, no digits."""
+    words = line.split()
+    if not (2 <= len(words) <= 4) or len(line) > 40 or any(ch.isdigit() for ch in line):
+        return False
+    return all(w[:1].isupper() for w in words)
 
 
 def _name_from_email(text: str, email: str) -> str | None:
@@ -191,12 +225,9 @@ def _name_from_email(text: str, email: str) -> str | None:
     address = re.sub(r"[^a-z]", "", email.lower().rsplit(".", 1)[0])
     for line in text.split("\n"):
         line = line.strip()
-        words = line.split()
-        if not (2 <= len(words) <= 4) or len(line) > 40 or any(ch.isdigit() for ch in line):
+        if not _name_shaped(line):
             continue
-        if not all(w[:1].isupper() for w in words):
-            continue
-        long_words = [re.sub(r"[^a-z]", "", w.lower()) for w in words if len(w.strip(".")) > 1]
+        long_words = [re.sub(r"[^a-z]", "", w.lower()) for w in line.split() if len(w.strip(".")) > 1]
         if len(long_words) >= 2 and all(w and w in address for w in long_words):
             return line.title() if line.isupper() else line
     return None

@@ -46,11 +46,15 @@ def parse_education(lines: list[str]) -> list[Education]:
         if degree_hit or (inst_hit and not entries) or (inst_hit and years and not continues):
             entries.append(_entry(text, years))
         elif entries and (inst_hit or years):
-            last = entries[-1]
-            last.text = f"{last.text} {text}"
-            last.institution = last.institution or _institution(text)
-            last.year = last.year or (years[-1] if years else None)
+            _continue(entries[-1], text, years)
     return entries
+
+
+def _continue(last: Education, text: str, years: list[str]) -> None:
+    """A line that goes on with the previous entry: its text is added, empty fields are filled."""
+    last.text = f"{last.text} {text}"
+    last.institution = last.institution or _institution(text)
+    last.year = last.year or (years[-1] if years else None)
 
 
 def _entry(text: str, years: list[str]) -> Education:
@@ -64,25 +68,30 @@ def _parts(text: str, source: str, years: list[str]) -> Education:
     parts = [p.strip(" .") for p in _SEP.split(protected) if p.strip(" .")]
     parts = [unprotect(p, source) for p in parts]
     parts = [p for p in parts if not re.fullmatch(r"(?:(?:19|20)\d\d\s*年?)", p)]
-    institution = degree = None
-    inst_index = next((i for i, p in enumerate(parts) if INSTITUTION_RE.search(p)), None)
-    if inst_index is not None:
-        institution = parts[inst_index]
-        # "University of Waterloo, School of Pharmacy": a following part naming a school belongs to it.
-        nxt = inst_index + 1
-        if nxt < len(parts) and INSTITUTION_RE.search(parts[nxt]) and not DEGREE_RE.search(parts[nxt]):
-            institution = f"{institution}, {parts[nxt]}"
-        if re.search(r"[\u4e00-\u9fff]", institution) and " " in institution:
-            # "复旦大学 法律硕士(Juris Master)": the school ends at its institution word.
-            m = INSTITUTION_RE.search(institution)
-            if m and DEGREE_RE.search(institution[m.end() :]):
-                degree = institution[m.end() :].strip()
-                institution = institution[: m.end()].strip()
+    institution, degree = _school(parts)
     if degree is None:
         degree = next((p for p in parts if DEGREE_RE.search(p) and p != institution), None)
     if degree is None:
         degree = next((p for p in parts if p != institution and not INSTITUTION_RE.search(p)), None)
     return Education(degree=degree, institution=institution, year=years[-1] if years else None, text=text)
+
+
+def _school(parts: list[str]) -> tuple[str | None, str | None]:
+    """(institution, degree written inside the institution's part) from the first part naming one."""
+    inst_index = next((i for i, p in enumerate(parts) if INSTITUTION_RE.search(p)), None)
+    if inst_index is None:
+        return None, None
+    institution = parts[inst_index]
+    # "University of Waterloo, School of Pharmacy": a following part naming a school belongs to it.
+    nxt = inst_index + 1
+    if nxt < len(parts) and INSTITUTION_RE.search(parts[nxt]) and not DEGREE_RE.search(parts[nxt]):
+        institution = f"{institution}, {parts[nxt]}"
+    if re.search(r"[\u4e00-\u9fff]", institution) and " " in institution:
+        # "复旦大学 法律硕士(Juris Master)": the school ends at its institution word.
+        m = INSTITUTION_RE.search(institution)
+        if m and DEGREE_RE.search(institution[m.end() :]):
+            return institution[: m.end()].strip(), institution[m.end() :].strip()
+    return institution, None
 
 
 def _institution(text: str) -> str | None:

@@ -11,14 +11,14 @@ import re
 from datetime import date
 
 from jobland_pipeline.lexicon import detect_language
-from jobland_pipeline.lexicon.languages import NATIVE, find_languages, parse_language_items
+from jobland_pipeline.lexicon.languages import NATIVE, LanguageMention, find_languages, parse_language_items
 from jobland_pipeline.lexicon.titlewords import core_title, title_level
 from jobland_pipeline.profiles.constraints import constraint_sentences, read_constraints, read_targets
 from jobland_pipeline.profiles.contact import extract_contact
 from jobland_pipeline.profiles.dates import months_between, total_years
 from jobland_pipeline.profiles.education import parse_education
 from jobland_pipeline.profiles.items import list_lines, repair_hyphenation, split_items
-from jobland_pipeline.profiles.models import Entry, FieldYears, LanguageSkill, Profile, Role
+from jobland_pipeline.profiles.models import Contact, Entry, FieldYears, LanguageSkill, Profile, Role
 from jobland_pipeline.profiles.roles import TITLE_WORDS, parse_roles
 from jobland_pipeline.profiles.sections import Section, split_sections, strip_bullet
 
@@ -73,24 +73,26 @@ def _entries(lines: list[str]) -> list[Entry]:
     return entries
 
 
+def _add_mention(skills: dict[str, LanguageSkill], mention: LanguageMention) -> None:
+    """The first mention of a language sets its level; a negated one ("basic", "not fluent") caps it."""
+    known = skills.get(mention.code)
+    if known is None:
+        level = min(mention.level or 3, 3) if mention.negated else mention.level
+        skills[mention.code] = LanguageSkill(
+            language=mention.code, level=level, text=mention.text, limited=mention.negated
+        )
+        return
+    known.limited = known.limited or mention.negated
+    if mention.negated and known.level:
+        known.level = min(known.level, 3)
+
+
 def _languages(lines: list[str], cv_language: str) -> tuple[list[str], list[LanguageSkill]]:
     lines = [line for line in lines if find_languages(line)]  # "References available on request" is not one
     written = [item for item in split_items(lines) if find_languages(item)]
     skills: dict[str, LanguageSkill] = {}
     for mention in parse_language_items(" ; ".join(strip_bullet(line)[1] for line in lines)):
-        code = mention.code
-        known = skills.get(code)
-        level = mention.level
-        if mention.negated:
-            level = min(level or 3, 3)
-        if known is None:
-            skills[code] = LanguageSkill(
-                language=code, level=level, text=mention.text, limited=mention.negated
-            )
-        else:
-            known.limited = known.limited or mention.negated
-            if mention.negated and known.level:
-                known.level = min(known.level, 3)
+        _add_mention(skills, mention)
     base = cv_language.split("-")[0]
     if base not in skills and base in {"en", "fr", "es", "de", "zh", "pt", "it", "nl"}:
         skills[base] = LanguageSkill(language=base, level=NATIVE - 1, text=f"({base}: the CV's language)")
@@ -105,12 +107,21 @@ _CALENDAR = re.compile(
 )
 
 
+def _rare_name(name: str) -> bool:
+    """No month or weekday, and every word rare in job texts."""
+    from jobland_pipeline.lexicon.idf import idf
+    from jobland_pipeline.lexicon.tokens import stem
+
+    words = name.split()
+    if any(_CALENDAR.match(w) for w in words):
+        return False
+    return len(name) >= 3 and not min(idf(stem(w.lower())) for w in words) < 3.9
+
+
 def _tools(text: str, exclude: set[str]) -> list[str]:
     """Tools and codes a CV's sentences name: acronyms and CamelCase ("AWS", "WebSockets") and
     capitalised names in the middle of a sentence ("using Kafka and Go", "in Spring Boot") that are
     rare in job texts (background rarity), are not places, months or the person's employers."""
-    from jobland_pipeline.lexicon.idf import idf
-    from jobland_pipeline.lexicon.tokens import stem
     from jobland_pipeline.places import find_places
 
     found: dict[str, int] = {}
@@ -122,10 +133,7 @@ def _tools(text: str, exclude: set[str]) -> list[str]:
     places = {p.name.lower() for p in find_places(text)}
     for m in _NAMED.finditer(text):
         name = m.group(0).strip(" .")
-        words = name.split()
-        if name.lower() in exclude or name.lower() in places or any(_CALENDAR.match(w) for w in words):
-            continue
-        if len(name) < 3 or min(idf(stem(w.lower())) for w in words) < 3.9:
+        if name.lower() in exclude or name.lower() in places or not _rare_name(name):
             continue
         found[name] = found.get(name, 0) + 1
     order = {w: i for i, w in enumerate(found)}
@@ -156,6 +164,11 @@ def _seniority(total: float, roles: list[Role], as_of: date) -> str:
 
     related = [r for r in roles if r.start and (r is roles[0] or title_similarity(latest, r.title) >= 0.45)]
     years = total_years([(r.start, r.end) for r in related if r.start], as_of) if related else total
+    return _level(level, years)
+
+
+def _level(level: str, years: float) -> str:
+    """A title's own level wins ("Senior", "Lead"); otherwise years in the line of work decide."""
     if level in {"lead", "senior"}:
         return level
     if level == "entry":
@@ -186,6 +199,32 @@ def _headline(header: list[str], name: str | None) -> str | None:
     return None
 
 
+def _cv_language(language: str | None, text: str) -> str:
+    """The language given, unless none (or only the default "en") was: then the text's own."""
+    if language is None or language in ("", "unknown", "en"):
+        return detect_language(text)
+    return language
+
+
+def _statements(header: list[str], summary: list[str], sections: list[Section]) -> list[str]:
+    """Where constraints are stated: header, summary and labelled lines outside roles and projects."""
+    other = [line for s in sections if s.name not in {"experience", "projects"} for line in s.lines]
+    return constraint_sentences(header, summary, other)
+
+
+def _mentioned_tools(roles: list[Role], summary_text: str, contact: Contact, listed: list[str]) -> list[str]:
+    """Tools named in the summary and bullets that the skills list does not already hold; employers,
+    role places and the person's name are not tools."""
+    bullets_text = "\n".join([summary_text, *(b for r in roles for b in r.bullets)])
+    exclude = {x.lower() for r in roles for x in (r.employer or "", r.location or "")} | {
+        (contact.name or "").lower()
+    }
+    return [t for t in _tools(bullets_text, exclude) if not any(t.lower() in s.lower() for s in listed)]
+
+
+_OTHER_SECTIONS = frozenset({"volunteer", "activities", "flight_time", "interests", "references"})
+
+
 def build_profile(
     text: str,
     *,
@@ -196,60 +235,44 @@ def build_profile(
 ) -> Profile:
     """Structure CV text; every string kept is a span of the CV (no invented facts)."""
     as_of = as_of or date.today()
-    language = language if language not in (None, "", "unknown", "en") else detect_language(text)
+    cv_language = _cv_language(language, text)
     sections = split_sections(text)
     header = _section(sections, "header", "contact")
     contact = extract_contact(header, text)
-    experience = _section(sections, "experience") or _section(sections, "header")
-    roles = parse_roles(experience)
+    roles = parse_roles(_section(sections, "experience") or _section(sections, "header"))
     for role in roles:
         role.bullets = [repair_hyphenation(b) for b in role.bullets]
-    skill_lines = _section(sections, "skills")
-    listed = split_items(skill_lines)
-    certifications = list_lines(_section(sections, "certifications"))
-    summary_text = " ".join(strip_bullet(line)[1] for line in _section(sections, "summary"))
-    bullets_text = "\n".join([summary_text, *(b for r in roles for b in r.bullets)])
-    exclude = {x.lower() for r in roles for x in (r.employer or "", r.location or "")} | {
-        (contact.name or "").lower()
-    }
-    tools = [t for t in _tools(bullets_text, exclude) if not any(t.lower() in s.lower() for s in listed)]
-    languages, language_skills = _languages(_section(sections, "languages"), language)
+    listed = split_items(_section(sections, "skills"))
     summary_lines = _section(sections, "summary")
-    statements = constraint_sentences(
-        header,
-        summary_lines,
-        [line for s in sections if s.name not in {"experience", "projects"} for line in s.lines],
-    )
-    constraints = read_constraints(statements, location=contact.location)
+    summary_text = " ".join(strip_bullet(line)[1] for line in summary_lines)
+    tools = _mentioned_tools(roles, summary_text, contact, listed)
+    languages, language_skills = _languages(_section(sections, "languages"), cv_language)
+    statements = _statements(header, summary_lines, sections)
     years = total_years([(r.start, r.end) for r in roles if r.start], as_of)
-    headline = _headline(header, contact.name)
-    others = {
-        s.name: list_lines(s.lines)
-        for s in sections
-        if s.name in {"volunteer", "activities", "flight_time", "interests", "references"} and s.lines
-    }
     return Profile(
         user_id=user_id,
-        language=language,
+        language=cv_language,
         contact=contact,
-        headline=headline,
-        summary=" ".join(strip_bullet(line)[1] for line in summary_lines) or None,
+        headline=_headline(header, contact.name),
+        summary=summary_text or None,
         skills=[*listed, *tools[:120]],  # a long CV may name a hundred tools; all are its own words
         skills_listed=listed,
         roles=roles,
         education=parse_education(_section(sections, "education")),
-        certifications=certifications,
+        certifications=list_lines(_section(sections, "certifications")),
         languages=languages,
         language_skills=language_skills,
         projects=_entries(_section(sections, "projects")),
         awards=list_lines(_section(sections, "awards")),
         publications=list_lines(_section(sections, "publications")),
-        other_sections=others,
+        other_sections={
+            s.name: list_lines(s.lines) for s in sections if s.name in _OTHER_SECTIONS and s.lines
+        },
         targets=read_targets(statements),
         years_experience=years,
         experience_by_field=_fields(roles, as_of),
         seniority=_seniority(years, roles, as_of),
-        constraints=constraints,
+        constraints=read_constraints(statements, location=contact.location),
         cv_sha256=cv_sha256,
         extractor_version=EXTRACTOR_VERSION,
         as_of=as_of.isoformat(),

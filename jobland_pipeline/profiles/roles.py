@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from jobland_pipeline.lexicon.hanzi import to_simplified
-from jobland_pipeline.profiles.dates import find_date_range
+from jobland_pipeline.profiles.dates import DateRange, find_date_range
 from jobland_pipeline.profiles.models import Role
 from jobland_pipeline.profiles.sections import strip_bullet
 
@@ -123,14 +124,15 @@ def _city_start(head: str) -> int | None:
     before = head[: run[0].start()].rstrip()
     if before and before.endswith(_PLACE_SEPARATORS):
         return run[0].start()  # "Nexus AI – San Francisco": the separator says where the place begins
-    # Glued to the name before it: one word, two or three when they read as one city name.
-    names = [w.group() for w in run]
-    take = 1
-    if len(names) >= 2 and (names[-2].lower() in _CITY_FIRST or names[-1].lower() in _CITY_LAST):
-        take = 2
-        if len(names) >= 3 and names[-3].lower() in _CITY_FIRST:
-            take = 3
-    return run[-take].start()
+    return run[-_city_length([w.group() for w in run])].start()
+
+
+def _city_length(names: list[str]) -> int:
+    """Words of the city glued to the name before it: one, two or three when they read as one
+    city name ("Mountain View", "Salt Lake City")."""
+    if len(names) < 2 or not (names[-2].lower() in _CITY_FIRST or names[-1].lower() in _CITY_LAST):
+        return 1
+    return 3 if len(names) >= 3 and names[-3].lower() in _CITY_FIRST else 2
 
 
 def split_location(text: str) -> tuple[str, str | None]:
@@ -188,35 +190,59 @@ _ORG = re.compile(
 )
 
 
+def _strong_parts(text: str) -> list[str] | None:
+    """The two or three segments between strong separators, as written (None for other counts)."""
+    protected = re.sub(r"\(([^)]*)\)", lambda m: "(" + re.sub(r"[-—–|,]", "\ue001", m.group(1)) + ")", text)
+    parts = [p.strip(" ,") for p in _STRONG_SEP.split(protected) if p.strip(" ,")]
+    if not 2 <= len(parts) <= 3:
+        return None
+    return [_restore(p, text) for p in parts]
+
+
+def _title_first(a: str, b: str) -> tuple[str, str]:
+    """ "Google | Software Engineer": the title is the part that reads like one."""
+    title_a, title_b = TITLE_WORDS.search(a), TITLE_WORDS.search(b)
+    if (title_b and not title_a) or (title_b and _ORG.search(a) and not _ORG.search(b)):
+        return b, a
+    return a, b
+
+
+_WORK_MODE = re.compile(r"\((?:hybrid|remote|h[íi]brido|remoto|[^)]*domicile)", re.I)
+
+
+def _employer_and_place(segment: str) -> tuple[str, str]:
+    """Split the employer segment at its first comma when what follows is a place (or a work mode).
+
+    "R.O.K Cyber Command, MND": the part after the comma is not a place, the whole is the employer.
+    """
+    head_tail = re.split(rf",\s+(?!{_LEGAL_SUFFIX}\b)", segment, maxsplit=1)
+    employer, place = head_tail[0], head_tail[1] if len(head_tail) > 1 else ""
+    if (
+        place
+        and not (_is_place(place) or _is_place(place.rsplit(",", 1)[-1]))
+        and not _WORK_MODE.search(place)
+    ):
+        return segment, ""
+    return employer, place
+
+
 def _strong_split(text: str) -> tuple[str, str | None, str | None] | None:
     """ "Title[, qualifier] - Employer[, Place]": the convention most CVs follow, read segment by segment.
 
     Commas inside the title segment qualify the title ("First Officer, Airbus A320"); in the employer
     segment they start the place. None when the line does not read that way (the caller falls back).
     """
-    protected = re.sub(r"\(([^)]*)\)", lambda m: "(" + re.sub(r"[-—–|,]", "\ue001", m.group(1)) + ")", text)
-    parts = [p.strip(" ,") for p in _STRONG_SEP.split(protected) if p.strip(" ,")]
-    if not 2 <= len(parts) <= 3:
+    original = _strong_parts(text)
+    if original is None:
         return None
-    original = [_restore(p, text) for p in parts]
-    a, b = original[0], original[1]
-    title_a, title_b = TITLE_WORDS.search(a), TITLE_WORDS.search(b)
-    if (title_b and not title_a) or (title_b and _ORG.search(a) and not _ORG.search(b)):
-        a, b = b, a  # "Google | Software Engineer": the title is the part that reads like one
+    a, b = _title_first(original[0], original[1])
     if not TITLE_WORDS.search(a) and not _ORG.search(b):
         return None
     if "," in a and _is_place(b):
         # "Co-Founder & CTO, Nexus AI – San Francisco": the dash sets off the place.
         title, _, employer = a.partition(", ")
         return title.strip(), employer.strip() or None, b.strip()
-    head_tail = re.split(rf",\s+(?!{_LEGAL_SUFFIX}\b)", b, maxsplit=1)
-    employer, place = head_tail[0], head_tail[1] if len(head_tail) > 1 else ""
-    if (
-        place
-        and not (_is_place(place) or _is_place(place.rsplit(",", 1)[-1]))
-        and not re.search(r"\((?:hybrid|remote|h[íi]brido|remoto|[^)]*domicile)", place, re.I)
-    ):
-        employer, place = b, ""  # "R.O.K Cyber Command, MND": the part after the comma is not a place
+    employer, place = _employer_and_place(b)
     if len(original) == 3:
         place = f"{place}, {original[2]}" if place else original[2]
     return a.strip(), employer.strip() or None, place.strip() or None
@@ -243,6 +269,61 @@ def _restore(part: str, text: str) -> str:
     return found.group(0) if found else part.replace("\ue001", "-")
 
 
+@dataclass
+class _HeaderParts:
+    """The parts of a header line sorted by what they read as, in the order they come."""
+
+    title: str | None = None
+    employer: str | None = None
+    location: str | None = None
+    units: list[str] = field(default_factory=list)
+    rest: list[str] = field(default_factory=list)
+
+    def add(self, part: str) -> None:
+        """The first title-like part is the title, a unit after it qualifies it ("Nurse, ICU"),
+        the first employer-like part is the employer; the rest is kept in order."""
+        is_title, strong_employer = _kind(part)
+        if self.title is None and is_title:
+            self.title = part
+        elif self.title is not None and not strong_employer and _UNIT.search(part) and self.employer is None:
+            self.units.append(part)
+        elif self.employer is None and (strong_employer or EMPLOYER_WORDS.search(part)):
+            self.employer = part
+        else:
+            self.rest.append(part)
+
+    def result(self) -> tuple[str | None, str | None, str | None]:
+        """(title, employer, location); parts that read as neither fill the empty fields in order."""
+        if self.title is None and self.rest:
+            self.title = self.rest.pop(0)
+        if self.employer is None and self.rest:
+            self.employer = self.rest.pop(0)
+        title = self.title
+        if title and self.units:
+            title = ", ".join([title, *self.units])
+        return title, self.employer, self.location
+
+
+def _header_parts(text: str) -> list[str]:
+    """The parts between separators; separators inside parentheses belong to the part:
+    "Teacher (Algebra I, Geometry)". A Chinese header without separators splits at spaces."""
+    protected = re.sub(r"\(([^)]*)\)", lambda m: "(" + m.group(1).replace(",", "\ue000") + ")", text)
+    parts = [p.strip(" ,|—–-").replace("\ue000", ",") for p in _SPLIT.split(protected)]
+    parts = [p for p in parts if p]
+    if len(parts) == 1 and " " in text and re.search(r"[\u4e00-\u9fff]", text):
+        parts = text.split()
+    return parts
+
+
+def _location_at(parts: list[str], i: int) -> tuple[str, int] | None:
+    """A location starting at part ``i`` ("Denver, CO" as two parts counts as one): (it, parts used)."""
+    part = parts[i]
+    state_next = i + 1 < len(parts) and _STATE.match(parts[i + 1])
+    if LOCATION_RE.match(part) or (state_next and len(part) < 30):
+        return (f"{part}, {parts[i + 1]}", 2) if state_next else (part, 1)
+    return None
+
+
 def split_header(text: str) -> tuple[str, str | None, str | None]:
     """Split "Title, Unit — Employer, City, ST" (any order, any separator) into title, employer, location."""
     strong = _strong_split(text.strip(" ,|—–-:\t"))
@@ -252,42 +333,101 @@ def split_header(text: str) -> tuple[str, str | None, str | None]:
     text = text.strip(" ,|—–-:\t")
     if not text:
         return "", None, place
-    # Separators inside parentheses belong to the part: "Teacher (Algebra I, Geometry)".
-    protected = re.sub(r"\(([^)]*)\)", lambda m: "(" + m.group(1).replace(",", "\ue000") + ")", text)
-    parts = [p.strip(" ,|—–-").replace("\ue000", ",") for p in _SPLIT.split(protected)]
-    parts = [p for p in parts if p]
-    if len(parts) == 1 and " " in text and re.search(r"[\u4e00-\u9fff]", text):
-        parts = text.split()
-    title: str | None = None
-    employer: str | None = None
-    location: str | None = None
-    units: list[str] = []
-    rest: list[str] = []
+    parts = _header_parts(text)
+    found = _HeaderParts()
     i = 0
     while i < len(parts):
-        part = parts[i]
-        state_next = i + 1 < len(parts) and _STATE.match(parts[i + 1])
-        if location is None and i > 0 and (LOCATION_RE.match(part) or (state_next and len(part) < 30)):
-            location = f"{part}, {parts[i + 1]}" if state_next else part
-            i += 2 if state_next else 1
+        location = _location_at(parts, i) if found.location is None and i > 0 else None
+        if location is not None:
+            found.location, used = location
+            i += used
             continue
-        is_title, strong_employer = _kind(part)
-        if title is None and is_title:
-            title = part
-        elif title is not None and not strong_employer and _UNIT.search(part) and employer is None:
-            units.append(part)
-        elif employer is None and (strong_employer or EMPLOYER_WORDS.search(part)):
-            employer = part
-        else:
-            rest.append(part)
+        found.add(parts[i])
         i += 1
-    if title is None and rest:
-        title = rest.pop(0)
-    if employer is None and rest:
-        employer = rest.pop(0)
-    if title and units:
-        title = ", ".join([title, *units])
-    return title or "", employer, location or place
+    title, employer, location_found = found.result()
+    return title or "", employer, location_found or place
+
+
+@dataclass
+class _Entry:
+    """One role's header fields as they are found, and the lines they were read from."""
+
+    title: str
+    employer: str | None
+    location: str | None
+    taken: set[int]
+
+    def needs_header(self) -> bool:
+        """No title, no employer, or a title without a job word: the header is elsewhere."""
+        return not self.title or not self.employer or not TITLE_WORDS.search(self.title)
+
+    def role(self, date_range: DateRange) -> Role:
+        title, employer = self.title, self.employer
+        return Role(
+            title=title or (employer or "Role"),
+            employer=employer if employer and employer != title else None,
+            location=self.location,
+            start=date_range.start,
+            end=date_range.end,
+            is_current=date_range.is_current,
+            dates_text=date_range.text,
+        )
+
+
+def _read_above(entry: _Entry, lines: list[str], above: list[int], places: list[str], leftover: str) -> bool:
+    """Read the lines ``above`` with the date line's leftover as one header; adopt it when it names
+    a title. True when it also names the employer (nothing more to read)."""
+    joined = " | ".join([*(split_location(strip_bullet(lines[k])[1])[0] for k in above), leftover])
+    title, employer, location = split_header(joined)
+    if not (title and (TITLE_WORDS.search(title) or (employer and not entry.title))):
+        return False
+    entry.title, entry.employer = title, employer
+    entry.location = location or next((p for p in places if p), None) or entry.location
+    entry.taken.update(above)
+    return bool(employer)
+
+
+def _fill_from_above(
+    entry: _Entry, lines: list[str], idx: int, floor: int, lead: tuple[int, bool], leftover: str
+) -> None:
+    """Up to ``lead`` header lines above the date line (none of the previous role's)."""
+    count, bullets = lead
+    above: list[int] = []
+    places: list[str] = []
+    j = idx - 1
+    while j > floor and len(above) < count and _looks_like_header(lines[j], bullets):
+        above.insert(0, j)
+        place = split_location(strip_bullet(lines[j])[1])[1]
+        places.insert(0, place or "")
+        if _read_above(entry, lines, above, places, leftover):
+            break
+        j -= 1
+
+
+def _below_is_header(lines: list[str], anchors: list[int], n: int, lead: int) -> bool:
+    """The line under date line ``n`` is a header line, not the next role's."""
+    nxt = anchors[n] + 1
+    below_free = n + 1 == len(anchors) or nxt < anchors[n + 1] - lead
+    return nxt < len(lines) and nxt not in anchors and below_free and _looks_like_header(lines[nxt])
+
+
+def _entry(
+    lines: list[str], anchors: list[int], n: int, floor: int, lead: tuple[int, bool], date_range: DateRange
+) -> _Entry:
+    """The header of the role dated on line ``anchors[n]``: on it, above it, then below it."""
+    idx = anchors[n]
+    line = lines[idx]
+    leftover = _trim(line[: date_range.span[0]] + "  " + line[date_range.span[1] :])
+    entry = _Entry(*split_header(leftover), taken={idx})
+    if lead[0] and entry.needs_header():
+        _fill_from_above(entry, lines, idx, floor, lead, leftover)
+    if (not entry.title or not entry.employer) and _below_is_header(lines, anchors, n, lead[0]):
+        entry.title, entry.employer, entry.location, used = _complete_from_below(
+            entry.title, entry.employer, entry.location, lines[idx + 1]
+        )
+        if used:
+            entry.taken.add(idx + 1)
+    return entry
 
 
 def parse_roles(lines: list[str]) -> list[Role]:
@@ -299,60 +439,16 @@ def parse_roles(lines: list[str]) -> list[Role]:
     bullet just above the next date line is then never mistaken for a header.
     """
     anchors = [i for i, line in enumerate(lines) if find_date_range(line)]
-    lead, lead_bullets = _lead(lines, anchors[0]) if anchors else (0, False)
+    lead = _lead(lines, anchors[0]) if anchors else (0, False)
     roles: list[Role] = []
     headers: list[set[int]] = []
     for n, idx in enumerate(anchors):
         date_range = find_date_range(lines[idx])
         assert date_range is not None
-        line = lines[idx]
-        leftover = _trim(line[: date_range.span[0]] + "  " + line[date_range.span[1] :])
-        title, employer, location = split_header(leftover)
-        taken = {idx}
         floor = max(headers[-1]) if headers else -1
-        if lead and (not title or not employer or not TITLE_WORDS.search(title)):
-            above: list[int] = []
-            places: list[str] = []
-            j = idx - 1
-            while j > floor and len(above) < lead and _looks_like_header(lines[j], lead_bullets):
-                above.insert(0, j)
-                place = split_location(strip_bullet(lines[j])[1])[1]
-                places.insert(0, place or "")
-                joined = " | ".join(
-                    [*(split_location(strip_bullet(lines[k])[1])[0] for k in above), leftover]
-                )
-                t2, e2, l2 = split_header(joined)
-                if t2 and (TITLE_WORDS.search(t2) or (e2 and not title)):
-                    title, employer = t2, e2
-                    location = l2 or next((p for p in places if p), None) or location
-                    taken.update(above)
-                    if e2:
-                        break
-                j -= 1
-        nxt = idx + 1
-        below_free = n + 1 == len(anchors) or nxt < anchors[n + 1] - lead
-        if (
-            (not title or not employer)
-            and nxt < len(lines)
-            and nxt not in anchors
-            and below_free
-            and _looks_like_header(lines[nxt])
-        ):
-            title, employer, location, used = _complete_from_below(title, employer, location, lines[nxt])
-            if used:
-                taken.add(nxt)
-        headers.append(taken)
-        roles.append(
-            Role(
-                title=title or (employer or "Role"),
-                employer=employer if employer and employer != title else None,
-                location=location,
-                start=date_range.start,
-                end=date_range.end,
-                is_current=date_range.is_current,
-                dates_text=date_range.text,
-            )
-        )
+        entry = _entry(lines, anchors, n, floor, lead, date_range)
+        headers.append(entry.taken)
+        roles.append(entry.role(date_range))
     for n, role in enumerate(roles):
         start = max(headers[n]) + 1
         stop = min(headers[n + 1]) if n + 1 < len(roles) else len(lines)
@@ -389,20 +485,34 @@ def _complete_from_below(
 ) -> tuple[str, str | None, str | None, bool]:
     """Fill the title or employer from the line under the date line: (title, employer, location, used)."""
     t3, e3, l3 = split_header(line)
-    title_sure = bool(title) and TITLE_WORDS.search(title) is not None
     if employer and not title:
         # "血汗工厂 20xx.xx – 20xx.xx" over "建筑工程一线劳动者 工地": the next line is the title line.
         t4, l4 = _title_line(line)
         return t4 or t3, employer, location or l4 or l3, True
     if not title and t3:
         return t3, employer or e3, location or l3, True
-    if not employer and not title_sure and TITLE_WORDS.search(line) and len(line) <= 80:
+    if not employer:
+        found = _employer_from_below(title, location, line, (t3, e3, l3))
+        if found is not None:
+            return found
+    return title, employer, location or l3, False
+
+
+def _employer_from_below(
+    title: str, location: str | None, line: str, below: tuple[str, str | None, str | None]
+) -> tuple[str, str | None, str | None, bool] | None:
+    """No employer yet: the line below holds the title (then the date line named the employer) or
+    the employer; None when it reads as neither."""
+    t3, e3, l3 = below
+    title_sure = bool(title) and TITLE_WORDS.search(title) is not None
+    title_word = TITLE_WORDS.search(line) is not None
+    if not title_sure and title_word and len(line) <= 80:
         # The date line named the employer, the next line holds the title ("远洋邮轮1号" / "... 工程师").
         t4, l4 = _title_line(line)
         return t4, title, location or l4, True
-    if not employer and (e3 or t3) and not TITLE_WORDS.search(line):
+    if (e3 or t3) and not title_word:
         return title, e3 or t3, location or l3, True
-    return title, employer, location or l3, False
+    return None
 
 
 def _title_line(line: str) -> tuple[str, str | None]:

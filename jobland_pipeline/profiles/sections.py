@@ -314,6 +314,14 @@ class Section:
     lines: list[str] = field(default_factory=list)
 
 
+def _joined_heading(bare: str) -> str | None:
+    """ "SKILLS & AWARDS", "Languages and Interests": joined headings; the first one names the section."""
+    parts = [p for p in re.split(r"\s*(?:&|\band\b|\bet\b|\by\b|,|/)\s*", bare, flags=re.I) if p.strip()]
+    if len(parts) >= 2 and all(_LOOKUP.get(_norm(p)) for p in parts):
+        return _LOOKUP[_norm(parts[0])]
+    return None
+
+
 def match_heading(line: str) -> tuple[str, str] | None:
     """Return (section, inline content) when the line is a heading, possibly "Skills: a, b"."""
     stripped = _BULLET.sub("", line).strip()
@@ -324,10 +332,7 @@ def match_heading(line: str) -> tuple[str, str] | None:
     bare = re.sub(r"\s*\([^)]*\)\s*$", "", head)
     section = _LOOKUP.get(_norm(head)) or _LOOKUP.get(_norm(bare))
     if section is None and not sep:
-        # "SKILLS & AWARDS", "Languages and Interests": joined headings; the first one names the section.
-        parts = [p for p in re.split(r"\s*(?:&|\band\b|\bet\b|\by\b|,|/)\s*", bare, flags=re.I) if p.strip()]
-        if len(parts) >= 2 and all(_LOOKUP.get(_norm(p)) for p in parts):
-            section = _LOOKUP[_norm(parts[0])]
+        section = _joined_heading(bare)
     if section is None:
         return None
     if not sep and len(bare.split()) > 5:
@@ -337,44 +342,37 @@ def match_heading(line: str) -> tuple[str, str] | None:
     return section, rest.strip()
 
 
+def _add_line(sections: list[Section], line: str) -> None:
+    """File one non-empty line: under the current section, or as the start of a new one."""
+    found = match_heading(line)
+    if found is None:
+        sections[-1].lines.append(line)
+        return
+    name, inline = found
+    current = sections[-1]
+    if inline and current.name == "skills" and name not in {"languages", "certifications"}:
+        current.lines.append(line)  # "Research: user interviews, ..." is a group of skills
+    elif inline and current.name in {"header", "skills"}:
+        # "执业资格：…" or "Languages: English, French" among the header lines: a labelled field, not
+        # the start of a section. "Languages: Python, C++" or "Certifications: CKA" inside Skills labels
+        # a group of skills. Either way the line is filed under both sections, and the current one goes on.
+        sections.pop()
+        sections.append(Section(name, line, [inline]))
+        current.lines.append(line)
+        sections.append(current)
+    else:
+        sections.append(Section(name, line))
+        if inline:
+            sections[-1].lines.append(inline)
+
+
 def split_sections(text: str) -> list[Section]:
     """Sections in document order; text before the first heading is the ``header`` section."""
     sections = [Section("header", None)]
     for raw in text.split("\n"):
         line = raw.strip()
-        if not line:
-            continue
-        found = match_heading(line)
-        if (
-            found
-            and found[1]
-            and sections[-1].name == "skills"
-            and found[0] not in {"languages", "certifications"}
-        ):
-            sections[-1].lines.append(line)  # "Research: user interviews, ..." is a group of skills
-        elif found and found[1] and sections[-1].name == "header":
-            # "执业资格：…" or "Languages: English, French" among the header lines: a labelled field, not
-            # the start of a section; the line is filed under both, and the header goes on.
-            name, inline = found
-            current = sections.pop()
-            sections.append(Section(name, line, [inline]))
-            current.lines.append(line)
-            sections.append(current)
-        elif found and found[1] and sections[-1].name == "skills" and found[0] != "skills":
-            # "Languages: Python, C++" or "Certifications: CKA" inside Skills labels a group of skills:
-            # the line is filed under both sections, and the skills section goes on.
-            name, inline = found
-            current = sections.pop()
-            sections.append(Section(name, line, [inline]))
-            current.lines.append(line)
-            sections.append(current)
-        elif found:
-            name, inline = found
-            sections.append(Section(name, line))
-            if inline:
-                sections[-1].lines.append(inline)
-        else:
-            sections[-1].lines.append(line)
+        if line:
+            _add_line(sections, line)
     return sections
 
 

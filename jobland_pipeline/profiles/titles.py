@@ -20,7 +20,7 @@ from jobland_pipeline.lexicon.titlewords import core_title, only_level_words, st
 from jobland_pipeline.lexicon.tokens import fold, latin_words, stem, tokens
 from jobland_pipeline.messages import say_title
 from jobland_pipeline.profiles.models import Profile, TitleSuggestion
-from jobland_pipeline.taxonomy import occupations_for_title, related_titles
+from jobland_pipeline.taxonomy import Occupation, occupations_for_title, related_titles
 
 MIN_TITLES, MAX_TITLES = 5, 10
 _LEVELS = {"entry": 0, "mid": 1, "senior": 2, "lead": 3}
@@ -128,33 +128,38 @@ def _blocked(title: str, profile: Profile) -> bool:
 
 def _candidates(profile: Profile) -> list[_Candidate]:
     lang = profile.language
-    level = _LEVELS.get(profile.seniority, 1)
     out: list[_Candidate] = []
     if profile.headline:
         out.append(_Candidate(profile.headline, 1.0, say_title("headline", lang), "cv"))
     for target in profile.targets:
         out.append(_Candidate(target, 0.97, say_title("target", lang), "cv"))
-    currents = _current_titles(profile)
-    for i, role in enumerate(profile.roles[:6]):
-        role_level = _LEVELS[title_level(role.title)]
-        if role_level == 0 and level > 0:
-            continue  # an apprenticeship or internship the person has grown out of
-        from jobland_pipeline.profiles.roles import TITLE_WORDS
+    out.extend(_role_candidates(profile))
+    return out + _variants(out[:3], lang) + _plain(out[:4], lang)
 
+
+def _role_candidates(profile: Profile) -> list[_Candidate]:
+    """The person's last six roles' titles, the latest and those in the current line of work first."""
+    from jobland_pipeline.profiles.roles import TITLE_WORDS
+
+    level = _LEVELS.get(profile.seniority, 1)
+    currents = _current_titles(profile)
+    out: list[_Candidate] = []
+    for i, role in enumerate(profile.roles[:6]):
+        if _LEVELS[title_level(role.title)] == 0 and level > 0:
+            continue  # an apprenticeship or internship the person has grown out of
         if not TITLE_WORDS.search(role.title):
             continue  # "Career break and retraining" is not a job to search for
-        ago = _ended_years_ago(role.end, profile.as_of)
         same_line = (
             i == 0 or role.end is None or any(title_similarity(role.title, c) >= 0.5 for c in currents)
         )
-        if ago > RECENT_YEARS and not same_line:
+        if _ended_years_ago(role.end, profile.as_of) > RECENT_YEARS and not same_line:
             continue
         weight = (0.96, 0.9, 0.85, 0.8, 0.75, 0.7)[i] * (1.0 if same_line else 0.55)
         where = f" ({role.employer})" if role.employer else ""
         for k, part in enumerate(_split_compound(role.title)):
-            reason = say_title("role", lang, role=f"{role.title}{where}")
+            reason = say_title("role", profile.language, role=f"{role.title}{where}")
             out.append(_Candidate(part, weight * (1 - 0.02 * k), reason, "cv"))
-    return out + _variants(out[:3], lang) + _plain(out[:4], lang)
+    return out
 
 
 def _plain(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
@@ -175,6 +180,25 @@ def _plain(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
     return out
 
 
+_NOT_VARIED = re.compile(
+    r"[\u4e00-\u9fff]|[·•|&/]|-\s|\b(?:and|und|et|y|e|for|für|fur|pour|para|of|de|du|des|di|da|do|del|der)\b"
+)
+
+
+def _droppable(title: str) -> list[int]:
+    """Positions of the qualifiers of a short plain title that one may drop (two or more, else none):
+    not connectors, level words or the job noun. Chinese, joined or phrased titles have none."""
+    if _NOT_VARIED.search(title) or len(title.split()) > 4:
+        return []
+    words = title.split()
+    modifiers = [
+        i
+        for i, w in enumerate(words)
+        if fold(w) not in _CONNECTORS and not only_level_words(w) and stem(fold(w)) not in _head_words(title)
+    ]
+    return modifiers if len(modifiers) >= 2 else []
+
+
 def _variants(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
     """The person's own title with one qualifier dropped, level kept: "Desarrollador Backend Java
     Senior" -> "Desarrollador Java Senior", "Desarrollador Backend Senior"; "Structural Design
@@ -182,25 +206,8 @@ def _variants(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
     out: list[_Candidate] = []
     for seed in seeds:
         title = core_title(seed.title, keep_level=True)
-        if (
-            re.search(
-                r"[\u4e00-\u9fff]|[·•|&/]|-\s|\b(?:and|und|et|y|e|for|für|fur|pour|para|of|de|du|des|di|da|do|del|der)\b",
-                title,
-            )
-            or len(title.split()) > 4
-        ):
-            continue
         words = title.split()
-        modifiers = [
-            i
-            for i, w in enumerate(words)
-            if fold(w) not in _CONNECTORS
-            and not only_level_words(w)
-            and stem(fold(w)) not in _head_words(title)
-        ]
-        if len(modifiers) < 2:
-            continue
-        for i in modifiers:
+        for i in _droppable(title):
             variant = " ".join(w for j, w in enumerate(words) if j != i)
             if title_similarity(title, variant) < 0.65:
                 continue  # the dropped word was what the job is ("Site Reliability Engineer")
@@ -305,6 +312,73 @@ def _identity(profile: Profile, seeds: list[_Candidate]) -> set[str]:
     return _words("\n".join(parts)) | {w for w, n in bullets.items() if n >= 2} | {"x-none"}
 
 
+@dataclass
+class _Evidence:
+    """What a related title must agree with: the person's titles, words and level."""
+
+    seeds: list[_Candidate]
+    cv_tokens: set[str]
+    identity: set[str]
+    cv_counts: Counter[str]
+    level: int
+
+    def fit(self, related: str) -> float:
+        """How well the related title says the same job as one of the person's titles (same job noun,
+        or a manager/lead of it for a senior person), covering most of what that title says."""
+        fits = [
+            title_similarity(s.title, related)
+            for s in self.seeds
+            if same_job_head(related, s.title)
+            or (
+                head_concept(related) in _WEAK_HEADS
+                and self.level >= 2
+                and title_similarity(related, s.title) >= 0.3
+            )
+        ]
+        return max(fits, default=0.0)
+
+
+def _usable(related: str, occupation_title: str, cv_tokens: set[str]) -> bool:
+    """Not the occupation's own name, short (two to four words), every word backed by the CV."""
+    words = len(latin_words(related))
+    if related == occupation_title or len(related) > 40 or not 2 <= words <= 4:
+        return False
+    return _evidence_ok(related, cv_tokens)
+
+
+def _related_candidate(
+    evidence: _Evidence,
+    seed: _Candidate,
+    found: tuple[Occupation, float],
+    language: str,
+    lang: str,
+    ranked: tuple[int, str],
+    profile_language: str,
+) -> _Candidate | None:
+    """A taxonomy title of the seed's occupation as a candidate, or None when the CV does not back it."""
+    occupation, match = found
+    rank, related = ranked
+    if not _usable(related, occupation.title, evidence.cv_tokens):
+        return None
+    # A qualifier the CV uses but does not present the person with ("warehouse" in one
+    # bullet) is kept as a reserve: used only when the CV supports fewer than five titles.
+    reserve = not _identifies(_modifiers(related), evidence.identity)
+    similarity = evidence.fit(related)
+    if similarity < 0.3:
+        return None
+    reason = say_title("related", profile_language, role=seed.title, occupation=occupation.title)
+    weight = 0.55 + 0.3 * similarity * match
+    if not _shares_modifier(related, evidence.seeds):
+        weight *= 0.85  # another speciality of the same job comes after the person's own
+    if language != lang:
+        weight *= 0.9  # a title in another language than the CV's comes after its own
+    weight *= 1.0 - 0.003 * min(rank, 50)  # the taxonomy lists its common titles first
+    weight *= 1.0 + 0.03 * _mentions(_modifiers(related), evidence.cv_counts)  # what the CV says most
+    if reserve:
+        weight *= RESERVE
+    return _Candidate(related, weight * seed.score, reason, "taxonomy", occupation.id, reserve)
+
+
 def _generalise(profile: Profile, seeds: list[_Candidate], cv_tokens: set[str]) -> list[_Candidate]:
     """Titles of the same occupation as the person's own, with every word backed by the CV.
 
@@ -312,71 +386,35 @@ def _generalise(profile: Profile, seeds: list[_Candidate], cv_tokens: set[str]) 
     part of how the CV presents the person (titles, summary, skills, credentials), not a passing word
     in a bullet: "Print Designer" is not a product designer's title because one bullet says "print".
     """
-    identity = _identity(profile, seeds)
-    cv_counts = Counter(stem(w) for w in latin_words(_cv_words(profile)))
+    evidence = _Evidence(
+        seeds=seeds,
+        cv_tokens=cv_tokens,
+        identity=_identity(profile, seeds),
+        cv_counts=Counter(stem(w) for w in latin_words(_cv_words(profile))),
+        level=_LEVELS.get(profile.seniority, 1),
+    )
     lang = profile.language.split("-")[0]
     if lang == "zh":
         return []  # the taxonomy has no Chinese titles; Chinese CVs keep their own
     out: list[_Candidate] = []
     seen: set[str] = set()
-    level = _LEVELS.get(profile.seniority, 1)
     for seed in seeds[:4]:
-        core = core_title(seed.title)
-        for occupation, match in occupations_for_title(core, lang, limit=3):
+        for occupation, match in occupations_for_title(core_title(seed.title), lang, limit=3):
             if match < 0.3 or occupation.id in seen:
                 continue
             seen.add(occupation.id)
-            languages = [lang, "en"] if lang != "en" else ["en"]
-            for language in languages:
-                for rank, related in enumerate(related_titles(occupation, language)):
-                    words = len(latin_words(related))
-                    if related == occupation.title or len(related) > 40 or not 2 <= words <= 4:
-                        continue
-                    if not _evidence_ok(related, cv_tokens):
-                        continue
-                    # A qualifier the CV uses but does not present the person with ("warehouse" in one
-                    # bullet) is kept as a reserve: used only when the CV supports fewer than five titles.
-                    reserve = not _identifies(_modifiers(related), identity)
-                    # The same job as one of the person's titles (same job noun, or a manager/lead of it
-                    # for a senior person), covering most of what that title says.
-                    fits = [
-                        title_similarity(s.title, related)
-                        for s in seeds
-                        if same_job_head(related, s.title)
-                        or (
-                            head_concept(related) in _WEAK_HEADS
-                            and level >= 2
-                            and title_similarity(related, s.title) >= 0.3
-                        )
-                    ]
-                    similarity = max(fits, default=0.0)
-                    if similarity < 0.3:
-                        continue
-                    reason = say_title(
-                        "related", profile.language, role=seed.title, occupation=occupation.title
+            for language in [lang, "en"] if lang != "en" else ["en"]:
+                for ranked in enumerate(related_titles(occupation, language)):
+                    candidate = _related_candidate(
+                        evidence, seed, (occupation, match), language, lang, ranked, profile.language
                     )
-                    weight = 0.55 + 0.3 * similarity * match
-                    if not _shares_modifier(related, seeds):
-                        weight *= 0.85  # another speciality of the same job comes after the person's own
-                    if language != lang:
-                        weight *= 0.9  # a title in another language than the CV's comes after its own
-                    weight *= 1.0 - 0.003 * min(rank, 50)  # the taxonomy lists its common titles first
-                    weight *= 1.0 + 0.03 * _mentions(_modifiers(related), cv_counts)  # what the CV says most
-                    if reserve:
-                        weight *= RESERVE
-                    out.append(
-                        _Candidate(related, weight * seed.score, reason, "taxonomy", occupation.id, reserve)
-                    )
+                    if candidate is not None:
+                        out.append(candidate)
     return out
 
 
-def suggest_titles(
-    profile: Profile, *, pinned: list[str] | None = None, limit: int = 8
-) -> list[TitleSuggestion]:
-    """5-10 titles, best first: pinned ones, then the CV's own, then evidence-backed generalisations."""
-    cv_tokens = _words(_cv_words(profile))
-    limit = max(MIN_TITLES, min(MAX_TITLES, limit))
-    level = _LEVELS.get(profile.seniority, 1)
+def _pool(profile: Profile, cv_tokens: set[str]) -> list[_Candidate]:
+    """Every candidate, best first (reserves last)."""
     seeds = _candidates(profile)
     pool = seeds + _generalise(profile, seeds, cv_tokens)
     if not pool:
@@ -386,6 +424,31 @@ def suggest_titles(
             for r in profile.roles[:5]
         ]
     pool.sort(key=lambda c: (c.reserve, -c.score))
+    return pool
+
+
+def _suggestion(cand: _Candidate, shown: str, count: int, skills: list[str]) -> TitleSuggestion:
+    return TitleSuggestion(
+        title=shown,
+        slug=slugify(shown) or slugify(strip_markers(cand.title)) or f"title-{count}",
+        display_title=shown,
+        level=title_level(shown),
+        family=cand.occupation,
+        score=round(cand.score * 100, 1),
+        reason=cand.reason,
+        source=cand.source,
+        skills=skills,
+    )
+
+
+def suggest_titles(
+    profile: Profile, *, pinned: list[str] | None = None, limit: int = 8
+) -> list[TitleSuggestion]:
+    """5-10 titles, best first: pinned ones, then the CV's own, then evidence-backed generalisations."""
+    cv_tokens = _words(_cv_words(profile))
+    limit = max(MIN_TITLES, min(MAX_TITLES, limit))
+    level = _LEVELS.get(profile.seniority, 1)
+    pool = _pool(profile, cv_tokens)
     out: list[TitleSuggestion] = [_pinned(t, profile) for t in (pinned or []) if t.strip()][:limit]
     own_skills = (profile.skills_listed or profile.skills)[:12]
     seen = {_key(s.title) for s in out} | _left_behind(profile)
@@ -399,19 +462,7 @@ def suggest_titles(
         if _LEVELS[title_level(shown)] == 0 and level > 0:
             continue
         seen.add(key)
-        out.append(
-            TitleSuggestion(
-                title=shown,
-                slug=slugify(shown) or slugify(strip_markers(cand.title)) or f"title-{len(out)}",
-                display_title=shown,
-                level=title_level(shown),
-                family=cand.occupation,
-                score=round(cand.score * 100, 1),
-                reason=cand.reason,
-                source=cand.source,
-                skills=own_skills,
-            )
-        )
+        out.append(_suggestion(cand, shown, len(out), own_skills))
     return out
 
 

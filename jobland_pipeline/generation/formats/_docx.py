@@ -101,47 +101,65 @@ def _save(doc: DocumentObject) -> bytes:
     return out.getvalue()
 
 
-def cv_docx(cv: CVView, theme: Theme) -> bytes:
-    doc = _new_document(theme, language=cv.language, title=cv.title, author=cv.name)
+def _header(doc: DocumentObject, cv: CVView, theme: Theme) -> None:
+    """Name, headline, contact and link lines."""
     doc.add_paragraph(cv.name, style="Title")
     if cv.headline:
         doc.add_paragraph(cv.headline, style="Subtitle")
     for line in (cv.contact, cv.links):
         if line:
             _muted(doc.add_paragraph(), " · ".join(line), theme)
+
+
+def _text_section(doc: DocumentObject, heading: str, text: str) -> None:
+    doc.add_heading(heading, level=1)
+    doc.add_paragraph(text)
+
+
+def _bullets(doc: DocumentObject, items: list[str]) -> None:
+    for item in items:
+        doc.add_paragraph(item, style="List Bullet")
+
+
+def _roles(doc: DocumentObject, cv: CVView, theme: Theme) -> None:
+    doc.add_heading(cv.labels["experience"], level=1)
+    for role in cv.roles:
+        heading = doc.add_heading(role.title, level=2)
+        if role.employer:
+            heading.add_run(f" — {role.employer}").bold = False
+        if role.meta:
+            _muted(doc.add_paragraph(), role.meta, theme)
+        _bullets(doc, role.bullets)
+
+
+def _projects(doc: DocumentObject, cv: CVView) -> None:
+    doc.add_heading(cv.labels["projects"], level=1)
+    for project in cv.projects:
+        doc.add_heading(project.title, level=2)
+        _bullets(doc, project.bullets)
+
+
+def _lists(doc: DocumentObject, lists: list[tuple[str, list[str]]]) -> None:
+    for heading, values in lists:
+        doc.add_heading(heading, level=1)
+        _bullets(doc, values)
+
+
+def cv_docx(cv: CVView, theme: Theme) -> bytes:
+    doc = _new_document(theme, language=cv.language, title=cv.title, author=cv.name)
+    _header(doc, cv, theme)
     if cv.summary:
-        doc.add_heading(cv.labels["summary"], level=1)
-        doc.add_paragraph(cv.summary)
+        _text_section(doc, cv.labels["summary"], cv.summary)
     if cv.skills:
-        doc.add_heading(cv.labels["skills"], level=1)
-        doc.add_paragraph(" · ".join(cv.skills))
+        _text_section(doc, cv.labels["skills"], " · ".join(cv.skills))
     if cv.roles:
-        doc.add_heading(cv.labels["experience"], level=1)
-        for role in cv.roles:
-            heading = doc.add_heading(role.title, level=2)
-            if role.employer:
-                heading.add_run(f" — {role.employer}").bold = False
-            if role.meta:
-                _muted(doc.add_paragraph(), role.meta, theme)
-            for bullet in role.bullets:
-                doc.add_paragraph(bullet, style="List Bullet")
+        _roles(doc, cv, theme)
     if cv.projects:
-        doc.add_heading(cv.labels["projects"], level=1)
-        for project in cv.projects:
-            doc.add_heading(project.title, level=2)
-            for bullet in project.bullets:
-                doc.add_paragraph(bullet, style="List Bullet")
-    for heading, values in cv.lists:
-        doc.add_heading(heading, level=1)
-        for value in values:
-            doc.add_paragraph(value, style="List Bullet")
+        _projects(doc, cv)
+    _lists(doc, cv.lists)
     if cv.languages:
-        doc.add_heading(cv.labels["languages"], level=1)
-        doc.add_paragraph(" · ".join(cv.languages))
-    for heading, values in cv.others:
-        doc.add_heading(heading, level=1)
-        for value in values:
-            doc.add_paragraph(value, style="List Bullet")
+        _text_section(doc, cv.labels["languages"], " · ".join(cv.languages))
+    _lists(doc, cv.others)
     return _save(doc)
 
 
