@@ -264,14 +264,23 @@ def relevance(profile: Profile, cv: CvIndex, posting: Posting, a: PostingAnalysi
 
 
 def _display(token: str, posting: Posting, a: PostingAnalysis) -> str:
-    """The posting's own word for a stemmed token (what the reader recognises)."""
+    """The posting's own word for a stemmed token (what the reader recognises).
+
+    A plain ``str.find`` loop, not a regex per word: this runs for every shared word of every posting.
+    """
     if re.search(r"[\u4e00-\u9fff]", token):
         return token
-    m = re.search(rf"(?<![\w]){re.escape(token)}\w*", a.folded)
-    if not m:
+    text = a.folded
+    start = text.find(token)
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start = text.find(token, start + 1)
+    if start < 0:
         return token
+    end = start + len(token)
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
     source = f"{posting.title}\n{a.text}"
-    return source[m.start() : m.end()] if len(source) == len(a.folded) else m.group(0)
+    return source[start:end] if len(source) == len(text) else text[start:end]
 
 
 __all__ = ["CvIndex", "Relevance", "best_title_similarity", "index_cv", "relevance"]
