@@ -212,6 +212,13 @@ class _Answer:
     output_tokens: int
 
 
+@dataclass
+class _Fallbacks:
+    """The request changes one answer has made so far (the token parameter is swapped at most once)."""
+
+    token_param_swapped: bool = False
+
+
 class _Slot:
     """An endpoint with its SDK client, limiter, breaker and remembered quirks."""
 
@@ -461,10 +468,10 @@ class LLMClient:
     ) -> _Answer:
         """One answer from this endpoint: net's retry policy around :meth:`_attempt`."""
         endpoint = slot.endpoint
-        swapped: list[bool] = [False]  # the token parameter is swapped once per answer, across retries
+        fallbacks = _Fallbacks()  # kept across retries: each fall-back is made once per answer
 
         def attempt() -> _Answer:
-            return self._attempt(slot, call, system, user, schema, max_output_tokens, extra, swapped)
+            return self._attempt(slot, call, system, user, schema, max_output_tokens, extra, fallbacks)
 
         def report(event: RetryEvent) -> None:
             log.info(
@@ -495,7 +502,7 @@ class LLMClient:
         schema: type[BaseModel],
         max_output_tokens: int | None,
         extra: list[dict[str, str]],
-        swapped: list[bool],
+        fallbacks: _Fallbacks,
     ) -> _Answer:
         """One try, with the parameter and output-mode fall-backs an endpoint's 400/422 asks for.
 
@@ -516,9 +523,13 @@ class LLMClient:
             text = failure.server_message.lower()
             if failure.status not in (400, 422):
                 raise failure
-            if not swapped[0] and max_output_tokens is not None and _rejects_token_param(text, token_param):
+            if (
+                not fallbacks.token_param_swapped
+                and max_output_tokens is not None
+                and _rejects_token_param(text, token_param)
+            ):
                 slot.swap_token_param(token_param)
-                swapped[0] = True
+                fallbacks.token_param_swapped = True
             elif mode != MODES[-1] and _rejects_format(text):
                 slot.downgrade(mode)
             else:

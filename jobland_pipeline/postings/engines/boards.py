@@ -449,6 +449,7 @@ def ashby_job_alive(board_jobs: Iterable[dict[str, Any] | Posting | str] | None,
         return UNKNOWN
     wanted = canonical_url(job_url)
     for job in board_jobs:
+        urls: list[str | None]
         if isinstance(job, str):
             urls = [job]
         elif isinstance(job, Posting):

@@ -308,7 +308,11 @@ def format_salary(low: float | None, high: float | None, currency: str | None, p
     def num(v: float) -> str:
         return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
 
-    amount = num(low) if high is None or low == high else f"{num(low)} - {num(high)}" if low else num(high)
+    if high is None or low == high:
+        assert low is not None, "a salary range needs at least one bound"
+        amount = num(low)
+    else:
+        amount = f"{num(low)} - {num(high)}" if low else num(high)
     return " ".join(p for p in (currency, amount, f"per {period}" if period else None) if p)
 
 

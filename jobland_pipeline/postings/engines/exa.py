@@ -65,7 +65,7 @@ def company_slug(url: str) -> str | None:
     path = [p for p in parts.path.split("/") if p]
     if host.endswith("greenhouse.io"):
         if path[:1] == ["embed"]:
-            return (parse_qs(parts.query).get("for") or [None])[0]
+            return next(iter(parse_qs(parts.query).get("for", [])), None)
         return path[0] if path else None
     if host in {"jobs.lever.co", "jobs.eu.lever.co", "jobs.ashbyhq.com", "apply.workable.com"}:
         return path[0] if path else None

@@ -145,7 +145,7 @@ def build_engines(
     ttl = _number(values, "JOBLAND_SEARCH_CACHE_TTL_HOURS", float) * 3600
     timeout = _number(values, "JOBLAND_HTTP_TIMEOUT", float) or 20.0
     retries = int(_number(values, "JOBLAND_HTTP_RETRIES", int))
-    extra = {"today": today} if today is not None else {}
+    extra: dict[str, Any] = {"today": today} if today is not None else {}
 
     def transport(name: str, limiter: RateLimiter | None) -> Transport:
         return Transport(
