@@ -14,8 +14,8 @@ MAX_XML_BYTES = 20 * 1024 * 1024
 MAX_RATIO = 200
 
 
-def docx_to_text(data: bytes) -> str:
-    """Paragraph text with headings kept on their own line and list items as "• " bullets."""
+def _document_xml(data: bytes) -> bytes:
+    """The body part of the container, refused when it would expand past the caps."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             info = archive.getinfo("word/document.xml")
@@ -23,28 +23,47 @@ def docx_to_text(data: bytes) -> str:
                 info.compress_size and info.file_size / info.compress_size > MAX_RATIO
             ):
                 raise DocumentError("too_large", "the DOCX expands to more than the allowed size (zip bomb?)")
-            xml = archive.read(info)
+            return archive.read(info)
     except DocumentError:
         raise
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
         raise DocumentError("corrupt", f"the DOCX container is damaged ({type(exc).__name__})") from exc
+
+
+def _parse(xml: bytes) -> ElementTree.Element:
+    """The body's XML; a DTD or entities (which Word never writes) are refused before parsing."""
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml[:4096]:
         raise DocumentError("corrupt", "the DOCX declares a DTD or entities, which Word never writes")
     try:
-        root = ElementTree.fromstring(xml)
+        return ElementTree.fromstring(xml)
     except ElementTree.ParseError as exc:
         raise DocumentError("corrupt", f"the DOCX body is not valid XML ({exc})") from exc
+
+
+def _table_lines(table: ElementTree.Element) -> list[str]:
+    """One line per table row, its non-empty cells joined with " | "."""
+    lines: list[str] = []
+    for row in table.iter(f"{W}tr"):
+        cells = [" ".join(_paragraph(p) for p in cell.iter(f"{W}p")) for cell in row.iter(f"{W}tc")]
+        lines.append(" | ".join(c.strip() for c in cells if c.strip()))
+    return lines
+
+
+def docx_to_text(data: bytes) -> str:
+    """Paragraph text with headings kept on their own line and list items as "• " bullets."""
+    root = _parse(_document_xml(data))
     lines: list[str] = []
     body = root.find(f"{W}body")
     for block in body if body is not None else []:
         if block.tag == f"{W}p":
             lines.append(_paragraph(block))
         elif block.tag == f"{W}tbl":
-            for row in block.iter(f"{W}tr"):
-                cells = [" ".join(_paragraph(p) for p in cell.iter(f"{W}p")) for cell in row.iter(f"{W}tc")]
-                lines.append(" | ".join(c.strip() for c in cells if c.strip()))
+            lines.extend(_table_lines(block))
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+_BREAKS = {f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n"}
 
 
 def _paragraph(p: ElementTree.Element) -> str:
@@ -52,15 +71,17 @@ def _paragraph(p: ElementTree.Element) -> str:
     for node in p.iter():
         if node.tag == f"{W}t" and node.text:
             parts.append(node.text)
-        elif node.tag == f"{W}tab":
-            parts.append("\t")
-        elif node.tag in (f"{W}br", f"{W}cr"):
-            parts.append("\n")
+        elif node.tag in _BREAKS:
+            parts.append(_BREAKS[node.tag])
     text = "".join(parts).strip()
     props = p.find(f"{W}pPr")
-    if props is not None and text:
-        style = props.find(f"{W}pStyle")
-        style_name = (style.get(f"{W}val") or "") if style is not None else ""
-        if props.find(f"{W}numPr") is not None or "list" in style_name.lower():
-            return f"• {text}"
+    if props is not None and text and _is_list_item(props):
+        return f"• {text}"
     return text
+
+
+def _is_list_item(props: ElementTree.Element) -> bool:
+    """Numbered, or styled as a list ("ListParagraph", "List Bullet")."""
+    style = props.find(f"{W}pStyle")
+    style_name = (style.get(f"{W}val") or "") if style is not None else ""
+    return props.find(f"{W}numPr") is not None or "list" in style_name.lower()

@@ -58,33 +58,47 @@ def extract_document(
             "too_large", f"{file_name} is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}"
         )
     fmt = sniff_format(data, file_name)
-    pages = 1
-    note = None
+    document, note = _via_docling(data, file_name, fmt, docling)
+    if document is not None:
+        return document
+    raw, parser, pages = _builtin(data, fmt)
+    return _finish(data, file_name, fmt, parser, pages, raw, note)
+
+
+def _via_docling(
+    data: bytes, file_name: str, fmt: str, docling: DoclingConfig | None
+) -> tuple[ExtractedDocument | None, str | None]:
+    """(the document as docling read it, None) or (None, a note on why the built-in reader is used;
+    None when docling was not asked for)."""
     if docling is not None and docling.wants(fmt):
         try:
             raw = docling_reader.convert(data, file_name, docling)
+            pages = 1
             if fmt == PDF:
                 _, pages = pdf_to_text(data)  # validates and counts pages the same way
-            return _finish(data, file_name, fmt, "docling", pages, markdown_to_text(raw), None)
+            return _finish(data, file_name, fmt, "docling", pages, markdown_to_text(raw), None), None
         except DocumentError:
             raise
         except Exception as exc:  # docling is optional: any failure falls back to the built-in reader
-            note = f"docling failed ({type(exc).__name__}); used the built-in reader"
-    elif docling is not None and docling.enabled and not docling_reader.available() and fmt != "txt":
-        note = "docling not installed; used the built-in reader"
+            return None, f"docling failed ({type(exc).__name__}); used the built-in reader"
+    if docling is not None and docling.enabled and not docling_reader.available() and fmt != "txt":
+        return None, "docling not installed; used the built-in reader"
+    return None, None
+
+
+def _builtin(data: bytes, fmt: str) -> tuple[str, str, int]:
+    """(raw text, parser, pages) read by the built-in readers."""
     if fmt == PDF:
         raw, pages = pdf_to_text(data)
-        parser = "pypdf"
-    elif fmt == DOCX:
-        raw, parser = docx_to_text(data), "ooxml"
-    else:
-        raw, encoding = decode_text(data)
-        parser = f"text:{encoding}"
-        if fmt == HTML:
-            raw, parser = html_to_text(raw), f"html:{encoding}"
-        elif fmt == MARKDOWN:
-            raw, parser = markdown_to_text(raw), f"markdown:{encoding}"
-    return _finish(data, file_name, fmt, parser, pages, raw, note)
+        return raw, "pypdf", pages
+    if fmt == DOCX:
+        return docx_to_text(data), "ooxml", 1
+    raw, encoding = decode_text(data)
+    if fmt == HTML:
+        return html_to_text(raw), f"html:{encoding}", 1
+    if fmt == MARKDOWN:
+        return markdown_to_text(raw), f"markdown:{encoding}", 1
+    return raw, f"text:{encoding}", 1
 
 
 def _finish(

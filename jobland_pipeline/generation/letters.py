@@ -154,20 +154,27 @@ def years_phrase(cv_text: str) -> str | None:
     if m := _YEARS_PHRASE_ZH.search(cv_text):
         return m.group(0)
     for m in _YEARS_PHRASE.finditer(cv_text):
-        words: list[str] = []
-        for raw in cv_text[m.end() :].split()[:4]:
-            word = raw.rstrip(",.;:)")
-            if not words and word.lower() not in _PREPS:
-                break
-            if words and (word.lower() in _TAIL_STOP or re.search(r"(?:ing|ndo|ant)$", word.lower())):
-                break
-            if word:
-                words.append(word)
-            if word != raw or len(words) == 3:
-                break
+        words = _phrase_tail(cv_text[m.end() :].split()[:4])
         if words and len(words) >= 2:
             return one_line(f"{m.group(0)} {' '.join(words)}")
     return None
+
+
+def _phrase_tail(following: list[str]) -> list[str]:
+    """What the years are of: a preposition and up to two more words ("in intensive care"), ending
+    at punctuation, a verb form or a word that starts something else."""
+    words: list[str] = []
+    for raw in following:
+        word = raw.rstrip(",.;:)")
+        if not words and word.lower() not in _PREPS:
+            break
+        if words and (word.lower() in _TAIL_STOP or re.search(r"(?:ing|ndo|ant)$", word.lower())):
+            break
+        if word:
+            words.append(word)
+        if word != raw or len(words) == 3:
+            break
+    return words
 
 
 # --- evidence: CV lines that answer the posting's requirement lines ------------------------------
@@ -190,7 +197,8 @@ def _quote(text: str) -> str:
     return line if len(line) <= MAX_QUOTE else line[: MAX_QUOTE - 1].rstrip() + "…"
 
 
-def _candidates(cv: TailoredCV, labels: dict[str, str]) -> list[Evidence]:
+def _work_evidence(cv: TailoredCV, labels: dict[str, str]) -> list[Evidence]:
+    """Role bullets under their role; project bullets under their project (or the project's title)."""
     out: list[Evidence] = []
     for role in cv.roles:
         label = " — ".join(x for x in (role.title, role.employer) if x)
@@ -199,6 +207,11 @@ def _candidates(cv: TailoredCV, labels: dict[str, str]) -> list[Evidence]:
         out += [Evidence(project.title, b) for b in project.bullets] or [
             Evidence(labels["projects"], project.title)
         ]
+    return out
+
+
+def _candidates(cv: TailoredCV, labels: dict[str, str]) -> list[Evidence]:
+    out = _work_evidence(cv, labels)
     out += [Evidence(labels["certifications"], c) for c in cv.certifications]
     out += [Evidence(labels["education"], e.text) for e in cv.education]
     out += [Evidence(labels["languages"], x) for x in cv.languages]
@@ -233,28 +246,39 @@ def answers(
     answered: list[Answer] = []
     open_lines: list[str] = []
     for requirement in posting.requirements[:MAX_REQUIREMENTS]:
-        requirement = re.sub(r"^\s*\d+\s*[.、)]\s*", "", requirement)
-        scored = sorted(
-            (
-                (s, i, c)
-                for i, c in enumerate(candidates)
-                if (s := _shared(requirement, c.text)) >= EVIDENCE_MIN
-            ),
-            key=lambda x: (-x[0], x[1]),
-        )
-        if scored:
-            answered.append(Answer(_quote(requirement), [c for _, _, c in scored[:2]]))
+        requirement = _NUMBERING.sub("", requirement)
+        best = _best_evidence(requirement, candidates)
+        if best:
+            answered.append(Answer(_quote(requirement), best))
         else:
             open_lines.append(_quote(requirement))
-    # The screening's uncovered requirement lines, when they are requirement lines of this posting.
-    known = {normalise(re.sub(r"^\s*\d+\s*[.、)]\s*", "", r)) for r in posting.requirements}
+    _add_uncovered(posting, screening, answered, open_lines)
+    return answered, open_lines
+
+
+_NUMBERING = re.compile(r"^\s*\d+\s*[.、)]\s*")
+
+
+def _best_evidence(requirement: str, candidates: list[Evidence]) -> list[Evidence]:
+    """The two CV lines sharing the most (rarity-weighted) words with a requirement, in CV order on ties."""
+    scored = sorted(
+        ((s, i, c) for i, c in enumerate(candidates) if (s := _shared(requirement, c.text)) >= EVIDENCE_MIN),
+        key=lambda x: (-x[0], x[1]),
+    )
+    return [c for _, _, c in scored[:2]]
+
+
+def _add_uncovered(
+    posting: PostingText, screening: Screening, answered: list[Answer], open_lines: list[str]
+) -> None:
+    """The screening's uncovered requirement lines, when they are requirement lines of this posting."""
+    known = {normalise(_NUMBERING.sub("", r)) for r in posting.requirements}
     done = {normalise(a.requirement) for a in answered} | {normalise(x) for x in open_lines}
     for line in screening.missing_skills:
-        clean = re.sub(r"^\s*\d+\s*[.、)]\s*", "", one_line(posting_plain(line)))
+        clean = _NUMBERING.sub("", one_line(posting_plain(line)))
         if clean and normalise(clean) in known and normalise(_quote(clean)) not in done:
             open_lines.append(_quote(clean))
             done.add(normalise(_quote(clean)))
-    return answered, open_lines
 
 
 # --- the letter's material -----------------------------------------------------------------------

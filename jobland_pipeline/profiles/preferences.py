@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jobland_pipeline.lexicon.languages import find_languages
 from jobland_pipeline.places import resolve
-from jobland_pipeline.profiles.models import LanguageSkill, PlaceRef, Profile
+from jobland_pipeline.profiles.models import Constraints, LanguageSkill, PlaceRef, Profile
 
 
 class Preferences(BaseModel):
@@ -44,6 +44,16 @@ def with_preferences(profile: Profile, prefs: Preferences) -> Profile:
     c = profile.constraints.model_copy(deep=True)
     if "no_night_shifts" in given:
         c.no_nights = prefs.no_night_shifts
+    _apply_places(c, prefs, given)
+    if "remote" in given:
+        _apply_remote(c, prefs.remote)
+    if "needs_visa_sponsorship" in given:
+        c.needs_sponsorship = prefs.needs_visa_sponsorship
+    return profile.model_copy(update={"constraints": c, "language_skills": _spoken(profile, prefs)})
+
+
+def _apply_places(c: Constraints, prefs: Preferences, given: set[str]) -> None:
+    """Relocation, then the places the user will work in (within a default commute)."""
     if "willing_to_relocate" in given:
         c.relocate = prefs.willing_to_relocate
         if prefs.willing_to_relocate:
@@ -54,22 +64,27 @@ def with_preferences(profile: Profile, prefs: Preferences) -> Profile:
             PlaceRef(name=p.name, country=p.country, lat=p.lat, lon=p.lon, kind=p.kind) for p in places
         ]
         c.commute_km = c.commute_km or 60.0
-    if "remote" in given:
-        if prefs.remote == "remote_only":
-            c.remote_ok, c.onsite_ok, c.hybrid_ok, c.max_office_days = True, False, False, 0
-        elif prefs.remote == "hybrid_ok":
-            c.remote_ok, c.hybrid_ok, c.onsite_ok = True, True, False
-            c.max_office_days = c.max_office_days if c.max_office_days is not None else 3
-        elif prefs.remote == "onsite_only":
-            c.remote_ok, c.onsite_ok, c.max_office_days = False, True, None
-        else:
-            c.remote_ok = c.onsite_ok = c.hybrid_ok = None
-            c.max_office_days = None
-    if "needs_visa_sponsorship" in given:
-        c.needs_sponsorship = prefs.needs_visa_sponsorship
+
+
+def _apply_remote(c: Constraints, remote: str) -> None:
+    """The work setting the user accepts; "any" clears what the CV said."""
+    if remote == "remote_only":
+        c.remote_ok, c.onsite_ok, c.hybrid_ok, c.max_office_days = True, False, False, 0
+    elif remote == "hybrid_ok":
+        c.remote_ok, c.hybrid_ok, c.onsite_ok = True, True, False
+        c.max_office_days = c.max_office_days if c.max_office_days is not None else 3
+    elif remote == "onsite_only":
+        c.remote_ok, c.onsite_ok, c.max_office_days = False, True, None
+    else:
+        c.remote_ok = c.onsite_ok = c.hybrid_ok = None
+        c.max_office_days = None
+
+
+def _spoken(profile: Profile, prefs: Preferences) -> list[LanguageSkill]:
+    """The CV's languages plus those the settings add (at a working level)."""
     skills = list(profile.language_skills)
     for name in prefs.languages:
         for code, *_ in find_languages(name):
             if all(s.language != code for s in skills):
                 skills.append(LanguageSkill(language=code, level=4, text=f"{name} (settings)"))
-    return profile.model_copy(update={"constraints": c, "language_skills": skills})
+    return skills

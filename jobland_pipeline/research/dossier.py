@@ -79,37 +79,55 @@ def _section_lines(text: str, heads: str) -> list[str]:
     return lines
 
 
-def build_dossier(company: str, postings: list[Posting]) -> Dossier:
-    """Summarise a company from its postings in hand (offline engine)."""
-    texts = [remove_instructions(p.description)[0] for p in postings]
-    first_paragraphs = [t.split("\n\n", 1)[0].strip() for t in texts if t.strip()]
-    about = max(first_paragraphs, key=len, default=None)
-    sentences = [s for t in texts for s in _sentences(t)]
-    mission = next((s for s in sentences if _MISSION.search(s)), None)
-    culture = list(dict.fromkeys(s for s in sentences if _CULTURE.search(s) and s != mission))[:4]
+def _benefits(texts: list[str]) -> list[str]:
+    """The lines listed under a benefits heading, each once, at most eight."""
     benefits: list[str] = []
     for text in texts:
         benefits.extend(_section_lines(text, r"benefits|what we offer|perks|福利待遇|我们提供"))
+    return list(dict.fromkeys(benefits))[:8]
+
+
+def _skills_in_demand(texts: list[str]) -> list[str]:
+    """What the company asks for, in its own words: its short requirement lines, most repeated first."""
     skills: Counter[str] = Counter()
     for text in texts:
-        # What the company asks for, in its own words: its requirement lines, shortest first.
         skills.update(line for line in requirement_lines(text)[0] if len(line) <= 80)
+    return [s for s, _ in skills.most_common(10)]
+
+
+def _red_flags(postings: list[Posting]) -> list[str]:
     joined = "\n".join(f"{p.title}\n{p.description}" for p in postings)
     red_flags = [label for pattern, label in _RED_FLAGS.items() if re.search(pattern, joined, re.I)]
     if any(has_instructions(p.description) for p in postings):
         red_flags.append("A posting contains hidden instructions aimed at automated screening tools")
+    return red_flags
+
+
+def _about(texts: list[str]) -> str | None:
+    """The longest first paragraph of the postings (cut at 1,200 characters)."""
+    first_paragraphs = [t.split("\n\n", 1)[0].strip() for t in texts if t.strip()]
+    about = max(first_paragraphs, key=len, default=None)
+    return about[:1200] if about else None
+
+
+def build_dossier(company: str, postings: list[Posting]) -> Dossier:
+    """Summarise a company from its postings in hand (offline engine)."""
+    texts = [remove_instructions(p.description)[0] for p in postings]
+    sentences = [s for t in texts for s in _sentences(t)]
+    mission = next((s for s in sentences if _MISSION.search(s)), None)
+    culture = list(dict.fromkeys(s for s in sentences if _CULTURE.search(s) and s != mission))[:4]
     return Dossier(
         company=company,
         company_slug=slugify(company),
-        about=about[:1200] if about else None,
+        about=_about(texts),
         mission=mission,
         culture=culture,
-        benefits=list(dict.fromkeys(benefits))[:8],
+        benefits=_benefits(texts),
         open_roles=sorted({p.title for p in postings}),
         locations=sorted({p.location for p in postings if p.location}),
-        skills_in_demand=[s for s, _ in skills.most_common(10)],
+        skills_in_demand=_skills_in_demand(texts),
         news=[],
         news_note="No news source is configured (offline mode); connect Exa to add recent news.",
-        red_flags=red_flags,
+        red_flags=_red_flags(postings),
         sources=sorted({p.url for p in postings if p.url}),
     )
