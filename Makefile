@@ -31,6 +31,7 @@ run: $(VENV)/.installed $(DAGSTER_HOME)/dagster.yaml
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 # The labelled development set (override: make eval EVAL_SET=path/to/another/set).

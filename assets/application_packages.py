@@ -108,7 +108,7 @@ def application_packages(
 
 
 def _result(
-    df: pl.DataFrame, failed: dict[str, str], path: str, llm: dict[str, object]
+    df: pl.DataFrame, failed: dict[str, str], path: str, llm: dict[str, float]
 ) -> dg.MaterializeResult:
     ungrounded = df.filter(~pl.col("grounded"))
     missing_files = [

@@ -68,7 +68,7 @@ def record_llm_calls(engine: Any, *, asset: str, partition: str, sink: list[LlmC
     )
 
 
-def write_llm_ledger(store: Warehouse, rows: list[LlmCallRow]) -> dict[str, Any]:
+def write_llm_ledger(store: Warehouse, rows: list[LlmCallRow]) -> dict[str, float]:
     """Append the rows to ``llm_calls``; return the sums for the asset metadata."""
     store.append_records(LLM_CALLS, rows, group=datetime.now(UTC).date().isoformat())
     calls = [r for r in rows if not r.cache_hit]

@@ -82,7 +82,7 @@ def _result(
     missing: dict[str, int],
     high: int,
     engine: str,
-    llm: dict[str, object],
+    llm: dict[str, float],
 ) -> dg.MaterializeResult:
     bad_range = df.filter(
         (pl.col("score") < 0)

@@ -56,7 +56,7 @@ def suggested_titles(
 
 
 def _result(
-    rows: list[SuggestedTitleRow], df: pl.DataFrame, ledger: dict[str, object], *, only_pinned: bool
+    rows: list[SuggestedTitleRow], df: pl.DataFrame, ledger: dict[str, float], *, only_pinned: bool
 ) -> dg.MaterializeResult:
     distinct = len({r.slug for r in rows})
     with_reason = sum(1 for r in rows if r.reason)

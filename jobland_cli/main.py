@@ -310,7 +310,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     # Dagster flags BackfillPolicy as beta at import; that is not news for someone running the pipeline.
     warnings.filterwarnings("ignore", message=".*currently in beta.*")
-    from jobland_pipeline.definitions import run_local  # Dagster is imported only for runs
+    from sensors.local_run import run_local  # Dagster is imported only for runs
 
     return run_local(seed_samples=not args.no_samples)
 

@@ -116,10 +116,3 @@ def build_definitions(env: Mapping[str, str] | None = None) -> dg.Definitions:
 
 
 defs = build_definitions()
-
-
-def run_local(*, seed_samples: bool = True) -> int:
-    """What ``make run`` does: one pass of the sensors and schedules, executed in this process."""
-    from sensors.local_run import run_once
-
-    return run_once(defs, resolve(os.environ), seed_samples=seed_samples)

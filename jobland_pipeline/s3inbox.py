@@ -5,6 +5,7 @@ Takes a boto3 S3 client; the Dagster wiring builds it with dagster-aws (``S3Reso
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from jobland_pipeline.documents.errors import DocumentError
@@ -77,7 +78,7 @@ def user_files(client: Any, bucket: str, prefix: str, user_id: str) -> list[Inbo
                     name,
                     int(obj.get("Size", 0)),
                     str(obj.get("ETag", "")).strip('"'),
-                    lambda key=key: read_object(client, bucket, key),
+                    partial(read_object, client, bucket, key),
                 )
             )
     return sorted(files, key=lambda f: f.name)

@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 import dagster as dg
@@ -29,10 +30,15 @@ class CvReaderResource(dg.ConfigurableResource):
         """The user's inbox files, then their CV links (downloaded SSRF-safely when read)."""
         allowed = frozenset(self.allowed())
 
-        def download(url: str) -> tuple[str, bytes]:
-            result = fetch_cv(url, allowed_private=allowed)
-            return result.file_name, result.data
-
-        return [CvSource(f.name, f.size, lambda f=f: (f.name, f.read_bytes())) for f in files] + [
-            CvSource(display_url(u), None, lambda u=u: download(u)) for u in urls
+        return [CvSource(f.name, f.size, partial(_inbox_file, f)) for f in files] + [
+            CvSource(display_url(u), None, partial(_download, u, allowed)) for u in urls
         ]
+
+
+def _inbox_file(file: InboxFile) -> tuple[str, bytes]:
+    return file.name, file.read_bytes()
+
+
+def _download(url: str, allowed: frozenset[str]) -> tuple[str, bytes]:
+    result = fetch_cv(url, allowed_private=allowed)
+    return result.file_name, result.data

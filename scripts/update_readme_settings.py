@@ -6,7 +6,7 @@ from pathlib import Path
 
 readme = Path(__file__).resolve().parent.parent / "README.md"
 table = subprocess.run(
-    [sys.executable, "-m", "jobland_pipeline.cli", "settings"], capture_output=True, text=True, check=True
+    [sys.executable, "-m", "jobland_cli", "settings"], capture_output=True, text=True, check=True
 ).stdout
 text = readme.read_text(encoding="utf-8")
 head, rest = text.split("<!-- settings:start -->", 1)

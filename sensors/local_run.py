@@ -5,9 +5,11 @@ in-process against the configured Dagster instance, so every run shows up in the
 """
 
 import json
+import os
 import shutil
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import resources as package_files
 from pathlib import Path
@@ -16,6 +18,7 @@ import dagster as dg
 import polars as pl
 
 from assets.partitions import RANGE_END_TAG, RANGE_START_TAG
+from jobland_pipeline.settings import resolve
 from jobland_pipeline.warehouse import Warehouse
 from resources import WarehouseResource, inbox_from_settings
 from sensors.cv_inbox import cv_inbox_sensor
@@ -121,7 +124,18 @@ def run_once(
     return 1 if any(not k.startswith("intake") for k in failures) else 0
 
 
-def summary_rows(store: Warehouse, day: date) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class UserSummary:
+    user: str
+    titles: list[str]
+    postings: int
+    high: int
+    packages: int
+    email: str  # the .eml written, else the delivery status
+    errors: list[str]
+
+
+def summary_rows(store: Warehouse, day: date) -> list[UserSummary]:
     """Per user: titles, postings found, High matches, packages written, e-mail written."""
     titles = store.read("suggested_titles")
     postings = store.read("job_postings")
@@ -142,17 +156,17 @@ def summary_rows(store: Warehouse, day: date) -> list[dict[str, object]]:
             elif email == "-":
                 email = str(r["status"])
         rows.append(
-            {
-                "user": user_id,
-                "titles": titles.filter(pl.col("user_id") == user_id).sort("rank")["display_title"].to_list(),
-                "postings": postings.filter(pl.col("user_id") == user_id)["posting_id"].n_unique(),
-                "high": screenings.filter((pl.col("user_id") == user_id) & (pl.col("probability") == "High"))[
+            UserSummary(
+                user=user_id,
+                titles=titles.filter(pl.col("user_id") == user_id).sort("rank")["display_title"].to_list(),
+                postings=postings.filter(pl.col("user_id") == user_id)["posting_id"].n_unique(),
+                high=screenings.filter((pl.col("user_id") == user_id) & (pl.col("probability") == "High"))[
                     "posting_id"
                 ].n_unique(),
-                "packages": packages.filter(pl.col("user_id") == user_id)["application_id"].n_unique(),
-                "email": email,
-                "errors": errors,
-            }
+                packages=packages.filter(pl.col("user_id") == user_id)["application_id"].n_unique(),
+                email=email,
+                errors=errors,
+            )
         )
     return rows
 
@@ -165,12 +179,10 @@ def print_summary(
     print(f"JobLand run finished in {seconds:.1f} s")
     print(f"{'user':<16} {'titles':>6} {'postings':>8} {'high':>5} {'packages':>8}  e-mail")
     for r in rows:
-        print(
-            f"{r['user']:<16} {len(r['titles']):>6} {r['postings']:>8} {r['high']:>5} {r['packages']:>8}  {r['email']}"
-        )
-        if r["titles"]:
-            print(f"{'':<16} titles: {', '.join(r['titles'])}")
-        for error in r["errors"]:
+        print(f"{r.user:<16} {len(r.titles):>6} {r.postings:>8} {r.high:>5} {r.packages:>8}  {r.email}")
+        if r.titles:
+            print(f"{'':<16} titles: {', '.join(r.titles)}")
+        for error in r.errors:
             print(f"{'':<16} CV refused: {error}")
     for what, why in failures.items():
         print(f"FAILED {what}: {why}")
@@ -180,3 +192,10 @@ def print_summary(
     )
     print(f"Packages: {Path(values['JOBLAND_PACKAGES_DIR']).resolve()}")
     print(f"Outbox:   {Path(values['JOBLAND_OUTBOX_DIR']).resolve()}")
+
+
+def run_local(*, seed_samples: bool = True) -> int:
+    """What ``make run`` does: one pass of the sensors and schedules, executed in this process."""
+    from jobland_pipeline.definitions import defs
+
+    return run_once(defs, resolve(os.environ), seed_samples=seed_samples)

@@ -19,7 +19,7 @@ TITLES = {
 
 def _jobland(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "jobland_pipeline.cli", *args],
+        [sys.executable, "-m", "jobland_cli", *args],
         capture_output=True,
         text=True,
         timeout=120,

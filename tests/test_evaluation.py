@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jobland_pipeline.cli import main
+from jobland_cli import main
 from jobland_pipeline.evaluation import label_calibration
 from tests.conftest import SAMPLE_CVS, SAMPLE_POSTINGS
 

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from aiosmtpd.controller import Controller
 
-from jobland_pipeline.cli import main as jobland
+from jobland_cli import main as jobland
 from jobland_pipeline.definitions import build_definitions
 from jobland_pipeline.settings import resolve
 from jobland_pipeline.warehouse import Warehouse

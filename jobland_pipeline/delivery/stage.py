@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from jobland_pipeline.delivery.digest import DigestItem, build_digest
 from jobland_pipeline.delivery.mailer import Mailer
@@ -74,14 +75,14 @@ def deliver_digest(
 ) -> EmailDigestRow:
     """Send (or skip, saying why) today's digest; every step is recorded before it is returned."""
 
-    def note(**fields: object) -> EmailDigestRow:
+    def note(**fields: Any) -> EmailDigestRow:
         row = EmailDigestRow(
             user_id=user_id,
             digest_date=today,
             recorded_at=datetime.now(UTC),
             transport=mailer.transport,
             **fields,
-        )  # type: ignore[arg-type]
+        )
         record(row)
         return row
 
@@ -102,16 +103,18 @@ def deliver_digest(
         items=[_item(p) for p in due],
         language=profile.language if profile else "en",
     )
-    intent = {"recipient": recipient, "message_id": message["Message-ID"], "subject": message["Subject"]}
-    note(status="sending", application_ids=ids, **intent)
+    message_id, subject = str(message["Message-ID"]), str(message["Subject"])
+    note(status="sending", application_ids=ids, recipient=recipient, message_id=message_id, subject=subject)
     outcome = mailer.deliver(message, user_id=user_id, day=today.isoformat())
     return note(
         status=outcome.status,
         application_ids=ids,
+        recipient=recipient,
+        message_id=message_id,
+        subject=subject,
         attempts=outcome.attempts,
         eml_path=outcome.path,
         error=outcome.error,
-        **intent,
     )
 
 

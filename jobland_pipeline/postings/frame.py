@@ -213,14 +213,22 @@ def _nfkc_tables() -> tuple[str, dict[str, str]]:
 
 
 def _class_items(codepoints: set[int]) -> str:
-    items, start, prev = [], None, None
-    for c in [*sorted(codepoints), None]:
-        if start is not None and (c is None or c != prev + 1):
-            items.append(f"\\x{{{start:X}}}" if start == prev else f"\\x{{{start:X}}}-\\x{{{prev:X}}}")
-            start = None
-        if start is None:
+    r"""A regex character class body of ranges: ``\x{41}-\x{5A}\x{61}``."""
+
+    def item(first: int, last: int) -> str:
+        return f"\\x{{{first:X}}}" if first == last else f"\\x{{{first:X}}}-\\x{{{last:X}}}"
+
+    items: list[str] = []
+    ordered = sorted(codepoints)
+    if not ordered:
+        return ""
+    start = prev = ordered[0]
+    for c in ordered[1:]:
+        if c != prev + 1:
+            items.append(item(start, prev))
             start = c
         prev = c
+    items.append(item(start, prev))
     return "".join(items)
 
 
@@ -747,7 +755,7 @@ def dedupe_frame(df: pl.DataFrame, *, fuzzy: bool = True) -> tuple[pl.DataFrame,
         ids.gather(merged["_i"]).alias("id"), ids.gather(merged["kept_i"]).alias("kept_id"), "reason"
     )
     kept = df.filter(keep)
-    return kept, merged.cast(dict(MERGED_SCHEMA))
+    return kept, merged.cast(pl.Schema(MERGED_SCHEMA))
 
 
 def dedupe_postings(postings: list[Posting]) -> tuple[list[Posting], dict[str, str]]:

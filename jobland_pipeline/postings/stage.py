@@ -8,12 +8,13 @@ their sources, and postings that closed or went stale never go further.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from jobland_pipeline.keys import split_search_key
 from jobland_pipeline.postings.discovery import SearchOutcome, SharedSearches, build_query
+from jobland_pipeline.postings.engines.base import CallRecord
 from jobland_pipeline.postings.frame import dedupe_postings
 from jobland_pipeline.postings.geo import parse_place
 from jobland_pipeline.postings.models import Posting
@@ -194,6 +195,6 @@ def posting_of(row: JobPostingRow) -> Posting:
     )
 
 
-def call_records(calls: list[object], *, asset: str, run_id: str) -> list[ApiCallRow]:
+def call_records(calls: Iterable[CallRecord], *, asset: str, run_id: str) -> list[ApiCallRow]:
     """The call ledger's records of an engine's calls (never with credentials: engines redact)."""
-    return [ApiCallRow(**asdict(c), asset=asset, run_id=run_id) for c in calls]  # type: ignore[call-overload]
+    return [ApiCallRow(**asdict(c), asset=asset, run_id=run_id) for c in calls]

@@ -9,6 +9,7 @@ is a deal-breaker for a CV that never names it, whatever the rest of the posting
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -250,7 +251,7 @@ def _named_in(key: str, folded_text: str) -> bool:
     return re.search(rf"(?<![a-z0-9]){re.escape(fold(key))}(?![a-z0-9])", folded_text) is not None
 
 
-def _word_in(word: str, words: set[str]) -> bool:
+def _word_in(word: str, words: AbstractSet[str]) -> bool:
     """A word, or a compound made of it ("Hebammenausbildung" / "Hebamme"), is among the words."""
     if word in words:
         return True

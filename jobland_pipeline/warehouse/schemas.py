@@ -26,25 +26,23 @@ from jobland_pipeline.screening.records import SCREENINGS
 
 TableSpec = Table  # the name older code and tests use
 
-TABLES: dict[str, Table[Any]] = {
-    t.name: t
-    for t in [
-        CV_DOCUMENTS,
-        PROFILES,
-        SUGGESTED_TITLES,
-        JOB_POSTINGS,
-        API_CALLS,
-        POSTING_SOURCES,
-        POSTING_REGISTRY,
-        LLM_CALLS,
-        LLM_CACHE,
-        SCREENINGS,
-        COMPANY_DOSSIERS,
-        APPLICATION_PACKAGES,
-        EMAIL_DIGESTS,
-        PACKAGE_REVIEWS,
-        APPLICATION_STATUS_UPDATES,
-        APPLICATION_STATUS_HISTORY,
-        APPLICATION_TRACKER,
-    ]
-}
+_ALL: list[Table[Any]] = [
+    CV_DOCUMENTS,
+    PROFILES,
+    SUGGESTED_TITLES,
+    JOB_POSTINGS,
+    API_CALLS,
+    POSTING_SOURCES,
+    POSTING_REGISTRY,
+    LLM_CALLS,
+    LLM_CACHE,
+    SCREENINGS,
+    COMPANY_DOSSIERS,
+    APPLICATION_PACKAGES,
+    EMAIL_DIGESTS,
+    PACKAGE_REVIEWS,
+    APPLICATION_STATUS_UPDATES,
+    APPLICATION_STATUS_HISTORY,
+    APPLICATION_TRACKER,
+]
+TABLES: dict[str, Table[Any]] = {t.name: t for t in _ALL}

@@ -1,0 +1,3 @@
+from jobland_cli.main import main
+
+raise SystemExit(main())
