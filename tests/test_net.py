@@ -347,6 +347,14 @@ def test_get_and_post_round_trip(server: ReplayServer, client: HttpClient) -> No
     assert post.json() == {"query": "数据", "numResults": 3}
 
 
+def test_cookies_are_neither_kept_nor_sent(server: ReplayServer, client: HttpClient) -> None:
+    server.route("GET", "/login", json_reply({}, headers={"Set-Cookie": "session=abc123; Path=/"}))
+    server.route("GET", "/jobs", json_reply({}))
+    client.request("GET", server.base_url + "/login")
+    client.request("GET", server.base_url + "/jobs")
+    assert "cookie" not in server.requests("/jobs")[0].headers
+
+
 def test_status_errors_carry_retry_after(server: ReplayServer, client: HttpClient) -> None:
     server.route("GET", "/limited", *scenario("rate_limited"))
     server.route("GET", "/missing", *scenario("not_found"))

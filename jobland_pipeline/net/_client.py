@@ -12,13 +12,16 @@
 * **Errors that say what to do.** Every failure is a :class:`~jobland_pipeline.net.NetError` whose
   ``retryable`` flag the retry policy reads, and whose message holds no URL, header or body.
 * **No surprises.** Redirects are never followed (a caller decides, and may have to check the next
-  URL first); connections are not kept alive unless asked (a client nobody closes leaves no socket
-  behind, as the plain ``requests.request`` calls this replaces did).
+  URL first); cookies are neither kept nor sent (every request stands alone: the APIs called here
+  authenticate by key, and a CV download must not carry one server's cookie to the next); connections
+  are not kept alive unless asked (a client nobody closes leaves no socket behind, as the plain
+  ``requests.request`` calls this replaces did).
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 import json as jsonlib
 import socket
 import ssl
@@ -167,6 +170,7 @@ class HttpClient:
             verify=verify,
             trust_env=trust_env,
             follow_redirects=False,
+            cookies=http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[])),
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20 if keepalive else 0),
         )
 
