@@ -190,7 +190,9 @@ class HttpClient:
         """Send one request and return the answer, whatever its status (see :meth:`Response.raise_for_status`).
 
         ``timeout`` overrides the client's per-operation timeout; ``deadline`` (``time.monotonic()``)
-        ends the whole exchange, body included. ``sni_hostname``: the TLS server name (and the name
+        ends the whole exchange, body included (the watchdog needs the connection to be opened for this
+        request, which it always is unless the client was made with ``keepalive=True``; a reused
+        connection is checked between body chunks only). ``sni_hostname``: the TLS server name (and the name
         the certificate must match) when ``url`` names an IP address that was resolved beforehand.
         ``stream=True`` leaves the body unread (close the response). Raises NetError, never an
         httpx exception.
