@@ -387,13 +387,20 @@ def _close(run: list[tuple[int, int, str]]) -> Iterable[tuple[int, int, list[tup
         yield run[0][0], run[-1][1], run
 
 
+def _without_sentence_start(line: str, run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A capital that starts a sentence is no name (a tool name is still one): drop such words, and the
+    connectors after them, from the start of a run."""
+    while run and _sentence_initial(line, run[0][0]) and not _is_tool(run[0][2]):
+        run = run[1:]
+        while run and run[0][2].lower() in _CONNECTORS:
+            run = run[1:]
+    return run
+
+
 def _name_claims(line: str) -> Iterable[tuple[int, int, str, list[str]]]:
     """(start, end, surface, words) of names, acronyms and tool names stated in one line."""
-    for _, _, run in _spans(line):
-        while run and _sentence_initial(line, run[0][0]) and not _is_tool(run[0][2]):
-            run = run[1:]
-            while run and run[0][2].lower() in _CONNECTORS:
-                run = run[1:]
+    for _, _, found in _spans(line):
+        run = _without_sentence_start(line, found)
         if not run:
             continue
         caps = [w for _, _, w in run if w.lower() not in _CONNECTORS]

@@ -70,10 +70,16 @@ def _parts(text: str, source: str, years: list[str]) -> Education:
     parts = [p for p in parts if not re.fullmatch(r"(?:(?:19|20)\d\d\s*年?)", p)]
     institution, degree = _school(parts)
     if degree is None:
-        degree = next((p for p in parts if DEGREE_RE.search(p) and p != institution), None)
+        degree = _degree(parts, institution)
+    return Education(degree=degree, institution=institution, year=years[-1] if years else None, text=text)
+
+
+def _degree(parts: list[str], institution: str | None) -> str | None:
+    """The first part naming a degree, else the first part that is not a school."""
+    degree = next((p for p in parts if DEGREE_RE.search(p) and p != institution), None)
     if degree is None:
         degree = next((p for p in parts if p != institution and not INSTITUTION_RE.search(p)), None)
-    return Education(degree=degree, institution=institution, year=years[-1] if years else None, text=text)
+    return degree
 
 
 def _school(parts: list[str]) -> tuple[str | None, str | None]:

@@ -457,13 +457,17 @@ def suggest_titles(
             break
         shown = _display(cand.title)
         key = _key(shown)
-        if not shown or key in seen or _blocked(shown, profile):
-            continue
-        if _LEVELS[title_level(shown)] == 0 and level > 0:
-            continue
-        seen.add(key)
-        out.append(_suggestion(cand, shown, len(out), own_skills))
+        if _wanted(shown, key, seen, profile, level):
+            seen.add(key)
+            out.append(_suggestion(cand, shown, len(out), own_skills))
     return out
+
+
+def _wanted(shown: str, key: str, seen: set[str], profile: Profile, level: int) -> bool:
+    """A new title, not one the person rules out, not below an experienced person's level."""
+    if not shown or key in seen or _blocked(shown, profile):
+        return False
+    return not (_LEVELS[title_level(shown)] == 0 and level > 0)
 
 
 def _key(title: str) -> str:
