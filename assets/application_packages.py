@@ -22,7 +22,7 @@ from jobland_pipeline.postings.stage import posting_of
 from jobland_pipeline.research.records import COMPANY_DOSSIERS, dossier_of
 from jobland_pipeline.screening.records import SCREENINGS
 from jobland_pipeline.screening.stage import screening_of, top_matches
-from resources import EngineResource, InboxResource, PackageStoreResource, WarehouseResource
+from resources import InboxResource, LLMResource, MatchingResource, PackageStoreResource, WarehouseResource
 
 
 @dg.asset(
@@ -43,7 +43,8 @@ from resources import EngineResource, InboxResource, PackageStoreResource, Wareh
 )
 def application_packages(
     context: dg.AssetExecutionContext,
-    engine: EngineResource,
+    llm: LLMResource,
+    matching: MatchingResource,
     inbox: InboxResource,
     packages: PackageStoreResource,
     warehouse: WarehouseResource,
@@ -57,7 +58,7 @@ def application_packages(
     store = warehouse.store
     ctx = SearchContext.load(keys, store, inbox)
     today, now = date.today(), datetime.now(UTC)
-    writer = engine.engine(store)
+    writer = llm.engine(store)
     ledger: list[LlmCallRow] = []
     decisions = latest_decisions(store.read_records(PACKAGE_REVIEWS))
 
@@ -67,7 +68,7 @@ def application_packages(
         postings = {r.posting_id: posting_of(r) for r in store.read_records(JOB_POSTINGS, [key])}
         dossiers = {r.company: dossier_of(r) for r in store.read_records(COMPANY_DOSSIERS, [key])}
         rows: list[ApplicationPackageRow] = []
-        for match in top_matches(store.read_records(SCREENINGS, [key]), engine.max_packages_per_search):
+        for match in top_matches(store.read_records(SCREENINGS, [key]), matching.max_packages_per_search):
             posting = postings[match.posting_id]
             status, note = review_status(
                 f"{user_id}:{posting.id}", auto_approve=settings.auto_approve, decisions=decisions

@@ -18,7 +18,7 @@ from jobland_pipeline.research.records import COMPANY_DOSSIERS
 from jobland_pipeline.research.stage import DossierBook, dossier_records
 from jobland_pipeline.screening.records import SCREENINGS
 from jobland_pipeline.screening.stage import top_matches
-from resources import EngineResource, SearchEnginesResource, WarehouseResource
+from resources import LLMResource, MatchingResource, SearchEnginesResource, WarehouseResource
 
 
 @dg.asset(
@@ -34,7 +34,8 @@ from resources import EngineResource, SearchEnginesResource, WarehouseResource
 )
 def company_dossiers(
     context: dg.AssetExecutionContext,
-    engine: EngineResource,
+    llm: LLMResource,
+    matching: MatchingResource,
     search: SearchEnginesResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
@@ -48,7 +49,7 @@ def company_dossiers(
         r.posting_id: posting_of(r)
         for r in sorted(store.read_records(JOB_POSTINGS), key=lambda r: str(r.posting_id))
     }
-    thinker = engine.engine(store)
+    thinker = llm.engine(store)
     researcher = search.research()
     calls: list[ApiCallRow] = []
     ledger: list[LlmCallRow] = []
@@ -67,7 +68,7 @@ def company_dossiers(
     def run(key: str) -> pl.DataFrame:
         companies = [
             str(r.company)
-            for r in top_matches(store.read_records(SCREENINGS, [key]), engine.max_packages_per_search)
+            for r in top_matches(store.read_records(SCREENINGS, [key]), matching.max_packages_per_search)
         ]
         found = [posting_of(r) for r in store.read_records(JOB_POSTINGS, [key])]
         rows = dossier_records(key, companies, found, book, now=now)

@@ -7,7 +7,7 @@ from assets.common import check, definition_metadata, preview, spec
 from assets.partitions import users_partitions
 from jobland_pipeline.documents.intake import read_cv_sources
 from jobland_pipeline.documents.records import CV_DOCUMENTS, CvDocumentRow
-from jobland_pipeline.settings import SettingsError
+from jobland_pipeline.profiles.user_settings import SettingsError
 from resources import CvReaderResource, InboxResource, WarehouseResource
 
 

@@ -14,7 +14,7 @@ from jobland_pipeline.delivery.stage import DELIVERED, UNDELIVERED, Ledger, deli
 from jobland_pipeline.generation.records import APPLICATION_PACKAGES
 from jobland_pipeline.profiles.records import PROFILES
 from jobland_pipeline.profiles.stage import profile_of
-from resources import InboxResource, OutboxMailerResource, WarehouseResource
+from resources import InboxResource, MailerResource, WarehouseResource
 
 
 @dg.asset(
@@ -36,7 +36,7 @@ from resources import InboxResource, OutboxMailerResource, WarehouseResource
 def email_digests(
     context: dg.AssetExecutionContext,
     inbox: InboxResource,
-    mailer: OutboxMailerResource,
+    mailer: MailerResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
     """The daily digest e-mail per user: the day's approved, grounded packages attached, text + HTML.

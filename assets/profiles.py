@@ -12,8 +12,8 @@ from jobland_pipeline.documents.intake import best_document
 from jobland_pipeline.documents.records import CV_DOCUMENTS
 from jobland_pipeline.profiles.records import PROFILES
 from jobland_pipeline.profiles.stage import NoUsableCv, ProfileBuild, build_profile_record
-from jobland_pipeline.settings import SettingsError
-from resources import EngineResource, InboxResource, WarehouseResource
+from jobland_pipeline.profiles.user_settings import SettingsError
+from resources import InboxResource, LLMResource, WarehouseResource
 
 
 @dg.asset(
@@ -28,7 +28,7 @@ from resources import EngineResource, InboxResource, WarehouseResource
 )
 def profiles(
     context: dg.AssetExecutionContext,
-    engine: EngineResource,
+    llm: LLMResource,
     inbox: InboxResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
@@ -47,8 +47,8 @@ def profiles(
             user_id,
             document,
             inbox.user_settings(user_id),
-            extract=lambda doc: engine.engine().profile(doc, user_id=user_id, as_of=date.today()),
-            engine_name=engine.name,
+            extract=lambda doc: llm.engine().profile(doc, user_id=user_id, as_of=date.today()),
+            engine_name=llm.name,
             previous=previous[0] if previous else None,
             refused=refused,
         )

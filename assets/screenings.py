@@ -15,7 +15,7 @@ from jobland_pipeline.postings.records import JOB_POSTINGS
 from jobland_pipeline.postings.stage import posting_of
 from jobland_pipeline.screening.records import SCREENINGS
 from jobland_pipeline.screening.stage import screen_search
-from resources import EngineResource, InboxResource, WarehouseResource
+from resources import InboxResource, LLMResource, MatchingResource, WarehouseResource
 
 
 @dg.asset(
@@ -33,7 +33,8 @@ from resources import EngineResource, InboxResource, WarehouseResource
 )
 def screenings(
     context: dg.AssetExecutionContext,
-    engine: EngineResource,
+    llm: LLMResource,
+    matching: MatchingResource,
     inbox: InboxResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
@@ -44,10 +45,10 @@ def screenings(
     keys = list(context.partition_keys)
     store = warehouse.store
     ctx = SearchContext.load(keys, store, inbox)
-    thresholds = engine.thresholds()
+    thresholds = matching.thresholds()
     now = datetime.now(UTC)
     expected: dict[str, int] = {}
-    judge = engine.engine(store)
+    judge = llm.engine(store)
     ledger: list[LlmCallRow] = []
 
     def run(key: str) -> pl.DataFrame:
@@ -73,7 +74,7 @@ def screenings(
     done, failed = for_each_key(context, keys, run)
     df = pl.concat(list(done.values())) if done else SCREENINGS.frame([])
     missing = {k: expected[k] - v.height for k, v in done.items() if v.height != expected[k]}
-    return _result(df, failed, missing, thresholds.high, engine.name, write_llm_ledger(store, ledger))
+    return _result(df, failed, missing, thresholds.high, llm.name, write_llm_ledger(store, ledger))
 
 
 def _result(

@@ -12,7 +12,7 @@ from jobland_pipeline.keys import split_search_key
 from jobland_pipeline.profiles import Profile, TitleSuggestion
 from jobland_pipeline.profiles.records import PROFILES, SUGGESTED_TITLES
 from jobland_pipeline.profiles.stage import profile_of, suggestion_of
-from jobland_pipeline.settings import UserSettings
+from jobland_pipeline.profiles.user_settings import UserSettings
 from jobland_pipeline.warehouse import Warehouse
 from resources import InboxResource
 

@@ -9,7 +9,7 @@ from assets.profiles import profiles
 from jobland_pipeline.llm.records import LlmCallRow
 from jobland_pipeline.profiles.records import PROFILES, SUGGESTED_TITLES, SuggestedTitleRow
 from jobland_pipeline.profiles.stage import profile_of, title_records
-from resources import EngineResource, InboxResource, WarehouseResource
+from resources import InboxResource, LLMResource, MatchingResource, WarehouseResource
 
 
 @dg.asset(
@@ -31,7 +31,8 @@ from resources import EngineResource, InboxResource, WarehouseResource
 )
 def suggested_titles(
     context: dg.AssetExecutionContext,
-    engine: EngineResource,
+    llm: LLMResource,
+    matching: MatchingResource,
     inbox: InboxResource,
     warehouse: WarehouseResource,
 ) -> dg.MaterializeResult:
@@ -46,8 +47,8 @@ def suggested_titles(
         raise dg.Failure(description=f"No profile for user {user_id}; materialize profiles first")
     profile = profile_of(records[0])
     pinned = [t for t in inbox.user_settings(user_id).pinned_titles if t.strip()]
-    thinker = engine.engine(store)
-    rows = title_records(user_id, thinker.titles(profile, pinned=pinned, limit=engine.max_titles))
+    thinker = llm.engine(store)
+    rows = title_records(user_id, thinker.titles(profile, pinned=pinned, limit=matching.max_titles))
     ledger: list[LlmCallRow] = []
     record_llm_calls(thinker, asset="suggested_titles", partition=user_id, sink=ledger)
     df = store.write_records(SUGGESTED_TITLES, user_id, rows)

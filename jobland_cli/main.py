@@ -15,9 +15,9 @@ from jobland_pipeline.llm import get_engine
 from jobland_pipeline.postings import PostingsFileError, load_postings
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
+from jobland_pipeline.profiles.user_settings import SettingsError, UserSettings, load_user_settings
 from jobland_pipeline.screening.preferences import with_preferences
 from jobland_pipeline.screening.score import Thresholds
-from jobland_pipeline.settings import SETTINGS, SettingsError, UserSettings, load_user_settings
 
 
 class CliError(Exception):
@@ -208,9 +208,10 @@ def cmd_upload_url(args: argparse.Namespace) -> int:
 
     from jobland_pipeline.keys import InvalidKeyError
     from jobland_pipeline.s3inbox import presigned_upload_url
-    from jobland_pipeline.settings import resolve
+    from resources import SETTINGS
+    from resources.settings import resolve
 
-    values = resolve(os.environ)
+    values = resolve(os.environ, SETTINGS)
     url = values["JOBLAND_INBOX_URL"]
     if not url.startswith("s3://"):
         raise CliError("JOBLAND_INBOX_URL must be s3://<bucket>/<prefix> to create upload URLs")
@@ -236,10 +237,11 @@ def cmd_upload_url(args: argparse.Namespace) -> int:
 
 
 def _warehouse():  # type: ignore[no-untyped-def]
-    from jobland_pipeline.settings import resolve
     from jobland_pipeline.warehouse import Warehouse
+    from resources import SETTINGS
+    from resources.settings import resolve
 
-    values = resolve(os.environ)
+    values = resolve(os.environ, SETTINGS)
     return Warehouse(Path(values["JOBLAND_WAREHOUSE_DIR"]), Path(values["JOBLAND_DUCKDB_PATH"]))
 
 
@@ -299,9 +301,11 @@ def cmd_track(args: argparse.Namespace) -> int:
 
 
 def cmd_settings(_: argparse.Namespace) -> int:
+    from resources import SETTINGS
+
     print("| variable | default | meaning |\n| --- | --- | --- |")
     for s in SETTINGS:
-        print(f"| `{s.env}` | `{s.default or '(bundled)'}` | {s.help} |")
+        print(f"| `{s.env}` | {f'`{s.default}`' if s.default else '(empty)'} | {s.help} |")
     return 0
 
 

@@ -6,8 +6,10 @@ well as the embedding models tried, at a fraction of the cost, so that is what t
 
 from __future__ import annotations
 
+import html
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
@@ -117,3 +119,24 @@ class TfIdf:
     def similarities(self, query: str) -> list[float]:
         q = self._vector(Counter(tokens(query)))
         return [sum(w * d.get(t, 0.0) for t, w in q.items()) for d in self.doc_vectors]
+
+
+_BLOCK_TAGS = re.compile(r"<\s*/?\s*(p|div|br|li|ul|ol|h[1-6]|tr|section|article)\b[^>]*>", re.I)
+_DROP = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def clean_description(text: str) -> str:
+    """Plain text from text or HTML: scripts/styles/comments dropped, entities decoded, tidy paragraphs."""
+    if re.search(r"&lt;\s*/?\s*[a-z]", text, re.I):
+        text = html.unescape(text)  # entity-escaped HTML (Greenhouse double-encodes its content)
+    if "<" in text and ">" in text:
+        text = _DROP.sub(" ", text)
+        text = re.sub(r"<\s*li\b[^>]*>", "\n- ", text, flags=re.I)
+        text = _BLOCK_TAGS.sub("\n", text)
+        text = _TAG.sub("", text)
+    text = html.unescape(text) if "&" in text else text
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

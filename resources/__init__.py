@@ -1,22 +1,44 @@
-"""Dagster resources: thin ConfigurableResource wrappers around the core's engines and stores."""
+"""Dagster resources: one typed ConfigurableResource per external system, configured from settings.
 
-from resources.engine import EngineResource
+``RESOURCE_TYPES`` lists every resource class whose fields are settings; ``SETTINGS`` is the table
+they make (README 'Settings', ``jobland settings``).
+"""
+
+from resources.engine import LLMResource, MatchingResource
 from resources.files import PackageStoreResource
-from resources.inbox import InboxResource, LocalInboxResource, S3InboxResource, inbox_from_settings
-from resources.mail import OutboxMailerResource
+from resources.inbox import InboxResource, LocalInboxResource, S3ClientResource, S3InboxResource
+from resources.mail import MailerResource
 from resources.reader import CvReaderResource
 from resources.search import SearchEnginesResource
+from resources.settings import Setting, settings_of
 from resources.warehouse import WarehouseResource
 
+RESOURCE_TYPES = (
+    LocalInboxResource,
+    S3InboxResource,
+    S3ClientResource,
+    CvReaderResource,
+    WarehouseResource,
+    PackageStoreResource,
+    MailerResource,
+    LLMResource,
+    MatchingResource,
+    SearchEnginesResource,
+)
+SETTINGS: list[Setting] = settings_of(RESOURCE_TYPES)
+
 __all__ = [
+    "RESOURCE_TYPES",
+    "SETTINGS",
     "CvReaderResource",
-    "EngineResource",
     "InboxResource",
+    "LLMResource",
     "LocalInboxResource",
-    "OutboxMailerResource",
+    "MailerResource",
+    "MatchingResource",
     "PackageStoreResource",
+    "S3ClientResource",
     "S3InboxResource",
     "SearchEnginesResource",
     "WarehouseResource",
-    "inbox_from_settings",
 ]

@@ -1,4 +1,3 @@
-from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -7,7 +6,8 @@ from dagster_aws.s3 import S3Resource
 
 from jobland_pipeline import s3inbox
 from jobland_pipeline.inbox import SETTINGS_FILE, InboxFile, Lister, LocalLister, local_user_files
-from jobland_pipeline.settings import SettingsError, UserSettings, parse_user_settings
+from jobland_pipeline.profiles.user_settings import SettingsError, UserSettings, parse_user_settings
+from resources.settings import setting
 
 
 class InboxResource(dg.ConfigurableResource):
@@ -29,7 +29,11 @@ class InboxResource(dg.ConfigurableResource):
 class LocalInboxResource(InboxResource):
     """CVs dropped into ``<path>/<user>/`` on this machine (the embedded default)."""
 
-    path: str = "var/inbox"
+    path: str = setting(
+        "JOBLAND_INBOX_DIR",
+        "{home}/inbox",
+        "Local inbox: one folder per user holding their CV (and settings.yaml).",
+    )
 
     def describe(self) -> str:
         return str(Path(self.path).resolve())
@@ -45,12 +49,42 @@ class LocalInboxResource(InboxResource):
         return parse_user_settings(path.read_bytes() if path.is_file() else None, str(path))
 
 
+class S3ClientResource(S3Resource):
+    """dagster-aws's S3 client, its endpoint and region from JobLand's settings (credentials: AWS_*)."""
+
+    endpoint_url: str | None = setting(
+        "JOBLAND_S3_ENDPOINT_URL",
+        None,
+        "S3-compatible endpoint (MinIO, R2...); empty = AWS. Credentials: the usual AWS_* variables.",
+    )
+    region_name: str | None = setting(
+        "JOBLAND_S3_REGION", None, "S3 region name; empty = the AWS default chain."
+    )
+
+
 class S3InboxResource(InboxResource):
     """CVs uploaded to ``s3://<bucket>/<prefix>/<user>/`` (AWS or any S3-compatible store via endpoint_url)."""
 
-    bucket: str
-    prefix: str = "cvs"
+    url: str = setting(
+        "JOBLAND_INBOX_URL",
+        "",
+        "S3 inbox 's3://bucket/prefix' (CVs at <prefix>/<user>/<file>); empty = the local inbox.",
+    )
     s3: dg.ResourceDependency[S3Resource]
+
+    @property
+    def bucket(self) -> str:
+        return self._parts()[0]
+
+    @property
+    def prefix(self) -> str:
+        return self._parts()[1]
+
+    def _parts(self) -> tuple[str, str]:
+        bucket, _, prefix = self.url.removeprefix("s3://").partition("/")
+        if not self.url.startswith("s3://") or not bucket:
+            raise SettingsError(f"JOBLAND_INBOX_URL={self.url!r}: expected s3://<bucket>/<prefix>")
+        return bucket, prefix
 
     def _client(self) -> Any:
         return self.s3.get_client()
@@ -67,22 +101,3 @@ class S3InboxResource(InboxResource):
     def user_settings(self, user_id: str) -> UserSettings:
         data = s3inbox.read_settings(self._client(), self.bucket, self.prefix, user_id)
         return parse_user_settings(data, f"{self.describe()}/{user_id}/{SETTINGS_FILE}")
-
-
-def inbox_from_settings(values: Mapping[str, str], v: Callable[[str], Any] | None = None) -> InboxResource:
-    """The S3 inbox when ``JOBLAND_INBOX_URL`` is ``s3://bucket/prefix``, else the local folder.
-
-    ``v`` maps a setting name to its value or ``EnvVar`` (see definitions.py).
-    """
-    get = v or (lambda name: values[name])
-    url = values["JOBLAND_INBOX_URL"]
-    if not url:
-        return LocalInboxResource(path=get("JOBLAND_INBOX_DIR"))
-    bucket, _, prefix = url.removeprefix("s3://").partition("/")
-    if not url.startswith("s3://") or not bucket:
-        raise SettingsError(f"JOBLAND_INBOX_URL={url!r}: expected s3://<bucket>/<prefix>")
-    s3 = S3Resource(
-        endpoint_url=values["JOBLAND_S3_ENDPOINT_URL"] or None,
-        region_name=values["JOBLAND_S3_REGION"] or None,
-    )
-    return S3InboxResource(bucket=bucket, prefix=prefix, s3=s3)

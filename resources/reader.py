@@ -8,14 +8,27 @@ from jobland_pipeline.documents.docling_reader import DoclingConfig
 from jobland_pipeline.documents.fetch import fetch_cv
 from jobland_pipeline.documents.intake import CvSource, display_url
 from jobland_pipeline.inbox import InboxFile
+from resources.settings import setting
 
 
 class CvReaderResource(dg.ConfigurableResource):
     """How CVs are read: optional docling, and SSRF-safe downloads of ``cv_urls``."""
 
-    docling: str = "auto"  # auto = use docling when installed; off = never
-    docling_models: str = ""  # folder with docling's layout models; PDFs use docling only when it exists
-    allow_private: str = ""  # comma-separated host:port allowed for downloads despite a private address
+    docling: str = setting(
+        "JOBLAND_DOCLING",
+        "auto",
+        "'auto': read DOCX/HTML/Markdown with docling when the [docling] extra is installed; 'off': never.",
+    )
+    docling_models: str = setting(
+        "JOBLAND_DOCLING_MODELS",
+        "",
+        "Folder with docling's layout models; PDFs go through docling only when it exists.",
+    )
+    allow_private: str = setting(
+        "JOBLAND_CV_URL_ALLOW",
+        "",
+        "host:port list allowed for CV downloads despite a private address (intranets, tests).",
+    )
 
     def allowed(self) -> list[str]:
         return [h.strip() for h in self.allow_private.split(",") if h.strip()]

@@ -1,28 +1,109 @@
+"""The job search engines and company research, configured from typed settings."""
+
+from __future__ import annotations
+
 import dagster as dg
-from pydantic import Field
 
 from jobland_pipeline.postings.engines.base import SearchEngine
 from jobland_pipeline.postings.engines.registry import build_engines, build_research
+from jobland_pipeline.research.exa_research import ExaResearch
+from resources.settings import setting
 
 
 class SearchEnginesResource(dg.ConfigurableResource):
     """The configured job search engines (local file by default; SerpAPI, Exa, ATS boards, RemoteOK).
 
-    Keys are separate fields so they can come from ``EnvVar`` and never show in the UI or logs.
+    Keys are separate fields so they come from ``EnvVar`` and never show in the UI or logs.
     """
 
-    settings: dict[str, str] = Field(default_factory=dict)  # every non-secret JOBLAND_* engine setting
-    serpapi_key: str = ""
-    exa_key: str = ""
-    fresh_days: int = 0  # 0 = no age limit
-    stale_after_days: int = 14
+    engines_enabled: str = setting(
+        "JOBLAND_SEARCH_ENGINES",
+        "local",
+        "Search engines, comma-separated: local, serpapi, exa, greenhouse, lever, ashby, remoteok.",
+    )
+    postings_file: str = setting(
+        "JOBLAND_POSTINGS_FILE", "", "Local postings file (JSONL); empty = the bundled sample postings."
+    )
+    serpapi_key: str = setting(
+        "JOBLAND_SERPAPI_KEY",
+        "",
+        "SerpAPI key (Google Jobs); empty = the serpapi engine is skipped.",
+        secret=True,
+    )
+    serpapi_base_url: str = setting(
+        "JOBLAND_SERPAPI_BASE_URL", "https://serpapi.com", "SerpAPI endpoint (tests point it elsewhere)."
+    )
+    serpapi_rpm: int = setting("JOBLAND_SERPAPI_RPM", 100, "SerpAPI requests per minute at most.")
+    serpapi_max_pages: int = setting(
+        "JOBLAND_SERPAPI_MAX_PAGES", 3, "SerpAPI pages (1 credit each, ~10 jobs) per query at most."
+    )
+    exa_key: str = setting(
+        "JOBLAND_EXA_KEY", "", "Exa API key; empty = the exa engine is skipped.", secret=True
+    )
+    exa_base_url: str = setting(
+        "JOBLAND_EXA_BASE_URL", "https://api.exa.ai", "Exa endpoint (tests point it elsewhere)."
+    )
+    exa_concurrency: int = setting("JOBLAND_EXA_CONCURRENCY", 10, "Exa requests in flight at most.")
+    exa_num_results: int = setting("JOBLAND_EXA_NUM_RESULTS", 25, "Exa results per query.")
+    greenhouse_boards: str = setting(
+        "JOBLAND_GREENHOUSE_BOARDS",
+        "",
+        "Greenhouse board tokens, comma-separated (boards.greenhouse.io/<token>).",
+    )
+    greenhouse_base_url: str = setting(
+        "JOBLAND_GREENHOUSE_BASE_URL",
+        "https://boards-api.greenhouse.io",
+        "Greenhouse Job Board API endpoint.",
+    )
+    lever_boards: str = setting(
+        "JOBLAND_LEVER_BOARDS", "", "Lever site names, comma-separated (jobs.lever.co/<site>)."
+    )
+    lever_base_url: str = setting(
+        "JOBLAND_LEVER_BASE_URL",
+        "https://api.lever.co",
+        "Lever Postings API endpoint (EU: https://api.eu.lever.co).",
+    )
+    ashby_boards: str = setting(
+        "JOBLAND_ASHBY_BOARDS", "", "Ashby job board names, comma-separated (jobs.ashbyhq.com/<name>)."
+    )
+    ashby_base_url: str = setting(
+        "JOBLAND_ASHBY_BASE_URL", "https://api.ashbyhq.com", "Ashby public posting API endpoint."
+    )
+    remoteok_base_url: str = setting(
+        "JOBLAND_REMOTEOK_BASE_URL", "https://remoteok.com", "RemoteOK endpoint (its feed is <url>/api)."
+    )
+    cache_dir: str = setting(
+        "JOBLAND_SEARCH_CACHE_DIR", "{home}/search_cache", "Cache of search answers (one JSON file each)."
+    )
+    cache_ttl_hours: float = setting(
+        "JOBLAND_SEARCH_CACHE_TTL_HOURS", 20.0, "Hours a search answer or job board is reused; 0 = no cache."
+    )
+    http_timeout: float = setting(
+        "JOBLAND_HTTP_TIMEOUT", 20.0, "Seconds per try of an external search request."
+    )
+    http_retries: int = setting(
+        "JOBLAND_HTTP_RETRIES", 3, "Retries of a search request on 429, 5xx, timeouts and connection errors."
+    )
+    fresh_days: int = setting(
+        "JOBLAND_FRESH_DAYS", 0, "Only postings at most this many days old (0 = no limit)."
+    )
+    stale_after_days: int = setting(
+        "JOBLAND_STALE_AFTER_DAYS", 14, "A posting no engine returned for this long is stale."
+    )
+
+    def _config(self) -> dict[str, str]:
+        """The engines' settings by variable name, as the engine registry reads them."""
+        out: dict[str, str] = {}
+        for name, field in type(self).model_fields.items():
+            extra = field.json_schema_extra
+            if isinstance(extra, dict) and "env" in extra:
+                out[str(extra["env"])] = str(getattr(self, name))
+        return out
 
     def engines(self) -> tuple[list[SearchEngine], list[tuple[str, str]]]:
         """(engines, [(engine, why skipped)]): a paid engine without its key is skipped, not fatal."""
-        return build_engines(
-            {**self.settings, "JOBLAND_SERPAPI_KEY": self.serpapi_key, "JOBLAND_EXA_KEY": self.exa_key}
-        )
+        return build_engines(self._config())
 
-    def research(self):  # type: ignore[no-untyped-def]
+    def research(self) -> ExaResearch | None:
         """Exa company research (news, mission, culture) when an Exa key is set, else None (offline dossiers)."""
-        return build_research({**self.settings, "JOBLAND_EXA_KEY": self.exa_key})
+        return build_research(self._config())

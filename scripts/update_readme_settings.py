@@ -1,4 +1,4 @@
-"""Regenerate the README's settings table from jobland_pipeline.settings (tests/test_docs.py checks it)."""
+"""Regenerate the README's settings table from the resources' settings fields (tests/test_docs.py checks it)."""
 
 import subprocess
 import sys

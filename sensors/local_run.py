@@ -18,9 +18,9 @@ import dagster as dg
 import polars as pl
 
 from assets.partitions import RANGE_END_TAG, RANGE_START_TAG
-from jobland_pipeline.settings import resolve
 from jobland_pipeline.warehouse import Warehouse
-from resources import WarehouseResource, inbox_from_settings
+from resources import SETTINGS, WarehouseResource
+from resources.settings import resolve
 from sensors.cv_inbox import cv_inbox_sensor
 from sensors.schedules import daily_delivery_schedule, daily_search_schedule
 from sensors.searches import search_partitions_sensor
@@ -88,7 +88,7 @@ def run_once(
     with dg.build_sensor_context(
         instance=instance,
         cursor=state.get("cv_inbox_sensor"),
-        resources={"inbox": inbox_from_settings(values)},
+        resources={"inbox": (defs.resources or {})["inbox"]},
     ) as ctx:
         intake = cv_inbox_sensor(ctx)
     assert isinstance(intake, dg.SensorResult)
@@ -198,4 +198,4 @@ def run_local(*, seed_samples: bool = True) -> int:
     """What ``make run`` does: one pass of the sensors and schedules, executed in this process."""
     from jobland_pipeline.definitions import defs
 
-    return run_once(defs, resolve(os.environ), seed_samples=seed_samples)
+    return run_once(defs, resolve(os.environ, SETTINGS), seed_samples=seed_samples)

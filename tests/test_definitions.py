@@ -4,7 +4,7 @@ import dagster as dg
 import pytest
 
 from jobland_pipeline.definitions import build_definitions
-from jobland_pipeline.settings import SettingsError
+from jobland_pipeline.profiles.user_settings import SettingsError
 
 ASSETS = {
     "cv_documents",

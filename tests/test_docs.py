@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from jobland_pipeline.settings import SETTINGS
+from resources import SETTINGS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -12,8 +12,9 @@ import polars as pl
 import pytest
 
 from jobland_pipeline.definitions import build_definitions
-from jobland_pipeline.settings import resolve
 from jobland_pipeline.warehouse import TABLES, Warehouse
+from resources import SETTINGS
+from resources.settings import resolve
 from sensors.local_run import run_once
 from tests import hostile
 from tests.conftest import SAMPLE_CVS, SAMPLE_INBOX
@@ -22,7 +23,7 @@ from tests.conftest import SAMPLE_CVS, SAMPLE_INBOX
 class Run:
     def __init__(self, home: Path, instance: dg.DagsterInstance) -> None:
         self.env = {"JOBLAND_HOME": str(home)}
-        self.values = resolve(self.env)
+        self.values = resolve(self.env, SETTINGS)
         self.defs = build_definitions(self.env)
         self.instance = instance
         self.store = Warehouse(

@@ -12,9 +12,10 @@ from aiosmtpd.controller import Controller
 
 from jobland_cli import main as jobland
 from jobland_pipeline.definitions import build_definitions
-from jobland_pipeline.settings import resolve
 from jobland_pipeline.warehouse import Warehouse
 from jobland_pipeline.warehouse.views import ANALYST_VIEWS
+from resources import SETTINGS
+from resources.settings import resolve
 from sensors.local_run import run_once
 from tests.conftest import SAMPLE_CVS, SAMPLE_INBOX
 from tests.test_smtp import Recorder
@@ -54,7 +55,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:  # type: 
     (home / "dagster").mkdir(parents=True)
     with dg.instance_for_test(temp_dir=str(home / "dagster")) as instance:
         defs = build_definitions(env)
-        run = lambda: run_once(defs, resolve(env), seed_samples=False, instance=instance)  # noqa: E731
+        run = lambda: run_once(defs, resolve(env, SETTINGS), seed_samples=False, instance=instance)  # noqa: E731
         run()
         yield {
             "env": env,

@@ -105,7 +105,7 @@ def test_hostile_keys_are_rejected_with_reasons(s3) -> None:  # type: ignore[no-
 def test_sensor_on_s3_adds_partitions_and_dedupes_runs(s3, s3_endpoint: str) -> None:  # type: ignore[no-untyped-def]
     _put(s3, "cvs/maria_santos/cv.pdf", SAMPLE_CVS["maria_santos"].read_bytes())
     _put(s3, "cvs/emma_clarke/cv.txt", SAMPLE_CVS["emma_clarke"].read_bytes())
-    inbox = S3InboxResource(bucket=BUCKET, prefix="cvs", s3=S3Resource(endpoint_url=s3_endpoint))
+    inbox = S3InboxResource(url=f"s3://{BUCKET}/cvs", s3=S3Resource(endpoint_url=s3_endpoint))
     with dg.instance_for_test() as instance:
         with dg.build_sensor_context(instance=instance, resources={"inbox": inbox}) as ctx:
             result = cv_inbox_sensor(ctx)

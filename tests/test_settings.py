@@ -2,18 +2,20 @@ from pathlib import Path
 
 import pytest
 
-from jobland_pipeline.settings import SettingsError, load_user_settings, resolve
+from jobland_pipeline.profiles.user_settings import SettingsError, load_user_settings
+from resources import SETTINGS
+from resources.settings import resolve
 
 
 def test_defaults_follow_home() -> None:
-    values = resolve({"JOBLAND_HOME": "/srv/jl"})
+    values = resolve({"JOBLAND_HOME": "/srv/jl"}, SETTINGS)
     assert values["JOBLAND_DUCKDB_PATH"] == "/srv/jl/jobland.duckdb"
     assert values["JOBLAND_ENGINE"] == "offline"
 
 
 def test_unknown_setting_names_the_closest_one() -> None:
     with pytest.raises(SettingsError, match=r"JOBLAND_OUTBOX_DIRR.*did you mean JOBLAND_OUTBOX_DIR"):
-        resolve({"JOBLAND_OUTBOX_DIRR": "x"})
+        resolve({"JOBLAND_OUTBOX_DIRR": "x"}, SETTINGS)
 
 
 def test_user_settings_validated_with_file_and_field(tmp_path: Path) -> None:

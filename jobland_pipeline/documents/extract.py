@@ -127,7 +127,7 @@ def _finish(
 
 def html_to_text(html: str) -> str:
     """An HTML CV as text: scripts, styles and comments dropped, block elements as lines, lists as bullets."""
-    from jobland_pipeline.postings.normalize import clean_description
+    from jobland_pipeline.textutil import clean_description
 
     return clean_description(re.sub(r"<\s*h[1-6][^>]*>", "\n", html, flags=re.I))
 

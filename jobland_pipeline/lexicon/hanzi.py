@@ -8,7 +8,6 @@ positions found in the folded text point at the same characters in the original.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from importlib import resources
 
@@ -27,12 +26,15 @@ def _table() -> dict[int, str]:
 
 
 @lru_cache(maxsize=1)
-def _traditional() -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(chr(c)) for c in _table()) + "]")
+def _traditional() -> frozenset[str]:
+    return frozenset(chr(c) for c in _table())
 
 
 def to_simplified(text: str) -> str:
-    """The text with Traditional characters in their Simplified form (unchanged when it has none)."""
-    if text.isascii() or not _traditional().search(text):
+    """The text with Traditional characters in their Simplified form (unchanged when it has none).
+
+    A set test, not a regex of ~2,700 characters: this runs inside every fold and tokenisation.
+    """
+    if text.isascii() or _traditional().isdisjoint(text):
         return text
     return text.translate(_table())

@@ -60,18 +60,16 @@ def remove_instructions(text: str) -> tuple[str, bool]:
     removed = False
     for block in re.split(r"\n\s*\n", text):
         lines = block.split("\n")
-        if is_instruction(block) and (
-            len(lines) == 1 or all(is_instruction(x) or not x.strip() for x in lines)
-        ):
+        if not is_instruction(block):
+            kept.append(block)
+            continue
+        if len(lines) == 1 or all(is_instruction(x) or not x.strip() for x in lines):
             removed = True
             continue
-        if is_instruction(block):
-            # A list or a block with one injected line: drop only that line.
-            keep = [line for line in lines if not is_instruction(line)]
-            removed = removed or len(keep) < len(lines)
-            kept.append("\n".join(keep))
-            continue
-        kept.append(block)
+        # A list or a block with one injected line: drop only that line.
+        keep = [line for line in lines if not is_instruction(line)]
+        removed = removed or len(keep) < len(lines)
+        kept.append("\n".join(keep))
     return "\n\n".join(k for k in kept if k.strip()), removed
 
 

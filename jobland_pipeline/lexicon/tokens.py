@@ -94,15 +94,26 @@ _LATIN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:[.\-/][a-z0-9+#]+)*")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
+_LIGATURES = {"ß": "ss", "œ": "oe", "æ": "ae", "ø": "o"}
+
+
+@lru_cache(maxsize=65_536)
+def _fold_char(ch: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", ch)
+    out = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(_LIGATURES.get(c, c) for c in out)
+
+
 def fold(text: str) -> str:
-    """Lower case without accents ("Électricien" -> "electricien"); Han characters untouched."""
+    """Lower case without accents ("Électricien" -> "electricien"); Han characters untouched.
+
+    Character by character through a cache: this runs on every text the matcher reads.
+    """
     lowered = text.lower()
     if lowered.isascii():
         return lowered
     lowered = to_simplified(lowered)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    out = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return out.replace("ß", "ss").replace("œ", "oe").replace("æ", "ae").replace("ø", "o")
+    return "".join(ch if ch < "\x80" else _fold_char(ch) for ch in lowered)
 
 
 def _strip_plural(word: str) -> str:

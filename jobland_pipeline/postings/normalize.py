@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import re
-import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from jobland_pipeline.postings.models import Posting
-from jobland_pipeline.textutil import tokens
+from jobland_pipeline.textutil import clean_description, tokens
 
-_BLOCK_TAGS = re.compile(r"<\s*/?\s*(p|div|br|li|ul|ol|h[1-6]|tr|section|article)\b[^>]*>", re.I)
-_DROP = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
-_TAG = re.compile(r"<[^>]+>")
+__all__ = ["canonical_url", "clean_description", "dedupe", "fingerprint"]
+
 TRACKING_PARAMS = re.compile(r"^(utm_\w+|gclid|fbclid|refid|trackingid|trk|ebp|src|source|ref|lipi)$", re.I)
-
-
-def clean_description(text: str) -> str:
-    """Plain text from text or HTML: scripts/styles/comments dropped, entities decoded, tidy paragraphs."""
-    if re.search(r"&lt;\s*/?\s*[a-z]", text, re.I):
-        text = html.unescape(text)  # entity-escaped HTML (Greenhouse double-encodes its content)
-    if "<" in text and ">" in text:
-        text = _DROP.sub(" ", text)
-        text = re.sub(r"<\s*li\b[^>]*>", "\n- ", text, flags=re.I)
-        text = _BLOCK_TAGS.sub("\n", text)
-        text = _TAG.sub("", text)
-    text = html.unescape(text) if "&" in text else text
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def canonical_url(url: str | None) -> str | None:
