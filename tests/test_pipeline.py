@@ -158,3 +158,46 @@ def test_changed_cv_rebuilds_only_that_profile(run: Run) -> None:
     assert after["emma_clarke"] != before["emma_clarke"]
     assert all(after[u] == before[u] for u in before if u != "emma_clarke")
     assert run.store.read("profiles", ["emma_clarke"])["name"][0] == "Emma J. Clarke"
+
+
+def _check_evaluations(instance: dg.DagsterInstance) -> list[tuple[str, str, str | None, bool, str]]:
+    """(asset, check, partition of the run, passed, severity) of every asset check evaluation stored."""
+    out = []
+    for dagster_run in instance.get_runs():
+        partition = dagster_run.tags.get("dagster/partition")
+        records = instance.get_records_for_run(
+            dagster_run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        ).records
+        for record in records:
+            event = record.event_log_entry.dagster_event
+            assert event is not None
+            evaluation = event.event_specific_data
+            out.append(
+                (
+                    evaluation.asset_key.to_user_string(),  # type: ignore[union-attr]
+                    evaluation.check_name,  # type: ignore[union-attr]
+                    partition,
+                    evaluation.passed,  # type: ignore[union-attr]
+                    evaluation.severity.value,  # type: ignore[union-attr]
+                )
+            )
+    return out
+
+
+def test_asset_checks_say_what_the_tables_say(run: Run) -> None:
+    """The checks a user sees in the UI agree with the data: none of them lies in either direction."""
+    evaluations = _check_evaluations(run.instance)
+    assert evaluations, "no asset check was evaluated"
+    failed_errors = [e for e in evaluations if not e[3] and e[4] == "ERROR"]
+    assert not failed_errors, failed_errors
+    # Every CV file of every user is a row: the check passes for all, the locked user included.
+    accounted = {p: ok for a, c, p, ok, _ in evaluations if c == "every_file_accounted_for"}
+    assert set(accounted) >= set(SAMPLE_CVS) | {"locked_user"} and all(accounted.values())
+    # The locked CV is the only one without a readable CV.
+    readable = {p for a, c, p, ok, _ in evaluations if c == "readable_cv_present" and not ok}
+    assert readable == {"locked_user"}
+    # "5 to 10 titles" warns exactly for the users whose CV backs fewer titles.
+    titles = run.store.read("suggested_titles").group_by("user_id").len()
+    few = {r["user_id"] for r in titles.iter_rows(named=True) if r["len"] < 5}
+    warned = {p for a, c, p, ok, _ in evaluations if c == "five_to_ten_titles" and not ok}
+    assert warned == few
