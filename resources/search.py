@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import dagster as dg
 
 from jobland_pipeline.postings.engines.base import SearchEngine
-from jobland_pipeline.postings.engines.registry import build_engines, build_research
-from jobland_pipeline.research.exa_research import ExaResearch
+from jobland_pipeline.postings.engines.registry import EngineConfig, build_engines
+from jobland_pipeline.profiles.user_settings import SettingsError
+from jobland_pipeline.research.exa_research import ExaResearch, build_research
 from resources.settings import setting
+
+_D = EngineConfig()  # the engines' defaults: one place
 
 
 class SearchEnginesResource(dg.ConfigurableResource):
@@ -16,9 +21,9 @@ class SearchEnginesResource(dg.ConfigurableResource):
     Keys are separate fields so they come from ``EnvVar`` and never show in the UI or logs.
     """
 
-    engines_enabled: str = setting(
+    enabled: str = setting(
         "JOBLAND_SEARCH_ENGINES",
-        "local",
+        _D.enabled,
         "Search engines, comma-separated: local, serpapi, exa, greenhouse, lever, ashby, remoteok.",
     )
     postings_file: str = setting(
@@ -31,20 +36,26 @@ class SearchEnginesResource(dg.ConfigurableResource):
         secret=True,
     )
     serpapi_base_url: str = setting(
-        "JOBLAND_SERPAPI_BASE_URL", "https://serpapi.com", "SerpAPI endpoint (tests point it elsewhere)."
+        "JOBLAND_SERPAPI_BASE_URL", _D.serpapi_base_url, "SerpAPI endpoint (tests point it elsewhere)."
     )
-    serpapi_rpm: int = setting("JOBLAND_SERPAPI_RPM", 100, "SerpAPI requests per minute at most.")
+    serpapi_rpm: float = setting(
+        "JOBLAND_SERPAPI_RPM", _D.serpapi_rpm, "SerpAPI requests per minute at most."
+    )
     serpapi_max_pages: int = setting(
-        "JOBLAND_SERPAPI_MAX_PAGES", 3, "SerpAPI pages (1 credit each, ~10 jobs) per query at most."
+        "JOBLAND_SERPAPI_MAX_PAGES",
+        _D.serpapi_max_pages,
+        "SerpAPI pages (1 credit each, ~10 jobs) per query at most.",
     )
     exa_key: str = setting(
         "JOBLAND_EXA_KEY", "", "Exa API key; empty = the exa engine is skipped.", secret=True
     )
     exa_base_url: str = setting(
-        "JOBLAND_EXA_BASE_URL", "https://api.exa.ai", "Exa endpoint (tests point it elsewhere)."
+        "JOBLAND_EXA_BASE_URL", _D.exa_base_url, "Exa endpoint (tests point it elsewhere)."
     )
-    exa_concurrency: int = setting("JOBLAND_EXA_CONCURRENCY", 10, "Exa requests in flight at most.")
-    exa_num_results: int = setting("JOBLAND_EXA_NUM_RESULTS", 25, "Exa results per query.")
+    exa_concurrency: int = setting(
+        "JOBLAND_EXA_CONCURRENCY", _D.exa_concurrency, "Exa requests in flight at most."
+    )
+    exa_num_results: int = setting("JOBLAND_EXA_NUM_RESULTS", _D.exa_num_results, "Exa results per query.")
     greenhouse_boards: str = setting(
         "JOBLAND_GREENHOUSE_BOARDS",
         "",
@@ -52,7 +63,7 @@ class SearchEnginesResource(dg.ConfigurableResource):
     )
     greenhouse_base_url: str = setting(
         "JOBLAND_GREENHOUSE_BASE_URL",
-        "https://boards-api.greenhouse.io",
+        _D.greenhouse_base_url,
         "Greenhouse Job Board API endpoint.",
     )
     lever_boards: str = setting(
@@ -60,29 +71,33 @@ class SearchEnginesResource(dg.ConfigurableResource):
     )
     lever_base_url: str = setting(
         "JOBLAND_LEVER_BASE_URL",
-        "https://api.lever.co",
+        _D.lever_base_url,
         "Lever Postings API endpoint (EU: https://api.eu.lever.co).",
     )
     ashby_boards: str = setting(
         "JOBLAND_ASHBY_BOARDS", "", "Ashby job board names, comma-separated (jobs.ashbyhq.com/<name>)."
     )
     ashby_base_url: str = setting(
-        "JOBLAND_ASHBY_BASE_URL", "https://api.ashbyhq.com", "Ashby public posting API endpoint."
+        "JOBLAND_ASHBY_BASE_URL", _D.ashby_base_url, "Ashby public posting API endpoint."
     )
     remoteok_base_url: str = setting(
-        "JOBLAND_REMOTEOK_BASE_URL", "https://remoteok.com", "RemoteOK endpoint (its feed is <url>/api)."
+        "JOBLAND_REMOTEOK_BASE_URL", _D.remoteok_base_url, "RemoteOK endpoint (its feed is <url>/api)."
     )
     cache_dir: str = setting(
         "JOBLAND_SEARCH_CACHE_DIR", "{home}/search_cache", "Cache of search answers (one JSON file each)."
     )
     cache_ttl_hours: float = setting(
-        "JOBLAND_SEARCH_CACHE_TTL_HOURS", 20.0, "Hours a search answer or job board is reused; 0 = no cache."
+        "JOBLAND_SEARCH_CACHE_TTL_HOURS",
+        _D.cache_ttl_hours,
+        "Hours a search answer or job board is reused; 0 = no cache.",
     )
     http_timeout: float = setting(
-        "JOBLAND_HTTP_TIMEOUT", 20.0, "Seconds per try of an external search request."
+        "JOBLAND_HTTP_TIMEOUT", _D.http_timeout, "Seconds per try of an external search request."
     )
     http_retries: int = setting(
-        "JOBLAND_HTTP_RETRIES", 3, "Retries of a search request on 429, 5xx, timeouts and connection errors."
+        "JOBLAND_HTTP_RETRIES",
+        _D.http_retries,
+        "Retries of a search request on 429, 5xx, timeouts and connection errors.",
     )
     fresh_days: int = setting(
         "JOBLAND_FRESH_DAYS", 0, "Only postings at most this many days old (0 = no limit)."
@@ -91,19 +106,17 @@ class SearchEnginesResource(dg.ConfigurableResource):
         "JOBLAND_STALE_AFTER_DAYS", 14, "A posting no engine returned for this long is stale."
     )
 
-    def _config(self) -> dict[str, str]:
-        """The engines' settings by variable name, as the engine registry reads them."""
-        out: dict[str, str] = {}
-        for name, field in type(self).model_fields.items():
-            extra = field.json_schema_extra
-            if isinstance(extra, dict) and "env" in extra:
-                out[str(extra["env"])] = str(getattr(self, name))
-        return out
+    def config(self) -> EngineConfig:
+        """The engines' typed configuration (field for field)."""
+        return EngineConfig(**{f.name: getattr(self, f.name) for f in fields(EngineConfig)})
 
     def engines(self) -> tuple[list[SearchEngine], list[tuple[str, str]]]:
         """(engines, [(engine, why skipped)]): a paid engine without its key is skipped, not fatal."""
-        return build_engines(self._config())
+        try:
+            return build_engines(self.config())
+        except ValueError as exc:
+            raise SettingsError(f"JOBLAND_SEARCH_ENGINES: {exc}") from exc
 
     def research(self) -> ExaResearch | None:
         """Exa company research (news, mission, culture) when an Exa key is set, else None (offline dossiers)."""
-        return build_research(self._config())
+        return build_research(self.config())

@@ -28,7 +28,7 @@ from jobland_pipeline.postings.engines.common import employment_type, fix_mojiba
 from jobland_pipeline.postings.engines.exa import ExaJobs, company_slug, split_title
 from jobland_pipeline.postings.engines.google_jobs import SerpApiGoogleJobs
 from jobland_pipeline.postings.engines.local_file import LocalFileEngine
-from jobland_pipeline.postings.engines.registry import ENGINE_SETTINGS, build_engines
+from jobland_pipeline.postings.engines.registry import EngineConfig, build_engines
 from jobland_pipeline.postings.engines.remoteok import RemoteOK
 from jobland_pipeline.postings.engines.transport import (
     RateLimiter,
@@ -715,7 +715,7 @@ def test_ashby_liveness_is_presence_on_the_board() -> None:
 
 def test_build_engines_skips_paid_engines_without_keys(tmp_path: Path) -> None:
     engines, skipped = build_engines(
-        {"JOBLAND_SEARCH_ENGINES": "local,serpapi,exa,greenhouse,remoteok", "JOBLAND_HOME": str(tmp_path)}
+        EngineConfig(enabled="local,serpapi,exa,greenhouse,remoteok", cache_dir=str(tmp_path / "cache"))
     )
     assert [e.name for e in engines] == ["local", "remoteok"]
     assert skipped == [
@@ -727,17 +727,17 @@ def test_build_engines_skips_paid_engines_without_keys(tmp_path: Path) -> None:
 
 def test_build_engines_all_configured(server, tmp_path: Path) -> None:
     server.route("GET", "/search", fixture_reply("serpapi/math_teacher_missing_description.json"))
-    config = {
-        "JOBLAND_SEARCH_ENGINES": "local, serpapi, exa, greenhouse, lever, ashby, remoteok",
-        "JOBLAND_SERPAPI_KEY": SERP_KEY,
-        "JOBLAND_SERPAPI_BASE_URL": server.base_url,
-        "JOBLAND_EXA_KEY": EXA_KEY,
-        "JOBLAND_GREENHOUSE_BOARDS": "lakesidemedical, other",
-        "JOBLAND_LEVER_BOARDS": "corvid-analytics",
-        "JOBLAND_ASHBY_BOARDS": "northstar-learning",
-        "JOBLAND_SEARCH_CACHE_DIR": str(tmp_path / "cache"),
-        "JOBLAND_HTTP_TIMEOUT": "5",
-    }
+    config = EngineConfig(
+        enabled="local, serpapi, exa, greenhouse, lever, ashby, remoteok",
+        serpapi_key=SERP_KEY,
+        serpapi_base_url=server.base_url,
+        exa_key=EXA_KEY,
+        greenhouse_boards="lakesidemedical, other",
+        lever_boards="corvid-analytics",
+        ashby_boards="northstar-learning",
+        cache_dir=str(tmp_path / "cache"),
+        http_timeout=5,
+    )
     engines, skipped = build_engines(config, today=today)
     assert [e.name for e in engines] == [
         "local",
@@ -753,16 +753,30 @@ def test_build_engines_all_configured(server, tmp_path: Path) -> None:
     result = engines[1].search(SearchQuery("Math Teacher"))
     assert len(result.postings) == 3 and (tmp_path / "cache" / "serpapi").is_dir()
     with pytest.raises(ValueError, match="did you mean serpapi"):
-        build_engines({"JOBLAND_SEARCH_ENGINES": "serpap"})
-    with pytest.raises(ValueError, match="JOBLAND_HTTP_RETRIES"):
-        build_engines({"JOBLAND_SEARCH_ENGINES": "local", "JOBLAND_HTTP_RETRIES": "many"})
+        build_engines(EngineConfig(enabled="serpap"))
 
 
-def test_engine_settings_table() -> None:
-    names = [s.env for s in ENGINE_SETTINGS]
+def test_engine_settings_come_from_the_search_resource(tmp_path: Path) -> None:
+    """Every engine setting is a typed field of the search resource; a bad value names its variable."""
+    from jobland_pipeline.profiles.user_settings import SettingsError
+    from resources import SETTINGS, SearchEnginesResource
+    from resources.settings import configure
+
+    names = [s.env for s in SETTINGS if s.resource == "SearchEnginesResource"]
     assert len(names) == len(set(names)) and all(n.startswith("JOBLAND_") for n in names)
     assert {"JOBLAND_SERPAPI_KEY", "JOBLAND_EXA_KEY", "JOBLAND_SEARCH_CACHE_TTL_HOURS"} <= set(names)
-    assert all(s.help for s in ENGINE_SETTINGS)
+    env = {
+        "JOBLAND_HOME": str(tmp_path),
+        "JOBLAND_SEARCH_ENGINES": "local,remoteok",
+        "JOBLAND_HTTP_TIMEOUT": "7.5",
+    }
+    config = configure(SearchEnginesResource, env).config()
+    assert config.http_timeout == 7.5 and config.cache_dir == f"{tmp_path}/search_cache"
+    assert [e.name for e in configure(SearchEnginesResource, env).engines()[0]] == ["local", "remoteok"]
+    with pytest.raises(SettingsError, match=r"JOBLAND_HTTP_RETRIES='many' is not an integer"):
+        configure(SearchEnginesResource, {**env, "JOBLAND_HTTP_RETRIES": "many"})
+    with pytest.raises(SettingsError, match=r"JOBLAND_SEARCH_ENGINES.*did you mean serpapi"):
+        configure(SearchEnginesResource, {**env, "JOBLAND_SEARCH_ENGINES": "serpap"}).engines()
 
 
 def test_local_file_engine_filters_like_the_others() -> None:

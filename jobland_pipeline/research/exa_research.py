@@ -23,6 +23,7 @@ the offline dossier comes back with ``news_note = "research unavailable: ..."`` 
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +35,8 @@ from jobland_pipeline.lexicon.instructions import remove_instructions
 from jobland_pipeline.postings.engines.base import CallRecord, EngineError
 from jobland_pipeline.postings.engines.common import clean_line, clean_text, parse_date
 from jobland_pipeline.postings.engines.exa import ExaClient
-from jobland_pipeline.postings.engines.transport import Transport
+from jobland_pipeline.postings.engines.registry import EngineConfig
+from jobland_pipeline.postings.engines.transport import RateLimiter, Transport
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.research.dossier import (
     _CULTURE,
@@ -342,3 +344,13 @@ def _items(answer: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 __all__ = ["ExaResearch", "ResearchResult", "normalise_company"]
+
+
+def build_research(
+    config: EngineConfig, *, sleep: Callable[[float], None] = time.sleep
+) -> ExaResearch | None:
+    """Exa company research for dossiers when an Exa key is configured (cached per company, shared by users)."""
+    if not config.exa_key:
+        return None
+    transport = config.transport("exa_research", RateLimiter(None, config.exa_concurrency or None), sleep)
+    return ExaResearch(config.exa_key, transport=transport, base_url=config.exa_base_url)

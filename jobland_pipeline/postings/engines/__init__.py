@@ -7,7 +7,7 @@ Modules (imported lazily, on first use of a name):
   ``jobland_pipeline.net``, the one network layer; ResponseCache and RateLimiter are re-exported.
 - ``google_jobs``: SerpApiGoogleJobs; ``exa``: ExaClient, ExaJobs; ``boards``: GreenhouseBoards,
   LeverBoards, AshbyBoards and the liveness checks; ``remoteok``: RemoteOK; ``local_file``: LocalFileEngine.
-- ``registry``: ENGINE_SETTINGS and build_engines(config) -> (engines, skipped).
+- ``registry``: EngineConfig and build_engines(config) -> (engines, skipped).
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ _EXPORTS = {
     "ashby_job_alive": "boards",
     "RemoteOK": "remoteok",
     "LocalFileEngine": "local_file",
-    "ENGINE_SETTINGS": "registry",
+    "EngineConfig": "registry",
+    "ENGINE_NAMES": "registry",
     "build_engines": "registry",
 }
 __all__ = sorted(_EXPORTS)

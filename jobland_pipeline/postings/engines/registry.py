@@ -1,11 +1,11 @@
-"""Build the configured search engines from settings (``JOBLAND_*`` values).
+"""Build the configured search engines from a typed :class:`EngineConfig` (the search resource fills it).
 
 Engines and what they cost:
 
 ========== ========================================================================================
-local      the JSONL postings file (``JOBLAND_POSTINGS_FILE``; empty = bundled samples). Free, offline.
+local      the JSONL postings file (``postings_file``; empty = bundled samples). Free, offline.
 serpapi    SerpAPI Google Jobs: 1 search credit per page fetched (about 10 jobs a page, at most
-           ``JOBLAND_SERPAPI_MAX_PAGES`` pages a query); cache hits and "Fully empty" answers: 0.
+           ``serpapi_max_pages`` pages a query); cache hits and "Fully empty" answers: 0.
 exa        Exa search on ATS job pages: billed per request, the amount stated by each answer's
            ``costDollars.total`` (recorded as ``cost_usd``); cache hits: 0.
 greenhouse Greenhouse public job boards: free; each board fetched once per cache TTL.
@@ -23,228 +23,168 @@ from __future__ import annotations
 
 import difflib
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from jobland_pipeline.postings.engines.base import SearchEngine
 from jobland_pipeline.postings.engines.transport import RateLimiter, ResponseCache, Transport
 
-
-class EngineSetting(NamedTuple):
-    env: str
-    default: str
-    help: str
-
-
 ENGINE_NAMES = ("local", "serpapi", "exa", "greenhouse", "lever", "ashby", "remoteok")
-
-ENGINE_SETTINGS: tuple[EngineSetting, ...] = (
-    EngineSetting(
-        "JOBLAND_SEARCH_ENGINES",
-        "local",
-        "Search engines, comma-separated: local, serpapi, exa, greenhouse, lever, ashby, remoteok.",
-    ),
-    EngineSetting(
-        "JOBLAND_SERPAPI_KEY", "", "SerpAPI key (Google Jobs); empty = the serpapi engine is skipped."
-    ),
-    EngineSetting(
-        "JOBLAND_SERPAPI_BASE_URL", "https://serpapi.com", "SerpAPI endpoint (tests point it elsewhere)."
-    ),
-    EngineSetting("JOBLAND_SERPAPI_RPM", "100", "SerpAPI requests per minute at most."),
-    EngineSetting(
-        "JOBLAND_SERPAPI_MAX_PAGES", "3", "SerpAPI pages (1 credit each, ~10 jobs) per query at most."
-    ),
-    EngineSetting("JOBLAND_EXA_KEY", "", "Exa API key; empty = the exa engine is skipped."),
-    EngineSetting("JOBLAND_EXA_BASE_URL", "https://api.exa.ai", "Exa endpoint (tests point it elsewhere)."),
-    EngineSetting("JOBLAND_EXA_CONCURRENCY", "10", "Exa requests in flight at most."),
-    EngineSetting("JOBLAND_EXA_NUM_RESULTS", "25", "Exa results per query."),
-    EngineSetting(
-        "JOBLAND_GREENHOUSE_BOARDS",
-        "",
-        "Greenhouse board tokens, comma-separated (boards.greenhouse.io/<token>).",
-    ),
-    EngineSetting(
-        "JOBLAND_GREENHOUSE_BASE_URL",
-        "https://boards-api.greenhouse.io",
-        "Greenhouse Job Board API endpoint.",
-    ),
-    EngineSetting("JOBLAND_LEVER_BOARDS", "", "Lever site names, comma-separated (jobs.lever.co/<site>)."),
-    EngineSetting(
-        "JOBLAND_LEVER_BASE_URL",
-        "https://api.lever.co",
-        "Lever Postings API endpoint (EU: https://api.eu.lever.co).",
-    ),
-    EngineSetting(
-        "JOBLAND_ASHBY_BOARDS", "", "Ashby job board names, comma-separated (jobs.ashbyhq.com/<name>)."
-    ),
-    EngineSetting("JOBLAND_ASHBY_BASE_URL", "https://api.ashbyhq.com", "Ashby public posting API endpoint."),
-    EngineSetting(
-        "JOBLAND_REMOTEOK_BASE_URL", "https://remoteok.com", "RemoteOK endpoint (its feed is <url>/api)."
-    ),
-    EngineSetting(
-        "JOBLAND_SEARCH_CACHE_DIR", "{home}/search_cache", "Cache of search answers (one JSON file each)."
-    ),
-    EngineSetting(
-        "JOBLAND_SEARCH_CACHE_TTL_HOURS", "20", "Hours a search answer or job board is reused; 0 = no cache."
-    ),
-    EngineSetting("JOBLAND_HTTP_TIMEOUT", "20", "Seconds per try of an external search request."),
-    EngineSetting(
-        "JOBLAND_HTTP_RETRIES",
-        "3",
-        "Retries of a search request on 429, 5xx, timeouts and connection errors.",
-    ),
-)
-_DEFAULTS = {s.env: s.default for s in ENGINE_SETTINGS}
+BOARD_ENGINES = ("greenhouse", "lever", "ashby")
 
 
-def _number(values: Mapping[str, str], name: str, kind: type[int] | type[float]) -> float:
-    raw = values[name]
-    try:
-        value = kind(raw)
-    except ValueError:
-        raise ValueError(f"{name}={raw!r} is not a {'whole ' if kind is int else ''}number") from None
-    if value < 0:
-        raise ValueError(f"{name}={raw!r} must not be negative")
-    return value
+@dataclass(frozen=True)
+class EngineConfig:
+    """What the engines need: which ones, their keys, endpoints, limits and the answer cache.
 
+    The defaults are the product's; the search resource fills every field from its settings.
+    """
 
-def _names(raw: str) -> list[str]:
-    return list(dict.fromkeys(n.strip().lower() for n in raw.split(",") if n.strip()))
+    enabled: str = "local"  # comma-separated engine names
+    postings_file: str = ""  # the local engine's JSONL file; empty = the bundled samples
+    serpapi_key: str = ""
+    serpapi_base_url: str = "https://serpapi.com"
+    serpapi_rpm: float = 100.0
+    serpapi_max_pages: int = 3
+    exa_key: str = ""
+    exa_base_url: str = "https://api.exa.ai"
+    exa_concurrency: int = 10
+    exa_num_results: int = 25
+    greenhouse_boards: str = ""
+    greenhouse_base_url: str = "https://boards-api.greenhouse.io"
+    lever_boards: str = ""
+    lever_base_url: str = "https://api.lever.co"
+    ashby_boards: str = ""
+    ashby_base_url: str = "https://api.ashbyhq.com"
+    remoteok_base_url: str = "https://remoteok.com"
+    cache_dir: str = "var/search_cache"
+    cache_ttl_hours: float = 20.0
+    http_timeout: float = 20.0
+    http_retries: int = 3
+
+    def names(self) -> list[str]:
+        """The enabled engines, in order; an unknown name raises ValueError naming the closest one."""
+        names = list(dict.fromkeys(n.strip().lower() for n in self.enabled.split(",") if n.strip()))
+        for name in names:
+            if name not in ENGINE_NAMES:
+                close = difflib.get_close_matches(name, ENGINE_NAMES, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise ValueError(f"unknown search engine {name!r}{hint}; known: {', '.join(ENGINE_NAMES)}")
+        return names
+
+    def boards(self, engine: str) -> list[str]:
+        raw = {"greenhouse": self.greenhouse_boards, "lever": self.lever_boards, "ashby": self.ashby_boards}[
+            engine
+        ]
+        return [b.strip() for b in raw.split(",") if b.strip()]
+
+    def transport(self, name: str, limiter: RateLimiter | None, sleep: Callable[[float], None]) -> Transport:
+        """The engine's one way out: its own cache folder, its limiter, the shared timeout and retries."""
+        return Transport(
+            name,
+            cache=ResponseCache(Path(self.cache_dir) / name, self.cache_ttl_hours * 3600),
+            limiter=limiter,
+            timeout=self.http_timeout or 20.0,
+            max_retries=self.http_retries,
+            sleep=sleep,
+        )
 
 
 def build_engines(
-    config: Mapping[str, str],
+    config: EngineConfig,
     *,
     sleep: Callable[[float], None] = time.sleep,
     today: Callable[[], date] | None = None,
 ) -> tuple[list[SearchEngine], list[tuple[str, str]]]:
-    """The engines named by ``JOBLAND_SEARCH_ENGINES`` and the ``(engine, reason)`` pairs skipped.
-
-    ``config`` holds setting values (missing or empty ones take the defaults of ENGINE_SETTINGS;
-    ``JOBLAND_HOME`` fills ``{home}``, ``JOBLAND_POSTINGS_FILE`` is the local engine's file).
-    ``sleep`` is the transports' backoff sleep (the rate limiters always wait in real time).
-    An unknown engine name or an unreadable number raises ValueError naming the setting.
-    """
-    from jobland_pipeline.postings.engines.boards import AshbyBoards, GreenhouseBoards, LeverBoards
-    from jobland_pipeline.postings.engines.local_file import LocalFileEngine
-    from jobland_pipeline.postings.engines.remoteok import RemoteOK
-
-    values = {name: (config.get(name) or default) for name, default in _DEFAULTS.items()}
-    home = config.get("JOBLAND_HOME") or "var"
-    names = _names(values["JOBLAND_SEARCH_ENGINES"])
-    for name in names:
-        if name not in ENGINE_NAMES:
-            close = difflib.get_close_matches(name, ENGINE_NAMES, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            raise ValueError(
-                f"JOBLAND_SEARCH_ENGINES: unknown engine {name!r}{hint}; known: {', '.join(ENGINE_NAMES)}"
-            )
-    cache_root = Path(values["JOBLAND_SEARCH_CACHE_DIR"].replace("{home}", home))
-    ttl = _number(values, "JOBLAND_SEARCH_CACHE_TTL_HOURS", float) * 3600
-    timeout = _number(values, "JOBLAND_HTTP_TIMEOUT", float) or 20.0
-    retries = int(_number(values, "JOBLAND_HTTP_RETRIES", int))
+    """The enabled engines and the ``(engine, reason)`` pairs skipped (a paid engine without its key,
+    a board engine without boards). ``sleep`` is the transports' backoff sleep (the rate limiters
+    always wait in real time); ``today`` pins the date for the engines' age filter (tests)."""
     extra: dict[str, Any] = {"today": today} if today is not None else {}
-
-    def transport(name: str, limiter: RateLimiter | None) -> Transport:
-        return Transport(
-            name,
-            cache=ResponseCache(cache_root / name, ttl),
-            limiter=limiter,
-            timeout=timeout,
-            max_retries=retries,
-            sleep=sleep,
-        )
-
-    def boards(name: str) -> list[str]:
-        return [b.strip() for b in values[name].split(",") if b.strip()]
-
     engines: list[SearchEngine] = []
     skipped: list[tuple[str, str]] = []
-    for name in names:
-        if name == "local":
-            path = config.get("JOBLAND_POSTINGS_FILE") or None
-            engines.append(LocalFileEngine(Path(path) if path else None, **extra))
-        elif name == "serpapi":
-            key = values["JOBLAND_SERPAPI_KEY"]
-            if not key:
-                skipped.append((name, "no API key: set JOBLAND_SERPAPI_KEY"))
-                continue
-            from jobland_pipeline.postings.engines.google_jobs import SerpApiGoogleJobs
-
-            rpm = _number(values, "JOBLAND_SERPAPI_RPM", float) or None
-            engines.append(
-                SerpApiGoogleJobs(
-                    key,
-                    transport=transport(name, RateLimiter(rpm, None)),
-                    base_url=values["JOBLAND_SERPAPI_BASE_URL"],
-                    max_pages=int(_number(values, "JOBLAND_SERPAPI_MAX_PAGES", int)) or 1,
-                    **extra,
-                )
-            )
-        elif name == "exa":
-            key = values["JOBLAND_EXA_KEY"]
-            if not key:
-                skipped.append((name, "no API key: set JOBLAND_EXA_KEY"))
-                continue
-            from jobland_pipeline.postings.engines.exa import ExaJobs
-
-            concurrency = int(_number(values, "JOBLAND_EXA_CONCURRENCY", int)) or None
-            engines.append(
-                ExaJobs(
-                    key,
-                    transport=transport(name, RateLimiter(None, concurrency)),
-                    base_url=values["JOBLAND_EXA_BASE_URL"],
-                    num_results=int(_number(values, "JOBLAND_EXA_NUM_RESULTS", int)) or 25,
-                    **extra,
-                )
-            )
-        elif name in {"greenhouse", "lever", "ashby"}:
-            setting = f"JOBLAND_{name.upper()}_BOARDS"
-            board_list = boards(setting)
-            if not board_list:
-                skipped.append((name, f"no boards: set {setting}"))
-                continue
-            cls = {"greenhouse": GreenhouseBoards, "lever": LeverBoards, "ashby": AshbyBoards}[name]
-            limiter = RateLimiter(60.0, 4)
-            engines.append(
-                cls(
-                    board_list,
-                    transport=transport(name, limiter),
-                    base_url=values[f"JOBLAND_{name.upper()}_BASE_URL"],
-                    **extra,
-                )
-            )
-        elif name == "remoteok":
-            engines.append(
-                RemoteOK(
-                    transport=transport(name, RateLimiter(60.0, 1)),
-                    base_url=values["JOBLAND_REMOTEOK_BASE_URL"],
-                    **extra,
-                )
-            )
+    for name in config.names():
+        engine, reason = _BUILDERS[name](config, sleep, extra)
+        if engine is not None:
+            engines.append(engine)
+        else:
+            skipped.append((name, reason))
     return engines, skipped
 
 
-def build_research(config: Mapping[str, str], *, sleep: Callable[[float], None] = time.sleep) -> Any | None:
-    """Exa company research for dossiers when ``JOBLAND_EXA_KEY`` is set (cached per company, shared by users)."""
-    values = {name: (config.get(name) or default) for name, default in _DEFAULTS.items()}
-    key = values["JOBLAND_EXA_KEY"]
-    if not key:
-        return None
-    from jobland_pipeline.research.exa_research import ExaResearch
+Built = tuple[SearchEngine | None, str]
 
-    home = config.get("JOBLAND_HOME") or "var"
-    cache_root = Path(values["JOBLAND_SEARCH_CACHE_DIR"].replace("{home}", home))
-    ttl = _number(values, "JOBLAND_SEARCH_CACHE_TTL_HOURS", float) * 3600
-    concurrency = int(_number(values, "JOBLAND_EXA_CONCURRENCY", int)) or None
-    transport = Transport(
-        "exa_research",
-        cache=ResponseCache(cache_root / "exa_research", ttl),
-        limiter=RateLimiter(None, concurrency),
-        timeout=_number(values, "JOBLAND_HTTP_TIMEOUT", float) or 20.0,
-        max_retries=int(_number(values, "JOBLAND_HTTP_RETRIES", int)),
-        sleep=sleep,
-    )
-    return ExaResearch(key, transport=transport, base_url=values["JOBLAND_EXA_BASE_URL"])
+
+def _local(config: EngineConfig, sleep: Callable[[float], None], extra: dict[str, Any]) -> Built:
+    from jobland_pipeline.postings.engines.local_file import LocalFileEngine
+
+    return LocalFileEngine(Path(config.postings_file) if config.postings_file else None, **extra), ""
+
+
+def _serpapi(config: EngineConfig, sleep: Callable[[float], None], extra: dict[str, Any]) -> Built:
+    if not config.serpapi_key:
+        return None, "no API key: set JOBLAND_SERPAPI_KEY"
+    from jobland_pipeline.postings.engines.google_jobs import SerpApiGoogleJobs
+
+    return SerpApiGoogleJobs(
+        config.serpapi_key,
+        transport=config.transport("serpapi", RateLimiter(config.serpapi_rpm or None, None), sleep),
+        base_url=config.serpapi_base_url,
+        max_pages=config.serpapi_max_pages or 1,
+        **extra,
+    ), ""
+
+
+def _exa(config: EngineConfig, sleep: Callable[[float], None], extra: dict[str, Any]) -> Built:
+    if not config.exa_key:
+        return None, "no API key: set JOBLAND_EXA_KEY"
+    from jobland_pipeline.postings.engines.exa import ExaJobs
+
+    return ExaJobs(
+        config.exa_key,
+        transport=config.transport("exa", RateLimiter(None, config.exa_concurrency or None), sleep),
+        base_url=config.exa_base_url,
+        num_results=config.exa_num_results or 25,
+        **extra,
+    ), ""
+
+
+def _board(name: str) -> Callable[[EngineConfig, Callable[[float], None], dict[str, Any]], Built]:
+    def build(config: EngineConfig, sleep: Callable[[float], None], extra: dict[str, Any]) -> Built:
+        from jobland_pipeline.postings.engines.boards import AshbyBoards, GreenhouseBoards, LeverBoards
+
+        boards = config.boards(name)
+        if not boards:
+            return None, f"no boards: set JOBLAND_{name.upper()}_BOARDS"
+        cls = {"greenhouse": GreenhouseBoards, "lever": LeverBoards, "ashby": AshbyBoards}[name]
+        base_url = {
+            "greenhouse": config.greenhouse_base_url,
+            "lever": config.lever_base_url,
+            "ashby": config.ashby_base_url,
+        }[name]
+        return cls(
+            boards, transport=config.transport(name, RateLimiter(60.0, 4), sleep), base_url=base_url, **extra
+        ), ""
+
+    return build
+
+
+def _remoteok(config: EngineConfig, sleep: Callable[[float], None], extra: dict[str, Any]) -> Built:
+    from jobland_pipeline.postings.engines.remoteok import RemoteOK
+
+    return RemoteOK(
+        transport=config.transport("remoteok", RateLimiter(60.0, 1), sleep),
+        base_url=config.remoteok_base_url,
+        **extra,
+    ), ""
+
+
+_BUILDERS: dict[str, Callable[[EngineConfig, Callable[[float], None], dict[str, Any]], Built]] = {
+    "local": _local,
+    "serpapi": _serpapi,
+    "exa": _exa,
+    **{name: _board(name) for name in BOARD_ENGINES},
+    "remoteok": _remoteok,
+}
