@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml  # type: ignore[import-untyped]  # PyYAML ships no type hints; types-PyYAML is not a dependency
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from jobland_pipeline.profiles.preferences import Preferences
