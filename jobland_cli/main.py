@@ -300,6 +300,45 @@ def cmd_track(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_forget(args: argparse.Namespace) -> int:
+    """Remove a user for good: inbox folder, warehouse rows, packages, e-mails, Dagster partitions."""
+    import shutil
+
+    import dagster as dg
+
+    from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR, InvalidKeyError, validate_user_id
+    from jobland_pipeline.warehouse.forget import forget_user
+    from resources import SETTINGS
+    from resources.settings import resolve
+
+    try:
+        validate_user_id(args.user)
+    except InvalidKeyError as exc:
+        raise CliError(str(exc)) from exc
+    values = resolve(os.environ, SETTINGS)
+    if values["JOBLAND_INBOX_URL"]:
+        raise CliError(
+            "the inbox is on S3: delete s3://…/<user>/ there; the inbox sensor then forgets the user"
+        )
+    if not args.yes:
+        raise CliError(f"this deletes everything of {args.user!r}; add --yes to confirm")
+    inbox = Path(values["JOBLAND_INBOX_DIR"]) / args.user
+    if inbox.is_dir():
+        shutil.rmtree(inbox)
+    folders = [Path(values["JOBLAND_PACKAGES_DIR"]) / args.user]
+    folders += sorted(Path(values["JOBLAND_OUTBOX_DIR"]).glob(f"*/{args.user}.eml"))
+    report = forget_user(_warehouse(), args.user, folders=folders)
+    if os.environ.get("DAGSTER_HOME"):
+        with dg.DagsterInstance.get() as instance:
+            if instance.has_dynamic_partition("users", args.user):
+                instance.delete_dynamic_partition("users", args.user)
+            for key in instance.get_dynamic_partitions("searches"):
+                if key.split(SEARCH_KEY_SEPARATOR, 1)[0] == args.user:
+                    instance.delete_dynamic_partition("searches", key)
+    print(report.summary())
+    return 0
+
+
 def cmd_settings(_: argparse.Namespace) -> int:
     from resources import SETTINGS
 
@@ -372,6 +411,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("status")
     p.add_argument("--note")
     p.set_defaults(func=cmd_track)
+    p = sub.add_parser("forget", help="remove a user for good: inbox, warehouse rows, packages, e-mails")
+    p.add_argument("user")
+    p.add_argument("--yes", action="store_true", help="confirm: the deletion cannot be undone")
+    p.set_defaults(func=cmd_forget)
     p = sub.add_parser("settings", help="print every setting as a Markdown table")
     p.set_defaults(func=cmd_settings)
     return parser

@@ -33,6 +33,7 @@ from sensors import (
     search_partitions_sensor,
     tracker_after_runs,
 )
+from sensors.forget import forget_job
 from sensors.jobs import JOBS
 from sensors.review import review_job
 
@@ -65,7 +66,7 @@ def build_resources(env: Mapping[str, str] | None = None) -> dict[str, dg.Config
 def build_definitions(env: Mapping[str, str] | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=ALL_ASSETS,
-        jobs=[*JOBS, review_job],
+        jobs=[*JOBS, review_job, forget_job],
         sensors=[cv_inbox_sensor, search_partitions_sensor, tracker_after_runs],
         schedules=[daily_search_schedule, daily_delivery_schedule],
         resources=build_resources(env),

@@ -55,6 +55,11 @@ class TickPlan:
     pages: int
     sweep_completed: bool
 
+    @property
+    def gone_users(self) -> list[str]:
+        """Users whose every file left the inbox: they are to be forgotten, not re-read."""
+        return [u for u in self.changed_users if not any(k.startswith(f"{u}/") for k in self.cursor.known)]
+
 
 def plan_tick(
     lister: Lister,

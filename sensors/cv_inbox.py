@@ -1,8 +1,10 @@
 import dagster as dg
 
-from assets.partitions import users_partitions
+from assets.partitions import searches_partitions, users_partitions
 from jobland_pipeline.inbox_cursor import InboxCursor, plan_tick
+from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR
 from resources import InboxResource
+from sensors.forget import forget_job
 from sensors.jobs import intake_job
 
 PAGE_SIZE = 1000
@@ -10,7 +12,9 @@ MAX_PAGES_PER_TICK = 10
 MAX_RUNS_PER_TICK = 200
 
 
-@dg.sensor(job=intake_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(
+    jobs=[intake_job, forget_job], minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING
+)
 def cv_inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource) -> dg.SensorResult:
     """Watches the inbox (``<inbox>/<user>/`` locally or ``s3://bucket/prefix/<user>/``).
 
@@ -31,13 +35,34 @@ def cv_inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource) -
     for key in plan.deleted:
         context.log.info(f"inbox: {key} was deleted")
     existing = set(context.instance.get_dynamic_partitions(users_partitions.name or "users"))
-    new_users = sorted(set(plan.changed_users) - existing)
+    gone = set(plan.gone_users)
+    present = [u for u in plan.changed_users if u not in gone]
+    new_users = sorted(set(present) - existing)
     requests = [
-        dg.RunRequest(partition_key=user, run_key=f"{user}:{plan.cursor.user_version(user)}")
-        for user in plan.changed_users
+        dg.RunRequest(
+            job_name=intake_job.name, partition_key=user, run_key=f"{user}:{plan.cursor.user_version(user)}"
+        )
+        for user in present
     ]
+    partition_requests: list[dg.AddDynamicPartitionsRequest | dg.DeleteDynamicPartitionsRequest] = []
+    if new_users:
+        partition_requests.append(users_partitions.build_add_request(new_users))
+    forgotten = sorted(gone & existing)
+    if forgotten:
+        context.log.info(f"inbox: forgetting {', '.join(forgotten)} (their files left the inbox)")
+        searches = context.instance.get_dynamic_partitions(searches_partitions.name or "searches")
+        theirs = [k for k in searches if k.split(SEARCH_KEY_SEPARATOR, 1)[0] in forgotten]
+        partition_requests.append(users_partitions.build_delete_request(forgotten))
+        if theirs:
+            partition_requests.append(searches_partitions.build_delete_request(theirs))
+        requests += [
+            dg.RunRequest(
+                job_name=forget_job.name,
+                run_key=f"forget:{user}:{plan.cursor.user_version(user)}",
+                run_config={"ops": {"forget_user_op": {"config": {"user_id": user}}}},
+            )
+            for user in forgotten
+        ]
     return dg.SensorResult(
-        run_requests=requests,
-        dynamic_partitions_requests=[users_partitions.build_add_request(new_users)] if new_users else [],
-        cursor=plan.cursor.encode(),
+        run_requests=requests, dynamic_partitions_requests=partition_requests, cursor=plan.cursor.encode()
     )

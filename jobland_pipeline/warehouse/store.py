@@ -96,6 +96,16 @@ class Warehouse:
         """The records of the given partitions (or the whole table), as the table's row models."""
         return table.records(self.read(table.name, partition_keys))
 
+    def tables(self) -> list[str]:
+        return list(TABLES)
+
+    def replace_file(self, path: Path, df: pl.DataFrame) -> None:
+        """Rewrite one Parquet file of the warehouse with fewer rows (atomically; gone when empty)."""
+        if df.height:
+            self._atomic_write(df, path)
+        else:
+            path.unlink(missing_ok=True)
+
     def ensure_table(self, table: str) -> None:
         """An empty file with the schema, so views exist and have types before any row does."""
         path = self.root / table / SCHEMA_FILE

@@ -1,0 +1,37 @@
+"""Forgetting a user: their rows, packages and e-mails leave (the right to be forgotten, or a user who
+left the inbox). Launched by the inbox sensor when a user's folder goes, or from the UI's launchpad."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from jobland_pipeline.warehouse.forget import forget_user
+from resources import MailerResource, PackageStoreResource, WarehouseResource
+
+
+class ForgetConfig(dg.Config):
+    user_id: str
+
+
+def user_folders(user_id: str, packages: PackageStoreResource, mailer: MailerResource) -> list[Path]:
+    """The user's files outside the warehouse: their package folders and every digest written to them."""
+    return [Path(packages.path) / user_id, *sorted(Path(mailer.outbox_dir).glob(f"*/{user_id}.eml"))]
+
+
+@dg.op(description="Remove every row and file of one user (warehouse, packages, outbox).")
+def forget_user_op(
+    context: dg.OpExecutionContext,
+    config: ForgetConfig,
+    warehouse: WarehouseResource,
+    packages: PackageStoreResource,
+    mailer: MailerResource,
+) -> None:
+    report = forget_user(
+        warehouse.store, config.user_id, folders=user_folders(config.user_id, packages, mailer)
+    )
+    context.log.info(report.summary())
+
+
+@dg.job(description="Forget a user: their rows, packages and e-mails are removed for good.")
+def forget_job() -> None:
+    forget_user_op()

@@ -1,0 +1,117 @@
+"""Forgetting a user: after it, nothing of theirs remains (rows, packages, e-mails, partitions), and
+the other users' data is untouched. Also the path a user takes by leaving: their inbox folder goes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from jobland_cli import main as jobland
+from jobland_pipeline.definitions import build_definitions
+from jobland_pipeline.warehouse import Warehouse
+from resources import SETTINGS, LocalInboxResource
+from resources.settings import resolve
+from sensors.cv_inbox import cv_inbox_sensor
+from sensors.local_run import run_once
+from tests.conftest import SAMPLE_INBOX
+
+USERS = ("maria_santos", "emma_clarke")
+
+
+def _mentions(store: Warehouse, user: str) -> dict[str, int]:
+    """Rows of any table where any text (or list of texts) names the user."""
+    found: dict[str, int] = {}
+    for path in store.root.rglob("*.parquet"):
+        df = pl.read_parquet(path)
+        hits = 0
+        for name, dtype in df.schema.items():
+            column = df[name]
+            if dtype == pl.List(pl.String):
+                column = column.list.join("|")
+            elif dtype != pl.String:
+                continue
+            hits += int(column.fill_null("").str.contains(user, literal=True).sum())
+        if hits:
+            found[str(path.relative_to(store.root))] = hits
+    return found
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    home = tmp_path_factory.mktemp("forget") / "var"
+    for user in USERS:
+        shutil.copytree(SAMPLE_INBOX / user, home / "inbox" / user)
+    env = {"JOBLAND_HOME": str(home)}
+    values = resolve(env, SETTINGS)
+    with dg.instance_for_test() as instance:
+        assert run_once(build_definitions(env), values, seed_samples=False, instance=instance) == 0
+        store = Warehouse(Path(values["JOBLAND_WAREHOUSE_DIR"]), Path(values["JOBLAND_DUCKDB_PATH"]))
+        yield {"home": home, "env": env, "values": values, "instance": instance, "store": store}
+
+
+def test_leaving_the_inbox_deletes_the_partitions_and_starts_the_forget_run(world: dict[str, object]) -> None:
+    home, instance = Path(str(world["home"])), world["instance"]
+    assert isinstance(instance, dg.DagsterInstance)
+    state = json.loads((home / "local_run_state.json").read_text())
+    shutil.rmtree(home / "inbox" / "emma_clarke")
+    inbox = LocalInboxResource(path=str(home / "inbox"))
+    with dg.build_sensor_context(
+        instance=instance, cursor=state["cv_inbox_sensor"], resources={"inbox": inbox}
+    ) as ctx:
+        result = cv_inbox_sensor(ctx)
+    assert isinstance(result, dg.SensorResult)
+    deletes = [
+        r
+        for r in result.dynamic_partitions_requests or []
+        if isinstance(r, dg.DeleteDynamicPartitionsRequest)
+    ]
+    deleted = {(r.partitions_def_name, k) for r in deletes for k in r.partition_keys or []}
+    emma_searches = [k for k in instance.get_dynamic_partitions("searches") if k.startswith("emma_clarke::")]
+    assert emma_searches and deleted == {("users", "emma_clarke")} | {("searches", k) for k in emma_searches}
+    [run] = result.run_requests or []
+    assert run.job_name == "forget_job"
+    assert run.run_config == {"ops": {"forget_user_op": {"config": {"user_id": "emma_clarke"}}}}
+    # The run the sensor asks for removes everything of hers.
+    defs = build_definitions(world["env"])  # type: ignore[arg-type]
+    assert (
+        defs.resolve_job_def("forget_job")
+        .execute_in_process(run_config=run.run_config, instance=instance)
+        .success
+    )
+    store = world["store"]
+    assert isinstance(store, Warehouse)
+    assert _mentions(store, "emma_clarke") == {}
+    assert not (home / "packages" / "emma_clarke").exists()
+    assert not list((home / "outbox").glob("*/emma_clarke.eml"))
+    # Maria's data is all still there.
+    assert store.read("profiles")["user_id"].to_list() == ["maria_santos"]
+    assert store.read("screenings").height > 0 and set(store.read("screenings")["user_id"]) == {
+        "maria_santos"
+    }
+    assert list((home / "outbox").glob("*/maria_santos.eml"))
+
+
+def test_jobland_forget_removes_a_user_on_request(
+    world: dict[str, object], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = Path(str(world["home"]))
+    for name, value in dict(world["env"]).items():  # type: ignore[call-overload]
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    assert jobland(["forget", "maria_santos"]) == 2  # refuses without --yes
+    assert "--yes" in capsys.readouterr().err
+    assert jobland(["forget", "maria_santos", "--yes"]) == 0
+    assert "maria_santos: removed" in capsys.readouterr().out
+    store = world["store"]
+    assert isinstance(store, Warehouse)
+    assert _mentions(store, "maria_santos") == {}
+    assert (
+        not (home / "inbox" / "maria_santos").exists() and not (home / "packages" / "maria_santos").exists()
+    )
+    assert not list((home / "outbox").glob("*/maria_santos.eml"))
