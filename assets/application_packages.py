@@ -60,7 +60,8 @@ def application_packages(
     today, now = date.today(), datetime.now(UTC)
     writer = llm.engine(store)
     ledger: list[LlmCallRow] = []
-    decisions = latest_decisions(store.read_records(PACKAGE_REVIEWS))
+    users = sorted({split_search_key(k)[0] for k in keys})
+    decisions = latest_decisions(store.read_records(PACKAGE_REVIEWS, users))
 
     def run(key: str) -> pl.DataFrame:
         user_id, _ = split_search_key(key)

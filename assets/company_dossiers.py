@@ -45,9 +45,10 @@ def company_dossiers(
     """
     keys = list(context.partition_keys)
     store = warehouse.store
+    # The run's own searches only: their postings are the companies' words about themselves.
     known = {
         r.posting_id: posting_of(r)
-        for r in sorted(store.read_records(JOB_POSTINGS), key=lambda r: str(r.posting_id))
+        for r in sorted(store.read_records(JOB_POSTINGS, keys), key=lambda r: str(r.posting_id))
     }
     thinker = llm.engine(store)
     researcher = search.research()

@@ -12,7 +12,7 @@ from assets.search_context import for_each_key
 from jobland_pipeline.delivery.records import EMAIL_DIGESTS, EmailDigestRow
 from jobland_pipeline.delivery.stage import DELIVERED, UNDELIVERED, Ledger, deliver_digest
 from jobland_pipeline.generation.records import APPLICATION_PACKAGES
-from jobland_pipeline.profiles.records import PROFILES
+from jobland_pipeline.profiles.records import PROFILES, SUGGESTED_TITLES
 from jobland_pipeline.profiles.stage import profile_of
 from resources import InboxResource, MailerResource, WarehouseResource
 
@@ -49,15 +49,17 @@ def email_digests(
     users = list(context.partition_keys)
     store = warehouse.store
     today = date.today()
-    packages = store.read_records(APPLICATION_PACKAGES)
-    ledger = Ledger.of(store.read_records(EMAIL_DIGESTS))
+    # Only what this run owns: its users' searches, packages, profiles and delivery ledger.
+    searches = [str(t.search_key) for t in store.read_records(SUGGESTED_TITLES, users)]
+    packages = store.read_records(APPLICATION_PACKAGES, searches)
+    ledger = Ledger.of(store.read_records(EMAIL_DIGESTS, users))
     profiles = {r.user_id: r for r in store.read_records(PROFILES, users)}
     sender = mailer.mailer()
     rows: list[EmailDigestRow] = []
 
     def record(row: EmailDigestRow) -> None:
-        rows.append(row)
-        store.append_records(EMAIL_DIGESTS, [row], group=today.isoformat())
+        rows.append(row)  # each step is durable before the next: the intent before the send
+        store.append_records(EMAIL_DIGESTS, [row], group=str(row.user_id))
 
     def run(user_id: str) -> EmailDigestRow:
         profile_row = profiles.get(user_id)
@@ -76,8 +78,10 @@ def email_digests(
         return outcome
 
     done, failed = for_each_key(context, users, run)
+    for user in users:
+        store.compact(EMAIL_DIGESTS.name, user)  # one ledger file per user, not one per row
     df = EMAIL_DIGESTS.frame([r for r in rows if r.status != "sending"])
-    full = store.read(EMAIL_DIGESTS.name).filter(pl.col("status").is_in(DELIVERED))
+    full = store.read(EMAIL_DIGESTS.name, users).filter(pl.col("status").is_in(DELIVERED))
     repeats = full.group_by(["user_id", "digest_date"]).len().filter(pl.col("len") > 1).height
     undelivered = df.filter(pl.col("status").is_in(UNDELIVERED))
     return dg.MaterializeResult(

@@ -82,3 +82,22 @@ def test_parallel_writers_and_a_reader_lose_nothing(tmp_path: Path) -> None:
     # publishing while the analyst holds the file does not fail, it reports that it skipped
     assert wh.publish_views(attempts=1) is False
     reader.close()
+
+
+def test_compaction_keeps_every_row_in_one_file(tmp_path: Path) -> None:
+    from jobland_pipeline.delivery.records import EMAIL_DIGESTS, EmailDigestRow
+
+    store = Warehouse(tmp_path / "wh", tmp_path / "db.duckdb")
+    rows = [
+        EmailDigestRow(user_id="ann", status=s, recorded_at=datetime(2026, 12, 1, 8, i, tzinfo=UTC))
+        for i, s in enumerate(["sending", "written", "no_packages"])
+    ]
+    for row in rows:
+        store.append_records(EMAIL_DIGESTS, [row], group="ann")
+    store.append_records(EMAIL_DIGESTS, [EmailDigestRow(user_id="bob", status="written")], group="bob")
+    assert len(list((tmp_path / "wh" / "email_digests" / "ann").glob("*.parquet"))) == 3
+    assert store.compact("email_digests", "ann") == 3
+    assert len(list((tmp_path / "wh" / "email_digests" / "ann").glob("*.parquet"))) == 1
+    assert sorted(store.read_records(EMAIL_DIGESTS, ["ann"]), key=lambda r: r.recorded_at) == rows
+    assert [r.user_id for r in store.read_records(EMAIL_DIGESTS, ["bob"])] == ["bob"]
+    assert store.compact("email_digests", "ann") == 1  # nothing left to merge

@@ -30,8 +30,13 @@ class LLMCache:
 
     def _load(self) -> dict[str, Any]:
         if self._entries is None:
-            cutoff = datetime.now(UTC) - self.ttl
-            fresh = [r for r in self.store.read_records(LLM_CACHE) if r.cached_at and r.cached_at >= cutoff]
+            now = datetime.now(UTC)
+            cutoff = now - self.ttl
+            # Entries are grouped by day: only the days within the TTL are read, never the whole history.
+            days = [(now - timedelta(days=n)).date().isoformat() for n in range(self.ttl.days + 2)]
+            fresh = [
+                r for r in self.store.read_records(LLM_CACHE, days) if r.cached_at and r.cached_at >= cutoff
+            ]
             fresh.sort(key=lambda r: r.cached_at)  # type: ignore[arg-type, return-value]  # filtered above
             self._entries = {str(r.key): json.loads(r.answer_json or "null") for r in fresh}
         return self._entries

@@ -96,6 +96,22 @@ class Warehouse:
         """The records of the given partitions (or the whole table), as the table's row models."""
         return table.records(self.read(table.name, partition_keys))
 
+    def compact(self, table: str, group: str) -> int:
+        """Merge an append-only group's batch files into one (a ledger stays one file, not one per row).
+
+        Returns the number of files merged; the merged file appears before the parts go, so a reader
+        sees every row at all times (possibly twice for a moment, never none).
+        """
+        folder = self.root / table / file_stem(group)
+        parts = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+        if len(parts) < 2:
+            return len(parts)
+        merged = self.conform(table, pl.concat([pl.read_parquet(p) for p in parts], how="diagonal_relaxed"))
+        self._atomic_write(merged, folder / f"{parts[-1].stem}-compacted.parquet")
+        for part in parts:
+            part.unlink()
+        return len(parts)
+
     def tables(self) -> list[str]:
         return list(TABLES)
 
