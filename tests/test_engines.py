@@ -292,8 +292,12 @@ def test_serpapi_two_pages_normalised(server, transport) -> None:
     first, second = server.requests("/search")
     assert first.query["engine"] == "google_jobs" and first.query["q"] == "Registered Nurse"
     assert first.query["location"] == "Chicago, IL" and first.query["api_key"] == SERP_KEY
+    assert first.query["source"] == "python", "the request google-search-results builds (construct_url)"
     assert "next_page_token" not in first.query and second.query["next_page_token"] == PAGE2_TOKEN
     assert [c.credits for c in result.calls] == [1.0, 1.0]
+    assert result.calls[0].request == (
+        "GET /search?engine=google_jobs&q=Registered+Nurse&output=json&location=Chicago%2C+IL&source=python"
+    )
 
     by_title = {p.title: p for p in result.postings}
     icu = by_title["ICU Registered Nurse"]
@@ -476,6 +480,18 @@ def test_exa_bad_bodies(server, transport, name, message) -> None:
     with pytest.raises(EngineError, match=message) as caught:
         exa(server, transport).search(SearchQuery("Data Engineer"))
     assert server.count() == 1 and EXA_KEY not in str(caught.value)
+
+
+def test_exa_answer_the_sdk_cannot_read_is_refused_not_cached(server, transport) -> None:
+    unreadable = json.loads((FIXTURES / "exa/search_data_engineer.json").read_text())
+    unreadable["costDollars"] = "0.015"  # exa-py reads costDollars as an object
+    server.route("POST", "/search", json_reply(unreadable))
+    engine = exa(server, transport)
+    for _ in range(2):
+        with pytest.raises(EngineError, match=r"unreadable answer from exa \(AttributeError\)") as caught:
+            engine.search(SearchQuery("Data Engineer"))
+        assert [(c.status, c.attempts) for c in caught.value.calls] == [("error", 1)]
+    assert server.count() == 2, "not retried, and not cached: asked again"
 
 
 def test_exa_hang_times_out(server, transport) -> None:

@@ -1,7 +1,7 @@
 """The offline dossier, extended with Exa: recent news and the company's own pages.
 
-Two Exa searches per company (``POST /search`` through the engines' :class:`ExaClient`, so through
-the Transport for cache, rate limit, retries and a CallRecord each):
+Two Exa searches per company (exa-py's ``search``, ``POST /search``, through the engines'
+:class:`ExaClient`, so through the Transport for cache, rate limit, retries and a CallRecord each):
 
 * news: ``category="news"``, 5 results published in the last ``news_days`` days, 1,500 characters of
   text each; kept only when the title or text names the company, newest first;
@@ -31,10 +31,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from exa_py.api import Result, SearchResponse
+
 from jobland_pipeline.lexicon.instructions import remove_instructions
 from jobland_pipeline.postings.engines.base import CallRecord, EngineError
 from jobland_pipeline.postings.engines.common import clean_line, clean_text, parse_date
-from jobland_pipeline.postings.engines.exa import ExaClient
+from jobland_pipeline.postings.engines.exa import ExaClient, ExaQuery
 from jobland_pipeline.postings.engines.registry import EngineConfig
 from jobland_pipeline.postings.engines.transport import RateLimiter, Transport
 from jobland_pipeline.postings.models import Posting
@@ -152,41 +154,46 @@ class ExaResearch:
 
     # -- Exa calls -------------------------------------------------------------------------------
 
-    def _request(self, company: str, kind: str, today: date) -> tuple[dict[str, Any], str]:
-        """(``POST /search`` body in Exa's camelCase, date bucket) of one search."""
+    def _ask(self, company: str, kind: str, today: date) -> tuple[ExaQuery, str]:
+        """(the search exa-py makes, date bucket) of one search."""
         name = " ".join(company.split())
         if kind == "news":
             start = today - timedelta(days=self.news_days)
-            body: dict[str, Any] = {
-                "query": name,
-                "category": "news",
-                "numResults": NEWS_RESULTS,
-                "startPublishedDate": f"{start.isoformat()}T00:00:00.000Z",
-                "contents": {"text": {"maxCharacters": NEWS_TEXT_CHARS}},
-            }
-            return body, start.isoformat()
+            news = ExaQuery(
+                name,
+                category="news",
+                num_results=NEWS_RESULTS,
+                max_characters=NEWS_TEXT_CHARS,
+                start_published_date=f"{start.isoformat()}T00:00:00.000Z",
+            )
+            return news, start.isoformat()
         year, week, _ = today.isocalendar()
-        body = {
-            "query": f"{name} mission values culture",
-            "category": "company",
-            "numResults": PAGE_RESULTS,
-            "contents": {"text": {"maxCharacters": PAGE_TEXT_CHARS}},
-        }
-        return body, f"{year}-W{week:02d}"
+        pages = ExaQuery(
+            f"{name} mission values culture",
+            category="company",
+            num_results=PAGE_RESULTS,
+            max_characters=PAGE_TEXT_CHARS,
+        )
+        return pages, f"{year}-W{week:02d}"
 
-    def _search(self, company: str, kind: str, today: date, calls: list[CallRecord]) -> dict[str, Any]:
-        body, bucket = self._request(company, kind, today)
-        # Only the company, the query and the date bucket: shared by every user asking about it.
-        identity = {
-            "url": f"{self.base_url}/search",
-            "research": kind,
-            "company": normalise_company(company),
-            "bucket": bucket,
-            **body,
-            "query": " ".join(body["query"].split()).casefold(),
-        }
+    def _search(
+        self, company: str, kind: str, today: date, calls: list[CallRecord]
+    ) -> SearchResponse[Result]:
+        ask, bucket = self._ask(company, kind, today)
+
+        def identity(body: Any) -> Any:
+            # Only the company, the query and the date bucket: shared by every user asking about it.
+            return {
+                "url": f"{self.base_url}/search",
+                "research": kind,
+                "company": normalise_company(company),
+                "bucket": bucket,
+                **body,
+                "query": " ".join(str(body["query"]).split()).casefold(),
+            }
+
         try:
-            answer, records = self._exa.search(body, identity=identity, request=f"POST /search ({kind})")
+            answer, records = self._exa.search(ask, identity=identity, request=f"POST /search ({kind})")
         except EngineError as exc:
             calls.extend(exc.calls)
             raise _Failed(str(exc)) from None
@@ -200,16 +207,16 @@ class ExaResearch:
         offline: Dossier,
         company: str,
         today: date,
-        news_answer: dict[str, Any],
-        page_answer: dict[str, Any],
+        news_answer: SearchResponse[Result],
+        page_answer: SearchResponse[Result],
         calls: list[CallRecord],
     ) -> ResearchResult:
         """The offline dossier with Exa's news and company pages added (what was left out is counted)."""
         topic = _Topic(company)
         dropped: Counter[str] = Counter()
         start = today - timedelta(days=self.news_days)
-        news, news_texts = _news(_items(news_answer), topic, start, today, dropped)
-        page_texts, page_urls = _pages(_items(page_answer), topic, dropped)
+        news, news_texts = _news(news_answer.results, topic, start, today, dropped)
+        page_texts, page_urls = _pages(page_answer.results, topic, dropped)
         mission, culture = _mission_and_culture(offline, page_texts)
         news_items = news[:NEWS_RESULTS]
         sources = [*offline.sources, *page_urls, *(n.url for n in news_items if n.url)]
@@ -257,9 +264,9 @@ class _Topic:
         return len(self.squashed) >= 4 and self.squashed in host
 
 
-def _clean_text(item: dict[str, Any]) -> str:
+def _clean_text(item: Result) -> str:
     """A result's text as plain data: HTML stripped, prompt-injection wording removed."""
-    return remove_instructions(clean_text(item.get("text")))[0]
+    return remove_instructions(clean_text(item.text))[0]
 
 
 def _news_reject(
@@ -278,17 +285,17 @@ def _news_reject(
 
 
 def _news(
-    items: list[dict[str, Any]], topic: _Topic, start: date, today: date, dropped: Counter[str]
+    items: list[Result], topic: _Topic, start: date, today: date, dropped: Counter[str]
 ) -> tuple[list[NewsItem], list[str]]:
     """(news about the company, newest first with undated ones last in Exa's order; their texts)."""
     kept: list[tuple[date | None, int, NewsItem]] = []
     texts: list[str] = []
     seen: set[str] = set()
     for position, item in enumerate(items):
-        title = clean_line(item.get("title"))[:300]
+        title = clean_line(item.title)[:300]
         text = _clean_text(item)
-        url = _web_url(item.get("url"))
-        published = parse_date(item.get("publishedDate"), today=today)
+        url = _web_url(item.url)
+        published = parse_date(item.published_date, today=today)
         reason = _news_reject(title, text, url, published, topic, start, seen)
         if reason:
             dropped[reason] += 1
@@ -302,14 +309,14 @@ def _news(
     return [n[2] for n in kept], texts
 
 
-def _pages(items: list[dict[str, Any]], topic: _Topic, dropped: Counter[str]) -> tuple[list[str], list[str]]:
+def _pages(items: list[Result], topic: _Topic, dropped: Counter[str]) -> tuple[list[str], list[str]]:
     """(texts, URLs) of the company-page results that are about the company and hold text."""
     texts: list[str] = []
     urls: list[str] = []
     for item in items:
         text = _clean_text(item)
-        url = _web_url(item.get("url"))
-        if not (topic.named_in(clean_line(item.get("title")), text) or topic.owns(url)):
+        url = _web_url(item.url)
+        if not (topic.named_in(clean_line(item.title), text) or topic.owns(url)):
             dropped["pages_off_topic"] += 1
         elif not text:
             dropped["pages_empty"] += 1
@@ -336,11 +343,6 @@ def _red_flags(known: list[str], text: str) -> list[str]:
         if label not in flags and re.search(pattern, text, re.I):
             flags.append(label)
     return flags
-
-
-def _items(answer: dict[str, Any]) -> list[dict[str, Any]]:
-    results = answer.get("results") if isinstance(answer, dict) else None
-    return [r for r in results or [] if isinstance(r, dict)]
 
 
 __all__ = ["ExaResearch", "ResearchResult", "normalise_company"]

@@ -1,8 +1,11 @@
-"""Exa neural search restricted to ATS job pages: ``POST {base}/search`` through the engine's Transport.
+"""Exa neural search restricted to ATS job pages, through exa-py with its HTTP call on the Transport.
 
 :class:`ExaClient` is the one Exa client of the project (job search here, company research in
-``jobland_pipeline.research.exa_research``): the documented wire call (JSON body in Exa's camelCase,
-the key in the ``x-api-key`` header), cached, rate-limited and retried by the Transport.
+``jobland_pipeline.research.exa_research``). It drives exa-py (:class:`TransportExa`, an ``exa_py.Exa``
+whose ``request`` method is replaced): the SDK's ``search`` builds the ``POST /search`` body (Exa's
+camelCase, the key in the ``x-api-key`` header) and parses the answer into its ``SearchResponse`` of
+``Result`` objects, while the bytes travel through the engine's Transport (cache, rate limit, retries,
+CallRecords, redaction). exa-py's own ``requests`` calls are never made.
 
 Cost: Exa bills per request; each answer states it in ``costDollars.total``, recorded as the
 CallRecord's ``cost_usd`` (cache hits cost nothing). ``credits`` counts 1 per request made.
@@ -10,14 +13,23 @@ CallRecord's ``cost_usd`` (cache hits cost nothing). ``credits`` counts 1 per re
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable
-from dataclasses import replace
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from jobland_pipeline.postings.engines.base import CallRecord, EngineResult, SearchQuery
+from exa_py import Exa
+from exa_py.api import Category, Result, SearchResponse, _parse_entities, parse_cost_dollars
+from exa_py.api_warnings import issue_body_warnings, warn_deprecated_fields
+from exa_py.request_options import merge_body, merge_headers, merge_query
+from exa_py.websets.core.base import ExaJSONEncoder
+
+from jobland_pipeline.postings.engines.base import CallRecord, EngineError, EngineResult, SearchQuery
 from jobland_pipeline.postings.engines.common import (
     Collector,
     clean_line,
@@ -100,8 +112,19 @@ def split_title(raw_title: str, slug: str | None, *, company_first: bool = False
 
 
 def _validate(answer: Any) -> str | None:
+    """Why a ``/search`` answer cannot be kept, or None: not a search response, or one exa-py cannot read.
+
+    exa-py's own readers of the fields it turns into objects (cost, entities) are tried here, so that an
+    answer the SDK would fail on is refused before it is cached (and not retried).
+    """
     if not isinstance(answer, dict) or not isinstance(answer.get("results", []), list):
         return "unexpected answer from exa (not a search response)"
+    try:
+        parse_cost_dollars(answer.get("costDollars") or {})
+        for result in _readable(answer)["results"]:
+            _parse_entities(result.get("entities"))
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        return f"unreadable answer from exa ({type(exc).__name__})"
     return None
 
 
@@ -114,40 +137,161 @@ def _cost(answer: dict[str, Any]) -> float:
         return 0.0
 
 
+def _readable(answer: dict[str, Any]) -> dict[str, Any]:
+    """The answer as exa-py reads it: ``results`` present, holding objects only (others left out)."""
+    return {**answer, "results": [r for r in answer.get("results") or [] if isinstance(r, dict)]}
+
+
+def _json_body(data: dict[str, Any] | str | None) -> Any:
+    """The JSON body exa-py would send (its encoder, its rule that an empty body is none), as plain JSON."""
+    if isinstance(data, str):
+        return json.loads(data)
+    return json.loads(json.dumps(data, cls=ExaJSONEncoder)) if data else None
+
+
+def _streams(body: Any, headers: Mapping[str, str]) -> bool:
+    """Would exa-py stream this answer (``stream`` in the body, or an event-stream ``Accept``)?"""
+    return bool(isinstance(body, dict) and body.get("stream")) or headers.get("Accept") == "text/event-stream"
+
+
+@dataclass
+class _Exchange:
+    """One SDK call's bookkeeping: its cache identity (from the body sent), its description, its records."""
+
+    identity: Callable[[Any], Any] | None  # the JSON body -> cache identity (no secret); None = not cached
+    request: str | None
+    calls: list[CallRecord] = field(default_factory=list)
+
+
+class TransportExa(Exa):
+    """exa-py's client whose HTTP call goes through a :class:`Transport`.
+
+    The SDK's methods (``search`` ...) build the request and parse the answer as usual; only
+    ``request`` is replaced: it sends what the SDK built (body, headers, query) with
+    ``Transport.request_json`` and returns the decoded answer, as exa-py's own ``request`` does.
+    Streaming is not supported, and the Transport's timeout applies (a per-call ``timeout`` is ignored).
+    The CallRecords of each call land in the :meth:`exchange` open on the calling thread.
+    """
+
+    def __init__(self, api_key: str, *, transport: Transport, base_url: str) -> None:
+        super().__init__(
+            api_key=api_key, base_url=base_url, user_agent=transport.user_agent, timeout=transport.timeout
+        )
+        self.transport = transport
+        transport.add_secret(api_key)
+        self._local = threading.local()
+
+    @contextmanager
+    def exchange(
+        self, identity: Callable[[Any], Any] | None, request: str | None = None
+    ) -> Iterator[_Exchange]:
+        """Key and describe the requests made inside the block; collect their CallRecords."""
+        current = _Exchange(identity, request)
+        previous = getattr(self._local, "exchange", None)
+        self._local.exchange = current
+        try:
+            yield current
+        finally:
+            self._local.exchange = previous
+
+    def request(
+        self,
+        endpoint: str,
+        data: dict[str, Any] | str | None = None,
+        method: str = "POST",
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float | None = None,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """exa-py's ``request`` (same arguments, same body/header/query rules), sent by the Transport."""
+        method = method.upper()
+        if method in ("POST", "PATCH"):
+            data = merge_body(data, extra_body)
+            warn_deprecated_fields(endpoint, data)
+        body = _json_body(data)
+        sent_headers = {**self.headers, **(headers or {})}
+        if _streams(body, sent_headers):
+            raise ValueError("exa-py streaming is not supported through the Transport")
+        # GET sends `params` with the extra query merged over them; the other methods only the extra query.
+        query = merge_query(params if method == "GET" else None, extra_query)
+        exchange = getattr(self._local, "exchange", None) or _Exchange(None, None)
+        answer, calls = self.transport.request_json(
+            method,
+            self.base_url + endpoint,
+            params=query,
+            json_body=body,
+            headers=merge_headers(sent_headers, extra_headers),
+            cache_key=exchange.identity(body) if exchange.identity is not None else None,
+            validate=_validate if endpoint == "/search" else None,
+            request=exchange.request,
+        )
+        if endpoint == "/search":
+            _account(calls, answer)
+            answer = _readable(answer)
+        exchange.calls.extend(calls)
+        issue_body_warnings(endpoint, method, answer)
+        return answer
+
+
+def _account(calls: list[CallRecord], answer: dict[str, Any]) -> None:
+    """Credits (1 a request made) and the stated cost on fresh records; an answer without results is empty."""
+    for call in calls:
+        if not call.cache_hit:
+            call.credits = 1.0
+            call.cost_usd = _cost(answer)
+        if not answer.get("results") and call.status == "ok":
+            call.status = "empty"
+
+
+@dataclass(frozen=True)
+class ExaQuery:
+    """One Exa search, as arguments of exa-py's ``search`` (text contents only)."""
+
+    query: str
+    num_results: int
+    max_characters: int
+    category: Category | None = None
+    include_domains: list[str] | None = None
+    start_published_date: str | None = None
+
+
 class ExaClient:
-    """``POST /search`` on Exa through a Transport: one client for job search and company research."""
+    """Exa's ``POST /search`` through exa-py on a Transport: one client for job search and company research."""
 
     def __init__(self, api_key: str, *, transport: Transport, base_url: str = "https://api.exa.ai") -> None:
         if not api_key:
             raise ValueError("Exa needs an API key (JOBLAND_EXA_KEY)")
         self.base_url = base_url.rstrip("/")
         self.transport = transport
-        self._api_key = api_key
-        transport.add_secret(api_key)
+        self.sdk = TransportExa(api_key, transport=transport, base_url=self.base_url)
 
     def search(
-        self, body: dict[str, Any], *, identity: Any, request: str = "POST /search"
-    ) -> tuple[dict[str, Any], list[CallRecord]]:
-        """Exa's answer to ``body`` (wire camelCase) and its CallRecords with credits and the stated cost.
+        self, ask: ExaQuery, *, identity: Callable[[Any], Any] | None, request: str = "POST /search"
+    ) -> tuple[SearchResponse[Result], list[CallRecord]]:
+        """exa-py's answer to ``ask`` and its CallRecords with credits and the stated cost.
 
-        ``identity``: the cache identity (no key; None = not cached). Raises EngineError.
+        ``identity(body)``: the cache identity of the JSON body the SDK built (no key; None = not
+        cached). Raises EngineError, also when the SDK cannot read an answer (its records kept).
         """
-        answer, calls = self.transport.request_json(
-            "POST",
-            f"{self.base_url}/search",
-            json_body=body,
-            headers={"x-api-key": self._api_key},
-            cache_key=identity,
-            validate=_validate,
-            request=request,
-        )
-        for call in calls:
-            if not call.cache_hit:
-                call.credits = 1.0
-                call.cost_usd = _cost(answer)
-            if not answer.get("results") and call.status == "ok":
-                call.status = "empty"
-        return answer, calls
+        with self.sdk.exchange(identity, request) as exchange:
+            try:
+                response = self.sdk.search(
+                    ask.query,
+                    num_results=ask.num_results,
+                    include_domains=ask.include_domains,
+                    category=ask.category,
+                    start_published_date=ask.start_published_date,
+                    contents={"text": {"max_characters": ask.max_characters}},
+                )
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                if not exchange.calls:  # refused before anything was sent: a bug, not an answer
+                    raise
+                message = f"{self.transport.engine}: unreadable answer from exa ({type(exc).__name__})"
+                raise EngineError(message, exchange.calls) from None
+        return response, exchange.calls
 
 
 class ExaJobs:
@@ -174,33 +318,34 @@ class ExaJobs:
         self._exa = ExaClient(api_key, transport=transport, base_url=base_url)
         self.base_url = self._exa.base_url
 
-    def _request(self, query: SearchQuery, today: date) -> dict[str, Any]:
-        """The ``POST /search`` body (Exa's camelCase)."""
+    def _ask(self, query: SearchQuery, today: date) -> ExaQuery:
+        """The search: the title as a job-opening query, ATS domains, 8,000 characters of text a page."""
         text = f"{' '.join(query.title.split())} job opening"
         if query.remote is True:
             text += " remote"
         if query.location:
             text += f" in {query.location}"
-        body: dict[str, Any] = {
-            "query": text,
-            "numResults": self.num_results,
-            "includeDomains": self.include_domains,
-            "contents": {"text": {"maxCharacters": 8000}},
-        }
+        start = None
         if query.posted_within_days is not None:
-            start = today - timedelta(days=query.posted_within_days)
-            body["startPublishedDate"] = f"{start.isoformat()}T00:00:00.000Z"
-        return body
+            start = f"{(today - timedelta(days=query.posted_within_days)).isoformat()}T00:00:00.000Z"
+        return ExaQuery(
+            text,
+            num_results=self.num_results,
+            max_characters=8000,
+            include_domains=self.include_domains,
+            start_published_date=start,
+        )
+
+    def _identity(self, body: Any) -> Any:
+        """The body sent, the query case-folded (Exa's matching ignores case), and the URL."""
+        return {"url": f"{self.base_url}/search", **body, "query": str(body["query"]).lower()}
 
     def search(self, query: SearchQuery) -> EngineResult:
         today = self.today()
-        body = self._request(query, today)
-        identity = {"url": f"{self.base_url}/search", **body, "query": body["query"].lower()}
-        answer, calls = self._exa.search(body, identity=identity)
+        response, calls = self._exa.search(self._ask(query, today), identity=self._identity)
         collected = Collector(self.name, today)
-        for item in answer.get("results") or []:
-            if isinstance(item, dict):
-                self._add(collected, item)
+        for item in response.results:
+            self._add(collected, item)
         # The location went into the query text; Exa pages rarely state it in a field we can filter on.
         local_filter = replace(query, location=None)
         kept = [p for p in collected.postings if place_matches(p, local_filter, today=today)]
@@ -209,22 +354,22 @@ class ExaJobs:
             dropped["not_matching"] = len(collected.postings) - len(kept)
         return EngineResult(postings=kept, calls=calls, dropped=dropped, raw_count=collected.raw)
 
-    def _add(self, collected: Collector, item: dict[str, Any]) -> None:
-        url = str(item.get("url") or "")
+    def _add(self, collected: Collector, item: Result) -> None:
+        url = str(item.url or "")
         slug = company_slug(url) if url else None
         lever = "lever.co" in (urlsplit(url).hostname or "")
-        title, company = split_title(str(item.get("title") or ""), slug, company_first=lever)
+        title, company = split_title(str(item.title or ""), slug, company_first=lever)
         if not company and slug:
             company = slug_to_name(slug)
-        description = clean_text(item.get("text"))
+        description = clean_text(item.text)
         head = "\n".join(line for line in description.splitlines()[:6] if line.strip())
         found = _LOCATION_LINE.search(description[:3000])
         location = found.group(1) if found else ""
         collected.add(
-            source_id=item.get("id") or url,
+            source_id=item.id or url,
             title=title,
             company=company,
-            raw_date=item.get("publishedDate"),
+            raw_date=item.published_date,
             location=location,
             remote=remote_flag(title, location, head),
             employment_type=employment_type_in_text(description[:3000]),
@@ -235,4 +380,4 @@ class ExaJobs:
         )
 
 
-__all__ = ["ATS_DOMAINS", "ExaClient", "ExaJobs", "company_slug", "split_title"]
+__all__ = ["ATS_DOMAINS", "ExaClient", "ExaJobs", "ExaQuery", "TransportExa", "company_slug", "split_title"]

@@ -1,8 +1,12 @@
-"""SerpAPI ``engine=google_jobs``: ``GET {base}/search`` through the engine's Transport (net's client).
+"""SerpAPI ``engine=google_jobs``: google-search-results builds the request, the engine's Transport sends it.
 
-The wire call is the one SerpAPI documents (and its google-search-results library makes): the search
-parameters and ``api_key`` in the query string, a JSON answer. The key is a secret parameter: it is sent,
-never recorded, logged or part of the cache identity.
+``serpapi.GoogleSearch`` (its ``BACKEND`` set to the configured base URL) builds the documented wire
+call with ``construct_url()``: ``GET {base}/search`` with the search parameters, ``api_key`` and the
+library's ``source=python`` tag in the query string. The Transport (net's client) performs the GET, with
+cache, rate limit, retries and CallRecords; the library's own ``requests`` call is never made. The key
+(``api_key``, or ``serp_api_key`` when the library's class-level key is set) is a secret parameter: it is
+sent, never recorded, logged or part of the cache identity. The cache identity is the URL and the
+search parameters (``q`` and ``location`` case-folded) without the key and without the client tag.
 
 Cost: 1 SerpAPI search credit per page fetched (about 10 jobs a page, ``max_pages`` pages at most per
 query); cache hits cost nothing, and an answer SerpAPI marks "Fully empty" is counted as 0 credits
@@ -21,6 +25,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from serpapi import GoogleSearch
+
 from jobland_pipeline.postings.engines.base import CallRecord, EngineError, EngineResult, SearchQuery
 from jobland_pipeline.postings.engines.common import (
     Collector,
@@ -35,6 +41,9 @@ from jobland_pipeline.postings.engines.common import (
 from jobland_pipeline.postings.engines.transport import Transport
 
 FULLY_EMPTY = "Fully empty"
+# construct_url adds serp_api_key when the library's class-level GoogleSearch.SERP_API_KEY is set
+SECRET_PARAMS = ("api_key", "serp_api_key")
+CLIENT_TAG = "source"  # construct_url's source=python: sent, but no part of the answer's identity
 
 
 def _today() -> date:
@@ -73,6 +82,10 @@ class SerpApiGoogleJobs:
         self.today = today
         self._api_key = api_key
         transport.add_secret(api_key)
+        # The library's own configuration point: BACKEND on a GoogleSearch subclass.
+        self._search_class: type[GoogleSearch] = type(
+            "JobLandGoogleJobsSearch", (GoogleSearch,), {"BACKEND": self.base_url}
+        )
 
     def _params(self, query: SearchQuery) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -91,16 +104,19 @@ class SerpApiGoogleJobs:
         return params
 
     def _fetch(self, params: dict[str, Any]) -> tuple[dict[str, Any], list[CallRecord]]:
-        url = f"{self.base_url}/search"
+        url, sent = self._search_class({**params, "api_key": self._api_key}).construct_url()
         # Google's matching ignores case: "Math Teacher" and "math teacher" share one cached answer.
         same = {
-            k: v.lower() if k in {"q", "location"} and isinstance(v, str) else v for k, v in params.items()
+            k: v.lower() if k in {"q", "location"} and isinstance(v, str) else v
+            for k, v in sent.items()
+            if k != CLIENT_TAG
         }
         page, calls = self.transport.request_json(
             "GET",
             url,
-            params={**params, "api_key": self._api_key},
-            cache_key=self.transport.identity("GET", url, same),
+            params=sent,
+            cache_key=self.transport.identity("GET", url, same, secret_params=SECRET_PARAMS),
+            secret_params=SECRET_PARAMS,
             validate=_validate,
         )
         for call in calls:
