@@ -303,34 +303,56 @@ def check(
 
 
 def _place(c: Constraints, posting: Posting, d: Demands, lang: str) -> list[str]:
+    """Where the work is against where the person may and will work.
+
+    A remote posting is checked only against the countries it hires from; an on-site (or hybrid)
+    one against the person's work rights, areas and willingness to work away from home.
+    """
     if posting.remote is True:
-        if d.remote_countries:
-            rights = set(c.work_rights) or ({c.home.country} if c.home and c.home.country else set())
-            if rights and not rights & d.remote_countries:
-                where = ", ".join(sorted(d.remote_countries)[:5])
-                return [say("remote_scope", lang, where=where)]
-        return []
+        return _remote_scope(c, d, lang)
     out: list[str] = []
-    rights = set(c.work_rights)
-    countries = {p.country for p in d.places if p.country}
-    if rights and countries and not countries & rights and c.relocate is not True:
-        # On site (or hybrid) in a country where the CV shows no right to work.
-        where = ", ".join(sorted(countries))
-        out.append(say("work_rights", lang, where=where))
-    if c.areas and d.places:
-        radius = c.commute_km or 60.0
-        if not any(_near(p, a, radius) for p in d.places for a in c.areas):
-            out.append(
-                say(
-                    "outside_area",
-                    lang,
-                    place=posting.location or d.places[0].name,
-                    areas=_area_names(c.areas),
-                )
-            )
+    out += _on_site_rights(c, d, lang)
+    out += _outside_area(c, posting, d, lang)
     if c.no_away_work and d.away_work:
         out.append(say("away", lang, what=d.away_work))
     return out
+
+
+def _remote_scope(c: Constraints, d: Demands, lang: str) -> list[str]:
+    """A remote posting open only to residents of countries where the person has no right to work."""
+    if not d.remote_countries:
+        return []
+    rights = set(c.work_rights) or ({c.home.country} if c.home and c.home.country else set())
+    if rights and not rights & d.remote_countries:
+        where = ", ".join(sorted(d.remote_countries)[:5])
+        return [say("remote_scope", lang, where=where)]
+    return []
+
+
+def _on_site_rights(c: Constraints, d: Demands, lang: str) -> list[str]:
+    """On site (or hybrid) in a country where the CV shows no right to work, for someone not relocating."""
+    rights = set(c.work_rights)
+    countries = {p.country for p in d.places if p.country}
+    if rights and countries and not countries & rights and c.relocate is not True:
+        return [say("work_rights", lang, where=", ".join(sorted(countries)))]
+    return []
+
+
+def _outside_area(c: Constraints, posting: Posting, d: Demands, lang: str) -> list[str]:
+    """None of the posting's places is within commuting distance of an area the CV names."""
+    if not (c.areas and d.places):
+        return []
+    radius = c.commute_km or 60.0
+    if any(_near(p, a, radius) for p in d.places for a in c.areas):
+        return []
+    return [
+        say(
+            "outside_area",
+            lang,
+            place=posting.location or d.places[0].name,
+            areas=_area_names(c.areas),
+        )
+    ]
 
 
 def _setting(c: Constraints, posting: Posting, d: Demands, lang: str) -> list[str]:
@@ -429,7 +451,28 @@ def _contract(c: Constraints, d: Demands, lang: str) -> list[str]:
     return []
 
 
+_NO_SPONSORSHIP = re.compile(
+    r"(?:cannot|can't|unable to|do not|don't|not able to)\s+(?:offer|provide|sponsor)[^.\n]{0,20}(?:visa|sponsor)|no\s+(?:visa\s+)?sponsorship",
+    re.I,
+)
+
+
 def _preferences(prefs: Preferences, posting: Posting, text: str, lang: str) -> list[str]:
+    """The person's own settings (excluded companies and words, remote, pay floor, visa) against the posting."""
+    out: list[str] = []
+    out += _excluded(prefs, posting, text, lang)
+    if prefs.remote == "remote_only" and posting.remote is not True:
+        out.append(say("remote_only", lang))
+    if prefs.remote == "onsite_only" and posting.remote is True:
+        out.append(say("onsite_only", lang))
+    out += _salary_floor(prefs, posting, lang)
+    if prefs.needs_visa_sponsorship and _NO_SPONSORSHIP.search(text):
+        out.append(say("sponsorship", lang))
+    return out
+
+
+def _excluded(prefs: Preferences, posting: Posting, text: str, lang: str) -> list[str]:
+    """A company the person excluded (by substring of its name), then each excluded keyword found."""
     out: list[str] = []
     company = posting.company.lower()
     for excluded in prefs.excluded_companies:
@@ -440,10 +483,11 @@ def _preferences(prefs: Preferences, posting: Posting, text: str, lang: str) -> 
             rf"\b{re.escape(keyword.strip())}\b", f"{posting.title}\n{text}", re.I
         ):
             out.append(say("excluded_keyword", lang, keyword=keyword.strip()))
-    if prefs.remote == "remote_only" and posting.remote is not True:
-        out.append(say("remote_only", lang))
-    if prefs.remote == "onsite_only" and posting.remote is True:
-        out.append(say("onsite_only", lang))
+    return out
+
+
+def _salary_floor(prefs: Preferences, posting: Posting, lang: str) -> list[str]:
+    """Pay whose top is below the person's floor; pay in another currency is not compared."""
     floor = prefs.salary_floor
     salary = parse_salary(posting.salary)
     if (
@@ -452,21 +496,15 @@ def _preferences(prefs: Preferences, posting: Posting, text: str, lang: str) -> 
         and salary.currency in (None, prefs.salary_currency)
         and salary.yearly_max < floor
     ):
-        out.append(
+        return [
             say(
                 "salary_floor",
                 lang,
                 pay=f"{salary.yearly_max:,.0f} {salary.currency or ''}".strip(),
                 floor=f"{floor:,}",
             )
-        )
-    if prefs.needs_visa_sponsorship and re.search(
-        r"(?:cannot|can't|unable to|do not|don't|not able to)\s+(?:offer|provide|sponsor)[^.\n]{0,20}(?:visa|sponsor)|no\s+(?:visa\s+)?sponsorship",
-        text,
-        re.I,
-    ):
-        out.append(say("sponsorship", lang))
-    return out
+        ]
+    return []
 
 
 def _short(sentence: str) -> str:

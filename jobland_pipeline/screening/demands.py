@@ -207,35 +207,52 @@ def read_demands(posting: Posting, text: str) -> Demands:
     if posting.remote is True or re.search(REMOTE, fold_for_cues(posting.location)):
         d.remote_countries = _remote_scope(posting, folded)
     _setting(d, posting, head, folded)
-    if (
-        _NIGHTS_RE.search(head)
-        or _NIGHTS_RE.search(folded)
-        or _ROTATION_RE.search(folded)
-        or _ROTATION_RE.search(head)
-    ):
+    if _mentions_schedule(head, folded):
         _schedule(d, [(posting.title, head), *pairs])
     if _WORK_COUNTRY.search(folded):
         _rights(d, pairs)
     _contract(d, posting, head, folded)
     if _CRED_RE.search(folded) or _DEGREE_RE.search(folded):
         _credentials(d, pairs)
-    d.required = [
-        sentence
-        for sentence, low in pairs
-        if (low.startswith("§ ") or _REQUIRED_RE.search(low)) and not _OPTIONAL_RE.search(low)
-    ]
-    if find_languages(text):
-        for sentence, low in pairs:
-            _language_demand(d, sentence, low)
-    title_langs = [
-        (code, 5, posting.title)
-        for code, *_ in find_languages(posting.title)
-        if re.search(r"speaking|speaker|native|fluent|（|\(", posting.title, re.I)
-    ]
-    d.languages.extend(title_langs)
+    d.required = [sentence for sentence, low in pairs if _is_condition(low)]
+    _languages(d, posting.title, text, pairs)
     d.years = required_years(text)
     d.years_max = years_range_max(f"{posting.title}\n{text}")
     return d
+
+
+def _mentions_schedule(head: str, folded: str) -> bool:
+    """Whether any night or rotation cue appears at all (the sentence-by-sentence pass is the dear one)."""
+    return bool(
+        _NIGHTS_RE.search(head)
+        or _NIGHTS_RE.search(folded)
+        or _ROTATION_RE.search(folded)
+        or _ROTATION_RE.search(head)
+    )
+
+
+def _is_condition(low: str) -> bool:
+    """A (folded) sentence the posting makes a condition: under a requirements heading or worded as
+    one, and not softened ("preferred", "a plus")."""
+    return bool((low.startswith("§ ") or _REQUIRED_RE.search(low)) and not _OPTIONAL_RE.search(low))
+
+
+def _languages(d: Demands, title: str, text: str, pairs: list[tuple[str, str]]) -> None:
+    """Languages the text makes a condition, sentence by sentence (only when it names one at all),
+    then those the title asks to speak."""
+    if find_languages(text):
+        for sentence, low in pairs:
+            _language_demand(d, sentence, low)
+    d.languages.extend(_title_languages(title))
+
+
+def _title_languages(title: str) -> list[tuple[str, int, str]]:
+    """Languages the title itself asks to speak ("Japanese Speaking Sales Rep", "客服（日语）"), at level 5."""
+    return [
+        (code, 5, title)
+        for code, *_ in find_languages(title)
+        if re.search(r"speaking|speaker|native|fluent|（|\(", title, re.I)
+    ]
 
 
 def _sentences(text: str) -> list[tuple[str, str]]:
@@ -283,28 +300,8 @@ def _credentials(d: Demands, pairs: list[tuple[str, str]]) -> None:
 
 
 def _setting(d: Demands, posting: Posting, head: str, folded: str) -> None:
-    days = None
-    for source in (head, folded):
-        m = _OFFICE_DAYS.search(source) if _DAY_WORD.search(source) else None
-        if m:
-            days = number(next(g for g in m.groups() if g))
-            break
-    if days is not None and 1 <= days <= 7:
-        d.office_days = days
-        d.evidence["office_days"] = f"{days} days a week at the workplace"
-    if (
-        _FIVE_DAYS.search(head)
-        or _FIVE_DAYS.search(folded)
-        or (re.search(ONSITE, head) and d.office_days is None and posting.remote is False)
-    ):
-        d.office_days = max(d.office_days or 0, 5)
-        d.evidence.setdefault("office_days", "on site full time")
-    if (
-        posting.remote is False
-        and d.office_days is None
-        and not re.search(r"hybrid|remote|teletravail|remoto|hibrido", head + folded[:0])
-    ):
-        d.office_days = 5  # an on-site job unless it says otherwise
+    """Where the work happens: days at the workplace, a site-based post, work away from home, relocation."""
+    _office_days(d, posting, head, folded)
     if re.search(
         r"site[- ]based|site\s+posting|on\s+site\s+(?:six|6|full)|full[- ]time\s+(?:on\s+)?site|based\s+on\s+site",
         head + "\n" + folded,
@@ -319,6 +316,37 @@ def _setting(d: Demands, posting: Posting, head: str, folded: str) -> None:
         folded,
     ):
         d.relocation = True
+
+
+def _stated_office_days(head: str, folded: str) -> int | None:
+    """The days a week at the workplace the title line or the text states, title line first."""
+    for source in (head, folded):
+        m = _OFFICE_DAYS.search(source) if _DAY_WORD.search(source) else None
+        if m:
+            return number(next(g for g in m.groups() if g))
+    return None
+
+
+def _office_days(d: Demands, posting: Posting, head: str, folded: str) -> None:
+    """Days a week at the workplace: as stated, five when it says full time on site, and five for a
+    posting that is not remote and says nothing of hybrid or remote work (an on-site job)."""
+    days = _stated_office_days(head, folded)
+    if days is not None and 1 <= days <= 7:
+        d.office_days = days
+        d.evidence["office_days"] = f"{days} days a week at the workplace"
+    if (
+        _FIVE_DAYS.search(head)
+        or _FIVE_DAYS.search(folded)
+        or (re.search(ONSITE, head) and d.office_days is None and posting.remote is False)
+    ):
+        d.office_days = max(d.office_days or 0, 5)
+        d.evidence.setdefault("office_days", "on site full time")
+    if (
+        posting.remote is False
+        and d.office_days is None
+        and not re.search(r"hybrid|remote|teletravail|remoto|hibrido", head)
+    ):
+        d.office_days = 5  # an on-site job unless it says otherwise
 
 
 _SOFT_SCHEDULE = re.compile(

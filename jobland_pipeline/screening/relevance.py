@@ -67,18 +67,22 @@ def person_titles(profile: Profile) -> list[tuple[str, float]]:
         out.append((profile.headline, 1.0))
     out.extend((t, 1.0) for t in profile.targets)
     current_title = profile.roles[0].title if profile.roles else profile.headline or ""
-    current = title_level(current_title)
     for i, role in enumerate(profile.roles[:6]):
-        weight = (1.0, 0.95, 0.9, 0.85, 0.8, 0.75)[i]
-        if i > 0:
-            # An earlier role with another title was a step on the way, usually below the current one.
-            weight *= 0.55 + 0.45 * min(1.0, title_similarity(role.title, current_title) / 0.6)
-        if title_level(role.title) == "entry" and current != "entry":
-            weight *= 0.5
-        if any(a and (a in fold(role.title) or fold(core_title(role.title)) in a) for a in avoid):
-            weight *= 0.2
-        out.append((role.title, weight))
+        out.append((role.title, _role_weight(i, role.title, current_title, avoid)))
     return out
+
+
+def _role_weight(i: int, title: str, current_title: str, avoid: list[str]) -> float:
+    """The weight of the ``i``-th most recent role's title (``avoid``: folded roles the CV is leaving)."""
+    weight = (1.0, 0.95, 0.9, 0.85, 0.8, 0.75)[i]
+    if i > 0:
+        # An earlier role with another title was a step on the way, usually below the current one.
+        weight *= 0.55 + 0.45 * min(1.0, title_similarity(title, current_title) / 0.6)
+    if title_level(title) == "entry" and title_level(current_title) != "entry":
+        weight *= 0.5
+    if any(a and (a in fold(title) or fold(core_title(title)) in a) for a in avoid):
+        weight *= 0.2
+    return weight
 
 
 def index_cv(profile: Profile, cv_text: str, home: Place | None) -> CvIndex:
@@ -136,6 +140,18 @@ def _posting_level(title: str, years: int | None) -> int | None:
     return 1 if re.search(r"\b(?:mid|intermediate|confirm[ée]|ii)\b", title, re.I) else None
 
 
+def _gap_fit(gap: int) -> float:
+    """The fit of a posting ``gap`` levels above (below, when negative) the person's own level.
+
+    A step down suits less than a step up, and several levels below the person hardly at all.
+    """
+    if gap <= -2:
+        return 0.1
+    if gap >= 2:
+        return 0.45
+    return {-1: 0.6, 0: 1.0, 1: 0.75}[gap]
+
+
 def _seniority(
     profile: Profile, posting: Posting, years_asked: int | None, years_max: int | None, relevant: float
 ) -> tuple[float, int]:
@@ -149,15 +165,7 @@ def _seniority(
     if years_max is not None and relevant > years_max + 1 and wanted >= person:
         wanted = person - 1  # "2-4 years" for someone with six: a step below
     gap = wanted - person
-    fit = 1.0
-    if gap <= -2:
-        fit = 0.1  # several levels below the person
-    elif gap == -1:
-        fit = 0.6
-    elif gap == 1:
-        fit = 0.75
-    elif gap >= 2:
-        fit = 0.45
+    fit = _gap_fit(gap)
     if years_asked:
         short = years_asked - relevant
         if short > 0:
@@ -183,40 +191,63 @@ def _in_areas(profile: Profile, places: list[Place]) -> bool:
     return False
 
 
+def _distance_fit(best: float, places: list[Place], home: Place) -> float:
+    """How well a commute of ``best`` km suits: near is fine, far in the same country beats abroad."""
+    if best <= 40:
+        return 1.0
+    if best <= 100:
+        return 0.8
+    if best <= 400:
+        return 0.5
+    return 0.3 if any(p.country == home.country for p in places) else 0.15
+
+
 def _location(
     cv: CvIndex, profile: Profile, posting: Posting, places: list[Place], remote_ok: bool
 ) -> tuple[float, float | None]:
+    """The place fit and the distance from home (km, when both ends have coordinates).
+
+    Remote work and the CV's own areas settle it first; without a home to measure from, a posting
+    anywhere is a middling fit rather than a bad one (the CV simply does not say).
+    """
     if posting.remote is True:
         return (1.0 if remote_ok else 0.5), None
     if places and _in_areas(profile, places):
         return 1.0, None
-    if not places or cv.home is None or cv.home.lat is None:
+    home = cv.home
+    if not places or home is None or home.lat is None:
         return 0.6, None
-    best = min((distance_km(cv.home, p) for p in places if p.lat is not None), default=None)
+    best = min((distance_km(home, p) for p in places if p.lat is not None), default=None)
     if best is None:
-        same = any(p.country == cv.home.country for p in places)
+        same = any(p.country == home.country for p in places)
         return (0.5 if same else 0.2), None
-    if best <= 40:
-        fit = 1.0
-    elif best <= 100:
-        fit = 0.8
-    elif best <= 400:
-        fit = 0.5
-    else:
-        fit = 0.3 if any(p.country == cv.home.country for p in places) else 0.15
+    fit = _distance_fit(best, places, home)
     if posting.remote == "hybrid":
         fit = max(fit, 0.4)
     return fit, round(best, 1)
 
 
-def relevance(profile: Profile, cv: CvIndex, posting: Posting, a: PostingAnalysis) -> Relevance:
-    """The evidence that this CV answers this posting (``a``: the posting's profile-independent reading)."""
+def _lexical(cv: CvIndex, a: PostingAnalysis) -> tuple[list[str], float]:
+    """The shared words (heaviest first in the posting) and their F-measure of recall and precision."""
     weights = a.weights
     shared_terms = sorted((t for t in weights if t in cv.counts), key=lambda t: -weights[t])
     recall = sum(weights[t] for t in shared_terms) / a.total
     precision = sum(idf(t) * (1 + math.log(cv.counts[t])) for t in shared_terms) / cv.norm
     lexical = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
+    return shared_terms, lexical
 
+
+def _short_line(line: str) -> str:
+    """A requirement line cut at a word to fit a reason (90 characters)."""
+    return line if len(line) <= 90 else line[:87].rsplit(" ", 1)[0] + "…"
+
+
+def _requirements(cv: CvIndex, a: PostingAnalysis) -> tuple[list[float], float, list[str]]:
+    """Each requirement line's coverage, their mean, and the lines the CV barely covers.
+
+    A posting without an explicit list of requirements earns 0.6 of the mean: its "lines" are
+    sentences of prose, weaker evidence of what it asks.
+    """
     covered = [
         (sum(idf(t) for t in r.content if t in cv.counts) / r.weight) if r.weight else 0.0
         for r in a.requirements
@@ -224,25 +255,35 @@ def relevance(profile: Profile, cv: CvIndex, posting: Posting, a: PostingAnalysi
     req = sum(covered) / len(covered) if covered else 0.0
     if not a.explicit:
         req *= 0.6
-    missing = [
-        r.line if len(r.line) <= 90 else r.line[:87].rsplit(" ", 1)[0] + "…"
-        for r, cov in zip(a.requirements, covered, strict=True)
-        if cov < 0.34
-    ]
+    missing = [_short_line(r.line) for r, cov in zip(a.requirements, covered, strict=True) if cov < 0.34]
+    return covered, req, missing
 
+
+def _best_title(cv: CvIndex, posting: Posting) -> tuple[float, str | None]:
+    """The best weighted similarity of the posting's title with a title the person holds, and that title."""
     title_score, role = 0.0, None
     for held, weight in cv.titles:
         sim = title_similarity(posting.title, held, context=cv.context) * weight
         if sim > title_score:
             title_score, role = sim, held
+    return title_score, role
+
+
+def _language_match(profile: Profile, cv: CvIndex, a: PostingAnalysis) -> float:
+    """1 when the posting is in the CV's own language (one the person works in), else 0.5."""
+    return 1.0 if a.language in cv.languages and a.language == profile.language.split("-")[0] else 0.5
+
+
+def relevance(profile: Profile, cv: CvIndex, posting: Posting, a: PostingAnalysis) -> Relevance:
+    """The evidence that this CV answers this posting (``a``: the posting's profile-independent reading)."""
+    shared_terms, lexical = _lexical(cv, a)
+    covered, req, missing = _requirements(cv, a)
+    title_score, role = _best_title(cv, posting)
     d = a.demands
     relevant = _relevant_years(profile, posting.title)
     seniority, gap = _seniority(profile, posting, d.years, d.years_max, relevant)
     location, km = _location(
         cv, profile, posting, d.places, remote_ok=profile.constraints.remote_ok is not False
-    )
-    language_match = (
-        1.0 if a.language in cv.languages and a.language == profile.language.split("-")[0] else 0.5
     )
     return Relevance(
         lexical=round(min(1.0, lexical * 2.5), 4),
@@ -259,7 +300,7 @@ def relevance(profile: Profile, cv: CvIndex, posting: Posting, a: PostingAnalysi
         shared=[_display(t, posting, a) for t in shared_terms[:8]],
         missing=missing[:6],
         distance_km=km,
-        language_match=language_match,
+        language_match=_language_match(profile, cv, a),
     )
 
 

@@ -158,31 +158,53 @@ def _matched(profile: Profile, a: PostingAnalysis) -> list[str]:
 
 
 def _reasons(rel: Relevance, posting: Posting, lang: str) -> list[str]:
+    """The reader's reasons, one per part of the evidence, in a fixed order: title, requirements,
+    shared words, years, level, place. Parts with nothing worth saying are left out."""
     reasons: list[str] = []
-    if rel.title >= 0.55 and rel.title_role:
-        reasons.append(say("title_match", lang, role=rel.title_role))
-    elif rel.title < 0.3:
-        reasons.append(say("title_differs", lang))
-    if rel.requirements_total:
-        reasons.append(
-            say("requirements", lang, covered=rel.requirements_covered, total=rel.requirements_total)
-        )
-    else:
-        reasons.append(say("no_requirements", lang))
+    reasons += _title_reason(rel, lang)
+    reasons.append(_requirements_reason(rel, lang))
     if rel.shared:
         sep = "、" if lang.startswith("zh") else ", "
         reasons.append(say("evidence", lang, terms=sep.join(rel.shared[:5])))
     if rel.years_asked:
         key = "years_ok" if rel.relevant_years >= rel.years_asked else "years_short"
         reasons.append(say(key, lang, years=rel.relevant_years, asked=rel.years_asked))
-    if rel.level_gap <= -1:
-        reasons.append(say("level_below", lang))
-    elif rel.level_gap >= 1:
-        reasons.append(say("level_above", lang))
-    if posting.remote is True:
-        reasons.append(say("remote", lang))
-    elif rel.distance_km is not None and rel.distance_km <= 60:
-        reasons.append(say("near", lang, place=posting.location))
-    elif rel.distance_km is not None and rel.distance_km > 300:
-        reasons.append(say("far", lang, place=posting.location))
+    reasons += _level_reason(rel, lang)
+    reasons += _place_reason(rel, posting, lang)
     return reasons
+
+
+def _title_reason(rel: Relevance, lang: str) -> list[str]:
+    """Say which held title matches, or that the titles differ; a middling fit says nothing."""
+    if rel.title >= 0.55 and rel.title_role:
+        return [say("title_match", lang, role=rel.title_role)]
+    if rel.title < 0.3:
+        return [say("title_differs", lang)]
+    return []
+
+
+def _requirements_reason(rel: Relevance, lang: str) -> str:
+    """How many listed requirements the CV covers, or that the posting lists none."""
+    if rel.requirements_total:
+        return say("requirements", lang, covered=rel.requirements_covered, total=rel.requirements_total)
+    return say("no_requirements", lang)
+
+
+def _level_reason(rel: Relevance, lang: str) -> list[str]:
+    """A posting below or above the person's level."""
+    if rel.level_gap <= -1:
+        return [say("level_below", lang)]
+    if rel.level_gap >= 1:
+        return [say("level_above", lang)]
+    return []
+
+
+def _place_reason(rel: Relevance, posting: Posting, lang: str) -> list[str]:
+    """Remote, near (60 km or less) or far (over 300 km); in between is not worth a line."""
+    if posting.remote is True:
+        return [say("remote", lang)]
+    if rel.distance_km is not None and rel.distance_km <= 60:
+        return [say("near", lang, place=posting.location)]
+    if rel.distance_km is not None and rel.distance_km > 300:
+        return [say("far", lang, place=posting.location)]
+    return []
