@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -125,6 +125,17 @@ class PostingFeatures:
     req: np.ndarray
 
 
+class _Reading(NamedTuple):
+    """What stage 1 reads of a posting's analysis: word weights and their total, each requirement
+    line's content words and weight, whether the lines are an explicit list, and the language."""
+
+    weights: dict[str, float]
+    total: float
+    requirements: list[tuple[frozenset[str], float]]
+    explicit: bool
+    language: str
+
+
 def features(posting: Posting, analysis: PostingAnalysis | None = None) -> PostingFeatures:
     """The posting's stage-1 features, from its analysis when there is one.
 
@@ -133,39 +144,61 @@ def features(posting: Posting, analysis: PostingAnalysis | None = None) -> Posti
     demands (deal-breaker cues), which are half of its cost and which stage 1 does not use.
     """
     if analysis is not None:
-        weights, total = analysis.weights, analysis.total
-        reqs = [(r.content, r.weight) for r in analysis.requirements]
-        explicit, language = analysis.explicit, analysis.language
+        reading = _Reading(
+            analysis.weights,
+            analysis.total,
+            [(r.content, r.weight) for r in analysis.requirements],
+            analysis.explicit,
+            analysis.language,
+        )
     else:
-        text, _ = remove_instructions(posting.description)
-        counts: dict[str, int] = {}
-        for token in tokens(text):
-            counts[token] = counts.get(token, 0) + 1
-        for token in tokens(posting.title):
-            counts[token] = counts.get(token, 0) + TITLE_BOOST
-        weights = {t: idf(t) * (1 + math.log(c)) for t, c in counts.items() if not t.isdigit()}
-        total = sum(weights.values()) or 1.0
-        lines, explicit = requirement_lines(text)
-        reqs = []
-        for line in lines:
-            content = frozenset(t for t in tokens(line) if not t.isdigit())
-            reqs.append((content, sum(idf(t) for t in content)))
-        language = detect_language(f"{posting.title}\n{text}")
-    share: dict[str, float] = {}
-    scale = (1.0 if explicit else 0.6) / len(reqs) if reqs else 0.0
-    for content, weight in reqs:
-        if weight:
-            for t in content:
-                share[t] = share.get(t, 0.0) + idf(t) / weight * scale
+        reading = _read(posting)
+    weights, total = reading.weights, reading.total
+    share = _requirement_shares(reading.requirements, reading.explicit)
     return PostingFeatures(
         posting_id=posting.id,
-        language=language,
+        language=reading.language,
         title_terms=SEP.join(title_terms(posting.title)),
         words=_keys(weights),
         recall=np.fromiter((w / total for w in weights.values()), dtype=np.float64, count=len(weights)),
         req_words=_keys(share),
         req=np.fromiter(share.values(), dtype=np.float64, count=len(share)),
     )
+
+
+def _read(posting: Posting) -> _Reading:
+    """``analysis._analyse`` without the demands: the same cleaning, word weights and requirement lines."""
+    text, _ = remove_instructions(posting.description)
+    counts: dict[str, int] = {}
+    for token in tokens(text):
+        counts[token] = counts.get(token, 0) + 1
+    for token in tokens(posting.title):
+        counts[token] = counts.get(token, 0) + TITLE_BOOST
+    weights = {t: idf(t) * (1 + math.log(c)) for t, c in counts.items() if not t.isdigit()}
+    lines, explicit = requirement_lines(text)
+    reqs = []
+    for line in lines:
+        content = frozenset(t for t in tokens(line) if not t.isdigit())
+        reqs.append((content, sum(idf(t) for t in content)))
+    return _Reading(
+        weights,
+        sum(weights.values()) or 1.0,
+        reqs,
+        explicit,
+        detect_language(f"{posting.title}\n{text}"),
+    )
+
+
+def _requirement_shares(reqs: list[tuple[frozenset[str], float]], explicit: bool) -> dict[str, float]:
+    """Each word's share of the requirements score: its rarity over its line's weight, over the number
+    of lines (x 0.6 when they are not an explicit list), summed over the lines it is in."""
+    share: dict[str, float] = {}
+    scale = (1.0 if explicit else 0.6) / len(reqs) if reqs else 0.0
+    for content, weight in reqs:
+        if weight:
+            for t in content:
+                share[t] = share.get(t, 0.0) + idf(t) / weight * scale
+    return share
 
 
 # --------------------------------------------------------------------------- people
@@ -267,83 +300,136 @@ class ProfileMatrix:
         return [(i, min(i + size, self.people)) for i in range(0, self.people, size)] or [(0, 0)]
 
 
-def profile_matrix(people: Sequence[tuple[Profile, CvIndex]]) -> ProfileMatrix:
-    """The matrix of many people, from each (person with settings merged, CV index)."""
+_HELD = ("forward", "backward", "credit", "family")
+
+
+@dataclass
+class _HeldTitles:
+    """The held-title rows of a ``ProfileMatrix`` while they are built: one row per title a person holds
+    (the rows of one person together, in order), the title vocabulary growing as titles are added."""
+
+    vocabulary: dict[str, int] = field(default_factory=dict)
+    entries: dict[str, list[tuple[int, int, float]]] = field(default_factory=lambda: {k: [] for k in _HELD})
+    profile: list[int] = field(default_factory=list)
+    weight: list[float] = field(default_factory=list)
+    has_head: list[bool] = field(default_factory=list)
+    has_family: list[bool] = field(default_factory=list)
+    prefix_terms: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, person: int, title: str, title_weight: float, context: frozenset[str]) -> None:
+        """One title of person ``person``: its four vectors (forward, backward, credit, family)."""
+        # As title_similarity reads the person's title: all of it answers the posting's words, its
+        # core alone counts the words the posting lacks (backward).
+        b = set(title_terms(title, core=False))
+        b_core = set(title_terms(title)) or b
+        if not b:
+            return  # title_similarity is 0 for a title without terms, whatever the context says
+        h = len(self.profile)
+        concepts = {t[1:] for t in b if t.startswith("@")}
+        prefixes = _prefixes(b)
+        credit = _held_credit(b, concepts, prefixes)
+        for t in b_core:
+            if _prefixed(t):
+                self.prefix_terms.setdefault(t[:6], set()).add(t)
+        b_total = sum(term_weight(t) for t in b_core)
+        mine, shares = _shared_lines(concepts)
+        for name, vector in (
+            ("forward", _with_context(credit, b, prefixes, context)),
+            ("backward", {t: term_weight(t) / b_total for t in b_core}),
+            ("credit", credit),
+            ("family", dict.fromkeys(shares, 1.0)),
+        ):
+            self.entries[name].extend(
+                (h, self.vocabulary.setdefault(t, len(self.vocabulary)), v) for t, v in vector.items()
+            )
+        self.profile.append(person)
+        self.weight.append(title_weight)
+        self.has_head.append(any(t[1:] in ROLE_HEADS for t in b))
+        self.has_family.append(bool(mine))
+
+    def csr(self, name: str) -> sp.csr_matrix:
+        """Held titles x title vocabulary, one of the four vectors."""
+        entries = self.entries[name]
+        r, c, v = zip(*entries, strict=True) if entries else ((), (), ())
+        return sp.csr_matrix(
+            (np.asarray(v, dtype=np.float64), (r, c)), shape=(len(self.profile), len(self.vocabulary))
+        )
+
+
+def _held_credit(b: set[str], concepts: set[str], prefixes: set[str]) -> dict[str, float]:
+    """``_credit(t, b)`` as a vector over the posting title's terms ``t``.
+
+    1 for a term of b, FAMILY_CREDIT for a concept of b's lines of work, PREFIX_CREDIT for a plain word
+    sharing six letters with one of b's. The prefix part is carried by the ~prefix columns (the posting
+    side sums its words' weights there), so a word of b itself keeps 1 - PREFIX_CREDIT on its own column.
+    """
+    credit = dict.fromkeys(_family_credited(concepts), FAMILY_CREDIT) | dict.fromkeys(b, 1.0)
+    credit |= {t: 1.0 - PREFIX_CREDIT for t in b if _prefixed(t)}
+    credit |= {"~" + q: PREFIX_CREDIT for q in prefixes}
+    return credit
+
+
+def _with_context(
+    credit: dict[str, float], b: set[str], prefixes: set[str], context: frozenset[str]
+) -> dict[str, float]:
+    """The forward credit: max(credit, CONTEXT_CREDIT x in context), term by term."""
+    forward = dict(credit)
+    for t in context:
+        if t in b or (_prefixed(t) and t[:6] in prefixes):
+            continue  # credit 1, or prefix credit (> CONTEXT_CREDIT) from the ~prefix column
+        forward[t] = max(forward.get(t, 0.0), CONTEXT_CREDIT)
+    return forward
+
+
+def _shared_lines(concepts: set[str]) -> tuple[set[str], set[str]]:
+    """The title's concepts that are lines of work, and the concepts ("@x") of every line sharing one."""
+    families, _ = _families()
+    mine = {x for x in concepts if x in families}
+    return mine, {"@" + x for x in families if families[x] & mine}
+
+
+def _word_matrices(
+    people: Sequence[tuple[Profile, CvIndex]],
+) -> tuple[dict[str, int], sp.csr_matrix, sp.csr_matrix]:
+    """The CV vocabulary, and people x vocabulary: presence (0/1) and weight (as ``relevance()``'s
+    precision weighs a CV word: rarity x (1 + log count) / the CV's norm). Digits are not words."""
     vocabulary: dict[str, int] = {}
-    languages: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
-    language = np.zeros(len(people), dtype=np.int32)
-    families, _ = _families()
-    tvocab: dict[str, int] = {}
-    held: dict[str, list[tuple[int, int, float]]] = {
-        k: [] for k in ("forward", "backward", "credit", "family")
-    }
-    held_profile: list[int] = []
-    held_weight: list[float] = []
-    held_has_head: list[bool] = []
-    held_has_family: list[bool] = []
-    prefix_terms: dict[str, set[str]] = {}
-    for i, (person, cv) in enumerate(people):
-        language[i] = languages.setdefault(person.language.split("-")[0], len(languages))
+    for i, (_, cv) in enumerate(people):
         for t, c in cv.counts.items():
             if not t.isdigit():
                 rows.append(i)
                 cols.append(vocabulary.setdefault(t, len(vocabulary)))
                 vals.append(idf(t) * (1 + math.log(c)) / cv.norm)
-        for title, title_weight in cv.titles:
-            # As title_similarity reads the person's title: all of it answers the posting's words, its
-            # core alone counts the words the posting lacks (backward).
-            b = set(title_terms(title, core=False))
-            b_core = set(title_terms(title)) or b
-            if not b:
-                continue  # title_similarity is 0 for a title without terms, whatever the context says
-            h = len(held_profile)
-            concepts = {t[1:] for t in b if t.startswith("@")}
-            prefixes = _prefixes(b)
-            # _credit(t, b): 1 for a term of b, FAMILY_CREDIT for a concept of b's lines of work,
-            # PREFIX_CREDIT for a plain word sharing six letters with one of b's. The prefix part is
-            # carried by the ~prefix columns (the posting side sums its words' weights there), so a
-            # word of b itself keeps 1 - PREFIX_CREDIT on its own column.
-            credit = dict.fromkeys(_family_credited(concepts), FAMILY_CREDIT) | dict.fromkeys(b, 1.0)
-            credit |= {t: 1.0 - PREFIX_CREDIT for t in b if _prefixed(t)}
-            credit |= {"~" + q: PREFIX_CREDIT for q in prefixes}
-            forward = dict(credit)
-            for t in cv.context:  # max(credit, CONTEXT_CREDIT x in context), term by term
-                if t in b or (_prefixed(t) and t[:6] in prefixes):
-                    continue  # credit 1, or prefix credit (> CONTEXT_CREDIT) from the ~prefix column
-                forward[t] = max(forward.get(t, 0.0), CONTEXT_CREDIT)
-            for t in b_core:
-                if _prefixed(t):
-                    prefix_terms.setdefault(t[:6], set()).add(t)
-            b_total = sum(term_weight(t) for t in b_core)
-            mine = {x for x in concepts if x in families}
-            shares = {"@" + x for x in families if families[x] & mine}
-            for name, vector in (
-                ("forward", forward),
-                ("backward", {t: term_weight(t) / b_total for t in b_core}),
-                ("credit", credit),
-                ("family", dict.fromkeys(shares, 1.0)),
-            ):
-                held[name].extend((h, tvocab.setdefault(t, len(tvocab)), v) for t, v in vector.items())
-            held_profile.append(i)
-            held_weight.append(title_weight)
-            held_has_head.append(any(t[1:] in ROLE_HEADS for t in b))
-            held_has_family.append(bool(mine))
     shape = (len(people), len(vocabulary))
     present = sp.csr_matrix((np.ones(len(vals)), (rows, cols)), shape=shape)
     weight = sp.csr_matrix((np.asarray(vals, dtype=np.float64), (rows, cols)), shape=shape)
-    n_held = len(held_profile)
+    return vocabulary, present, weight
+
+
+def _language_codes(people: Sequence[tuple[Profile, CvIndex]]) -> tuple[np.ndarray, dict[str, int]]:
+    """Each person's main language (without region) as a code, and the codes."""
+    languages: dict[str, int] = {}
+    language = np.zeros(len(people), dtype=np.int32)
+    for i, (person, _) in enumerate(people):
+        language[i] = languages.setdefault(person.language.split("-")[0], len(languages))
+    return language, languages
+
+
+def profile_matrix(people: Sequence[tuple[Profile, CvIndex]]) -> ProfileMatrix:
+    """The matrix of many people, from each (person with settings merged, CV index)."""
+    vocabulary, present, weight = _word_matrices(people)
+    language, languages = _language_codes(people)
+    held = _HeldTitles()
+    for i, (_, cv) in enumerate(people):
+        for title, title_weight in cv.titles:
+            held.add(i, title, title_weight, cv.context)
     keys = _keys(vocabulary)
     order = np.argsort(keys, kind="stable")
     if len(np.unique(keys)) != len(keys):
         raise ValueError("two CV words share a 64-bit key")  # never seen; would merge two words
-
-    def held_csr(entries: list[tuple[int, int, float]]) -> sp.csr_matrix:
-        r, c, v = zip(*entries, strict=True) if entries else ((), (), ())
-        return sp.csr_matrix((np.asarray(v, dtype=np.float64), (r, c)), shape=(n_held, len(tvocab)))
-
     return ProfileMatrix(
         vocabulary=vocabulary,
         keys=keys[order],
@@ -352,16 +438,16 @@ def profile_matrix(people: Sequence[tuple[Profile, CvIndex]]) -> ProfileMatrix:
         weight=weight,
         language=language,
         languages=languages,
-        title_vocabulary=tvocab,
-        title_prefixes={q: tuple(sorted(ts)) for q, ts in prefix_terms.items()},
-        held_profile=np.asarray(held_profile, dtype=np.int64),
-        held_weight=np.asarray(held_weight, dtype=np.float64),
-        held_forward=held_csr(held["forward"]),
-        held_backward=held_csr(held["backward"]),
-        held_credit=held_csr(held["credit"]),
-        held_family=held_csr(held["family"]),
-        held_has_head=np.asarray(held_has_head, dtype=bool),
-        held_has_family=np.asarray(held_has_family, dtype=bool),
+        title_vocabulary=held.vocabulary,
+        title_prefixes={q: tuple(sorted(ts)) for q, ts in held.prefix_terms.items()},
+        held_profile=np.asarray(held.profile, dtype=np.int64),
+        held_weight=np.asarray(held.weight, dtype=np.float64),
+        held_forward=held.csr("forward"),
+        held_backward=held.csr("backward"),
+        held_credit=held.csr("credit"),
+        held_family=held.csr("family"),
+        held_has_head=np.asarray(held.has_head, dtype=bool),
+        held_has_family=np.asarray(held.has_family, dtype=bool),
     )
 
 
@@ -397,7 +483,6 @@ def _encode(words: list[np.ndarray], values: list[np.ndarray], pm: ProfileMatrix
 
 def _title_rows(titles: list[str], pm: ProfileMatrix) -> tuple[sp.csr_matrix, ...]:
     """For distinct posting titles: term weight / total, backward credit, job nouns, lines of work."""
-    families, _ = _families()
     tvocab = pm.title_vocabulary
     mats: dict[str, tuple[list[int], list[int], list[float]]] = {k: ([], [], []) for k in "agnf"}
     has_head = np.zeros(len(titles), dtype=bool)
@@ -406,34 +491,53 @@ def _title_rows(titles: list[str], pm: ProfileMatrix) -> tuple[sp.csr_matrix, ..
         a = joined.split(SEP) if joined else []
         if not a:
             continue
-        total = sum(term_weight(t) for t in a)
-        concepts = {t[1:] for t in a if t.startswith("@")}
-        # _credit(t, a) for the held titles' words t: family credit for concepts, prefix credit for
-        # plain words sharing six letters with one of a's, 1 for a's own terms.
-        prefixed = {t: PREFIX_CREDIT for q in _prefixes(a) for t in pm.title_prefixes.get(q, ())}
-        backward = dict.fromkeys(_family_credited(concepts), FAMILY_CREDIT) | prefixed | dict.fromkeys(a, 1.0)
-        heads = [t for t in a if _is_head(t)]
-        lines = {t for t in a if t.startswith("@") and t[1:] in families and t[1:] not in WEAK}
+        vectors, heads, lines = _posting_title_vectors(a, pm)
         has_head[u] = bool(heads)
         n_lines[u] = len(lines)
-        for key, vector in (
-            ("a", _with_prefixes({t: term_weight(t) / total for t in a})),
-            ("g", backward),
-            ("n", _with_prefixes(dict.fromkeys(heads, 1.0))),
-            ("f", dict.fromkeys(lines, 1.0)),
-        ):
-            r, c, v = mats[key]
-            for t, value in vector.items():
-                col = tvocab.get(t)
-                if col is not None:
-                    r.append(u)
-                    c.append(col)
-                    v.append(value)
+        for key, vector in zip("agnf", vectors, strict=True):
+            _append_row(mats[key], u, vector, tvocab)
     shape = (len(titles), len(tvocab))
     out = tuple(
         sp.csr_matrix((np.asarray(v, dtype=np.float64), (r, c)), shape=shape) for r, c, v in mats.values()
     )
     return (*out, has_head, n_lines)  # type: ignore[return-value]
+
+
+def _posting_title_vectors(
+    a: list[str], pm: ProfileMatrix
+) -> tuple[tuple[dict[str, float], ...], list[str], set[str]]:
+    """A posting title's (terms ``a``) four vectors — term weight / total, backward credit, job nouns,
+    lines of work — with its job nouns and lines of work."""
+    families, _ = _families()
+    total = sum(term_weight(t) for t in a)
+    concepts = {t[1:] for t in a if t.startswith("@")}
+    # _credit(t, a) for the held titles' words t: family credit for concepts, prefix credit for
+    # plain words sharing six letters with one of a's, 1 for a's own terms.
+    prefixed = {t: PREFIX_CREDIT for q in _prefixes(a) for t in pm.title_prefixes.get(q, ())}
+    backward = dict.fromkeys(_family_credited(concepts), FAMILY_CREDIT) | prefixed | dict.fromkeys(a, 1.0)
+    heads = [t for t in a if _is_head(t)]
+    lines = {t for t in a if t.startswith("@") and t[1:] in families and t[1:] not in WEAK}
+    vectors = (
+        _with_prefixes({t: term_weight(t) / total for t in a}),
+        backward,
+        _with_prefixes(dict.fromkeys(heads, 1.0)),
+        dict.fromkeys(lines, 1.0),
+    )
+    return vectors, heads, lines
+
+
+def _append_row(
+    mat: tuple[list[int], list[int], list[float]], row: int, vector: dict[str, float], tvocab: dict[str, int]
+) -> None:
+    """Add a vector as row ``row`` of a COO matrix over the held titles' vocabulary; a term no held
+    title has meets nothing and is dropped."""
+    r, c, v = mat
+    for t, value in vector.items():
+        col = tvocab.get(t)
+        if col is not None:
+            r.append(row)
+            c.append(col)
+            v.append(value)
 
 
 def _title_scores(titles: list[str], pm: ProfileMatrix) -> np.ndarray:
