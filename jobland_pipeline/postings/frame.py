@@ -192,16 +192,8 @@ def _nfkc_tables() -> tuple[str, dict[str, str]]:
     ligatures, full-width and mathematical letters...), doing it first lets most texts skip NFKC.
     """
     scan = [*range(0x40000), *range(0xE0000, 0x110000)]
-    seconds = {0x1161 + k for k in range(21)} | {0x11A8 + k for k in range(27)}  # Hangul V and T jamo
-    for c in scan:
-        decomposition = unicodedata.decomposition(chr(c))
-        if decomposition and not decomposition.startswith("<") and len(parts := decomposition.split()) == 2:
-            seconds.add(int(parts[1], 16))  # can be the second half of a canonical composition
-    needs = {
-        c
-        for c in scan
-        if c in seconds or unicodedata.combining(chr(c)) or unicodedata.normalize("NFKC", chr(c)) != chr(c)
-    }
+    seconds = _second_halves(scan)
+    needs = {c for c in scan if c in seconds or _not_nfkc_alone(c)}
     inert: dict[str, str] = {}
     for c in needs:
         if c in seconds or unicodedata.combining(chr(c)):
@@ -210,6 +202,22 @@ def _nfkc_tables() -> tuple[str, dict[str, str]]:
         if all(ord(x) not in needs for x in decomposed):
             inert[chr(c)] = decomposed
     return f"[{_class_items(needs)}]", inert
+
+
+def _second_halves(scan: list[int]) -> set[int]:
+    """Characters that can be the second half of a canonical composition (Hangul V and T jamo, and the
+    second of every two-character canonical decomposition): NFKC may merge them with what precedes."""
+    seconds = {0x1161 + k for k in range(21)} | {0x11A8 + k for k in range(27)}
+    for c in scan:
+        decomposition = unicodedata.decomposition(chr(c))
+        if decomposition and not decomposition.startswith("<") and len(parts := decomposition.split()) == 2:
+            seconds.add(int(parts[1], 16))
+    return seconds
+
+
+def _not_nfkc_alone(c: int) -> bool:
+    """A combining character, or one that NFKC changes on its own."""
+    return bool(unicodedata.combining(chr(c))) or unicodedata.normalize("NFKC", chr(c)) != chr(c)
 
 
 def _class_items(codepoints: set[int]) -> str:

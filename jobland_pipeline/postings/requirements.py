@@ -53,25 +53,54 @@ def requirement_lines(description: str) -> tuple[list[str], bool]:
         line = _ENUMERATION.sub("", raw.strip(" -•*·\t"))
         if not line:
             continue
-        short = len(line) < 60 and not line.endswith(".")
-        if short and _DESIRABLE_HEAD.match(fold(line)):
-            mode = "desirable"
+        heading = _heading(line)
+        if heading is not None:
+            mode = heading
+            if heading == "req":
+                required += _inline_requirement(line)
             continue
-        if short and _REQ_HEAD.match(fold(line)):
-            mode = "req"
-            rest = re.split(r"[:：]", line, maxsplit=1)
-            if len(rest) == 2 and len(rest[1].strip()) > 3:
-                required.append(rest[1].strip())
-            continue
-        if short and _OTHER_HEAD.match(fold(line)):
-            mode = "other"
-            continue
-        if mode == "req" or (re.search(REQUIRED, fold_for_cues(line)) and len(line) < 400):
+        if mode == "req" or _says_required(line):
             required.append(line)
-        elif (mode != "desirable" and raw.lstrip().startswith(("-", "•", "*", "·"))) or re.match(
-            r"^\s*\d+[.、)]", raw
-        ):
+        elif _is_duty(raw, mode):
             duties.append(line)
     if required:
         return required, True
     return duties, False
+
+
+def _heading(line: str) -> str | None:
+    """The section a heading opens ("desirable", "req" or "other"); None for a line that is not one.
+
+    A heading is short and does not end a sentence; desirable items are checked first, since
+    "Preferred qualifications" would otherwise read as a requirements heading.
+    """
+    if len(line) >= 60 or line.endswith("."):
+        return None
+    folded = fold(line)
+    if _DESIRABLE_HEAD.match(folded):
+        return "desirable"
+    if _REQ_HEAD.match(folded):
+        return "req"
+    if _OTHER_HEAD.match(folded):
+        return "other"
+    return None
+
+
+def _inline_requirement(heading: str) -> list[str]:
+    """What follows the colon of a heading line ("Requirements: a driving licence"), when anything does."""
+    rest = re.split(r"[:：]", heading, maxsplit=1)
+    if len(rest) == 2 and len(rest[1].strip()) > 3:
+        return [rest[1].strip()]
+    return []
+
+
+def _says_required(line: str) -> bool:
+    """A line outside a requirements section that says it is one ("must hold", "必须"); long prose is not."""
+    return bool(re.search(REQUIRED, fold_for_cues(line))) and len(line) < 400
+
+
+def _is_duty(raw: str, mode: str | None) -> bool:
+    """A bulleted line outside the desirable section, or a numbered one anywhere: a duty line."""
+    return (mode != "desirable" and raw.lstrip().startswith(("-", "•", "*", "·"))) or bool(
+        re.match(r"^\s*\d+[.、)]", raw)
+    )

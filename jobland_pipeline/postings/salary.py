@@ -52,24 +52,44 @@ def parse_salary(text: str | None) -> Salary | None:
     """None when no amount can be read; the period defaults to a year for large figures, an hour for small."""
     if not text:
         return None
-    currency = next(
-        (code for sym, code in sorted(CURRENCIES.items(), key=lambda kv: -len(kv[0])) if sym in text), None
-    )
-    found = [(n, u) for n, u in _NUMBER.findall(text) if n.replace(",", "").replace(".", "").isdigit()][:2]
-    if len(found) == 2 and found[1][1] and not found[0][1]:
-        found[0] = (found[0][0], found[1][1])  # "25-35万", "45-55k": the unit applies to both ends
-    amounts = [a for a in (_amount(n, u) for n, u in found) if a > 0]
-    if currency is None and re.search(r"[\u4e00-\u9fff]", text):
-        currency = "CNY"
+    currency = _currency(text)
+    amounts = _amounts(text)
     if not amounts:
         return None
-    period = next((p for pattern, p in _PERIOD if pattern.search(text)), None)
-    if period is None:
-        period = (
-            "hour"
-            if max(amounts) < 200
-            else "month"
-            if currency == "CNY" and max(amounts) < 200_000
-            else "year"
-        )
+    period = _stated_period(text) or _default_period(amounts, currency)
     return Salary(min=min(amounts), max=max(amounts), currency=currency, period=period)
+
+
+_BY_LENGTH = sorted(CURRENCIES.items(), key=lambda kv: -len(kv[0]))  # "US$" before "$", "CN¥" before "¥"
+_HANZI = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _currency(text: str) -> str | None:
+    """The currency its longest symbol or code names; Chinese text without one is in yuan."""
+    currency = next((code for sym, code in _BY_LENGTH if sym in text), None)
+    if currency is None and _HANZI.search(text):
+        return "CNY"
+    return currency
+
+
+def _amounts(text: str) -> list[float]:
+    """The first two positive amounts, a unit after the second applying to the first too
+    ("25-35万", "45-55k")."""
+    found = [(n, u) for n, u in _NUMBER.findall(text) if n.replace(",", "").replace(".", "").isdigit()][:2]
+    if len(found) == 2 and found[1][1] and not found[0][1]:
+        found[0] = (found[0][0], found[1][1])
+    return [a for a in (_amount(n, u) for n, u in found) if a > 0]
+
+
+def _stated_period(text: str) -> str | None:
+    """The period the text names ("per hour", "/月", "p.a."), the shortest first."""
+    return next((p for pattern, p in _PERIOD if pattern.search(text)), None)
+
+
+def _default_period(amounts: list[float], currency: str | None) -> str:
+    """A period for bare figures: small ones are hourly, Chinese pay under 200,000 monthly, the rest yearly."""
+    if max(amounts) < 200:
+        return "hour"
+    if currency == "CNY" and max(amounts) < 200_000:
+        return "month"
+    return "year"

@@ -64,10 +64,7 @@ def run_search(
 ) -> SearchRecords:
     """Search, rank by relevance to the title, de-duplicate, update the registry; only open postings kept."""
     outcome = shared.search(title, build_query(title, profile, prefs, fresh_days=settings.fresh_days))
-    if outcome.errors and not outcome.postings and len(outcome.errors) == settings.engines:
-        raise EveryEngineFailed(
-            "every engine failed: " + "; ".join(f"{e}: {r}" for e, r in outcome.errors.items())
-        )
+    _check_answered(outcome, settings)
     hits = search_postings(title, outcome.postings, limit=MAX_POSTINGS_PER_SEARCH, min_relevance=0.0)
     kept, merged = dedupe_postings([h.posting for h in hits])
     registry = update_registry(
@@ -77,8 +74,35 @@ def run_search(
         stale_after_days=settings.stale_after_days,
         liveness=liveness,
     )
-    kept_ids = {p.id for p in kept}
-    sources = [
+    sightings = _sightings(outcome.postings)
+    relevance = {h.posting.id: h.relevance for h in hits}
+    postings = [
+        posting_record(key, p, registry[fp], outcome.step, sightings[fp], relevance[p.id], now)
+        for p in kept
+        if registry[fp := fingerprint(p)].status == OPEN
+    ]
+    return SearchRecords(
+        postings=postings,
+        sources=_source_rows(key, outcome.postings, {p.id for p in kept}, merged, now),
+        registry=[PostingRegistryRow(**asdict(e)) for e in registry.values()],
+        outcome=outcome,
+    )
+
+
+def _check_answered(outcome: SearchOutcome, settings: SearchSettings) -> None:
+    """Raise ``EveryEngineFailed`` when every engine asked failed and none found a posting."""
+    if outcome.errors and not outcome.postings and len(outcome.errors) == settings.engines:
+        raise EveryEngineFailed(
+            "every engine failed: " + "; ".join(f"{e}: {r}" for e, r in outcome.errors.items())
+        )
+
+
+def _source_rows(
+    key: str, found: list[Posting], kept_ids: set[str], merged: dict[str, str], now: datetime
+) -> list[PostingSourceRow]:
+    """One row per posting an engine returned, duplicates included: which posting it was merged into,
+    so every source of a kept posting stays known."""
+    return [
         PostingSourceRow(
             search_key=key,
             fingerprint=fingerprint(p),
@@ -90,23 +114,16 @@ def run_search(
             merged_as="kept" if p.id in kept_ids else "duplicate",
             seen_at=now,
         )
-        for p in outcome.postings
+        for p in found
     ]
+
+
+def _sightings(found: list[Posting]) -> dict[str, list[Posting]]:
+    """The postings found, grouped by fingerprint (the same job seen on several engines)."""
     sightings: dict[str, list[Posting]] = defaultdict(list)
-    for p in outcome.postings:
+    for p in found:
         sightings[fingerprint(p)].append(p)
-    relevance = {h.posting.id: h.relevance for h in hits}
-    postings = [
-        posting_record(key, p, registry[fp], outcome.step, sightings[fp], relevance[p.id], now)
-        for p in kept
-        if registry[fp := fingerprint(p)].status == OPEN
-    ]
-    return SearchRecords(
-        postings=postings,
-        sources=sources,
-        registry=[PostingRegistryRow(**asdict(e)) for e in registry.values()],
-        outcome=outcome,
-    )
+    return sightings
 
 
 def posting_record(
