@@ -159,18 +159,31 @@ def _health(
         return check(
             name, True, f"not enabled{': ' + skipped[engine] if engine in skipped else ''}", warn=True
         )
+    returned, missing, failed, asked = _engine_counts(engine, outcomes)
+    problem = _engine_problem(returned, missing, failed, asked)
+    if problem:
+        return check(name, False, problem, warn=True)
+    return check(
+        name, True, f"{returned} postings for {asked} searches, {missing} without description", warn=True
+    )
+
+
+def _engine_counts(engine: str, outcomes: list[SearchOutcome]) -> tuple[int, int, int, int]:
+    """(postings returned, of them without a description, searches failed, searches asked) of one engine."""
     returned = sum(o.per_engine.get(engine, 0) for o in outcomes)
     missing = sum(o.missing_description.get(engine, 0) for o in outcomes)
     failed = sum(1 for o in outcomes if engine in o.errors)
     asked = sum(1 for o in outcomes if engine in o.per_engine or engine in o.errors)
+    return returned, missing, failed, asked
+
+
+def _engine_problem(returned: int, missing: int, failed: int, asked: int) -> str | None:
+    """What is wrong with an engine that was asked, or None: every query failing, nothing found at all
+    (a broken source, not "no jobs today"), or most postings without a description."""
     if asked and failed == asked:
-        return check(name, False, f"every query failed ({failed}); see api_calls", warn=True)
+        return f"every query failed ({failed}); see api_calls"
     if asked and returned == 0:
-        return check(
-            name, False, f"0 results for {asked} searches: broken source, not 'no jobs today'", warn=True
-        )
+        return f"0 results for {asked} searches: broken source, not 'no jobs today'"
     if returned and missing / returned > 0.5:
-        return check(name, False, f"{missing} of {returned} postings have no description", warn=True)
-    return check(
-        name, True, f"{returned} postings for {asked} searches, {missing} without description", warn=True
-    )
+        return f"{missing} of {returned} postings have no description"
+    return None

@@ -20,7 +20,8 @@ from jobland_pipeline.documents import extract_file
 from jobland_pipeline.llm.engine import Engine
 from jobland_pipeline.postings import load_postings
 from jobland_pipeline.postings.frame import dedupe_postings
-from jobland_pipeline.screening.models import Preferences
+from jobland_pipeline.postings.models import Posting
+from jobland_pipeline.screening.models import Preferences, Screening
 from jobland_pipeline.screening.score import Thresholds
 
 
@@ -64,45 +65,64 @@ def run_set(set_dir: Path, engine: Engine, *, as_of: date | None = None, titles:
     _, merged = dedupe_postings(postings)
     run.results["duplicates_found"] = _duplicate_groups(merged)
     run.seconds["dedupe"] = round(time.perf_counter() - started, 2)
-    by_id = {p.id: p for p in postings}
     for persona_id, persona in personas.items():
         cv_path = set_dir / persona["file"]
         if not cv_path.is_file():
             run.problems.append(f"{persona_id}: CV file {persona['file']} not found")
             continue
         started = time.perf_counter()
-        document = extract_file(cv_path)
-        profile = engine.profile(document, user_id=persona_id, as_of=as_of)
-        suggested = engine.titles(profile, pinned=[], limit=titles)
-        screenings = engine.screen(
-            profile,
-            postings,
-            cv_text=document.text,
-            search_title=suggested[0].title if suggested else None,
-            prefs=Preferences(),
-            thresholds=Thresholds(),
-        )
-        run.results["titles"][persona_id] = [t.display_title for t in suggested]
-        run.results["screenings"][persona_id] = {s.posting_id: s.score for s in screenings}
-        run.results["deal_breakers_flagged"][persona_id] = [
-            s.posting_id for s in screenings if s.deal_breakers
-        ]
-        best = max(
-            (s for s in screenings if not s.deal_breakers),
-            key=lambda s: (s.score, s.posting_id),
-            default=None,
-        )
-        if best is not None:
-            posting = by_id[best.posting_id]
-            dossier = engine.dossier(posting.company, [posting])
-            package = engine.package(profile, posting, best, dossier, cv_text=document.text, today=as_of)
-            run.results["tailored_cv_text"][persona_id] = str(package.files.get("tailored_cv.md", ""))
-            if not package.ok:
-                run.problems.append(
-                    f"{persona_id}: package for {posting.id} not grounded: {package.grounding_issues[:3]}"
-                )
+        _run_persona(run, persona_id, cv_path, postings, engine, as_of=as_of, titles=titles)
         run.seconds[persona_id] = round(time.perf_counter() - started, 2)
     return run
+
+
+def _run_persona(
+    run: EvalRun,
+    persona_id: str,
+    cv_path: Path,
+    postings: list[Posting],
+    engine: Engine,
+    *,
+    as_of: date,
+    titles: int,
+) -> None:
+    """One persona through ``jobland screen`` and ``jobland tailor``: its titles, every posting's score,
+    the postings with a deal-breaker, and the tailored CV for its best posting without one."""
+    document = extract_file(cv_path)
+    profile = engine.profile(document, user_id=persona_id, as_of=as_of)
+    suggested = engine.titles(profile, pinned=[], limit=titles)
+    screenings = engine.screen(
+        profile,
+        postings,
+        cv_text=document.text,
+        search_title=suggested[0].title if suggested else None,
+        prefs=Preferences(),
+        thresholds=Thresholds(),
+    )
+    run.results["titles"][persona_id] = [t.display_title for t in suggested]
+    run.results["screenings"][persona_id] = {s.posting_id: s.score for s in screenings}
+    run.results["deal_breakers_flagged"][persona_id] = [s.posting_id for s in screenings if s.deal_breakers]
+    best = _best_without_deal_breaker(screenings)
+    if best is None:
+        return
+    posting = {p.id: p for p in postings}[best.posting_id]
+    dossier = engine.dossier(posting.company, [posting])
+    package = engine.package(profile, posting, best, dossier, cv_text=document.text, today=as_of)
+    run.results["tailored_cv_text"][persona_id] = str(package.files.get("tailored_cv.md", ""))
+    if not package.ok:
+        run.problems.append(
+            f"{persona_id}: package for {posting.id} not grounded: {package.grounding_issues[:3]}"
+        )
+
+
+def _best_without_deal_breaker(screenings: list[Screening]) -> Screening | None:
+    """The posting ``jobland tailor`` would pick: the best score without a deal-breaker, ties to the
+    larger posting id (so the choice does not depend on the order of the postings)."""
+    return max(
+        (s for s in screenings if not s.deal_breakers),
+        key=lambda s: (s.score, s.posting_id),
+        default=None,
+    )
 
 
 def label_calibration(results: dict[str, Any], labels: dict[str, Any], high: int, medium: int) -> str:

@@ -62,6 +62,9 @@ def _execute(defs: dg.Definitions, job: str, instance: dg.DagsterInstance, reque
     return result.success
 
 
+_SEE_UI = "see the run in the Dagster UI"
+
+
 def run_once(
     defs: dg.Definitions,
     values: Mapping[str, str],
@@ -69,22 +72,50 @@ def run_once(
     seed_samples: bool = True,
     instance: dg.DagsterInstance | None = None,
 ) -> int:
+    """One pass: intake from the CV inbox, then the searches and the daily schedules, then the tracker.
+
+    Returns 1 when a search, delivery or tracker run failed; a failed intake (a CV refused) is
+    reported but is the user's to fix, so it does not fail the pass.
+    """
     started = time.monotonic()
     instance = instance or dg.DagsterInstance.get()
     inbox_path = Path(values["JOBLAND_INBOX_DIR"])
     inbox_path.mkdir(parents=True, exist_ok=True)
     if seed_samples and not values["JOBLAND_INBOX_URL"]:
-        seeded = seed_sample_inbox(inbox_path)
-        if seeded:
-            print(f"Seeded sample users into {inbox_path}: {', '.join(seeded)}")
+        _seed(inbox_path)
     warehouse = WarehouseResource(
         root=values["JOBLAND_WAREHOUSE_DIR"], duckdb_path=values["JOBLAND_DUCKDB_PATH"]
     )
-    state_path = Path(values["JOBLAND_HOME"]) / "local_run_state.json"
-    state = json.loads(state_path.read_text()) if state_path.exists() else {}
     failures: dict[str, str] = {}
+    _intake(defs, instance, Path(values["JOBLAND_HOME"]) / "local_run_state.json", failures)
+    _searches_and_schedules(defs, instance, warehouse, failures)
+    tracker = defs.resolve_job_def("tracker_job").execute_in_process(
+        run_config=QUIET, instance=instance, raise_on_error=False
+    )
+    if not tracker.success:
+        failures["tracker_job"] = _SEE_UI
 
-    # 1. CV inbox sensor -> intake runs (one per new or changed user).
+    store = warehouse.store
+    store.publish_views()
+    print_summary(store, values, time.monotonic() - started, failures)
+    return 1 if any(not k.startswith("intake") for k in failures) else 0
+
+
+def _seed(inbox_path: Path) -> None:
+    """Seed the sample users into a local inbox, saying which were added."""
+    seeded = seed_sample_inbox(inbox_path)
+    if seeded:
+        print(f"Seeded sample users into {inbox_path}: {', '.join(seeded)}")
+
+
+def _intake(
+    defs: dg.Definitions, instance: dg.DagsterInstance, state_path: Path, failures: dict[str, str]
+) -> None:
+    """The CV inbox sensor, then its intake runs (one per new or changed user).
+
+    The sensor's cursor is kept in ``state_path`` between passes, as the daemon keeps it in the instance.
+    """
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
     with dg.build_sensor_context(
         instance=instance,
         cursor=state.get("cv_inbox_sensor"),
@@ -95,12 +126,20 @@ def run_once(
     _apply_partition_requests(instance, intake)
     for request in intake.run_requests or []:
         if not _execute(defs, "intake_job", instance, request):
-            failures[f"intake {request.partition_key}"] = "see the run in the Dagster UI"
+            failures[f"intake {request.partition_key}"] = _SEE_UI
     state["cv_inbox_sensor"] = intake.cursor
     state_path.parent.mkdir(parents=True, exist_ok=True)
     state_path.write_text(json.dumps(state))
 
-    # 2. Searches sensor adds partitions for new titles; the daily schedule then refreshes all searches.
+
+def _searches_and_schedules(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    warehouse: WarehouseResource,
+    failures: dict[str, str],
+) -> None:
+    """The searches sensor adds partitions for new titles; the daily schedules then refresh every
+    search and deliver."""
     with dg.build_sensor_context(instance=instance, resources={"warehouse": warehouse}) as ctx:
         searches = search_partitions_sensor(ctx)
     if isinstance(searches, dg.SensorResult):
@@ -111,17 +150,7 @@ def run_once(
             requests = schedule(ctx)
         for request in requests if isinstance(requests, list) else []:
             if not _execute(defs, job, instance, request):
-                failures[job] = "see the run in the Dagster UI"
-    tracker = defs.resolve_job_def("tracker_job").execute_in_process(
-        run_config=QUIET, instance=instance, raise_on_error=False
-    )
-    if not tracker.success:
-        failures["tracker_job"] = "see the run in the Dagster UI"
-
-    store = warehouse.store
-    store.publish_views()
-    print_summary(store, values, time.monotonic() - started, failures)
-    return 1 if any(not k.startswith("intake") for k in failures) else 0
+                failures[job] = _SEE_UI
 
 
 @dataclass(frozen=True)

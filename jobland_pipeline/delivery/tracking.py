@@ -58,14 +58,8 @@ def track(
 
     The pipeline moves an application up to ``sent`` and never backwards; a user's report wins.
     """
-    latest: dict[str, ApplicationPackageRow] = {}
-    for p in sorted(packages, key=lambda p: p.created_at or now, reverse=True):
-        latest.setdefault(str(p.application_id), p)
-    events: dict[str, list[StatusEvent]] = {}
-    for u in updates:
-        events.setdefault(str(u.application_id), []).append(
-            StatusEvent(str(u.status), "user", u.note, u.at or now)
-        )
+    latest = _latest_packages(packages, now)
+    events = _user_events(updates, now)
     before = {str(r.application_id): r for r in previous}
     rows: list[ApplicationTrackerRow] = []
     history: list[ApplicationStatusHistoryRow] = []
@@ -73,35 +67,67 @@ def track(
         derived = pipeline_status(
             grounded=bool(p.grounded), review_status=p.review_status, sent=app_id in sent
         )
-        status = current_status(derived, events.get(app_id, []))
+        reported = events.get(app_id, [])
         old = before.get(app_id)
-        if (
-            old
-            and old.status
-            and not events.get(app_id)
-            and STATUSES.index(old.status) > STATUSES.index(status)
-        ):
-            status = old.status  # the pipeline never moves an application backwards
+        status = _never_backwards(old, current_status(derived, reported), reported)
         changed = old is None or old.status != status
         if changed:
-            source = "user" if events.get(app_id) else "pipeline"
             history.append(
                 ApplicationStatusHistoryRow(
-                    application_id=app_id, user_id=p.user_id, status=status, source=source, at=now
+                    application_id=app_id,
+                    user_id=p.user_id,
+                    status=status,
+                    source="user" if reported else "pipeline",
+                    at=now,
                 )
             )
-        rows.append(
-            ApplicationTrackerRow(
-                application_id=app_id,
-                user_id=p.user_id,
-                posting_id=p.posting_id,
-                title=p.title,
-                company=p.company,
-                score=p.score,
-                status=status,
-                package_dir=p.package_dir,
-                url=p.url,
-                updated_at=now if changed or old is None else old.updated_at,
-            )
-        )
+        rows.append(_tracker_row(app_id, p, status, now if changed or old is None else old.updated_at))
     return Tracked(rows, history)
+
+
+def _latest_packages(
+    packages: Iterable[ApplicationPackageRow], now: datetime
+) -> dict[str, ApplicationPackageRow]:
+    """Each application's newest package (a package without a date counts as made ``now``)."""
+    latest: dict[str, ApplicationPackageRow] = {}
+    for p in sorted(packages, key=lambda p: p.created_at or now, reverse=True):
+        latest.setdefault(str(p.application_id), p)
+    return latest
+
+
+def _user_events(
+    updates: Iterable[ApplicationStatusUpdateRow], now: datetime
+) -> dict[str, list[StatusEvent]]:
+    """The user's status reports, by application, in the order they came."""
+    events: dict[str, list[StatusEvent]] = {}
+    for u in updates:
+        events.setdefault(str(u.application_id), []).append(
+            StatusEvent(str(u.status), "user", u.note, u.at or now)
+        )
+    return events
+
+
+def _never_backwards(old: ApplicationTrackerRow | None, status: str, reported: list[StatusEvent]) -> str:
+    """The status, unless the pipeline alone would move the application back from where it stood
+    (a package re-made after sending); a user's report may move it anywhere."""
+    if old and old.status and not reported and STATUSES.index(old.status) > STATUSES.index(status):
+        return old.status
+    return status
+
+
+def _tracker_row(
+    app_id: str, p: ApplicationPackageRow, status: str, updated_at: datetime | None
+) -> ApplicationTrackerRow:
+    """The tracker's row of an application: its package's posting and where it stands."""
+    return ApplicationTrackerRow(
+        application_id=app_id,
+        user_id=p.user_id,
+        posting_id=p.posting_id,
+        title=p.title,
+        company=p.company,
+        score=p.score,
+        status=status,
+        package_dir=p.package_dir,
+        url=p.url,
+        updated_at=updated_at,
+    )
