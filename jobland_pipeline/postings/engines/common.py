@@ -153,25 +153,36 @@ _UNIT_DAYS = {
 }
 
 
+_TODAY_WORDS = frozenset({"today", "just posted", "just now", "new", "今天", "刚刚"})
+_YESTERDAY_WORDS = frozenset({"yesterday", "昨天"})
+
+
 def parse_date(value: object, *, today: date | None = None) -> date | None:
     """ISO dates/timestamps, epoch seconds or milliseconds, and "3 days ago"; None when unreadable."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
+    if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, int | float):
-        seconds = value / 1000 if value > 10_000_000_000 else value
-        try:
-            return datetime.fromtimestamp(seconds, tz=UTC).date()
-        except (OverflowError, OSError, ValueError):
-            return None
-    text = str(value).strip()
+        return _epoch_date(value)
+    return _text_date(str(value).strip(), today)
+
+
+def _epoch_date(value: int | float) -> date | None:
+    """Epoch seconds, or milliseconds when the number is too large for seconds."""
+    seconds = value / 1000 if value > 10_000_000_000 else value
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC).date()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _text_date(text: str, today: date | None) -> date | None:
+    """Epoch digits, an ISO date or timestamp (a broken one is None), else a relative date."""
     if re.fullmatch(r"\d{9,13}", text):
-        return parse_date(int(text), today=today)
+        return _epoch_date(int(text))
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except ValueError:
@@ -181,18 +192,22 @@ def parse_date(value: object, *, today: date | None = None) -> date | None:
             return date.fromisoformat(text[:10])
         except ValueError:
             return None
-    base = today or datetime.now(UTC).date()
+    return _relative_date(text, today or datetime.now(UTC).date())
+
+
+def _relative_date(text: str, base: date) -> date | None:
+    """ "today", "yesterday", "3 days ago", "3天前" counted back from ``base``; None otherwise."""
     lowered = text.lower()
-    if lowered in {"today", "just posted", "just now", "new", "今天", "刚刚"}:
+    if lowered in _TODAY_WORDS:
         return base
-    if lowered in {"yesterday", "昨天"}:
+    if lowered in _YESTERDAY_WORDS:
         return base - timedelta(days=1)
     found = _RELATIVE.search(lowered) or _RELATIVE_ZH.search(text)
-    if found:
-        n = found.group("n")
-        count = 1 if n in {"a", "an", "one"} else int(n)
-        return base - timedelta(days=count * _UNIT_DAYS[found.group("unit")])
-    return None
+    if not found:
+        return None
+    n = found.group("n")
+    count = 1 if n in {"a", "an", "one"} else int(n)
+    return base - timedelta(days=count * _UNIT_DAYS[found.group("unit")])
 
 
 # --------------------------------------------------------------------------- flags

@@ -161,23 +161,33 @@ class SerpApiGoogleJobs:
         chips = [str(c) for c in item.get("extensions") or []]
         links = [o.get("link") for o in item.get("apply_options") or [] if isinstance(o, dict)]
         apply_url = pick_apply_url(links)
-        description = clean_text(item.get("description"))
-        salary = ext.get("salary") or next((c for c in chips if salary_from_text(c)), None)
-        if ext.get("work_from_home") is True:
-            remote: bool | str = True
-        else:
-            remote = remote_flag(item.get("location"), item.get("title"), *chips)
-        raw_date = ext.get("posted_at") or next((c for c in chips if c.lower().endswith("ago")), None)
         collected.add(
             source_id=item.get("job_id"),
             title=item.get("title"),
             company=item.get("company_name"),
-            raw_date=raw_date,
+            raw_date=_posted(ext, chips),
             location=item.get("location") or "",
-            remote=remote,
+            remote=_remote(item, ext, chips),
             employment_type=employment_type(ext.get("schedule_type"), chips),
             url=apply_url or item.get("share_link"),
             apply_url=apply_url,
-            description=description,
-            **salary_fields(salary),
+            description=clean_text(item.get("description")),
+            **salary_fields(_salary(ext, chips)),
         )
+
+
+def _salary(ext: dict[str, Any], chips: list[str]) -> Any:
+    """The detected salary, else the first chip that reads as one."""
+    return ext.get("salary") or next((c for c in chips if salary_from_text(c)), None)
+
+
+def _remote(item: dict[str, Any], ext: dict[str, Any], chips: list[str]) -> bool | str:
+    """Google's work-from-home flag, else what the location, title and chips say."""
+    if ext.get("work_from_home") is True:
+        return True
+    return remote_flag(item.get("location"), item.get("title"), *chips)
+
+
+def _posted(ext: dict[str, Any], chips: list[str]) -> Any:
+    """The detected posting age, else the first "... ago" chip."""
+    return ext.get("posted_at") or next((c for c in chips if c.lower().endswith("ago")), None)

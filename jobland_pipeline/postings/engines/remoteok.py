@@ -37,6 +37,19 @@ def _validate(answer: Any) -> str | None:
     return None if isinstance(answer, list) else "unexpected answer from remoteok (not a JSON array)"
 
 
+def _is_legal_notice(item: dict[str, Any]) -> bool:
+    return ("legal" in item or "last_updated" in item) and "position" not in item
+
+
+def _wanted(posting: Posting, tags: str, query: SearchQuery, anywhere: SearchQuery, today: date) -> bool:
+    """Remote allowed, the title (or the tags) matching, and the rest of the query (no location) met."""
+    return (
+        query.remote is not False
+        and (title_matches(posting.title, query) or title_matches(tags, query))
+        and place_matches(posting, anywhere, today=today)
+    )
+
+
 class RemoteOK:
     """Remote jobs from remoteok.com; every posting is remote."""
 
@@ -62,6 +75,17 @@ class RemoteOK:
             cache_key=AUTO,
             validate=_validate,
         )
+        collected, tags_of = self._collect(answer, today)
+        # Every posting is remote: the query's location does not narrow a remote feed.
+        anywhere = replace(query, location=None)
+        kept = [p for p in collected.postings if _wanted(p, tags_of.get(p.id, ""), query, anywhere, today)]
+        dropped = dict(collected.dropped)
+        if len(kept) < len(collected.postings):
+            dropped["not_matching"] = len(collected.postings) - len(kept)
+        return EngineResult(postings=kept, calls=calls, dropped=dropped, raw_count=collected.raw)
+
+    def _collect(self, answer: list[Any], today: date) -> tuple[Collector, dict[str, str]]:
+        """The feed's entries through the Collector (the legal notice skipped); each posting's tags."""
         collected = Collector(self.name, today)
         tags_of: dict[str, str] = {}
         for index, item in enumerate(answer):
@@ -69,25 +93,13 @@ class RemoteOK:
                 collected.raw += 1
                 collected.dropped["not_an_object"] += 1
                 continue
-            if index == 0 and ("legal" in item or "last_updated" in item) and "position" not in item:
-                continue  # the legal notice
+            if index == 0 and _is_legal_notice(item):
+                continue
             tags = [clean_line(t) for t in item.get("tags") or [] if t]
             posting = self._add(collected, item, tags)
             if posting is not None:
                 tags_of[posting.id] = " ".join(tags)
-        # Every posting is remote: the query's location does not narrow a remote feed.
-        anywhere = replace(query, location=None)
-        kept = [
-            p
-            for p in collected.postings
-            if query.remote is not False
-            and (title_matches(p.title, query) or title_matches(tags_of.get(p.id, ""), query))
-            and place_matches(p, anywhere, today=today)
-        ]
-        dropped = dict(collected.dropped)
-        if len(kept) < len(collected.postings):
-            dropped["not_matching"] = len(collected.postings) - len(kept)
-        return EngineResult(postings=kept, calls=calls, dropped=dropped, raw_count=collected.raw)
+        return collected, tags_of
 
     def _add(self, collected: Collector, item: dict[str, Any], tags: list[str]) -> Posting | None:
         location = clean_line(item.get("location")) or "Remote"
