@@ -99,6 +99,12 @@ class SearchEnginesResource(dg.ConfigurableResource):
         _D.http_retries,
         "Retries of a search request on 429, 5xx, timeouts and connection errors.",
     )
+    shared_limits_url: str = setting(
+        "JOBLAND_SHARED_LIMITS_URL",
+        _D.shared_limits_url,
+        "redis://host:port/db holding the engines' and LLM endpoints' rate limits, shared by every run and "
+        "worker; empty = limits per process.",
+    )
     fresh_days: int = setting(
         "JOBLAND_FRESH_DAYS", 0, "Only postings at most this many days old (0 = no limit)."
     )

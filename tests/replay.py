@@ -45,6 +45,7 @@ class Seen:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.monotonic)  # when the request arrived (this process's clock)
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None

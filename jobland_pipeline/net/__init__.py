@@ -9,6 +9,7 @@ any part of the project can use it and it can be tested on its own.
   may succeed later (429, 5xx, timeouts, connection errors), honouring ``Retry-After``; nothing else
   is retried. Works for any callable (HTTP, an SDK call, SMTP).
 - :class:`RateLimiter`: token bucket (requests per minute) plus a cap on requests in flight.
+- :class:`SharedRateLimiter`: the same limits shared by every process and machine, kept in Redis.
 - :class:`CircuitBreaker`: open after N consecutive failures, one half-open trial after a cool-down.
 - :func:`redact`, :func:`register_secret`, :func:`redact_logs`: secrets never reach an error
   message, a ledger row or a log line (the HTTP libraries' loggers are filtered on import).
@@ -29,7 +30,7 @@ from ._exceptions import (
     TimedOut,
     TooLarge,
 )
-from ._ratelimit import RateLimiter
+from ._ratelimit import Limiter, RateLimiter
 from ._redact import (
     HTTP_LOGGERS,
     REDACTED,
@@ -47,6 +48,7 @@ from ._retry import (
     parse_retry_after,
     status_error,
 )
+from ._shared import RedisLike, SharedRateLimiter
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -59,13 +61,16 @@ __all__ = [
     "ConnectFailed",
     "DeadlineExceeded",
     "HttpClient",
+    "Limiter",
     "NetError",
     "NetworkError",
     "RateLimiter",
+    "RedisLike",
     "Response",
     "ResponseCache",
     "RetryEvent",
     "RetryPolicy",
+    "SharedRateLimiter",
     "StatusError",
     "TimedOut",
     "TooLarge",

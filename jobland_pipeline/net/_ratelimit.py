@@ -5,8 +5,21 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
-__all__ = ["RateLimiter"]
+__all__ = ["Limiter", "RateLimiter"]
+
+
+class Limiter(Protocol):
+    """What a caller needs of a limiter: hold it around one attempt (this process's or a shared one)."""
+
+    def acquire(self) -> None: ...
+
+    def release(self) -> None: ...
+
+    def __enter__(self) -> Limiter: ...
+
+    def __exit__(self, *exc: object) -> None: ...
 
 
 class RateLimiter:

@@ -60,29 +60,36 @@ def forget_user(store: Warehouse, user_id: str, *, folders: Iterable[Path] = ())
     """Remove the user's rows from every table and the given folders/files (packages, outbox, inbox)."""
     report = Forgotten(user_id)
     for table in store.tables():
-        folder = store.root / table
-        removed = 0
-        for path in sorted(folder.rglob("*.parquet")) if folder.exists() else []:
-            if path.name == SCHEMA_FILE:
-                continue
-            if path.parent == folder and _owns_file(path, user_id):
-                removed += pl.read_parquet(path).height
-                path.unlink()
-                continue
-            df = pl.read_parquet(path)
-            mask = _owned(df, user_id)
-            if mask.any():
-                removed += int(mask.sum())
-                store.replace_file(path, df.filter(~mask))
-        for group in [p for p in folder.iterdir() if p.is_dir()] if folder.exists() else []:
-            if group.name == file_stem(user_id) and not any(group.iterdir()):
-                group.rmdir()
-        report.rows[table] = removed
+        report.rows[table] = _forget_in_table(store, store.root / table, user_id)
     for path in folders:
         if path.is_dir():
             shutil.rmtree(path)
-            report.files.append(str(path))
         elif path.exists():
             path.unlink()
-            report.files.append(str(path))
+        else:
+            continue
+        report.files.append(str(path))
     return report
+
+
+def _forget_in_table(store: Warehouse, folder: Path, user_id: str) -> int:
+    """Rows removed from one table: the user's partition files go whole, shared files are rewritten."""
+    if not folder.exists():
+        return 0
+    removed = 0
+    for path in sorted(folder.rglob("*.parquet")):
+        if path.name == SCHEMA_FILE:
+            continue
+        df = pl.read_parquet(path)
+        if path.parent == folder and _owns_file(path, user_id):
+            removed += df.height
+            path.unlink()
+            continue
+        mask = _owned(df, user_id)
+        if mask.any():
+            removed += int(mask.sum())
+            store.replace_file(path, df.filter(~mask))
+    own_group = folder / file_stem(user_id)
+    if own_group.is_dir() and not any(own_group.iterdir()):
+        own_group.rmdir()
+    return removed

@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from jobland_pipeline.net import Limiter, SharedRateLimiter
 from jobland_pipeline.postings.engines.base import SearchEngine
 from jobland_pipeline.postings.engines.transport import RateLimiter, ResponseCache, Transport
 
@@ -64,6 +65,17 @@ class EngineConfig:
     cache_ttl_hours: float = 20.0
     http_timeout: float = 20.0
     http_retries: int = 3
+    shared_limits_url: str = ""  # redis://...: the engines' limits hold across every run and worker
+
+    def limiter(
+        self, name: str, rpm: float | None, concurrent: int | None
+    ) -> RateLimiter | SharedRateLimiter:
+        """The engine's limits: in this process, or shared through Redis when ``shared_limits_url`` is set."""
+        if not self.shared_limits_url:
+            return RateLimiter(rpm, concurrent)
+        import redis
+
+        return SharedRateLimiter(name, redis.Redis.from_url(self.shared_limits_url), rpm, concurrent)
 
     def names(self) -> list[str]:
         """The enabled engines, in order; an unknown name raises ValueError naming the closest one."""
@@ -81,7 +93,7 @@ class EngineConfig:
         ]
         return [b.strip() for b in raw.split(",") if b.strip()]
 
-    def transport(self, name: str, limiter: RateLimiter | None, sleep: Callable[[float], None]) -> Transport:
+    def transport(self, name: str, limiter: Limiter | None, sleep: Callable[[float], None]) -> Transport:
         """The engine's one way out: its own cache folder, its limiter, the shared timeout and retries."""
         return Transport(
             name,
@@ -130,7 +142,9 @@ def _serpapi(config: EngineConfig, sleep: Callable[[float], None], extra: dict[s
 
     return SerpApiGoogleJobs(
         config.serpapi_key,
-        transport=config.transport("serpapi", RateLimiter(config.serpapi_rpm or None, None), sleep),
+        transport=config.transport(
+            "serpapi", config.limiter("serpapi", config.serpapi_rpm or None, None), sleep
+        ),
         base_url=config.serpapi_base_url,
         max_pages=config.serpapi_max_pages or 1,
         **extra,
@@ -144,7 +158,7 @@ def _exa(config: EngineConfig, sleep: Callable[[float], None], extra: dict[str, 
 
     return ExaJobs(
         config.exa_key,
-        transport=config.transport("exa", RateLimiter(None, config.exa_concurrency or None), sleep),
+        transport=config.transport("exa", config.limiter("exa", None, config.exa_concurrency or None), sleep),
         base_url=config.exa_base_url,
         num_results=config.exa_num_results or 25,
         **extra,
@@ -165,7 +179,10 @@ def _board(name: str) -> Callable[[EngineConfig, Callable[[float], None], dict[s
             "ashby": config.ashby_base_url,
         }[name]
         return cls(
-            boards, transport=config.transport(name, RateLimiter(60.0, 4), sleep), base_url=base_url, **extra
+            boards,
+            transport=config.transport(name, config.limiter(name, 60.0, 4), sleep),
+            base_url=base_url,
+            **extra,
         ), ""
 
     return build
@@ -175,7 +192,7 @@ def _remoteok(config: EngineConfig, sleep: Callable[[float], None], extra: dict[
     from jobland_pipeline.postings.engines.remoteok import RemoteOK
 
     return RemoteOK(
-        transport=config.transport("remoteok", RateLimiter(60.0, 1), sleep),
+        transport=config.transport("remoteok", config.limiter("remoteok", 60.0, 1), sleep),
         base_url=config.remoteok_base_url,
         **extra,
     ), ""

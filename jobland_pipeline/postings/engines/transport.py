@@ -36,6 +36,7 @@ from urllib.parse import urlencode, urlsplit
 from jobland_pipeline.net import (
     SECRET_HEADERS,
     HttpClient,
+    Limiter,
     NetError,
     RateLimiter,
     ResponseCache,
@@ -85,7 +86,7 @@ class Transport:
         engine: str,
         *,
         cache: ResponseCache | None = None,
-        limiter: RateLimiter | None = None,
+        limiter: Limiter | None = None,  # this process's RateLimiter, or a SharedRateLimiter
         timeout: float = 20.0,
         max_retries: int = 3,
         backoff_base: float = 0.5,
