@@ -5,12 +5,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from jobland_pipeline.warehouse.forget import forget_user
+from jobland_pipeline.warehouse.forget import forget_searches, forget_user
 from resources import MailerResource, PackageStoreResource, WarehouseResource
 
 
 class ForgetConfig(dg.Config):
-    user_id: str
+    user_id: str = ""  # a whole user (their files left the inbox, or they asked to be forgotten)
+    search_keys: list[str] = []  # noqa: RUF012 - dg.Config copies defaults; searches a user no longer has
 
 
 def user_folders(user_id: str, packages: PackageStoreResource, mailer: MailerResource) -> list[Path]:
@@ -18,7 +19,7 @@ def user_folders(user_id: str, packages: PackageStoreResource, mailer: MailerRes
     return [Path(packages.path) / user_id, *sorted(Path(mailer.outbox_dir).glob(f"*/{user_id}.eml"))]
 
 
-@dg.op(description="Remove every row and file of one user (warehouse, packages, outbox).")
+@dg.op(description="Remove every row and file of one user, or the rows of searches a user no longer has.")
 def forget_user_op(
     context: dg.OpExecutionContext,
     config: ForgetConfig,
@@ -26,10 +27,11 @@ def forget_user_op(
     packages: PackageStoreResource,
     mailer: MailerResource,
 ) -> None:
-    report = forget_user(
-        warehouse.store, config.user_id, folders=user_folders(config.user_id, packages, mailer)
-    )
-    context.log.info(report.summary())
+    if config.user_id:
+        folders = user_folders(config.user_id, packages, mailer)
+        context.log.info(forget_user(warehouse.store, config.user_id, folders=folders).summary())
+    if config.search_keys:
+        context.log.info(forget_searches(warehouse.store, config.search_keys).summary())
 
 
 @dg.job(description="Forget a user: their rows, packages and e-mails are removed for good.")

@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from assets.partitions import RANGE_END_TAG, RANGE_START_TAG
+from assets.partitions import RANGE_END_TAG, RANGE_START_TAG, range_tags
 from jobland_pipeline.warehouse import Warehouse
 from resources import SETTINGS, WarehouseResource
 from resources.settings import resolve
@@ -42,14 +42,19 @@ def seed_sample_inbox(inbox: Path) -> list[str]:
 
 
 def _apply_partition_requests(instance: dg.DagsterInstance, result: dg.SensorResult) -> None:
+    """What the daemon does with a sensor's partition requests: add, or delete (users who left)."""
     for request in result.dynamic_partitions_requests or []:
         if isinstance(request, dg.AddDynamicPartitionsRequest) and request.partition_keys:
             instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+        elif isinstance(request, dg.DeleteDynamicPartitionsRequest):
+            for key in request.partition_keys or []:
+                instance.delete_dynamic_partition(request.partitions_def_name, key)
 
 
 def _execute(defs: dg.Definitions, job: str, instance: dg.DagsterInstance, request: dg.RunRequest) -> bool:
+    job = request.job_name or job
     result = defs.resolve_job_def(job).execute_in_process(
-        run_config=QUIET,
+        run_config={**QUIET, **dict(request.run_config or {})},
         instance=instance,
         partition_key=request.partition_key,
         tags=dict(request.tags or {}),
@@ -88,12 +93,9 @@ def run_once(
     )
     failures: dict[str, str] = {}
     _intake(defs, instance, Path(values["JOBLAND_HOME"]) / "local_run_state.json", failures)
-    _searches_and_schedules(defs, instance, warehouse, failures)
-    tracker = defs.resolve_job_def("tracker_job").execute_in_process(
-        run_config=QUIET, instance=instance, raise_on_error=False
-    )
-    if not tracker.success:
-        failures["tracker_job"] = _SEE_UI
+    state_path = Path(values["JOBLAND_HOME"]) / "local_run_state.json"
+    _searches_and_schedules(defs, instance, warehouse, state_path, failures)
+    _tracker(defs, instance, failures)
 
     store = warehouse.store
     store.publish_views()
@@ -136,14 +138,24 @@ def _searches_and_schedules(
     defs: dg.Definitions,
     instance: dg.DagsterInstance,
     warehouse: WarehouseResource,
+    state_path: Path,
     failures: dict[str, str],
 ) -> None:
-    """The searches sensor adds partitions for new titles; the daily schedules then refresh every
-    search and deliver."""
-    with dg.build_sensor_context(instance=instance, resources={"warehouse": warehouse}) as ctx:
+    """The searches sensor keeps the searches in step with the titles (its search runs are left to the
+    daily schedule, which covers every search; its clean-up runs are executed); the daily schedules
+    then refresh every search and deliver."""
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    with dg.build_sensor_context(
+        instance=instance, cursor=state.get("search_partitions_sensor"), resources={"warehouse": warehouse}
+    ) as ctx:
         searches = search_partitions_sensor(ctx)
     if isinstance(searches, dg.SensorResult):
         _apply_partition_requests(instance, searches)
+        for request in searches.run_requests or []:
+            if request.job_name == "forget_job" and not _execute(defs, "forget_job", instance, request):
+                failures["forget_job"] = _SEE_UI
+        state["search_partitions_sensor"] = searches.cursor
+        state_path.write_text(json.dumps(state))
     now = datetime.now(UTC)
     for schedule, job in ((daily_search_schedule, "search_job"), (daily_delivery_schedule, "delivery_job")):
         with dg.build_schedule_context(instance=instance, scheduled_execution_time=now) as ctx:
@@ -151,6 +163,15 @@ def _searches_and_schedules(
         for request in requests if isinstance(requests, list) else []:
             if not _execute(defs, job, instance, request):
                 failures[job] = _SEE_UI
+
+
+def _tracker(defs: dg.Definitions, instance: dg.DagsterInstance, failures: dict[str, str]) -> None:
+    """The tracker over every user (the daemon's tracker sensor does it per finished run)."""
+    users = instance.get_dynamic_partitions("users")
+    if users and not _execute(
+        defs, "tracker_job", instance, dg.RunRequest(tags=range_tags(users[0], users[-1]))
+    ):
+        failures["tracker_job"] = _SEE_UI
 
 
 @dataclass(frozen=True)

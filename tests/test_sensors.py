@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from jobland_pipeline.inbox_cursor import InboxCursor
+from jobland_pipeline.profiles.records import SUGGESTED_TITLES, SuggestedTitleRow
 from jobland_pipeline.warehouse import Warehouse
 from resources import LocalInboxResource, WarehouseResource
 from sensors.cv_inbox import cv_inbox_sensor
@@ -62,43 +63,90 @@ def test_cv_sensor_adds_users_and_runs_only_for_changes(tmp_path: Path) -> None:
         assert [r.partition_key for r in settings_only.run_requests or []] == ["new_user"]
 
 
-def test_search_sensor_adds_composite_keys_in_one_run(tmp_path: Path) -> None:
+def _titles(store: Warehouse, user: str, slugs: list[str]) -> None:
+    store.write_records(
+        SUGGESTED_TITLES,
+        user,
+        [
+            SuggestedTitleRow(
+                user_id=user,
+                rank=i,
+                title=s,
+                display_title=s,
+                slug=s,
+                search_key=f"{user}::{s}",
+                score=1.0,
+                reason="r",
+                source="cv",
+                built_at=datetime.now(UTC),
+            )
+            for i, s in enumerate(slugs)
+        ],
+    )
+
+
+def _materialized(instance: dg.DagsterInstance, *users: str) -> None:
+    """What an intake run leaves in the event log: suggested_titles materialised for these users."""
+    for user in users:
+        instance.report_runless_asset_event(dg.AssetMaterialization("suggested_titles", partition=user))
+
+
+def _search_tick(
+    instance: dg.DagsterInstance, resource: WarehouseResource, cursor: str | None
+) -> dg.SensorResult:
+    with dg.build_sensor_context(instance=instance, cursor=cursor, resources={"warehouse": resource}) as ctx:
+        result = search_partitions_sensor(ctx)
+    assert isinstance(result, dg.SensorResult)
+    for request in result.dynamic_partitions_requests or []:  # as the daemon applies them
+        if isinstance(request, dg.AddDynamicPartitionsRequest):
+            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys or []))
+        elif isinstance(request, dg.DeleteDynamicPartitionsRequest):
+            for key in request.partition_keys or []:
+                instance.delete_dynamic_partition(request.partitions_def_name, key)
+    return result
+
+
+def test_search_sensor_follows_title_materialisations(tmp_path: Path) -> None:
     store = Warehouse(tmp_path / "wh", tmp_path / "db.duckdb")
-    now = datetime.now(UTC)
-    for user, slugs in {"alice": ["data-engineer", "analytics-engineer"], "bob": ["icu-nurse"]}.items():
-        store.write_partition(
-            "suggested_titles",
-            user,
-            [
-                {
-                    "user_id": user,
-                    "rank": i,
-                    "title": s,
-                    "display_title": s,
-                    "slug": s,
-                    "search_key": f"{user}::{s}",
-                    "score": 1.0,
-                    "reason": "r",
-                    "source": "vocabulary",
-                    "built_at": now,
-                }
-                for i, s in enumerate(slugs)
-            ],
-        )
+    _titles(store, "alice", ["data-engineer", "analytics-engineer"])
+    _titles(store, "bob", ["icu-nurse"])
+    _titles(store, "carol", ["chef"])  # titles on disk but never materialised in this instance: not read
     resource = WarehouseResource(root=str(store.root), duckdb_path=str(store.duckdb_path))
     with dg.instance_for_test() as instance:
-        with dg.build_sensor_context(instance=instance, resources={"warehouse": resource}) as ctx:
-            result = search_partitions_sensor(ctx)
-        assert isinstance(result, dg.SensorResult)
-        [add] = result.dynamic_partitions_requests or []
+        assert _search_tick(instance, resource, None).skip_reason  # nothing materialised yet
+        _materialized(instance, "alice", "bob")
+        first = _search_tick(instance, resource, None)
+        [add] = first.dynamic_partitions_requests or []
         assert list(add.partition_keys or []) == [
             "alice::data-engineer",
             "alice::analytics-engineer",
             "bob::icu-nurse",
         ]
-        [run] = result.run_requests or []
+        [run] = first.run_requests or []
         assert run.tags["dagster/asset_partition_range_start"] == "alice::data-engineer"
         assert run.tags["dagster/asset_partition_range_end"] == "bob::icu-nurse"
+        # The same events are not read twice.
+        assert _search_tick(instance, resource, first.cursor).skip_reason
+        # Alice's CV changed: one title went, one came. Her old search is removed and its rows forgotten.
+        _titles(store, "alice", ["data-engineer", "data-architect"])
+        _materialized(instance, "alice")
+        second = _search_tick(instance, resource, first.cursor)
+        kinds = {
+            type(r).__name__: list(r.partition_keys or []) for r in second.dynamic_partitions_requests or []
+        }
+        assert kinds == {
+            "AddDynamicPartitionsRequest": ["alice::data-architect"],
+            "DeleteDynamicPartitionsRequest": ["alice::analytics-engineer"],
+        }
+        forget = [r for r in second.run_requests or [] if r.job_name == "forget_job"]
+        assert [r.run_config for r in forget] == [
+            {"ops": {"forget_user_op": {"config": {"search_keys": ["alice::analytics-engineer"]}}}}
+        ]
+        assert set(instance.get_dynamic_partitions("searches")) == {
+            "alice::data-engineer",
+            "alice::data-architect",
+            "bob::icu-nurse",
+        }
 
 
 def test_daily_schedules_batch_partitions_into_few_runs() -> None:
@@ -122,3 +170,20 @@ def test_batches_cover_every_key_once() -> None:
     keys = [str(i) for i in range(1001)]
     ranges = batches(keys, 500)
     assert ranges == [("0", "499"), ("500", "999"), ("1000", "1000")]
+
+
+def test_the_tracker_follows_the_users_of_a_finished_run() -> None:
+    from sensors.tracker import run_users
+
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("users", ["ann", "bob", "cy"])
+        instance.add_dynamic_partitions("searches", ["ann::a", "ann::b", "bob::c", "cy::d"])
+        searches = {
+            "dagster/asset_partition_range_start": "ann::b",
+            "dagster/asset_partition_range_end": "bob::c",
+        }
+        assert run_users(searches, instance) == ["ann", "bob"]
+        users = {"dagster/asset_partition_range_start": "bob", "dagster/asset_partition_range_end": "cy"}
+        assert run_users(users, instance) == ["bob", "cy"]
+        assert run_users({"dagster/partition": "cy::d"}, instance) == ["cy"]
+        assert run_users({}, instance) == []

@@ -38,7 +38,7 @@ from jobland_pipeline.postings.engines.base import CallRecord, EngineError
 from jobland_pipeline.postings.engines.common import clean_line, clean_text, parse_date
 from jobland_pipeline.postings.engines.exa import ExaClient, ExaQuery
 from jobland_pipeline.postings.engines.registry import EngineConfig
-from jobland_pipeline.postings.engines.transport import RateLimiter, Transport
+from jobland_pipeline.postings.engines.transport import Transport
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.research.dossier import (
     _CULTURE,
@@ -354,5 +354,7 @@ def build_research(
     """Exa company research for dossiers when an Exa key is configured (cached per company, shared by users)."""
     if not config.exa_key:
         return None
-    transport = config.transport("exa_research", RateLimiter(None, config.exa_concurrency or None), sleep)
+    transport = config.transport(
+        "exa_research", config.limiter("exa", None, config.exa_concurrency or None), sleep
+    )
     return ExaResearch(config.exa_key, transport=transport, base_url=config.exa_base_url)

@@ -93,3 +93,26 @@ def _forget_in_table(store: Warehouse, folder: Path, user_id: str) -> int:
     if own_group.is_dir() and not any(own_group.iterdir()):
         own_group.rmdir()
     return removed
+
+
+def forget_searches(store: Warehouse, keys: Iterable[str]) -> Forgotten:
+    """Remove the rows of searches a user no longer has (their titles changed): partition files named
+    after the searches, and rows of shared ledgers that carry one of their keys."""
+    wanted = set(keys)
+    report = Forgotten(", ".join(sorted(wanted)))
+    stems = {file_stem(k) for k in wanted}
+    for table in store.tables():
+        folder = store.root / table
+        removed = 0
+        for path in sorted(folder.rglob("*.parquet")) if folder.exists() else []:
+            if path.name == SCHEMA_FILE:
+                continue
+            df = pl.read_parquet(path)
+            if path.parent == folder and path.stem in stems:
+                removed += df.height
+                path.unlink()
+            elif "search_key" in df.columns and (mask := df["search_key"].is_in(list(wanted))).any():
+                removed += int(mask.sum())
+                store.replace_file(path, df.filter(~mask))
+        report.rows[table] = removed
+    return report
