@@ -43,8 +43,30 @@ class Salary:
         return self.max * PER_YEAR[self.period]
 
 
-def _amount(number: str, unit: str | None) -> float:
-    value = float(number.replace(",", "")) if number.count(",") or "." not in number else float(number)
+_DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")  # "45.000", "1.234.567": dots group thousands
+_DOT_THOUSANDS_DECIMAL = re.compile(r"\d{1,3}(?:\.\d{3})+,\d{1,2}")  # "1.234,56": then a decimal comma
+
+
+def _figure(number: str, unit: str | None) -> float | None:
+    """The value of a figure as written, None when it cannot be read ("1.2.3").
+
+    Commas group thousands ("85,000", "1,234.56") and a lone dot is decimal ("38.50", "24.5k"), except
+    that without a unit, dots followed by groups of three digits are thousands separators, as in most
+    of Europe ("€45.000", "1.234.567", "1.234,56")."""
+    if not unit and _DOT_THOUSANDS.fullmatch(number):
+        return float(number.replace(".", ""))
+    if not unit and _DOT_THOUSANDS_DECIMAL.fullmatch(number):
+        return float(number.replace(".", "").replace(",", "."))
+    try:
+        return float(number.replace(",", "")) if "," in number or "." not in number else float(number)
+    except ValueError:
+        return None
+
+
+def _amount(number: str, unit: str | None) -> float | None:
+    value = _figure(number, unit)
+    if value is None:
+        return None
     return value * (1000 if unit in ("k", "K") else 10_000 if unit == "万" else 1)
 
 
@@ -78,7 +100,7 @@ def _amounts(text: str) -> list[float]:
     found = [(n, u) for n, u in _NUMBER.findall(text) if n.replace(",", "").replace(".", "").isdigit()][:2]
     if len(found) == 2 and found[1][1] and not found[0][1]:
         found[0] = (found[0][0], found[1][1])
-    return [a for a in (_amount(n, u) for n, u in found) if a > 0]
+    return [a for a in (_amount(n, u) for n, u in found) if a is not None and a > 0]
 
 
 def _stated_period(text: str) -> str | None:
