@@ -6,7 +6,15 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from assets.common import check, definition_metadata, preview, record_llm_calls, spec, write_llm_ledger
+from assets.common import (
+    check,
+    definition_metadata,
+    partition_metadata,
+    preview,
+    record_llm_calls,
+    spec,
+    write_llm_ledger,
+)
 from assets.company_dossiers import company_dossiers
 from assets.partitions import searches_partitions
 from assets.screenings import screenings
@@ -26,6 +34,7 @@ from resources import InboxResource, LLMResource, MatchingResource, PackageStore
 
 
 @dg.asset(
+    pool="llm",  # concurrency pool: its limit holds across every run (see README "Scaling out")
     partitions_def=searches_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="delivery",
@@ -102,7 +111,11 @@ def application_packages(
                 )
             )
         record_llm_calls(writer, asset="application_packages", partition=key, sink=ledger)
-        return store.write_records(APPLICATION_PACKAGES, key, rows)
+        df = store.write_records(APPLICATION_PACKAGES, key, rows)
+        context.add_asset_metadata(
+            partition_metadata(df, ["title", "company", "score", "grounded"]), partition_key=key
+        )
+        return df
 
     done, failed = for_each_key(context, keys, run)
     df = pl.concat(list(done.values())) if done else APPLICATION_PACKAGES.frame([])
@@ -120,7 +133,7 @@ def _result(
     ]
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": df.height,
+            "rows_in_run": df.height,  # each partition carries its own dagster/row_count
             "packages_dir": path,
             **llm,
             "searches_failed": dg.MetadataValue.json(failed),

@@ -45,6 +45,11 @@ def preview(df: pl.DataFrame, columns: Sequence[str], limit: int = 10) -> dg.Met
     return dg.MetadataValue.md("\n".join(lines))
 
 
+def partition_metadata(df: pl.DataFrame, columns: Sequence[str]) -> dict[str, Any]:
+    """One partition's own figures (a run over many partitions also reports its totals separately)."""
+    return {"dagster/row_count": df.height, "preview": preview(df, columns, limit=5)}
+
+
 def check(
     name: str, passed: bool, description: str, *, warn: bool = False, **metadata: Any
 ) -> dg.AssetCheckResult:

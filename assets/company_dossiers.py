@@ -5,7 +5,15 @@ from datetime import UTC, datetime
 import dagster as dg
 import polars as pl
 
-from assets.common import check, definition_metadata, preview, record_llm_calls, spec, write_llm_ledger
+from assets.common import (
+    check,
+    definition_metadata,
+    partition_metadata,
+    preview,
+    record_llm_calls,
+    spec,
+    write_llm_ledger,
+)
 from assets.partitions import searches_partitions
 from assets.screenings import screenings
 from assets.search_context import for_each_key
@@ -22,6 +30,7 @@ from resources import LLMResource, MatchingResource, SearchEnginesResource, Ware
 
 
 @dg.asset(
+    pool="research",  # concurrency pool: its limit holds across every run (see README "Scaling out")
     partitions_def=searches_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="research",
@@ -75,14 +84,18 @@ def company_dossiers(
         rows = dossier_records(key, companies, found, book, now=now)
         record_llm_calls(thinker, asset="company_dossiers", partition=key, sink=ledger)
         missing.extend(sorted(set(companies) - {str(r.company) for r in rows}))
-        return store.write_records(COMPANY_DOSSIERS, key, rows)
+        df = store.write_records(COMPANY_DOSSIERS, key, rows)
+        context.add_asset_metadata(
+            partition_metadata(df, ["company", "mission", "method"]), partition_key=key
+        )
+        return df
 
     done, failed = for_each_key(context, keys, run)
     store.append_records(API_CALLS, calls, group=now.date().isoformat())
     df = pl.concat(list(done.values())) if done else COMPANY_DOSSIERS.frame([])
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": df.height,
+            "rows_in_run": df.height,  # each partition carries its own dagster/row_count
             "companies_researched": len(book.dossiers),
             "research": "exa" if researcher is not None else "offline (no Exa key)",
             "research_calls": len(calls),

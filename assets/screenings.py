@@ -5,7 +5,15 @@ from datetime import UTC, datetime
 import dagster as dg
 import polars as pl
 
-from assets.common import check, definition_metadata, preview, record_llm_calls, spec, write_llm_ledger
+from assets.common import (
+    check,
+    definition_metadata,
+    partition_metadata,
+    preview,
+    record_llm_calls,
+    spec,
+    write_llm_ledger,
+)
 from assets.job_postings import job_postings
 from assets.partitions import searches_partitions
 from assets.search_context import SearchContext, for_each_key
@@ -19,6 +27,7 @@ from resources import InboxResource, LLMResource, MatchingResource, WarehouseRes
 
 
 @dg.asset(
+    pool="llm",  # concurrency pool: its limit holds across every run (see README "Scaling out")
     partitions_def=searches_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="screening",
@@ -69,7 +78,11 @@ def screenings(
             now=now,
         )
         record_llm_calls(judge, asset="screenings", partition=key, sink=ledger)
-        return store.write_records(SCREENINGS, key, rows)
+        df = store.write_records(SCREENINGS, key, rows)
+        context.add_asset_metadata(
+            partition_metadata(df, ["title", "company", "score", "probability"]), partition_key=key
+        )
+        return df
 
     done, failed = for_each_key(context, keys, run)
     df = pl.concat(list(done.values())) if done else SCREENINGS.frame([])
@@ -96,7 +109,7 @@ def _result(
     counts = df["probability"].value_counts().to_dicts() if df.height else []
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": df.height,
+            "rows_in_run": df.height,  # each partition carries its own dagster/row_count
             "by_probability": dg.MetadataValue.json({c["probability"]: c["count"] for c in counts}),
             "searches_failed": dg.MetadataValue.json(failed),
             "engine": engine,

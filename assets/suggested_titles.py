@@ -13,6 +13,7 @@ from resources import InboxResource, LLMResource, MatchingResource, WarehouseRes
 
 
 @dg.asset(
+    pool="llm",  # concurrency pool: its limit holds across every run (see README "Scaling out")
     partitions_def=users_partitions,
     group_name="intake",
     kinds={"python", "parquet"},

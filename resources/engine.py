@@ -13,7 +13,10 @@ from jobland_pipeline.screening.score import Thresholds
 from resources.settings import setting
 
 if TYPE_CHECKING:
-    from jobland_pipeline.llm.client import LLMClient
+    from collections.abc import Callable
+
+    from jobland_pipeline.llm.client import Endpoint, LLMClient
+    from jobland_pipeline.net import Limiter
 
 TASKS = ("screening", "titles", "dossier", "tailor")
 
@@ -76,6 +79,12 @@ class LLMResource(dg.ConfigurableResource):
     cache_ttl_days: float = setting(
         "JOBLAND_LLM_CACHE_TTL_DAYS", 30.0, "Days an LLM answer is reused for the same inputs."
     )
+    shared_limits_url: str = setting(
+        "JOBLAND_SHARED_LIMITS_URL",
+        "",
+        "redis://host:port/db holding the engines' and LLM endpoints' rate limits, shared by every run and "
+        "worker; empty = limits per process.",
+    )
 
     def engine(self, store: TableStore | None = None) -> Engine:
         """The engine for one run; with a store, LLM answers are cached and reused across runs."""
@@ -126,7 +135,16 @@ class LLMResource(dg.ConfigurableResource):
                     timeout=self.timeout,
                 )
             )
-        return LLMClient(endpoints)
+        return LLMClient(endpoints, limiter=self._shared_limiter() if self.shared_limits_url else None)
+
+    def _shared_limiter(self) -> Callable[[Endpoint], Limiter]:
+        """Each endpoint's limits in Redis, named by its URL and model: every run and worker shares them."""
+        import redis
+
+        from jobland_pipeline.net import SharedRateLimiter
+
+        client = redis.Redis.from_url(self.shared_limits_url)
+        return lambda e: SharedRateLimiter(f"llm:{e.base_url}:{e.model}", client, e.rpm, e.max_concurrent)
 
 
 class MatchingResource(dg.ConfigurableResource):

@@ -54,10 +54,12 @@ def settings_of(classes: Iterable[type[dg.ConfigurableResource]]) -> list[Settin
     out = [
         Setting(HOME, HOME_DEFAULT, "Base folder for every default path below (gitignored).", False, "", "")
     ]
+    seen = {HOME}
     for cls in classes:
         for name, field in cls.model_fields.items():
-            if (meta := _meta(field)) is None:
-                continue
+            if (meta := _meta(field)) is None or meta["env"] in seen:
+                continue  # one variable may configure two resources (JOBLAND_SHARED_LIMITS_URL): listed once
+            seen.add(meta["env"])
             default = field.default
             shown = (
                 "" if default is None else str(default).lower() if isinstance(default, bool) else str(default)

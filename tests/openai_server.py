@@ -72,6 +72,7 @@ class RecordedRequest:
     path: str
     headers: dict[str, str]  # lower-case names
     body: Any  # parsed JSON (or the raw text when it was not JSON)
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
     @property
     def response_format(self) -> str | None:

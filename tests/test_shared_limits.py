@@ -78,3 +78,38 @@ def test_limits_per_process_would_not(tmp_path: Path) -> None:
     """The same three runs with per-process limits send several requests in the same second."""
     gaps = _gaps("", tmp_path / "local")
     assert min(gaps) < 0.5, gaps
+
+
+def test_llm_endpoint_limits_are_shared_by_every_client(tmp_path: Path) -> None:
+    """Two runs' LLM clients for the same endpoint and model take turns: one request a second in all."""
+    import threading
+
+    from pydantic import BaseModel
+
+    from resources import LLMResource
+    from tests.openai_server import OpenAIServer, Reply
+
+    class Answer(BaseModel):
+        ok: bool
+
+    _redis()
+    resource = LLMResource(
+        name="openai", api_key="sk-shared", rpm=60, concurrency=2, shared_limits_url=REDIS_URL
+    )
+    with OpenAIServer() as server:
+        server.fallback = Reply(content='{"ok": true}')
+        resource = resource.model_copy(update={"base_url": server.base_url, "model": server.model})
+        clients = [resource._chain(server.model) for _ in range(2)]  # two runs, two clients
+
+        def ask(client: object) -> None:
+            for _ in range(2):
+                client.complete(task="screening", system="s", user="u", schema=Answer)  # type: ignore[attr-defined]
+
+        threads = [threading.Thread(target=ask, args=(c,)) for c in clients]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        times = sorted(r.at for r in server.requests)
+    assert len(times) == 4
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.9, times

@@ -53,6 +53,7 @@ from pydantic import BaseModel
 
 from jobland_pipeline.net import (
     CircuitBreaker,
+    Limiter,
     NetError,
     RateLimiter,
     RetryEvent,
@@ -222,7 +223,7 @@ class _Fallbacks:
 class _Slot:
     """An endpoint with its SDK client, limiter, breaker and remembered quirks."""
 
-    def __init__(self, endpoint: Endpoint, breaker: CircuitBreaker, limiter: RateLimiter) -> None:
+    def __init__(self, endpoint: Endpoint, breaker: CircuitBreaker, limiter: Limiter) -> None:
         self.endpoint = endpoint
         self.breaker = breaker
         self.limiter = limiter
@@ -286,7 +287,10 @@ class LLMClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        limiter: Callable[[Endpoint], Limiter] | None = None,
     ) -> None:
+        """``limiter`` makes each endpoint's limiter (a shared one, for limits across runs and workers);
+        by default a limiter of this process from the endpoint's rpm and concurrency."""
         if not endpoints:
             raise ValueError("LLMClient needs at least one endpoint")
         names = [e.name for e in endpoints]
@@ -302,9 +306,13 @@ class LLMClient:
         self._slots: list[_Slot] = []
         try:
             for endpoint in endpoints:
-                limiter = RateLimiter(endpoint.rpm, endpoint.max_concurrent, clock=clock, sleep=sleep)
+                own = (
+                    limiter(endpoint)
+                    if limiter is not None
+                    else RateLimiter(endpoint.rpm, endpoint.max_concurrent, clock=clock, sleep=sleep)
+                )
                 breaker = CircuitBreaker(breaker_failures, breaker_cooldown, clock=clock)
-                self._slots.append(_Slot(endpoint, breaker, limiter))
+                self._slots.append(_Slot(endpoint, breaker, own))
         except BaseException:
             self.close()
             raise
