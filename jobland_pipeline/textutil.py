@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 
 STOPWORDS = frozenset(
     [
@@ -121,22 +122,64 @@ class TfIdf:
         return [sum(w * d.get(t, 0.0) for t, w in q.items()) for d in self.doc_vectors]
 
 
-_BLOCK_TAGS = re.compile(r"<\s*/?\s*(p|div|br|li|ul|ol|h[1-6]|tr|section|article)\b[^>]*>", re.I)
+_ESCAPED_HTML = re.compile(r"&lt;\s*/?\s*[a-z]", re.I)
 _DROP = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
+_BLOCK_TAGS = re.compile(r"<\s*/?\s*(p|div|br|li|ul|ol|h[1-6]|tr|section|article)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"[ \t]{2,}|\t")  # = [ \t]+ -> " ", without rewriting every single space
+_OTHER_SPACE = re.compile(r"[^\S \n]")  # white space (as str.strip sees it) other than " " and "\n"
+_LINE_EDGES = re.compile(r"[^\S\n]*\n[^\S\n]*")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@cache
+def _bmp_control() -> re.Pattern[str]:
+    """The characters of Unicode category C (control, format, surrogate, private use, unassigned, as
+    ``unicodedata`` knows them) in the Basic Multilingual Plane, newline and tab excepted: one class of
+    16-bit characters, which ``re`` matches with a bitmap."""
+    controls = [c for c in range(0x10000) if chr(c) not in "\n\t" and unicodedata.category(chr(c))[0] == "C"]
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in controls) + "]")
+
+
+def _drop_astral_control(match: re.Match[str]) -> str:
+    return "" if unicodedata.category(match.group())[0] == "C" else match.group()
+
+
+def _drop_control(text: str) -> str:
+    """``text`` without its category C characters (newline and tab kept)."""
+    text = _bmp_control().sub("", text)
+    return _ASTRAL.sub(_drop_astral_control, text) if _ASTRAL.search(text) else text
 
 
 def clean_description(text: str) -> str:
-    """Plain text from text or HTML: scripts/styles/comments dropped, entities decoded, tidy paragraphs."""
-    if re.search(r"&lt;\s*/?\s*[a-z]", text, re.I):
+    """Plain text from text or HTML: scripts/styles/comments dropped, entities decoded, tidy paragraphs.
+
+    Whole-text regular expressions (no per-character or per-line Python): the HTML steps, NFKC (skipped
+    for ASCII text, which it never changes), control and format characters dropped, runs of spaces and
+    tabs made one space, every line stripped, at most one blank line in a row."""
+    if _ESCAPED_HTML.search(text):
         text = html.unescape(text)  # entity-escaped HTML (Greenhouse double-encodes its content)
     if "<" in text and ">" in text:
         text = _DROP.sub(" ", text)
-        text = re.sub(r"<\s*li\b[^>]*>", "\n- ", text, flags=re.I)
+        text = _LIST_ITEM.sub("\n- ", text)
         text = _BLOCK_TAGS.sub("\n", text)
         text = _TAG.sub("", text)
     text = html.unescape(text) if "&" in text else text
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if "\xa0" in text:  # NBSP decomposes to a space: NFKC would make it one, and the text is often ASCII then
+        text = text.replace("\xa0", " ")
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    # str.isprintable is False exactly for categories C and Z but the ASCII space: when it holds (newlines
+    # and tabs aside) there is no control character to drop and no white space but " ", "\t" and "\n".
+    plain = text.replace("\n", " ").replace("\t", " ").isprintable()
+    if not plain:
+        text = _drop_control(text)
+    if "\t" in text or "  " in text:
+        text = _SPACES.sub(" ", text)
+    if not plain and _OTHER_SPACE.search(text):
+        text = _LINE_EDGES.sub("\n", text)
+    else:  # spaces are single already: at most one on either side of a line break
+        text = text.replace(" \n", "\n").replace("\n ", "\n")
+    return _BLANK_LINES.sub("\n\n", text).strip()
