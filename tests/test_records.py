@@ -28,7 +28,9 @@ def _sample(annotation: Any, name: str) -> Any:
     if origin is Literal:
         return get_args(annotation)[-1]
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation.model_validate({n: _sample(f.annotation, n) for n, f in annotation.model_fields.items()})
+        return annotation.model_validate(
+            {n: _sample(f.annotation, n) for n, f in annotation.model_fields.items()}
+        )
     return {
         str: f"{name}-value",
         int: 7,
