@@ -1,9 +1,15 @@
-"""postings/frame.py (polars) gives the same answers as the per-row functions in postings/normalize.py."""
+"""postings/frame.py (polars) follows the rules as written one posting at a time in plain Python.
+
+The references below (``_ref_fingerprint``, ``_ref_dedupe``, and urllib's path of ``canonical_urls``)
+spell each rule out; the vectorised implementation must give their answers, code point for code point.
+The per-row helpers of normalize.py are that implementation on one row, and are checked to be."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
+import re
 from datetime import date
 
 import polars as pl
@@ -13,6 +19,7 @@ from jobland_pipeline.lexicon.instructions import INSTRUCTION_HINT as INJECTION
 from jobland_pipeline.postings import dedupe, load_postings
 from jobland_pipeline.postings.frame import (
     POSTINGS_SCHEMA,
+    _canonical_url_general,
     canonical_urls,
     clean_descriptions,
     dedupe_frame,
@@ -21,6 +28,7 @@ from jobland_pipeline.postings.frame import (
 )
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.normalize import canonical_url, clean_description, fingerprint
+from jobland_pipeline.textutil import tokens
 from tests.conftest import SAMPLE_POSTINGS
 
 LONG_LOREM = "Build reliable data pipelines for clinical teams and report on quality. " * 12
@@ -51,9 +59,40 @@ def _posting(row: dict) -> Posting:
     return Posting(**{**known, "description": clean_description(str(row.get("description") or ""))})
 
 
+def _ref_fingerprint(title: str, company: str, location: str) -> str:
+    """The fingerprint rule: sha1 of company (legal suffixes and non-word characters dropped), the
+    title's sorted distinct tokens (parentheses, "with verification" and noise words dropped) and the
+    location's word characters."""
+    company = re.sub(r"\b(inc|llc|ltd|plc|corp|co|gmbh)\b\.?|[^\w]", "", company.lower())
+    location = re.sub(r"[^\w]", "", location.lower())
+    title = re.sub(r"\(.*?\)|with verification|\b(remote|hybrid|urgent|hiring|new)\b", " ", title.lower())
+    key = f"{company}|{' '.join(sorted(set(tokens(title))))}|{location}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _ref_dedupe(postings: list[Posting]) -> tuple[list[Posting], dict[str, str]]:
+    """The exact de-duplication rule: the first of each fingerprint / canonical URL is kept; a later
+    one is merged into the kept posting that holds its fingerprint, else its URL."""
+    kept: list[Posting] = []
+    by_key: dict[str, str] = {}
+    merged: dict[str, str] = {}
+    for posting in postings:
+        url = _canonical_url_general(posting.url or "")
+        keys = [f"fp:{_ref_fingerprint(posting.title, posting.company, posting.location)}"]
+        keys += [f"url:{url}"] if url else []
+        existing = next((by_key[k] for k in keys if k in by_key), None)
+        if existing is not None:
+            merged[posting.id] = existing
+            continue
+        by_key.update(dict.fromkeys(keys, posting.id))
+        kept.append(posting)
+    return kept, merged
+
+
 def _assert_exact_parity(rows: list[dict]) -> None:
     postings = [_posting(r) for r in rows]
-    kept, merged = dedupe(postings)
+    kept, merged = _ref_dedupe(postings)
+    assert dedupe(postings) == (kept, merged)
     frame, _ = normalise_frame(_frame(rows))
     fkept, fmerged = dedupe_frame(frame, fuzzy=False)
     assert fkept["id"].to_list() == [p.id for p in kept]
@@ -78,8 +117,10 @@ def test_sample_descriptions_fingerprints_and_urls_match(sample) -> None:  # typ
     assert frame["id"].to_list() == [p.id for p in postings]
     assert frame["description"].to_list() == [p.description for p in postings]
     assert frame["description"].to_list() == [clean_description(r["description"]) for r in raw]
-    assert frame["fingerprint"].to_list() == [fingerprint(p) for p in postings]
-    assert frame["canonical_url"].to_list() == [canonical_url(p.url) or None for p in postings]
+    assert frame["fingerprint"].to_list() == [
+        _ref_fingerprint(p.title, p.company, p.location) for p in postings
+    ]
+    assert frame["canonical_url"].to_list() == [_canonical_url_general(p.url or "") for p in postings]
     assert frame["remote"].to_list() == [p.remote_flag for p in postings]
     assert frame["posted_at"].to_list() == [p.posted_at for p in postings]
     assert counts["injection_text"] == sum(bool(INJECTION.search(p.description)) for p in postings) == 1
@@ -88,7 +129,8 @@ def test_sample_descriptions_fingerprints_and_urls_match(sample) -> None:  # typ
 
 def test_sample_dedupe_matches(sample) -> None:  # type: ignore[no-untyped-def]
     _, postings, frame, _ = sample
-    kept, merged = dedupe(postings)
+    kept, merged = _ref_dedupe(postings)
+    assert dedupe(postings) == (kept, merged)
     fkept, fmerged = dedupe_frame(frame, fuzzy=False)
     assert fkept["id"].to_list() == [p.id for p in kept]
     assert dict(zip(fmerged["id"], fmerged["kept_id"], strict=True)) == merged
@@ -177,10 +219,7 @@ def test_random_hostile_text_matches() -> None:
     assert clean_descriptions(frame["description"]).to_list() == [
         clean_description(r["description"]) for r in rows
     ]
-    want = [
-        fingerprint(Posting(id=r["id"], title=r["title"], company=r["company"], location=r["location"]))
-        for r in rows
-    ]
+    want = [_ref_fingerprint(r["title"], r["company"], r["location"]) for r in rows]
     assert fingerprints(frame).to_list() == want
 
 
@@ -211,7 +250,8 @@ HOSTILE_NAMES = [
 def test_hostile_fingerprints_match(title: str, company: str, location: str) -> None:
     frame = pl.DataFrame({"title": [title], "company": [company], "location": [location]})
     posting = Posting(id="x", title=title, company=company, location=location)
-    assert fingerprints(frame).to_list() == [fingerprint(posting)]
+    want = _ref_fingerprint(title, company, location)
+    assert fingerprints(frame).to_list() == [want] and fingerprint(posting) == want
 
 
 HOSTILE_URLS = [
@@ -239,11 +279,10 @@ HOSTILE_URLS = [
 
 @pytest.mark.parametrize("url", HOSTILE_URLS)
 def test_hostile_urls_match(url: str | None) -> None:
-    try:
-        want = canonical_url(url) or None
-    except ValueError:
-        want = None  # canonical_url raises on an invalid bracketed host; the column gets null
+    """The vectorised path gives urllib's answer (None for no URL or an invalid bracketed host)."""
+    want = None if url is None else _canonical_url_general(url)
     assert canonical_urls(pl.Series([url], dtype=pl.String)).to_list() == [want]
+    assert canonical_url(url) == want
 
 
 # --- normalise_frame: drops, flags, schema ----------------------------------------------------------
@@ -286,7 +325,11 @@ def test_normalise_frame_drops_and_counts() -> None:
     # Every kept row is a valid Posting, and its fingerprint is that Posting's.
     for row in frame.iter_rows(named=True):
         posting = Posting(**{k: v for k, v in row.items() if k in Posting.model_fields})
-        assert fingerprint(posting) == row["fingerprint"]
+        assert (
+            fingerprint(posting)
+            == row["fingerprint"]
+            == _ref_fingerprint(row["title"], row["company"], row["location"])
+        )
 
 
 def test_normalise_frame_accepts_dates_booleans_and_missing_columns() -> None:
@@ -452,7 +495,7 @@ def test_fuzzy_repost_and_agency_copy_are_merged() -> None:
         "agency": ("orig", "fuzzy"),
         "agency-dup": ("orig", "fingerprint"),  # an exact copy of a fuzzy-merged row points at the kept one
     }
-    # Without the fuzzy pass only the exact duplicate goes, as normalize.dedupe has it.
+    # Without the fuzzy pass only the exact duplicate goes, as the exact rule has it.
     _assert_exact_parity(rows)
 
 
@@ -471,7 +514,7 @@ def test_two_different_jobs_at_the_same_place_are_both_kept() -> None:
 
 def test_fuzzy_works_for_titles_without_latin_tokens() -> None:
     """Cyrillic titles have no fingerprint tokens, so same company + place is already an exact duplicate
-    (normalize.fingerprint); an agency copy is caught by the fuzzy pass on the titles' Unicode words."""
+    (the fingerprint rule); an agency copy is caught by the fuzzy pass on the titles' Unicode words."""
     text = "<p>" + " ".join(f"слово{k} задача{k % 7} данные" for k in range(60)) + "</p>"
     title = "Ведущий инженер данных платформа аналитика"
     rows = [

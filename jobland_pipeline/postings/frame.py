@@ -1,46 +1,40 @@
-"""Normalisation and de-duplication of postings at scale: polars expressions, same answers as normalize.py.
+"""Postings at scale: the one implementation of their normalisation, fingerprints and de-duplication.
 
 ``normalise_frame`` cleans a frame of raw postings rows and ``dedupe_frame`` removes exact duplicates
-(fingerprint / canonical URL, as ``normalize.dedupe`` does) and fuzzy re-posts and staffing-agency copies.
+(same fingerprint or canonical URL, the first one kept) and fuzzy re-posts and staffing-agency copies,
+within each group of rows when ``by`` names a group column (one search of a batch). The per-row helpers
+of ``normalize.py`` (``fingerprint``, ``canonical_url``, ``dedupe``) are these functions on one row.
 
-Parity with the per-row functions in ``normalize.py`` (checked by tests/test_frame.py):
-
-* ``description`` equals ``clean_description`` (then cut to 60,000 characters). Python's ``re`` and
-  polars' Rust regex differ on what ``\\w``, ``\\s``, ``\\b`` and case-insensitive letters mean outside
-  ASCII, and polars knows a newer Unicode than ``unicodedata``; every pattern here spells out Python's
-  classes (``_py_word``, ``_PY_SPACE``, ``_ci``), and characters Python's Unicode does not assign are
-  masked before lower-casing and NFKC, so the answers agree code point for code point.
-  ``html.unescape`` is reproduced with one Aho-Corasick pass over all 2,231 HTML5 entity names plus the
-  numeric references actually present in the column (each distinct one decoded once by ``html.unescape``).
+* ``description`` is ``textutil.clean_description`` of each distinct text (then cut to 60,000
+  characters): one Python implementation, fast enough per text that a vectorised copy is not needed.
 * ``canonical_url`` is vectorised for printable-ASCII absolute URLs whose query has no ``%`` escape (what
-  job boards and engines send); any other URL goes, once per distinct value, through ``canonical_url``
-  itself (a URL it rejects with ``ValueError`` becomes null instead of failing the batch).
-* ``fingerprint`` is the same sha1 (first 16 hex digits) of ``company|title|location`` normalised as
-  ``fingerprint`` does; the normalised key is built with expressions and hashed in one pass over the
-  column (polars has no sha1).
-* ``dedupe_frame(fuzzy=False)`` keeps and merges exactly what ``dedupe`` does on the same ordered rows.
+  job boards and engines send); any other URL goes, once per distinct value, through urllib (the general
+  case of the same rule). A URL urllib rejects with ``ValueError`` (an invalid bracketed host) is null.
+* ``fingerprint`` is the sha1 (first 16 hex digits) of ``company|title|location`` normalised (legal
+  suffixes, parentheses and noise words dropped, title words as sorted distinct tokens); the key is
+  built with expressions and hashed in one pass over the column (polars has no sha1).
 
-Checked code point by code point for Python 3.11 (Unicode 14): Python's ``\\w`` is ``[\\p{L}\\p{N}_]``
-minus the code points it leaves unassigned; its ``\\s`` is White_Space plus U+001C..U+001F. The only
-intended difference: a URL that ``canonical_url`` rejects with ``ValueError`` is null here.
+The expressions agree with Python's ``re`` and ``textutil.tokens`` code point for code point: polars'
+Rust regex differs on what ``\\w`` and ``\\b`` mean outside ASCII, and knows a newer Unicode than
+``unicodedata``, so the patterns spell out Python's classes (``_py_word``) and characters Python's
+Unicode does not assign are masked before lower-casing. Checked for Python 3.11 (Unicode 14).
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
-import html.entities
-import itertools
+import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import polars as pl
 
 from jobland_pipeline.lexicon.instructions import INSTRUCTION_HINT as INJECTION
 from jobland_pipeline.postings.models import Posting
-from jobland_pipeline.postings.normalize import TRACKING_PARAMS, canonical_url
-from jobland_pipeline.textutil import STOPWORDS
+from jobland_pipeline.postings.near_duplicates import near_duplicates
+from jobland_pipeline.textutil import STOPWORDS, clean_description
 
 POSTINGS_SCHEMA = pl.Schema(
     {
@@ -70,14 +64,10 @@ AGENCY = (
     r"(?i)\b(?:staffing|recruit(?:ment|ing|ers?)?|talent|personnel|resourcing|headhunt\w*|agency"
     r"|placements?|manpower|workforce solutions|search partners|employment services)\b"
 )
+TRACKING_PARAMS = re.compile(r"^(utm_\w+|gclid|fbclid|refid|trackingid|trk|ebp|src|source|ref|lipi)$", re.I)
 
 # ---------------------------------------------------------------------------------------------------
 # Python's regex classes, spelled out for the Rust regex engine polars uses.
-
-_PY_SPACE = r"[\s\x1C-\x1F]"  # Python's \s: Unicode White_Space plus the four information separators
-# What re.IGNORECASE matches for these letters, grouped by simple lower case (a back-reference to a
-# matched letter only matches its own group): "s" also matches U+017F, "i" U+0130 and U+0131, "k" U+212A.
-_LOWER_GROUPS = {"s": ["sS", "\u017f"], "i": ["iI\u0130", "\u0131"], "k": ["kK\u212a"]}
 
 
 @cache
@@ -104,24 +94,9 @@ def _py_word() -> str:
 
 
 @cache
-def _py_nonword(also_not: str = "") -> str:
-    """Python's ``\\W`` (optionally minus a few ASCII characters) as a Rust class."""
-    return rf"[[^\p{{L}}\p{{N}}_{also_not}][{_py_unassigned()}]]"
-
-
-def _ci(word: str) -> str:
-    """A literal matched the way Python's re.IGNORECASE matches it (including ı, İ, ſ and K)."""
-    return "".join(
-        f"[{''.join(_LOWER_GROUPS.get(ch, [ch + ch.upper()]))}]" if ch.isalpha() else ch for ch in word
-    )
-
-
-def _ci_backref(word: str) -> list[str]:
-    """``(word)...\\1`` under re.I, as alternatives: a back-reference compares simple lower cases, so
-    ``<ſcript>`` is closed only by ``</ſcript>`` and ``<scrıpt>`` only by ``</scrıpt>``. One pattern per
-    case-group combination; each is used for both the opening and the closing name."""
-    options = [_LOWER_GROUPS.get(ch, [ch + ch.upper()]) for ch in word]
-    return ["".join(f"[{g}]" for g in combo) for combo in itertools.product(*options)]
+def _py_nonword() -> str:
+    """Python's ``\\W`` as a Rust class."""
+    return rf"[[^\p{{L}}\p{{N}}_][{_py_unassigned()}]]"
 
 
 def _mask_unassigned(expr: pl.Expr) -> pl.Expr:
@@ -129,153 +104,21 @@ def _mask_unassigned(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_all(f"[{_py_unassigned()}]", "\uffff")
 
 
-# ---------------------------------------------------------------------------------------------------
-# clean_description
-
-
-@cache
-def _description_patterns() -> dict[str, str]:
-    s = _PY_SPACE
-    drop = "|".join(  # <(script|style|noscript|template)\b.*?</\1\s*>
-        rf"<{name}(?:{_py_nonword()}(?s:.)*?)??</{name}{s}*>"
-        for tag in ("script", "style", "noscript", "template")
-        for name in _ci_backref(tag)
-    )
-    names = "|".join(_ci(n) for n in ("p", "div", "br", "li", "ul", "ol", "section", "article", "tr"))
-    tail = rf"(?:{_py_nonword('>')}[^>]*)?>"  # \b[^>]*>
-    return {
-        "escaped": rf"&{_ci('lt')};{s}*/?{s}*[a-zA-Z\x{{130}}\x{{131}}\x{{17F}}\x{{212A}}]",
-        "drop": drop + r"|<!--(?s:.)*?-->",
-        "li": rf"<{s}*{_ci('li')}{tail}",
-        "block": rf"<{s}*/?{s}*(?:{names}|{_ci('h')}[1-6]){tail}",
-        "tag": r"<[^>]+>",
-        "control": rf"[[\p{{C}}{_py_unassigned()}]&&[^\n\t]]",
-    }
-
-
-_NUMERIC_REF = r"&#(?:[0-9]+|[xX][0-9a-fA-F]+);?"
-
-
-@cache
-def _named_entities() -> tuple[list[str], list[str]]:
-    items = sorted(html.entities.html5.items(), key=lambda kv: -len(kv[0]))
-    # &nbsp; and the other spaces decode straight to " ": NFKC would make them " " later, and Python's
-    # \s, \W and [^>] (all the tag patterns look at) treat both alike; the text then often stays ASCII.
-    spaces = {ch for ch, decomposed in _nfkc_tables()[1].items() if decomposed == " "}
-    return [f"&{k}" for k, _ in items], ["".join(" " if ch in spaces else ch for ch in v) for _, v in items]
-
-
 def _stream(s: pl.Series, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
     """Apply an expression to a column on the streaming engine (morsels run on all cores)."""
     return s.to_frame("_s").lazy().select(fn(pl.col("_s"))).collect(engine="streaming").to_series()
 
 
-def _unescape(s: pl.Series) -> pl.Series:
-    """``html.unescape`` over a column: one leftmost-longest Aho-Corasick pass."""
-    refs = _stream(s, lambda c: c.str.extract_all(_NUMERIC_REF).explode().drop_nulls().unique())
-    names, values = _named_entities()
-    pairs = sorted(
-        [*zip(names, values, strict=True), *((n, html.unescape(n)) for n in refs.to_list())],
-        key=lambda kv: -len(kv[0]),
-    )  # leftmost-first over longest-first patterns = leftmost-longest, as html.unescape's greedy regex
-    patterns, replacements = [p for p, _ in pairs], [v for _, v in pairs]
-    return _stream(s, lambda c: c.str.replace_many(patterns, replacements, leftmost=True))
-
-
-@cache
-def _nfkc_tables() -> tuple[str, dict[str, str]]:
-    """(class of the characters that may need NFKC, {character: its NFKD} for inert decompositions).
-
-    A text without a character of the class is already NFKC (the quick check: every character
-    NFKC_QC=Yes with combining class 0). Replacing a character by its full decomposition never changes
-    the NFKC of a text; for compatibility characters whose decomposition is inert (NBSP, ellipsis,
-    ligatures, full-width and mathematical letters...), doing it first lets most texts skip NFKC.
-    """
-    scan = [*range(0x40000), *range(0xE0000, 0x110000)]
-    seconds = _second_halves(scan)
-    needs = {c for c in scan if c in seconds or _not_nfkc_alone(c)}
-    inert: dict[str, str] = {}
-    for c in needs:
-        if c in seconds or unicodedata.combining(chr(c)):
-            continue
-        decomposed = unicodedata.normalize("NFKD", chr(c))
-        if all(ord(x) not in needs for x in decomposed):
-            inert[chr(c)] = decomposed
-    return f"[{_class_items(needs)}]", inert
-
-
-def _second_halves(scan: list[int]) -> set[int]:
-    """Characters that can be the second half of a canonical composition (Hangul V and T jamo, and the
-    second of every two-character canonical decomposition): NFKC may merge them with what precedes."""
-    seconds = {0x1161 + k for k in range(21)} | {0x11A8 + k for k in range(27)}
-    for c in scan:
-        decomposition = unicodedata.decomposition(chr(c))
-        if decomposition and not decomposition.startswith("<") and len(parts := decomposition.split()) == 2:
-            seconds.add(int(parts[1], 16))
-    return seconds
-
-
-def _not_nfkc_alone(c: int) -> bool:
-    """A combining character, or one that NFKC changes on its own."""
-    return bool(unicodedata.combining(chr(c))) or unicodedata.normalize("NFKC", chr(c)) != chr(c)
-
-
-def _class_items(codepoints: set[int]) -> str:
-    r"""A regex character class body of ranges: ``\x{41}-\x{5A}\x{61}``."""
-
-    def item(first: int, last: int) -> str:
-        return f"\\x{{{first:X}}}" if first == last else f"\\x{{{first:X}}}-\\x{{{last:X}}}"
-
-    items: list[str] = []
-    ordered = sorted(codepoints)
-    if not ordered:
-        return ""
-    start = prev = ordered[0]
-    for c in ordered[1:]:
-        if c != prev + 1:
-            items.append(item(start, prev))
-            start = c
-        prev = c
-    items.append(item(start, prev))
-    return "".join(items)
+# ---------------------------------------------------------------------------------------------------
+# clean_description
 
 
 def clean_descriptions(descriptions: pl.Series) -> pl.Series:
-    """``normalize.clean_description`` for a whole column (nulls become "")."""
-    pat = _description_patterns()
-    s = descriptions.cast(pl.String).fill_null("").rename("_s")
-    escaped = _stream(s, lambda c: c.str.contains(pat["escaped"]))
-    if escaped.any():  # entity-escaped HTML (Greenhouse)
-        s = s.scatter(escaped.arg_true(), _unescape(s.filter(escaped)))
-    s = _stream(
-        s,
-        lambda c: (
-            c.str.replace_all(pat["drop"], " ")
-            .str.replace_all(pat["li"], "\n- ")
-            .str.replace_all(pat["block"], "\n")
-            .str.replace_all(pat["tag"], "")
-        ),
-    )
-    s = _unescape(s)
-    nonascii = _stream(s, lambda c: c.str.len_bytes() != c.str.len_chars())
-    if nonascii.any():  # ASCII text is NFKC already
-        needs_nfkc, inert = _nfkc_tables()
-        sub = _stream(s.filter(nonascii), lambda c: c.str.replace_many(list(inert), list(inert.values())))
-        needs = _stream(sub, lambda c: c.str.contains(needs_nfkc))
-        if needs.any():
-            normalised = _stream(sub.filter(needs), lambda c: _mask_unassigned(c).str.normalize("NFKC"))
-            sub = sub.scatter(needs.arg_true(), normalised)
-        s = s.scatter(nonascii.arg_true(), sub)
-    return _stream(
-        s,
-        lambda c: (
-            c.str.replace_all(pat["control"], "")
-            .str.replace_all(r"[ \t]{2,}|\t", " ")  # = [ \t]+ -> " ", without rewriting single spaces
-            .str.replace_all(r"[\s&&[^\n]]*\n[\s&&[^\n]]*", "\n")  # strip every line
-            .str.replace_all(r"\n{3,}", "\n\n")
-            .str.strip_chars()
-        ),
-    ).alias(descriptions.name)
+    """``clean_description`` of a whole column, each distinct text cleaned once (nulls become "")."""
+    s = descriptions.cast(pl.String).fill_null("")
+    distinct = s.unique().to_list()
+    cleaned = pl.Series(list(map(clean_description, distinct)), dtype=pl.String)
+    return s.replace_strict(pl.Series(distinct, dtype=pl.String), cleaned).alias(descriptions.name)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -288,14 +131,31 @@ _FAST_URL = r"^[A-Za-z][A-Za-z0-9+.\-]*://[!-~&&[^/?#\[\]]]+(?:[/?#][!-~]*)?$"
 _URL_PARTS = r"^([A-Za-z][A-Za-z0-9+.\-]*)://([^/?#]*)([^?#]*)(?:\?([^#]*))?"
 
 
+def _canonical_url_general(url: str) -> str | None:
+    """The rule for any URL, with urllib: tracking parameters, fragment and trailing slashes dropped,
+    scheme and host lower-cased. None for no URL or one urllib cannot split (an invalid bracketed host)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        query = [(k, v) for k, v in parse_qsl(parts.query) if not TRACKING_PARAMS.match(k)]
+    except ValueError:
+        return None
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), urlencode(query), "")
+    )
+
+
 def _quote_plus(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_many(list(_QUOTE), list(_QUOTE.values()))
 
 
 def canonical_urls(urls: pl.Series) -> pl.Series:
-    """``normalize.canonical_url`` for a whole column; no URL (or an empty result) is null."""
-    frame = pl.DataFrame({"u": urls.cast(pl.String)}).with_row_index("_r")
-    frame = frame.with_columns(pl.col("u").str.strip_chars())
+    """The canonical URL of every value of a column: the same job has one URL whatever tracking
+    parameters, fragment, trailing slash or letter case it came with. No URL is null; a URL of blanks
+    is ""."""
+    frame = pl.DataFrame({"raw": urls.cast(pl.String)}).with_row_index("_r")
+    frame = frame.with_columns(u=pl.col("raw").str.strip_chars())
     frame = frame.with_columns(
         _fast=pl.col("u").str.contains(_FAST_URL)
         & ~pl.col("u").str.extract(_URL_PARTS, 4).fill_null("").str.contains("%", literal=True)
@@ -333,18 +193,13 @@ def canonical_urls(urls: pl.Series) -> pl.Series:
             pl.when(pl.col("q").fill_null("") != "").then("?" + pl.col("q")).otherwise(pl.lit("")),
         ).alias("c"),
     )
-    slow_values = frame.filter(~pl.col("_fast") & pl.col("u").is_not_null())["u"].unique().to_list()
-    slow: dict[str, str | None] = {}
-    for value in slow_values:
-        try:
-            slow[value] = canonical_url(value) or None
-        except ValueError:  # e.g. an invalid bracketed host; canonical_url raises, a batch should not
-            slow[value] = None
+    slow_values = frame.filter(~pl.col("_fast") & pl.col("raw").is_not_null())["raw"].unique().to_list()
+    slow = {value: _canonical_url_general(value) for value in slow_values}
     out = frame.join(fast, on="_r", how="left").with_columns(
         pl.when(pl.col("_fast"))
         .then(pl.col("c"))
         .otherwise(
-            pl.col("u").replace_strict(slow, default=None, return_dtype=pl.String) if slow else pl.lit(None)
+            pl.col("raw").replace_strict(slow, default=None, return_dtype=pl.String) if slow else pl.lit(None)
         )
         .alias("c")
     )
@@ -365,7 +220,7 @@ def _lowered(expr: pl.Expr) -> pl.Expr:
 
 
 def title_tokens(title: pl.Expr) -> pl.Expr:
-    """``normalize._norm_title`` as a list column: ``sorted(set(tokens(title)))`` once the parentheses,
+    """A title's fingerprint words as a list column: ``sorted(set(tokens(title)))`` once the parentheses,
     "with verification" and remote/hybrid/urgent/hiring/new are removed."""
     nonword = _py_nonword()
     t = (
@@ -393,7 +248,7 @@ def title_tokens(title: pl.Expr) -> pl.Expr:
 
 
 def company_key(company: pl.Expr) -> pl.Expr:
-    """The company part of ``normalize.fingerprint``: word characters only, legal suffixes dropped."""
+    """The company part of a fingerprint: word characters only, legal suffixes dropped."""
     return (
         _lowered(company)
         .str.extract_all(f"{_py_word()}+")
@@ -403,7 +258,7 @@ def company_key(company: pl.Expr) -> pl.Expr:
 
 
 def location_key(location: pl.Expr) -> pl.Expr:
-    """The location part of ``normalize.fingerprint``: its word characters, lower-cased."""
+    """The location part of a fingerprint: its word characters, lower-cased."""
     return _lowered(location).str.extract_all(f"{_py_word()}+").list.join("")
 
 
@@ -416,7 +271,8 @@ def _sha1_16(keys: pl.Series) -> pl.Series:
 
 
 def fingerprints(df: pl.DataFrame) -> pl.Series:
-    """``normalize.fingerprint`` of every row (title, company and location columns)."""
+    """The fingerprint of every row (title, company and location columns): same company + normalised
+    title + location = the same job, whatever engine found it."""
     keys = (
         df.lazy()
         .select(
@@ -532,7 +388,7 @@ MERGED_SCHEMA = pl.Schema({"id": pl.String, "kept_id": pl.String, "reason": pl.S
 
 
 def _exact_keep(keys: pl.DataFrame) -> pl.Series:
-    """Which rows ``normalize.dedupe`` keeps: no earlier *kept* row shares the fingerprint or the URL.
+    """Which rows the exact pass keeps: no earlier *kept* row shares the fingerprint or the URL.
 
     Rounds over the undecided rows: a row with no earlier live row sharing a key is kept; a row sharing
     a key with an earlier kept row is dropped (and leaves the live set). Each round decides at least the
@@ -578,12 +434,12 @@ def _exact_keep(keys: pl.DataFrame) -> pl.Series:
 
 
 def _exact(keys: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
-    """Kept mask, and (_i, kept_i, reason) of each dropped row, as ``normalize.dedupe`` decides them."""
+    """Kept mask, and (_i, kept_i, reason) of each dropped row of the exact pass."""
     keep = _exact_keep(keys)
     kept = keys.filter(keep)
     by_fp = kept.select("fp", pl.col("_i").alias("k_fp"))
     by_url = kept.filter(pl.col("url").is_not_null()).select("url", pl.col("_i").alias("k_url"))
-    fp_hit = (pl.col("k_fp") < pl.col("_i")).fill_null(False)  # dedupe looks the fingerprint up first
+    fp_hit = (pl.col("k_fp") < pl.col("_i")).fill_null(False)  # the fingerprint is looked up first
     merged = (
         keys.filter(~keep)
         .join(by_fp, on="fp", how="left")
@@ -626,11 +482,13 @@ def _shingles(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _fuzzy_pairs(rows: pl.DataFrame) -> pl.DataFrame:
-    """Candidate pairs (i < j) that are re-posts / agency copies, by prefix-filtered blocking."""
+    """Candidate pairs (i < j) that are re-posts / agency copies, by prefix-filtered blocking (never
+    across groups when ``rows`` has a group column ``_g``: the place is compared within the group)."""
+    loc = location_key(pl.col("location"))
     feats = rows.select(
         "_i",
         "title",
-        location_key(pl.col("location")).alias("loc"),
+        (pl.concat_str(pl.col("_g"), pl.lit("\x1f"), loc) if "_g" in rows.columns else loc).alias("loc"),
         company_key(pl.col("company")).alias("co"),
         pl.col("company").fill_null("").str.contains(AGENCY).alias("agency"),
         title_tokens(pl.col("title")).alias("tt"),
@@ -718,36 +576,30 @@ def _resolve_pairs(pairs: pl.DataFrame) -> dict[int, int]:
     return merged
 
 
-def dedupe_frame(df: pl.DataFrame, *, fuzzy: bool = True) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Keep the first posting per fingerprint and per canonical URL, then drop fuzzy re-posts.
-
-    Exact pass: the same kept rows and merges as ``normalize.dedupe`` on the same ordered rows (reason
-    "fingerprint" or "url"). Fuzzy pass (``fuzzy=True``), over the rows the exact pass kept: same
-    normalised location, same normalised company or either company looks like a staffing agency, title
-    token-set Jaccard >= 0.8 and description word-3-shingle Jaccard >= 0.7 (or >= 90% of the shorter
-    one's shingles in the longer): the later row is merged into the earliest such kept row (reason
-    "fuzzy"), and exact duplicates of a fuzzy-merged row point at its final kept row.
-
-    Returns ``(kept, merged)``; ``kept`` keeps the input's columns and order, ``merged`` has one row per
-    dropped posting: ``id``, ``kept_id``, ``reason``.
-    """
+def dedupe_rows(
+    df: pl.DataFrame, *, fuzzy: bool = True, by: str | None = None
+) -> tuple[pl.Series, pl.DataFrame]:
+    """Which rows ``dedupe_frame`` keeps (a mask), and ``(i, kept_i, reason)`` of each dropped row by
+    row position; with ``by``, rows are only ever merged with rows of the same group."""
     if df.is_empty():
-        return df, pl.DataFrame(schema=MERGED_SCHEMA)
+        return pl.Series("keep", [], dtype=pl.Boolean), pl.DataFrame(schema=_MERGED_ROWS)
     frame = df
     if "fingerprint" not in frame.columns:
         frame = frame.with_columns(fingerprints(frame).alias("fingerprint"))
     if "canonical_url" not in frame.columns:
         frame = frame.with_columns(canonical_urls(frame["url"]).alias("canonical_url"))
+    group = pl.col(by).cast(pl.String) if by else pl.lit("")
     keys = frame.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"),
-        pl.col("id").cast(pl.String),
-        pl.col("fingerprint").alias("fp"),
-        pl.when(pl.col("canonical_url") != "").then(pl.col("canonical_url")).alias("url"),
+        pl.concat_str(group, pl.lit("\x1f"), pl.col("fingerprint")).alias("fp"),
+        pl.when(pl.col("canonical_url") != "")
+        .then(pl.concat_str(group, pl.lit("\x1f"), pl.col("canonical_url")))
+        .alias("url"),
     )
     keep, merged = _exact(keys)
     if fuzzy:
-        rows = frame.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i")).filter(keep)
-        pairs = _fuzzy_pairs(rows)
+        rows = frame.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"), group.alias("_g"))
+        pairs = _fuzzy_pairs(rows.filter(keep))
         fuzzy_merged = _resolve_pairs(pairs) if not pairs.is_empty() else {}
         if fuzzy_merged:
             fm = pl.DataFrame(
@@ -758,46 +610,81 @@ def dedupe_frame(df: pl.DataFrame, *, fuzzy: bool = True) -> tuple[pl.DataFrame,
             merged = pl.concat(
                 [merged.with_columns(pl.col("kept_i").replace(fuzzy_merged)), fm]  # point at the final row
             ).sort("_i")
-    ids = keys["id"]
+    return keep.alias("keep"), merged.rename({"_i": "i"}).cast(pl.Schema(_MERGED_ROWS))
+
+
+_MERGED_ROWS = pl.Schema({"i": pl.UInt32, "kept_i": pl.UInt32, "reason": pl.String})
+
+
+def dedupe_frame(
+    df: pl.DataFrame, *, fuzzy: bool = True, by: str | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Keep the first posting per fingerprint and per canonical URL, then drop fuzzy re-posts.
+
+    Exact pass (reason "fingerprint" or "url"): a row sharing its fingerprint, else its canonical URL,
+    with an earlier kept row is merged into it. Fuzzy pass (``fuzzy=True``), over the rows the exact
+    pass kept: same normalised location, same normalised company or either company looks like a
+    staffing agency, title token-set Jaccard >= 0.8 and description word-3-shingle Jaccard >= 0.7 (or
+    >= 90% of the shorter one's shingles in the longer): the later row is merged into the earliest such
+    kept row (reason "fuzzy"), and exact duplicates of a fuzzy-merged row point at its final kept row.
+    With ``by``, each group of rows (one search of a batch) is de-duplicated on its own.
+
+    Returns ``(kept, merged)``; ``kept`` keeps the input's columns and order, ``merged`` has one row per
+    dropped posting: ``id``, ``kept_id``, ``reason``.
+    """
+    if df.is_empty():
+        return df, pl.DataFrame(schema=MERGED_SCHEMA)
+    keep, merged = dedupe_rows(df, fuzzy=fuzzy, by=by)
+    ids = df["id"].cast(pl.String)
     merged = merged.select(
-        ids.gather(merged["_i"]).alias("id"), ids.gather(merged["kept_i"]).alias("kept_id"), "reason"
+        ids.gather(merged["i"]).alias("id"), ids.gather(merged["kept_i"]).alias("kept_id"), "reason"
     )
-    kept = df.filter(keep)
-    return kept, merged.cast(pl.Schema(MERGED_SCHEMA))
+    return df.filter(keep), merged.cast(pl.Schema(MERGED_SCHEMA))
+
+
+def postings_frame(postings: Sequence[Posting]) -> pl.DataFrame:
+    """Posting objects as raw postings rows (``POSTINGS_SCHEMA``), in order."""
+    columns: dict[str, list[str | None]] = {name: [] for name in POSTINGS_SCHEMA}
+    for p in postings:
+        for name, value in (
+            ("id", p.id),
+            ("title", p.title),
+            ("company", p.company),
+            ("location", p.location),
+            ("remote", p.remote_flag),
+            ("employment_type", p.employment_type),
+            ("posted_at", p.posted_at.isoformat() if p.posted_at else None),
+            ("salary", p.salary),
+            ("url", p.url),
+            ("description", p.description),
+            ("source", p.source),
+            ("source_id", p.source_id),
+            ("apply_url", p.apply_url),
+        ):
+            columns[name].append(value)
+    return pl.DataFrame(columns, schema=POSTINGS_SCHEMA)
 
 
 def dedupe_postings(postings: list[Posting]) -> tuple[list[Posting], dict[str, str]]:
-    """``normalize.dedupe`` plus fuzzy re-posts and agency copies, for a list of Posting objects.
+    """Exact duplicates, fuzzy re-posts and agency copies, then near-duplicate re-posts
+    (``near_duplicates``), for a list of Posting objects: one search's postings.
 
     Returns the kept postings (input order) and {dropped id: kept id}.
     """
     if not postings:
         return [], {}
-    rows = [
-        {
-            "id": p.id,
-            "title": p.title,
-            "company": p.company,
-            "location": p.location,
-            "remote": p.remote_flag,
-            "employment_type": p.employment_type,
-            "posted_at": p.posted_at.isoformat() if p.posted_at else None,
-            "salary": p.salary,
-            "url": p.url,
-            "description": p.description,
-            "source": p.source,
-            "source_id": p.source_id,
-            "apply_url": p.apply_url,
-        }
-        for p in postings
-    ]
-    frame, _ = normalise_frame(pl.DataFrame(rows, schema=POSTINGS_SCHEMA))
+    frame, _ = normalise_frame(postings_frame(postings))
     kept, merged = dedupe_frame(frame)
-    kept_ids = set(kept["id"].to_list())
-    mapping = dict(zip(merged["id"].to_list(), merged["kept_id"].to_list(), strict=True))
-    # Re-posts whose title wording, place format or company suffix changed (any language).
-    from jobland_pipeline.postings.near_duplicates import near_duplicates
+    return with_near_duplicates(
+        postings, set(kept["id"].to_list()), dict(zip(merged["id"], merged["kept_id"], strict=True))
+    )
 
+
+def with_near_duplicates(
+    postings: list[Posting], kept_ids: set[str], mapping: dict[str, str]
+) -> tuple[list[Posting], dict[str, str]]:
+    """The postings still kept once re-posts whose title wording, place format or company suffix
+    changed (any language) are merged too, and the whole {dropped id: kept id}."""
     near = near_duplicates([p for p in postings if p.id in kept_ids])
     mapping.update(near)
     kept_ids -= set(near)
