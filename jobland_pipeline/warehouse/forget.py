@@ -3,8 +3,9 @@
 The right to be forgotten, and the clean-up when a user leaves (their inbox folder or S3 prefix goes):
 partition files named after the user or their searches are deleted, shared ledgers are rewritten
 without the user's rows (atomically, file by file), and the user's package and outbox files are
-removed. What cannot be attributed to a user is said: the LLM answer cache is keyed by content only
-and expires with its TTL.
+removed. The warehouse may be a local folder or an S3 prefix: its files are reached through the
+store's API, never by path. What cannot be attributed to a user is said: the LLM answer cache is
+keyed by content only and expires with its TTL.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import polars as pl
 
 from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR, file_stem
-from jobland_pipeline.warehouse.store import SCHEMA_FILE, Warehouse
+from jobland_pipeline.warehouse.store import Warehouse, s3_url, split_s3_url
 
 # Columns that say whose a row is, in the order they are looked for.
 _OWNER_COLUMNS = ("user_id", "search_key", "partition", "application_id")
@@ -51,47 +52,67 @@ def _owned(df: pl.DataFrame, user_id: str) -> pl.Series:
     return mask
 
 
-def _owns_file(path: Path, user_id: str) -> bool:
+def _owns_file(key: str, table: str, user_id: str) -> bool:
+    """A partition file of the user or of one of their searches (``<table>/<stem>.parquet``)."""
+    path = PurePosixPath(key)
+    if str(path.parent) != table:
+        return False  # a batch of an append-only group: rewritten row by row instead
     stem = path.stem
     return stem == file_stem(user_id) or stem.startswith(file_stem(f"{user_id}{SEARCH_KEY_SEPARATOR}"))
 
 
-def forget_user(store: Warehouse, user_id: str, *, folders: Iterable[Path] = ()) -> Forgotten:
-    """Remove the user's rows from every table and the given folders/files (packages, outbox, inbox)."""
+def forget_user(store: Warehouse, user_id: str, *, folders: Iterable[Path | str] = ()) -> Forgotten:
+    """Remove the user's rows from every table and the given folders/files (packages, outbox, inbox).
+
+    A folder may be an S3 location (``s3://bucket/prefix/<user>``, packages on S3): every object under
+    it goes, through the warehouse's S3 client.
+    """
     report = Forgotten(user_id)
     for table in store.tables():
-        report.rows[table] = _forget_in_table(store, store.root / table, user_id)
+        report.rows[table] = _forget_in_table(store, table, user_id)
     for path in folders:
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
-        else:
-            continue
-        report.files.append(str(path))
+        if _remove(store, path):
+            report.files.append(s3_url(path) or str(path))
     return report
 
 
-def _forget_in_table(store: Warehouse, folder: Path, user_id: str) -> int:
+def _remove(store: Warehouse, path: Path | str) -> bool:
+    """Delete a local file or folder, or every object under an S3 prefix; False when nothing was there."""
+    url = s3_url(path)
+    if url is not None:
+        if store.s3_client is None:
+            raise ValueError(f"{url}: files on S3 need the warehouse on S3 too (JOBLAND_WAREHOUSE_DIR)")
+        bucket, prefix = split_s3_url(url)
+        pages = store.s3_client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"{prefix}/")
+        keys = [o["Key"] for page in pages for o in page.get("Contents", [])]
+        for i in range(0, len(keys), 1000):
+            batch = {"Objects": [{"Key": k} for k in keys[i : i + 1000]], "Quiet": True}
+            store.s3_client.delete_objects(Bucket=bucket, Delete=batch)
+        return bool(keys)
+    local = Path(path)
+    if local.is_dir():
+        shutil.rmtree(local)
+    elif local.exists():
+        local.unlink()
+    else:
+        return False
+    return True
+
+
+def _forget_in_table(store: Warehouse, table: str, user_id: str) -> int:
     """Rows removed from one table: the user's partition files go whole, shared files are rewritten."""
-    if not folder.exists():
-        return 0
     removed = 0
-    for path in sorted(folder.rglob("*.parquet")):
-        if path.name == SCHEMA_FILE:
-            continue
-        df = pl.read_parquet(path)
-        if path.parent == folder and _owns_file(path, user_id):
+    for key in store.files(table):
+        df = store.read_file(key)
+        if _owns_file(key, table, user_id):
             removed += df.height
-            path.unlink()
+            store.delete_file(key)
             continue
         mask = _owned(df, user_id)
         if mask.any():
             removed += int(mask.sum())
-            store.replace_file(path, df.filter(~mask))
-    own_group = folder / file_stem(user_id)
-    if own_group.is_dir() and not any(own_group.iterdir()):
-        own_group.rmdir()
+            store.replace_file(key, df.filter(~mask))
+    store.drop_empty_group(table, user_id)
     return removed
 
 
@@ -102,17 +123,15 @@ def forget_searches(store: Warehouse, keys: Iterable[str]) -> Forgotten:
     report = Forgotten(", ".join(sorted(wanted)))
     stems = {file_stem(k) for k in wanted}
     for table in store.tables():
-        folder = store.root / table
         removed = 0
-        for path in sorted(folder.rglob("*.parquet")) if folder.exists() else []:
-            if path.name == SCHEMA_FILE:
-                continue
-            df = pl.read_parquet(path)
-            if path.parent == folder and path.stem in stems:
+        for key in store.files(table):
+            df = store.read_file(key)
+            path = PurePosixPath(key)
+            if str(path.parent) == table and path.stem in stems:
                 removed += df.height
-                path.unlink()
+                store.delete_file(key)
             elif "search_key" in df.columns and (mask := df["search_key"].is_in(list(wanted))).any():
                 removed += int(mask.sum())
-                store.replace_file(path, df.filter(~mask))
+                store.replace_file(key, df.filter(~mask))
         report.rows[table] = removed
     return report
