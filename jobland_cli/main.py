@@ -24,6 +24,35 @@ class CliError(Exception):
     """Shown as one line on stderr; exit code 2."""
 
 
+# The project the command belongs to (an editable install: the repository). Relative paths in the
+# settings are the project's, whatever the current directory is.
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def project_environment() -> None:
+    """Check the settings and anchor them: an unknown JOBLAND_* variable is an error for every command,
+    a relative JOBLAND_HOME is under the project (not the current directory), and DAGSTER_HOME defaults
+    to ``<JOBLAND_HOME>/dagster`` holding the project's ``dagster.yaml`` (SQLite)."""
+    from resources import SETTINGS
+    from resources.settings import check_environment
+
+    check_environment(os.environ, SETTINGS)
+    home = Path(os.environ.get("JOBLAND_HOME") or "var")
+    if not home.is_absolute():
+        base = PROJECT if (PROJECT / "workspace.yaml").is_file() else Path.cwd()
+        home = base / home
+        os.environ["JOBLAND_HOME"] = str(home)
+    if not os.environ.get("DAGSTER_HOME"):
+        dagster_home = home / "dagster"
+        dagster_home.mkdir(parents=True, exist_ok=True)
+        source = PROJECT / "dagster.yaml"
+        if source.is_file() and not (dagster_home / "dagster.yaml").exists():
+            (dagster_home / "dagster.yaml").write_bytes(source.read_bytes())
+        os.environ["DAGSTER_HOME"] = str(dagster_home)
+    elif not Path(os.environ["DAGSTER_HOME"]).is_absolute():
+        os.environ["DAGSTER_HOME"] = str(Path(os.environ["DAGSTER_HOME"]).resolve())
+
+
 def _read_cv(path: Path, engine_name: str, as_of: date):  # type: ignore[no-untyped-def]
     if not path.is_file():
         raise CliError(f"{path}: no such file")
@@ -328,7 +357,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
     folders = [Path(values["JOBLAND_PACKAGES_DIR"]) / args.user]
     folders += sorted(Path(values["JOBLAND_OUTBOX_DIR"]).glob(f"*/{args.user}.eml"))
     report = forget_user(_warehouse(), args.user, folders=folders)
-    if os.environ.get("DAGSTER_HOME"):
+    if (Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml").is_file():
         with dg.DagsterInstance.get() as instance:
             if instance.has_dynamic_partition("users", args.user):
                 instance.delete_dynamic_partition("users", args.user)
@@ -422,11 +451,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    saved = dict(os.environ)  # the command anchors its settings; a caller's environment is left as it was
     try:
+        project_environment()
         return int(args.func(args))
     except (CliError, SettingsError) as exc:
         print(f"jobland: {exc}", file=sys.stderr)
         return 2
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 if __name__ == "__main__":

@@ -51,13 +51,27 @@ def _apply_partition_requests(instance: dg.DagsterInstance, result: dg.SensorRes
                 instance.delete_dynamic_partition(request.partitions_def_name, key)
 
 
-def _execute(defs: dg.Definitions, job: str, instance: dg.DagsterInstance, request: dg.RunRequest) -> bool:
+def _execute(
+    defs: dg.Definitions,
+    job: str,
+    instance: dg.DagsterInstance,
+    request: dg.RunRequest,
+    origin: tuple[str, str] | None = None,
+) -> bool:
+    """Run a sensor's or schedule's request in this process.
+
+    ``origin`` = ("sensor" | "schedule", its name): the run is tagged with the request's run key and its
+    origin as the daemon tags it, so the daemon (``make ui``) later skips what this pass already did.
+    """
     job = request.job_name or job
+    tags = dict(request.tags or {})
+    if origin and request.run_key:
+        tags |= {"dagster/run_key": request.run_key, f"dagster/{origin[0]}_name": origin[1]}
     result = defs.resolve_job_def(job).execute_in_process(
         run_config={**QUIET, **dict(request.run_config or {})},
         instance=instance,
         partition_key=request.partition_key,
-        tags=dict(request.tags or {}),
+        tags=tags,
         raise_on_error=False,
     )
     what = request.partition_key or "..".join(
@@ -127,7 +141,7 @@ def _intake(
     assert isinstance(intake, dg.SensorResult)
     _apply_partition_requests(instance, intake)
     for request in intake.run_requests or []:
-        if not _execute(defs, "intake_job", instance, request):
+        if not _execute(defs, "intake_job", instance, request, ("sensor", "cv_inbox_sensor")):
             failures[f"intake {request.partition_key}"] = _SEE_UI
     state["cv_inbox_sensor"] = intake.cursor
     state_path.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +166,10 @@ def _searches_and_schedules(
     if isinstance(searches, dg.SensorResult):
         _apply_partition_requests(instance, searches)
         for request in searches.run_requests or []:
-            if request.job_name == "forget_job" and not _execute(defs, "forget_job", instance, request):
+            origin = ("sensor", "search_partitions_sensor")
+            if request.job_name == "forget_job" and not _execute(
+                defs, "forget_job", instance, request, origin
+            ):
                 failures["forget_job"] = _SEE_UI
         state["search_partitions_sensor"] = searches.cursor
         state_path.write_text(json.dumps(state))
@@ -161,7 +178,7 @@ def _searches_and_schedules(
         with dg.build_schedule_context(instance=instance, scheduled_execution_time=now) as ctx:
             requests = schedule(ctx)
         for request in requests if isinstance(requests, list) else []:
-            if not _execute(defs, job, instance, request):
+            if not _execute(defs, job, instance, request, ("schedule", schedule.name)):
                 failures[job] = _SEE_UI
 
 

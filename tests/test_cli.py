@@ -128,3 +128,51 @@ def test_malformed_postings_file_names_line_and_field(tmp_path: Path) -> None:
         and f"{path}:1: missing field(s)" in proc.stderr
         and "Traceback" not in proc.stderr
     )
+
+
+def _jobland_in(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    import os
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("JOBLAND_", "DAGSTER_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "jobland_cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=cwd,
+        env={**clean, **env},
+    )
+
+
+def test_an_unknown_setting_is_an_error_for_every_command(tmp_path: Path) -> None:
+    for args in (
+        ["settings"],
+        ["screen", "--cv", "x", "--postings", "y", "--out", "z"],
+        ["track", "a:b", "applied"],
+    ):
+        done = _jobland_in(tmp_path, {"JOBLAND_ENGIN": "offline"}, *args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "unknown setting JOBLAND_ENGIN (did you mean JOBLAND_ENGINE?)" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_commands_find_the_project_from_any_directory(tmp_path: Path) -> None:
+    """Run from elsewhere, a relative JOBLAND_HOME is the project's, and a command that needs Dagster
+    gets a DAGSTER_HOME instead of a traceback."""
+    home = tmp_path / "home"
+    done = _jobland_in(tmp_path, {"JOBLAND_HOME": str(home)}, "forget", "nobody", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert (home / "dagster" / "dagster.yaml").is_file()  # Dagster's home was made, with the project's config
+    assert "Traceback" not in done.stderr
+    # With a relative JOBLAND_HOME, the project's folder is used, not the current directory.
+    done = _jobland_in(tmp_path, {"JOBLAND_HOME": "var-cli-test"}, "forget", "nobody", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "var-cli-test").exists()
+    project_home = Path(__file__).resolve().parent.parent / "var-cli-test"
+    try:
+        assert (project_home / "dagster" / "dagster.yaml").is_file(), (done.stdout, done.stderr)
+    finally:
+        import shutil
+
+        shutil.rmtree(project_home, ignore_errors=True)

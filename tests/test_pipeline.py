@@ -215,3 +215,35 @@ def test_each_partition_reports_its_own_rows(run: Run) -> None:
     actual = {r["search_key"]: r["len"] for r in screenings.iter_rows(named=True)}
     assert set(actual) <= set(reported)  # every search with rows was materialised; others had 0
     assert reported == {key: actual.get(key, 0) for key in reported} and len(set(reported.values())) > 2
+
+
+def test_the_daemon_will_not_redo_what_make_run_did(run: Run) -> None:
+    """The UI's daemon starts its inbox sensor with no cursor and asks for every user's intake again;
+    it launches only run keys no run of that sensor carries yet, and make run's intakes carry them."""
+    from resources import LocalInboxResource
+    from sensors.cv_inbox import cv_inbox_sensor
+
+    inbox = LocalInboxResource(path=run.values["JOBLAND_INBOX_DIR"])
+    with dg.build_sensor_context(instance=run.instance, resources={"inbox": inbox}) as ctx:
+        fresh = cv_inbox_sensor(ctx)
+    assert isinstance(fresh, dg.SensorResult)
+    keys = [r.run_key for r in fresh.run_requests or []]
+    assert keys and all(keys)
+    for key in keys:
+        done = run.instance.get_runs(filters=dg.RunsFilter(tags={"dagster/run_key": str(key)}))
+        assert [r.tags.get("dagster/sensor_name") for r in done] == ["cv_inbox_sensor"], key
+
+
+def test_the_readme_queries_run_and_answer_one_row_per_posting(run: Run) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("-- best matches per user today", 1)[1].split("```", 1)[0]
+    statements = [s.strip() for s in ("-- best matches" + block).split(";") if s.strip()]
+    run.store.publish_views()
+    for sql in statements:
+        if "JOBLAND" in sql:
+            continue
+        run.store.query(sql)  # every example runs as written
+    best = run.store.query(statements[0])
+    assert best.height > 0
+    assert best.select(["user_id", "posting_id"]).is_duplicated().sum() == 0
+    assert best.group_by("user_id").len()["len"].max() <= 5
