@@ -144,3 +144,13 @@ def nested_array_pdf(depth: int = 50_000) -> bytes:
             + b" >>",
         ]
     )
+
+
+def docx_bad_crc() -> bytes:
+    """A DOCX whose body part's deflate stream is damaged (a flipped byte: a CRC or bit error)."""
+    data = bytearray(docx_paragraphs(*(f"Line {i} of a nurse's experience" for i in range(200))))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        info = z.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start + 20] ^= 0xFF
+    return bytes(data)

@@ -52,6 +52,7 @@ def test_real_chinese_pdf_stays_intact() -> None:
         (b"PK\x03\x04" + b"\x00" * 100, "broken.docx", "corrupt", "ZIP"),
         (hostile.docx_xxe(), "xxe.docx", "corrupt", "DTD"),
         (hostile.docx_zip_bomb(), "bomb.docx", "too_large", "zip bomb"),
+        (hostile.docx_bad_crc(), "crc.docx", "corrupt", "damaged"),
     ],
 )
 def test_bad_files_fail_with_a_clear_reason(data: bytes, name: str, code: str, words: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from xml.etree import ElementTree
 
 from jobland_pipeline.documents.errors import DocumentError
@@ -26,7 +27,9 @@ def _document_xml(data: bytes) -> bytes:
             return archive.read(info)
     except DocumentError:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+        # zlib.error: a damaged deflate stream (a CRC or bit error), NotImplementedError: an unknown
+        # compression method: the file cannot be read, whatever the cause.
         raise DocumentError("corrupt", f"the DOCX container is damaged ({type(exc).__name__})") from exc
 
 
