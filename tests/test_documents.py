@@ -152,3 +152,17 @@ def test_docling_absent_is_recorded_not_fatal() -> None:
     else:
         assert doc.parser == "ooxml" and doc.note == "docling not installed; used the built-in reader"
     assert "Senior Data Engineer" in doc.text
+
+
+def test_a_page_mark_on_one_page_does_not_land_in_a_bullet() -> None:
+    """The sample nurse's CV prints "Maria Santos — Page 2" at the top of page 2 only."""
+    from tests.conftest import profile_of
+
+    profile, text = profile_of("maria_santos")
+    assert "Page 2" not in text
+    assert not [b for r in profile.roles for b in r.bullets if "Page" in b]
+    assert any(
+        "administered ACLS medications and managed rapid infusers." in b
+        for r in profile.roles
+        for b in r.bullets
+    )

@@ -72,9 +72,19 @@ def _drop_running_lines(pages: list[str]) -> list[str]:
                 ends.append((n, i, re.sub(r"\d+", "#", lines[i].strip())))
         counts = Counter(sig for _, _, sig in ends)
         for n, i, sig in ends:
-            if counts[sig] >= max(2, (len(pages) + 1) // 2) and len(sig) <= 120:
+            recurring = counts[sig] >= max(2, (len(pages) + 1) // 2)
+            if (recurring or _PAGE_MARK.search(split[n][i])) and len(sig) <= 120:
                 split[n][i] = ""
     return ["\n".join(lines) for lines in split]
+
+
+# A page's own mark, on any page that has one ("Maria Santos — Page 2", "Page 2 of 3", "- 2 -",
+# "第2页"): it ends up inside a role's bullets when only page 2 carries it.
+_PAGE_MARK = re.compile(
+    r"^\s*(?:.{0,60}?[—–\-|·,]\s*)?(?:page|seite|página|pagina|p\.)\s*\d+(?:\s*(?:of|/|von|de|sur)\s*\d+)?\s*$"
+    r"|^\s*[-–—]\s*\d+\s*[-–—]\s*$|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$",
+    re.IGNORECASE,
+)
 
 
 # A gap in a TJ array of at least this many thousandths of an em separates two words: kerning
