@@ -1,7 +1,8 @@
 """Build the digest e-mail: plain text + escaped HTML alternatives, packages attached as zips.
 
 Posting and CV text are data: the HTML part autoescapes everything, so a posting that contains
-``<script>`` shows up as text, never as markup.
+``<script>`` shows up as text, never as markup. A package's files are read through a port
+(``PackageFiles``): a local folder by default; the package store reads them back from S3.
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -28,7 +30,30 @@ class DigestItem:
     probability: str
     reasons: list[str]
     url: str | None
-    package_dir: Path
+    package_dir: Path | str  # a folder, or an s3:// location (packages on S3)
+
+
+# A package's location -> its files as (name, bytes), sorted by name; [] when there is nothing.
+PackageFiles = Callable[[str], list[tuple[str, bytes]]]
+
+
+def package_location(package_dir: Path | str) -> str:
+    """The location as text; ``Path("s3://b/k")`` reads as ``s3:/b/k`` and is turned back."""
+    text = str(package_dir)
+    return (
+        "s3://" + text.removeprefix("s3:/")
+        if text.startswith("s3:/") and not text.startswith("s3://")
+        else text
+    )
+
+
+def local_package_files(location: str) -> list[tuple[str, bytes]]:
+    """The files of a local package folder (none when the folder is gone)."""
+    if location.startswith("s3://"):
+        raise ValueError(f"{location}: a package on S3 is read through the package store (PackageFiles)")
+    folder = Path(location)
+    files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    return [(p.name, p.read_bytes()) for p in files]
 
 
 def _env() -> Environment:
@@ -51,13 +76,13 @@ def _without_url(item: DigestItem) -> DigestItem:
     return DigestItem(**{**item.__dict__, "url": None})
 
 
-def _zip_dir(folder: Path) -> bytes:
+def _zip(name: str, files: list[tuple[str, bytes]]) -> bytes:
+    """The package as ``<name>/<file>`` entries with a fixed date (the same files, the same bytes)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.iterdir()):
-            if path.is_file():
-                info = zipfile.ZipInfo(f"{folder.name}/{path.name}", date_time=(2000, 1, 1, 0, 0, 0))
-                archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+        for file_name, data in files:
+            info = zipfile.ZipInfo(f"{name}/{file_name}", date_time=(2000, 1, 1, 0, 0, 0))
+            archive.writestr(info, data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -70,7 +95,9 @@ def build_digest(
     day: date,
     items: list[DigestItem],
     language: str = "en",
+    package_files: PackageFiles = local_package_files,
 ) -> EmailMessage:
+    """The digest, each item's package zipped as an attachment (read with ``package_files``)."""
     env = _env()
     # Only web links reach the e-mail: a posting's "javascript:" or "data:" URL is dropped.
     items = [i if (i.url or "").startswith(("https://", "http://")) else _without_url(i) for i in items]
@@ -93,11 +120,11 @@ def build_digest(
     msg.set_content(env.get_template("digest.txt.j2").render(**context))
     msg.add_alternative(env.get_template("digest.html.j2").render(**context), subtype="html")
     for item in items:
-        if item.package_dir.is_dir():
+        location = package_location(item.package_dir)
+        files = package_files(location)
+        if files:
+            name = PurePosixPath(location.removeprefix("s3://")).name
             msg.add_attachment(
-                _zip_dir(item.package_dir),
-                maintype="application",
-                subtype="zip",
-                filename=f"{item.package_dir.name}.zip",
+                _zip(name, files), maintype="application", subtype="zip", filename=f"{name}.zip"
             )
     return msg

@@ -1,13 +1,15 @@
-"""The packaging stage: a search's best matches -> package files on disk and one record per package.
+"""The packaging stage: a search's best matches -> package files and one record per package.
 
 A package that fails grounding is kept (its files and report help the reviewer) but marked rejected:
-it never reaches an employer-facing e-mail.
+it never reaches an employer-facing e-mail. The files go into a local folder, or into a staged one
+that is then published to shared storage (S3) so that every worker and the digest see them.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -19,15 +21,37 @@ from jobland_pipeline.postings.models import Posting
 Folder = Callable[[str, str], Path]  # (user id, package name) -> the folder to write into (created)
 
 
+@dataclass(frozen=True)
+class StagedFolder:
+    """A package folder written on this machine, then published to shared storage (S3).
+
+    ``path`` is the local folder the files are written into, ``location`` where they end up (what the
+    package record keeps), and ``publish(path, files)`` copies them there and clears the staging.
+    """
+
+    path: Path
+    location: str
+    publish: Callable[[Path, list[str]], None]
+
+
+def folder_location(folder: Path | StagedFolder) -> str:
+    """Where a package's files are for everyone else: the folder, or the staged folder's location."""
+    return folder.location if isinstance(folder, StagedFolder) else str(folder)
+
+
 def package_name(posting: Posting) -> str:
     """``<company>--<title>``, slugged and short: a folder a person can find."""
     return f"{slugify(posting.company)[:30]}--{slugify(posting.title)[:40]}"
 
 
 def write_package_files(
-    folder: Path, package: Package, posting: Posting, revision_note: str | None
+    target: Path | StagedFolder, package: Package, posting: Posting, revision_note: str | None
 ) -> list[str]:
-    """The documents, the posting, the grounding report (and the reviewer's note): the files written."""
+    """The documents, the posting, the grounding report (and the reviewer's note): the files written.
+
+    A staged folder is published once every file is written, before any record points to it.
+    """
+    folder = target.path if isinstance(target, StagedFolder) else target
     for file_name, content in package.files.items():
         if isinstance(content, bytes):
             (folder / file_name).write_bytes(content)
@@ -48,7 +72,10 @@ def write_package_files(
     if revision_note:  # for the user's eyes only, never in an employer-facing file
         (folder / "REVISION_NOTE.txt").write_text(revision_note + "\n", encoding="utf-8")
         extra.append("REVISION_NOTE.txt")
-    return sorted([*package.files, *extra])
+    files = sorted([*package.files, *extra])
+    if isinstance(target, StagedFolder):
+        target.publish(folder, files)
+    return files
 
 
 def package_record(
@@ -59,7 +86,7 @@ def package_record(
     score: int | None,
     probability: str | None,
     reasons: list[str],
-    folder: Path,
+    folder: Path | StagedFolder,
     files: list[str],
     review_status: str,
     revision_note: str | None,
@@ -79,7 +106,7 @@ def package_record(
         score=score,
         probability=probability,
         reasons=reasons,
-        package_dir=str(folder),
+        package_dir=folder_location(folder),
         files=files,
         ats_coverage_before=package.ats_coverage_before,
         ats_coverage_after=package.ats_coverage_after,
