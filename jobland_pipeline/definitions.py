@@ -1,7 +1,8 @@
 """The one entry point: assets, resources, sensors and schedules wired into ``dagster.Definitions``.
 
 Settings are read from the environment here and only here: each resource's fields are its settings
-(``resources/settings.py``), and a set variable becomes an ``EnvVar``.
+(``resources/settings.py``), and a set variable becomes an ``EnvVar``. The executor of the runs is
+chosen here too (``JOBLAND_EXECUTOR``: in-process, a process per step, or Celery workers).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from assets import ALL_ASSETS
 from resources import (
     SETTINGS,
     CvReaderResource,
+    ExecutionResource,
     LLMResource,
     LocalInboxResource,
     MailerResource,
@@ -63,13 +65,22 @@ def build_resources(env: Mapping[str, str] | None = None) -> dict[str, dg.Config
     }
 
 
+def build_executor(env: Mapping[str, str] | None = None) -> dg.ExecutorDefinition:
+    """The executor of every job that does not pin its own (intake and search runs; delivery and
+    tracker runs stay in their run's process, where the outbox and the DuckDB file are)."""
+    source = os.environ if env is None else env
+    return configure(ExecutionResource, source).executor_def(from_env=os.environ if env is None else None)
+
+
 def build_definitions(env: Mapping[str, str] | None = None) -> dg.Definitions:
+    resources = build_resources(env)  # checks the settings first
     return dg.Definitions(
         assets=ALL_ASSETS,
         jobs=[*JOBS, review_job, forget_job],
         sensors=[cv_inbox_sensor, search_partitions_sensor, tracker_after_runs],
         schedules=[daily_search_schedule, daily_delivery_schedule],
-        resources=build_resources(env),
+        resources=resources,
+        executor=build_executor(env),
     )
 
 

@@ -5,6 +5,7 @@ they make (README 'Settings', ``jobland settings``).
 """
 
 from resources.engine import LLMResource, MatchingResource
+from resources.execution import ExecutionResource
 from resources.files import PackageStoreResource
 from resources.inbox import InboxResource, LocalInboxResource, S3ClientResource, S3InboxResource
 from resources.mail import MailerResource
@@ -24,6 +25,7 @@ RESOURCE_TYPES = (
     LLMResource,
     MatchingResource,
     SearchEnginesResource,
+    ExecutionResource,
 )
 SETTINGS: list[Setting] = settings_of(RESOURCE_TYPES)
 
@@ -31,6 +33,7 @@ __all__ = [
     "RESOURCE_TYPES",
     "SETTINGS",
     "CvReaderResource",
+    "ExecutionResource",
     "InboxResource",
     "LLMResource",
     "LocalInboxResource",
