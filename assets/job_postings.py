@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 import dagster as dg
 import polars as pl
 
-from assets.common import check, definition_metadata, preview, spec
+from assets.common import check, definition_metadata, partition_metadata, preview, spec
 from assets.partitions import searches_partitions
 from assets.search_context import SearchContext, for_each_key
 from assets.suggested_titles import suggested_titles
@@ -21,7 +21,14 @@ from jobland_pipeline.postings.records import (
     POSTING_SOURCES,
     ApiCallRow,
 )
-from jobland_pipeline.postings.stage import SearchSettings, call_records, run_search
+from jobland_pipeline.postings.stage import (
+    Search,
+    SearchRecords,
+    SearchSettings,
+    call_records,
+    gather_search,
+    run_searches,
+)
 from resources import InboxResource, SearchEnginesResource, WarehouseResource
 
 
@@ -53,8 +60,10 @@ def job_postings(
     """Fresh postings for each (user, title) search from the configured engines, normalised and de-duplicated.
 
     Equal queries are fetched once and shared by every user (and cached across runs), a search that
-    finds nothing is broadened step by step, duplicates across engines keep all their sources, and
-    postings that closed or went stale never go further.
+    finds nothing is broadened step by step; then every answer of the run goes through one frame
+    (normalised, de-duplicated per search, duplicates across engines keeping all their sources) and is
+    split back per search. Postings that closed or went stale never go further. Each partition's
+    materialisation carries its own figures; the run's totals are on all of them.
     """
     keys = list(context.partition_keys)
     store = warehouse.store
@@ -62,30 +71,39 @@ def job_postings(
     engines, skipped = search.engines()
     shared = SharedSearches(engines)
     settings = SearchSettings(search.fresh_days or None, search.stale_after_days, len(engines))
-    liveness = make_liveness(engines)
     today, now = date.today(), datetime.now(UTC)
-    outcomes: list[SearchOutcome] = []
 
-    def run(key: str) -> pl.DataFrame:
+    def gather(key: str) -> Search:
         user_id, _ = split_search_key(key)
-        found = run_search(
-            key,
-            ctx.title(key),
-            ctx.profile(user_id),
-            ctx.settings(user_id).preferences,
-            shared,
-            store.read_records(POSTING_REGISTRY, [key]),
-            settings=settings,
-            liveness=liveness,
-            today=today,
-            now=now,
-        )
-        outcomes.append(found.outcome)
+        title = ctx.title(key)
+        prefs = ctx.settings(user_id).preferences
+        outcome = gather_search(title, ctx.profile(user_id), prefs, shared, settings=settings)
+        return Search(key, title, outcome, store.read_records(POSTING_REGISTRY, [key]))
+
+    gathered, failed = for_each_key(context, keys, gather)
+    batch = run_searches(
+        list(gathered.values()),
+        stale_after_days=settings.stale_after_days,
+        liveness=make_liveness(engines),
+        today=today,
+        now=now,
+    )
+    for key, reason in batch.failed.items():
+        context.log.warning(f"{key}: {reason}")
+
+    def write(key: str) -> pl.DataFrame:
+        found = batch.done[key]
         store.write_records(POSTING_REGISTRY, key, found.registry)
         store.write_records(POSTING_SOURCES, key, found.sources)
-        return store.write_records(JOB_POSTINGS, key, found.postings)
+        df = store.write_records(JOB_POSTINGS, key, found.postings)
+        context.add_asset_metadata(_partition_metadata(df, found), partition_key=key)
+        return df
 
-    done, failed = for_each_key(context, keys, run)
+    done, unwritten = for_each_key(context, list(batch.done), write)
+    failed = {**failed, **batch.failed, **unwritten}
+    for key, reason in failed.items():
+        context.add_asset_metadata({"dagster/row_count": 0, "error": reason}, partition_key=key)
+    outcomes = [found.outcome for found in batch.done.values()]
     calls = [
         c for o in outcomes for c in call_records(o.calls, asset="job_postings", run_id=context.run.run_id)
     ]
@@ -95,6 +113,18 @@ def job_postings(
     return _result(
         df, ledger, calls, outcomes, shared, {e.name for e in engines}, dict(skipped), per_search, failed
     )
+
+
+def _partition_metadata(df: pl.DataFrame, found: SearchRecords) -> dict[str, object]:
+    """One search's own figures: its rows, how many of them each engine returned, what the engines
+    answered before de-duplication, and a preview."""
+    per_engine = Counter(source for sources in df["sources"].to_list() for source in sources)
+    return {
+        **partition_metadata(df, ["title", "company", "location", "remote", "sources", "relevance"]),
+        "postings_per_engine": dg.MetadataValue.json(dict(sorted(per_engine.items()))),
+        "engine_answers": dg.MetadataValue.json(found.outcome.per_engine),
+        "broadening_step": found.outcome.step or "none",
+    }
 
 
 def _result(
@@ -115,7 +145,7 @@ def _result(
         dropped.update(o.dropped)
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": df.height,
+            "rows_in_run": df.height,  # each partition carries its own dagster/row_count
             "searches": len(per_search) + len(failed),
             "searches_failed": dg.MetadataValue.json(failed),
             "engines": ", ".join(sorted(enabled)),

@@ -33,7 +33,7 @@ import polars as pl
 
 from jobland_pipeline.lexicon.instructions import INSTRUCTION_HINT as INJECTION
 from jobland_pipeline.postings.models import Posting
-from jobland_pipeline.postings.near_duplicates import near_duplicates
+from jobland_pipeline.postings.near_duplicates import Memo, near_duplicates
 from jobland_pipeline.textutil import STOPWORDS, clean_description
 
 POSTINGS_SCHEMA = pl.Schema(
@@ -305,7 +305,7 @@ def _conform(df: pl.DataFrame) -> pl.DataFrame:
             cols.append(pl.col(name).cast(pl.String).str.to_lowercase())
         else:
             cols.append(pl.col(name).cast(pl.String))
-    out = df.select(cols)
+    out = df.select(*cols, *(c for c in df.columns if c not in POSTINGS_SCHEMA))  # others pass through
     if out.schema["posted_at"] == pl.String:
         out = out.with_columns(
             pl.col("posted_at").str.strip_chars().str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
@@ -319,6 +319,8 @@ def _tidy(col: str) -> pl.Expr:
 
 def normalise_frame(df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     """Clean raw postings rows; return the kept rows (+ canonical_url, fingerprint, injection) and counts.
+
+    Columns beyond ``POSTINGS_SCHEMA`` pass through (a row index, a search key).
 
     A row is dropped for the first reason that applies: ``missing_id``, ``missing_title``,
     ``missing_company`` (null or blank), ``title_too_long`` (over 300 characters once tidied). A
@@ -681,11 +683,15 @@ def dedupe_postings(postings: list[Posting]) -> tuple[list[Posting], dict[str, s
 
 
 def with_near_duplicates(
-    postings: list[Posting], kept_ids: set[str], mapping: dict[str, str]
+    postings: list[Posting],
+    kept_ids: set[str],
+    mapping: dict[str, str],
+    *,
+    memo: Memo | None = None,
 ) -> tuple[list[Posting], dict[str, str]]:
     """The postings still kept once re-posts whose title wording, place format or company suffix
     changed (any language) are merged too, and the whole {dropped id: kept id}."""
-    near = near_duplicates([p for p in postings if p.id in kept_ids])
+    near = near_duplicates([p for p in postings if p.id in kept_ids], memo=memo)
     mapping.update(near)
     kept_ids -= set(near)
     return [p for p in postings if p.id in kept_ids], mapping

@@ -9,6 +9,7 @@ uses the matching tokens (Chinese as character bigrams), so it works in any lang
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from jobland_pipeline.lexicon.titles import title_similarity
 from jobland_pipeline.lexicon.tokens import fold, tokens
@@ -45,22 +46,47 @@ def _same_company(a: str, b: str) -> bool:
     return _jaccard(set(tokens(_LEGAL.sub("", fold(a)))), set(tokens(_LEGAL.sub("", fold(b))))) >= 0.6
 
 
-def near_duplicates(postings: list[Posting]) -> dict[str, str]:
-    """{later posting id: earlier posting id} for re-posts of the same job (same place, employer, job, text)."""
+@dataclass
+class Memo:
+    """What ``near_duplicates`` reads of each posting (by object), kept across calls: a batch of
+    searches that share postings reads each one once."""
+
+    places: dict[int, str] = field(default_factory=dict)
+    words: dict[int, set[str]] = field(default_factory=dict)
+
+    def place(self, posting: Posting) -> str:
+        if id(posting) not in self.places:
+            self.places[id(posting)] = "remote" if posting.remote is True else _place(posting)
+        return self.places[id(posting)]
+
+    def description_words(self, posting: Posting) -> set[str]:
+        if id(posting) not in self.words:
+            self.words[id(posting)] = set(tokens(posting.description))
+        return self.words[id(posting)]
+
+
+def near_duplicates(postings: list[Posting], *, memo: Memo | None = None) -> dict[str, str]:
+    """{later posting id: earlier posting id} for re-posts of the same job (same place, employer, job, text).
+
+    A description is tokenised only when its posting is compared on text (same place, same employer,
+    nearly the same title): most postings never are."""
+    memo = Memo() if memo is None else memo
     merged: dict[str, str] = {}
-    buckets: dict[str, list[tuple[Posting, set[str]]]] = {}
+    buckets: dict[str, list[Posting]] = {}
     for posting in postings:
-        bucket = buckets.setdefault("remote" if posting.remote is True else _place(posting), [])
-        words = set(tokens(posting.description))
-        for earlier, earlier_words in bucket:
+        bucket = buckets.setdefault(memo.place(posting), [])
+        for earlier in bucket:
             if not _same_company(posting.company, earlier.company):
                 continue
             titles = max(
                 title_similarity(posting.title, earlier.title), title_similarity(earlier.title, posting.title)
             )
-            if titles >= TITLE_MIN and _jaccard(words, earlier_words) >= TEXT_MIN:
+            if (
+                titles >= TITLE_MIN
+                and _jaccard(memo.description_words(posting), memo.description_words(earlier)) >= TEXT_MIN
+            ):
                 merged[posting.id] = merged.get(earlier.id, earlier.id)
                 break
         else:
-            bucket.append((posting, words))
+            bucket.append(posting)
     return merged

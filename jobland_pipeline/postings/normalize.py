@@ -1,10 +1,14 @@
 """One posting at a time: clean text, canonical URL, fingerprint and exact de-duplication.
 
 Each rule has one implementation, the vectorised one in ``frame.py`` (a daily batch goes through it
-whole); these helpers apply it to one posting or one list, for callers that have just that.
+whole); these helpers apply it to one posting or one list, for callers that have just that. A frame of
+one row costs a few milliseconds, so answers are remembered (callers such as a board's liveness check
+ask for the same URLs again and again).
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import polars as pl
 
@@ -18,16 +22,24 @@ __all__ = ["canonical_url", "clean_description", "dedupe", "fingerprint"]
 def canonical_url(url: str | None) -> str | None:
     """Strip tracking parameters and fragments so the same job has one URL (None: no URL, or one that
     cannot be split, such as an invalid bracketed host)."""
-    if not url:
-        return None
+    return _canonical_url(url) if url else None
+
+
+@lru_cache(maxsize=65_536)
+def _canonical_url(url: str) -> str | None:
     value: str | None = canonical_urls(pl.Series([url], dtype=pl.String)).item()
     return value
 
 
 def fingerprint(posting: Posting) -> str:
     """Same company + normalised title + location = the same job, whatever engine found it."""
+    return _fingerprint(posting.title, posting.company, posting.location)
+
+
+@lru_cache(maxsize=65_536)
+def _fingerprint(title: str, company: str, location: str) -> str:
     frame = pl.DataFrame(
-        {"title": [posting.title], "company": [posting.company], "location": [posting.location]},
+        {"title": [title], "company": [company], "location": [location]},
         schema={"title": pl.String, "company": pl.String, "location": pl.String},
     )
     value: str = fingerprints(frame).item()

@@ -1,28 +1,41 @@
-"""The search stage: one (user, title) search -> the records of the postings found, their sightings and
-the registry of every posting seen, ready to write.
+"""The search stage: a batch of (user, title) searches -> the records of the postings found, their
+sightings and the registry of every posting seen, ready to write.
 
-Equal queries are answered once per run (``SharedSearches``), duplicates across engines keep all
-their sources, and postings that closed or went stale never go further.
+The engines are asked search by search (``gather_search``; equal queries are answered once per run by
+``SharedSearches``). Everything they answered for the whole batch is then normalised and de-duplicated
+in one frame (``run_searches``: fingerprints, canonical URLs, cleaned text and parsed salaries computed
+once per posting however many searches found it, each search de-duplicated within its own group) and
+split back per search into the same records a search on its own gives. Duplicates across engines keep
+all their sources, and postings that closed or went stale never go further.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+
+import polars as pl
 
 from jobland_pipeline.keys import split_search_key
 from jobland_pipeline.postings.discovery import SearchOutcome, SharedSearches, build_query
 from jobland_pipeline.postings.engines.base import CallRecord
-from jobland_pipeline.postings.frame import dedupe_postings
+from jobland_pipeline.postings.frame import (
+    canonical_urls,
+    dedupe_rows,
+    fingerprints,
+    normalise_frame,
+    postings_frame,
+    with_near_duplicates,
+)
 from jobland_pipeline.postings.geo import parse_place
 from jobland_pipeline.postings.models import Posting
-from jobland_pipeline.postings.normalize import canonical_url, fingerprint
+from jobland_pipeline.postings.near_duplicates import Memo
 from jobland_pipeline.postings.records import ApiCallRow, JobPostingRow, PostingRegistryRow, PostingSourceRow
 from jobland_pipeline.postings.registry import OPEN, RegistryEntry, update_registry
 from jobland_pipeline.postings.salary import parse_salary
-from jobland_pipeline.postings.search import search_postings
+from jobland_pipeline.postings.search import SearchHit, search_postings
 from jobland_pipeline.profiles.models import Profile, TitleSuggestion
 from jobland_pipeline.profiles.preferences import Preferences
 
@@ -49,44 +62,235 @@ class SearchSettings:
     engines: int  # how many engines were asked (all failing = the search failed)
 
 
-def run_search(
-    key: str,
+@dataclass(frozen=True)
+class Search:
+    """One search of a batch: its partition key, title, what the engines answered, and its registry
+    as it stood before today."""
+
+    key: str
+    title: TitleSuggestion
+    outcome: SearchOutcome
+    previous: list[PostingRegistryRow] = field(default_factory=list)
+
+
+@dataclass
+class Batch:
+    """The records of every search of a batch that went through, and why the others did not."""
+
+    done: dict[str, SearchRecords] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def gather_search(
     title: TitleSuggestion,
     profile: Profile,
     prefs: Preferences,
     shared: SharedSearches,
-    previous: list[PostingRegistryRow],
     *,
     settings: SearchSettings,
+) -> SearchOutcome:
+    """Ask the engines for one title (broadened step by step); ``EveryEngineFailed`` when none answered."""
+    outcome = shared.search(title, build_query(title, profile, prefs, fresh_days=settings.fresh_days))
+    _check_answered(outcome, settings)
+    return outcome
+
+
+def run_searches(
+    searches: Sequence[Search],
+    *,
+    stale_after_days: int,
     liveness: Callable[[RegistryEntry], str] | None,
     today: date,
     now: datetime,
-) -> SearchRecords:
-    """Search, rank by relevance to the title, de-duplicate, update the registry; only open postings kept."""
-    outcome = shared.search(title, build_query(title, profile, prefs, fresh_days=settings.fresh_days))
-    _check_answered(outcome, settings)
-    hits = search_postings(title, outcome.postings, limit=MAX_POSTINGS_PER_SEARCH, min_relevance=0.0)
-    kept, merged = dedupe_postings([h.posting for h in hits])
-    registry = update_registry(
-        {r.fingerprint: RegistryEntry(**r.model_dump()) for r in previous if r.fingerprint},
-        [(fingerprint(p), p.source, p.source_id, p.url) for p in outcome.postings],
-        today,
-        stale_after_days=settings.stale_after_days,
-        liveness=liveness,
+) -> Batch:
+    """Rank, de-duplicate and register the answers of every search of a batch at once.
+
+    Per search: the best ``MAX_POSTINGS_PER_SEARCH`` postings by relevance to the title, de-duplicated
+    (exact, fuzzy and near duplicates), the registry updated with every posting the engines returned,
+    and only open postings kept. One search failing never loses the others: a batch whose shared frame
+    fails is retried one search at a time, and each search's records are built on their own.
+    """
+    try:
+        found = _Found.of(searches)
+    except Exception as exc:
+        if len(searches) == 1:
+            return Batch(failed={searches[0].key: f"{type(exc).__name__}: {exc}"})
+        return _one_by_one(searches, stale_after_days, liveness, today, now)
+    batch = Batch()
+    for search in searches:
+        try:
+            batch.done[search.key] = found.records(search, stale_after_days, liveness, today, now)
+        except Exception as exc:  # isolation boundary: this search fails, the others go on
+            batch.failed[search.key] = f"{type(exc).__name__}: {exc}"
+    return batch
+
+
+def _one_by_one(
+    searches: Sequence[Search],
+    stale_after_days: int,
+    liveness: Callable[[RegistryEntry], str] | None,
+    today: date,
+    now: datetime,
+) -> Batch:
+    """Each search as a batch of its own (after the shared frame failed): only the culprits fail."""
+    batch = Batch()
+    for search in searches:
+        alone = run_searches(
+            [search], stale_after_days=stale_after_days, liveness=liveness, today=today, now=now
+        )
+        batch.done.update(alone.done)
+        batch.failed.update(alone.failed)
+    return batch
+
+
+@dataclass
+class _Found:
+    """What the batch's one frame says: per distinct posting (by object: searches that share an engine
+    answer share its Posting objects) its fingerprint and canonical URL, and per search its ranked hits,
+    the postings kept after de-duplication and {dropped id: kept id}."""
+
+    fingerprint: dict[int, str]
+    url: dict[int, str | None]
+    hits: dict[str, list[SearchHit]]
+    kept: dict[str, tuple[list[Posting], dict[str, str]]]
+    _salaried: dict[int, Posting] = field(default_factory=dict)
+    _countries: dict[str, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, searches: Sequence[Search]) -> _Found:
+        hits = {
+            s.key: search_postings(
+                s.title, s.outcome.postings, limit=MAX_POSTINGS_PER_SEARCH, min_relevance=0.0
+            )
+            for s in searches
+        }
+        index: dict[int, int] = {}
+        distinct: list[Posting] = []
+        for s in searches:
+            for p in s.outcome.postings:
+                if id(p) not in index:
+                    index[id(p)] = len(distinct)
+                    distinct.append(p)
+        raw = postings_frame(distinct)
+        fps = fingerprints(raw).to_list()
+        urls = canonical_urls(raw["url"]).to_list()
+        return cls(
+            fingerprint={id(p): fp for p, fp in zip(distinct, fps, strict=True)},
+            url={id(p): url for p, url in zip(distinct, urls, strict=True)},
+            hits=hits,
+            kept=_deduped(raw, index, hits),
+        )
+
+    def records(
+        self,
+        search: Search,
+        stale_after_days: int,
+        liveness: Callable[[RegistryEntry], str] | None,
+        today: date,
+        now: datetime,
+    ) -> SearchRecords:
+        """One search's records: its postings still open, every sighting, its registry."""
+        found = search.outcome.postings
+        fp = self.fingerprint
+        registry = update_registry(
+            {r.fingerprint: RegistryEntry(**r.model_dump()) for r in search.previous if r.fingerprint},
+            [(fp[id(p)], p.source, p.source_id, p.url) for p in found],
+            today,
+            stale_after_days=stale_after_days,
+            liveness=liveness,
+        )
+        sightings: dict[str, list[Posting]] = defaultdict(list)
+        for p in found:
+            sightings[fp[id(p)]].append(p)
+        kept, merged = self.kept[search.key]
+        relevance = {h.posting.id: h.relevance for h in self.hits[search.key]}
+        postings = [
+            self._record(search, p, registry[f], sightings[f], relevance[p.id], now, f)
+            for p in kept
+            if registry[f := fp[id(p)]].status == OPEN
+        ]
+        return SearchRecords(
+            postings=postings,
+            sources=self._source_rows(search.key, found, {p.id for p in kept}, merged, now),
+            registry=[PostingRegistryRow(**vars(e)) for e in registry.values()],  # flat: no asdict copy
+            outcome=search.outcome,
+        )
+
+    def _record(
+        self,
+        search: Search,
+        posting: Posting,
+        entry: RegistryEntry,
+        sightings: list[Posting],
+        relevance: float,
+        now: datetime,
+        fingerprint: str,
+    ) -> JobPostingRow:
+        if id(posting) not in self._salaried:
+            self._salaried[id(posting)] = with_parsed_salary(posting)
+        if posting.location not in self._countries:
+            self._countries[posting.location] = parse_place(posting.location).country
+        return posting_record(
+            search.key,
+            self._salaried[id(posting)],
+            entry,
+            search.outcome.step,
+            sightings,
+            relevance,
+            now,
+            fingerprint=fingerprint,
+            country=self._countries[posting.location],
+        )
+
+    def _source_rows(
+        self, key: str, found: list[Posting], kept_ids: set[str], merged: dict[str, str], now: datetime
+    ) -> list[PostingSourceRow]:
+        """One row per posting an engine returned, duplicates included: which posting it was merged into,
+        so every source of a kept posting stays known."""
+        return [
+            PostingSourceRow(
+                search_key=key,
+                fingerprint=self.fingerprint[id(p)],
+                posting_id=merged.get(p.id, p.id),
+                source=p.source,
+                source_id=p.source_id,
+                url=self.url[id(p)],
+                apply_url=p.apply_url,
+                merged_as="kept" if p.id in kept_ids else "duplicate",
+                seen_at=now,
+            )
+            for p in found
+        ]
+
+
+def _deduped(
+    raw: pl.DataFrame, index: dict[int, int], hits: dict[str, list[SearchHit]]
+) -> dict[str, tuple[list[Posting], dict[str, str]]]:
+    """Per search, its hits de-duplicated as one group of the batch's frame: the postings kept (hit
+    order) and {dropped id: kept id}. A hit the normalisation drops (no title once tidied...) is neither."""
+    clean, _ = normalise_frame(raw.with_row_index("_d"))
+    order = pl.DataFrame(
+        {
+            "_g": [g for g, h in enumerate(hits.values()) for _ in h],
+            "_d": [index[id(hit.posting)] for h in hits.values() for hit in h],
+        },
+        schema={"_g": pl.UInt32, "_d": pl.UInt32},
     )
-    sightings = _sightings(outcome.postings)
-    relevance = {h.posting.id: h.relevance for h in hits}
-    postings = [
-        posting_record(key, p, registry[fp], outcome.step, sightings[fp], relevance[p.id], now)
-        for p in kept
-        if registry[fp := fingerprint(p)].status == OPEN
-    ]
-    return SearchRecords(
-        postings=postings,
-        sources=_source_rows(key, outcome.postings, {p.id for p in kept}, merged, now),
-        registry=[PostingRegistryRow(**asdict(e)) for e in registry.values()],
-        outcome=outcome,
-    )
+    rows = order.join(clean, on="_d", how="inner", maintain_order="left")
+    keep, merged = dedupe_rows(rows, by="_g")
+    groups, ids, kept = rows["_g"].to_list(), rows["id"].to_list(), keep.to_list()
+    kept_ids: dict[int, set[str]] = defaultdict(set)
+    for g, posting_id, k in zip(groups, ids, kept, strict=True):
+        if k:
+            kept_ids[g].add(posting_id)
+    mapping: dict[int, dict[str, str]] = defaultdict(dict)
+    for i, kept_i, _ in merged.iter_rows():
+        mapping[groups[i]][ids[i]] = ids[kept_i]
+    memo = Memo()
+    return {
+        key: with_near_duplicates([hit.posting for hit in h], kept_ids[g], mapping[g], memo=memo)
+        for g, (key, h) in enumerate(hits.items())
+    }
 
 
 def _check_answered(outcome: SearchOutcome, settings: SearchSettings) -> None:
@@ -97,35 +301,6 @@ def _check_answered(outcome: SearchOutcome, settings: SearchSettings) -> None:
         )
 
 
-def _source_rows(
-    key: str, found: list[Posting], kept_ids: set[str], merged: dict[str, str], now: datetime
-) -> list[PostingSourceRow]:
-    """One row per posting an engine returned, duplicates included: which posting it was merged into,
-    so every source of a kept posting stays known."""
-    return [
-        PostingSourceRow(
-            search_key=key,
-            fingerprint=fingerprint(p),
-            posting_id=merged.get(p.id, p.id),
-            source=p.source,
-            source_id=p.source_id,
-            url=canonical_url(p.url),
-            apply_url=p.apply_url,
-            merged_as="kept" if p.id in kept_ids else "duplicate",
-            seen_at=now,
-        )
-        for p in found
-    ]
-
-
-def _sightings(found: list[Posting]) -> dict[str, list[Posting]]:
-    """The postings found, grouped by fingerprint (the same job seen on several engines)."""
-    sightings: dict[str, list[Posting]] = defaultdict(list)
-    for p in found:
-        sightings[fingerprint(p)].append(p)
-    return sightings
-
-
 def posting_record(
     key: str,
     posting: Posting,
@@ -134,10 +309,14 @@ def posting_record(
     sightings: list[Posting],
     relevance: float,
     now: datetime,
+    *,
+    fingerprint: str,
+    country: str | None,
 ) -> JobPostingRow:
-    """The warehouse record of a posting found by a search (salary parsed, the ATS link preferred)."""
+    """The warehouse record of a posting found by a search (its salary parsed already, see
+    ``with_parsed_salary``; the ATS link preferred)."""
     user_id, slug = split_search_key(key)
-    p = with_parsed_salary(posting)
+    p = posting
     ats = next((s.apply_url for s in sightings if s.source in ATS and s.apply_url), None)
     return JobPostingRow(
         search_key=key,
@@ -147,7 +326,7 @@ def posting_record(
         title=p.title,
         company=p.company,
         location=p.location,
-        country=parse_place(p.location).country,
+        country=country,
         remote=p.remote_flag,
         employment_type=p.employment_type,
         posted_at=p.posted_at,
@@ -166,7 +345,7 @@ def posting_record(
         last_seen=entry.last_seen,
         broadening_step=step,
         sources=sorted({s.source for s in sightings}),
-        fingerprint=fingerprint(p),
+        fingerprint=fingerprint,
         relevance=relevance,
         found_at=now,
     )
