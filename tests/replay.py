@@ -6,7 +6,9 @@
         ...
         assert server.count("GET", "/v1/boards/acme/jobs") == 2
 
-Engines are pointed at it through their base URL setting; no client library is patched. Replies of a
+Engines are pointed at it through their base URL setting; no client library is patched. Faults are
+replies too: ``redirect_reply`` (to an internal address), ``gzip_bomb_reply``, ``bom_reply``,
+``huge_reply``, ``status_reply(429, retry_after=...)``. Replies of a
 route are served in order and the last one repeats. Every request is counted and kept (method, path,
 query, headers, body) so tests can assert on what was sent. A "hang" waits on the server's stop event,
 so shutting the server down ends it at once; handler threads are joined on exit.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -87,6 +90,30 @@ def huge_reply(size: int, *, declare_length: bool = True) -> Reply:
         send_length=declare_length,
         repeat=max(1, size // len(piece) + 1),
     )
+
+
+def gzip_bomb(size: int, *, fill: bytes = b" ") -> bytes:
+    """``size`` bytes of ``fill`` gzip-compressed (about 1,000:1), built a MiB at a time."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = fill * ((1 << 20) // len(fill))
+    parts = [packer.compress(block) for _ in range(size // len(block))]
+    parts.append(packer.flush())
+    return b"".join(parts)
+
+
+def gzip_bomb_reply(size: int = 1 << 30) -> Reply:
+    """A small gzip body (about 1 MB for the default GiB) that inflates to ``size`` bytes of spaces."""
+    return Reply(200, gzip_bomb(size), {"Content-Type": "application/json", "Content-Encoding": "gzip"})
+
+
+def bom_reply(reply: Reply) -> Reply:
+    """The same answer with a UTF-8 byte-order mark before the body."""
+    return Reply(reply.status, b"\xef\xbb\xbf" + reply.body, dict(reply.headers))
+
+
+def redirect_reply(location: str, status: int = 302) -> Reply:
+    """A redirect to ``location`` (absolute or relative), with an empty body."""
+    return Reply(status, b"", {"Location": location, "Content-Type": "text/plain"})
 
 
 def hang_reply(seconds: float, then: Reply | None = None) -> Reply:

@@ -167,10 +167,21 @@ def test_429_with_retry_after_then_success(server, transport, sleeps) -> None:
     assert sleeps == [1.0], "Retry-After: 1 honoured"
 
 
-def test_retry_after_http_date_is_honoured_and_capped(server, transport, sleeps) -> None:
+def test_retry_after_http_date_is_honoured_as_sent(server, transport, sleeps) -> None:
     server.route("GET", GH_JOBS, *scenario("rate_limited_date", json_reply({"jobs": []})))
-    transport(backoff_max=1.5).request_json("GET", server.base_url + GH_JOBS)
-    assert len(sleeps) == 1 and 0 < sleeps[0] <= 1.5
+    transport(backoff_max=0.5).request_json("GET", server.base_url + GH_JOBS)
+    assert len(sleeps) == 1 and 0.5 < sleeps[0] <= 2, "a server's wait is not cut to backoff_max"
+
+
+def test_retry_after_over_max_wait_fails_at_once(server, transport, sleeps) -> None:
+    server.route("GET", GH_JOBS, *scenario("rate_limited_date", json_reply({"jobs": []})))
+    with pytest.raises(
+        EngineError,
+        match=r"HTTP 429; the server asks to wait [\d.]+ s before a retry \(Retry-After\), more than the 0.5 s",
+    ) as caught:
+        transport(max_wait=0.5).request_json("GET", server.base_url + GH_JOBS)
+    assert sleeps == [] and server.count() == 1
+    assert [(c.status, c.attempts, c.http_status) for c in caught.value.calls] == [("error", 1, 429)]
 
 
 def test_500_forever_gives_up_after_max_retries(server, transport, sleeps) -> None:

@@ -225,12 +225,18 @@ def test_429_honours_retry_after(server: OpenAIServer) -> None:
     assert (calls[0].status, calls[0].attempts) == ("ok", 2)
 
 
-def test_retry_after_is_capped(server: OpenAIServer) -> None:
+def test_retry_after_over_max_wait_moves_on_at_once(server: OpenAIServer, backup: OpenAIServer) -> None:
     server.push(Reply(status=429, headers={"Retry-After": "3600"}), GOOD)
+    backup.push(GOOD)
     sleeps = Sleeps()
-    with client(endpoint(server), sleep=sleeps, backoff_max=5.0) as llm:
-        ask(llm)
-    assert sleeps == [5.0]
+    with client(endpoint(server), endpoint(backup, "fallback"), sleep=sleeps) as llm:
+        verdict, calls = ask(llm)
+    assert verdict.score == 82 and sleeps == [] and len(server.chat_requests) == 1
+    assert calls[0].status == "error" and calls[0].attempts == 1
+    assert calls[0].error == (
+        "HTTP 429: scripted HTTP 429; the server asks to wait 3600 s (1.0 h) before a retry "
+        "(Retry-After), more than the 60 s a retry may wait; not retried"
+    )
 
 
 def test_500_forever_then_fallback(server: OpenAIServer, backup: OpenAIServer) -> None:

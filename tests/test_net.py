@@ -5,12 +5,16 @@ HTTP client against real loopback servers (the client is never patched), plus th
 from __future__ import annotations
 
 import ast
+import ipaddress
+import json
 import logging
 import random
 import socket
 import sys
 import threading
 import time
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +28,7 @@ from jobland_pipeline.net import (
     HttpClient,
     NetError,
     RateLimiter,
+    RedirectRefused,
     ResponseCache,
     RetryEvent,
     RetryPolicy,
@@ -34,10 +39,19 @@ from jobland_pipeline.net import (
     make_cache_key,
     parse_retry_after,
     redact,
+    redirect_refusal,
     register_secret,
     status_error,
 )
-from tests.replay import ReplayServer, http_date, json_reply, scenario
+from tests.replay import (
+    ReplayServer,
+    Reply,
+    gzip_bomb_reply,
+    http_date,
+    json_reply,
+    redirect_reply,
+    scenario,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 NET = ROOT / "jobland_pipeline" / "net"
@@ -90,14 +104,48 @@ def closed_port() -> int:
 # --------------------------------------------------------------------------- retry policy
 
 
-def test_retry_after_seconds_is_honoured_and_capped() -> None:
+def test_retry_after_seconds_is_honoured_up_to_max_wait() -> None:
     sleeps = Sleeps()
     fn = Flaky(transient(retry_after=1.5))
     assert RetryPolicy(3, backoff_max=30, sleep=sleeps).call(fn) == "ok"
     assert (fn.calls, sleeps) == (2, [1.5])
     sleeps.clear()
-    RetryPolicy(3, backoff_max=2.0, sleep=sleeps).call(Flaky(transient(retry_after=3600)))
-    assert sleeps == [2.0], "a server asking for an hour waits backoff_max"
+    fn = Flaky(transient(retry_after=45))
+    assert RetryPolicy(3, backoff_max=2.0, sleep=sleeps).call(fn) == "ok"
+    assert sleeps == [45], "a server's Retry-After up to max_wait is waited as sent, not cut to backoff_max"
+
+
+def test_a_server_asking_for_more_than_max_wait_fails_at_once_naming_the_wait() -> None:
+    sleeps = Sleeps()
+    fn = Flaky(transient(retry_after=100000))
+    started = time.monotonic()
+    with pytest.raises(NetError) as caught:
+        RetryPolicy(3, sleep=sleeps).call(fn)
+    assert (fn.calls, sleeps) == (1, []), "no wait, no second try"
+    assert time.monotonic() - started < 1
+    assert str(caught.value) == (
+        "HTTP 503; the server asks to wait 100000 s (27.8 h) before a retry (Retry-After), "
+        "more than the 60 s a retry may wait; not retried"
+    )
+    fn = Flaky(transient(retry_after=10))
+    with pytest.raises(
+        NetError, match=r"wait 10 s before a retry \(Retry-After\), more than the 5 s a retry may wait"
+    ):
+        RetryPolicy(3, max_wait=5, sleep=sleeps).call(fn)
+    assert sleeps == []
+
+
+def test_the_budget_bounds_the_whole_call() -> None:
+    sleeps = Sleeps()
+    fn = Flaky(transient(retry_after=1), transient(retry_after=40))
+    with pytest.raises(NetError) as caught:
+        RetryPolicy(3, budget=30, sleep=sleeps).call(fn)
+    assert (fn.calls, sleeps) == (2, [1]), "the first wait fits the budget, the second does not"
+    assert str(caught.value).endswith(
+        "a retry in 40 s would end past the 30 s budget of this call; not retried"
+    )
+    with pytest.raises(ValueError):
+        RetryPolicy(budget=0)
 
 
 def test_retry_after_http_date_drives_the_wait() -> None:
@@ -479,6 +527,172 @@ def test_client_arguments_are_checked() -> None:
         HttpClient(timeout=0)
     with pytest.raises(ValueError):
         HttpClient(max_body_bytes=0)
+    with pytest.raises(ValueError):
+        HttpClient(max_redirects=-1)
+
+
+# --------------------------------------------------------------------------- compressed bodies
+
+
+def _encoded(status: int, body: bytes, coding: str) -> Reply:
+    return Reply(status, body, {"Content-Type": "application/json", "Content-Encoding": coding})
+
+
+def test_gzip_and_both_deflate_forms_are_decoded(server: ReplayServer, client: HttpClient) -> None:
+    data = json.dumps({"jobs": ["数据"] * 50}).encode()
+    raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    forms = {
+        "/gzip": _encoded(200, _gzip(data), "gzip"),
+        "/zlib": _encoded(200, zlib.compress(data), "deflate"),
+        "/raw": _encoded(200, raw.compress(data) + raw.flush(), "deflate"),
+        "/both": _encoded(200, _gzip(zlib.compress(data)), "deflate, gzip"),
+        "/plain": _encoded(200, data, "identity"),
+    }
+    for path, reply in forms.items():
+        server.route("GET", path, reply)
+        assert client.request("GET", server.base_url + path).content == data, path
+    assert server.requests("/gzip")[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+def _gzip(data: bytes) -> bytes:
+    packer = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+def test_only_codings_decoded_in_bounded_steps_are_accepted(server: ReplayServer, client: HttpClient) -> None:
+    server.route("GET", "/br", _encoded(200, b"\x1b\x03\x00\xf8", "br"))
+    server.route("GET", "/bad", _encoded(200, b"not gzip at all", "gzip"))
+    with pytest.raises(NetError, match="unsupported content encoding 'br'"):
+        client.request("GET", server.base_url + "/br", headers={"Accept-Encoding": "br, gzip"})
+    assert server.requests("/br")[0].headers["accept-encoding"] == "gzip, deflate", "br is never asked for"
+    with pytest.raises(NetError, match=r"undecodable response body \(bad gzip data\)"):
+        client.request("GET", server.base_url + "/bad")
+
+
+def test_a_gzip_bomb_is_refused_by_its_decompressed_size_with_memory_to_match(
+    server: ReplayServer, client: HttpClient
+) -> None:
+    server.route("GET", "/bomb", gzip_bomb_reply(64 << 20))  # 64 MB of spaces in 65 kB, under the cap
+    tracemalloc.start()
+    try:
+        with pytest.raises(TooLarge) as caught:
+            client.request("GET", server.base_url + "/bomb")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert str(caught.value) == "response too large (over 100000 bytes once decompressed)"
+    assert not caught.value.retryable
+    # The cap (100 kB) plus one 64 KiB piece and a network read, not the 64 MB one read can inflate to.
+    assert peak < 4_000_000, f"{peak / 1e6:.1f} MB allocated while refusing a 64 MB bomb"
+
+
+# --------------------------------------------------------------------------- redirects
+
+
+@pytest.fixture
+def internal() -> Iterator[ReplayServer]:
+    """A second loopback server: an "internal" address no redirect may lead to."""
+    with ReplayServer() as replay:
+        replay.route("GET", "/latest/meta-data/", json_reply({"secret": "instance credentials"}))
+        replay.route("POST", "/latest/meta-data/", json_reply({"secret": "instance credentials"}))
+        yield replay
+
+
+def test_redirects_are_not_followed_unless_asked(server: ReplayServer, client: HttpClient) -> None:
+    server.route("GET", "/old", redirect_reply("/new"))
+    answer = client.request("GET", server.base_url + "/old")
+    assert (answer.status, answer.headers["Location"], server.count()) == (302, "/new", 1)
+
+
+def test_same_origin_redirects_are_followed(server: ReplayServer) -> None:
+    server.route("GET", "/v1/jobs", redirect_reply("/v1/jobs/", 301))
+    server.route("GET", "/v1/jobs/", json_reply({"jobs": []}))
+    server.route("POST", "/v1/search", redirect_reply("/v1/search/", 307))
+    server.route("POST", "/v1/search/", json_reply({"results": []}))
+    server.route("POST", "/v1/form", redirect_reply("/v1/done", 303))
+    server.route("GET", "/v1/done", json_reply({"done": True}))
+    with HttpClient(timeout=2.0, max_redirects=3) as http:
+        assert http.request("GET", server.base_url + "/v1/jobs").json() == {"jobs": []}
+        assert http.request("POST", server.base_url + "/v1/search", json={"q": 1}).json() == {"results": []}
+        assert http.request("POST", server.base_url + "/v1/form", json={"q": 1}).json() == {"done": True}
+    assert server.requests("/v1/search/")[0].json() == {"q": 1}, "307 keeps the method and the body"
+    assert server.requests("/v1/done")[0].body == b"", "303 is a GET without the body"
+
+
+@pytest.mark.parametrize(
+    ("location", "reason"),
+    [
+        (
+            "http://169.254.169.254/latest/meta-data/",
+            "169.254.169.254:80 was refused: link-local (cloud metadata) address",
+        ),
+        ("http://10.0.0.7/admin", "10.0.0.7:80 was refused: private address, not a public one"),
+        ("http://[::1]:9/x", "[::1]:9 was refused: loopback address, not a public one"),
+        ("http://localhost:9/x", "localhost:9 was refused: a local host name"),
+        ("http://metadata.google.internal/x", "metadata.google.internal:80 was refused: a local host name"),
+        ("https://example.org/v1/jobs", "a redirect to another host (example.org:443) is not followed"),
+        ("ftp://example.org/x", "a redirect to a scheme other than http(s) is not followed"),
+        ("http://user:pw@example.org/x", "with a user name or password is not followed"),
+    ],
+)
+def test_redirects_off_the_api_host_are_refused(server: ReplayServer, location: str, reason: str) -> None:
+    server.route("GET", "/v1/jobs", redirect_reply(location))
+    with HttpClient(timeout=2.0, max_redirects=3) as http, pytest.raises(RedirectRefused) as caught:
+        http.request("GET", server.base_url + "/v1/jobs", params={"api_key": SECRET})
+    assert reason in str(caught.value) and caught.value.status == 302 and not caught.value.retryable
+    assert (
+        SECRET not in str(caught.value)
+        and "/x" not in str(caught.value)
+        and "meta-data" not in str(caught.value)
+    )
+
+
+def test_a_redirect_to_another_loopback_port_never_reaches_it(
+    server: ReplayServer, internal: ReplayServer
+) -> None:
+    server.route("POST", "/v1/chat", redirect_reply(internal.base_url + "/latest/meta-data/", 307))
+    with HttpClient(timeout=2.0, max_redirects=3) as http, pytest.raises(RedirectRefused) as caught:
+        http.request("POST", server.base_url + "/v1/chat", json={"messages": []})
+    port = internal.base_url.rsplit(":", 1)[1]
+    assert (
+        str(caught.value) == f"a redirect to 127.0.0.1:{port} was refused: loopback address, not a public one"
+    )
+    assert internal.count() == 0
+
+
+def test_too_many_redirects(server: ReplayServer) -> None:
+    server.route("GET", "/loop", redirect_reply("/loop"))
+    with (
+        HttpClient(timeout=2.0, max_redirects=2) as http,
+        pytest.raises(RedirectRefused, match="more than 2 redirects"),
+    ):
+        http.request("GET", server.base_url + "/loop")
+    assert server.count() == 3
+
+
+def test_redirect_rules() -> None:
+    assert redirect_refusal("http://127.0.0.1:8080/v1/a", "http://127.0.0.1:8080/v1/b") is None, "same origin"
+    assert redirect_refusal("http://8.8.8.8/a", "https://8.8.8.8/b") is None, "same public host, https"
+    assert "https to http" in str(redirect_refusal("https://8.8.8.8/a", "http://8.8.8.8/b"))
+    assert "loopback" in str(redirect_refusal("http://127.0.0.1:8080/", "http://127.0.0.1:8081/"))
+    assert "IPv4-mapped loopback" in str(redirect_refusal("http://8.8.8.8/", "http://[::ffff:127.0.0.1]/"))
+    assert net.blocked_kind(ipaddress.ip_address("8.8.8.8")) is None
+
+
+def test_an_sdk_client_makes_its_requests_through_net(server: ReplayServer, internal: ReplayServer) -> None:
+    server.route("GET", "/ok", _encoded(200, _gzip(b'{"ok": true}'), "gzip"))
+    server.route("GET", "/bomb", gzip_bomb_reply(64 << 20))
+    server.route("GET", "/away", redirect_reply(internal.base_url + "/latest/meta-data/"))
+    with HttpClient(timeout=2.0, max_body_bytes=100_000, max_redirects=3) as http:
+        sdk = http.sdk_client()
+        answer = sdk.get(server.base_url + "/ok")
+        assert answer.json() == {"ok": True} and "content-encoding" not in answer.headers
+        with pytest.raises(TooLarge):
+            sdk.get(server.base_url + "/bomb")
+        with pytest.raises(RedirectRefused):
+            sdk.get(server.base_url + "/away")
+        sdk.close()
+    assert internal.count() == 0
 
 
 # --------------------------------------------------------------------------- layering

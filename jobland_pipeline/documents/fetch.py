@@ -10,7 +10,8 @@ The rules, in the order they apply to every hop:
    are refused: they are decoded only to say why.
 2. The host is resolved once (``socket.getaddrinfo``); if ANY address is not public (loopback,
    private, link-local incl. the cloud metadata service, multicast, reserved, unspecified, CGNAT,
-   or an IPv4-mapped/6to4/NAT64 form of those) the hop is refused with ``blocked_address`` —
+   or an IPv4-mapped/6to4/NAT64 form of those: net's :func:`~jobland_pipeline.net.blocked_kind`,
+   the check the API clients apply to redirects too) the hop is refused with ``blocked_address`` —
    unless ``"host:port"`` is in ``allowed_private`` (exact string; for tests on a loopback server).
 3. The connection goes to the address that was checked (the request URL names that IP address, so
    there is no second DNS lookup and DNS rebinding cannot swap it), with the original ``Host`` header
@@ -44,6 +45,7 @@ from email.message import Message
 from urllib.parse import SplitResult, parse_qsl, quote, unquote, urljoin, urlsplit
 
 from jobland_pipeline.net import (
+    REDIRECT_STATUSES,
     ConnectFailed,
     DeadlineExceeded,
     HttpClient,
@@ -54,6 +56,7 @@ from jobland_pipeline.net import (
     StatusError,
     TimedOut,
     TooLarge,
+    blocked_kind,
     is_retryable,
     is_retryable_status,
     status_error,
@@ -61,7 +64,7 @@ from jobland_pipeline.net import (
 
 __all__ = ["FetchError", "FetchedFile", "fetch_cv"]
 
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_blocked_kind = blocked_kind  # net's address check (the API clients' redirect check uses it too)
 
 # Media type -> the kind of bytes it must carry (None: any of the accepted kinds).
 ACCEPTED_CONTENT_TYPES: dict[str, str | None] = {
@@ -82,11 +85,6 @@ _ACCEPT = (
     "application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, "
     "text/plain, text/markdown;q=0.9, application/octet-stream;q=0.5"
 )
-
-_CGNAT = ipaddress.IPv4Network("100.64.0.0/10")
-_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
-_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
-_METADATA = ipaddress.IPv4Address("169.254.169.254")
 
 _HOST_NAME = re.compile(
     r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?"
@@ -386,56 +384,6 @@ def _parse_loose_ipv4(host: str) -> ipaddress.IPv4Address | None:
     for index, number in enumerate(numbers[:-1]):
         value += number << (8 * (3 - index))
     return ipaddress.IPv4Address(value)
-
-
-def _blocked_kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
-    """Why JobLand must not connect to ``ip`` (``None``: a public address)."""
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded = _embedded_kind(ip)
-        if embedded is not None:
-            return embedded or None
-    if ip.is_unspecified:
-        return "unspecified"
-    if ip.is_loopback:
-        return "loopback"
-    if ip == _METADATA:
-        return "link-local (cloud metadata)"
-    if ip.is_link_local:
-        return "link-local"
-    if ip.is_multicast:
-        return "multicast"
-    if isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT:
-        return "shared (CGNAT)"
-    if ip.is_private:
-        return "private"
-    if ip.is_reserved:
-        return "reserved"
-    if not ip.is_global:
-        return "non-public"
-    return None
-
-
-def _embedded_kind(ip: ipaddress.IPv6Address) -> str | None:
-    """For an IPv6 form that carries an IPv4 address: the verdict on that address ("" = public).
-
-    ``None`` when ``ip`` is none of those forms (or a 6to4/Teredo one whose inner addresses are
-    public), so the plain IPv6 checks apply.
-    """
-    if ip.ipv4_mapped is not None:
-        inner = _blocked_kind(ip.ipv4_mapped)
-        return f"IPv4-mapped {inner}" if inner else ""
-    if ip in _NAT64_WELL_KNOWN:
-        inner = _blocked_kind(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
-        return f"NAT64 {inner}" if inner else ""
-    if ip in _NAT64_LOCAL:
-        return "local NAT64"
-    tunnelled = [("6to4", ip.sixtofour)] if ip.sixtofour is not None else []
-    tunnelled += [("Teredo", inner) for inner in ip.teredo or ()]
-    for kind, inner_ip in tunnelled:
-        inner = _blocked_kind(inner_ip)
-        if inner:
-            return f"{kind} {inner}"
-    return "site-local" if ip.is_site_local else None
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,24 @@
   whole exchange: a watchdog shuts the connection's socket down when it passes, which ends even a read
   of slowly dripping *headers* at once.
 * **A body cap.** ``Content-Length`` over ``max_body_bytes`` is refused before a byte of the body is
-  read; a body without one is cut when it passes the cap.
+  read; a body without one is cut when it passes the cap. A compressed body (``gzip``/``deflate``,
+  the only codings asked for) is inflated in steps of 64 KiB and the cap counts the *decompressed*
+  bytes as they are produced (and the bytes received), so a gzip bomb is stopped at the cap with
+  memory to match; any other coding is refused.
 * **Errors that say what to do.** Every failure is a :class:`~jobland_pipeline.net.NetError` whose
   ``retryable`` flag the retry policy reads, and whose message holds no URL, header or body.
-* **No surprises.** Redirects are never followed (a caller decides, and may have to check the next
-  URL first); cookies are neither kept nor sent (every request stands alone: the APIs called here
+* **No surprises.** Redirects are not followed unless the client is made with ``max_redirects``; it
+  then follows at most that many, each checked by :func:`~jobland_pipeline.net.redirect_refusal`
+  first (same host only, never to a loopback, private, link-local or otherwise internal address,
+  never from https to http), and a refused one raises :class:`~jobland_pipeline.net.RedirectRefused`
+  naming ``host:port`` and why (a caller that checks each hop itself, like the CV download, leaves
+  it at 0 and gets the 3xx). Cookies are neither kept nor sent (every request stands alone: the APIs called here
   authenticate by key, and a CV download must not carry one server's cookie to the next); connections
   are not kept alive unless asked (a client nobody closes leaves no socket behind, as the plain
   ``requests.request`` calls this replaces did).
+* **SDKs too.** :meth:`HttpClient.sdk_client` is an ``httpx.Client`` for a library that takes one (the
+  openai SDK): each of its requests is made by this client, with all of the above, and the SDK is
+  handed the answer read and decoded; this client's NetErrors reach the SDK's caller as they are.
 """
 
 from __future__ import annotations
@@ -29,20 +39,30 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
 
+from ._address import redirect_refusal
+from ._decode import ACCEPT_ENCODING, decoded, encodings
 from ._exceptions import (
     ConnectFailed,
     DeadlineExceeded,
     NetError,
     NetworkError,
+    RedirectRefused,
     TimedOut,
     TooLarge,
 )
 from ._retry import status_error
 
-__all__ = ["DEFAULT_USER_AGENT", "HttpClient", "Response"]
+__all__ = ["DEFAULT_USER_AGENT", "REDIRECT_STATUSES", "HttpClient", "Response"]
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Request headers this client sets itself, for the URL it actually connects to.
+_HOP_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
+# Answer headers that described the bytes on the wire, not the decoded body an SDK is handed.
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 DEFAULT_USER_AGENT = "JobLand/0.1"
 _REASON_LENGTH = 160
@@ -100,22 +120,33 @@ class Response:
         return self._content
 
     def _read_capped(self) -> bytes:
-        ends = self._deadline if self._deadline is not None else time.monotonic() + self._timeout
+        coding = self.headers.get("Content-Encoding", "")
+        compressed = bool(encodings(coding))
         body = bytearray()
         try:
-            for chunk in self._raw.iter_bytes():
-                body += chunk
+            for piece in decoded(self._received(), coding):
+                body += piece
                 if len(body) > self._max_body_bytes:
-                    raise TooLarge(self._max_body_bytes)
-                if time.monotonic() > ends:
-                    if self._deadline is not None:
-                        raise DeadlineExceeded()
-                    raise TimedOut("timed out reading the body")
+                    raise TooLarge(self._max_body_bytes, decoded=compressed)
         except httpx.HTTPError as exc:
             raise _translate(
                 exc, timeout=self._timeout, deadline=self._deadline, watchdog=self._watchdog
             ) from None
         return bytes(body)
+
+    def _received(self) -> Iterator[bytes]:
+        """The body's bytes as they arrive (still encoded), under the cap and the time limit."""
+        ends = self._deadline if self._deadline is not None else time.monotonic() + self._timeout
+        received = 0
+        for chunk in self._raw.iter_raw():
+            received += len(chunk)
+            if received > self._max_body_bytes:
+                raise TooLarge(self._max_body_bytes)
+            if time.monotonic() > ends:
+                if self._deadline is not None:
+                    raise DeadlineExceeded()
+                raise TimedOut("timed out reading the body")
+            yield chunk
 
     def json(self) -> Any:
         """The body decoded as JSON (raises ValueError when it is not JSON)."""
@@ -144,7 +175,8 @@ class HttpClient:
 
     ``verify``: True (certifi, or ``SSL_CERT_FILE`` when ``trust_env``), False, or an ``ssl.SSLContext``.
     ``trust_env``: read proxies and CA settings from the environment; a client that must connect only
-    where it was told (the SSRF-safe CV download) turns it off. Thread-safe; close it when done.
+    where it was told (the SSRF-safe CV download) turns it off. ``max_redirects``: how many checked
+    redirects a request follows (0: none, the 3xx is the answer). Thread-safe; close it when done.
     """
 
     def __init__(
@@ -156,16 +188,20 @@ class HttpClient:
         verify: ssl.SSLContext | bool = True,
         trust_env: bool = True,
         keepalive: bool = False,
+        max_redirects: int = 0,
     ) -> None:
         if not timeout > 0:
             raise ValueError("timeout must be a positive number of seconds")
         if max_body_bytes < 1:
             raise ValueError("max_body_bytes must be at least 1")
+        if max_redirects < 0:
+            raise ValueError("max_redirects must not be negative")
         self.timeout = float(timeout)
         self.max_body_bytes = int(max_body_bytes)
+        self.max_redirects = int(max_redirects)
         self.user_agent = user_agent
         self._client = httpx.Client(
-            headers={"User-Agent": user_agent},
+            headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(self.timeout),
             verify=verify,
             trust_env=trust_env,
@@ -181,6 +217,7 @@ class HttpClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
         deadline: float | None = None,
@@ -194,8 +231,9 @@ class HttpClient:
         request, which it always is unless the client was made with ``keepalive=True``; a reused
         connection is checked between body chunks only). ``sni_hostname``: the TLS server name (and the name
         the certificate must match) when ``url`` names an IP address that was resolved beforehand.
-        ``stream=True`` leaves the body unread (close the response). Raises NetError, never an
-        httpx exception.
+        ``stream=True`` leaves the body unread (close the response). ``content``: a raw body (instead
+        of ``json``). Raises NetError (RedirectRefused for a redirect that must not be followed),
+        never an httpx exception.
         """
         per_try = self.timeout if timeout is None else float(timeout)
         if deadline is not None:
@@ -211,9 +249,16 @@ class HttpClient:
             extensions["trace"] = watchdog.trace
         try:
             request = self._client.build_request(
-                method, url, params=params, json=json, headers=headers, timeout=per_try, extensions=extensions
+                method,
+                url,
+                params=params,
+                json=json,
+                content=content,
+                headers=_asked(headers),
+                timeout=per_try,
+                extensions=extensions,
             )
-            raw = self._client.send(request, stream=True)
+            raw = self._follow(self._client.send(request, stream=True))
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             error = _translate(exc, timeout=per_try, deadline=deadline, watchdog=watchdog)
             if watchdog is not None:
@@ -230,6 +275,42 @@ class HttpClient:
             response.read()
         return response
 
+    def _follow(self, raw: httpx.Response) -> httpx.Response:
+        """The answer after the redirects this client may follow, each checked before it is made."""
+        hops = 0
+        while self.max_redirects and raw.status_code in REDIRECT_STATUSES and raw.headers.get("Location"):
+            status, request = raw.status_code, raw.request
+            current = str(request.url)
+            target = urljoin(current, raw.headers["Location"].strip())
+            raw.close()
+            if hops >= self.max_redirects:
+                raise RedirectRefused(f"more than {self.max_redirects} redirects", status=status)
+            refusal = redirect_refusal(current, target)
+            if refusal is not None:
+                raise RedirectRefused(refusal, status=status)
+            hops += 1
+            raw = self._client.send(self._redirected(request, status, target), stream=True)
+        return raw
+
+    def _redirected(self, request: httpx.Request, status: int, url: str) -> httpx.Request:
+        """The next request of a redirect: 303 (and 301/302 after a POST) become a GET without a body."""
+        method, body = request.method, request.content
+        if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
+            method, body = "GET", b""
+        headers = httpx.Headers(request.headers)
+        for name in ("Host", "Content-Length", "Transfer-Encoding", *(() if body else ("Content-Type",))):
+            headers.pop(name, None)
+        return self._client.build_request(
+            method, url, content=body or None, headers=headers, extensions=dict(request.extensions)
+        )
+
+    def sdk_client(self) -> httpx.Client:
+        """An ``httpx.Client`` whose every request this client makes (see the module docstring).
+
+        Closing it closes this client. It reads no proxy settings itself (this client does, as made).
+        """
+        return httpx.Client(transport=_SdkTransport(self), follow_redirects=False, trust_env=False)
+
     def close(self) -> None:
         self._client.close()
 
@@ -238,6 +319,23 @@ class HttpClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _SdkTransport(httpx.BaseTransport):
+    """An SDK's requests, made by an :class:`HttpClient`; the answer handed back read and decoded."""
+
+    def __init__(self, client: HttpClient) -> None:
+        self.client = client
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_HEADERS}
+        body = request.read()
+        answer = self.client.request(request.method, str(request.url), content=body or None, headers=headers)
+        kept = [(k, v) for k, v in answer.headers.multi_items() if k.lower() not in _WIRE_HEADERS]
+        return httpx.Response(answer.status, headers=kept, content=answer.content, request=request)
+
+    def close(self) -> None:
+        self.client.close()
 
 
 # --------------------------------------------------------------------------- deadline watchdog
@@ -270,6 +368,8 @@ class _Watchdog:
         with self._lock:
             if self._done:
                 return
+            if self._sock is not None:  # a redirect opened another connection
+                self._sock.close()
             self._sock = sock.dup()
             if self.fired:
                 self._shutdown()
@@ -293,6 +393,15 @@ class _Watchdog:
             if self._sock is not None:
                 self._sock.close()
                 self._sock = None
+
+
+def _asked(headers: Mapping[str, str] | None) -> httpx.Headers:
+    """The caller's headers, with only the codings this client can decode in bounded steps asked for."""
+    merged = httpx.Headers(headers or {})
+    wanted = merged.get("Accept-Encoding")
+    if wanted is not None and wanted.strip().lower() != "identity":
+        merged["Accept-Encoding"] = ACCEPT_ENCODING
+    return merged
 
 
 # --------------------------------------------------------------------------- errors

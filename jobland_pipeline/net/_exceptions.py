@@ -15,6 +15,7 @@ __all__ = [
     "DeadlineExceeded",
     "NetError",
     "NetworkError",
+    "RedirectRefused",
     "StatusError",
     "TimedOut",
     "TooLarge",
@@ -76,15 +77,26 @@ class StatusError(NetError):
     """The server answered with an error status (429 and 5xx are retryable, other 4xx are not)."""
 
 
+class RedirectRefused(NetError):
+    """A redirect that must not be followed (to an internal address, another host, too many of them).
+
+    ``status`` is the redirect's status; the message names ``host:port`` only, never a path or query.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message, retryable=False, status=status)
+
+
 class TooLarge(NetError):
     """The body is over the size cap (``declared`` is its Content-Length when the server sent one)."""
 
-    def __init__(self, limit: int, declared: int | None = None) -> None:
-        message = (
-            f"response too large ({declared} bytes > {limit})"
-            if declared is not None
-            else f"response too large (over {limit} bytes)"
-        )
+    def __init__(self, limit: int, declared: int | None = None, *, decoded: bool = False) -> None:
+        if declared is not None:
+            message = f"response too large ({declared} bytes > {limit})"
+        elif decoded:
+            message = f"response too large (over {limit} bytes once decompressed)"
+        else:
+            message = f"response too large (over {limit} bytes)"
         super().__init__(message, retryable=False)
         self.limit = limit
         self.declared = declared

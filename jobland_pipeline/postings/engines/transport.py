@@ -7,11 +7,26 @@ which puts the engine-level bookkeeping on top of :mod:`jobland_pipeline.net`, t
   the request identity *without* secrets);
 * a :class:`~jobland_pipeline.net.RateLimiter` around each attempt;
 * net's :class:`~jobland_pipeline.net.RetryPolicy`: exponential backoff with full jitter on 429, 5xx,
-  timeouts and connection errors, honouring ``Retry-After`` (capped at ``backoff_max``); no retry on
-  other 4xx nor on answers that cannot be right on a second try (malformed JSON, HTML, a body over the
-  cap, an answer ``validate`` refuses);
+  timeouts and connection errors, honouring ``Retry-After``; no retry on other 4xx nor on answers that
+  cannot be right on a second try (malformed JSON, HTML, an empty body, a body over the cap, an answer
+  ``validate`` refuses);
 * one :class:`CallRecord` per attempt sequence (attempts, latency, HTTP status, ok/error/cached), and an
   :class:`EngineError` carrying it when the call failed.
+
+The budget of one call (one ``request_json``), so that a failing service costs a search seconds, not
+minutes: each network operation within ``timeout`` (20 s) and each body within ``timeout`` too; at most
+``max_retries`` (3) retries; a wait before a retry of at most ``max_wait`` (60 s): a server asking for
+longer (``Retry-After: 100000``) fails the call at once, the error naming the wait, and the search goes
+on with the other engines (after 3 failed searches the run's breaker skips the engine, and the next
+day's run asks again); and the whole exchange, every attempt, wait and rate-limiter queue included,
+within ``budget`` (120 s), enforced by net's deadline watchdog.
+
+What an answer may be: JSON (a UTF-8 byte-order mark is tolerated, as RFC 8259 allows), at most
+``max_body_bytes`` (20 MB) *decompressed* (a gzip bomb stops at the cap, counted as it inflates), from
+the configured host: a redirect is followed (at most 3) only to the same host and never to a loopback,
+private, link-local or otherwise internal address (:func:`~jobland_pipeline.net.redirect_refusal`);
+a refused one fails the call, naming ``host:port`` and why. Each engine's ``validate`` then checks the
+fields it reads (a missing or mistyped field is an :class:`EngineError`, never a ``KeyError``).
 
 Secrets (``api_key``-style query parameters, ``x-api-key`` / ``Authorization`` headers and any value
 registered with :meth:`Transport.add_secret`) never reach a CallRecord, an error message or a log line:
@@ -34,7 +49,9 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from jobland_pipeline.net import (
+    MAX_WAIT,
     SECRET_HEADERS,
+    DeadlineExceeded,
     HttpClient,
     Limiter,
     NetError,
@@ -47,6 +64,7 @@ from jobland_pipeline.net import (
     parse_retry_after,
     redact,
     register_secret,
+    seconds_text,
 )
 from jobland_pipeline.net import Response as HttpResponse
 from jobland_pipeline.postings.engines.base import CallRecord, EngineError
@@ -67,6 +85,8 @@ log = logging.getLogger(__name__)
 
 AUTO = "auto"  # cache_key value: derive the identity from method, URL, public params and body
 DEFAULT_USER_AGENT = "JobLand/0.1 (job search pipeline)"
+BUDGET = 120.0  # seconds for one call, every attempt, wait and queue included
+MAX_REDIRECTS = 3
 _Answer = tuple[Any, int | None]  # (decoded JSON, HTTP status)
 
 
@@ -95,6 +115,8 @@ class Transport:
         sleep: Callable[[float], None] = time.sleep,
         user_agent: str = DEFAULT_USER_AGENT,
         rng: random.Random | None = None,
+        max_wait: float = MAX_WAIT,
+        budget: float = BUDGET,
     ) -> None:
         self.engine = engine
         self.cache = cache
@@ -102,15 +124,21 @@ class Transport:
         self.timeout = float(timeout)
         self.max_body_bytes = int(max_body_bytes)
         self.user_agent = user_agent
+        self.budget = float(budget)
         self.retry = RetryPolicy(
             max(0, int(max_retries)),
             float(backoff_base),
             float(backoff_max),
+            max_wait=float(max_wait),
+            budget=self.budget,
             sleep=sleep,
             rng=rng or random.Random(),
         )
         self.client = HttpClient(
-            timeout=self.timeout, max_body_bytes=self.max_body_bytes, user_agent=user_agent
+            timeout=self.timeout,
+            max_body_bytes=self.max_body_bytes,
+            user_agent=user_agent,
+            max_redirects=MAX_REDIRECTS,
         )
         self._secrets: set[str] = set()
 
@@ -182,10 +210,24 @@ class Transport:
             identity = self.identity(method, url, public, json_body) if cache_key == AUTO else cache_key
             key = make_cache_key(self.engine, identity)
 
+        deadline = time.monotonic() + self.budget
+
         def attempt() -> _Answer:
             with self.client.request(
-                method, url, params=params, json=json_body, headers=headers, timeout=self.timeout, stream=True
+                method,
+                url,
+                params=params,
+                json=json_body,
+                headers=headers,
+                timeout=self.timeout,
+                deadline=deadline,
+                stream=True,
             ) as response:
+                if 300 <= response.status < 400:  # what the client did not follow: no usable Location
+                    raise NetError(
+                        f"HTTP {response.status} from {self.engine} without a redirect to follow",
+                        status=response.status,
+                    )
                 response.raise_for_status()
                 return self._decode(response), response.status
 
@@ -270,7 +312,10 @@ class Transport:
         return report
 
     def _failed(self, failure: NetError, request: str, attempts: int, started: float) -> EngineError:
-        message = self.redact(f"{self.engine}: {failure.message}")
+        reason = failure.message
+        if isinstance(failure, DeadlineExceeded):
+            reason = f"gave up: the {seconds_text(self.budget)} budget of this call ran out"
+        message = self.redact(f"{self.engine}: {reason}")
         if failure.retryable and attempts > 1:
             message += f" (after {attempts} attempts)"
         record = CallRecord(
@@ -300,7 +345,7 @@ class Transport:
                 f"HTML instead of JSON from {self.engine} (HTTP {status}, {content_type or 'no content type'})",
                 status=status,
             )
-        if not body.strip():
+        if not body.removeprefix(b"\xef\xbb\xbf").strip():
             raise NetError(f"malformed JSON from {self.engine}: empty body", status=status)
         try:
             return json.loads(body)  # JSON is UTF-8 (RFC 8259); json detects UTF-16/32 and a BOM
