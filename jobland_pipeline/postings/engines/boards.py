@@ -5,6 +5,10 @@ queries; every query then filters the board's postings by title (the searched ti
 words of the posting title) and by remote / location / age. A board that fails does not fail the
 others: its error is recorded as a CallRecord; only when every board fails does the search raise.
 
+An answer without its list (Greenhouse's and Ashby's ``jobs``, Lever's top-level array), or with a
+value of another type there, is an :class:`EngineError` naming what is missing (never cached); an item
+whose own fields have unexpected types is left out and counted (``malformed_item``).
+
 Liveness (no LLM): ``greenhouse_job_alive`` (404 of the single-job endpoint = closed),
 ``lever_job_alive`` (a 404 alone proves nothing: Lever hides confidential postings from the API, so
 closed only when also absent from a freshly fetched board), ``ashby_job_alive`` (presence on the board).
@@ -16,15 +20,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from jobland_pipeline.postings.engines.base import CallRecord, EngineError, EngineResult, SearchQuery
 from jobland_pipeline.postings.engines.common import (
+    MALFORMED,
     Collector,
     clean_line,
     clean_text,
     employment_type,
     employment_type_in_text,
+    json_kind,
     period_of,
     place_matches,
     remote_flag,
@@ -100,7 +107,7 @@ class _BoardEngine:
     def _validate(self, answer: Any) -> str | None:
         try:
             self._items(answer)
-        except (TypeError, ValueError, AttributeError) as exc:
+        except MALFORMED as exc:
             return f"unexpected answer from {self.name}: {exc}"
         return None
 
@@ -119,7 +126,7 @@ class _BoardEngine:
             calls.extend(board_calls)
             for item in items:
                 if isinstance(item, dict):
-                    self._add(collected, item, board)
+                    collected.take(partial(self._add, collected, item, board))
                 else:
                     collected.raw += 1
                     collected.dropped["not_an_object"] += 1
@@ -161,10 +168,7 @@ class GreenhouseBoards(_BoardEngine):
         return f"{self.base_url}/v1/boards/{board}/jobs", {"content": "true"}
 
     def _items(self, answer: Any) -> list[dict[str, Any]]:
-        jobs = answer["jobs"] if isinstance(answer, dict) else None
-        if not isinstance(jobs, list):
-            raise ValueError("no 'jobs' list")
-        return jobs
+        return _jobs(answer)
 
     def _add(self, collected: Collector, item: dict[str, Any], board: str) -> None:
         description = clean_text(item.get("content"))
@@ -212,7 +216,7 @@ class LeverBoards(_BoardEngine):
 
     def _items(self, answer: Any) -> list[dict[str, Any]]:
         if not isinstance(answer, list):
-            raise ValueError("expected a JSON array")
+            raise ValueError(f"expected a JSON array, got {json_kind(answer)}")
         return answer
 
     def _add(self, collected: Collector, item: dict[str, Any], board: str) -> None:
@@ -265,10 +269,7 @@ class AshbyBoards(_BoardEngine):
         return f"{self.base_url}/posting-api/job-board/{board}", {"includeCompensation": "true"}
 
     def _items(self, answer: Any) -> list[dict[str, Any]]:
-        jobs = answer["jobs"] if isinstance(answer, dict) else None
-        if not isinstance(jobs, list):
-            raise ValueError("no 'jobs' list")
-        return jobs
+        return _jobs(answer)
 
     def _add(self, collected: Collector, item: dict[str, Any], board: str) -> None:
         if item.get("isListed") is False:
@@ -295,6 +296,17 @@ class AshbyBoards(_BoardEngine):
         """The board's raw jobs, fetched fresh (for ``ashby_job_alive``); raises EngineError."""
         items, _ = self.fetch_board(board, fresh=True)
         return items
+
+
+def _jobs(answer: Any) -> list[dict[str, Any]]:
+    """The ``jobs`` list of a Greenhouse or Ashby board (ValueError naming what is wrong)."""
+    if not isinstance(answer, dict):
+        raise ValueError(f"expected a JSON object, got {json_kind(answer)}")
+    if "jobs" not in answer:
+        raise ValueError("no 'jobs' field")
+    if not isinstance(answer["jobs"], list):
+        raise ValueError(f"'jobs' is {json_kind(answer['jobs'])}, not a list")
+    return answer["jobs"]
 
 
 # --------------------------------------------------------------------------- item fields

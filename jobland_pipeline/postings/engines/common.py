@@ -7,7 +7,7 @@ import html
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -24,6 +24,8 @@ MAX_TITLE = 300
 MAX_COMPANY = 200
 MAX_LOCATION = 300
 MAX_DESCRIPTION = 60_000
+# What reading an item whose fields have unexpected types raises (a string where an object was expected...)
+MALFORMED = (AttributeError, IndexError, KeyError, TypeError, ValueError)
 
 ATS_HOSTS = (
     "greenhouse.io",
@@ -429,6 +431,19 @@ class Collector:
         self.raw = 0
         self._seen: set[str] = set()
 
+    def take(self, build: Callable[[], object]) -> object:
+        """``build()`` for one item of an answer (it calls :meth:`add`); an item whose fields have
+        unexpected types (``"location": "Chicago"`` where an object was expected) is counted as
+        ``malformed_item`` and left out instead of failing the whole answer. Returns what ``build``
+        returned, or None."""
+        before = self.raw
+        try:
+            return build()
+        except MALFORMED:
+            self.raw = before + 1
+            self.dropped["malformed_item"] += 1
+            return None
+
     def add(
         self,
         *,
@@ -485,6 +500,12 @@ class Collector:
         self._seen.add(pid)
         self.postings.append(posting)
         return posting
+
+
+def json_kind(value: object) -> str:
+    """The JSON type of a decoded value, for messages ("an object", "a string", "null"...)."""
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
 
 
 def unescape(value: object) -> str:

@@ -9,6 +9,13 @@ CallRecords, redaction). exa-py's own ``requests`` calls are never made.
 
 Cost: Exa bills per request; each answer states it in ``costDollars.total``, recorded as the
 CallRecord's ``cost_usd`` (cache hits cost nothing). ``credits`` counts 1 per request made.
+
+A ``/search`` answer must be a JSON object with a ``results`` list that exa-py can read; anything else
+(no ``results``, a string there, a ``costDollars`` exa-py cannot parse) is an :class:`EngineError`
+naming it, neither cached nor retried. A result whose fields have unexpected types is left out and
+counted (``malformed_item``). The Transport's limits apply to every Exa call (job search and company
+research alike): the 20 MB cap on the decompressed body, same-host redirects only and never to an
+internal address, the 60 s longest wait and the 120 s budget of a call.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -117,8 +125,12 @@ def _validate(answer: Any) -> str | None:
     exa-py's own readers of the fields it turns into objects (cost, entities) are tried here, so that an
     answer the SDK would fail on is refused before it is cached (and not retried).
     """
-    if not isinstance(answer, dict) or not isinstance(answer.get("results", []), list):
+    if not isinstance(answer, dict):
         return "unexpected answer from exa (not a search response)"
+    if "results" not in answer:
+        return "unexpected answer from exa (no 'results' field)"
+    if not isinstance(answer["results"], list):
+        return "unexpected answer from exa ('results' is not a list)"
     try:
         parse_cost_dollars(answer.get("costDollars") or {})
         for result in _readable(answer)["results"]:
@@ -345,7 +357,7 @@ class ExaJobs:
         response, calls = self._exa.search(self._ask(query, today), identity=self._identity)
         collected = Collector(self.name, today)
         for item in response.results:
-            self._add(collected, item)
+            collected.take(partial(self._add, collected, item))
         # The location went into the query text; Exa pages rarely state it in a field we can filter on.
         local_filter = replace(query, location=None)
         kept = [p for p in collected.postings if place_matches(p, local_filter, today=today)]

@@ -16,6 +16,11 @@ Filters: ``location``, ``hl`` (query.language), ``gl`` (query.country) and ``lty
 Google Jobs' date filter is the ``chips=date_posted:...`` parameter, which SerpAPI documents as
 deprecated (its replacement, ``uds``, is a token taken from a previous answer's ``filters``), so
 ``posted_within_days`` is applied here, on the posting dates read from the answer.
+
+An answer must be a JSON object with a ``jobs_results`` list (or SerpAPI's "Fully empty" state); its
+``search_metadata``, ``search_information`` and ``serpapi_pagination`` must be objects when present.
+Anything else is an :class:`EngineError` naming the field (never cached, not retried); a job whose own
+fields have unexpected types is left out and counted (``malformed_item``).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from serpapi import GoogleSearch
@@ -41,6 +47,7 @@ from jobland_pipeline.postings.engines.common import (
 from jobland_pipeline.postings.engines.transport import Transport
 
 FULLY_EMPTY = "Fully empty"
+_OBJECT_FIELDS = ("search_metadata", "search_information", "serpapi_pagination")
 # construct_url adds serp_api_key when the library's class-level GoogleSearch.SERP_API_KEY is set
 SECRET_PARAMS = ("api_key", "serp_api_key")
 CLIENT_TAG = "source"  # construct_url's source=python: sent, but no part of the answer's identity
@@ -51,12 +58,22 @@ def _today() -> date:
 
 
 def _validate(page: Any) -> str | None:
+    """Why a page cannot be read (see the module docstring), or None."""
     if not isinstance(page, dict):
         return "unexpected answer from serpapi (not a JSON object)"
+    for name in _OBJECT_FIELDS:
+        if page.get(name) is not None and not isinstance(page[name], dict):
+            return f"unexpected answer from serpapi ('{name}' is not an object)"
     error = page.get("error")
     state = (page.get("search_information") or {}).get("jobs_results_state")
-    if error and state != FULLY_EMPTY:
+    if state == FULLY_EMPTY:
+        return None
+    if error:
         return f"serpapi error: {str(error)[:200]}"
+    if "jobs_results" not in page:
+        return "unexpected answer from serpapi (no 'jobs_results' field)"
+    if not isinstance(page["jobs_results"], list):
+        return "unexpected answer from serpapi ('jobs_results' is not a list)"
     return None
 
 
@@ -144,7 +161,10 @@ class SerpApiGoogleJobs:
             calls.extend(page_calls)
             for item in page.get("jobs_results") or []:
                 if isinstance(item, dict):
-                    self._add(collected, item)
+                    collected.take(partial(self._add, collected, item))
+                else:
+                    collected.raw += 1
+                    collected.dropped["not_an_object"] += 1
             token = (page.get("serpapi_pagination") or {}).get("next_page_token")
             if not token or not page.get("jobs_results"):
                 break

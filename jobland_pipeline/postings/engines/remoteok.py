@@ -3,6 +3,9 @@
 The feed is a JSON array whose element 0 is a legal notice (dropped). RemoteOK's terms ask for
 attribution and a followed link back: every posting's ``url`` is its RemoteOK page, ``apply_url`` the
 employer's link. Descriptions are HTML and sometimes mojibake ("Ã©"), repaired on the way in.
+
+An answer that is not a JSON array is an :class:`EngineError` saying what it is (never cached); an entry
+that is not an object, or whose fields have unexpected types, is left out and counted.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from jobland_pipeline.postings.engines.base import EngineResult, SearchQuery
@@ -18,6 +22,7 @@ from jobland_pipeline.postings.engines.common import (
     clean_line,
     clean_text,
     employment_type,
+    json_kind,
     place_matches,
     remote_flag,
     structured_salary,
@@ -34,7 +39,9 @@ def _today() -> date:
 
 
 def _validate(answer: Any) -> str | None:
-    return None if isinstance(answer, list) else "unexpected answer from remoteok (not a JSON array)"
+    if isinstance(answer, list):
+        return None
+    return f"unexpected answer from remoteok (expected a JSON array, got {json_kind(answer)})"
 
 
 def _is_legal_notice(item: dict[str, Any]) -> bool:
@@ -95,15 +102,17 @@ class RemoteOK:
                 continue
             if index == 0 and _is_legal_notice(item):
                 continue
-            tags = [clean_line(t) for t in item.get("tags") or [] if t]
-            posting = self._add(collected, item, tags)
-            if posting is not None:
+            found = collected.take(partial(self._add, collected, item))
+            if isinstance(found, tuple):
+                posting, tags = found
                 tags_of[posting.id] = " ".join(tags)
         return collected, tags_of
 
-    def _add(self, collected: Collector, item: dict[str, Any], tags: list[str]) -> Posting | None:
+    def _add(self, collected: Collector, item: dict[str, Any]) -> tuple[Posting, list[str]] | None:
+        """The posting of one entry and its tags (None when the Collector left it out)."""
+        tags = [clean_line(t) for t in item.get("tags") or [] if t]
         location = clean_line(item.get("location")) or "Remote"
-        return collected.add(
+        posting = collected.add(
             source_id=item.get("id") or item.get("slug"),
             title=item.get("position"),
             company=item.get("company"),
@@ -116,3 +125,4 @@ class RemoteOK:
             description=clean_text(item.get("description")),
             **structured_salary(item.get("salary_min"), item.get("salary_max"), "USD", "year"),
         )
+        return (posting, tags) if posting is not None else None
