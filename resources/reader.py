@@ -17,7 +17,7 @@ class CvReaderResource(dg.ConfigurableResource):
     docling: str = setting(
         "JOBLAND_DOCLING",
         "auto",
-        "'auto': read DOCX/HTML/Markdown with docling when the [docling] extra is installed; 'off': never.",
+        "'auto': read DOCX/HTML/Markdown with docling (installed without torch); 'off': the built-in readers only.",
     )
     docling_models: str = setting(
         "JOBLAND_DOCLING_MODELS",

@@ -143,15 +143,29 @@ def test_garbled_text_layer_is_detected() -> None:
     assert info.value.code == "garbled_text" and "OCR is not enabled" in str(info.value)
 
 
-def test_docling_absent_is_recorded_not_fatal() -> None:
+def test_docling_reads_a_docx_for_real() -> None:
+    """docling-slim is installed: a DOCX goes through its Word backend, with the same profile."""
     from jobland_pipeline.documents.docling_reader import DoclingConfig, available
+    from jobland_pipeline.profiles import build_profile
 
+    assert available()
     doc = extract_file(SAMPLE_CVS["daniel_okafor"], docling=DoclingConfig(enabled=True))
-    if available():
-        assert doc.parser in {"docling", "ooxml"}
-    else:
-        assert doc.parser == "ooxml" and doc.note == "docling not installed; used the built-in reader"
-    assert "Senior Data Engineer" in doc.text
+    plain = extract_file(SAMPLE_CVS["daniel_okafor"], docling=None)
+    assert doc.parser == "docling" and plain.parser == "ooxml"
+    assert "Harrowgate & Finch" in doc.text and "&amp;" not in doc.text
+    ours, theirs = build_profile(plain.text, user_id="a"), build_profile(doc.text, user_id="a")
+    assert [(r.title, r.employer, len(r.bullets)) for r in ours.roles] == [
+        (r.title, r.employer, len(r.bullets)) for r in theirs.roles
+    ]
+
+
+def test_docling_failing_on_a_file_falls_back_and_says_so() -> None:
+    from jobland_pipeline.documents.docling_reader import DoclingConfig
+
+    weird = hostile.docx_paragraphs("Jane Doe", "Registered nurse with eight years in intensive care units")
+    doc = extract_document(weird, "cv.docx", docling=DoclingConfig(enabled=True))
+    assert "Jane Doe" in doc.text
+    assert doc.parser == "docling" or (doc.parser == "ooxml" and "docling failed" in (doc.note or ""))
 
 
 def test_a_page_mark_on_one_page_does_not_land_in_a_bullet() -> None:
