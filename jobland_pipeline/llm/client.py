@@ -18,11 +18,29 @@ endpoint), Ollama, vLLM and the llama.cpp server. Plain Python (no Dagster).
   the validation errors once, asking for corrected JSON only: ``repaired`` on success, else
   ``invalid``.
 * **Retries.** The project's one :class:`~jobland_pipeline.net.RetryPolicy` wraps each SDK call:
-  exponential backoff with full jitter on 429 (``Retry-After`` / ``retry-after-ms`` honoured, capped
-  at ``backoff_max``), 5xx, time-outs and connection errors; no retry on other 4xx. The SDK's own
-  retries are off (``max_retries=0``) so that every attempt is counted here. Each endpoint has a
-  :class:`~jobland_pipeline.net.RateLimiter` (rpm + concurrency). The openai SDK brings its own HTTP
-  stack (httpx2), so it cannot take net's client; everything around the HTTP exchange is net's.
+  exponential backoff with full jitter on 429 (``Retry-After`` / ``retry-after-ms`` honoured), 5xx,
+  time-outs and connection errors; no retry on other 4xx. The SDK's own retries are off
+  (``max_retries=0``) so that every attempt is counted here. Each endpoint has a
+  :class:`~jobland_pipeline.net.RateLimiter` (rpm + concurrency).
+* **Time budget.** A wait before a retry is at most ``max_wait`` (60 s): an endpoint asking for longer
+  (``Retry-After: 100000``) fails at once, the error naming the wait, and the chain moves on to the
+  next endpoint (or the caller's offline engine); its circuit breaker counts the failure. One answer
+  from one endpoint (every attempt and wait) is bounded by ``budget`` (300 s): no retry whose wait
+  would end past it. Each attempt is bounded by the endpoint's ``timeout`` per network operation and
+  for the whole body.
+* **The HTTP exchange is net's.** The openai SDK is given net's client
+  (:meth:`~jobland_pipeline.net.HttpClient.sdk_client`), so it makes no request of its own: the answer is capped at
+  ``max_body_bytes`` (10 MB) counted on the *decompressed* bytes as they arrive (a 256 MB answer or a
+  gzip bomb is refused at the cap, with memory to match), and a redirect is followed (at most 3) only
+  on the endpoint's own host and never to a loopback, private, link-local or otherwise internal
+  address (the SDK's own client would follow any redirect). A refused answer is an
+  :class:`LLMCall` error naming why (``response too large (over 10000000 bytes once
+  decompressed)``, ``a redirect to 127.0.0.1:8080 was refused: loopback address, not a public
+  one``).
+* **Answers are checked before they are read.** An empty body, HTML, malformed JSON, or JSON without
+  a ``choices`` list holding a ``message`` object is an error naming what is missing (``HTTP 200: not
+  a chat completion (no 'choices' list)``), never an exception from inside the SDK; a UTF-8
+  byte-order mark before the JSON is tolerated.
 * **Circuit breaker.** A :class:`~jobland_pipeline.net.CircuitBreaker` per endpoint:
   ``breaker_failures`` consecutive failed calls (errors after retries, not invalid content) open the
   circuit for ``breaker_cooldown`` seconds (the endpoint is skipped, with a ``circuit_open`` LLMCall
@@ -44,7 +62,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 import openai
@@ -52,7 +70,9 @@ import pydantic
 from pydantic import BaseModel
 
 from jobland_pipeline.net import (
+    MAX_WAIT,
     CircuitBreaker,
+    HttpClient,
     Limiter,
     NetError,
     RateLimiter,
@@ -71,6 +91,10 @@ PLACEHOLDER_KEY = "not-needed"  # local servers ignore the key, the SDK insists 
 _FORMAT_WORDS = ("response_format", "json_schema", "json_object", "structured output", "guided_json")
 _NOT_SUPPORTED = ("not supported", "unsupported", "not implemented")
 _TOKEN_PARAMS = ("max_tokens", "max_completion_tokens")
+MAX_BODY_BYTES = 10_000_000  # a chat completion is kilobytes; this leaves room for any real answer
+BUDGET = 300.0  # seconds for one answer from one endpoint, every attempt and wait included
+MAX_REDIRECTS = 3
+_BOM = b"\xef\xbb\xbf"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -202,6 +226,13 @@ class _Failure(NetError):
         super().__init__(message, retryable=retryable, status=status, retry_after=retry_after)
         self.server_message = server_message
 
+    @classmethod
+    def of(cls, error: NetError) -> _Failure:
+        """net's error (a refused redirect, a body over the cap, a time-out) as a _Failure."""
+        return cls(
+            error.message, retryable=error.retryable, status=error.status, retry_after=error.retry_after
+        )
+
 
 @dataclass
 class _Answer:
@@ -223,7 +254,9 @@ class _Fallbacks:
 class _Slot:
     """An endpoint with its SDK client, limiter, breaker and remembered quirks."""
 
-    def __init__(self, endpoint: Endpoint, breaker: CircuitBreaker, limiter: Limiter) -> None:
+    def __init__(
+        self, endpoint: Endpoint, breaker: CircuitBreaker, limiter: Limiter, max_body_bytes: int
+    ) -> None:
         self.endpoint = endpoint
         self.breaker = breaker
         self.limiter = limiter
@@ -234,12 +267,20 @@ class _Slot:
         # OpenAI's newer models refuse max_tokens; most local servers only know max_tokens.
         self.token_param = "max_completion_tokens" if azure or host == "api.openai.com" else "max_tokens"
         key = endpoint.api_key or PLACEHOLDER_KEY
+        net = HttpClient(
+            timeout=endpoint.timeout,
+            max_body_bytes=max_body_bytes,
+            keepalive=True,
+            max_redirects=MAX_REDIRECTS,
+        )
         self.client = openai.OpenAI(
             base_url=endpoint.base_url,
             api_key=key,
             max_retries=0,
             timeout=endpoint.timeout,
             default_headers={"api-key": key} if azure else None,
+            # The SDK takes an httpx.Client as well as its own httpx2 one (openai._httpx2).
+            http_client=cast(Any, net.sdk_client()),
         )
 
     def downgrade(self, rejected: str) -> str:
@@ -288,9 +329,13 @@ class LLMClient:
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         limiter: Callable[[Endpoint], Limiter] | None = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        max_wait: float = MAX_WAIT,
+        budget: float = BUDGET,
     ) -> None:
         """``limiter`` makes each endpoint's limiter (a shared one, for limits across runs and workers);
-        by default a limiter of this process from the endpoint's rpm and concurrency."""
+        by default a limiter of this process from the endpoint's rpm and concurrency. ``max_body_bytes``,
+        ``max_wait`` and ``budget``: see the module docstring."""
         if not endpoints:
             raise ValueError("LLMClient needs at least one endpoint")
         names = [e.name for e in endpoints]
@@ -300,6 +345,8 @@ class LLMClient:
             max(0, int(max_retries)),
             float(backoff_base),
             float(backoff_max),
+            max_wait=float(max_wait),
+            budget=float(budget),
             sleep=sleep,
             rng=rng or random.Random(),
         )
@@ -312,7 +359,7 @@ class LLMClient:
                     else RateLimiter(endpoint.rpm, endpoint.max_concurrent, clock=clock, sleep=sleep)
                 )
                 breaker = CircuitBreaker(breaker_failures, breaker_cooldown, clock=clock)
-                self._slots.append(_Slot(endpoint, breaker, own))
+                self._slots.append(_Slot(endpoint, breaker, own, int(max_body_bytes)))
         except BaseException:
             self.close()
             raise
@@ -528,6 +575,10 @@ class LLMClient:
                     )
             except openai.OpenAIError as exc:
                 failure = _classify(exc, slot.endpoint, [slot.endpoint.api_key])
+            except _Failure:
+                raise
+            except NetError as exc:  # from net's client under the SDK: cap, redirect, time-out
+                raise _Failure.of(exc) from None
             text = failure.server_message.lower()
             if failure.status not in (400, 422):
                 raise failure
@@ -563,30 +614,28 @@ class LLMClient:
         parsed: BaseModel | None = None
         if mode == "structured":
             raw = completions.parse(response_format=schema, **kwargs)
-            try:
-                parsed = raw.parse().choices[0].message.parsed
-            except (pydantic.ValidationError, ValueError, openai.OpenAIError, IndexError, AttributeError):
-                parsed = None  # read and judged below, where the problem is described without the text
         elif mode == "json_object":
             raw = completions.create(response_format={"type": "json_object"}, **kwargs)
         else:
             raw = completions.create(**kwargs)
-        try:
-            body = raw.http_response.json()
-            choice = body["choices"][0]
-            message = choice.get("message") or {}
-        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
-            raise _Failure(
-                f"HTTP {raw.http_response.status_code}: not a chat completion", retryable=False
-            ) from None
-        usage = body.get("usage") or {}
+        body, choice, message = _chat_completion(raw.http_response)
+        if mode == "structured":
+            try:
+                parsed = raw.parse().choices[0].message.parsed
+            except (
+                Exception
+            ):  # the SDK's reading; judged below, where the problem is described without the text
+                parsed = None
+        usage = body.get("usage")
+        usage = usage if isinstance(usage, dict) else {}
         content = message.get("content")
         if isinstance(content, list):  # content parts
-            content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
+            content = "".join(str(p.get("text") or "") for p in content if isinstance(p, dict))
+        refusal = message.get("refusal")
         return _Answer(
             content=content if isinstance(content, str) else None,
-            refusal=message.get("refusal") or None,
-            finish_reason=choice.get("finish_reason"),
+            refusal=str(refusal) if refusal else None,
+            finish_reason=str(choice.get("finish_reason") or "") or None,
             parsed=parsed,
             input_tokens=_int(usage.get("prompt_tokens")),
             output_tokens=_int(usage.get("completion_tokens")),
@@ -594,6 +643,37 @@ class LLMClient:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _chat_completion(response: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(the answer, its first choice, that choice's message) of the SDK's raw HTTP answer; a _Failure
+    naming what is wrong otherwise."""
+    status = response.status_code
+    data = response.content
+    head = data[:512].removeprefix(_BOM).lstrip()
+    content_type = response.headers.get("content-type", "").lower()
+
+    def refused(why: str) -> _Failure:
+        return _Failure(f"HTTP {status}: {why}", retryable=False, status=status)
+
+    if not head:
+        raise refused("empty body, not a chat completion")
+    if "html" in content_type or head.startswith(b"<"):
+        raise refused("HTML instead of a JSON chat completion")
+    try:
+        body = json.loads(data)  # bytes: json reads a UTF-8 byte-order mark (and UTF-16/32) itself
+    except ValueError:
+        raise refused("malformed JSON, not a chat completion") from None
+    if not isinstance(body, dict):
+        raise refused("not a chat completion (not a JSON object)")
+    choices = body.get("choices")
+    if not isinstance(choices, list) or not choices:
+        raise refused("not a chat completion (no 'choices' list)")
+    choice = choices[0]
+    message = choice.get("message") if isinstance(choice, dict) else None
+    if not isinstance(choice, dict) or not isinstance(message, dict):
+        raise refused("not a chat completion (no 'message' object in the first choice)")
+    return body, choice, message
 
 
 def _int(value: Any) -> int:
@@ -650,6 +730,8 @@ def _classify(exc: openai.OpenAIError, endpoint: Endpoint, secrets: list[str]) -
     """An SDK exception as a _Failure whose message holds no secret and no prompt."""
     if isinstance(exc, openai.APITimeoutError):
         return _Failure(f"timed out after {endpoint.timeout:g}s", retryable=True)
+    if isinstance(exc, openai.APIConnectionError) and isinstance(exc.__cause__, NetError):
+        return _Failure.of(exc.__cause__)
     if isinstance(exc, openai.APIConnectionError):
         cause = type(exc.__cause__).__name__ if exc.__cause__ is not None else "no answer"
         return _Failure(f"connection error ({cause})", retryable=True)
