@@ -225,3 +225,41 @@ June 2016 - November 2023
     fields = {f.field: f.years for f in p.experience_by_field}
     assert fields["logistics coordinator"] < 2 and fields["cabin crew"] > 7
     assert p.seniority == "entry"  # a career changer's earlier years do not make them senior here
+
+
+REFEREE_CV = """Jane Doe
+Referred by J. Referee <referee@example.com>
+jane.doe@example.org | (555) 010-2000 | Chicago, IL
+
+SUMMARY
+Registered nurse.
+
+EXPERIENCE
+Registered Nurse | Mercy Hospital, Chicago, IL
+01/2020 - Present
+- Cared for patients. Manager: Bob Boss (bob.boss@mercy.example)
+
+REFERENCES
+Dr. Ann Ref, ann.ref@hospital.example
+"""
+
+
+@pytest.mark.parametrize(
+    ("cv", "expected"),
+    [
+        (REFEREE_CV, "jane.doe@example.org"),  # the referral line before the owner's is not hers
+        (REFEREE_CV.replace("jane.doe@example.org | ", ""), None),  # only others' addresses: none
+        (
+            "Jane Doe\nj.work@corp.example | jane.doe@mail.example\n\nEXPERIENCE\nNurse | Mercy, Chicago\n",
+            "jane.doe@mail.example",
+        ),
+        (
+            "Jane Doe\nEmail: jd77@mail.example\nPhone: 555 010 2000\n\nEXPERIENCE\nNurse | Mercy\n",
+            "jd77@mail.example",
+        ),
+    ],
+)
+def test_the_address_is_the_persons_own_or_none(cv: str, expected: str | None) -> None:
+    """A digest goes to the profile's address: never a referee's, a manager's or one from the body."""
+    profile = build_profile(cv, user_id="jane")
+    assert profile.contact.email == expected

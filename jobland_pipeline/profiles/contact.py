@@ -78,13 +78,32 @@ def _first_labelled(labelled: dict[str, str], labels: tuple[str, ...]) -> str | 
     return next((labelled[k] for k in labels if k in labelled), None)
 
 
-def _email(labelled: dict[str, str], full_text: str) -> str | None:
-    """The labelled address if it is one, else the first address near the top, else anywhere."""
+# A line about somebody else: a referee, a reference, a manager, a recommender, a referral.
+_OTHER_PERSON = re.compile(
+    r"\b(?:refer(?:red|ee|ence|ences)|recommend\w*|manager|supervisor|reports?\s+to|reported\s+to|"
+    r"contact\s+person|on\s+behalf|c/o|care\s+of|r[ée]f[ée]rences?|referenz\w*|referencias?|推荐人|证明人)\b",
+    re.IGNORECASE,
+)
+
+
+def _email(labelled: dict[str, str], header: list[str], name_hint: str | None) -> str | None:
+    """The person's own address: labelled in the contact block, else one the contact block gives.
+
+    Only the contact block (the lines before the first section) counts: an address in the body is a
+    referee's, a manager's or a quoted one, and sending the person's digest there would hand their CV
+    to someone else. A line about another person ("Referred by J. Referee <…>") is skipped. Of several
+    addresses, one that carries the person's name wins. None when the block gives none: the digest
+    then waits for an address in settings.yaml rather than going to a guess.
+    """
     given = next((value for k in _EMAIL_LABELS if (value := labelled.get(k))), None)
-    found = EMAIL_RE.search(given) if given else None
-    email = found.group(0) if found else None
-    email = email or next(iter(EMAIL_RE.findall("\n".join(full_text.split("\n")[:15]))), None)
-    return email or next(iter(EMAIL_RE.findall(full_text)), None)
+    if given and (found := EMAIL_RE.search(given)):
+        return found.group(0)
+    candidates = [m for line in header if not _OTHER_PERSON.search(line) for m in EMAIL_RE.findall(line)]
+    if not candidates:
+        return None
+    words = [w for w in re.findall(r"[a-z]{3,}", (name_hint or "").lower())]
+    named = [c for c in candidates if any(w in c.split("@")[0].lower() for w in words)]
+    return (named or candidates)[0]
 
 
 def _location(labelled: dict[str, str], top: str) -> str | None:
@@ -96,8 +115,9 @@ def _location(labelled: dict[str, str], top: str) -> str | None:
 
 
 def extract_contact(header_lines: list[str], full_text: str) -> Contact:
-    labelled = _labelled(full_text)
-    email = _email(labelled, full_text)
+    header = header_lines or full_text.split("\n")[:8]
+    labelled = _labelled("\n".join(header))
+    email = _email(labelled, header, _guess_name(header))
     top = "\n".join(header_lines[:12]) or "\n".join(full_text.split("\n")[:12])
     phone = _first_labelled(labelled, _PHONE_LABELS)
     phone = phone or _phone(top) or _phone(full_text[:2000])
