@@ -64,8 +64,16 @@ def parse_key(relative: str) -> tuple[str, str]:
     return user_id_from_folder(parts[0]), validate_file_name(parts[1])
 
 
+# Versions a lister gives entries it must not read, so that each is reported rather than dropped.
+SYMLINK, HIDDEN = "symlink", "hidden"
+
+
 def classify(relative: str, version: str, size: int) -> InboxObject:
     """Validate a raw listing entry into an :class:`InboxObject` (or raise InvalidKeyError)."""
+    if version == SYMLINK:
+        raise InvalidKeyError(f"{relative!r}: a symbolic link, never followed")
+    if version == HIDDEN:
+        raise InvalidKeyError(f"{relative!r}: a hidden file or folder, not read")
     user_id, name = parse_key(relative)
     if name != SETTINGS_FILE and not name.lower().endswith(CV_SUFFIXES):
         raise InvalidKeyError(
@@ -89,19 +97,16 @@ class LocalLister:
         self.root = root
 
     def _entries(self) -> list[tuple[str, str, int]]:
+        """Every entry, links and hidden ones included (marked, so the sensor says it skipped them)."""
         entries: list[tuple[str, str, int]] = []
         if not self.root.is_dir():
             return entries
         for folder in self.root.iterdir():
-            if folder.name.startswith(".") or folder.is_symlink() or not folder.is_dir():
+            if folder.is_symlink() or folder.name.startswith("."):
+                entries.append((f"{folder.name}/", SYMLINK if folder.is_symlink() else HIDDEN, 0))
                 continue
-            for path in folder.iterdir():
-                if path.name.startswith(".") or path.is_symlink() or not path.is_file():
-                    continue
-                stat = path.stat()
-                entries.append(
-                    (f"{folder.name}/{path.name}", f"{stat.st_size}:{stat.st_mtime_ns}", stat.st_size)
-                )
+            if folder.is_dir():
+                entries += [_entry(folder, path) for path in folder.iterdir() if not path.is_dir()]
         return sorted(entries)
 
     def list_page(self, start_after: str | None, limit: int) -> tuple[list[tuple[str, str, int]], bool]:
@@ -109,9 +114,38 @@ class LocalLister:
         return entries[:limit], len(entries) > limit
 
 
+def _entry(folder: Path, path: Path) -> tuple[str, str, int]:
+    key = f"{folder.name}/{path.name}"
+    if path.is_symlink():
+        return key, SYMLINK, 0
+    if path.name.startswith("."):
+        return key, HIDDEN, 0
+    stat = path.stat()
+    return key, f"{stat.st_size}:{stat.st_mtime_ns}", stat.st_size
+
+
+def user_folder(root: Path, user_id: str) -> Path | None:
+    """The user's folder: the one folder whose case-folded name is the user id (``Zed/`` is ``zed``).
+
+    Two folders that fold to the same id ("bob/" and "Bob/") are an error for that id, never a silent
+    pick; a symbolic link is never a user's folder.
+    """
+    if not root.is_dir():
+        return None
+    found = [
+        f
+        for f in root.iterdir()
+        if not f.is_symlink() and f.is_dir() and f.name.lower() == user_id and not f.name.startswith(".")
+    ]
+    if len(found) > 1:
+        names = ", ".join(sorted(f"'{f.name}'" for f in found))
+        raise InvalidKeyError(f"folders {names} are all user '{user_id}': merge them or rename all but one")
+    return found[0] if found else None
+
+
 def local_user_files(root: Path, user_id: str) -> list[InboxFile]:
-    folder = root / user_id
-    if not folder.is_dir() or folder.is_symlink():
+    folder = user_folder(root, user_id)
+    if folder is None:
         return []
     files = []
     for path in sorted(folder.iterdir()):

@@ -58,7 +58,24 @@ class TickPlan:
     @property
     def gone_users(self) -> list[str]:
         """Users whose every file left the inbox: they are to be forgotten, not re-read."""
-        return [u for u in self.changed_users if not any(k.startswith(f"{u}/") for k in self.cursor.known)]
+        return [
+            u
+            for u in self.changed_users
+            if not any(k.split("/", 1)[0].lower() == u for k in self.cursor.known)
+        ]
+
+
+def _colliding(known: dict[str, str]) -> dict[str, str]:
+    """Users two or more folders fold to ("bob/" and "Bob/"), with the reason, stated once per user."""
+    folders: dict[str, set[str]] = {}
+    for key in known:
+        folder = key.split("/", 1)[0]
+        folders.setdefault(folder.lower(), set()).add(folder)
+    return {
+        user: f"folders {', '.join(sorted(repr(f) for f in names))} are all user '{user}': merge or rename them"
+        for user, names in folders.items()
+        if len(names) > 1
+    }
 
 
 def plan_tick(
@@ -99,9 +116,17 @@ def plan_tick(
             deleted = sorted(set(known) - swept)
             for key in deleted:
                 del known[key]
-                changed[key.split("/", 1)[0]] = None
+                changed[key.split("/", 1)[0].lower()] = None
             after, swept, completed = None, set(), True
             break
+    colliding = _colliding(known)
+    rejected += [
+        (k, colliding[k.split("/", 1)[0].lower()])
+        for k in sorted(known)
+        if k.split("/", 1)[0].lower() in colliding
+    ]
+    for user in colliding:
+        changed.pop(user, None)
     return TickPlan(
         changed_users=sorted(changed),
         deleted=deleted,

@@ -5,7 +5,15 @@ import dagster as dg
 from dagster_aws.s3 import S3Resource
 
 from jobland_pipeline import s3inbox
-from jobland_pipeline.inbox import SETTINGS_FILE, InboxFile, Lister, LocalLister, local_user_files
+from jobland_pipeline.inbox import (
+    SETTINGS_FILE,
+    InboxFile,
+    Lister,
+    LocalLister,
+    local_user_files,
+    user_folder,
+)
+from jobland_pipeline.keys import InvalidKeyError
 from jobland_pipeline.profiles.user_settings import SettingsError, UserSettings, parse_user_settings
 from resources.settings import setting
 
@@ -45,7 +53,15 @@ class LocalInboxResource(InboxResource):
         return local_user_files(Path(self.path), user_id)
 
     def user_settings(self, user_id: str) -> UserSettings:
-        path = Path(self.path) / user_id / SETTINGS_FILE
+        try:
+            folder = user_folder(Path(self.path), user_id)
+        except InvalidKeyError as exc:
+            raise SettingsError(str(exc)) from exc
+        if folder is None:
+            return UserSettings()
+        path = folder / SETTINGS_FILE
+        if path.is_symlink():
+            raise SettingsError(f"{path}: a symbolic link; settings are read only from a plain file")
         return parse_user_settings(path.read_bytes() if path.is_file() else None, str(path))
 
 

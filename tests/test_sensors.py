@@ -6,9 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
-from jobland_pipeline.inbox_cursor import InboxCursor
+from jobland_pipeline.inbox import LocalLister
+from jobland_pipeline.inbox_cursor import InboxCursor, plan_tick
+from jobland_pipeline.keys import InvalidKeyError
 from jobland_pipeline.profiles.records import SUGGESTED_TITLES, SuggestedTitleRow
+from jobland_pipeline.profiles.user_settings import SettingsError
 from jobland_pipeline.warehouse import Warehouse
 from resources import LocalInboxResource, WarehouseResource
 from sensors.cv_inbox import cv_inbox_sensor
@@ -187,3 +191,43 @@ def test_the_tracker_follows_the_users_of_a_finished_run() -> None:
         assert run_users(users, instance) == ["bob", "cy"]
         assert run_users({"dagster/partition": "cy::d"}, instance) == ["cy"]
         assert run_users({}, instance) == []
+
+
+def test_the_inbox_never_follows_a_link_and_says_what_it_skips(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLE_INBOX / "maria_santos", inbox / "maria_santos")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "settings.yaml").write_text("email: attacker@example.org\n")
+    (elsewhere / "cv.txt").write_text("Somebody else's CV")
+    (inbox / "eve").mkdir()
+    (inbox / "eve" / "settings.yaml").symlink_to(elsewhere / "settings.yaml")
+    (inbox / "eve" / "cv.txt").symlink_to(elsewhere / "cv.txt")
+    (inbox / "linked_user").symlink_to(elsewhere)
+    (inbox / "maria_santos" / ".notes.txt").write_text("hidden")
+    with dg.instance_for_test() as instance:
+        result = _tick(instance, inbox, None)
+    assert [r.partition_key for r in result.run_requests or []] == ["maria_santos"]
+    # What the sensor logs as skipped, one line each: every link and hidden file, with its reason.
+    plan = plan_tick(LocalLister(inbox), InboxCursor.decode(None))
+    said = dict(plan.rejected)
+    assert set(said) == {"eve/settings.yaml", "eve/cv.txt", "linked_user/", "maria_santos/.notes.txt"}
+    assert sum("symbolic link, never followed" in why for why in said.values()) == 3
+    resource = LocalInboxResource(path=str(inbox))
+    with pytest.raises(SettingsError, match="a symbolic link"):
+        resource.user_settings("eve")
+    assert resource.files_for("eve") == []
+
+
+def test_user_ids_fold_case_and_two_folders_for_one_id_are_an_error(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLE_INBOX / "maria_santos", inbox / "Zed")
+    shutil.copytree(SAMPLE_INBOX / "emma_clarke", inbox / "bob")
+    shutil.copytree(SAMPLE_INBOX / "daniel_okafor", inbox / "Bob")
+    resource = LocalInboxResource(path=str(inbox))
+    with dg.instance_for_test() as instance:
+        result = _tick(instance, inbox, None)
+    assert [r.partition_key for r in result.run_requests or []] == ["zed"]  # bob is refused, stated
+    assert [f.name for f in resource.files_for("zed")] == ["maria_santos_cv.pdf"]  # Zed/ is user zed
+    with pytest.raises(InvalidKeyError, match="folders 'Bob', 'bob' are all user 'bob'"):
+        resource.files_for("bob")

@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,42 @@ def test_user_settings_validated_with_file_and_field(tmp_path: Path) -> None:
 
 def test_missing_settings_file_means_defaults(tmp_path: Path) -> None:
     assert load_user_settings(tmp_path / "nope.yaml").pinned_titles == []
+
+
+def _in_a_small_process(code: str, limit_mb: int = 300) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a child whose address space is capped: a blow-up fails there, not here."""
+    prelude = (
+        f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({limit_mb} << 20, {limit_mb} << 20))\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", prelude + code], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+BILLION_LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (BILLION_LAUGHS, "aliases (*name) are not allowed"),
+        ("pinned_titles: [" + ", ".join(["*x"] * 3) + "]\n", "not valid YAML"),
+        ("x: " + "y" * 70_000 + "\n", "a settings file is at most 65,536"),
+        ('name: "Jane\\r\\nBcc: all@example.org"\n', "field 'name': must be one line"),
+        ('email: "jane@example.org\\nBcc: all@example.org"\n', "field 'email': must be one line"),
+        ("email: jane-at-example\n", "is not an e-mail address"),
+    ],
+)
+def test_hostile_settings_fail_clearly_and_cheaply(text: str, words: str) -> None:
+    code = (
+        "from jobland_pipeline.profiles.user_settings import parse_user_settings, SettingsError\n"
+        f"try:\n    parse_user_settings({text!r}, 'settings.yaml')\nexcept SettingsError as exc:\n    print(exc)\n"
+        "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    done = _in_a_small_process(code)
+    assert done.returncode == 0, done.stderr[-500:]
+    message, peak_mb = done.stdout.strip().rsplit("\n", 1)
+    assert message.startswith("settings.yaml: ") and words in message, message
+    assert len(message) < 300 and int(peak_mb) < 300

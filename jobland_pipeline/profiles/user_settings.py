@@ -3,11 +3,12 @@ preferences, review). Validated strictly: an error names the file and the field.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from jobland_pipeline.profiles.preferences import Preferences
 
@@ -21,7 +22,7 @@ class UserSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str | None = Field(default=None, max_length=254)
     name: str | None = Field(default=None, max_length=200)
     pinned_titles: list[str] = Field(default_factory=list, max_length=10)
     seniority: Literal["entry", "mid", "senior", "lead"] | None = None
@@ -31,23 +32,61 @@ class UserSettings(BaseModel):
     auto_approve: bool = False  # True: packages skip human review and go straight into the digest
     preferences: Preferences = Field(default_factory=Preferences)
 
+    @field_validator("name", "email")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        """Both end up in e-mail headers: a line break there would let a file add headers."""
+        if value is not None and re.search(r"[\x00-\x1f\x7f]", value):
+            raise ValueError("must be one line: no line breaks or control characters")
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[^@\s<>\",;]+@[^@\s<>\",;]+\.[A-Za-z]{2,}", value):
+            raise ValueError(f"{value!r} is not an e-mail address (name@example.org)")
+        return value
+
+
+MAX_SETTINGS_BYTES = 64 * 1024
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without aliases: a settings file never needs them, and expanding them is how a few hundred
+    bytes become gigabytes ("billion laughs"). Refused at the first alias, before anything expands."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.YAMLError(f"aliases (*name) are not allowed (line {mark.line + 1})")
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
+
 
 def parse_user_settings(text: str | bytes | None, source: str) -> UserSettings:
-    """Validate settings.yaml content; errors name the source (file or object key) and the field."""
+    """Validate settings.yaml content; errors name the source (file or object key) and the field.
+
+    The file is refused above 64 KB and at its first YAML alias, before anything is expanded, and an
+    error never repeats the input: a hostile file costs a few times its own size, not gigabytes.
+    """
     if text is None:
         return UserSettings()
+    if len(text) > MAX_SETTINGS_BYTES:
+        raise SettingsError(
+            f"{source}: {len(text):,} bytes; a settings file is at most {MAX_SETTINGS_BYTES:,}"
+        )
     try:
-        raw = yaml.safe_load(text) or {}
+        raw = yaml.load(text, Loader=_NoAliasLoader) or {}  # a SafeLoader without aliases
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{source}: not valid YAML ({str(exc).splitlines()[0]})") from exc
+        raise SettingsError(f"{source}: not valid YAML ({str(exc).splitlines()[0][:200]})") from exc
     if not isinstance(raw, dict):
         raise SettingsError(f"{source}: expected a mapping of settings")
     try:
         return UserSettings.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        first = exc.errors(include_input=False)[0]
         field = ".".join(str(p) for p in first["loc"])
-        raise SettingsError(f"{source}: field '{field}': {first['msg']}") from exc
+        message = first["msg"].removeprefix("Value error, ")[:200]
+        raise SettingsError(f"{source}: field '{field}': {message}") from None
 
 
 def load_user_settings(path: Path) -> UserSettings:
