@@ -320,7 +320,7 @@ def test_intake_and_search_in_process_with_everything_on_s3(
             .execute_in_process(instance=instance, partition_key=user)
             .success
         )
-        keys = [str(t.search_key) for t in store.read_records(SUGGESTED_TITLES, [user])][:2]
+        keys = sorted({str(t.search_key) for t in store.read_records(SUGGESTED_TITLES, [user])})
         instance.add_dynamic_partitions("searches", keys)
         tags = {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}
         assert defs.resolve_job_def("search_job").execute_in_process(instance=instance, tags=tags).success

@@ -72,7 +72,9 @@ def test_hostile_settings_fail_clearly_and_cheaply(text: str, words: str) -> Non
     code = (
         "from jobland_pipeline.profiles.user_settings import parse_user_settings, SettingsError\n"
         f"try:\n    parse_user_settings({text!r}, 'settings.yaml')\nexcept SettingsError as exc:\n    print(exc)\n"
-        "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the forking (pytest) process
+        "import re; status = open('/proc/self/status').read()\n"
+        "print(int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1)) // 1024)\n"
     )
     done = _in_a_small_process(code)
     assert done.returncode == 0, done.stderr[-500:]
