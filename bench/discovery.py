@@ -1,35 +1,50 @@
-"""Normalising and de-duplicating discovered postings: per-row Python vs polars (postings/frame.py).
+"""The daily search batch: the per-search path production ran before vs the batch it runs now.
 
-Generates N synthetic postings deterministically (HTML descriptions of 500-3,000 characters, some of
-them entity-escaped as Greenhouse sends them, tracking URLs, ~15% exact duplicates found by another
-engine, ~5% re-posts and staffing-agency copies), writes them as JSONL, then times, from that file:
+Generates N engine answers deterministically (HTML descriptions of 500-3,000 characters, some of them
+entity-escaped as Greenhouse sends them, tracking URLs, ~15% exact duplicates found by another engine,
+~5% re-posts and staffing-agency copies) and the searches of one daily run: each job and its copies
+answer one query, and each query is asked by ``--users-per-title`` users whose searches share the
+answer, as ``SharedSearches`` makes them. Then, each in a fresh Python process, from the same JSONL:
 
-(a) the per-row Python path: json.loads, clean_description, Posting, fingerprint, canonical_url per
-    row, then the ``normalize.dedupe`` loop over the precomputed keys;
-(b) JobLand's: pl.read_ndjson, normalise_frame, dedupe_frame (exact + fuzzy).
+(a) before: the code of commit ``--rev`` (the last one before the batch), as production ran it: every
+    answer turned into a Posting by the engines' per-row code (json.loads, clean_description,
+    validation), then ``stage.run_search`` search by search, as the asset's ``for_each_key`` called
+    it (relevance, ``dedupe_postings`` on the best 40, fingerprint, canonical_url, salary, registry,
+    records);
+(b) now: the same per-row engine code with today's clean_description, then ``stage.run_searches`` on
+    the whole batch: the function the asset calls.
 
-    python bench/discovery.py [--rows 100000] [--seed 7]
+Both write every search's records, which must be identical. One-off loading (lexicon, gazetteer,
+Unicode tables) happens on other generated data before the clock starts. The previous bench's per-row
+yardstick (``baseline()`` of ``--rev``: parse, clean, validate, fingerprint, canonical URL, exact
+de-duplication loop, no records) is timed too.
+
+    python bench/discovery.py [--rows 20000] [--searches 500] [--users-per-title 2] [--seed 7] [--rev REV]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import io
 import json
 import os
 import platform
 import random
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
+from datetime import UTC, date, datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
-import polars as pl
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from jobland_pipeline.postings.frame import POSTINGS_SCHEMA, dedupe_frame, normalise_frame
-from jobland_pipeline.postings.models import Posting
-from jobland_pipeline.postings.normalize import canonical_url, clean_description, fingerprint
+ROOT = Path(__file__).resolve().parent.parent
+BEFORE = "5d8ab07189470e03ea89c322c005993efe9074b3"  # the last commit whose asset searched key by key
+TODAY = date(2026, 12, 7)
+NOW = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
 
 ENGINES = ["greenhouse", "lever", "serpapi", "exa", "linkedin", "indeed"]
 TRACKING = [
@@ -215,6 +230,7 @@ def generate(n: int, seed: int) -> list[dict]:
             "source": engine,
             "source_id": str(i),
             "apply_url": None,
+            "_job": i,
         }
         base.append(row)
         rows.append(row)
@@ -247,86 +263,230 @@ def generate(n: int, seed: int) -> list[dict]:
     return rows
 
 
-def baseline(path: Path) -> tuple[int, int]:
-    """Per-row Python: parse, clean, validate, fingerprint, canonical URL; then the dedupe loop."""
-    postings: list[Posting] = []
-    keys: list[list[str]] = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            raw = json.loads(line)
-            raw["description"] = clean_description(raw.get("description") or "")
-            posting = Posting.model_validate(raw)
-            postings.append(posting)
-            url = canonical_url(posting.url)
-            keys.append([f"fp:{fingerprint(posting)}"] + ([f"url:{url}"] if url else []))
-    kept: list[Posting] = []
-    by_key: dict[str, str] = {}
-    merged: dict[str, str] = {}
-    for posting, ks in zip(postings, keys, strict=True):  # normalize.dedupe, on the precomputed keys
-        existing = next((by_key[k] for k in ks if k in by_key), None)
-        if existing is not None:
-            merged[posting.id] = existing
-            continue
-        for k in ks:
-            by_key[k] = posting.id
-        kept.append(posting)
-    return len(postings), len(kept)
+def plan(rows: list[dict], searches: int, users_per_title: int) -> dict[str, Any]:
+    """The run's searches: queries answered by whole jobs (a job and its copies together), each asked
+    by ``users_per_title`` users."""
+    n_queries = max(1, searches // users_per_title)
+    queries: list[list[int]] = [[] for _ in range(n_queries)]
+    for i, row in enumerate(rows):
+        queries[row["_job"] % n_queries].append(i)
+    keys = []
+    for s in range(searches):
+        q = s % n_queries
+        first = rows[queries[q][0]]["title"] if queries[q] else "Nobody Engineer"
+        keys.append({"key": f"user{s // n_queries}::query-{q}", "query": q, "title": first})
+    return {"queries": queries, "searches": keys}
 
 
-def jobland(path: Path) -> tuple[int, int, int, dict[str, int], dict[str, float]]:
-    steps = {}
+# --------------------------------------------------------------------------------------------------
+# one side, in its own process, against the tree given
+
+
+def _engine_postings(lines: list[str], clean: Any, posting: Any) -> list[Any]:
+    """What the engines do with each answer: parse it, clean its description, validate it."""
+    out = []
+    for line in lines:
+        raw = json.loads(line)
+        raw["description"] = clean(raw.get("description") or "")
+        out.append(posting.model_validate(raw))
+    return out
+
+
+def _searches(spec: dict[str, Any], postings: list[Any]) -> list[tuple[str, Any, Any]]:
+    from jobland_pipeline.postings.discovery import SearchOutcome
+    from jobland_pipeline.profiles.models import TitleSuggestion
+
+    out = []
+    for s in spec["searches"]:
+        answer = [postings[i] for i in spec["queries"][s["query"]]]
+        title = TitleSuggestion(
+            title=s["title"], slug=s["key"].split("::")[1], display_title=s["title"], score=80, reason="r"
+        )
+        outcome = SearchOutcome(
+            postings=answer, step="exact" if answer else None, per_engine={"x": len(answer)}
+        )
+        out.append((s["key"], title, outcome))
+    return out
+
+
+def _run_before(searches: list[tuple[str, Any, Any]]) -> dict[str, Any]:
+    from jobland_pipeline.postings import stage
+    from jobland_pipeline.profiles.preferences import Preferences
+
+    profile = SimpleNamespace(language="en", contact=SimpleNamespace(location=None))
+    settings = stage.SearchSettings(None, 14, 1)
+    done = {}
+    for key, title, outcome in searches:
+        shared = SimpleNamespace(search=lambda _title, _query, o=outcome: o)
+        done[key] = stage.run_search(
+            key,
+            title,
+            profile,
+            Preferences(),
+            shared,
+            [],
+            settings=settings,
+            liveness=None,
+            today=TODAY,
+            now=NOW,
+        )
+    return done
+
+
+def _run_now(searches: list[tuple[str, Any, Any]]) -> dict[str, Any]:
+    from jobland_pipeline.postings import stage
+
+    batch = stage.run_searches(
+        [stage.Search(key, title, outcome) for key, title, outcome in searches],
+        stale_after_days=14,
+        liveness=None,
+        today=TODAY,
+        now=NOW,
+    )
+    assert not batch.failed, batch.failed
+    return batch.done
+
+
+def _side(role: str, tree: Path, data: Path) -> None:
+    sys.path.insert(0, str(tree))
+    from jobland_pipeline.postings.models import Posting
+    from jobland_pipeline.textutil import clean_description
+
+    run = _run_before if role == "before" else _run_now
+    spec = json.loads((data / "plan.json").read_text(encoding="utf-8"))
+    warm = generate(400, spec["seed"] + 1)  # load the one-off tables on other data
+    warm_lines = [json.dumps({k: v for k, v in r.items() if k != "_job"}) for r in warm]
+    run(_searches(plan(warm, 10, 2), _engine_postings(warm_lines, clean_description, Posting)))
+    lines = (data / "postings.jsonl").read_text(encoding="utf-8").splitlines()
     start = time.perf_counter()
-    df = pl.read_ndjson(path, schema=POSTINGS_SCHEMA)
-    steps["read"] = time.perf_counter() - start
-    frame, counts = normalise_frame(df)
-    steps["normalise"] = time.perf_counter() - start - steps["read"]
-    kept, merged = dedupe_frame(frame)
-    steps["dedupe"] = time.perf_counter() - start - steps["read"] - steps["normalise"]
-    fuzzy = merged.filter(pl.col("reason") == "fuzzy").height
-    return frame.height, kept.height, fuzzy, counts, steps
+    postings = _engine_postings(lines, clean_description, Posting)
+    converted = time.perf_counter()
+    searches = _searches(spec, postings)
+    ready = time.perf_counter()
+    done = run(searches)
+    finished = time.perf_counter()
+    records = {
+        key: [
+            [r.model_dump(mode="json") for r in getattr(found, t)]
+            for t in ("postings", "sources", "registry")
+        ]
+        for key, found in done.items()
+    }
+    (data / f"{role}.json").write_text(json.dumps(records, sort_keys=True), encoding="utf-8")
+    figures = {"engines": converted - start, "search": finished - ready}
+    if role == "before":  # the previous bench's per-row yardstick, from the same tree
+        module = importlib.util.spec_from_file_location("before_bench", tree / "bench" / "discovery.py")
+        assert module is not None and module.loader is not None
+        bench = importlib.util.module_from_spec(module)
+        sys.modules["before_bench"] = bench
+        module.loader.exec_module(bench)
+        start = time.perf_counter()
+        bench.baseline(data / "postings.jsonl")
+        figures["yardstick"] = time.perf_counter() - start
+    print(json.dumps(figures))
+
+
+# --------------------------------------------------------------------------------------------------
+# the driver
+
+
+def _tree(rev: str, into: Path) -> Path:
+    """The files of ``rev`` (the package and the bench), unpacked from git."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "jobland_pipeline", "bench"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def _measure(role: str, tree: Path, data: Path) -> dict[str, float]:
+    print(f"running {role} ...", flush=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--role", role, "--tree", str(tree), "--data", str(data)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    ).stdout
+    figures: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return figures
+
+
+def _compare(data: Path) -> str:
+    before = json.loads((data / "before.json").read_text(encoding="utf-8"))
+    now = json.loads((data / "now.json").read_text(encoding="utf-8"))
+    differing = sorted(k for k in before.keys() | now.keys() if before.get(k) != now.get(k))
+    counts = [sum(len(v[t]) for v in now.values()) for t in range(3)]
+    what = (
+        f"{len(now):,} searches: {counts[0]:,} postings, {counts[1]:,} sources, {counts[2]:,} registry rows"
+    )
+    if differing:
+        return (
+            f"records DIFFER for {len(differing)} of {len(before)} searches (first: {differing[0]}); {what}"
+        )
+    return f"records identical for all {what}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--searches", type=int, default=500)
+    parser.add_argument("--users-per-title", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rev", default=BEFORE)
+    parser.add_argument("--role", choices=["before", "now"], help=argparse.SUPPRESS)
+    parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.role:
+        _side(args.role, args.tree, args.data)
+        return
     print(
         f"machine: {platform.machine()} {platform.system()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, polars {pl.__version__}, "
-        f"load average {os.getloadavg()[0]:.1f} at start"
+        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at start"
     )
     rows = generate(args.rows, args.seed)
+    spec = {**plan(rows, args.searches, args.users_per_title), "seed": args.seed}
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "postings.jsonl"
+        data = Path(tmp)
+        path = data / "postings.jsonl"
         with path.open("w", encoding="utf-8") as fh:
             for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        chars = sum(len(r["description"]) for r in rows)
+                fh.write(json.dumps({k: v for k, v in row.items() if k != "_job"}, ensure_ascii=False) + "\n")
+        (data / "plan.json").write_text(json.dumps(spec), encoding="utf-8")
+        sightings = sum(len(spec["queries"][s["query"]]) for s in spec["searches"])
+        chars = sum(len(r["description"]) for r in rows) / len(rows)
         print(
-            f"inputs: {len(rows):,} postings, {chars / len(rows):,.0f} description chars on average, "
-            f"{path.stat().st_size / 1e6:,.1f} MB JSONL"
+            f"inputs: {len(rows):,} engine answers ({chars:,.0f} description characters on average, "
+            f"{path.stat().st_size / 1e6:,.1f} MB JSONL), {len(spec['searches']):,} searches "
+            f"({len(spec['queries']):,} queries x {args.users_per_title} users, {sightings:,} answers seen)"
         )
-        print("running the per-row Python baseline ...", flush=True)
-        start = time.perf_counter()
-        n_base, kept_base = baseline(path)
-        t_base = time.perf_counter() - start
-        print("running JobLand (polars) ...", flush=True)
-        start = time.perf_counter()
-        n_frame, kept_frame, fuzzy, counts, steps = jobland(path)
-        t_frame = time.perf_counter() - start
-    exact_kept = kept_frame + fuzzy
-    assert n_frame == n_base, (n_frame, n_base)
-    assert exact_kept == kept_base, (exact_kept, kept_base)
-    print(f"baseline (per-row Python): {t_base:7.2f} s  {n_base / t_base:>10,.0f} rows/s  kept {kept_base:,}")
+        before = _measure("before", _tree(args.rev, data / "before"), data)
+        now = _measure("now", ROOT, data)
+        verdict = _compare(data)
+    total_before, total_now = before["engines"] + before["search"], now["engines"] + now["search"]
     print(
-        f"JobLand (polars):          {t_frame:7.2f} s  {n_frame / t_frame:>10,.0f} rows/s  kept {kept_frame:,} "
-        f"(+{fuzzy:,} fuzzy merges)"
+        f"before ({args.rev[:7]}): engines' per-row code {before['engines']:7.2f} s, "
+        f"run_search x {len(spec['searches'])} {before['search']:7.2f} s, total {total_before:7.2f} s "
+        f"({len(rows) / total_before:,.0f} answers/s)"
     )
-    print("JobLand steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()))
-    print(f"same exact-duplicate kept set size: {exact_kept:,} (of {n_base:,})")
-    print(f"counts: {counts}")
-    print(f"ratio: {t_base / t_frame:.1f}")
+    print(
+        f"now (run_searches):  engines' per-row code {now['engines']:7.2f} s, "
+        f"one batch {now['search']:14.2f} s, total {total_now:7.2f} s ({len(rows) / total_now:,.0f} answers/s)"
+    )
+    print(verdict)
+    print(
+        f"previous bench's per-row yardstick ({args.rev[:7]} baseline(), no ranking, fuzzy or records): "
+        f"{before['yardstick']:.2f} s"
+    )
+    print(
+        f"ratio: engines' per-row code {before['engines'] / now['engines']:.1f}x, "
+        f"search stage {before['search'] / now['search']:.1f}x, "
+        f"total {total_before / total_now:.1f}x (vs the yardstick {before['yardstick'] / total_now:.1f}x)"
+    )
 
 
 if __name__ == "__main__":

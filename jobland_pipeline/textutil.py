@@ -159,7 +159,7 @@ def clean_description(text: str) -> str:
     Whole-text regular expressions (no per-character or per-line Python): the HTML steps, NFKC (skipped
     for ASCII text, which it never changes), control and format characters dropped, runs of spaces and
     tabs made one space, every line stripped, at most one blank line in a row."""
-    if _ESCAPED_HTML.search(text):
+    if "&" in text and _ESCAPED_HTML.search(text):
         text = html.unescape(text)  # entity-escaped HTML (Greenhouse double-encodes its content)
     if "<" in text and ">" in text:
         text = _DROP.sub(" ", text)
@@ -182,4 +182,4 @@ def clean_description(text: str) -> str:
         text = _LINE_EDGES.sub("\n", text)
     else:  # spaces are single already: at most one on either side of a line break
         text = text.replace(" \n", "\n").replace("\n ", "\n")
-    return _BLANK_LINES.sub("\n\n", text).strip()
+    return (_BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text).strip()

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from jobland_pipeline.postings.discovery import SharedSearches, broadening, build_query
 from jobland_pipeline.postings.engines.base import CallRecord, EngineError, EngineResult, SearchQuery
 from jobland_pipeline.postings.models import Posting
@@ -110,3 +112,28 @@ def test_registry_first_last_seen_and_status() -> None:
     reg = update_registry(reg, [("b", "local", None, None)], d30)
     assert reg["b"].status == OPEN
     assert isinstance(reg["b"], RegistryEntry)
+
+
+def test_gathering_a_search_fails_only_when_every_engine_failed() -> None:
+    from jobland_pipeline.postings.stage import EveryEngineFailed, SearchSettings, gather_search
+    from tests.conftest import profile_of
+
+    profile, _ = profile_of("daniel_okafor")
+    good = CountingEngine("good", [_posting("1", "senior data engineer", "London, UK")])
+    bad = CountingEngine("bad", [], fail=True)
+    outcome = gather_search(
+        TITLE, profile, Preferences(), SharedSearches([bad, good]), settings=SearchSettings(None, 14, 2)
+    )
+    assert [p.id for p in outcome.postings] == ["1"] and "bad" in outcome.errors
+    with pytest.raises(EveryEngineFailed, match="every engine failed: bad: "):
+        gather_search(
+            TITLE, profile, Preferences(), SharedSearches([bad]), settings=SearchSettings(None, 14, 1)
+        )
+    nothing = gather_search(
+        TITLE,
+        profile,
+        Preferences(),
+        SharedSearches([CountingEngine("quiet", [])]),
+        settings=SearchSettings(None, 14, 1),
+    )
+    assert nothing.postings == [] and nothing.step is None  # no jobs today is not a failure

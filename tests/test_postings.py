@@ -85,6 +85,14 @@ def test_canonical_url_strips_tracking() -> None:
     )
 
 
+def test_canonical_url_never_raises() -> None:
+    """A URL urllib cannot split (an invalid bracketed host) has no canonical form, as no URL has none;
+    a search is not failed for it."""
+    assert canonical_url("https://[bad/a?utm_source=x") is None
+    assert canonical_url("") is None and canonical_url(None) is None
+    assert canonical_url("  ") == ""
+
+
 def test_dedupe_merges_reposts_and_same_url() -> None:
     a = Posting(**{**GOOD, "remote": False})
     repost = Posting(**{**GOOD, "id": "p2", "title": "ICU Nurse (Remote)", "url": "https://x.example/2"})

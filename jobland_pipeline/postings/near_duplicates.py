@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from jobland_pipeline.lexicon.titles import title_similarity
 from jobland_pipeline.lexicon.tokens import fold, tokens
@@ -23,18 +24,29 @@ _LEGAL = re.compile(
 )
 
 
+@lru_cache(maxsize=65_536)
 def _company(name: str) -> str:
     return re.sub(r"[^\w]", "", _LEGAL.sub("", fold(name)))
 
 
+@lru_cache(maxsize=65_536)
+def _company_words(name: str) -> frozenset[str]:
+    return frozenset(tokens(_LEGAL.sub("", fold(name))))
+
+
 def _place(posting: Posting) -> str:
-    place = resolve(posting.location) if posting.location else None
+    return _place_of(posting.location)
+
+
+@lru_cache(maxsize=65_536)
+def _place_of(location: str) -> str:
+    place = resolve(location) if location else None
     if place is None:
-        return fold(posting.location)
+        return fold(location)
     return f"{place.country}:{place.name}" if place.kind == "city" else f"{place.country}"
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def _jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
@@ -43,7 +55,7 @@ def _same_company(a: str, b: str) -> bool:
     ka, kb = _company(a), _company(b)
     if ka == kb or (min(len(ka), len(kb)) >= 4 and (ka in kb or kb in ka)):
         return True
-    return _jaccard(set(tokens(_LEGAL.sub("", fold(a)))), set(tokens(_LEGAL.sub("", fold(b))))) >= 0.6
+    return _jaccard(_company_words(a), _company_words(b)) >= 0.6
 
 
 @dataclass

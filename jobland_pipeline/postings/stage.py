@@ -212,7 +212,7 @@ class _Found:
         return SearchRecords(
             postings=postings,
             sources=self._source_rows(search.key, found, {p.id for p in kept}, merged, now),
-            registry=[PostingRegistryRow(**vars(e)) for e in registry.values()],  # flat: no asdict copy
+            registry=[PostingRegistryRow(**vars(e)) for e in registry.values()],
             outcome=search.outcome,
         )
 
