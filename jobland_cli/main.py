@@ -9,13 +9,16 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from jobland_cli.screen import run_screen
 from jobland_pipeline.documents import DocumentError, extract_file
+from jobland_pipeline.jsonlimits import JsonLimitError, load_file
 from jobland_pipeline.keys import slugify
 from jobland_pipeline.llm import get_engine
-from jobland_pipeline.postings import PostingsFileError, load_postings
+from jobland_pipeline.postings import PostingsFileError
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
 from jobland_pipeline.profiles.user_settings import SettingsError, UserSettings, load_user_settings
+from jobland_pipeline.screening.models import Screening
 from jobland_pipeline.screening.preferences import with_preferences
 from jobland_pipeline.screening.score import Thresholds
 
@@ -83,45 +86,39 @@ def _apply_settings(profile: Profile, settings: UserSettings) -> Profile:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
+    """Screen a postings file of any size (streamed, see ``jobland_cli.screen``); exit 1 when a line
+    was skipped, so a script sees that not every posting was screened."""
     settings = _settings(args.settings)
     document, engine, profile = _read_cv(Path(args.cv), args.engine, date.today())
     profile = _apply_settings(profile, settings)
-    try:
-        postings = load_postings(Path(args.postings))
-    except PostingsFileError as exc:
-        raise CliError(str(exc)) from exc
     titles = engine.titles(profile, pinned=settings.pinned_titles, limit=args.titles)
-    screenings = engine.screen(
-        profile,
-        postings,
-        cv_text=document.text,
-        search_title=titles[0].title if titles else None,
-        prefs=settings.preferences,
-        thresholds=Thresholds(),
-    )
-    result = {
+    head: dict[str, object] = {
         "profile": profile.model_dump(mode="json"),
         "titles": [{"title": t.display_title, "reason": t.reason} for t in titles],
-        "screenings": {
-            s.posting_id: {
-                "score": s.score,
-                "probability": s.probability,
-                "reasons": s.reasons,
-                "missing_skills": s.missing_skills,
-                "deal_breakers": s.deal_breakers,
-                "matched_skills": s.matched_skills,
-            }
-            for s in sorted(screenings, key=lambda s: -s.score)
-        },
     }
+
+    def screen(chunk: list[Posting]) -> list[Screening]:
+        return engine.screen(
+            profile,
+            chunk,
+            cv_text=document.text,
+            search_title=titles[0].title if titles else None,
+            prefs=settings.preferences,
+            thresholds=Thresholds(),
+        )
+
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-    high = sum(1 for s in screenings if s.probability == "High")
+    try:
+        screened, high, skipped = run_screen(Path(args.postings), out, head, screen, strict=args.strict)
+    except PostingsFileError as exc:
+        raise CliError(str(exc)) from None
     print(
-        f"{profile.contact.name or profile.user_id}: {len(titles)} titles, {len(screenings)} postings screened, "
+        f"{profile.contact.name or profile.user_id}: {len(titles)} titles, {screened} postings screened, "
         f"{high} High -> {out}"
     )
+    if skipped:
+        print(f"{skipped} line(s) of {args.postings} skipped (see above); --strict refuses the file instead")
+        return 1
     return 0
 
 
@@ -131,9 +128,11 @@ def cmd_tailor(args: argparse.Namespace) -> int:
     profile = _apply_settings(profile, settings)
     path = Path(args.posting)
     try:
-        posting = Posting.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        posting = Posting.model_validate(load_file(path))
+    except JsonLimitError as exc:
+        raise CliError(str(exc)) from None
     except (OSError, ValueError) as exc:
-        raise CliError(f"{path}: not a posting JSON object ({str(exc).splitlines()[0]})") from exc
+        raise CliError(f"{path}: not a posting JSON object ({str(exc).splitlines()[0]})") from None
     [screening] = engine.screen(
         profile,
         [posting],
@@ -399,6 +398,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--titles", type=int, default=8)
     p.add_argument("--settings", help="the user's settings.yaml (its preferences win over the CV)")
     p.add_argument("--engine", default=os.environ.get("JOBLAND_ENGINE", "offline"))
+    p.add_argument(
+        "--strict", action="store_true", help="refuse the file at its first bad line (default: skip it)"
+    )
     p.set_defaults(func=cmd_screen)
     p = sub.add_parser("tailor", help="tailored CV, cover letter and cheat sheet for one posting")
     p.add_argument("--cv", required=True)

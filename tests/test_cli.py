@@ -111,23 +111,110 @@ def test_unreadable_cv_fails_with_one_line(tmp_path: Path) -> None:
     assert "password-protected" in proc.stderr
 
 
-def test_malformed_postings_file_names_line_and_field(tmp_path: Path) -> None:
-    path = tmp_path / "p.jsonl"
-    path.write_text('{"id": "x"}\n', encoding="utf-8")
-    proc = _jobland(
+def _screen(postings: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return _jobland(
         "screen",
         "--cv",
         str(SAMPLE_CVS["emma_clarke"]),
         "--postings",
-        str(path),
+        str(postings),
         "--out",
-        str(tmp_path / "r.json"),
+        str(out),
+        *extra,
     )
+
+
+def test_a_bad_line_is_skipped_and_named_and_strict_refuses_the_file(tmp_path: Path) -> None:
+    good = _postings_file(tmp_path).read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "p.jsonl"
+    path.write_text("\n".join([good[0], '{"id": "x"}', "{not json", *good[1:]]) + "\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    proc = _screen(path, out)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert f"skipped {path}:2: missing field(s)" in proc.stderr
+    assert f"skipped {path}:3: not valid JSON" in proc.stderr
+    assert "2 line(s)" in proc.stdout
+    kept = json.loads(out.read_text(encoding="utf-8"))["screenings"]
+    assert sorted(kept) == sorted(json.loads(line)["id"] for line in good)  # every good posting kept
+    strict = _screen(path, tmp_path / "s.json", "--strict")
+    assert strict.returncode == 2 and f"{path}:2: missing field(s)" in strict.stderr
+    assert strict.stderr.strip().count("\n") == 0 and not (tmp_path / "s.json").exists()
+
+
+def test_streamed_results_are_the_screenings_best_first(tmp_path: Path) -> None:
+    """The streamed writer gives the same JSON document as dumping the whole result at once."""
+    out = tmp_path / "r.json"
+    proc = _screen(_postings_file(tmp_path), out)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert list(result) == ["profile", "titles", "screenings"]
+    scores = [s["score"] for s in result["screenings"].values()]
+    assert scores == sorted(scores, reverse=True) and len(scores) == len(list(JDS.glob("*.txt")))
+    assert all(set(s) >= {"probability", "reasons", "missing_skills"} for s in result["screenings"].values())
+
+
+def test_an_over_long_line_is_refused_while_reading_in_bounded_memory(tmp_path: Path) -> None:
+    """A 200 MB description is skipped at the 1 MB line limit, in a process capped at 1.5 GB of
+    address space (reading it whole would take several times its size)."""
+    good = _postings_file(tmp_path).read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "big.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        f.write(good[0] + "\n")
+        f.write('{"id": "huge", "description": "')
+        chunk = "x" * (1 << 20)
+        for _ in range(200):
+            f.write(chunk)
+        f.write('"}\n')
+        f.write(good[1] + "\n")
+    out = tmp_path / "r.json"
+    cap = "import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20)); "
+    run = "sys.argv = ['jobland', *sys.argv[1:]]; runpy.run_module('jobland_cli', run_name='__main__')"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            cap + run,
+            "screen",
+            "--cv",
+            str(SAMPLE_CVS["emma_clarke"]),
+            "--postings",
+            str(path),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert f"skipped {path}:2: line of 200 MB is over the 1 MB limit" in proc.stderr
+    assert len(json.loads(out.read_text(encoding="utf-8"))["screenings"]) == 2
+
+
+def test_a_deeply_nested_posting_is_a_one_line_error(tmp_path: Path) -> None:
+    deep = '{"a": ' * 10_000 + "1" + "}" * 10_000
+    posting = tmp_path / "deep.json"
+    posting.write_text(deep, encoding="utf-8")
+    tailor = _jobland(
+        "tailor",
+        "--cv",
+        str(SAMPLE_CVS["emma_clarke"]),
+        "--posting",
+        str(posting),
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert tailor.returncode == 2 and "Traceback" not in tailor.stderr
     assert (
-        proc.returncode == 2
-        and f"{path}:1: missing field(s)" in proc.stderr
-        and "Traceback" not in proc.stderr
+        tailor.stderr.strip().count("\n") == 0
+        and "nested 10000 levels deep (the limit is 32)" in tailor.stderr
     )
+    lines = tmp_path / "deep.jsonl"
+    lines.write_text(deep + "\n", encoding="utf-8")
+    screen = _screen(lines, tmp_path / "r.json", "--strict")
+    assert screen.returncode == 2 and "nested 10000 levels deep" in screen.stderr
+    assert "Traceback" not in screen.stderr
 
 
 def _jobland_in(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

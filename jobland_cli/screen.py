@@ -1,0 +1,115 @@
+"""``jobland screen``: a CV against a postings file of any size.
+
+The file is streamed: postings are read and screened a batch at a time, and only each result's
+compact JSON is kept (about half a kilobyte) until they are written best first, so 100,000 postings
+cost tens of megabytes, not the gigabytes of holding every posting and result object. A bad line is
+skipped and named on stderr (the exit status is then 1, the good results still written) unless
+``--strict`` makes it fail the file. On a terminal a progress line shows postings screened and the
+rate.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import IO
+
+from jobland_pipeline.postings.local import iter_postings
+from jobland_pipeline.postings.models import Posting
+from jobland_pipeline.screening.models import Screening
+
+BATCH = 500
+SHOWN_PROBLEMS = 20
+
+
+ScreenBatch = Callable[[list[Posting]], list[Screening]]
+
+
+class Progress:
+    """A self-overwriting status line on a terminal (silent when stderr is a file or a pipe)."""
+
+    def __init__(self, stream: IO[str], *, every: float = 0.5) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+        self.every = every
+        self.started = self.last = time.monotonic()
+
+    def update(self, done: int, *, final: bool = False) -> None:
+        now = time.monotonic()
+        if not self.live or (not final and now - self.last < self.every):
+            return
+        self.last = now
+        rate = done / max(now - self.started, 1e-9)
+        self.stream.write(f"\rscreened {done:,} postings ({rate:,.0f}/s)" + ("\n" if final else ""))
+        self.stream.flush()
+
+
+def batches(items: Iterable[Posting], size: int) -> Iterator[list[Posting]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def result_entry(s: Screening) -> str:
+    """One screening as compact JSON (the form kept in memory until the file is written)."""
+    return json.dumps(
+        {
+            "score": s.score,
+            "probability": s.probability,
+            "reasons": s.reasons,
+            "missing_skills": s.missing_skills,
+            "deal_breakers": s.deal_breakers,
+            "matched_skills": s.matched_skills,
+        },
+        ensure_ascii=False,
+    )
+
+
+def screen_file(
+    path: Path, screen: ScreenBatch, *, strict: bool, problems: list[str], progress: Progress
+) -> list[tuple[int, str, str]]:
+    """``(score, posting id, result JSON)`` for every valid posting of the file, in file order."""
+    kept: list[tuple[int, str, str]] = []
+    postings = iter_postings(path, strict=strict, problems=problems)
+    for chunk in batches(postings, BATCH):
+        kept.extend((s.score, s.posting_id, result_entry(s)) for s in screen(chunk))
+        progress.update(len(kept))
+    progress.update(len(kept), final=True)
+    return kept
+
+
+def write_results(out: Path, head: dict[str, object], kept: list[tuple[int, str, str]]) -> None:
+    """The results file: ``head``'s fields, then ``screenings`` by posting id, best score first."""
+    kept.sort(key=lambda r: -r[0])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as f:
+        body = json.dumps(head, ensure_ascii=False, indent=2)
+        f.write(body[:-2] + ',\n  "screenings": {')
+        for i, (_, posting_id, entry) in enumerate(kept):
+            f.write(("," if i else "") + f"\n    {json.dumps(posting_id, ensure_ascii=False)}: {entry}")
+        f.write("\n  }\n}\n")
+
+
+def report_problems(problems: list[str], stream: IO[str]) -> None:
+    """One line per skipped posting line (the first ``SHOWN_PROBLEMS``, then a count)."""
+    for problem in problems[:SHOWN_PROBLEMS]:
+        print(f"skipped {problem}", file=stream)
+    if len(problems) > SHOWN_PROBLEMS:
+        print(f"... and {len(problems) - SHOWN_PROBLEMS} more skipped line(s)", file=stream)
+
+
+def run_screen(
+    path: Path, out: Path, head: dict[str, object], screen: ScreenBatch, *, strict: bool
+) -> tuple[int, int, int]:
+    """Screen the file into ``out``; ``(screened, High, skipped lines)``. Raises ``PostingsFileError``
+    when the file cannot be read at all (or, with ``strict``, on its first bad line)."""
+    problems: list[str] = []
+    kept = screen_file(path, screen, strict=strict, problems=problems, progress=Progress(sys.stderr))
+    write_results(out, head, kept)
+    report_problems(problems, sys.stderr)
+    high = sum(1 for _, _, entry in kept if '"probability": "High"' in entry)
+    return len(kept), high, len(problems)
