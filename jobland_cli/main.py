@@ -9,6 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from jobland_cli import search_command, status_command
 from jobland_cli.screen import run_screen
 from jobland_pipeline.documents import DocumentError, extract_file
 from jobland_pipeline.jsonlimits import JsonLimitError, load_file
@@ -383,7 +384,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore", message=".*currently in beta.*")
     from sensors.local_run import run_local  # Dagster is imported only for runs
 
-    return run_local(seed_samples=not args.no_samples)
+    return run_local(seed_samples=not args.no_samples, verbose=args.verbose)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -420,6 +421,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-samples", action="store_true", help="do not copy the bundled sample users into the inbox"
     )
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="print Dagster's events and stack traces on the console"
+    )
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("upload-url", help="a presigned URL a user can PUT their CV to (S3 inbox)")
     p.add_argument("--user", required=True, help="user id (the inbox folder)")
@@ -448,6 +452,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_forget)
     p = sub.add_parser("settings", help="print every setting as a Markdown table")
     p.set_defaults(func=cmd_settings)
+    for module in (search_command, status_command):  # commands kept in their own modules
+        module.add_parser(sub)
     return parser
 
 

@@ -261,8 +261,9 @@ def print_summary(
     print(f"Outbox:   {Path(values['JOBLAND_OUTBOX_DIR']).resolve()}")
 
 
-def run_local(*, seed_samples: bool = True) -> int:
+def run_local(*, seed_samples: bool = True, verbose: bool = False) -> int:
     """What ``make run`` does: one pass of the sensors and schedules, executed in this process."""
+    del verbose  # the console shows the summary only; -v (stack traces on the console) comes next
     from jobland_pipeline.definitions import defs
 
     return run_once(defs, resolve(os.environ, SETTINGS), seed_samples=seed_samples)
