@@ -12,6 +12,7 @@ from assets.search_context import SearchContext, for_each_key
 from assets.suggested_titles import suggested_titles
 from jobland_pipeline.keys import split_search_key
 from jobland_pipeline.postings.discovery import SearchOutcome, SharedSearches
+from jobland_pipeline.postings.engines.posting_urls import PostingUrlEngine, first_searches
 from jobland_pipeline.postings.engines.registry import ENGINE_NAMES
 from jobland_pipeline.postings.liveness import make_liveness
 from jobland_pipeline.postings.records import (
@@ -70,6 +71,8 @@ def job_postings(
     ctx = SearchContext.load(keys, store, inbox)
     engines, skipped = search.engines()
     shared = SharedSearches(engines)
+    own_urls = PostingUrlEngine.allowing(search.posting_url_allow)  # settings' posting_urls
+    carries_urls = set(first_searches(ctx.titles).values())  # each user's first search has them
     settings = SearchSettings(search.fresh_days or None, search.stale_after_days, len(engines))
     today, now = date.today(), datetime.now(UTC)
 
@@ -78,6 +81,9 @@ def job_postings(
         title = ctx.title(key)
         prefs = ctx.settings(user_id).preferences
         outcome = gather_search(title, ctx.profile(user_id), prefs, shared, settings=settings)
+        if key in carries_urls:
+            for reason in own_urls.add_to(outcome, ctx.settings(user_id).posting_urls):
+                context.log.warning(f"{key}: posting URL refused: {reason}")
         return Search(key, title, outcome, store.read_records(POSTING_REGISTRY, [key]))
 
     gathered, failed = for_each_key(context, keys, gather)

@@ -105,6 +105,12 @@ class SearchEnginesResource(dg.ConfigurableResource):
         "redis://host:port/db holding the engines' and LLM endpoints' rate limits, shared by every run and "
         "worker; empty = limits per process.",
     )
+    posting_url_allow: str = setting(
+        "JOBLAND_POSTING_URL_ALLOW",
+        _D.posting_url_allow,
+        "host:port list allowed for posting URL downloads (posting_urls, --posting-url) despite a private "
+        "address (intranets, tests).",
+    )
     fresh_days: int = setting(
         "JOBLAND_FRESH_DAYS", 0, "Only postings at most this many days old (0 = no limit)."
     )

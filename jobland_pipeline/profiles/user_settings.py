@@ -6,11 +6,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from jobland_pipeline.profiles.preferences import Preferences
+
+MAX_POSTING_URLS = 20
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 
 class SettingsError(ValueError):
@@ -27,6 +31,8 @@ class UserSettings(BaseModel):
     pinned_titles: list[str] = Field(default_factory=list, max_length=10)
     seniority: Literal["entry", "mid", "senior", "lead"] | None = None
     cv_urls: list[str] = Field(default_factory=list, max_length=3)
+    # Postings the user found themselves: downloaded and screened with the next run's search.
+    posting_urls: list[str] = Field(default_factory=list, max_length=MAX_POSTING_URLS)
     cv_theme: Literal["classic", "modern"] = "classic"
     letter_tone: Literal["formal", "warm"] = "formal"
     auto_approve: bool = False  # True: packages skip human review and go straight into the digest
@@ -39,6 +45,20 @@ class UserSettings(BaseModel):
         if value is not None and re.search(r"[\x00-\x1f\x7f]", value):
             raise ValueError("must be one line: no line breaks or control characters")
         return value
+
+    @field_validator("posting_urls")
+    @classmethod
+    def _web_addresses(cls, value: list[str]) -> list[str]:
+        """Each an http(s) URL with a host, one line, at most 2,000 characters; duplicates dropped.
+        (Whether its address is public is checked when it is downloaded, hop by hop.)"""
+        for number, url in enumerate(value, start=1):
+            try:
+                parts = urlsplit(url) if len(url) <= 2000 and not _SPACE_OR_CONTROL.search(url) else None
+            except ValueError:  # an unbalanced IPv6 bracket
+                parts = None
+            if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"item {number} is not an http(s) URL of a posting page")
+        return list(dict.fromkeys(value))
 
     @field_validator("email")
     @classmethod

@@ -35,6 +35,7 @@ _EXPORTS = {
     "ashby_job_alive": "boards",
     "RemoteOK": "remoteok",
     "LocalFileEngine": "local_file",
+    "PostingUrlEngine": "posting_urls",
     "EngineConfig": "registry",
     "ENGINE_NAMES": "registry",
     "build_engines": "registry",

@@ -66,6 +66,7 @@ class EngineConfig:
     http_timeout: float = 20.0
     http_retries: int = 3
     shared_limits_url: str = ""  # redis://...: the engines' limits hold across every run and worker
+    posting_url_allow: str = ""  # host:port list a user's posting_urls may reach despite a private address
 
     def limiter(
         self, name: str, rpm: float | None, concurrent: int | None
