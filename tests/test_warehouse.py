@@ -1,6 +1,10 @@
+import logging
 import multiprocessing
+import os
+import random
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -79,8 +83,10 @@ def test_parallel_writers_and_a_reader_lose_nothing(tmp_path: Path) -> None:
     final = reader.execute("SELECT user_id, count(*) FROM suggested_titles GROUP BY 1 ORDER BY 1").fetchall()
     assert final == [("alice", 20), ("bob", 20)]
     assert reader.execute("SELECT count(*) FROM email_digests").fetchone()[0] == 40
-    # publishing while the analyst holds the file does not fail, it reports that it skipped
-    assert wh.publish_views(attempts=1) is False
+    # publishing while the analyst holds the file succeeds (a new file renamed into place); the
+    # analyst's connection keeps reading the file it opened
+    assert wh.publish_views() is True
+    assert reader.execute("SELECT count(*) FROM suggested_titles").fetchone()[0] == 40
     reader.close()
 
 
@@ -101,3 +107,96 @@ def test_compaction_keeps_every_row_in_one_file(tmp_path: Path) -> None:
     assert sorted(store.read_records(EMAIL_DIGESTS, ["ann"]), key=lambda r: r.recorded_at) == rows
     assert [r.user_id for r in store.read_records(EMAIL_DIGESTS, ["bob"])] == ["bob"]
     assert store.compact("email_digests", "ann") == 1  # nothing left to merge
+
+
+# -- the DuckDB file: damage is rebuilt, publishing never locks readers out (issues 12 and 15) ----------
+
+
+def _published(tmp_path: Path) -> Warehouse:
+    wh = Warehouse(tmp_path / "wh", tmp_path / "db.duckdb")
+    wh.write_partition("suggested_titles", "alice", [_row("alice", 1), _row("alice", 2)])
+    assert wh.publish_views()
+    return wh
+
+
+def _truncate(path: Path) -> None:
+    os.truncate(path, path.stat().st_size // 2)
+
+
+def _garbage(path: Path) -> None:
+    with path.open("r+b") as f:  # 64 KiB of garbage inside the file, past its headers
+        f.seek(8192)
+        f.write(random.Random(7).randbytes(65536))
+
+
+@pytest.mark.parametrize("harm", [_truncate, _garbage], ids=["truncated", "garbage"])
+def test_a_damaged_duckdb_file_is_moved_aside_and_rebuilt(
+    tmp_path: Path, harm: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    wh = _published(tmp_path)
+    harm(wh.duckdb_path)
+    with pytest.raises(duckdb.Error):  # really damaged: DuckDB refuses it
+        duckdb.connect(str(wh.duckdb_path), read_only=True).execute("SELECT * FROM duckdb_views()")
+    caplog.set_level(logging.WARNING)
+    assert wh.publish_views() is True
+    aside = list(tmp_path.glob("db.duckdb.damaged-*"))
+    assert len(aside) == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("damaged" in m and str(aside[0]) in m for m in warnings), warnings
+    assert not any("in use" in m for m in warnings)
+    assert wh.query("SELECT user_id, rank FROM suggested_titles ORDER BY rank").rows() == [
+        ("alice", 1),
+        ("alice", 2),
+    ]
+    names = set(wh.query("SELECT view_name FROM duckdb_views() WHERE NOT internal")["view_name"])
+    assert names >= set(TABLES) | set(ANALYST_VIEWS)
+    assert not list(tmp_path.glob(".db.duckdb.*"))  # no temporary file left
+
+
+def test_reading_a_damaged_file_rebuilds_it(tmp_path: Path) -> None:
+    wh = _published(tmp_path)
+    _garbage(wh.duckdb_path)
+    assert wh.query("SELECT count(*) AS n FROM suggested_titles")["n"].to_list() == [2]
+    assert len(list(tmp_path.glob("db.duckdb.damaged-*"))) == 1
+
+
+def test_a_publisher_killed_midway_leaves_nothing_behind(tmp_path: Path) -> None:
+    wh = _published(tmp_path)
+    dead = tmp_path / ".db.duckdb.999999999.0123456789ab.tmp"  # no such pid: its writer is gone
+    dead.write_bytes(b"half a file")
+    (tmp_path / "db.duckdb.wal").write_bytes(b"a log of another file")  # would be replayed
+    assert wh.publish_views()
+    assert not dead.exists() and not (tmp_path / "db.duckdb.wal").exists()
+    assert wh.query("SELECT count(*) AS n FROM suggested_titles")["n"].to_list() == [2]
+
+
+def _connect_in_a_loop(db: str, times: int, out: Any) -> None:
+    errors: list[str] = []
+    counts: set[int] = set()
+    for _ in range(times):
+        try:
+            with duckdb.connect(db, read_only=True) as con:
+                counts.add(con.execute("SELECT count(*) FROM suggested_titles").fetchone()[0])
+        except duckdb.Error as exc:
+            errors.append(str(exc).splitlines()[0])
+    out.put((errors, sorted(counts)))
+
+
+def test_readers_never_meet_a_lock_while_views_are_published(tmp_path: Path) -> None:
+    wh = _published(tmp_path)
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    reader = ctx.Process(target=_connect_in_a_loop, args=(str(wh.duckdb_path), 300, out))
+    reader.start()
+    publishes = 0
+    while reader.is_alive() or publishes < 20:
+        assert wh.publish_views()
+        publishes += 1
+        if publishes > 2000:
+            break
+    errors, counts = out.get(timeout=120)
+    reader.join(60)
+    assert reader.exitcode == 0
+    assert errors == []  # the old in-place writer: "Could not set lock ... Conflicting lock"
+    assert counts == [2]
+    assert publishes >= 20

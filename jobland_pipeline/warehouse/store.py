@@ -29,6 +29,7 @@ from pydantic import BaseModel
 
 from jobland_pipeline.keys import file_stem
 from jobland_pipeline.records import Table
+from jobland_pipeline.warehouse import duckdb_file
 from jobland_pipeline.warehouse.schemas import TABLES
 from jobland_pipeline.warehouse.views import ANALYST_VIEWS
 
@@ -383,13 +384,16 @@ class Warehouse:
     def views_script_path(self) -> Path:
         return self.duckdb_path.with_suffix(".views.sql")
 
-    def publish_views(self, *, attempts: int = 5) -> bool:
-        """(Re)create one view per table; returns False when the views could not be written.
+    def publish_views(self) -> bool:
+        """(Re)create one view per table (and the search index); False when they could not be written.
 
-        The views glob the Parquet folders, so they only need writing when the layout changes:
-        skipping while an analyst holds the file loses nothing. Over S3 the views are also written
-        as a script (beside the DuckDB file and beside the tables), and go into the DuckDB file only
-        where DuckDB's httpfs extension can load (it is downloaded once, ``INSTALL httpfs``).
+        The views glob the Parquet folders, so they only need writing when the layout changes (and
+        the search index after each run). The file is built aside and renamed into place
+        (:func:`duckdb_file.publish`): an analyst's connection never meets a lock, one holding the
+        old file keeps reading it, and a damaged file is moved aside and rebuilt. Over S3 the views
+        are also written as a script (beside the DuckDB file and beside the tables), and go into the
+        DuckDB file only where DuckDB's httpfs extension can load (it is downloaded once,
+        ``INSTALL httpfs``). A disk that refuses the new file leaves the old one, with a WARNING.
         """
         for table in TABLES:
             self.ensure_table(table)
@@ -408,7 +412,7 @@ class Warehouse:
                 )
                 return False
             setup = [s for s in self.s3_secret_sql().splitlines() if not s.startswith("INSTALL")]
-        return self._write_views(setup, attempts)
+        return self._write_views(setup)
 
     @staticmethod
     def _httpfs_loads() -> bool:
@@ -421,24 +425,22 @@ class Warehouse:
                 return False
         return True
 
-    def _write_views(self, setup: list[str], attempts: int) -> bool:
-        for attempt in range(attempts):
-            try:
-                with duckdb.connect(str(self.duckdb_path)) as con:
-                    for statement in setup:
-                        con.execute(statement)
-                    con.execute("BEGIN")
-                    for statement in self._views():
-                        con.execute(statement)
-                    con.execute("COMMIT")
-                return True
-            except (duckdb.IOException, duckdb.ConnectionException) as exc:
-                # another process holds the lock, or this process has it open read-only
-                if "lock" not in str(exc).lower() and "different configuration" not in str(exc):
-                    raise
-                time.sleep(0.2 * (attempt + 1))
-        log.warning("DuckDB file %s is in use; views left as they were", self.duckdb_path)
-        return False
+    def _build(self, con: duckdb.DuckDBPyConnection, setup: list[str]) -> None:
+        """What a fresh DuckDB file holds: the views, then the search index over the postings."""
+        for statement in setup:
+            con.execute(statement)
+        con.execute("BEGIN")
+        for statement in self._views():
+            con.execute(statement)
+        con.execute("COMMIT")
+
+    def _write_views(self, setup: list[str]) -> bool:
+        try:
+            duckdb_file.publish(self.duckdb_path, lambda con: self._build(con, setup))
+        except (OSError, duckdb.IOException) as exc:  # a full or read-only disk: the old file stays
+            log.warning("DuckDB file %s not rewritten (%s); views left as they were", self.duckdb_path, exc)
+            return False
+        return True
 
     def query(self, sql: str) -> pl.DataFrame:
         """Run SQL against the views, read-only (what an analyst does).
@@ -449,8 +451,24 @@ class Warehouse:
             with duckdb.connect() as con:
                 con.execute(self.views_script())
                 return self._fetch(con, sql)
-        with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
+        try:
+            con = self._open_read_only()
+        except duckdb.Error as exc:
+            # Missing or damaged (not merely in use): rebuilt from the Parquet files, then read.
+            if duckdb_file.in_use(exc) or not self.publish_views():
+                raise
+            con = self._open_read_only()
+        with con:
             return self._fetch(con, sql)
+
+    def _open_read_only(self) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(str(self.duckdb_path), read_only=True)
+        try:
+            con.execute("SELECT count(*) FROM duckdb_views()").fetchall()
+        except duckdb.Error:
+            con.close()
+            raise
+        return con
 
     @staticmethod
     def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
