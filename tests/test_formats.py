@@ -27,7 +27,8 @@ from jobland_pipeline.generation.formats import (
     render_letter,
 )
 from jobland_pipeline.generation.formats._model import LABELS, clean
-from jobland_pipeline.generation.formats._pdf import VERA, html_to_pdf
+from jobland_pipeline.generation.formats._pdf import VERA, cjk_font_file, html_to_pdf
+from jobland_pipeline.generation.render import zh_punctuation
 from jobland_pipeline.postings import load_postings
 from jobland_pipeline.profiles.models import Contact, Education, Entry, Role
 from jobland_pipeline.research import build_dossier
@@ -44,6 +45,11 @@ THEME_NAMES = sorted(THEMES)
 def _squash(text: str) -> str:
     """Text without whitespace: PDF extraction breaks lines wherever the layout did."""
     return "".join(text.split())
+
+
+def _shown(text: str, cv: TailoredCV) -> str:
+    """A CV line as documents show it: cleaned, and in Chinese with full-width punctuation."""
+    return zh_punctuation(clean(text)) if cv.language == "zh" else clean(text)
 
 
 def _pdf_text(data: bytes) -> str:
@@ -149,7 +155,7 @@ def test_pdf_text_has_name_roles_and_bullets(rendered, cvs, user: str, theme: st
         assert _squash(role.title) in text
         assert role.employer and _squash(role.employer) in text
         for bullet in role.bullets:
-            assert _squash(clean(bullet)) in text
+            assert _squash(_shown(bullet, cv)) in text
     assert _squash(cv.skill_labels[0]) in text
     if user == "wang_fang":
         assert "王芳" in text and "高级会计" in text and "工作经历" in text
@@ -169,7 +175,9 @@ def test_docx_uses_real_word_styles(rendered, cvs, user: str, theme: str) -> Non
     roles = [text for style, text in paragraphs if style == "Heading 2"]
     assert roles == [f"{r.title} — {r.employer}" for r in cv.roles]
     bullets = [text for style, text in paragraphs if style == "List Bullet"]
-    assert bullets[: sum(len(r.bullets) for r in cv.roles)] == [clean(b) for r in cv.roles for b in r.bullets]
+    assert bullets[: sum(len(r.bullets) for r in cv.roles)] == [
+        _shown(b, cv) for r in cv.roles for b in r.bullets
+    ]
     assert not doc.tables and not doc.inline_shapes
     assert doc.core_properties.title.startswith(cv.contact.name)
     rfonts = doc.styles.element.find(qn("w:docDefaults")).find(f".//{qn('w:rFonts')}")
@@ -189,7 +197,7 @@ def test_html_is_one_column_semantic_and_ats_safe(rendered, cvs, user: str, them
     assert parsed.tags.count("h1") == 1
     assert f'lang="{"zh-CN" if cv.language == "zh" else "en"}"' in raw
     text = " ".join(parsed.parts)
-    assert all(clean(b) in text for r in cv.roles for b in r.bullets)
+    assert all(_shown(b, cv) in text for r in cv.roles for b in r.bullets)
     assert "@font-face" not in raw and "file:" not in raw  # the HTML file names no local files
 
 
@@ -199,12 +207,12 @@ def test_markdown_is_the_packages_own(rendered, cvs, user: str, theme: str) -> N
     md = rendered[(user, theme)]["tailored_cv.md"].decode()
     cv = cvs[user]
     assert md.startswith(f"# {cv.contact.name}\n")
-    assert all(f"- {b}" in md for r in cv.roles for b in r.bullets)
+    assert all(f"- {_shown(b, cv)}" in md for r in cv.roles for b in r.bullets)
 
 
 def test_chinese_is_intact_in_every_format(rendered, cvs) -> None:  # type: ignore[no-untyped-def]
     cv = cvs["wang_fang"]
-    wanted = ["王芳", "高级会计", cv.roles[0].employer, clean(cv.roles[0].bullets[0]), "个人简介"]
+    wanted = ["王芳", "高级会计", cv.roles[0].employer, _shown(cv.roles[0].bullets[0], cv), "个人简介"]
     files = rendered[("wang_fang", "classic")]
     pdf = _squash(_pdf_text(files["tailored_cv.pdf"]))
     docx = "\n".join(p.text for p in _docx(files["tailored_cv.docx"]).paragraphs)
@@ -216,7 +224,9 @@ def test_chinese_is_intact_in_every_format(rendered, cvs) -> None:  # type: igno
         assert item in docx
         assert item in html
         assert escape_latex(item) in tex
-    assert "/STSong-Light" in _pdf_fonts(files["tailored_cv.pdf"])
+    # The CJK font is embedded (a subset), not STSong-Light that only some viewers supply.
+    assert any(f.endswith("+WenQuanYiMicroHei-0") for f in _pdf_fonts(files["tailored_cv.pdf"]))
+    assert "/STSong-Light" not in _pdf_fonts(files["tailored_cv.pdf"])
     assert "\\usepackage{xeCJK}" in tex
     assert "xeCJK" not in rendered[("maria_santos", "classic")]["tailored_cv.tex"].decode()
 
@@ -493,11 +503,12 @@ def test_a_wider_latin_font_covers_the_rest(cvs, caplog: pytest.LogCaptureFixtur
     assert not any("no font for" in r.getMessage() for r in caplog.records)
 
 
-WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+WQY = cjk_font_file()
 
 
-@pytest.mark.skipif(not WQY.is_file(), reason="Debian's fonts-wqy-microhei is not installed")
+@pytest.mark.skipif(WQY is None, reason="no CJK TrueType font (the project installs paperang-p2-fonts-cjk)")
 def test_a_cjk_truetype_font_makes_a_self_contained_pdf(cvs) -> None:  # type: ignore[no-untyped-def]
+    assert WQY is not None
     pdf = render_cv(cvs["wang_fang"], fonts=[WQY])["tailored_cv.pdf"]
     assert "/STSong-Light" not in _pdf_fonts(pdf)
     assert "王芳" in _pdf_text(pdf)

@@ -22,6 +22,26 @@ _TAG_OPEN = re.compile(r"<(?=[A-Za-z!/?])")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _LITERAL = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Chinese text reaches a package through NFKC (posting descriptions, CV extraction), which turns the
+# full-width "，：；！？（）" into ASCII. A recipient reads them as typos, so in a Chinese document ASCII
+# punctuation right after Chinese text is full-width again ("2009年,总部" -> "2009年，总部"); a comma
+# between digits ("1,800人"), a URL's colon or Latin text keep theirs.
+_HAN_BEFORE = r"(?<=[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60”’])"
+_ZH_PUNCT = re.compile(_HAN_BEFORE + r"[,:;!?](?!//)")
+_ZH_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?": "？"})
+_ZH_PARENS = re.compile(r"\(([^()]*[\u3400-\u4dbf\u4e00-\u9fff][^()]*)\)")
+_ZH_GAP = re.compile(r"(?<=[，：；！？（）、。])[ \t]+|[ \t]+(?=[，：；！？（）、。])")
+
+
+def zh_punctuation(text: str) -> str:
+    """Chinese text with its full-width punctuation (see above); other text unchanged."""
+    if not _HAN.search(text):
+        return text
+    text = _ZH_PARENS.sub(r"（\1）", text)
+    text = _ZH_PUNCT.sub(lambda m: m.group(0).translate(_ZH_FULL), text)
+    return _ZH_GAP.sub("", text)
+
 
 def _finalize(value: Any) -> Any:
     """Data in a text document: never an HTML tag (Markdown viewers would render one)."""
@@ -53,6 +73,7 @@ def environment() -> Environment:
     env.filters["lower_first"] = lambda s: s[:1].lower() + s[1:] if s and not s[:2].isupper() else s
     env.filters["nodot"] = lambda s: s[:-1] if s and s.endswith(".") else s  # before a full stop
     env.filters["aside"] = _aside
+    env.filters["zh_punctuation"] = zh_punctuation
     return env
 
 

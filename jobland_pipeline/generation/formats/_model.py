@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from jobland_pipeline.generation.render import zh_punctuation
 from jobland_pipeline.generation.tailor import TailoredCV
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -191,21 +192,25 @@ def cv_view(cv: TailoredCV) -> CVView:
     language = cv_language(cv.language)
     labels = LABELS[language]
 
+    def one(value: str | None) -> str:
+        text = clean(value)
+        return zh_punctuation(text) if language == "zh" else text
+
     def items(values: list[str]) -> list[str]:
-        return [c for c in (clean(v) for v in values) if c]
+        return [c for c in (one(v) for v in values) if c]
 
     return CVView(
         language=language,
-        name=clean(cv.contact.name) or labels["cv"],
-        headline=clean(cv.headline),
+        name=one(cv.contact.name) or labels["cv"],
+        headline=one(cv.headline),
         contact=items([cv.contact.email or "", cv.contact.phone or "", cv.contact.location or ""]),
         links=items(cv.contact.links),
-        summary=clean(cv.summary),
+        summary=one(cv.summary),
         skills=items(cv.skill_labels),
         roles=[
             RoleView(
-                title=clean(r.title),
-                employer=clean(r.employer),
+                title=one(r.title),
+                employer=one(r.employer),
                 meta=" · ".join(items([r.dates_text or "", r.location or ""])),
                 bullets=items(r.bullets),
             )
@@ -216,7 +221,7 @@ def cv_view(cv: TailoredCV) -> CVView:
         languages=items(cv.languages),
         labels=labels,
         projects=[
-            EntryView(title=clean(p.title), bullets=items(p.bullets)) for p in cv.projects if clean(p.title)
+            EntryView(title=one(p.title), bullets=items(p.bullets)) for p in cv.projects if one(p.title)
         ],
         awards=items(cv.awards),
         publications=items(cv.publications),

@@ -11,8 +11,9 @@ class Theme:
 
     Font lists are CSS ``font-family`` stacks without quotes (multi-word names are valid unquoted
     there, and quotes would be HTML-escaped inside ``<style>``). xhtml2pdf reads the same stack and
-    picks, per character, the first face it knows: a base-14 face for Latin, ``STSong-Light`` (a CID
-    font ReportLab ships metrics for) for Chinese.
+    picks, per character, the first face it knows: a base-14 face for Latin, for Chinese the embedded
+    CJK TrueType font the PDF adds before ``STSong-Light`` (a CID font ReportLab ships metrics for,
+    the last resort when no CJK font file is found; see ``_pdf.py``).
     """
 
     name: str
