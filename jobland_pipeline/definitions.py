@@ -26,6 +26,7 @@ from resources import (
     S3InboxResource,
     SearchEnginesResource,
     WarehouseResource,
+    WebhookResource,
 )
 from resources.settings import check_environment, configure
 from sensors import (
@@ -38,6 +39,7 @@ from sensors import (
 from sensors.forget import forget_job
 from sensors.jobs import JOBS
 from sensors.review import review_job
+from sensors.webhooks import webhooks_after_delivery, webhooks_after_failed_delivery
 
 
 def build_resources(env: Mapping[str, str] | None = None) -> dict[str, dg.ConfigurableResource]:
@@ -62,6 +64,7 @@ def build_resources(env: Mapping[str, str] | None = None) -> dict[str, dg.Config
         "matching": configure(MatchingResource, env),
         "packages": configure(PackageStoreResource, env),
         "mailer": configure(MailerResource, env),
+        "webhooks": configure(WebhookResource, env),
     }
 
 
@@ -77,7 +80,13 @@ def build_definitions(env: Mapping[str, str] | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=ALL_ASSETS,
         jobs=[*JOBS, review_job, forget_job],
-        sensors=[cv_inbox_sensor, search_partitions_sensor, tracker_after_runs],
+        sensors=[
+            cv_inbox_sensor,
+            search_partitions_sensor,
+            tracker_after_runs,
+            webhooks_after_delivery,
+            webhooks_after_failed_delivery,
+        ],
         schedules=[daily_search_schedule, daily_delivery_schedule],
         resources=resources,
         executor=build_executor(env),

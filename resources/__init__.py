@@ -13,6 +13,7 @@ from resources.reader import CvReaderResource
 from resources.search import SearchEnginesResource
 from resources.settings import Setting, settings_of
 from resources.warehouse import WarehouseResource
+from resources.webhooks import WebhookResource
 
 RESOURCE_TYPES = (
     LocalInboxResource,
@@ -26,6 +27,7 @@ RESOURCE_TYPES = (
     MatchingResource,
     SearchEnginesResource,
     ExecutionResource,
+    WebhookResource,
 )
 SETTINGS: list[Setting] = settings_of(RESOURCE_TYPES)
 
@@ -44,4 +46,5 @@ __all__ = [
     "S3InboxResource",
     "SearchEnginesResource",
     "WarehouseResource",
+    "WebhookResource",
 ]

@@ -1,0 +1,251 @@
+"""A user's daily batch, stage by stage: what is done, running, failed or queued, and how much each made.
+
+Two sources, never guesses: the runs the Dagster instance recorded (the wiring turns them into plain
+:class:`RunView` records, so this module needs no Dagster) and the rows the warehouse holds for the
+user and day. ``jobland status`` prints :func:`batch_status`; the completion webhooks send
+:func:`stage_counts` and :func:`failures` in their events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+
+import polars as pl
+
+from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR
+
+__all__ = [
+    "STAGES",
+    "STAGE_ASSETS",
+    "FrameStore",
+    "RunView",
+    "StageStatus",
+    "batch_status",
+    "failures",
+    "first_line",
+    "stage_counts",
+]
+
+STAGES = ("intake", "search", "screening", "research", "packages", "digest")
+# The assets (= steps of their job) that make each stage, in the order they run.
+STAGE_ASSETS: dict[str, tuple[str, ...]] = {
+    "intake": ("cv_documents", "profiles", "suggested_titles"),
+    "search": ("job_postings",),
+    "screening": ("screenings",),
+    "research": ("company_dossiers",),
+    "packages": ("application_packages",),
+    "digest": ("email_digests",),
+}
+# Run statuses (Dagster's names) as a stage state.
+_QUEUED = {"QUEUED", "NOT_STARTED", "MANAGED"}
+_RUNNING = {"STARTING", "STARTED"}
+_CANCELED = {"CANCELED", "CANCELING"}
+
+
+class FrameStore(Protocol):
+    """What the status needs from the warehouse: a table's rows for some partitions (the warehouse has it)."""
+
+    def read(self, table: str, partition_keys: Iterable[str] | None = None) -> pl.DataFrame: ...
+
+
+def first_line(text: str | None, limit: int = 200) -> str:
+    """The first non-empty line of an error, cut to ``limit`` characters (a table cell, an event field)."""
+    for line in (text or "").splitlines():
+        if line.strip():
+            line = line.strip()
+            return line if len(line) <= limit else line[: limit - 1] + "…"
+    return ""
+
+
+@dataclass(frozen=True)
+class RunView:
+    """One run as the instance recorded it, in plain values.
+
+    ``steps``: step key -> "SUCCESS" | "FAILURE" | "SKIPPED" | "RUNNING" (started, not ended);
+    ``step_errors``: step key -> the error of a failed step; ``key_failures``: partition key -> reason
+    for the keys an asset isolated as failed while its step went on (``users_failed`` /
+    ``searches_failed`` metadata).
+    """
+
+    run_id: str
+    job: str
+    status: str
+    users: frozenset[str]
+    created: datetime
+    steps: Mapping[str, str] = field(default_factory=dict)
+    step_errors: Mapping[str, str] = field(default_factory=dict)
+    key_failures: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    run_error: str = ""
+    assets: frozenset[str] = frozenset()  # the assets the job materializes
+
+
+@dataclass(frozen=True)
+class StageStatus:
+    stage: str
+    state: str  # done, running, failed, queued, canceled, not run
+    reason: str = ""  # first line of the failure, or where "done" comes from
+    run_id: str = ""
+    count: int | None = None  # rows the stage made for the user that day
+
+
+def _user_failures(run: RunView, asset: str, user: str) -> list[str]:
+    """Reasons the asset gave for this user's keys (the user itself or its ``user::title`` searches)."""
+    out = []
+    for key, reason in (run.key_failures.get(asset) or {}).items():
+        if key == user or key.startswith(user + SEARCH_KEY_SEPARATOR):
+            out.append(f"{key}: {first_line(reason)}")
+    return out
+
+
+def _stage_of_run(stage: str, run: RunView, user: str) -> StageStatus:
+    assets = STAGE_ASSETS[stage]
+    if run.status in _QUEUED:
+        return StageStatus(stage, "queued", f"run {run.run_id[:8]} is queued", run.run_id)
+    if run.status in _CANCELED:
+        return StageStatus(stage, "canceled", f"run {run.run_id[:8]} was canceled", run.run_id)
+    steps = [run.steps.get(a) for a in assets]
+    if any(s == "FAILURE" for s in steps):
+        asset = next(a for a in assets if run.steps.get(a) == "FAILURE")
+        reason = first_line(run.step_errors.get(asset)) or f"step {asset} failed"
+        return StageStatus(stage, "failed", reason, run.run_id)
+    if any(s == "RUNNING" for s in steps):
+        return StageStatus(stage, "running", f"run {run.run_id[:8]}", run.run_id)
+    if steps and all(s == "SUCCESS" for s in steps):
+        isolated = [r for a in assets for r in _user_failures(run, a, user)]
+        if isolated:
+            return StageStatus(stage, "failed", isolated[0], run.run_id)
+        return StageStatus(stage, "done", "", run.run_id)
+    if run.status in _RUNNING:
+        return StageStatus(stage, "queued", f"waiting in run {run.run_id[:8]}", run.run_id)
+    if run.status == "FAILURE":
+        why = first_line(run.run_error) or "the run failed before this step"
+        return StageStatus(stage, "failed", f"not run: {why}", run.run_id)
+    if run.status == "SUCCESS":  # a run that did not need this step (e.g. nothing selected)
+        return StageStatus(stage, "done", "", run.run_id)
+    return StageStatus(stage, "queued", "", run.run_id)
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    from datetime import UTC, time, timedelta
+
+    start = datetime.combine(day, time.min, tzinfo=UTC)
+    return start, start + timedelta(days=1)
+
+
+def _on_day(df: pl.DataFrame, column: str, day: date) -> pl.DataFrame:
+    if df.is_empty() or column not in df.columns:
+        return df
+    dtype = df.schema[column]
+    if dtype == pl.Date:
+        return df.filter(pl.col(column) == day)
+    start, end = _day_bounds(day)
+    return df.filter((pl.col(column) >= start) & (pl.col(column) < end))
+
+
+def stage_counts(store: FrameStore, user: str, day: date) -> dict[str, int | str | None]:
+    """What the user's batch made that day, per stage, from the warehouse (``digest``: its status).
+
+    Intake counts are the user's current CV documents and titles (a CV read on an earlier day still
+    feeds today's searches); the other stages count the rows written that day.
+    """
+    docs = store.read("cv_documents", [user])
+    titles = store.read("suggested_titles", [user])
+    searches = [str(k) for k in titles["search_key"].to_list() if k]
+    postings = _on_day(store.read("job_postings", searches), "found_at", day)
+    screenings = _on_day(store.read("screenings", searches), "screened_at", day)
+    dossiers = _on_day(store.read("company_dossiers", searches), "built_at", day)
+    packages = _on_day(store.read("application_packages", searches), "created_at", day)
+    digest = store.read("email_digests", [user])
+    digest = digest.filter(pl.col("digest_date") == day).sort("recorded_at") if digest.height else digest
+    outcomes = digest.filter(pl.col("status") != "sending") if digest.height else digest
+    return {
+        "cv_documents": docs.filter(pl.col("status") == "ok").height,
+        "cv_refused": docs.filter(pl.col("status") == "error").height,
+        "titles": titles.height,
+        "searches": len(searches),
+        "postings": postings["posting_id"].n_unique() if postings.height else 0,
+        "screened": screenings["posting_id"].n_unique() if screenings.height else 0,
+        "high": screenings.filter(pl.col("probability") == "High")["posting_id"].n_unique()
+        if screenings.height
+        else 0,
+        "dossiers": dossiers.height,
+        "packages": packages["application_id"].n_unique() if packages.height else 0,
+        "packages_not_grounded": packages.filter(pl.col("grounded").not_())["application_id"].n_unique()
+        if packages.height
+        else 0,
+        "digest": str(outcomes["status"][-1]) if outcomes.height else None,
+        "digest_packages": len(outcomes["application_ids"][-1]) if outcomes.height else 0,
+        "digest_error": str(outcomes["error"][-1]) if outcomes.height and outcomes["error"][-1] else None,
+    }
+
+
+def _count_of(stage: str, counts: Mapping[str, int | str | None]) -> int | None:
+    key = {
+        "intake": "titles",
+        "search": "postings",
+        "screening": "screened",
+        "research": "dossiers",
+        "packages": "packages",
+        "digest": "digest_packages",
+    }[stage]
+    value = counts.get(key)
+    return value if isinstance(value, int) else None
+
+
+def batch_status(
+    user: str, day: date, runs: Iterable[RunView], counts: Mapping[str, int | str | None]
+) -> list[StageStatus]:
+    """Each stage of the user's batch: the latest run of that day that covers the user and the stage
+    decides; with no run, rows in the warehouse for that day mean done, else "not run"."""
+    mine = sorted((r for r in runs if user in r.users), key=lambda r: r.created)
+    out = []
+    for stage in STAGES:
+        assets = set(STAGE_ASSETS[stage])
+        covering = [r for r in mine if r.assets & assets and r.created.date() == day]
+        count = _count_of(stage, counts)
+        if covering:
+            status = _stage_of_run(stage, covering[-1], user)
+            out.append(StageStatus(status.stage, status.state, status.reason, status.run_id, count))
+        elif stage == "intake" and (counts.get("titles") or counts.get("cv_documents")):
+            out.append(StageStatus(stage, "done", "CV unchanged: intake of an earlier day", "", count))
+        elif stage == "digest" and counts.get("digest"):
+            out.append(StageStatus(stage, "done", f"digest {counts['digest']}", "", count))
+        elif count:
+            out.append(StageStatus(stage, "done", "rows in the warehouse", "", count))
+        else:
+            out.append(StageStatus(stage, "not run", "", "", count))
+    return out
+
+
+def failures(
+    user: str,
+    runs: Sequence[RunView],
+    counts: Mapping[str, int | str | None],
+    refused: Iterable[str] = (),
+) -> list[dict[str, str]]:
+    """What went wrong in the user's batch, each with its stage and the first line of its reason."""
+    out: list[dict[str, str]] = []
+    for reason in refused:
+        out.append({"stage": "intake", "reason": first_line(reason)})
+    mine = [r for r in runs if user in r.users]
+    for run in mine:
+        for stage in STAGES:
+            for asset in STAGE_ASSETS[stage]:
+                if run.steps.get(asset) == "FAILURE":
+                    error = first_line(run.step_errors.get(asset)) or f"step {asset} failed"
+                    out.append({"stage": stage, "reason": error, "run_id": run.run_id})
+                for isolated in _user_failures(run, asset, user):
+                    out.append({"stage": stage, "reason": isolated, "run_id": run.run_id})
+        if run.status == "FAILURE" and not any(v == "FAILURE" for v in run.steps.values()):
+            out.append({"stage": run.job, "reason": first_line(run.run_error) or "run failed"})
+    if counts.get("digest") in ("no_recipient", "dead_letter", "failed"):
+        out.append(
+            {"stage": "digest", "reason": first_line(str(counts.get("digest_error") or counts["digest"]))}
+        )
+    if counts.get("packages_not_grounded"):
+        n = counts["packages_not_grounded"]
+        out.append({"stage": "packages", "reason": f"{n} package(s) not grounded in the CV, held back"})
+    return out

@@ -1,0 +1,149 @@
+"""The Dagster side of a user's batch status: run records of a day as plain ``RunView`` values.
+
+Read by ``jobland status`` / ``jobland cancel`` and the completion webhooks; the rules (which run
+decides a stage, what counts as failed) are in ``jobland_pipeline.batch``, which needs no Dagster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import dagster as dg
+
+from jobland_pipeline.batch import STAGE_ASSETS, RunView
+from sensors.tracker import run_users
+
+# The assets each job materializes (the jobs are asset jobs: one step per asset).
+JOB_ASSETS: dict[str, frozenset[str]] = {
+    "intake_job": frozenset(STAGE_ASSETS["intake"]),
+    "search_job": frozenset(
+        STAGE_ASSETS["search"]
+        + STAGE_ASSETS["screening"]
+        + STAGE_ASSETS["research"]
+        + STAGE_ASSETS["packages"]
+    ),
+    "delivery_job": frozenset(STAGE_ASSETS["digest"]),
+}
+ACTIVE = (
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+)
+_STEP = {"SUCCESS": "SUCCESS", "FAILURE": "FAILURE", "SKIPPED": "SKIPPED", "IN_PROGRESS": "RUNNING"}
+MAX_RUNS = 5_000  # runs of one day read at most (batches are few runs; intakes one per changed CV)
+
+
+def _assets_of(run: dg.DagsterRun) -> frozenset[str]:
+    if run.asset_selection:
+        return frozenset(k.path[-1] for k in run.asset_selection)
+    return JOB_ASSETS.get(run.job_name, frozenset())
+
+
+def _failures_metadata(instance: dg.DagsterInstance, run_id: str) -> dict[str, dict[str, str]]:
+    """asset -> {partition key: reason}: the keys an asset isolated as failed (its metadata)."""
+    out: dict[str, dict[str, str]] = {}
+    records = instance.get_records_for_run(
+        run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION, limit=10_000
+    ).records
+    for record in records:
+        materialization = record.event_log_entry.asset_materialization
+        if materialization is None:
+            continue
+        for name in ("users_failed", "searches_failed"):
+            value = materialization.metadata.get(name)
+            data: Any = getattr(value, "data", None)
+            if isinstance(data, dict) and data:
+                out.setdefault(materialization.asset_key.path[-1], {}).update(
+                    {str(k): str(v) for k, v in data.items()}
+                )
+    return out
+
+
+def _errors(instance: dg.DagsterInstance, run_id: str) -> tuple[dict[str, str], str]:
+    """(step -> error message of its failure, the run's failure message)."""
+    steps: dict[str, str] = {}
+    for record in instance.get_records_for_run(
+        run_id, of_type=dg.DagsterEventType.STEP_FAILURE, limit=1_000
+    ).records:
+        event = record.event_log_entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        data = event.step_failure_data
+        steps[event.step_key] = (data.error.message if data and data.error else "") or (event.message or "")
+    run_error = ""
+    for record in instance.get_records_for_run(
+        run_id, of_type=dg.DagsterEventType.RUN_FAILURE, limit=10
+    ).records:
+        event = record.event_log_entry.dagster_event
+        run_error = (event.message if event else "") or record.event_log_entry.user_message or run_error
+    return steps, run_error
+
+
+def run_view(instance: dg.DagsterInstance, record: dg.RunRecord, *, details: bool = True) -> RunView:
+    """One run record as a RunView: its users from its tags, its steps and errors from the event log."""
+    run = record.dagster_run
+    steps: dict[str, str] = {}
+    step_errors: dict[str, str] = {}
+    run_error = ""
+    key_failures: dict[str, dict[str, str]] = {}
+    if details and run.status not in (dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED):
+        for stat in instance.get_run_step_stats(run.run_id):
+            if stat.status is not None:
+                steps[stat.step_key] = _STEP.get(stat.status.value, str(stat.status.value))
+            elif stat.start_time is not None:
+                steps[stat.step_key] = "RUNNING"
+        step_errors, run_error = _errors(instance, run.run_id)
+        key_failures = _failures_metadata(instance, run.run_id)
+    return RunView(
+        run_id=run.run_id,
+        job=run.job_name,
+        status=run.status.value,
+        users=frozenset(run_users(run.tags, instance)),
+        created=record.create_timestamp.astimezone(UTC),
+        steps=steps,
+        step_errors=step_errors,
+        key_failures=key_failures,
+        run_error=run_error,
+        assets=_assets_of(run),
+    )
+
+
+def day_records(instance: dg.DagsterInstance, day: date) -> list[dg.RunRecord]:
+    """The pipeline's runs created on ``day`` (UTC), oldest first."""
+    start = datetime.combine(day, time.min, tzinfo=UTC)
+    records = [
+        record
+        for job in JOB_ASSETS
+        for record in instance.get_run_records(
+            filters=dg.RunsFilter(
+                job_name=job, created_after=start, created_before=start + timedelta(days=1)
+            ),
+            limit=MAX_RUNS,
+        )
+    ]
+    return sorted(records, key=lambda r: r.create_timestamp)
+
+
+def day_runs(instance: dg.DagsterInstance, day: date, users: Iterable[str] | None = None) -> list[RunView]:
+    """RunViews of the day's runs (only the runs covering one of ``users`` when given)."""
+    wanted = set(users) if users is not None else None
+    out = []
+    for record in day_records(instance, day):
+        covered = set(run_users(record.dagster_run.tags, instance))
+        if wanted is not None and not covered & wanted:
+            continue
+        out.append(run_view(instance, record))
+    return out
+
+
+def active_runs_of(instance: dg.DagsterInstance, user: str) -> list[dg.DagsterRun]:
+    """Every queued or running pipeline run (any day) that covers ``user``."""
+    records = instance.get_run_records(filters=dg.RunsFilter(statuses=list(ACTIVE)), limit=MAX_RUNS)
+    return [
+        r.dagster_run
+        for r in records
+        if r.dagster_run.job_name in JOB_ASSETS and user in run_users(r.dagster_run.tags, instance)
+    ]

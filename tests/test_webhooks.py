@@ -1,0 +1,273 @@
+"""Completion webhooks against a loopback receiver that checks signatures and misbehaves on purpose."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from jobland_pipeline.batch import stage_counts
+from jobland_pipeline.definitions import build_definitions
+from jobland_pipeline.delivery.webhooks import (
+    DELIVERED,
+    FAILED,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    WebhookConfig,
+    WebhookLedger,
+    WebhookOutcome,
+    batch_event,
+    send_event,
+    sign,
+    verify,
+)
+from jobland_pipeline.net import RetryPolicy
+from jobland_pipeline.warehouse import Warehouse
+from resources import SETTINGS, WarehouseResource, WebhookResource
+from resources.settings import configure, resolve
+from sensors.local_run import run_once
+from sensors.webhooks import webhooks_after_delivery, webhooks_after_failed_delivery
+from tests.conftest import SAMPLE_CVS, SAMPLE_INBOX
+
+SECRET = "whsec_test_0123456789abcdef"
+
+
+class Receiver:
+    """A webhook endpoint: drops the first connection unanswered, answers 500 once, then 200.
+
+    Only requests whose signature verifies are accepted; every request is kept to assert on.
+    """
+
+    def __init__(self, script: list[str] | None = None) -> None:
+        self.script = list(script if script is not None else ["drop", "500"])
+        self.requests: list[dict[str, Any]] = []
+        self.accepted: list[dict[str, Any]] = []
+        self.bad_signatures = 0
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                headers = dict(self.headers.items())
+                with receiver.lock:
+                    action = receiver.script.pop(0) if receiver.script else "200"
+                    receiver.requests.append({"headers": headers, "body": body, "action": action})
+                if action == "drop":
+                    self.close_connection = True
+                    self.connection.shutdown(2)  # no answer at all: the client sees a dropped connection
+                    return
+                if action == "500":
+                    self.send_response(500)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if not verify(SECRET, headers, body):
+                    receiver.bad_signatures += 1
+                    self.send_response(401)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                with receiver.lock:
+                    receiver.accepted.append(json.loads(body))
+                self.send_response(204)
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/jobland"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+def fast(urls: tuple[str, ...], ledger: Path, retries: int = 4) -> WebhookConfig:
+    return WebhookConfig(
+        urls=urls,
+        secret=SECRET,
+        ledger_dir=ledger,
+        timeout=5,
+        retry=RetryPolicy(max_retries=retries, backoff_base=0.01, backoff_max=0.05),
+    )
+
+
+def test_signature_is_hmac_over_timestamp_and_body() -> None:
+    body = b'{"a":1}'
+    signature = sign(SECRET, 1_700_000_000, body)
+    import hashlib
+    import hmac
+
+    assert signature == "v1=" + hmac.new(SECRET.encode(), b"1700000000." + body, hashlib.sha256).hexdigest()
+    headers = {TIMESTAMP_HEADER: "1700000000", SIGNATURE_HEADER: signature}
+    assert verify(SECRET, headers, body, now=1_700_000_100)
+    assert not verify(SECRET, headers, body + b" ", now=1_700_000_100)  # body changed
+    assert not verify("other-secret", headers, body, now=1_700_000_100)
+    assert not verify(SECRET, headers, body, now=1_700_000_000 + 3600)  # replayed an hour later
+
+
+def test_retried_through_a_dropped_connection_and_a_500_then_sent_once(tmp_path: Path) -> None:
+    counts = {"digest": "written", "packages": 2, "digest_packages": 2, "postings": 5}
+    event = batch_event("ann", date(2026, 12, 6), counts, [])
+    assert event["type"] == DELIVERED
+    with Receiver() as receiver:
+        config = fast((receiver.url,), tmp_path / "ledger")
+        [outcome] = send_event(config, event)
+        assert outcome.status == "delivered" and outcome.attempts == 3 and outcome.http_status == 204
+        assert [r["action"] for r in receiver.requests] == ["drop", "500", "200"]
+        # Every attempt carried the same event id, signed afresh.
+        assert {r["headers"]["X-JobLand-Event-Id"] for r in receiver.requests} == {event["id"]}
+        # A second sensor tick (or a second process) sends nothing: the ledger holds the claim.
+        [again] = send_event(config, event)
+        assert again.status == "already_sent"
+        assert len(receiver.requests) == 3
+    assert receiver.bad_signatures == 0
+    assert receiver.accepted == [event]
+
+
+def test_a_receiver_that_keeps_failing_is_recorded_without_the_secret(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    event = batch_event("ann", date(2026, 12, 6), {"digest": "dead_letter", "digest_error": "550 no"}, [])
+    assert event["type"] == FAILED
+    lines: list[str] = []
+    with Receiver(["500"] * 10) as receiver:
+        url = receiver.url + "?token=" + SECRET  # a URL may carry a secret too
+        [outcome] = send_event(fast((url,), tmp_path / "ledger", retries=2), event, log=lines.append)
+    assert outcome.status == "failed" and outcome.attempts == 3 and outcome.http_status == 500
+    assert outcome.error and "500" in outcome.error
+    [record] = WebhookLedger(tmp_path / "ledger").records()
+    assert record["status"] == "failed" and record["attempts"] == 3
+    stored = "".join(p.read_text() for p in (tmp_path / "ledger").rglob("*.json"))
+    assert SECRET not in stored and "token" not in stored and "127.0.0.1:" not in stored
+    assert len(lines) == 2 and all(SECRET not in line for line in lines)
+    assert SECRET not in caplog.text
+
+
+def test_a_crashed_claim_is_taken_over_after_its_lease(tmp_path: Path) -> None:
+    clock = [1000.0]
+    ledger = WebhookLedger(tmp_path, lease=60, now=lambda: clock[0])
+    outcome = WebhookOutcome("evt_1", DELIVERED, "ann", "2026-12-06", "host-1", "sending")
+    assert ledger.claim(outcome) == (True, None)
+    claimed, held = ledger.claim(outcome)  # another tick while the first is sending
+    assert not claimed and held and held["status"] == "sending"
+    clock[0] += 61  # the first process died mid-send
+    assert ledger.claim(outcome) == (True, None)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dg.DagsterInstance, Path]]:
+    home = tmp_path_factory.mktemp("webhooks") / "var"
+    for user in SAMPLE_CVS:
+        shutil.copytree(SAMPLE_INBOX / user, home / "inbox" / user)
+    (home / "dagster").mkdir(parents=True)
+    env = {"JOBLAND_HOME": str(home)}
+    with dg.instance_for_test(temp_dir=str(home / "dagster")) as instance:
+        assert (
+            run_once(build_definitions(env), resolve(env, SETTINGS), seed_samples=False, instance=instance)
+            == 0
+        )
+        yield instance, home
+
+
+def _delivery_run(instance: dg.DagsterInstance) -> dg.DagsterRun:
+    [record] = instance.get_run_records(filters=dg.RunsFilter(job_name="delivery_job"))
+    assert record.dagster_run.status == dg.DagsterRunStatus.SUCCESS
+    return record.dagster_run
+
+
+def test_one_signed_event_per_user_and_day_after_the_delivery_run(
+    batch: tuple[dg.DagsterInstance, Path],
+) -> None:
+    instance, home = batch
+    run = _delivery_run(instance)
+    [success] = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS).records
+    event = success.event_log_entry.dagster_event
+    assert event is not None
+    store = Warehouse(home / "warehouse", home / "jobland.duckdb")
+    today = date.today()
+    with Receiver() as receiver:
+        env = {
+            "JOBLAND_HOME": str(home),
+            "JOBLAND_WEBHOOK_URLS": receiver.url,
+            "JOBLAND_WEBHOOK_SECRET": SECRET,
+        }
+        webhooks = configure(WebhookResource, env, backoff_base=0.01)
+        resources = {"webhooks": webhooks, "warehouse": configure(WarehouseResource, env)}
+        for _ in range(2):  # the second evaluation (a re-run tick) must send nothing new
+            with dg.build_run_status_sensor_context(
+                sensor_name=webhooks_after_delivery.name,
+                dagster_event=event,
+                dagster_instance=instance,
+                dagster_run=run,
+                resources=resources,
+            ) as ctx:
+                result = webhooks_after_delivery(ctx)
+            assert isinstance(result, dg.SkipReason)
+    assert receiver.bad_signatures == 0
+    users = sorted(SAMPLE_CVS)
+    assert sorted(e["user"] for e in receiver.accepted) == users  # exactly one per (user, day)
+    # the first connection was dropped and one 500 answered, then every user went through
+    assert [r["action"] for r in receiver.requests[:2]] == ["drop", "500"]
+    assert len(receiver.requests) == len(users) + 2
+    packages = store.read("application_packages")
+    for e in receiver.accepted:
+        user = e["user"]
+        assert e["day"] == today.isoformat() and e["run_id"] == run.run_id
+        assert e["type"] == DELIVERED, e["failures"]
+        assert e["digest"]["status"] == "written"
+        assert e["counts"] == {k: v for k, v in stage_counts(store, user, today).items() if k in e["counts"]}
+        mine = packages.filter(pl.col("user_id") == user)["application_id"].n_unique()
+        assert e["counts"]["packages"] == mine > 0
+        assert e["digest"]["packages"] == mine
+        assert e["counts"]["postings"] > 0 and e["counts"]["titles"] > 0
+    records = WebhookLedger(home / "webhooks").records()
+    assert sorted(r["user"] for r in records) == users
+    assert {(r["status"], r["event"]) for r in records} == {("delivered", DELIVERED)}
+    assert not any(SECRET in p.read_text() for p in (home / "webhooks").rglob("*.json"))
+
+
+def test_no_urls_no_events(batch: tuple[dg.DagsterInstance, Path]) -> None:
+    instance, home = batch
+    run = _delivery_run(instance)
+    [success] = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS).records
+    assert success.event_log_entry.dagster_event is not None
+    env = {"JOBLAND_HOME": str(home / "other")}
+    with dg.build_run_status_sensor_context(
+        sensor_name=webhooks_after_failed_delivery.name,
+        dagster_event=success.event_log_entry.dagster_event,
+        dagster_instance=instance,
+        dagster_run=run,
+        resources={
+            "webhooks": configure(WebhookResource, env),
+            "warehouse": configure(WarehouseResource, env),
+        },
+    ) as ctx:
+        result = webhooks_after_delivery(ctx)
+    assert isinstance(result, dg.SkipReason) and "JOBLAND_WEBHOOK_URLS" in str(result.skip_message)
+
+
+def test_urls_without_a_secret_are_refused() -> None:
+    from jobland_pipeline.profiles.user_settings import SettingsError
+
+    with pytest.raises(SettingsError, match="JOBLAND_WEBHOOK_SECRET"):
+        WebhookResource(urls="https://hooks.example.com/x").config()
+    with pytest.raises(SettingsError, match="URL 2"):
+        WebhookResource(urls="https://a.example.com/x, ftp://b", secret="s3cret").config()
