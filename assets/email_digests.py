@@ -41,10 +41,12 @@ def email_digests(
 ) -> dg.MaterializeResult:
     """The daily digest e-mail per user: the day's approved, grounded packages attached, text + HTML.
 
-    Exactly once per user and day: an intent row (``sending``) is written to the ledger before the
-    send and the outcome after; a user-day with a ``sent``/``written`` row is never sent again, a
-    ``sending`` row without an outcome (a crash mid-send) is resent with the same Message-ID.
-    Permanent SMTP refusals are dead letters; a missing address fails only that user's delivery.
+    Exactly once per user and day, whatever number of runs deliver at once: each user-day's claim (a
+    file lock beside the outbox, or a Postgres row when Dagster's instance is on Postgres) is taken
+    before the send and keeps what was done, so a run killed at any point is completed by the next one
+    without a second message. Permanent SMTP refusals are dead letters (not retried); transient ones
+    and failed outbox writes are ``failed`` with the time of the next attempt; a missing address fails
+    only that user's delivery.
     """
     users = list(context.partition_keys)
     store = warehouse.store
@@ -52,13 +54,17 @@ def email_digests(
     # Only what this run owns: its users' searches, packages, profiles and delivery ledger.
     searches = [str(t.search_key) for t in store.read_records(SUGGESTED_TITLES, users)]
     packages = store.read_records(APPLICATION_PACKAGES, searches)
-    ledger = Ledger.of(store.read_records(EMAIL_DIGESTS, users))
     profiles = {r.user_id: r for r in store.read_records(PROFILES, users)}
     sender = mailer.mailer()
     rows: list[EmailDigestRow] = []
+    claims = mailer.claims()
+
+    def ledger_rows(user_id: str) -> list[EmailDigestRow]:
+        with claims.lock(f"ledger-{user_id}"):  # not while another run compacts the user's files
+            return store.read_records(EMAIL_DIGESTS, [user_id])
 
     def record(row: EmailDigestRow) -> None:
-        rows.append(row)  # each step is durable before the next: the intent before the send
+        rows.append(row)  # each step is durable before the next
         store.append_records(EMAIL_DIGESTS, [row], group=str(row.user_id))
 
     def run(user_id: str) -> EmailDigestRow:
@@ -66,22 +72,30 @@ def email_digests(
         outcome = deliver_digest(
             user_id,
             packages=packages,
-            ledger=ledger,
+            ledger=Ledger.of(ledger_rows(user_id)),
             profile=profile_of(profile_row) if profile_row else None,
             recipient=inbox.user_settings(user_id).email or (profile_row.email if profile_row else None),
             mailer=sender,
             record=record,
             today=today,
+            claims=claims,
+            ledger_rows=ledger_rows,
         )
         if outcome.status in UNDELIVERED:
             context.log.error(f"{user_id}: digest {outcome.status}: {outcome.error}")
         return outcome
 
-    done, failed = for_each_key(context, users, run)
-    for user in users:
-        store.compact(EMAIL_DIGESTS.name, user)  # one ledger file per user, not one per row
-    df = EMAIL_DIGESTS.frame([r for r in rows if r.status != "sending"])
-    full = store.read(EMAIL_DIGESTS.name, users).filter(pl.col("status").is_in(DELIVERED))
+    try:
+        done, failed = for_each_key(context, users, run)
+        ledgers = []
+        for user in users:
+            with claims.lock(f"ledger-{user}"):
+                store.compact(EMAIL_DIGESTS.name, user)  # one ledger file per user, not one per row
+                ledgers.append(store.read(EMAIL_DIGESTS.name, [user]))
+        full = pl.concat(ledgers).filter(pl.col("status").is_in(DELIVERED))
+    finally:
+        claims.close()
+    df = EMAIL_DIGESTS.frame(rows)
     repeats = full.group_by(["user_id", "digest_date"]).len().filter(pl.col("len") > 1).height
     undelivered = df.filter(pl.col("status").is_in(UNDELIVERED))
     return dg.MaterializeResult(
@@ -92,7 +106,9 @@ def email_digests(
             "statuses": dg.MetadataValue.json({u: str(r.status) for u, r in done.items()}),
             "users_failed": dg.MetadataValue.json(failed),
             "outbox": mailer.outbox_dir,
-            "preview": preview(df, ["user_id", "status", "recipient", "subject", "eml_path", "error"]),
+            "preview": preview(
+                df, ["user_id", "status", "recipient", "subject", "eml_path", "error", "next_attempt_at"]
+            ),
         },
         check_results=[
             check("at_most_once_per_day", repeats == 0, f"{repeats} user-days with two digests"),

@@ -1,8 +1,10 @@
+import os
 from email.message import EmailMessage
 from pathlib import Path
 
 import dagster as dg
 
+from jobland_pipeline.delivery.claims import Claims, open_claims
 from jobland_pipeline.delivery.mailer import Delivery, Mailer
 from jobland_pipeline.delivery.smtp import SmtpConfig
 from resources.settings import setting
@@ -31,6 +33,18 @@ class MailerResource(dg.ConfigurableResource):
     smtp_retries: int = setting(
         "JOBLAND_SMTP_RETRIES", 3, "Retries on transient SMTP failures (4xx, dropped connections)."
     )
+    smtp_retry_after: int = setting(
+        "JOBLAND_SMTP_RETRY_AFTER",
+        900,
+        "Seconds before a digest that failed for a passing reason (4xx, no answer, full disk) is tried "
+        "again by a later run; doubles with each failed run, at most a day. 5xx refusals are not retried.",
+    )
+    delivery_claims: str = setting(
+        "JOBLAND_DELIVERY_CLAIMS",
+        "auto",
+        "Who may deliver a user's digest of a day (one claim before sending): auto = a Postgres row when "
+        "DAGSTER_PG_* are set, else a file lock in the outbox folder; postgres; local.",
+    )
     smtp_timeout: float = 30.0
 
     @property
@@ -51,7 +65,11 @@ class MailerResource(dg.ConfigurableResource):
             if self.smtp_host
             else None
         )
-        return Mailer(Path(self.outbox_dir), self.sender, smtp)
+        return Mailer(Path(self.outbox_dir), self.sender, smtp, float(self.smtp_retry_after))
+
+    def claims(self) -> Claims:
+        """The delivery claims (close them after the run): Postgres beside Dagster's instance, else files."""
+        return open_claims(self.delivery_claims, Path(self.outbox_dir), os.environ)
 
     def deliver(self, message: EmailMessage, *, user_id: str, day: str) -> Delivery:
         return self.mailer().deliver(message, user_id=user_id, day=day)

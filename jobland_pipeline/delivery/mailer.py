@@ -1,15 +1,20 @@
 """Where a digest goes: SMTP when a host is configured, else an ``.eml`` file in the outbox folder.
 
-Either way the outcome is a :class:`Delivery` the ledger records; a permanent SMTP refusal is a
-dead letter, a transient one that outlived its retries is a failure (retried on the next run).
+Either way the outcome is a :class:`Delivery` the ledger records: a permanent SMTP refusal (5xx) is a
+dead letter, never retried for the same digest; a transient one that outlived its retries (4xx, no
+answer) and an outbox write that failed (full disk, read-only folder) are ``failed``, tried again by a
+run after ``retry_after`` seconds (doubling per failed run, at most a day).
 """
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
+from jobland_pipeline.delivery.claims import safe_name
 from jobland_pipeline.delivery.outbox import AlreadyDelivered, write_once
 from jobland_pipeline.delivery.smtp import (
     PermanentDeliveryError,
@@ -17,6 +22,8 @@ from jobland_pipeline.delivery.smtp import (
     TransientDeliveryError,
     send_with_retries,
 )
+
+MAX_RETRY_WAIT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -33,17 +40,31 @@ class Mailer:
     outbox_dir: Path
     sender: str
     smtp: SmtpConfig | None = None  # None: the outbox folder
+    retry_after: float = 900.0  # seconds before a failed digest is tried again (doubles per failure)
 
     @property
     def transport(self) -> str:
         return "smtp" if self.smtp else "outbox"
 
+    def outbox_path(self, user_id: str, day: date | str) -> Path:
+        """Where the user's digest of the day is written (outbox transport)."""
+        day_text = day.isoformat() if isinstance(day, date) else day
+        return self.outbox_dir / day_text / f"{safe_name(user_id)}.eml"
+
+    def next_attempt(self, now: datetime, failures: int) -> datetime:
+        """When a digest that failed ``failures`` runs in a row is tried again."""
+        wait = timedelta(seconds=self.retry_after) * (2 ** max(failures - 1, 0))
+        return now + min(wait, MAX_RETRY_WAIT)
+
     def deliver(self, message: EmailMessage, *, user_id: str, day: str) -> Delivery:
         if self.smtp is None:
             try:
-                path = write_once(message, self.outbox_dir / day / f"{user_id}.eml")
+                path = write_once(message, self.outbox_path(user_id, day))
             except AlreadyDelivered as exc:
                 return Delivery("already_sent", "outbox", 0, str(exc))
+            except OSError as exc:  # full disk, file-size limit, read-only folder: nothing was left
+                name = errno.errorcode.get(exc.errno or 0, "OSError")
+                return Delivery("failed", "outbox", 1, error=f"outbox write failed: {name} {exc.strerror}")
             return Delivery("written", "outbox", 1, str(path))
         try:
             attempts = send_with_retries(self.smtp, message)

@@ -19,11 +19,15 @@ class EmailDigestRow(BaseModel):
     recipient: str | None = Field(default=None, description="e-mail address")
     status: str | None = Field(
         default=None,
-        description="sending, sent (SMTP) / written (outbox), already_sent, no_packages, no_recipient, dead_letter",
+        description="sent (SMTP) / written (outbox), already_sent, no_packages, no_recipient, failed (tried "
+        "again at next_attempt_at), dead_letter (refused for good: not retried)",
     )
     transport: str | None = Field(default=None, description="outbox or smtp")
     attempts: int | None = Field(default=None, description="delivery attempts")
     error: str | None = Field(default=None, description="why it failed, if it did")
+    next_attempt_at: datetime | None = Field(
+        default=None, description="when a failed digest is tried again (empty: delivered, or never)"
+    )
     message_id: str | None = Field(default=None, description="Message-ID header")
     subject: str | None = Field(default=None, description="subject line")
     application_ids: list[str] = Field(default_factory=list, description="packages in the digest")

@@ -1,8 +1,20 @@
 """The delivery stage: a user's approved, grounded packages of the day -> one digest, exactly once.
 
-An intent record (``sending``) is written before the send and the outcome after; a user-day with a
-``sent``/``written`` record is never sent again, and a ``sending`` record without an outcome (a crash
-mid-send) is resent with the same Message-ID (it is deterministic), so the receiving server can tell.
+Exactly once across runs, processes and machines: the user-day's claim
+(:mod:`jobland_pipeline.delivery.claims`) is taken before anything is written or sent, and it keeps
+what its holder got done, each step durable before the next:
+
+1. ``claimed`` with the Message-ID and the applications, then the ``.eml`` is written or sent;
+2. the outcome (``written``/``sent``/``failed``/``dead_letter``) on the claim;
+3. the ledger row (the tracker reads the ledger, so it follows).
+
+A run killed anywhere leaves a claim the next run completes: an outcome not yet in the ledger is
+recorded from the claim, an ``.eml`` already in the outbox is recorded from the file (never written
+again), a temporary file is removed. Only a kill while the SMTP server is accepting the message (after
+its "250", before the claim says ``sent``) makes the next run send again; it sends the same message
+with the same Message-ID, so the receiving side can tell. Permanent refusals (5xx) are dead letters
+and not retried for the same address and packages; transient failures are tried again from
+``next_attempt_at`` on.
 """
 
 from __future__ import annotations
@@ -13,8 +25,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from jobland_pipeline.delivery.claims import Claim, Claims, ClaimState
+from jobland_pipeline.delivery.crash import crash_point
 from jobland_pipeline.delivery.digest import DigestItem, build_digest
 from jobland_pipeline.delivery.mailer import Mailer
+from jobland_pipeline.delivery.outbox import APPLICATIONS_HEADER, read_written, sweep_temporaries
 from jobland_pipeline.delivery.records import EmailDigestRow
 from jobland_pipeline.generation.records import ApplicationPackageRow
 from jobland_pipeline.profiles.models import Profile
@@ -22,21 +37,27 @@ from jobland_pipeline.profiles.models import Profile
 DELIVERED = ("sent", "written")
 UNDELIVERED = ("no_recipient", "dead_letter", "failed")
 NO_ADDRESS = "no e-mail address in the CV or settings.yaml"
+CLAIM_WAIT = 600.0  # seconds a run waits for another run delivering the same user-day
 
 
 @dataclass(frozen=True)
 class Ledger:
-    """What was already delivered: application ids ever sent, users sent to on each day."""
+    """What was already delivered: application ids ever sent, users sent to on each day, and digests
+    refused for good (user, address, applications) that are not tried again."""
 
     sent: frozenset[str]
     sent_on: frozenset[tuple[str, date]]
+    refused: frozenset[tuple[str, str, frozenset[str]]] = frozenset()
 
     @classmethod
     def of(cls, rows: Iterable[EmailDigestRow]) -> Ledger:
+        rows = list(rows)
         done = [r for r in rows if r.status in DELIVERED]
+        dead = [r for r in rows if r.status == "dead_letter" and r.recipient and r.application_ids]
         return cls(
             frozenset(a for r in done for a in r.application_ids),
             frozenset((str(r.user_id), r.digest_date) for r in done if r.digest_date),
+            frozenset((str(r.user_id), str(r.recipient), frozenset(r.application_ids)) for r in dead),
         )
 
 
@@ -72,14 +93,21 @@ def deliver_digest(
     mailer: Mailer,
     record: Callable[[EmailDigestRow], None],
     today: date,
+    claims: Claims,
+    ledger_rows: Callable[[str], list[EmailDigestRow]] | None = None,
+    now: Callable[[], datetime] | None = None,
+    wait: float = CLAIM_WAIT,
 ) -> EmailDigestRow:
-    """Send (or skip, saying why) today's digest; every step is recorded before it is returned."""
+    """Send (or skip, saying why) today's digest holding its claim; every step is recorded before it
+    is returned. ``ledger`` is the run's snapshot; ``ledger_rows(user)`` re-reads the user's rows once
+    the claim is held (another run may have recorded the day meanwhile)."""
+    clock = now or (lambda: datetime.now(UTC))
 
     def note(**fields: Any) -> EmailDigestRow:
         row = EmailDigestRow(
             user_id=user_id,
             digest_date=today,
-            recorded_at=datetime.now(UTC),
+            recorded_at=clock(),
             transport=mailer.transport,
             **fields,
         )
@@ -88,12 +116,95 @@ def deliver_digest(
 
     if (user_id, today) in ledger.sent_on:
         return note(status="already_sent")
-    due = due_packages(user_id, packages, ledger)
+    with claims.claim(user_id, today, wait=wait) as claim:
+        if claim is None:
+            return note(
+                status="failed",
+                recipient=recipient,
+                error=f"another run held the claim on this digest for {wait:.0f} s; tried again next run",
+                next_attempt_at=clock(),
+            )
+        fresh = Ledger.of(ledger_rows(user_id)) if ledger_rows else ledger
+        return _deliver_claimed(
+            claim,
+            due=due_packages(user_id, packages, fresh),
+            fresh=fresh,
+            profile=profile,
+            recipient=recipient,
+            mailer=mailer,
+            note=note,
+            now=clock,
+        )
+
+
+def _from_state(state: ClaimState, **fields: Any) -> dict[str, Any]:
+    """The ledger fields a claim state gives (the row a killed run did not get to record)."""
+    return {
+        "status": state.status,
+        "application_ids": list(state.application_ids),
+        "message_id": state.message_id,
+        "subject": state.subject,
+        "attempts": state.attempts,
+        "eml_path": state.eml_path,
+        "error": state.error,
+        "next_attempt_at": state.next_attempt_at,
+        **fields,
+    }
+
+
+def _deliver_claimed(
+    claim: Claim,
+    *,
+    due: list[ApplicationPackageRow],
+    fresh: Ledger,
+    profile: Profile | None,
+    recipient: str | None,
+    mailer: Mailer,
+    note: Callable[..., EmailDigestRow],
+    now: Callable[[], datetime],
+) -> EmailDigestRow:
+    """The delivery, the claim held: resume what an earlier holder left, else deliver from scratch."""
+    user_id, today, prev = claim.user_id, claim.day, claim.previous
+    if (user_id, today) in fresh.sent_on:
+        return note(status="already_sent")
+    if prev is not None and prev.status in DELIVERED:  # delivered, the ledger row never made it
+        return note(**_from_state(prev, recipient=recipient))
+    if prev is not None and prev.status == "dead_letter":
+        return note(**_from_state(prev, recipient=recipient, attempts=0))
+    if prev is not None and prev.status == "failed" and prev.next_attempt_at and prev.next_attempt_at > now():
+        return note(**_from_state(prev, recipient=recipient, attempts=0))
+    target = mailer.outbox_path(user_id, today)
+    if mailer.smtp is None:
+        sweep_temporaries(target)
+        written = read_written(target)
+        if written is not None:  # written by a run killed before it recorded it: record, never rewrite
+            carried = written.application_ids or (prev.application_ids if prev else ())
+            state = ClaimState(
+                "written",
+                written.message_id,
+                written.subject,
+                carried or tuple(str(p.application_id) for p in due),
+                attempts=(prev.attempts if prev else 0) + 1,
+                eml_path=str(written.path),
+            )
+            claim.mark(state)
+            return note(**_from_state(state, recipient=recipient))
+    if prev is not None and prev.application_ids:  # a killed or failed attempt: the same message again
+        same = [p for p in due if str(p.application_id) in prev.application_ids]
+        due = same or due
     if not due:
         return note(status="no_packages", recipient=recipient)
     ids = [str(p.application_id) for p in due]
     if not recipient:
         return note(status="no_recipient", recipient=None, application_ids=ids, error=NO_ADDRESS)
+    if (user_id, recipient, frozenset(ids)) in fresh.refused:
+        return note(
+            status="dead_letter",
+            recipient=recipient,
+            application_ids=ids,
+            attempts=0,
+            error="refused for good before: not retried for this address and these packages",
+        )
     message = build_digest(
         user_id=user_id,
         name=profile.contact.name if profile else None,
@@ -103,19 +214,47 @@ def deliver_digest(
         items=[_item(p) for p in due],
         language=profile.language if profile else "en",
     )
+    message[APPLICATIONS_HEADER] = ",".join(ids)
     message_id, subject = str(message["Message-ID"]), str(message["Subject"])
-    note(status="sending", application_ids=ids, recipient=recipient, message_id=message_id, subject=subject)
-    outcome = mailer.deliver(message, user_id=user_id, day=today.isoformat())
-    return note(
-        status=outcome.status,
-        application_ids=ids,
-        recipient=recipient,
-        message_id=message_id,
-        subject=subject,
-        attempts=outcome.attempts,
-        eml_path=outcome.path,
-        error=outcome.error,
+    before = prev.attempts if prev else 0
+    claim.mark(
+        ClaimState(
+            "claimed",
+            message_id,
+            subject,
+            tuple(ids),
+            attempts=before,
+            failures=prev.failures if prev else 0,
+        )
     )
+    crash_point("after_claim")
+    outcome = mailer.deliver(message, user_id=user_id, day=today.isoformat())
+    crash_point("after_send")
+    if outcome.status == "already_sent":  # a file appeared without the claim (it cannot, holding it)
+        return note(status="already_sent", eml_path=outcome.path)
+    failures = (prev.failures if prev else 0) + 1 if outcome.status == "failed" else 0
+    error = outcome.error
+    if outcome.status == "dead_letter":
+        error = f"{error}; not retried"
+    next_at = mailer.next_attempt(now(), failures) if outcome.status == "failed" else None
+    if next_at is not None:
+        error = f"{error}; next attempt at {next_at.isoformat(timespec='seconds')}"
+    state = ClaimState(
+        outcome.status,
+        message_id,
+        subject,
+        tuple(ids),
+        attempts=before + outcome.attempts,
+        failures=failures,
+        eml_path=outcome.path,
+        error=error,
+        next_attempt_at=next_at,
+    )
+    claim.mark(state)
+    crash_point("after_mark")
+    row = note(**_from_state(state, recipient=recipient, attempts=outcome.attempts))
+    crash_point("after_ledger")
+    return row
 
 
 def _item(p: ApplicationPackageRow) -> DigestItem:
