@@ -817,6 +817,21 @@ def test_local_file_engine_filters_like_the_others() -> None:
     assert engine.search(SearchQuery("会计", location="上海")).postings
 
 
+def test_a_bad_line_of_the_local_file_is_skipped_and_counted(tmp_path: Path) -> None:
+    """One malformed line of 235 leaves the other 234 searchable; the ledger names the line."""
+    from jobland_pipeline.postings.engines.local_file import SAMPLE_POSTINGS
+
+    lines = SAMPLE_POSTINGS.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "postings.jsonl"
+    path.write_text("\n".join([lines[0], '{"id": "broken"', *lines[1:]]) + "\n", encoding="utf-8")
+    damaged = LocalFileEngine(path).search(SearchQuery("Registered Nurse", location="Chicago, IL"))
+    clean = LocalFileEngine().search(SearchQuery("Registered Nurse", location="Chicago, IL"))
+    assert [p.id for p in damaged.postings] == [p.id for p in clean.postings]
+    assert damaged.raw_count == len(lines) and damaged.dropped["malformed_line"] == 1
+    assert (damaged.calls[0].error or "").startswith(f"1 line(s) skipped: {path}:2: not valid JSON")
+    assert clean.calls[0].error is None and "malformed_line" not in clean.dropped
+
+
 # --------------------------------------------------------------------------- helpers
 
 

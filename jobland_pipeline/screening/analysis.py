@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 from jobland_pipeline.lexicon.idf import idf
@@ -59,18 +59,23 @@ def content_hash(posting: Posting) -> str:
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()
 
 
-_CACHE: dict[str, PostingAnalysis] = {}
-CACHE_SIZE = 50_000
+_CACHE: OrderedDict[str, PostingAnalysis] = OrderedDict()
+CACHE_SIZE = 4_000
+"""An analysis holds about 16 KB: 4,000 cost about 64 MB. The cache pays when one process screens the
+same posting for several users (a search batch); ``jobland screen`` over 100,000 postings must not
+keep them all (50,000 grew the process by gigabytes)."""
 
 
 def analyse(posting: Posting) -> PostingAnalysis:
-    """The profile-independent reading of a posting (cached by content, bounded)."""
+    """The profile-independent reading of a posting (cached by content, least recently used first out)."""
     key = f"{posting.id}\x1e{content_hash(posting)}"
     found = _CACHE.get(key)
     if found is None:
-        if len(_CACHE) >= CACHE_SIZE:
-            _CACHE.clear()
         found = _CACHE[key] = _analyse(posting)
+        if len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    else:
+        _CACHE.move_to_end(key)
     return found
 
 

@@ -20,7 +20,10 @@ SAMPLE_POSTINGS = Path(__file__).resolve().parents[2] / "data" / "postings" / "s
 class LocalFileEngine:
     """Postings from a JSONL file (``load_postings``), filtered by title, remote, location and age.
 
-    The file is read once per engine (a malformed file raises ``PostingsFileError`` naming the line).
+    The file is read once per engine. A bad line is skipped and every good one kept: the skipped lines
+    are counted as ``malformed_line`` in each result and named (line and reason) in its call record's
+    error, so the search goes on and the ledger says what was left out. A file that cannot be read at
+    all raises ``PostingsFileError``.
     """
 
     name = "local"
@@ -29,12 +32,15 @@ class LocalFileEngine:
         self.path = Path(path) if path else SAMPLE_POSTINGS
         self.today = today
         self._postings: list[Posting] | None = None
+        self.problems: list[str] = []
         self._lock = threading.Lock()
 
     def postings(self) -> list[Posting]:
         with self._lock:
             if self._postings is None:
-                self._postings = load_postings(self.path, source=self.name)
+                problems: list[str] = []
+                self._postings = load_postings(self.path, source=self.name, strict=False, problems=problems)
+                self.problems = problems
             return self._postings
 
     def search(self, query: SearchQuery) -> EngineResult:
@@ -53,6 +59,17 @@ class LocalFileEngine:
             request=f"READ {self.path.name}",
             status="ok" if kept else "empty",
             latency_ms=round((time.monotonic() - started) * 1000, 3),
+            error=_skipped(self.problems),
         )
         dropped = {"not_matching": len(postings) - len(kept)} if len(kept) < len(postings) else {}
+        if self.problems:
+            dropped["malformed_line"] = len(self.problems)
         return EngineResult(postings=kept, calls=[call], dropped=dropped, raw_count=len(postings))
+
+
+def _skipped(problems: list[str], shown: int = 3) -> str | None:
+    """The skipped lines in one line: the first few reasons, then how many more."""
+    if not problems:
+        return None
+    more = f"; and {len(problems) - shown} more" if len(problems) > shown else ""
+    return f"{len(problems)} line(s) skipped: " + "; ".join(problems[:shown]) + more
