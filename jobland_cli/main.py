@@ -10,12 +10,13 @@ from datetime import date
 from pathlib import Path
 
 from jobland_cli import search_command, status_command
-from jobland_cli.screen import run_screen
+from jobland_cli.screen import fetch_postings, posting_url_allow, run_screen
 from jobland_pipeline.documents import DocumentError, extract_file
 from jobland_pipeline.jsonlimits import JsonLimitError, load_file
 from jobland_pipeline.keys import slugify
 from jobland_pipeline.llm import get_engine
 from jobland_pipeline.postings import PostingsFileError
+from jobland_pipeline.postings.from_url import PostingPageError, posting_from_url
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
 from jobland_pipeline.profiles.user_settings import SettingsError, UserSettings, load_user_settings
@@ -87,9 +88,18 @@ def _apply_settings(profile: Profile, settings: UserSettings) -> Profile:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    """Screen a postings file of any size (streamed, see ``jobland_cli.screen``); exit 1 when a line
-    was skipped, so a script sees that not every posting was screened."""
+    """Screen a postings file of any size (streamed, see ``jobland_cli.screen``) or posting pages by
+    URL; exit 1 when a line or URL was skipped, so a script sees that not every posting was screened."""
     settings = _settings(args.settings)
+    problems: list[str] = []
+    source: Path | list[Posting] = Path(args.postings or "")
+    if args.posting_url:  # downloaded first: a refused URL fails before any CV work
+        try:
+            source = fetch_postings(
+                args.posting_url, allowed_private=posting_url_allow(), strict=args.strict, problems=problems
+            )
+        except PostingPageError as exc:
+            raise CliError(exc.reason) from None
     document, engine, profile = _read_cv(Path(args.cv), args.engine, date.today())
     profile = _apply_settings(profile, settings)
     titles = engine.titles(profile, pinned=settings.pinned_titles, limit=args.titles)
@@ -97,6 +107,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
         "profile": profile.model_dump(mode="json"),
         "titles": [{"title": t.display_title, "reason": t.reason} for t in titles],
     }
+    if isinstance(source, list):
+        head["postings"] = [p.model_dump(mode="json", exclude={"description"}) for p in source]
 
     def screen(chunk: list[Posting]) -> list[Screening]:
         return engine.screen(
@@ -110,30 +122,43 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     try:
-        screened, high, skipped = run_screen(Path(args.postings), out, head, screen, strict=args.strict)
+        screened, high, skipped = run_screen(source, out, head, screen, strict=args.strict, problems=problems)
     except PostingsFileError as exc:
         raise CliError(str(exc)) from None
     print(
         f"{profile.contact.name or profile.user_id}: {len(titles)} titles, {screened} postings screened, "
         f"{high} High -> {out}"
     )
+    if skipped and args.posting_url:
+        print(f"{skipped} posting URL(s) refused (see above); --strict refuses them all instead")
+        return 1
     if skipped:
         print(f"{skipped} line(s) of {args.postings} skipped (see above); --strict refuses the file instead")
         return 1
     return 0
 
 
-def cmd_tailor(args: argparse.Namespace) -> int:
-    settings = _settings(args.settings)
-    document, engine, profile = _read_cv(Path(args.cv), args.engine, date.today())
-    profile = _apply_settings(profile, settings)
+def _tailor_posting(args: argparse.Namespace) -> Posting:
+    """The posting to tailor for: a JSON file (``--posting``) or a posting page (``--posting-url``)."""
+    if args.posting_url:
+        try:
+            return posting_from_url(args.posting_url, allowed_private=posting_url_allow())
+        except PostingPageError as exc:
+            raise CliError(exc.reason) from None
     path = Path(args.posting)
     try:
-        posting = Posting.model_validate(load_file(path))
+        return Posting.model_validate(load_file(path))
     except JsonLimitError as exc:
         raise CliError(str(exc)) from None
     except (OSError, ValueError) as exc:
         raise CliError(f"{path}: not a posting JSON object ({str(exc).splitlines()[0]})") from None
+
+
+def cmd_tailor(args: argparse.Namespace) -> int:
+    settings = _settings(args.settings)
+    document, engine, profile = _read_cv(Path(args.cv), args.engine, date.today())
+    profile = _apply_settings(profile, settings)
+    posting = _tailor_posting(args)
     [screening] = engine.screen(
         profile,
         [posting],
@@ -394,7 +419,14 @@ def build_parser() -> argparse.ArgumentParser:
         "screen", help="profile, titles and a screening of every posting (offline, no Dagster)"
     )
     p.add_argument("--cv", required=True)
-    p.add_argument("--postings", required=True, help="JSONL postings file")
+    given = p.add_mutually_exclusive_group(required=True)
+    given.add_argument("--postings", help="JSONL postings file")
+    given.add_argument(
+        "--posting-url",
+        action="append",
+        metavar="URL",
+        help="a posting page to download and read (repeatable; instead of --postings)",
+    )
     p.add_argument("--out", required=True, help="results.json")
     p.add_argument("--titles", type=int, default=8)
     p.add_argument("--settings", help="the user's settings.yaml (its preferences win over the CV)")
@@ -405,7 +437,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_screen)
     p = sub.add_parser("tailor", help="tailored CV, cover letter and cheat sheet for one posting")
     p.add_argument("--cv", required=True)
-    p.add_argument("--posting", required=True, help="one posting as a JSON object")
+    given = p.add_mutually_exclusive_group(required=True)
+    given.add_argument("--posting", help="one posting as a JSON object")
+    given.add_argument("--posting-url", metavar="URL", help="a posting page to download and read")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--settings", help="the user's settings.yaml (its preferences win over the CV)")
     p.add_argument("--engine", default=os.environ.get("JOBLAND_ENGINE", "offline"))

@@ -1,23 +1,26 @@
-"""``jobland screen``: a CV against a postings file of any size.
+"""``jobland screen``: a CV against a postings file of any size, or against posting pages by URL.
 
 The file is streamed: postings are read and screened a batch at a time, and only each result's
 compact JSON is kept (about half a kilobyte) until they are written best first, so 100,000 postings
 cost tens of megabytes, not the gigabytes of holding every posting and result object. A bad line is
 skipped and named on stderr (the exit status is then 1, the good results still written) unless
 ``--strict`` makes it fail the file. On a terminal a progress line shows postings screened and the
-rate.
+rate. Postings given by URL (``--posting-url``, repeatable) are downloaded and read first
+(:mod:`jobland_pipeline.postings.from_url`); a refused URL is skipped and named like a bad line.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import IO
 
+from jobland_pipeline.postings.from_url import PostingPageError, posting_from_url
 from jobland_pipeline.postings.local import iter_postings
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.screening.models import Screening
@@ -69,12 +72,50 @@ def result_entry(s: Screening) -> str:
     )
 
 
+def posting_url_allow() -> frozenset[str]:
+    """``JOBLAND_POSTING_URL_ALLOW``: the ``host:port`` list a posting URL may reach despite a
+    private address (intranets, tests), as the pipeline reads it."""
+    from resources import SETTINGS
+    from resources.settings import resolve
+
+    value = resolve(os.environ, SETTINGS)["JOBLAND_POSTING_URL_ALLOW"]
+    return frozenset(h.strip() for h in value.split(",") if h.strip())
+
+
+def fetch_postings(
+    urls: Sequence[str], *, allowed_private: frozenset[str], strict: bool, problems: list[str]
+) -> list[Posting]:
+    """The postings at ``urls``; a refused URL is a problem (or, with ``strict``, the error). Raises
+    ``PostingPageError`` when no URL gave a posting."""
+    postings: list[Posting] = []
+    refused: list[PostingPageError] = []
+    for url in dict.fromkeys(urls):
+        try:
+            postings.append(posting_from_url(url, allowed_private=allowed_private))
+        except PostingPageError as exc:
+            if strict:
+                raise
+            refused.append(exc)
+            problems.append(exc.reason)
+    if not postings:
+        if len(refused) == 1:
+            raise refused[0]
+        raise PostingPageError("refused", "no posting URL gave a posting: " + "; ".join(problems))
+    return postings
+
+
 def screen_file(
-    path: Path, screen: ScreenBatch, *, strict: bool, problems: list[str], progress: Progress
+    path: Path | Sequence[Posting],
+    screen: ScreenBatch,
+    *,
+    strict: bool,
+    problems: list[str],
+    progress: Progress,
 ) -> list[tuple[int, str, str]]:
-    """``(score, posting id, result JSON)`` for every valid posting of the file, in file order."""
+    """``(score, posting id, result JSON)`` for every valid posting of the file (or of the postings
+    given), in file order."""
     kept: list[tuple[int, str, str]] = []
-    postings = iter_postings(path, strict=strict, problems=problems)
+    postings = iter_postings(path, strict=strict, problems=problems) if isinstance(path, Path) else path
     for chunk in batches(postings, BATCH):
         kept.extend((s.score, s.posting_id, result_entry(s)) for s in screen(chunk))
         progress.update(len(kept))
@@ -103,11 +144,18 @@ def report_problems(problems: list[str], stream: IO[str]) -> None:
 
 
 def run_screen(
-    path: Path, out: Path, head: dict[str, object], screen: ScreenBatch, *, strict: bool
+    path: Path | Sequence[Posting],
+    out: Path,
+    head: dict[str, object],
+    screen: ScreenBatch,
+    *,
+    strict: bool,
+    problems: list[str] | None = None,
 ) -> tuple[int, int, int]:
-    """Screen the file into ``out``; ``(screened, High, skipped lines)``. Raises ``PostingsFileError``
-    when the file cannot be read at all (or, with ``strict``, on its first bad line)."""
-    problems: list[str] = []
+    """Screen the file (or the postings read from URLs) into ``out``; ``(screened, High, skipped
+    lines or URLs)``. Raises ``PostingsFileError`` when the file cannot be read at all (or, with
+    ``strict``, on its first bad line). ``problems``: what was skipped before (refused URLs)."""
+    problems = [] if problems is None else problems
     kept = screen_file(path, screen, strict=strict, problems=problems, progress=Progress(sys.stderr))
     write_results(out, head, kept)
     report_problems(problems, sys.stderr)

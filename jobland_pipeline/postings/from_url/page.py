@@ -92,7 +92,7 @@ def posting_from_page(data: bytes, url: str, *, charset: str | None = None) -> P
             _refuse_job_list(root, text, url)
         fields["description"] = max(text, fields.get("description", ""), key=len)
     if not fields.get("title"):
-        fields["title"] = meta["og:title"] or meta["title"] or meta["h1"]
+        fields["title"] = _page_title(meta)
     if not fields.get("company"):
         fields["company"] = meta["og:site_name"] or _company_in_title(meta["title"], fields["title"], url)
     _check_text(fields["description"], url)
@@ -215,6 +215,16 @@ def _check_text(text: str, url: str) -> None:
 
 
 # --------------------------------------------------------------------------- the posting
+
+
+def _page_title(meta: dict[str, str]) -> str:
+    """``og:title``; else the ``<h1>`` when the page title contains it ("Staff Engineer" in "Staff
+    Engineer at Deepco"); else the page title; else the ``<h1>``."""
+    if meta["og:title"]:
+        return meta["og:title"]
+    if meta["h1"] and meta["h1"] in meta["title"]:
+        return meta["h1"]
+    return meta["title"] or meta["h1"]
 
 
 def _company_in_title(page_title: str, job_title: str, url: str) -> str:
