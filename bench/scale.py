@@ -228,6 +228,7 @@ def run_scale(users: int, work: Path, seed: int = 7) -> dict[str, float]:
         DAGSTER_PG_USERNAME="postgres",
         DAGSTER_PG_PASSWORD="",
         DAGSTER_PG_HOST="127.0.0.1",
+        DAGSTER_PG_PORT="5432",
         DAGSTER_PG_DB=db,
     )
     with ReplayServer() as server:

@@ -40,9 +40,32 @@ class InboxCursor:
         data = json.loads(zlib.decompress(base64.b64decode(text[3:])))
         return cls(known=data["known"], after=data["after"], swept=data["swept"])
 
+    def users(self) -> set[str]:
+        """Every user with at least one known object (folder names folded as user ids are)."""
+        return {_owner(k) for k in self.known}
+
+    def with_users(self, other: InboxCursor, users: set[str]) -> InboxCursor:
+        """This cursor with ``users``' objects taken from ``other`` (a newer cursor): saved after each
+        finished intake, so a pass that dies half-way re-reads only the users it had not finished.
+        The sweep position stays this cursor's; the next tick re-lists and finds those users unchanged."""
+        known = {k: v for k, v in self.known.items() if _owner(k) not in users}
+        known |= {k: v for k, v in other.known.items() if _owner(k) in users}
+        return InboxCursor(known=known, after=self.after, swept=list(self.swept))
+
+    def without_users(self, users: set[str]) -> InboxCursor:
+        """This cursor forgetting ``users``' objects, so the next tick sees them as new (and re-adds them)."""
+        known = {k: v for k, v in self.known.items() if _owner(k) not in users}
+        return InboxCursor(
+            known=known, after=self.after, swept=[k for k in self.swept if _owner(k) not in users]
+        )
+
     def user_version(self, user_id: str) -> str:
         items = sorted((k, v) for k, v in self.known.items() if k.startswith(f"{user_id}/"))
         return hashlib.sha1(repr(items).encode()).hexdigest()[:12]
+
+
+def _owner(key: str) -> str:
+    return key.split("/", 1)[0].lower()
 
 
 @dataclass

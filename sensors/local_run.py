@@ -4,29 +4,45 @@ It exercises the same sensor and schedule code the daemon runs, then executes th
 in-process against the configured Dagster instance, so every run shows up in the Dagster UI.
 """
 
-import json
+import logging
 import os
 import shutil
+import sys
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from importlib import resources as package_files
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import polars as pl
 
 from assets.partitions import RANGE_END_TAG, RANGE_START_TAG, range_tags
+from jobland_pipeline.inbox_cursor import InboxCursor
+from jobland_pipeline.local_state import file_lock, first_line, read_state, write_state
 from jobland_pipeline.warehouse import Warehouse
 from resources import SETTINGS, WarehouseResource
 from resources.settings import resolve
 from sensors.cv_inbox import cv_inbox_sensor
+from sensors.run_health import (
+    FAILED,
+    Failure,
+    delivery_status,
+    failures_of,
+    ledger_of_day,
+    mark_dead_runs,
+    own_tags,
+    reconcile_state,
+    storage_error,
+    storage_target,
+)
 from sensors.schedules import daily_delivery_schedule, daily_search_schedule
 from sensors.searches import search_partitions_sensor
 
-# Runs print one line each; Dagster's own event log stays in the instance (and the UI).
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+STATE_FILE = "local_run_state.json"
 
 
 def seed_sample_inbox(inbox: Path) -> list[str]:
@@ -51,37 +67,52 @@ def _apply_partition_requests(instance: dg.DagsterInstance, result: dg.SensorRes
                 instance.delete_dynamic_partition(request.partitions_def_name, key)
 
 
-def _execute(
-    defs: dg.Definitions,
-    job: str,
-    instance: dg.DagsterInstance,
-    request: dg.RunRequest,
-    origin: tuple[str, str] | None = None,
-) -> bool:
-    """Run a sensor's or schedule's request in this process.
+@dataclass
+class _Pass:
+    """One pass's runs against one instance, and every failure they reported."""
 
-    ``origin`` = ("sensor" | "schedule", its name): the run is tagged with the request's run key and its
-    origin as the daemon tags it, so the daemon (``make ui``) later skips what this pass already did.
-    """
-    job = request.job_name or job
-    tags = dict(request.tags or {})
-    if origin and request.run_key:
-        tags |= {"dagster/run_key": request.run_key, f"dagster/{origin[0]}_name": origin[1]}
-    result = defs.resolve_job_def(job).execute_in_process(
-        run_config={**QUIET, **dict(request.run_config or {})},
-        instance=instance,
-        partition_key=request.partition_key,
-        tags=tags,
-        raise_on_error=False,
-    )
-    what = request.partition_key or "..".join(
-        str((request.tags or {}).get(t, "")) for t in (RANGE_START_TAG, RANGE_END_TAG)
-    )
-    print(f"  {job:<13} {what:<60} {'ok' if result.success else 'FAILED'}  (run {result.run_id[:8]})")
-    return result.success
+    defs: dg.Definitions
+    instance: dg.DagsterInstance
+    state_path: Path
+    state: dict[str, Any]
+    log_level: str = "WARNING"
+    failures: list[Failure] = field(default_factory=list)
 
+    def execute(self, job: str, request: dg.RunRequest, origin: tuple[str, str] | None = None) -> bool:
+        """Run a sensor's or schedule's request in this process.
 
-_SEE_UI = "see the run in the Dagster UI"
+        ``origin`` = ("sensor" | "schedule", its name): the run is tagged with the request's run key and
+        its origin as the daemon tags it, so the daemon (``make ui``) later skips what this pass already
+        did; and with this process (``run_health.PROCESS_TAG``), so a run a kill leaves STARTED is
+        recognised as dead at the next start.
+        """
+        job = request.job_name or job
+        tags = dict(request.tags or {}) | own_tags()
+        if origin and request.run_key:
+            tags |= {"dagster/run_key": request.run_key, f"dagster/{origin[0]}_name": origin[1]}
+        logging_config = {"loggers": {"console": {"config": {"log_level": self.log_level}}}}
+        result = self.defs.resolve_job_def(job).execute_in_process(
+            run_config={**logging_config, **dict(request.run_config or {})},
+            instance=self.instance,
+            partition_key=request.partition_key,
+            tags=tags,
+            raise_on_error=False,
+        )
+        what = request.partition_key or "..".join(
+            str((request.tags or {}).get(t, "")) for t in (RANGE_START_TAG, RANGE_END_TAG)
+        )
+        found = failures_of(result, job, what or job)
+        self.failures += found
+        status = (
+            "ok" if result.success and not found else ("FAILED" if not result.success else "PARTLY FAILED")
+        )
+        print(f"  {job:<13} {what:<60} {status}  (run {result.run_id[:8]})", flush=True)
+        return result.success
+
+    def save(self, key: str, cursor: str | None) -> None:
+        """Keep a sensor's cursor (atomically: a kill or a full disk leaves the previous state)."""
+        self.state[key] = cursor
+        write_state(self.state_path, self.state)
 
 
 def run_once(
@@ -90,14 +121,26 @@ def run_once(
     *,
     seed_samples: bool = True,
     instance: dg.DagsterInstance | None = None,
+    log_level: str = "WARNING",
+    log_path: Path | None = None,
 ) -> int:
     """One pass: intake from the CV inbox, then the searches and the daily schedules, then the tracker.
 
-    Returns 1 when a search, delivery or tracker run failed; a failed intake (a CV refused) is
-    reported but is the user's to fix, so it does not fail the pass.
+    Before it: runs a killed pass left in progress are marked failed, and the cursor file is reconciled
+    with the instance. Returns 1 when a step failed (a refused CV is the user's to fix and does not
+    count), a digest of today is ``failed``/``dead_letter`` in the ledger, or a package could not be
+    written; each is one line of the summary.
     """
     started = time.monotonic()
     instance = instance or dg.DagsterInstance.get()
+    for line in mark_dead_runs(instance):
+        print(f"Marked failed (left in progress by a process that is gone): {line}")
+    state_path = Path(values["JOBLAND_HOME"]) / STATE_FILE
+    state, warning = read_state(state_path)
+    if warning:
+        print(f"WARNING: {warning}")
+    for note in reconcile_state(instance, state):
+        print(f"Reconciled with the Dagster instance: {note}")
     inbox_path = Path(values["JOBLAND_INBOX_DIR"])
     inbox_path.mkdir(parents=True, exist_ok=True)
     if seed_samples and not values["JOBLAND_INBOX_URL"]:
@@ -105,16 +148,15 @@ def run_once(
     warehouse = WarehouseResource(
         root=values["JOBLAND_WAREHOUSE_DIR"], duckdb_path=values["JOBLAND_DUCKDB_PATH"]
     )
-    failures: dict[str, str] = {}
-    _intake(defs, instance, Path(values["JOBLAND_HOME"]) / "local_run_state.json", failures)
-    state_path = Path(values["JOBLAND_HOME"]) / "local_run_state.json"
-    _searches_and_schedules(defs, instance, warehouse, state_path, failures)
-    _tracker(defs, instance, failures)
+    run = _Pass(defs, instance, state_path, state, log_level)
+    _intake(run)
+    _searches_and_schedules(run, warehouse)
+    _tracker(run)
 
     store = warehouse.store
     store.publish_views()
-    print_summary(store, values, time.monotonic() - started, failures)
-    return 1 if any(not k.startswith("intake") for k in failures) else 0
+    failures = print_summary(store, values, time.monotonic() - started, run.failures, log_path)
+    return 1 if failures else 0
 
 
 def _seed(inbox_path: Path) -> None:
@@ -124,71 +166,67 @@ def _seed(inbox_path: Path) -> None:
         print(f"Seeded sample users into {inbox_path}: {', '.join(seeded)}")
 
 
-def _intake(
-    defs: dg.Definitions, instance: dg.DagsterInstance, state_path: Path, failures: dict[str, str]
-) -> None:
+def _request_user(request: dg.RunRequest) -> str:
+    """The user an inbox request is for: its partition (intake), else its run key (forget:<user>:…)."""
+    if request.partition_key:
+        return request.partition_key
+    return (request.run_key or "").split(":")[1 if (request.run_key or "").startswith("forget:") else 0]
+
+
+def _intake(run: _Pass) -> None:
     """The CV inbox sensor, then its intake runs (one per new or changed user).
 
-    The sensor's cursor is kept in ``state_path`` between passes, as the daemon keeps it in the instance.
+    The sensor's cursor is kept in the state file between passes, as the daemon keeps it in the
+    instance; it is saved after each finished run (the users done so far), so a pass that dies
+    half-way — a kill, a lost database — does not redo the intakes it finished.
     """
-    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    previous = InboxCursor.decode(run.state.get("cv_inbox_sensor"))
     with dg.build_sensor_context(
-        instance=instance,
-        cursor=state.get("cv_inbox_sensor"),
-        resources={"inbox": (defs.resources or {})["inbox"]},
+        instance=run.instance,
+        cursor=run.state.get("cv_inbox_sensor"),
+        resources={"inbox": (run.defs.resources or {})["inbox"]},
     ) as ctx:
         intake = cv_inbox_sensor(ctx)
     assert isinstance(intake, dg.SensorResult)
-    _apply_partition_requests(instance, intake)
+    _apply_partition_requests(run.instance, intake)
+    latest = InboxCursor.decode(intake.cursor)
+    done: set[str] = set()
     for request in intake.run_requests or []:
-        if not _execute(defs, "intake_job", instance, request, ("sensor", "cv_inbox_sensor")):
-            failures[f"intake {request.partition_key}"] = _SEE_UI
-    state["cv_inbox_sensor"] = intake.cursor
-    state_path.parent.mkdir(parents=True, exist_ok=True)
-    state_path.write_text(json.dumps(state))
+        run.execute("intake_job", request, ("sensor", "cv_inbox_sensor"))
+        done.add(_request_user(request))
+        run.save("cv_inbox_sensor", previous.with_users(latest, done).encode())
+    run.save("cv_inbox_sensor", intake.cursor)
 
 
-def _searches_and_schedules(
-    defs: dg.Definitions,
-    instance: dg.DagsterInstance,
-    warehouse: WarehouseResource,
-    state_path: Path,
-    failures: dict[str, str],
-) -> None:
+def _searches_and_schedules(run: _Pass, warehouse: WarehouseResource) -> None:
     """The searches sensor keeps the searches in step with the titles (its search runs are left to the
     daily schedule, which covers every search; its clean-up runs are executed); the daily schedules
     then refresh every search and deliver."""
-    state = json.loads(state_path.read_text()) if state_path.exists() else {}
     with dg.build_sensor_context(
-        instance=instance, cursor=state.get("search_partitions_sensor"), resources={"warehouse": warehouse}
+        instance=run.instance,
+        cursor=run.state.get("search_partitions_sensor"),
+        resources={"warehouse": warehouse},
     ) as ctx:
         searches = search_partitions_sensor(ctx)
     if isinstance(searches, dg.SensorResult):
-        _apply_partition_requests(instance, searches)
+        _apply_partition_requests(run.instance, searches)
         for request in searches.run_requests or []:
-            origin = ("sensor", "search_partitions_sensor")
-            if request.job_name == "forget_job" and not _execute(
-                defs, "forget_job", instance, request, origin
-            ):
-                failures["forget_job"] = _SEE_UI
-        state["search_partitions_sensor"] = searches.cursor
-        state_path.write_text(json.dumps(state))
+            if request.job_name == "forget_job":
+                run.execute("forget_job", request, ("sensor", "search_partitions_sensor"))
+        run.save("search_partitions_sensor", searches.cursor)
     now = datetime.now(UTC)
     for schedule, job in ((daily_search_schedule, "search_job"), (daily_delivery_schedule, "delivery_job")):
-        with dg.build_schedule_context(instance=instance, scheduled_execution_time=now) as ctx:
+        with dg.build_schedule_context(instance=run.instance, scheduled_execution_time=now) as ctx:
             requests = schedule(ctx)
         for request in requests if isinstance(requests, list) else []:
-            if not _execute(defs, job, instance, request, ("schedule", schedule.name)):
-                failures[job] = _SEE_UI
+            run.execute(job, request, ("schedule", schedule.name))
 
 
-def _tracker(defs: dg.Definitions, instance: dg.DagsterInstance, failures: dict[str, str]) -> None:
+def _tracker(run: _Pass) -> None:
     """The tracker over every user (the daemon's tracker sensor does it per finished run)."""
-    users = instance.get_dynamic_partitions("users")
-    if users and not _execute(
-        defs, "tracker_job", instance, dg.RunRequest(tags=range_tags(users[0], users[-1]))
-    ):
-        failures["tracker_job"] = _SEE_UI
+    users = run.instance.get_dynamic_partitions("users")
+    if users:
+        run.execute("tracker_job", dg.RunRequest(tags=range_tags(users[0], users[-1])))
 
 
 @dataclass(frozen=True)
@@ -198,30 +236,34 @@ class UserSummary:
     postings: int
     high: int
     packages: int
-    email: str  # the .eml written, else the delivery status
+    email: str  # what the delivery ledger says of today: sent / written <file> / failed / dead_letter / ...
     errors: list[str]
+    email_error: str = ""  # the ledger's reason when the digest was not delivered
 
 
 def summary_rows(store: Warehouse, day: date) -> list[UserSummary]:
-    """Per user: titles, postings found, High matches, packages written, e-mail written."""
+    """Per user: titles, postings found, High matches, packages written, today's delivery outcome."""
     titles = store.read("suggested_titles")
     postings = store.read("job_postings")
     screenings = store.read("screenings")
     packages = store.read("application_packages")
-    ledger = store.read("email_digests").filter(pl.col("digest_date") == day)
     docs = store.read("cv_documents")
+    users = sorted(set(docs["user_id"].to_list()) | set(titles["user_id"].to_list()))
+    ledger = ledger_of_day(store, users, day)
     rows = []
-    for user_id in sorted(set(docs["user_id"].to_list()) | set(titles["user_id"].to_list())):
+    for user_id in users:
         errors = docs.filter((pl.col("user_id") == user_id) & (pl.col("status") == "error"))[
             "error"
         ].to_list()
-        user_ledger = ledger.filter(pl.col("user_id") == user_id).sort("recorded_at")
-        email = "-"
-        for r in user_ledger.iter_rows(named=True):
-            if r["status"] == "written":
-                email = str(r["eml_path"])
-            elif email == "-":
-                email = str(r["status"])
+        outcome = delivery_status(ledger.get(user_id, []))
+        email, email_error = "-", ""
+        if outcome is not None:
+            email = str(outcome.status)
+            if outcome.status == "written" and outcome.eml_path:
+                email = f"written {outcome.eml_path}"
+            elif outcome.status == "sent" and outcome.recipient:
+                email = f"sent to {outcome.recipient}"
+            email_error = first_line(outcome.error or "")
         rows.append(
             UserSummary(
                 user=user_id,
@@ -233,15 +275,39 @@ def summary_rows(store: Warehouse, day: date) -> list[UserSummary]:
                 packages=packages.filter(pl.col("user_id") == user_id)["application_id"].n_unique(),
                 email=email,
                 errors=errors,
+                email_error=email_error,
             )
         )
     return rows
 
 
+def run_failures(rows: list[UserSummary], failures: list[Failure]) -> list[Failure]:
+    """What fails the pass: every failure the runs reported, except an intake that failed because the
+    user's CV was refused (the user's to fix; said on the user's line), plus each digest the ledger
+    says is ``failed`` or ``dead_letter`` today."""
+    refused = {r.user for r in rows if r.errors}
+    found = {(f.subject, f.step): f for f in failures if not (f.job == "intake_job" and f.subject in refused)}
+    for r in rows:
+        status = r.email.split(" ", 1)[0]
+        if status in FAILED:
+            reason = f"{status}: {r.email_error}" if r.email_error else status
+            found.setdefault(
+                (r.user, "email_digests"), Failure("delivery_job", r.user, "email_digests", reason)
+            )
+    return list(found.values())
+
+
 def print_summary(
-    store: Warehouse, values: Mapping[str, str], seconds: float, failures: dict[str, str]
-) -> None:
+    store: Warehouse,
+    values: Mapping[str, str],
+    seconds: float,
+    failures: list[Failure],
+    log_path: Path | None = None,
+) -> list[Failure]:
+    """The operator's report: one row per user, one line per failure; returns the failures that fail
+    the pass (stack traces are in the log file and the Dagster UI, not here)."""
     rows = summary_rows(store, date.today())
+    fatal = run_failures(rows, failures)
     print()
     print(f"JobLand run finished in {seconds:.1f} s")
     print(f"{'user':<16} {'titles':>6} {'postings':>8} {'high':>5} {'packages':>8}  e-mail")
@@ -251,19 +317,113 @@ def print_summary(
             print(f"{'':<16} titles: {', '.join(r.titles)}")
         for error in r.errors:
             print(f"{'':<16} CV refused: {error}")
-    for what, why in failures.items():
-        print(f"FAILED {what}: {why}")
+        if r.email_error and r.email.split(" ", 1)[0] not in FAILED:
+            print(f"{'':<16} e-mail waits: {r.email_error}")
+    if fatal:
+        print()
+    for failure in fatal:
+        print(failure.line())
     print()
     print(
         f"DuckDB:   {store.duckdb_path}   (read-only: duckdb.connect(path, read_only=True); tables in README)"
     )
     print(f"Packages: {Path(values['JOBLAND_PACKAGES_DIR']).resolve()}")
     print(f"Outbox:   {Path(values['JOBLAND_OUTBOX_DIR']).resolve()}")
+    if log_path is not None:
+        print(f"Log:      {log_path}   (Dagster's events and stack traces; -v shows them here)")
+    return fatal
+
+
+@contextmanager
+def _logging_to(path: Path, *, verbose: bool) -> Iterator[None]:
+    """Python logging and everything written to stderr (Dagster's console logger, warnings, child
+    processes) go to ``path``; with ``verbose`` stderr stays on the console and logging goes to both."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    level = root.level
+    with path.open("a", encoding="utf-8") as log:
+        handlers: list[logging.Handler] = [logging.StreamHandler(log)]
+        if verbose:
+            handlers.append(logging.StreamHandler(sys.stderr))
+        for handler in handlers:
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+            root.addHandler(handler)
+        root.setLevel(logging.INFO)
+        saved = None
+        if not verbose:
+            sys.stderr.flush()
+            saved = os.dup(2)
+            os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            if saved is not None:
+                os.dup2(saved, 2)
+                os.close(saved)
+            for handler in handlers:
+                root.removeHandler(handler)
+            root.setLevel(level)
+
+
+def _open_instance() -> dg.DagsterInstance:
+    """The instance of ``$DAGSTER_HOME``, its storage created under a file lock: two first runs at once
+    on an empty home otherwise race on the schema (two alembic heads, "table already exists")."""
+    home = Path(os.environ["DAGSTER_HOME"])
+    with file_lock(home / ".instance.lock"):
+        instance = dg.DagsterInstance.get()
+        try:  # touch every storage so its tables exist before the lock is released
+            instance.get_runs(limit=1)
+            instance.get_dynamic_partitions("users")
+            instance.all_instigator_state()
+        except BaseException:
+            instance.dispose()
+            raise
+    return instance
 
 
 def run_local(*, seed_samples: bool = True, verbose: bool = False) -> int:
-    """What ``make run`` does: one pass of the sensors and schedules, executed in this process."""
-    del verbose  # the console shows the summary only; -v (stack traces on the console) comes next
-    from jobland_pipeline.definitions import defs
+    """What ``make run`` does: one pass of the sensors and schedules, executed in this process.
 
-    return run_once(defs, resolve(os.environ, SETTINGS), seed_samples=seed_samples)
+    One pass at a time per JobLand home (a file lock; a second ``jobland run`` waits, saying so), as
+    the daemon is one. The console shows the runs and the summary; Dagster's events and stack traces
+    go to ``<JOBLAND_HOME>/logs/run-<time>.log`` (``verbose``: to the console as well). A database
+    that cannot be reached ends the pass with one line naming it and the reason (exit 2).
+    """
+    values = resolve(os.environ, SETTINGS)
+    home = Path(values["JOBLAND_HOME"])
+    log_path = home / "logs" / f"run-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}.log"
+    problem = ""
+    with _logging_to(log_path, verbose=verbose):
+        try:
+            with file_lock(home / ".jobland-run.lock", on_wait=lambda who: _waiting(home, who)):
+                from jobland_pipeline.definitions import defs
+
+                with _open_instance() as instance:
+                    return run_once(
+                        defs,
+                        values,
+                        seed_samples=seed_samples,
+                        instance=instance,
+                        log_level="DEBUG",
+                        log_path=log_path,
+                    )
+        except Exception as exc:
+            logging.getLogger("jobland").exception("jobland run stopped")
+            problem = _one_line(exc)
+    print(f"jobland run: {problem} (details: {log_path})", file=sys.stderr)
+    return 2
+
+
+def _waiting(home: Path, who: str) -> None:
+    print(f"Another jobland run is using {home} ({who}); waiting for it to finish", flush=True)
+
+
+def _one_line(exc: BaseException) -> str:
+    """One line for an error that stopped the pass: the database and the driver's reason when the
+    instance's storage was lost, else the error's first line."""
+    reason = storage_error(exc)
+    if reason is not None:
+        target = storage_target(os.environ.get("DAGSTER_HOME")) or "the Dagster storage"
+        return f"cannot use the Dagster storage at {target}: {reason}"
+    return f"{type(exc).__name__}: {first_line(str(exc))}"

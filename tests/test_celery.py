@@ -229,6 +229,7 @@ def test_a_search_batch_splits_across_two_celery_workers(
         "DAGSTER_PG_USERNAME": str(PG["user"]),
         "DAGSTER_PG_PASSWORD": "",
         "DAGSTER_PG_HOST": str(PG["host"]),
+        "DAGSTER_PG_PORT": str(PG["port"]),
         "DAGSTER_PG_DB": database,
     }
     for key, value in {**aws, **dagster}.items():

@@ -53,6 +53,7 @@ def test_materialize_with_postgres_instance(
         "DAGSTER_PG_USERNAME": PG["user"],
         "DAGSTER_PG_PASSWORD": "",
         "DAGSTER_PG_HOST": PG["host"],
+        "DAGSTER_PG_PORT": PG["port"],
         "DAGSTER_PG_DB": database,
     }.items():
         monkeypatch.setenv(key, str(value))
