@@ -1,5 +1,6 @@
 """screenings: every posting of a search scored against the user's profile."""
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -21,8 +22,9 @@ from jobland_pipeline.keys import split_search_key
 from jobland_pipeline.llm.records import LlmCallRow
 from jobland_pipeline.postings.records import JOB_POSTINGS
 from jobland_pipeline.postings.stage import posting_of
+from jobland_pipeline.screening.calibration import Calibrator, reliability_markdown
 from jobland_pipeline.screening.records import SCREENINGS
-from jobland_pipeline.screening.stage import screen_search
+from jobland_pipeline.screening.stage import load_calibrator, screen_search
 from resources import InboxResource, LLMResource, MatchingResource, WarehouseResource
 
 
@@ -50,6 +52,9 @@ def screenings(
     """Score 0-100, probability (High/Medium/Low), reasons, missing skills and deal-breakers per posting.
 
     Hard constraints are rules checked before keywords: a deal-breaker caps the score below High.
+    Each row carries the chance of an interview, calibrated per screening method on the outcomes the
+    tracker settled (the stated prior per band until there are enough); the reliability plot of that
+    calibration is in the metadata.
     """
     keys = list(context.partition_keys)
     store = warehouse.store
@@ -58,6 +63,7 @@ def screenings(
     now = datetime.now(UTC)
     expected: dict[str, int] = {}
     judge = llm.engine(store)
+    calibrator = load_calibrator(store, now=now)
     ledger: list[LlmCallRow] = []
 
     def run(key: str) -> pl.DataFrame:
@@ -76,6 +82,7 @@ def screenings(
                 thresholds=thresholds,
             ),
             now=now,
+            calibrator=calibrator,
         )
         record_llm_calls(judge, asset="screenings", partition=key, sink=ledger)
         df = store.write_records(SCREENINGS, key, rows)
@@ -87,7 +94,23 @@ def screenings(
     done, failed = for_each_key(context, keys, run)
     df = pl.concat(list(done.values())) if done else SCREENINGS.frame([])
     missing = {k: expected[k] - v.height for k, v in done.items() if v.height != expected[k]}
-    return _result(df, failed, missing, thresholds.high, llm.name, write_llm_ledger(store, ledger))
+    llm_figures = write_llm_ledger(store, ledger)
+    calibration = _calibration_metadata(calibrator, thresholds.high, thresholds.medium)
+    return _result(df, failed, missing, thresholds.high, llm.name, {**llm_figures, **calibration})
+
+
+def _calibration_metadata(calibrator: Calibrator, high: int, medium: int) -> dict[str, dg.MetadataValue]:
+    """What the interview chances rest on, per method, and the reliability plot (predicted vs observed)."""
+    return {
+        "interview_chance_calibration": dg.MetadataValue.json(
+            {
+                m: {"basis": c.basis, "version": c.version, "kind": c.kind}
+                for m, c in sorted(calibrator.by_method.items())
+            }
+        ),
+        "calibration_outcomes": dg.MetadataValue.int(len(calibrator.outcomes)),
+        "reliability_plot": dg.MetadataValue.md(reliability_markdown(calibrator, high=high, medium=medium)),
+    }
 
 
 def _result(
@@ -96,7 +119,7 @@ def _result(
     missing: dict[str, int],
     high: int,
     engine: str,
-    llm: dict[str, float],
+    extra: Mapping[str, float | dg.MetadataValue],
 ) -> dg.MaterializeResult:
     bad_range = df.filter(
         (pl.col("score") < 0)
@@ -113,7 +136,7 @@ def _result(
             "by_probability": dg.MetadataValue.json({c["probability"]: c["count"] for c in counts}),
             "searches_failed": dg.MetadataValue.json(failed),
             "engine": engine,
-            **llm,
+            **extra,
             "stage2_decided": int(df.filter(pl.col("stage") == 2).height) if df.height else 0,
             "preview": preview(
                 df.sort("score", descending=True),

@@ -38,6 +38,20 @@ class ScreeningRow(BaseModel):
         "location fit (0-1), relevant_years",
     )
     screened_at: datetime | None = Field(default=None, description="when screened")
+    interview_chance: float | None = Field(
+        default=None,
+        description="chance (0-1) that applying leads to an interview: the method's curve fitted on tracked "
+        "outcomes, or the stated prior of the probability band until there are enough",
+    )
+    chance_basis: str | None = Field(
+        default=None,
+        description="what interview_chance rests on: 'prior', 'prior (12 outcomes, too few)' or "
+        "'isotonic on 57 outcomes' / 'platt on 40 outcomes'",
+    )
+    calibration_version: str | None = Field(
+        default=None,
+        description="the calibration used: 'prior-1', or the kind and a digest of the outcomes it was fitted on",
+    )
 
 
 SCREENINGS = Table(
