@@ -45,9 +45,10 @@ def test_digest_is_multipart_with_text_html_and_attachments(tmp_path: Path) -> N
     assert "ICU Nurse" in text and "82/100" in text
     assert "Acme &lt;b&gt;Health&lt;/b&gt;" in html and "<b>Health</b>" not in html
     attachments = [p.get_filename() for p in parsed.iter_attachments()]
-    assert attachments == ["pkg-1.zip"]
+    # Named after the job, not the folder; the markup of the company name cannot reach the file name.
+    assert attachments == ["Acme Health--ICU Nurse.zip"]
     assert parsed["Message-ID"].startswith("<jobland.jane.2026-11-27.")
-    assert "1 application package ready" in parsed["Subject"]
+    assert parsed["Subject"] == "JobLand: 1 application package (2026-11-27)"
 
 
 def test_script_in_a_posting_is_escaped_and_bad_urls_dropped(tmp_path: Path) -> None:

@@ -94,7 +94,7 @@ def test_delivered_intact(smtp, tmp_path: Path) -> None:  # type: ignore[no-unty
     got = message_from_bytes(raw, policy=policy.default)
     assert got["Message-ID"] == message["Message-ID"]
     assert got["List-Unsubscribe"].startswith("<mailto:jobland@example.org")
-    assert [p.get_filename() for p in got.iter_attachments()] == ["acme--icu-nurse.zip"]
+    assert [p.get_filename() for p in got.iter_attachments()] == ["Acme--ICU Nurse now.zip"]
     assert "ICU Nurse &lt;b&gt;now&lt;/b&gt;" in got.get_body(preferencelist=("html",)).get_content()
 
 

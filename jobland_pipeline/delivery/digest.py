@@ -3,21 +3,34 @@
 Posting and CV text are data: the HTML part autoescapes everything, so a posting that contains
 ``<script>`` shows up as text, never as markup. A package's files are read through a port
 (``PackageFiles``): a local folder by default; the package store reads them back from S3.
+
+What the reader sees, in their language (English or Chinese): a subject that says what the packages
+are (approved automatically, approved by the reader, or neither known) and how many could not be
+made; the real time of sending in ``Date``; each attachment named ``<company>--<title>.zip`` (Chinese
+names kept, RFC 2231-encoded), and the line of each job naming its attachment; the pay seen for the
+title and place (:mod:`jobland_pipeline.delivery.pay`); the packages that failed or timed out, each
+with its reason, after the ones that worked. The HTML is styled inline (mail clients drop ``<style>``)
+and fits a phone's width.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from jobland_pipeline.delivery.pay import PayRange
+from jobland_pipeline.generation.records import ApplicationPackageRow
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,71 @@ class DigestItem:
     reasons: list[str]
     url: str | None
     package_dir: Path | str  # a folder, or an s3:// location (packages on S3)
+    pay: PayRange | None = None  # the pay seen for its title and place (or pass ``pay=`` to build_digest)
+
+
+# Why a package is not in the digest, in the reader's language; ``detail`` says more in its own words.
+FAILURE_KINDS: dict[str, dict[str, str]] = {
+    "grounding": {
+        "en": "it stated something your CV does not, so it was held back",
+        "zh": "材料中有简历无法证实的内容，已被拦下",
+    },
+    "write": {"en": "its files could not be saved", "zh": "文件未能保存"},
+    "timeout": {"en": "writing it took too long and was stopped", "zh": "生成超时，已停止"},
+    "error": {"en": "it could not be made", "zh": "未能生成"},
+}
+
+
+@dataclass(frozen=True)
+class FailedPackage:
+    """A package of the day that is not attached, and why (``kind`` is a key of FAILURE_KINDS)."""
+
+    title: str
+    company: str
+    kind: str = "error"
+    detail: str | None = None
+    location: str = ""
+    url: str | None = None
+
+    def reason(self, language: str = "en") -> str:
+        labels = FAILURE_KINDS.get(self.kind, FAILURE_KINDS["error"])
+        text = labels["zh" if language == "zh" else "en"]
+        if self.detail:
+            text += f"（{self.detail}）" if language == "zh" else f" ({self.detail})"
+        return text
+
+
+def failed_packages(
+    user_id: str,
+    packages: Iterable[ApplicationPackageRow],
+    *,
+    day: date | None = None,
+    sent: Collection[str] = (),
+) -> list[FailedPackage]:
+    """The user's packages (made on ``day`` when given, never sent) whose files could not be written
+    or that failed the grounding check, each application once."""
+    out: dict[str, FailedPackage] = {}
+    for p in packages:
+        if p.user_id != user_id or str(p.application_id) in sent or str(p.application_id) in out:
+            continue
+        if day is not None and p.created_at is not None and p.created_at.date() != day:
+            continue
+        write_error = getattr(p, "write_error", None)
+        if p.review_status == "failed" or write_error:
+            kind, detail = "write", write_error
+        elif p.grounded is False:
+            kind, detail = "grounding", "; ".join(p.issues[:2]) or None
+        else:
+            continue
+        out[str(p.application_id)] = FailedPackage(
+            title=str(p.title or ""),
+            company=str(p.company or ""),
+            kind=kind,
+            detail=detail,
+            location=p.location or "",
+            url=p.url,
+        )
+    return list(out.values())
 
 
 # A package's location -> its files as (name, bytes), sorted by name; [] when there is nothing.
@@ -72,8 +150,132 @@ def message_id(user_id: str, day: date, items: list[DigestItem], domain: str) ->
     return f"<jobland.{user_id}.{day.isoformat()}.{digest}@{domain}>"
 
 
-def _without_url(item: DigestItem) -> DigestItem:
-    return DigestItem(**{**item.__dict__, "url": None})
+def _web_url(url: str | None) -> str | None:
+    """Only web links reach the e-mail: a posting's "javascript:" or "data:" URL is dropped."""
+    return url if (url or "").startswith(("https://", "http://")) else None
+
+
+# Characters no file system or mail client takes in a file name, and runs of space.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_SPACES = re.compile(r"\s+")
+
+
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def _name_part(text: str, limit: int) -> str:
+    clean = _SPACES.sub(" ", _UNSAFE.sub(" ", _TAG.sub(" ", text))).strip(" .-")
+    return clean[:limit].rstrip(" .-")
+
+
+def attachment_names(items: Sequence[DigestItem]) -> list[str]:
+    """``<company>--<title>`` per item, readable in any script (no hashes), unique within the digest
+    (the place, then a number, tells two of the same job apart)."""
+    names: list[str] = []
+    for item in items:
+        company, title = _name_part(item.company, 40), _name_part(item.title, 60)
+        base = f"{company}--{title}" if company and title else company or title or "package"
+        name = base
+        if name in names and (place := _name_part(item.location, 30)):
+            name = f"{base} ({place})"
+        number = 2
+        while name in names:
+            name, number = f"{base} {number}", number + 1
+        names.append(name)
+    return names
+
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "hello": "Hello {name},",
+        "hello_anon": "Hello,",
+        "packages": "Today's packages",
+        "failed": "Not made today",
+        "match": "Match {score}/100 · interview chance: {probability}",
+        "why": "Why it fits",
+        "attachment": "Attachment",
+        "posting": "The posting",
+        "each": "Each attachment holds a tailored CV, a cover letter and an interview cheat sheet.",
+        "signoff": "— JobLand",
+        "colon": ": ",
+        "place": " ({place})",
+    },
+    "zh": {
+        "hello": "{name}，您好：",
+        "hello_anon": "您好：",
+        "packages": "今日求职材料",
+        "failed": "今日未能生成的材料",
+        "match": "匹配度 {score}/100 · 面试机会：{probability}",
+        "why": "匹配理由",
+        "attachment": "附件",
+        "posting": "职位链接",
+        "each": "每份附件中有定制简历、求职信和面试准备要点。",
+        "signoff": "—— JobLand",
+        "colon": "：",
+        "place": "（{place}）",
+    },
+}
+PROBABILITY = {"zh": {"High": "高", "Medium": "中", "Low": "低"}}
+
+
+def _count(n: int, language: str) -> str:
+    return f"{n} 份" if language == "zh" else f"{n} application package{'s' if n != 1 else ''}"
+
+
+def subject(
+    day: date, count: int, *, failed: int = 0, auto_approved: bool | None = None, language: str = "en"
+) -> str:
+    """What the digest holds: approved automatically, approved by the reader, or (unknown) neither said."""
+    iso = day.isoformat()
+    if language == "zh":
+        lost = f"，另有 {failed} 份未能生成" if failed else ""
+        if auto_approved is True:
+            return f"JobLand：今日 {count} 份求职材料（已按您的设置自动批准）{lost}（{iso}）"
+        if auto_approved is False:
+            return f"JobLand：{count} 份您已批准的求职材料可以投递{lost}（{iso}）"
+        return f"JobLand：今日 {count} 份求职材料{lost}（{iso}）"
+    lost = f" — {failed} could not be made" if failed else ""
+    packages = _count(count, "en")
+    if auto_approved is True:
+        return f"JobLand: {packages}, approved automatically{lost} ({iso})"
+    if auto_approved is False:
+        return f"JobLand: {packages} you approved, ready to send{lost} ({iso})"
+    return f"JobLand: {packages}{lost} ({iso})"
+
+
+def _intro(count: int, auto_approved: bool | None, language: str) -> str:
+    if language == "zh":
+        if auto_approved is False:
+            return f"以下是您已批准的 {count} 份求职材料，可以直接投递。"
+        if auto_approved is True:
+            return f"今天为您准备了 {count} 份求职材料。您的设置为自动批准，尚无人审阅：投递前请逐份查看。"
+        return f"今天为您准备了 {count} 份求职材料，投递前请逐份查看。"
+    packages = _count(count, "en")
+    if auto_approved is False:
+        return f"The {packages} you approved {'is' if count == 1 else 'are'} ready to send."
+    if auto_approved is True:
+        return (
+            f"JobLand prepared {packages} for you today. Your settings approve them automatically, "
+            "so nobody has read them yet: please read each before you apply."
+        )
+    return f"JobLand prepared {packages} for you today. Please read each before you apply."
+
+
+def _line(item: DigestItem, attachment: str | None, pay: PayRange | None, language: str) -> dict[str, Any]:
+    """One job as both templates show it (values are text: the HTML template escapes them)."""
+    labels = LABELS[language]
+    probability = PROBABILITY.get(language, {}).get(item.probability, item.probability)
+    return {
+        "title": item.title,
+        "company": item.company,
+        "location": item.location,
+        "place": labels["place"].format(place=item.location) if item.location else "",
+        "match": labels["match"].format(score=item.score, probability=probability),
+        "pay": pay.text(language) if pay else None,
+        "reasons": item.reasons[:3],
+        "attachment": f"{attachment}.zip" if attachment else None,
+        "url": _web_url(item.url),
+    }
 
 
 def _zip(name: str, files: list[tuple[str, bytes]]) -> bytes:
@@ -96,35 +298,50 @@ def build_digest(
     items: list[DigestItem],
     language: str = "en",
     package_files: PackageFiles = local_package_files,
+    failed: Sequence[FailedPackage] = (),
+    pay: Mapping[str, PayRange] | None = None,
+    auto_approved: bool | None = None,
+    sent_at: datetime | None = None,
 ) -> EmailMessage:
-    """The digest, each item's package zipped as an attachment (read with ``package_files``)."""
+    """The digest, each item's package zipped as an attachment (read with ``package_files``).
+
+    ``failed``: the day's packages that could not be made (listed with their reason, not attached);
+    ``pay``: the pay seen per posting id (an item's own ``pay`` wins); ``auto_approved``: whether the
+    user's settings approved the packages (None: not known, the subject says neither); ``sent_at``:
+    the ``Date`` header (now by default).
+    """
     env = _env()
-    # Only web links reach the e-mail: a posting's "javascript:" or "data:" URL is dropped.
-    items = [i if (i.url or "").startswith(("https://", "http://")) else _without_url(i) for i in items]
+    lang = "zh" if language == "zh" else "en"
+    labels = LABELS[lang]
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else "jobland.local"
-    context = {"name": name, "items": items, "day": day.isoformat(), "zh": language == "zh"}
+    names = attachment_names(items)
+    attachments: list[tuple[str, bytes]] = []
+    lines = []
+    for item, attachment in zip(items, names, strict=True):
+        files = package_files(package_location(item.package_dir))
+        if files:
+            attachments.append((attachment, _zip(attachment, files)))
+        seen = item.pay or (pay or {}).get(item.posting_id)
+        lines.append(_line(item, attachment if files else None, seen, lang))
+    context = {
+        "L": labels,
+        "hello": labels["hello"].format(name=name) if name else labels["hello_anon"],
+        "intro": _intro(len(items), auto_approved, lang) + ("" if lang == "zh" else " ") + labels["each"],
+        "lines": lines,
+        "failed": [{"title": f.title, "company": f.company, "reason": f.reason(lang)} for f in failed],
+        "lang": "zh-CN" if lang == "zh" else "en",
+    }
     msg = EmailMessage()
-    count = len(items)
-    subject = (
-        f"JobLand：今日 {count} 份求职材料待您查看（{day.isoformat()}）"
-        if language == "zh"
-        else f"JobLand: {count} application package{'s' if count != 1 else ''} ready for review ({day.isoformat()})"
-    )
-    msg["Subject"] = subject
+    msg["Subject"] = subject(day, len(items), failed=len(failed), auto_approved=auto_approved, language=lang)
     msg["From"] = formataddr(("JobLand", sender))
     msg["To"] = formataddr((name or "", recipient))
-    msg["Date"] = format_datetime(datetime.combine(day, datetime.min.time(), tzinfo=UTC))
+    msg["Date"] = format_datetime(sent_at or datetime.now(UTC))
     msg["Message-ID"] = message_id(user_id, day, items, domain)
     msg["X-JobLand-User"] = user_id
     msg["List-Unsubscribe"] = f"<mailto:{sender}?subject=unsubscribe%20{user_id}>"
     msg.set_content(env.get_template("digest.txt.j2").render(**context))
     msg.add_alternative(env.get_template("digest.html.j2").render(**context), subtype="html")
-    for item in items:
-        location = package_location(item.package_dir)
-        files = package_files(location)
-        if files:
-            name = PurePosixPath(location.removeprefix("s3://")).name
-            msg.add_attachment(
-                _zip(name, files), maintype="application", subtype="zip", filename=f"{name}.zip"
-            )
+    for attachment, data in attachments:
+        # A non-ASCII name is written as RFC 2231 (filename*=utf-8''...) by the default policy.
+        msg.add_attachment(data, maintype="application", subtype="zip", filename=f"{attachment}.zip")
     return msg
