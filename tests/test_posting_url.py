@@ -77,7 +77,10 @@ DEEP = _html(
     + "<p>We build reliable data systems for hospitals. </p>" * 20
     + "</main>",
     title="Staff Engineer at Deepco",
-    head='<script type="application/ld+json">' + "[" * 40 + "]" * 40 + "</script>",
+    # A JobPosting whose block nests 40 levels deep: refused by the JSON limits before it is built,
+    # so its title never wins over the page's.
+    head='<script type="application/ld+json">{"@type": "JobPosting", "title": "Read past the limit", '
+    '"hiringOrganization": {"name": "Nobody"}, "x": ' + "[" * 40 + "]" * 40 + "}</script>",
 )
 
 
