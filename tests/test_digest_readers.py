@@ -11,7 +11,13 @@ from email.message import EmailMessage
 from html.parser import HTMLParser
 from pathlib import Path
 
-from jobland_pipeline.delivery.digest import DigestItem, FailedPackage, build_digest, failed_packages
+from jobland_pipeline.delivery.digest import (
+    DigestItem,
+    FailedPackage,
+    build_digest,
+    digest_options,
+    failed_packages,
+)
 from jobland_pipeline.delivery.pay import PayRange, pay_by_posting, place_key
 from jobland_pipeline.generation.records import ApplicationPackageRow
 from jobland_pipeline.postings.records import JobPostingRow
@@ -364,3 +370,27 @@ def test_each_digest_line_shows_the_pay_seen(tmp_path: Path) -> None:
     assert PayRange(40, 40, "EUR", "hour", 1, None).text() == (
         "Pay seen for this title across the places searched: €40 an hour (from 1 posting)"
     )
+
+
+def test_digest_options_from_the_runs_records(tmp_path: Path) -> None:
+    """What the delivery stage passes to build_digest: one call over the run's packages and postings."""
+    packages = [
+        _package("a"),
+        _package("bad", grounded=False, issues=["'ECMO' is not in the CV"]),
+        _package("theirs", user_id="emma", application_id="emma:theirs", grounded=False),
+    ]
+    postings = [_posting("a", "Chicago, IL", 78_000, 92_000), _posting("x", "Chicago", 80_000, 99_000)]
+    options = digest_options("jane", packages=packages, postings=postings, day=DAY, auto_approve=True)
+    assert [f.company for f in options["failed"]] == ["Hospital bad"]
+    assert (
+        options["pay"]["a"].text()
+        == "Pay seen for this title in Chicago: $78,000–99,000 a year (from 2 postings)"
+    )
+    msg = _digest([_item(tmp_path, "a", "ICU Nurse", "Hospital a")], **options)
+    assert (
+        _subject(msg)
+        == "JobLand: 1 application package, approved automatically — 1 could not be made (2026-12-07)"
+    )
+    text = _text(msg)
+    assert "Pay seen for this title in Chicago: $78,000–99,000 a year (from 2 postings)" in text
+    assert "- ICU Nurse — Hospital bad: it stated something your CV does not" in text

@@ -29,8 +29,9 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from jobland_pipeline.delivery.pay import PayRange
+from jobland_pipeline.delivery.pay import PayRange, pay_by_posting
 from jobland_pipeline.generation.records import ApplicationPackageRow
+from jobland_pipeline.postings.records import JobPostingRow
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,26 @@ def message_id(user_id: str, day: date, items: list[DigestItem], domain: str) ->
     """Deterministic: the same user, day and package set always get the same Message-ID."""
     digest = hashlib.sha256("|".join(sorted(i.posting_id for i in items)).encode()).hexdigest()[:12]
     return f"<jobland.{user_id}.{day.isoformat()}.{digest}@{domain}>"
+
+
+def digest_options(
+    user_id: str,
+    *,
+    packages: Iterable[ApplicationPackageRow],
+    postings: Iterable[JobPostingRow],
+    day: date,
+    sent: Collection[str] = (),
+    auto_approve: bool | None = None,
+) -> dict[str, Any]:
+    """:func:`build_digest`'s optional inputs for one user's day, from the run's records: the
+    packages that could not be made (``failed``), the pay seen per posting (``pay``), and whether
+    the user's settings approve packages automatically (``auto_approved``)."""
+    mine = [p for p in packages if p.user_id == user_id]
+    return {
+        "failed": failed_packages(user_id, mine, day=day, sent=sent),
+        "pay": pay_by_posting(mine, postings),
+        "auto_approved": auto_approve,
+    }
 
 
 def _web_url(url: str | None) -> str | None:
