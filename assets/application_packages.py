@@ -1,7 +1,9 @@
 """application_packages: a tailored CV, cover letter and cheat sheet per High match."""
 
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
+from functools import partial
 
 import dagster as dg
 import polars as pl
@@ -20,16 +22,28 @@ from assets.partitions import searches_partitions
 from assets.screenings import screenings
 from assets.search_context import SearchContext, for_each_key
 from jobland_pipeline.delivery.records import PACKAGE_REVIEWS
-from jobland_pipeline.delivery.review import latest_decisions, review_status
+from jobland_pipeline.delivery.review import Decision, latest_decisions, review_status
 from jobland_pipeline.generation.records import APPLICATION_PACKAGES, ApplicationPackageRow
-from jobland_pipeline.generation.stage import package_name, package_record, write_package_files
+from jobland_pipeline.generation.stage import (
+    package_inputs_sha256,
+    package_name,
+    package_record,
+    reusable,
+    reused_record,
+    store_package,
+)
 from jobland_pipeline.keys import split_search_key
+from jobland_pipeline.llm.engine import Engine
+from jobland_pipeline.llm.prompts import prompt_version
 from jobland_pipeline.llm.records import LlmCallRow
+from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.records import JOB_POSTINGS
 from jobland_pipeline.postings.stage import posting_of
+from jobland_pipeline.research.dossier import Dossier
 from jobland_pipeline.research.records import COMPANY_DOSSIERS, dossier_of
-from jobland_pipeline.screening.records import SCREENINGS
+from jobland_pipeline.screening.records import SCREENINGS, ScreeningRow
 from jobland_pipeline.screening.stage import screening_of, top_matches
+from jobland_pipeline.warehouse import Warehouse
 from resources import InboxResource, LLMResource, MatchingResource, PackageStoreResource, WarehouseResource
 
 
@@ -61,82 +75,167 @@ def application_packages(
     """Per High match: tailored CV (Markdown, HTML), cover letter using the dossier, interview cheat sheet.
 
     The tailored CV only re-orders and selects the user's own facts; a grounding check refuses any
-    package that states something the CV does not.
+    package that states something the CV does not. A package whose inputs did not change since it was
+    made (same ``inputs_sha256``, files still there) is reused, not made again; one whose files could
+    not be written is a ``failed`` record with the reason, logged as an error.
     """
     keys = list(context.partition_keys)
     store = warehouse.store
     ctx = SearchContext.load(keys, store, inbox)
-    today, now = date.today(), datetime.now(UTC)
     writer = llm.engine(store)
+    maker = _Maker(context, ctx, writer, packages, _engine_id(writer), date.today(), datetime.now(UTC))
     ledger: list[LlmCallRow] = []
     users = sorted({split_search_key(k)[0] for k in keys})
-    decisions = latest_decisions(store.read_records(PACKAGE_REVIEWS, users))
+    maker.decisions = latest_decisions(store.read_records(PACKAGE_REVIEWS, users))
 
     def run(key: str) -> pl.DataFrame:
-        user_id, _ = split_search_key(key)
-        settings = ctx.settings(user_id)
-        postings = {r.posting_id: posting_of(r) for r in store.read_records(JOB_POSTINGS, [key])}
-        dossiers = {r.company: dossier_of(r) for r in store.read_records(COMPANY_DOSSIERS, [key])}
-        rows: list[ApplicationPackageRow] = []
-        for match in top_matches(store.read_records(SCREENINGS, [key]), matching.max_packages_per_search):
-            posting = postings[match.posting_id]
-            status, note = review_status(
-                f"{user_id}:{posting.id}", auto_approve=settings.auto_approve, decisions=decisions
-            )
-            package = writer.package(
-                ctx.profile(user_id),
-                posting,
-                screening_of(match),
-                dossiers.get(posting.company),
-                cv_text=ctx.cv_text(user_id),
-                today=today,
-                theme=settings.cv_theme,
-                tone=settings.letter_tone,
-            )
-            folder = packages.folder(user_id, today.isoformat(), package_name(posting))
-            files = write_package_files(folder, package, posting, note)
-            rows.append(
-                package_record(
-                    key,
-                    posting,
-                    package,
-                    score=match.score,
-                    probability=match.probability,
-                    reasons=match.reasons,
-                    folder=folder,
-                    files=files,
-                    review_status=status,
-                    revision_note=note,
-                    now=now,
-                )
-            )
+        rows, counts = maker.search(key, store, matching.max_packages_per_search)
         record_llm_calls(writer, asset="application_packages", partition=key, sink=ledger)
         df = store.write_records(APPLICATION_PACKAGES, key, rows)
         context.add_asset_metadata(
-            partition_metadata(df, ["title", "company", "score", "grounded"]), partition_key=key
+            {**partition_metadata(df, ["title", "company", "score", "grounded"]), **counts},
+            partition_key=key,
         )
         return df
 
     done, failed = for_each_key(context, keys, run)
     df = pl.concat(list(done.values())) if done else APPLICATION_PACKAGES.frame([])
-    return _result(df, failed, packages.path, write_llm_ledger(store, ledger))
+    return _result(df, failed, packages, write_llm_ledger(store, ledger), maker.totals)
+
+
+def _engine_id(writer: Engine) -> str:
+    """The engine, its tailoring model and prompt version: a package made by another one is made again."""
+    models: dict[str, str] = getattr(writer, "models", None) or {}
+    if "tailor" not in models:
+        return writer.name
+    return f"{writer.name}:{models['tailor']}:{prompt_version('tailor')}"
+
+
+@dataclass
+class _Maker:
+    """Makes (or reuses) the packages of one search at a time, counting what it did across the run."""
+
+    context: dg.AssetExecutionContext
+    ctx: SearchContext
+    writer: Engine
+    packages: PackageStoreResource
+    engine: str
+    today: date
+    now: datetime
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    totals: Counter[str] = field(default_factory=Counter)
+
+    def search(
+        self, key: str, store: Warehouse, limit: int
+    ) -> tuple[list[ApplicationPackageRow], dict[str, int]]:
+        """The search's records and its own counts (generated / reused / failed)."""
+        postings = {r.posting_id: posting_of(r) for r in store.read_records(JOB_POSTINGS, [key])}
+        dossiers = {r.company: dossier_of(r) for r in store.read_records(COMPANY_DOSSIERS, [key])}
+        previous = {r.posting_id: r for r in store.read_records(APPLICATION_PACKAGES, [key])}
+        rows: list[ApplicationPackageRow] = []
+        counts: Counter[str] = Counter({"generated": 0, "reused": 0, "failed": 0})
+        for match in top_matches(store.read_records(SCREENINGS, [key]), limit):
+            posting = postings[match.posting_id]
+            row, outcome = self.one(key, match, posting, dossiers.get(posting.company), previous)
+            rows.append(row)
+            counts[outcome] += 1
+        self.totals.update(counts)
+        return rows, dict(counts)
+
+    def one(
+        self,
+        key: str,
+        match: ScreeningRow,
+        posting: Posting,
+        dossier: Dossier | None,
+        previous: dict[str | None, ApplicationPackageRow],
+    ) -> tuple[ApplicationPackageRow, str]:
+        """One package: reused when its inputs are unchanged and its files are there, else made."""
+        user_id, _ = split_search_key(key)
+        settings = self.ctx.settings(user_id)
+        status, note = review_status(
+            f"{user_id}:{posting.id}", auto_approve=settings.auto_approve, decisions=self.decisions
+        )
+        profile, cv_text, screening = (
+            self.ctx.profile(user_id),
+            self.ctx.cv_text(user_id),
+            screening_of(match),
+        )
+        inputs = package_inputs_sha256(
+            profile,
+            cv_text,
+            posting,
+            screening,
+            dossier,
+            engine=self.engine,
+            theme=settings.cv_theme,
+            tone=settings.letter_tone,
+            revision_note=note,
+        )
+        earlier = previous.get(posting.id)
+        if earlier is not None and reusable(earlier, inputs, self.packages.missing_files):
+            return reused_record(earlier, review_status=status), "reused"
+        package = self.writer.package(
+            profile,
+            posting,
+            screening,
+            dossier,
+            cv_text=cv_text,
+            today=self.today,
+            theme=settings.cv_theme,
+            tone=settings.letter_tone,
+        )
+        folder = partial(self.packages.folder, user_id, self.today.isoformat(), package_name(posting))
+        stored = store_package(folder, package, posting, note)
+        if stored.error:  # a failure the run reports, not a warning to scroll past
+            self.context.log.error(f"{user_id}: application_packages {key} {posting.id}: {stored.error}")
+        row = package_record(
+            key,
+            posting,
+            package,
+            score=match.score,
+            probability=match.probability,
+            reasons=match.reasons,
+            folder=stored.location,
+            files=stored.files,
+            review_status=status,
+            revision_note=note,
+            now=self.now,
+            inputs_sha256=inputs,
+            write_error=stored.error,
+        )
+        return row, "failed" if stored.error else "generated"
 
 
 def _result(
-    df: pl.DataFrame, failed: dict[str, str], path: str, llm: dict[str, float]
+    df: pl.DataFrame,
+    failed: dict[str, str],
+    packages: PackageStoreResource,
+    llm: dict[str, float],
+    totals: Counter[str],
 ) -> dg.MaterializeResult:
     ungrounded = df.filter(~pl.col("grounded"))
+    not_written = df.filter(pl.col("write_error").is_not_null())
     missing_files = [
         r["package_dir"]
-        for r in df.iter_rows(named=True)
-        if not all((Path(r["package_dir"]) / f).exists() for f in r["files"])
+        for r in df.filter(pl.col("write_error").is_null()).iter_rows(named=True)
+        if packages.missing_files(r["package_dir"], r["files"])
     ]
     return dg.MaterializeResult(
         metadata={
             "rows_in_run": df.height,  # each partition carries its own dagster/row_count
-            "packages_dir": path,
+            "packages_dir": packages.path,
             **llm,
+            "generated": totals["generated"],
+            "reused": totals["reused"],
+            "failed": totals["failed"],
             "searches_failed": dg.MetadataValue.json(failed),
+            "packages_failed": dg.MetadataValue.json(
+                [
+                    {"user": r["user_id"], "posting": r["posting_id"], "reason": r["write_error"]}
+                    for r in not_written.iter_rows(named=True)
+                ]
+            ),
             "mean_ats_coverage_after": float(df["ats_coverage_after"].mean() or 0.0) if df.height else 0.0,  # type: ignore[arg-type]
             "preview": preview(
                 df, ["user_id", "title", "company", "score", "grounded", "ats_coverage_after"]
@@ -149,6 +248,11 @@ def _result(
                 f"{ungrounded.height} packages failed grounding",
                 issues=dg.MetadataValue.json(ungrounded["issues"].to_list()[:5]),
             ),
-            check("files_written", not missing_files, f"{len(missing_files)} package folders incomplete"),
+            check(
+                "files_written",
+                not missing_files and not_written.is_empty(),
+                f"{not_written.height} packages not written, {len(missing_files)} package folders incomplete",
+                reasons=dg.MetadataValue.json(not_written["write_error"].to_list()[:5]),
+            ),
         ],
     )

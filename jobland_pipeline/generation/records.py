@@ -35,13 +35,23 @@ class ApplicationPackageRow(BaseModel):
     )
     grounded: bool | None = Field(default=None, description="every fact traces to the CV")
     review_status: str | None = Field(
-        default=None, description="ready_for_review, approved, rejected or revision_requested"
+        default=None,
+        description="ready_for_review, approved, rejected, revision_requested, or failed (files not written)",
     )
     revision_note: str | None = Field(
         default=None, description="the reviewer's note the package was regenerated with"
     )
     issues: list[str] = Field(default_factory=list, description="grounding or placeholder problems")
     created_at: datetime | None = Field(default=None, description="when written")
+    inputs_sha256: str | None = Field(
+        default=None,
+        description="digest of everything the package is made from (profile, CV, posting, screening, "
+        "dossier, engine and generator versions, theme, tone, reviewer's note): equal means reused, "
+        "not generated again",
+    )
+    write_error: str | None = Field(
+        default=None, description="why the package's files could not be written (then no files are listed)"
+    )
 
 
 APPLICATION_PACKAGES = Table(
