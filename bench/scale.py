@@ -11,8 +11,11 @@ largest (linear growth: <= 1.2), ending with the line ``users: N  wall_s: W  run
 
     python bench/scale.py --users 100 1000          # needs Postgres at 127.0.0.1:5432 (trust auth)
 
-Intake (reading a new CV) is a once-per-user cost; the daily cost is searches + delivery: both are
-printed apart.
+Each N runs in its own process (its peak memory is its own) on its own new database
+(``jobland_scale_<N>_<pid>``, dropped afterwards unless ``--keep``). Intake (reading a new CV) is a
+once-per-user cost; the daily cost is searches + delivery + tracker: both are printed apart. The
+process's CPU seconds and the load average are printed beside the wall time: on a shared machine the
+wall time measures the neighbours too.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import platform
 import random
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -180,12 +184,14 @@ def make_board(rng: random.Random, profession: str, n: int) -> dict[str, object]
     return {"jobs": jobs, "meta": {"total": n}}
 
 
-def _database(name: str) -> None:
+def _database(name: str, *, create: bool = True) -> None:
+    """A new, empty database for one bench run (or, with ``create=False``, drop it afterwards)."""
     with contextlib.closing(psycopg2.connect(host="127.0.0.1", dbname="test", user="postgres")) as con:
         con.autocommit = True
         with con.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cur.execute(f'CREATE DATABASE "{name}"')
+            if create:
+                cur.execute(f'CREATE DATABASE "{name}"')
 
 
 def _durations(instance: dg.DagsterInstance) -> tuple[dict[str, int], dict[str, float], dict[str, float]]:
@@ -208,7 +214,8 @@ def _durations(instance: dg.DagsterInstance) -> tuple[dict[str, int], dict[str, 
     return dict(runs), dict(seconds), dict(steps)
 
 
-def run_scale(users: int, work: Path, seed: int = 7) -> dict[str, float]:
+def run_scale(users: int, work: Path, seed: int = 7, *, keep: bool = False) -> dict[str, object]:
+    """One daily pass for ``users`` synthetic users on a new Postgres database: the figures."""
     rng = random.Random(seed)
     home = work / f"n{users}"
     shutil.rmtree(home, ignore_errors=True)
@@ -218,7 +225,7 @@ def run_scale(users: int, work: Path, seed: int = 7) -> dict[str, float]:
         (home / "var" / "inbox" / user).mkdir(parents=True)
         (home / "var" / "inbox" / user / "cv.txt").write_text(cv, encoding="utf-8")
         (home / "var" / "inbox" / user / "settings.yaml").write_text(settings, encoding="utf-8")
-    db = f"jobland_scale_{users}"
+    db = f"jobland_scale_{users}_{os.getpid()}"
     _database(db)
     dagster_home = home / "dagster"
     dagster_home.mkdir(parents=True)
@@ -246,51 +253,90 @@ def run_scale(users: int, work: Path, seed: int = 7) -> dict[str, float]:
         values = resolve(env, SETTINGS)
         defs = build_definitions(env)
         with dg.DagsterInstance.get() as instance:
+            load_before = os.getloadavg()[0]
+            cpu_before = _cpu_seconds()
             started = time.perf_counter()
             with contextlib.redirect_stdout(io.StringIO()) as out:
                 code = run_once(defs, values, seed_samples=False, instance=instance)
             wall = time.perf_counter() - started
+            cpu = _cpu_seconds() - cpu_before
             runs, seconds, steps = _durations(instance)
+    if not keep:
+        _database(db, create=False)
     warehouse = sum(f.stat().st_size for f in (home / "var" / "warehouse").rglob("*") if f.is_file())
     run_seconds = sum(seconds.values())
-    figures = {
+    daily = seconds.get("search_job", 0) + seconds.get("delivery_job", 0) + seconds.get("tracker_job", 0)
+    figures: dict[str, object] = {
         "users": users,
         "exit": code,
         "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),
+        "load_avg_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        "per_user_wall_s": round(wall / users, 3),
+        "per_user_cpu_s": round(cpu / users, 3),
+        "per_user_daily_s": round(daily / users, 3),
         "runs": sum(runs.values()),
         "runs_per_job": runs,
         "seconds_per_job": {k: round(v, 1) for k, v in seconds.items()},
-        "daily_s": round(
-            seconds.get("search_job", 0) + seconds.get("delivery_job", 0) + seconds.get("tracker_job", 0), 1
-        ),
+        "daily_s": round(daily, 1),
         "seconds_per_asset": {k: round(v, 1) for k, v in sorted(steps.items(), key=lambda kv: -kv[1])},
         "dagster_overhead_share": round(1 - sum(steps.values()) / run_seconds, 3) if run_seconds else 0.0,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "warehouse_mb": round(warehouse / 1e6, 1),
-        "failures": [line for line in out.getvalue().splitlines() if line.startswith("FAILED")],
+        "failures": [line for line in out.getvalue().splitlines() if "FAILED" in line],
     }
     print(json.dumps(figures, indent=1))
     return figures
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU of this process and its finished children."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _in_child(users: int, work: Path, keep: bool) -> dict[str, object]:
+    """Run one N in a new process: its peak memory and its imports are its own, not the previous N's."""
+    command = [sys.executable, __file__, "--one", str(users), "--work", str(work)] + (
+        ["--keep"] if keep else []
+    )
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+    print(done.stdout, end="", flush=True)
+    marker = done.stdout.rindex("FIGURES ")
+    return dict(json.loads(done.stdout[marker + len("FIGURES ") :].splitlines()[0]))
+
+
+def _ratio(last: dict[str, object], first: dict[str, object], key: str) -> float:
+    a, b = float(str(last[key])), float(str(first[key]))
+    return a / b if b else 0.0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--work", default=None, help="folder for the runs (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep each run's Postgres database")
+    parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)  # a child: one N
     args = parser.parse_args()
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="jobland-scale-"))
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
+    if args.one is not None:
+        figures = run_scale(args.one, work, keep=args.keep)
+        print("FIGURES " + json.dumps(figures), flush=True)
+        return 0
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, {memory:.0f} GiB, Python"
+        f" {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
+    )
     print(
         f"inputs: {len(PROFESSIONS)} professions x 60 postings on loopback Greenhouse boards; work in {work}"
     )
-    results = [run_scale(n, work) for n in sorted(args.users)]
+    results = [_in_child(n, work, args.keep) for n in sorted(args.users)]
     first, last = results[0], results[-1]
-    growth = (last["wall_s"] / last["users"]) / (first["wall_s"] / first["users"])
-    daily_growth = (
-        (last["daily_s"] / last["users"]) / (first["daily_s"] / first["users"]) if first["daily_s"] else 0.0
-    )
+    growth = _ratio(last, first, "per_user_wall_s")
     print(
-        f"per-user time growth {first['users']} -> {last['users']}: {growth:.2f} (daily part: {daily_growth:.2f})"
+        f"per-user time growth {first['users']} -> {last['users']}: wall {growth:.2f}, "
+        f"CPU {_ratio(last, first, 'per_user_cpu_s'):.2f}, daily part {_ratio(last, first, 'per_user_daily_s'):.2f}"
     )
     print(f"users: {last['users']}  wall_s: {last['wall_s']}  runs: {last['runs']}  growth: {growth:.2f}")
     return 0
