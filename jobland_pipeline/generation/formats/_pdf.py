@@ -16,6 +16,9 @@ Fonts, per character, in the order of each theme's ``font-family`` list:
 In a Chinese document the quotation marks and dashes (“ ” ‘ ’ — … ·) are drawn in the CJK face, as
 Chinese typesetting does (full width), not in the Latin one; and its paragraphs break between any
 two characters (Chinese has no spaces: a long quote would otherwise run off the page as one word).
+ReportLab's CJK line breaking treats a Latin word there like Chinese, so "Power Query" at the end of a
+line may break inside "Power" (seen once in the sample Chinese CV's 55 lines): a cosmetic flaw, where
+the alternative loses text off the page.
 
 One exception: ReportLab writes "•" in a base-14 face as WinAnsi code 0x7F (allowed by the PDF
 specification, but pypdf, and so many ATS pipelines, read it back as DEL), so every "•" of the
