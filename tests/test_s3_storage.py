@@ -283,10 +283,10 @@ def test_the_digest_attaches_packages_read_back_from_s3(bucket: tuple[Any, str],
         build_digest(**kwargs, package_files=store.read_package).as_bytes(), policy=policy.default
     )
     [attachment] = [p for p in message.walk() if p.get_filename()]
-    assert attachment.get_filename() == "acme--nurse.zip"
+    assert attachment.get_filename() == "Acme--Nurse.zip"  # the job's company and title
     with zipfile.ZipFile(io.BytesIO(attachment.get_payload(decode=True))) as archive:
-        assert sorted(archive.namelist()) == [f"acme--nurse/{f}" for f in files]
-        assert archive.read("acme--nurse/tailored_cv.md") == b"# Ann\n"
+        assert sorted(archive.namelist()) == [f"Acme--Nurse/{f}" for f in files]
+        assert archive.read("Acme--Nurse/tailored_cv.md") == b"# Ann\n"
     with pytest.raises(ValueError, match="package store"):
         build_digest(**kwargs)  # an S3 package is never silently sent without its files
 
