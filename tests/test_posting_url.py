@@ -24,6 +24,9 @@ from jobland_pipeline.definitions import build_definitions
 from jobland_pipeline.postings.discovery import SearchOutcome
 from jobland_pipeline.postings.engines.posting_urls import PostingUrlEngine, first_searches
 from jobland_pipeline.postings.from_url import PostingPageError, posting_from_page, posting_from_url
+from jobland_pipeline.postings.models import Posting
+from jobland_pipeline.postings.stage import MAX_POSTINGS_PER_SEARCH, Search, run_searches
+from jobland_pipeline.profiles.models import TitleSuggestion
 from jobland_pipeline.profiles.user_settings import SettingsError, parse_user_settings
 from jobland_pipeline.warehouse import Warehouse
 from resources import WarehouseResource
@@ -241,6 +244,29 @@ def test_engine_adds_postings_and_records_refusals(server: ReplayServer) -> None
     engine.add_to(SearchOutcome(), [server.base_url + "/workday/pearson"])
     assert server.count("GET", "/workday/pearson") == 1  # once per run, whoever asks
     assert first_searches(["b::x", "a::z", "a::y"]) == {"a": "a::y", "b": "b::x"}
+
+
+def test_a_posting_the_user_gave_survives_the_ranking_cut() -> None:
+    title = TitleSuggestion(
+        title="Data Engineer", slug="data-engineer", display_title="Data Engineer", score=1, reason="r"
+    )
+    found = [
+        Posting(id=f"local-{i}", title="Data Engineer", company=f"Company {i}", description=f"Pipelines {i}.")
+        for i in range(MAX_POSTINGS_PER_SEARCH + 5)
+    ]
+    data = (PAGES / "pearson_facilitator_jsonld.html").read_bytes()
+    own = posting_from_page(data, "https://careers.example.org/job/4210138065")  # an unrelated title
+    outcome = SearchOutcome(postings=[*found, own], step="exact")
+    batch = run_searches(
+        [Search("u::data-engineer", title, outcome)],
+        stale_after_days=14,
+        liveness=None,
+        today=date(2026, 12, 7),
+        now=datetime(2026, 12, 7, tzinfo=UTC),
+    )
+    rows = batch.done["u::data-engineer"].postings
+    assert len(rows) == MAX_POSTINGS_PER_SEARCH + 1
+    assert [r.title for r in rows if r.source == "url"] == ["Training & Learning Facilitator"]
 
 
 # --------------------------------------------------------------------------- the CLI

@@ -41,6 +41,7 @@ from jobland_pipeline.profiles.preferences import Preferences
 
 MAX_POSTINGS_PER_SEARCH = 40
 ATS = frozenset({"greenhouse", "lever", "ashby"})
+USER_GIVEN = frozenset({"url"})  # postings the user listed (posting_urls): never cut by the ranking
 
 
 class EveryEngineFailed(RuntimeError):
@@ -158,12 +159,7 @@ class _Found:
 
     @classmethod
     def of(cls, searches: Sequence[Search]) -> _Found:
-        hits = {
-            s.key: search_postings(
-                s.title, s.outcome.postings, limit=MAX_POSTINGS_PER_SEARCH, min_relevance=0.0
-            )
-            for s in searches
-        }
+        hits = {s.key: _ranked(s) for s in searches}
         index: dict[int, int] = {}
         distinct: list[Posting] = []
         for s in searches:
@@ -261,6 +257,16 @@ class _Found:
             )
             for p in found
         ]
+
+
+def _ranked(search: Search) -> list[SearchHit]:
+    """The search's best ``MAX_POSTINGS_PER_SEARCH`` postings by relevance to its title, plus any
+    posting the user gave (``USER_GIVEN`` sources) that the cut left out."""
+    postings = search.outcome.postings
+    hits = search_postings(search.title, postings, limit=MAX_POSTINGS_PER_SEARCH, min_relevance=0.0)
+    listed = {id(h.posting) for h in hits}
+    own = [p for p in postings if p.source in USER_GIVEN and id(p) not in listed]
+    return hits + search_postings(search.title, own, limit=len(own), min_relevance=0.0) if own else hits
 
 
 def _deduped(
