@@ -126,6 +126,7 @@ def publish(path: Path, build: Builder) -> None:
     tmp = _temporary(path)
     try:
         with duckdb.connect(str(tmp)) as con:
+            con.execute("SET enable_progress_bar = false")  # a run's log is no terminal
             build(con)
             con.execute("CHECKPOINT")
         _fsync(tmp)

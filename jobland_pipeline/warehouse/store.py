@@ -20,6 +20,7 @@ import time
 import uuid
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
@@ -29,7 +30,7 @@ from pydantic import BaseModel
 
 from jobland_pipeline.keys import file_stem
 from jobland_pipeline.records import Table
-from jobland_pipeline.warehouse import duckdb_file
+from jobland_pipeline.warehouse import duckdb_file, fts
 from jobland_pipeline.warehouse.schemas import TABLES
 from jobland_pipeline.warehouse.views import ANALYST_VIEWS
 
@@ -433,6 +434,10 @@ class Warehouse:
         for statement in self._views():
             con.execute(statement)
         con.execute("COMMIT")
+        try:
+            fts.build_index(con)
+        except (fts.SearchUnavailable, duckdb.Error) as exc:  # the views are worth publishing alone
+            log.warning("search index over the postings not built: %s", exc)
 
     def _write_views(self, setup: list[str]) -> bool:
         try:
@@ -451,19 +456,40 @@ class Warehouse:
             with duckdb.connect() as con:
                 con.execute(self.views_script())
                 return self._fetch(con, sql)
+        with self._reader() as con:
+            return self._fetch(con, sql)
+
+    def search_postings(
+        self, query: str, *, user: str | None = None, since: date | None = None, limit: int = 20
+    ) -> list[fts.Hit]:
+        """Postings matching ``query`` by BM25 over title, company and description (see ``fts``).
+
+        Reads the index in the DuckDB file (also for an S3 warehouse: the index is a table, not a
+        view over ``s3://``); a file without one (never published, or published before search
+        existed) is published once here.
+        """
+        with self._reader() as con:
+            if fts.has_index(con):
+                return fts.search(con, query, user=user, since=since, limit=limit)
+        fts.extension_path()  # no extension: say so rather than publish for nothing
+        self.publish_views()
+        with self._reader() as con:
+            return fts.search(con, query, user=user, since=since, limit=limit)
+
+    def _reader(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection to the DuckDB file; a missing or damaged file (not one merely in
+        use) is rebuilt from the Parquet files first."""
         try:
-            con = self._open_read_only()
+            return self._open_read_only()
         except duckdb.Error as exc:
-            # Missing or damaged (not merely in use): rebuilt from the Parquet files, then read.
             if duckdb_file.in_use(exc) or not self.publish_views():
                 raise
-            con = self._open_read_only()
-        with con:
-            return self._fetch(con, sql)
+            return self._open_read_only()
 
     def _open_read_only(self) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(str(self.duckdb_path), read_only=True)
         try:
+            con.execute("SET enable_progress_bar = false")
             con.execute("SELECT count(*) FROM duckdb_views()").fetchall()
         except duckdb.Error:
             con.close()
