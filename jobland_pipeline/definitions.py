@@ -38,6 +38,7 @@ from sensors import (
 )
 from sensors.forget import forget_job
 from sensors.jobs import JOBS
+from sensors.malware import cv_rescan_sensor
 from sensors.review import review_job
 from sensors.webhooks import webhooks_after_delivery, webhooks_after_failed_delivery
 
@@ -86,6 +87,7 @@ def build_definitions(env: Mapping[str, str] | None = None) -> dg.Definitions:
             tracker_after_runs,
             webhooks_after_delivery,
             webhooks_after_failed_delivery,
+            cv_rescan_sensor,
         ],
         schedules=[daily_search_schedule, daily_delivery_schedule],
         resources=resources,

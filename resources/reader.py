@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
@@ -7,6 +7,7 @@ import dagster as dg
 from jobland_pipeline.documents.docling_reader import DoclingConfig
 from jobland_pipeline.documents.fetch import fetch_cv
 from jobland_pipeline.documents.intake import CvSource, display_url
+from jobland_pipeline.documents.malware import ClamdScanner
 from jobland_pipeline.inbox import InboxFile
 from resources.settings import setting
 
@@ -30,6 +31,17 @@ class CvReaderResource(dg.ConfigurableResource):
         "host:port list allowed for CV downloads despite a private address (intranets, tests).",
     )
 
+    clamd: str = setting(
+        "JOBLAND_CLAMD",
+        "",
+        "ClamAV daemon that scans every CV before it is read: tcp://host:port or its unix socket path; "
+        "empty = no scan.",
+    )
+
+    def scanner(self) -> Callable[[bytes, str], None] | None:
+        """The malware scan every CV goes through first, when ``JOBLAND_CLAMD`` is set."""
+        return ClamdScanner(self.clamd).scan if self.clamd.strip() else None
+
     def allowed(self) -> list[str]:
         return [h.strip() for h in self.allow_private.split(",") if h.strip()]
 
@@ -42,9 +54,9 @@ class CvReaderResource(dg.ConfigurableResource):
     def sources(self, files: Iterable[InboxFile], urls: Iterable[str]) -> list[CvSource]:
         """The user's inbox files, then their CV links (downloaded SSRF-safely when read)."""
         allowed = frozenset(self.allowed())
-
-        return [CvSource(f.name, f.size, partial(_inbox_file, f)) for f in files] + [
-            CvSource(display_url(u), None, partial(_download, u, allowed)) for u in urls
+        scan = self.scanner()
+        return [CvSource(f.name, f.size, partial(_inbox_file, f), scan) for f in files] + [
+            CvSource(display_url(u), None, partial(_download, u, allowed), scan) for u in urls
         ]
 
 

@@ -25,6 +25,9 @@ class CvSource:
     label: str
     size: int | None
     load: Callable[[], tuple[str, bytes]]  # -> (file name, bytes)
+    # Called on the bytes before any parser sees them (the malware scan, documents/malware.py);
+    # raises DocumentError to refuse the file.
+    scan: Callable[[bytes, str], None] | None = None
 
 
 def display_url(url: str) -> str:
@@ -52,6 +55,8 @@ def _read_one(user_id: str, source: CvSource, docling: DoclingConfig | None, now
                 "too_large", f"{source.label} is {source.size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
             )
         name, data = source.load()
+        if source.scan is not None:
+            source.scan(data, source.label)
         doc = extract_document(data, name, docling=docling)
     except (DocumentError, FetchError) as exc:
         return base.model_copy(update={"status": "error", "error_code": exc.code, "error": exc.reason})
