@@ -32,7 +32,7 @@ from jobland_pipeline.warehouse import Warehouse
 from resources import WarehouseResource
 from sensors.schedules import daily_search_schedule
 from sensors.searches import search_partitions_sensor
-from tests.conftest import REAL_CVS, SAMPLE_CVS, SAMPLE_INBOX
+from tests.conftest import REAL_CVS, SAMPLE_CVS, SAMPLE_INBOX, SAMPLE_POSTINGS
 from tests.replay import ReplayServer, Reply, redirect_reply, status_reply
 
 PAGES = Path(__file__).parent / "fixtures" / "posting_pages"
@@ -164,6 +164,28 @@ def test_jsonld_nested_past_the_limit_is_skipped_for_the_main_text(server: Repla
     p = _get(server, "/deep")
     assert (p.title, p.company) == ("Staff Engineer", "Deepco")
     assert p.description.startswith("Staff Engineer\n\nWe build reliable data systems for hospitals.")
+
+
+def test_a_chinese_page_in_gb2312_without_jsonld() -> None:
+    """The bundled sample posting smp-fincn-003 (written for this project), 250 characters of it in a
+    GB2312 page: decoded by its <meta charset>, long enough (a Chinese character counts as two)."""
+    sample = next(
+        json.loads(line)
+        for line in SAMPLE_POSTINGS.read_text(encoding="utf-8").splitlines()
+        if '"smp-fincn-003"' in line
+    )
+    text = sample["description"].replace("\n", "")[:250]
+    page = (
+        '<html><head><meta charset="gb2312"><title>会计 - 嘉禾连锁餐饮管理有限公司</title></head>'
+        f"<body><nav>首页 职位 登录</nav><h1>会计</h1><div class='jd'><p>{text}</p></div></body></html>"
+    )
+    p = posting_from_page(page.encode("gb18030"), "https://zhaopin.example.cn/job/3")
+    assert (p.title, p.company) == ("会计", "嘉禾连锁餐饮管理有限公司")
+    assert p.description.startswith("会计\n\n公司简介:嘉禾连锁餐饮创立于广州")  # NFKC: full-width colon
+    assert p.description.endswith("持有初级会计职称,持有") and "首页" not in p.description
+    short = page.replace(text, text[:150]).encode("gb18030")
+    with pytest.raises(PostingPageError, match="too little text"):
+        posting_from_page(short, "https://zhaopin.example.cn/job/3")
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,9 @@ by readability-lxml (Mozilla Readability's scoring, a maintained library), after
 never the posting are dropped: application forms (the EEO questionnaire is often the longest text on
 an ATS page), navigation, headers, footers, scripts. Its title is ``og:title`` or the page title, its
 company ``og:site_name`` or what the page title says besides the job title ("… at Affirm").
+readability-lxml rather than trafilatura: it adds four small packages (trafilatura eight, among them
+dateparser and babel), and on the real saved ATS pages it found the description once the forms were
+dropped (``bench/posting_pages.py``).
 
 Refused, each with one line that says why: a page with several JobPostings or many links to job
 pages and little text of its own (a list of jobs), a page asking for a password (a login wall), a
@@ -50,17 +53,20 @@ LIST_LINKS = 8
 LIST_TEXT_PER_LINK = 300
 
 _JOB_LINK = re.compile(r"/(jobs?|careers?|positions?|openings?|postings?|vacanc(?:y|ies))/[^/?#]+", re.I)
-_LOGIN = re.compile(r"\b(sign[\s-]?in|log[\s-]?in|login|sign[\s-]?up|authwall|authenticate)\b", re.I)
+_LOGIN = re.compile(
+    r"\b(sign[\s-]?in|log[\s-]?in|login|sign[\s-]?up|authwall|authenticate)\b|登录|登入", re.I
+)
 _ERROR = re.compile(
     r"\b(404|403|410|500|502|503|page not found|not found|something went wrong|an error (has )?occurred"
     r"|error page|access denied|forbidden|no longer (available|accepting|open|active)|has been filled"
     r"|(job|position|posting|vacancy|role) (is |has )?(been )?(closed|expired|removed|filled)"
-    r"|(does not|doesn't) exist)\b",
+    r"|(does not|doesn't) exist)\b|页面不存在|找不到(该)?页面|(职位|岗位)已(关闭|下线|过期|失效)",
     re.I,
 )
 _NOT_CONTENT = "//form|//script|//style|//noscript|//template|//nav|//header|//footer|//iframe|//svg"
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.I)
 _SEPARATORS = " \t-–—|:·•@,"
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 class PostingPageError(ValueError):
@@ -95,7 +101,7 @@ def posting_from_page(data: bytes, url: str, *, charset: str | None = None) -> P
         fields["title"] = _page_title(meta)
     if not fields.get("company"):
         fields["company"] = meta["og:site_name"] or _company_in_title(meta["title"], fields["title"], url)
-    _check_text(fields["description"], url)
+    _check_text(fields["description"], url, notes)
     if not clean_line(fields["title"]):
         raise PostingPageError("no_title", f"{_shown(url)} names no job title")
     return _posting(fields, url)
@@ -205,12 +211,16 @@ def _refuse_job_list(root: HtmlElement, text: str, url: str) -> None:
         )
 
 
-def _check_text(text: str, url: str) -> None:
-    if len(text) < MIN_TEXT_CHARS:
+def _check_text(text: str, url: str, notes: list[str]) -> None:
+    """At least ``MIN_TEXT_CHARS``, a Chinese character counting as two (Chinese says as much in about
+    half the characters); the reason names a JSON-LD block that could not be read, if any."""
+    weight = len(text) + len(_HAN.findall(text))
+    if weight < MIN_TEXT_CHARS:
+        unread = f"; {notes[0]}" if notes else ""
         raise PostingPageError(
             "too_little_text",
             f"{_shown(url)} has too little text for a job description ({len(text)} characters; "
-            f"at least {MIN_TEXT_CHARS})",
+            f"at least {MIN_TEXT_CHARS}){unread}",
         )
 
 
