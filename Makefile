@@ -34,9 +34,11 @@ test: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
-# The labelled development set (override: make eval EVAL_SET=path/to/another/set).
+# The bundled golden set first (fails when a figure falls below its baseline.json), then the labelled
+# development set (override: make eval EVAL_SET=path/to/another/set).
 EVAL_SET ?= ../shared/eval
 eval: $(VENV)/.installed
+	$(VENV)/bin/jobland eval --golden
 	$(VENV)/bin/jobland eval --set-dir $(EVAL_SET) --out var/eval/results.json
 
 lint: $(VENV)/.installed-dev

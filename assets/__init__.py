@@ -8,11 +8,11 @@ from assets.email_digests import email_digests
 from assets.job_postings import job_postings
 from assets.partitions import searches_partitions, users_partitions
 from assets.profiles import profiles
-from assets.screenings import screenings
+from assets.screenings import golden_set_quality, screenings
 from assets.suggested_titles import suggested_titles
 
 INTAKE_ASSETS = [cv_documents, profiles, suggested_titles]
-SEARCH_ASSETS = [job_postings, screenings, company_dossiers, application_packages]
+SEARCH_ASSETS = [job_postings, screenings, golden_set_quality, company_dossiers, application_packages]
 DELIVERY_ASSETS = [email_digests]
 TRACKER_ASSETS = [application_tracker]
 ALL_ASSETS = [*INTAKE_ASSETS, *SEARCH_ASSETS, *DELIVERY_ASSETS, *TRACKER_ASSETS]

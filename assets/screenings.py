@@ -1,7 +1,10 @@
 """screenings: every posting of a search scored against the user's profile."""
 
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import polars as pl
@@ -18,6 +21,7 @@ from assets.common import (
 from assets.job_postings import job_postings
 from assets.partitions import searches_partitions
 from assets.search_context import SearchContext, for_each_key
+from jobland_pipeline.golden import GoldenScore, evaluate_golden, golden_table, load_baseline, regressions
 from jobland_pipeline.keys import split_search_key
 from jobland_pipeline.llm.records import LlmCallRow
 from jobland_pipeline.postings.records import JOB_POSTINGS
@@ -156,4 +160,45 @@ def _result(
                 f"mismatches: {missing}, failed: {len(failed)}",
             ),
         ],
+    )
+
+
+@dg.asset_check(
+    asset=screenings,
+    blocking=True,
+    description="The golden set (jobland_pipeline/data/golden: real CVs and postings under permissive "
+    "licences, labelled here) scored with the offline engine: NDCG@10, deal-breaker recall and grounding "
+    "must not fall below baseline.json. A failure stops the packages of the run. The result is cached "
+    "per engine fingerprint, so only the first run after a code change pays for it.",
+)
+def golden_set_quality(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Fails (blocking the steps after screenings) when a change lowers the golden set's figures."""
+    started = time.perf_counter()
+    score = evaluate_golden("offline", cache_dir=Path(warehouse.duckdb_path).parent / "eval")
+    return golden_check_result(score, load_baseline(), time.perf_counter() - started)
+
+
+def golden_check_result(
+    score: GoldenScore, baseline: dict[str, Any] | None, seconds: float
+) -> dg.AssetCheckResult:
+    """The check's verdict and what the UI shows: each figure beside its baseline, and per person."""
+    failed = regressions(score, baseline)
+    before = (baseline or {}).get("figures", {})
+    return dg.AssetCheckResult(
+        passed=not failed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description="; ".join(failed) or "no figure below the baseline",
+        metadata={
+            **{name: dg.MetadataValue.float(value) for name, value in score.figures.items()},
+            **{f"baseline {name}": dg.MetadataValue.float(float(v)) for name, v in before.items()},
+            "regressions": dg.MetadataValue.json(failed),
+            "per_person": dg.MetadataValue.md(
+                golden_table(score.per_person, (baseline or {}).get("per_person", {}))
+            ),
+            "baseline_reason": str((baseline or {}).get("reason", "")),
+            "engine_fingerprint": score.fingerprint,
+            "cached": score.cached,
+            "seconds": round(seconds, 3),
+            "seconds_uncached": score.seconds,
+        },
     )

@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from jobland_cli import search_command, status_command
+from jobland_cli import golden_command, search_command, status_command
 from jobland_cli.screen import fetch_postings, posting_url_allow, run_screen
 from jobland_pipeline.documents import DocumentError, extract_file
 from jobland_pipeline.jsonlimits import JsonLimitError, load_file
@@ -210,6 +210,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     import subprocess
 
     from jobland_pipeline.evaluation import EvalSetError, run_set
+
+    if args.golden or args.update_baseline:  # the bundled golden set and its baseline
+        return golden_command.run_golden(args)
 
     set_dir = Path(args.set_dir)
     scorer = Path(args.scorer) if args.scorer else set_dir / "eval.py"
@@ -450,6 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scorer", help="the scorer script (default: eval.py in the set folder)")
     p.add_argument("--engine", default=os.environ.get("JOBLAND_ENGINE", "offline"))
     p.add_argument("--verbose", action="store_true")
+    golden_command.add_arguments(p)
     p.set_defaults(func=cmd_eval)
     p = sub.add_parser("run", help="run the whole pipeline once on this machine (what `make run` does)")
     p.add_argument(

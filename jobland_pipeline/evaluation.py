@@ -34,6 +34,8 @@ class EvalRun:
     results: dict[str, Any]
     seconds: dict[str, float] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    cv_texts: dict[str, str] = field(default_factory=dict)  # persona -> the CV's extracted text
+    packages_ok: dict[str, bool] = field(default_factory=dict)  # persona -> the package passed its grounding
 
 
 def _duplicate_groups(merged: dict[str, str]) -> list[list[str]]:
@@ -71,7 +73,8 @@ def run_set(set_dir: Path, engine: Engine, *, as_of: date | None = None, titles:
             run.problems.append(f"{persona_id}: CV file {persona['file']} not found")
             continue
         started = time.perf_counter()
-        _run_persona(run, persona_id, cv_path, postings, engine, as_of=as_of, titles=titles)
+        prefs = Preferences.model_validate((persona.get("settings") or {}).get("preferences") or {})
+        _run_persona(run, persona_id, cv_path, postings, engine, as_of=as_of, titles=titles, prefs=prefs)
         run.seconds[persona_id] = round(time.perf_counter() - started, 2)
     return run
 
@@ -85,10 +88,14 @@ def _run_persona(
     *,
     as_of: date,
     titles: int,
+    prefs: Preferences,
 ) -> None:
     """One persona through ``jobland screen`` and ``jobland tailor``: its titles, every posting's score,
-    the postings with a deal-breaker, and the tailored CV for its best posting without one."""
+    the postings with a deal-breaker, and the tailored CV for its best posting without one.
+
+    ``prefs`` are the persona's settings.yaml preferences (a set may give them as ``settings``)."""
     document = extract_file(cv_path)
+    run.cv_texts[persona_id] = document.text
     profile = engine.profile(document, user_id=persona_id, as_of=as_of)
     suggested = engine.titles(profile, pinned=[], limit=titles)
     screenings = engine.screen(
@@ -96,7 +103,7 @@ def _run_persona(
         postings,
         cv_text=document.text,
         search_title=suggested[0].title if suggested else None,
-        prefs=Preferences(),
+        prefs=prefs,
         thresholds=Thresholds(),
     )
     run.results["titles"][persona_id] = [t.display_title for t in suggested]
@@ -109,6 +116,7 @@ def _run_persona(
     dossier = engine.dossier(posting.company, [posting])
     package = engine.package(profile, posting, best, dossier, cv_text=document.text, today=as_of)
     run.results["tailored_cv_text"][persona_id] = str(package.files.get("tailored_cv.md", ""))
+    run.packages_ok[persona_id] = package.ok
     if not package.ok:
         run.problems.append(
             f"{persona_id}: package for {posting.id} not grounded: {package.grounding_issues[:3]}"
