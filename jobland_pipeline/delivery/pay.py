@@ -71,20 +71,26 @@ def _figure(value: float) -> str:
     return f"{value:,.0f}" if value >= 100 or value == int(value) else f"{value:,.2f}"
 
 
+def _bounds(row: JobPostingRow) -> tuple[float, float] | None:
+    """(low, high) a posting states; one bound stands for both when only one is given."""
+    low = row.salary_min if row.salary_min is not None else row.salary_max
+    high = row.salary_max if row.salary_max is not None else row.salary_min
+    return None if low is None or high is None else (low, high)
+
+
 def _range(rows: list[JobPostingRow], place: str | None) -> PayRange | None:
-    paid = [r for r in rows if r.salary_min is not None or r.salary_max is not None]
+    paid = [(r, b) for r in rows if (b := _bounds(r)) is not None]
     if not paid:
         return None
-    (currency, period), _ = Counter((r.salary_currency, r.salary_period) for r in paid).most_common(1)[0]
-    same = [r for r in paid if (r.salary_currency, r.salary_period) == (currency, period)]
-    lows = [r.salary_min if r.salary_min is not None else r.salary_max for r in same]
-    highs = [r.salary_max if r.salary_max is not None else r.salary_min for r in same]
+    kinds = Counter((r.salary_currency, r.salary_period) for r, _ in paid)
+    (currency, period), _ = kinds.most_common(1)[0]
+    same = [(r, b) for r, b in paid if (r.salary_currency, r.salary_period) == (currency, period)]
     return PayRange(
-        low=min(v for v in lows if v is not None),
-        high=max(v for v in highs if v is not None),
+        low=min(b[0] for _, b in same),
+        high=max(b[1] for _, b in same),
         currency=currency,
         period=period,
-        postings=len({r.posting_id or r.url or id(r) for r in same}),
+        postings=len({r.posting_id or r.url or str(id(r)) for r, _ in same}),
         place=place,
     )
 
