@@ -205,6 +205,9 @@ def batch_status(
     for stage in STAGES:
         assets = set(STAGE_ASSETS[stage])
         covering = [r for r in mine if r.assets & assets and r.created.date() == day]
+        # a run canceled before it started changed nothing: the run before it still tells the state
+        started = [r for r in covering if not (r.status in _CANCELED and not r.steps)]
+        covering = started or covering
         count = _count_of(stage, counts)
         if covering:
             status = _stage_of_run(stage, covering[-1], user)
