@@ -124,16 +124,31 @@ def failures_of(result: dg.ExecuteInProcessResult, job: str, subject: str) -> li
         materialization = event.step_materialization_data.materialization
         step = materialization.asset_key.to_user_string()
         for name, value in materialization.metadata.items():
-            failed = getattr(value, "value", None)
-            if name.endswith("_failed") and isinstance(failed, Mapping):
-                for key, why in failed.items():
-                    found.setdefault((str(key), step), Failure(job, str(key), step, first_line(str(why))))
+            if name.endswith("_failed"):
+                for key, where, why in _failed_items(getattr(value, "value", None)):
+                    what = f"{step} {where}".strip()
+                    found.setdefault((key, what), Failure(job, key, what, first_line(why)))
     if not result.success and not found:
         runs = [e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE]
         found[(subject, job)] = Failure(
             job, subject, job, first_line(runs[-1].message or "failed") if runs else "failed"
         )
     return list(found.values())
+
+
+def _failed_items(failed: object) -> list[tuple[str, str, str]]:
+    """(who, where, why) from a ``*_failed`` metadata value: ``{key: reason}`` (a search or user that
+    failed) or ``[{"user": …, "posting": …, "reason": …}]`` (one record per failed item)."""
+    if isinstance(failed, Mapping):
+        return [(str(key), "", str(why)) for key, why in failed.items()]
+    items = []
+    for item in failed if isinstance(failed, list) else []:
+        if isinstance(item, Mapping):
+            who = str(item.get("user") or item.get("search") or item.get("key") or "?")
+            rest = {k: v for k, v in item.items() if k not in ("user", "search", "key", "reason", "error")}
+            where = " ".join(f"{k}={v}" for k, v in rest.items())
+            items.append((who, where, str(item.get("reason") or item.get("error") or "failed")))
+    return items
 
 
 def _error_line(error: Any) -> str:
