@@ -423,3 +423,47 @@ def test_a_failed_outbox_write_is_failed_and_leaves_nothing(world: Path) -> None
     assert set(statuses.values()) == {"written"}
     assert _emls(world) == [f"{u}.eml" for u in USERS] and _leftovers(world) == []
     assert sorted(_delivered(world)["user_id"].to_list()) == USERS
+
+
+@pytest.mark.parametrize("transport,point", [("outbox", "after_link"), ("smtp", "after_mark")])
+def test_a_delivery_killed_yesterday_is_recorded_today_not_sent_again(
+    world: Path, smtp, transport: str, point: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The issue's case: a run killed after the digest went out, and the next run only the next day.
+    Yesterday's digest is recorded for yesterday; its packages are not e-mailed again today."""
+    handler, port = smtp
+    config: dict[str, Any] = {"root": str(world), "users": USERS}
+    if transport == "smtp":
+        config["smtp_port"] = port
+    [(code, _)] = _run(config, kill_at=point)
+    assert code == -signal.SIGKILL
+    [(code, statuses)] = _run({**config, "day": (DAY + timedelta(days=1)).isoformat()})
+    assert code == 0 and statuses["ann"] == "no_packages"  # ann's packages went out yesterday
+    assert {u: s for u, s in statuses.items() if u != "ann"} == {
+        u: "sent" if transport == "smtp" else "written" for u in USERS[1:]
+    }
+    delivered = _delivered(world)
+    ann = delivered.filter(pl.col("user_id") == "ann").to_dicts()
+    assert [(r["digest_date"], sorted(r["application_ids"])) for r in ann] == [(DAY, ["ann:p1", "ann:p2"])]
+    assert delivered.height == len(USERS)
+    if transport == "smtp":
+        assert [u for u, _ in _received(handler)] == USERS
+    else:
+        assert sorted(str(p.relative_to(world / "outbox")) for p in (world / "outbox").rglob("*.eml")) == [
+            f"{DAY.isoformat()}/ann.eml",
+            *[f"{(DAY + timedelta(days=1)).isoformat()}/{u}.eml" for u in USERS[1:]],
+        ]
+    assert _leftovers(world) == []
+
+
+def test_claims_are_forgotten_with_the_user(tmp_path: Path) -> None:
+    from jobland_pipeline.delivery.claims import ClaimState, LocalClaims
+
+    claims = LocalClaims(tmp_path)
+    for user in ("ann", "bob"):
+        with claims.claim(user, DAY, wait=0) as claim:
+            assert claim is not None
+            claim.mark(ClaimState("written", "<m>", "s", (f"{user}:p1",)))
+    assert claims.peek("ann", [DAY]) == {DAY: ClaimState("written", "<m>", "s", ("ann:p1",))}
+    assert claims.forget("ann") == 2
+    assert claims.peek("ann", [DAY]) == {} and set(claims.peek("bob", [DAY])) == {DAY}

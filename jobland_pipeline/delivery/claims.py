@@ -113,6 +113,14 @@ class Claims(ABC):
     def lock(self, name: str) -> contextlib.AbstractContextManager[None]:
         """Exclusive, waiting lock on a name (the ledger's compaction of one user's files)."""
 
+    @abstractmethod
+    def peek(self, user_id: str, days: list[date]) -> dict[date, ClaimState]:
+        """The recorded states of these days' claims (read without taking them)."""
+
+    @abstractmethod
+    def forget(self, user_id: str) -> int:
+        """Remove every claim of a user (forgetting them); returns how many went."""
+
     def close(self) -> None:  # noqa: B027 - only the Postgres claims have a connection to close
         """Release the connection (nothing to release for files)."""
 
@@ -203,6 +211,22 @@ class LocalClaims(Claims):
             previous = None  # written atomically, so never half; unreadable means hand-edited
         return _FileClaim(user_id, day, previous, fd=fd, state_path=state_path)
 
+    def peek(self, user_id: str, days: list[date]) -> dict[date, ClaimState]:
+        found: dict[date, ClaimState] = {}
+        for day in days:
+            path = self.root / day.isoformat() / f"{safe_name(user_id)}.json"
+            with contextlib.suppress(FileNotFoundError, ValueError, TypeError):
+                if (state := ClaimState.from_json(path.read_text())) is not None:
+                    found[day] = state
+        return found
+
+    def forget(self, user_id: str) -> int:
+        name = safe_name(user_id)
+        gone = [*self.root.glob(f"*/{name}.json"), *self.root.glob(f"*/{name}.lock")]
+        for path in gone:
+            path.unlink(missing_ok=True)
+        return len(gone)
+
     @contextlib.contextmanager
     def lock(self, name: str) -> Iterator[None]:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -288,6 +312,19 @@ class PostgresClaims(Claims):
         if row is None:
             return None
         return _RowClaim(user_id, day, ClaimState.from_json(row[0]), claims=self)
+
+    def peek(self, user_id: str, days: list[date]) -> dict[date, ClaimState]:
+        with self.con.cursor() as cur:
+            cur.execute(
+                f"SELECT day, state FROM {TABLE} WHERE user_id = %s AND day = ANY(%s)", (user_id, days)
+            )
+            found = {day: ClaimState.from_json(state) for day, state in cur.fetchall()}
+        return {day: state for day, state in found.items() if state is not None}
+
+    def forget(self, user_id: str) -> int:
+        with self.con.cursor() as cur:
+            cur.execute(f"DELETE FROM {TABLE} WHERE user_id = %s", (user_id,))
+            return int(cur.rowcount)
 
     def store(self, claim: Claim, state: ClaimState) -> None:
         with self.con.cursor() as cur:

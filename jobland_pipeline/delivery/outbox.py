@@ -55,12 +55,17 @@ def write_once(message: EmailMessage, path: Path) -> Path:
     return path
 
 
-def sweep_temporaries(path: Path) -> list[Path]:
-    """Remove the temporary files of ``path`` left by killed runs (call it holding the claim, so no
-    live writer of this user-day has one); also the names older versions used."""
+def temporaries(path: Path) -> list[Path]:
+    """The temporary files of ``path`` (also under the names older versions used)."""
     if not path.parent.is_dir():
         return []
-    found = [*path.parent.glob(f".{path.name}.*.tmp"), *path.parent.glob(f"{path.name}.*.tmp")]
+    return [*path.parent.glob(f".{path.name}.*.tmp"), *path.parent.glob(f"{path.name}.*.tmp")]
+
+
+def sweep_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files of ``path`` left by killed runs (call it holding the claim, so no
+    live writer of this user-day has one)."""
+    found = temporaries(path)
     for tmp in found:
         tmp.unlink(missing_ok=True)
     return found

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,12 @@ from jobland_pipeline.delivery.claims import Claim, Claims, ClaimState
 from jobland_pipeline.delivery.crash import crash_point
 from jobland_pipeline.delivery.digest import DigestItem, build_digest
 from jobland_pipeline.delivery.mailer import Mailer
-from jobland_pipeline.delivery.outbox import APPLICATIONS_HEADER, read_written, sweep_temporaries
+from jobland_pipeline.delivery.outbox import (
+    APPLICATIONS_HEADER,
+    read_written,
+    sweep_temporaries,
+    temporaries,
+)
 from jobland_pipeline.delivery.records import EmailDigestRow
 from jobland_pipeline.generation.records import ApplicationPackageRow
 from jobland_pipeline.profiles.models import Profile
@@ -38,6 +43,7 @@ DELIVERED = ("sent", "written")
 UNDELIVERED = ("no_recipient", "dead_letter", "failed")
 NO_ADDRESS = "no e-mail address in the CV or settings.yaml"
 CLAIM_WAIT = 600.0  # seconds a run waits for another run delivering the same user-day
+RECOVERY_DAYS = 7  # how far back a run looks for digests a killed run delivered but never recorded
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,11 @@ class Ledger:
             frozenset((str(r.user_id), r.digest_date) for r in done if r.digest_date),
             frozenset((str(r.user_id), str(r.recipient), frozenset(r.application_ids)) for r in dead),
         )
+
+    def plus(self, rows: Iterable[EmailDigestRow]) -> Ledger:
+        """This ledger with more rows recorded."""
+        more = Ledger.of(rows)
+        return Ledger(self.sent | more.sent, self.sent_on | more.sent_on, self.refused | more.refused)
 
 
 def due_packages(
@@ -114,6 +125,10 @@ def deliver_digest(
         record(row)
         return row
 
+    earlier = complete_earlier_days(
+        user_id, ledger=ledger, mailer=mailer, claims=claims, record=record, today=today, now=clock
+    )
+    ledger = ledger.plus(earlier)
     if (user_id, today) in ledger.sent_on:
         return note(status="already_sent")
     with claims.claim(user_id, today, wait=wait) as claim:
@@ -135,6 +150,71 @@ def deliver_digest(
             note=note,
             now=clock,
         )
+
+
+def complete_earlier_days(
+    user_id: str,
+    *,
+    ledger: Ledger,
+    mailer: Mailer,
+    claims: Claims,
+    record: Callable[[EmailDigestRow], None],
+    today: date,
+    now: Callable[[], datetime],
+    days: int = RECOVERY_DAYS,
+) -> list[EmailDigestRow]:
+    """Record the digests of the last ``days`` days that a killed run delivered but never recorded
+    (never sent again), so their packages are not e-mailed a second time under a new Message-ID, and
+    remove the temporary files such a run left."""
+    past = [today - timedelta(days=n) for n in range(1, days + 1)]
+    past = [d for d in past if (user_id, d) not in ledger.sent_on]
+    states = claims.peek(user_id, past)
+    rows: list[EmailDigestRow] = []
+    for day in past:
+        state = states.get(day)
+        path = mailer.outbox_path(user_id, day)
+        left = mailer.smtp is None and (path.exists() or bool(temporaries(path)))
+        if not left and not (state is not None and state.status in ("claimed", *DELIVERED)):
+            continue
+        with claims.claim(user_id, day, wait=0) as claim:
+            if claim is None:
+                continue  # its run is alive and records it itself
+            done = _delivered_before(claim, mailer)
+            if done is not None:
+                row = EmailDigestRow(
+                    user_id=user_id,
+                    digest_date=day,
+                    recorded_at=now(),
+                    transport=mailer.transport,
+                    **_from_state(done),
+                )
+                record(row)
+                rows.append(row)
+    return rows
+
+
+def _delivered_before(claim: Claim, mailer: Mailer) -> ClaimState | None:
+    """What an earlier holder of the claim delivered, from the claim or the outbox file (the claim
+    held: temporary files are removed)."""
+    prev = claim.previous
+    if mailer.smtp is None:
+        path = mailer.outbox_path(claim.user_id, claim.day)
+        sweep_temporaries(path)
+        written = read_written(path)
+        if written is not None:
+            carried = written.application_ids or (prev.application_ids if prev else ())
+            state = ClaimState(
+                "written",
+                written.message_id,
+                written.subject,
+                carried,
+                attempts=(prev.attempts if prev else 0) + 1,
+                eml_path=str(written.path),
+            )
+            if prev != state:
+                claim.mark(state)
+            return state
+    return prev if prev is not None and prev.status in DELIVERED else None
 
 
 def _from_state(state: ClaimState, **fields: Any) -> dict[str, Any]:
