@@ -13,7 +13,7 @@ import pytest
 
 from jobland_cli.main import main
 from jobland_pipeline.postings.engines.local_file import SAMPLE_POSTINGS
-from jobland_pipeline.warehouse import Warehouse, fts
+from jobland_pipeline.warehouse import Warehouse, duckdb_file, fts
 
 SAMPLES = [json.loads(line) for line in SAMPLE_POSTINGS.read_text(encoding="utf-8").splitlines() if line]
 
@@ -168,3 +168,27 @@ def test_jobland_search_prints_rank_score_and_posting(
     assert len(capsys.readouterr().out.splitlines()) == 3
     assert main(["search", "zzqxv"]) == 0
     assert capsys.readouterr().out.strip() == "no posting matches 'zzqxv'"
+
+
+def test_a_search_that_meets_a_damaged_index_rebuilds_it(tmp_path: Path) -> None:
+    # Garbage over the start of each block in turn (where DuckDB keeps its checksum): whichever block
+    # it hits, the search answers (from a rebuilt file when it had to read the block), and the next
+    # publish finds damage the search did not read; every damaged file is kept aside.
+    wh = Warehouse(tmp_path / "wh", tmp_path / "jobland.duckdb")
+    wh.write_partition("job_postings", "ann::t", [_record(p, "ann") for p in SAMPLES])
+    assert wh.publish_views()
+    header, block = 3 * 4096, 256 * 1024
+    blocks = (wh.duckdb_path.stat().st_size - header) // block
+    assert blocks >= 4
+    damaged = healed_by_reading = 0
+    for n in range(blocks):
+        with wh.duckdb_path.open("r+b") as f:
+            f.seek(header + n * block)
+            f.write(bytes(range(256)) * 256)
+        damaged += duckdb_file.damage(wh.duckdb_path) is not None  # a block in use, not a free one
+        aside = len(list(tmp_path.glob("jobland.duckdb.damaged-*")))
+        assert wh.search_postings("executive chef")[0].posting_id == "smp-hosp-006", n
+        healed_by_reading += len(list(tmp_path.glob("jobland.duckdb.damaged-*"))) - aside
+        assert wh.publish_views()
+        assert len(list(tmp_path.glob("jobland.duckdb.damaged-*"))) == damaged, n
+    assert damaged >= blocks // 2 and healed_by_reading >= 1

@@ -18,7 +18,7 @@ import io
 import logging
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -36,6 +36,7 @@ from jobland_pipeline.warehouse.views import ANALYST_VIEWS
 
 log = logging.getLogger(__name__)
 R = TypeVar("R", bound=BaseModel)
+T = TypeVar("T")
 SCHEMA_FILE = "_schema.parquet"
 VIEWS_SCRIPT = "_duckdb_views.sql"  # in S3 mode: the views as SQL, beside the tables
 _S3_THREADS = 16  # requests in flight when reading many objects
@@ -456,8 +457,7 @@ class Warehouse:
             with duckdb.connect() as con:
                 con.execute(self.views_script())
                 return self._fetch(con, sql)
-        with self._reader() as con:
-            return self._fetch(con, sql)
+        return self._read(lambda con: self._fetch(con, sql))
 
     def search_postings(
         self, query: str, *, user: str | None = None, since: date | None = None, limit: int = 20
@@ -468,13 +468,24 @@ class Warehouse:
         view over ``s3://``); a file without one (never published, or published before search
         existed) is published once here.
         """
-        with self._reader() as con:
-            if fts.has_index(con):
-                return fts.search(con, query, user=user, since=since, limit=limit)
-        fts.extension_path()  # no extension: say so rather than publish for nothing
-        self.publish_views()
-        with self._reader() as con:
-            return fts.search(con, query, user=user, since=since, limit=limit)
+        if not self._read(fts.has_index):
+            fts.extension_path()  # no extension: say so rather than publish for nothing
+            self.publish_views()
+        return self._read(lambda con: fts.search(con, query, user=user, since=since, limit=limit))
+
+    def _read(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """``work`` on a read-only connection; a file found damaged while reading is rebuilt and
+        ``work`` runs once more (an error that is not damage is raised as it is)."""
+        try:
+            with self._reader() as con:
+                return work(con)
+        except duckdb.IOException as exc:
+            if duckdb_file.in_use(exc) or duckdb_file.damage(self.duckdb_path) is None:
+                raise
+            if not self.publish_views():
+                raise
+        with self._open_read_only() as con:
+            return work(con)
 
     def _reader(self) -> duckdb.DuckDBPyConnection:
         """A read-only connection to the DuckDB file; a missing or damaged file (not one merely in
