@@ -40,7 +40,7 @@ from sensors.forget import forget_job
 from sensors.jobs import JOBS
 from sensors.malware import cv_rescan_sensor
 from sensors.review import review_job
-from sensors.webhooks import webhooks_after_delivery, webhooks_after_failed_delivery
+from sensors.webhooks import webhooks_after_delivery, webhooks_after_failed_delivery, webhooks_job
 
 
 def build_resources(env: Mapping[str, str] | None = None) -> dict[str, dg.ConfigurableResource]:
@@ -80,7 +80,7 @@ def build_definitions(env: Mapping[str, str] | None = None) -> dg.Definitions:
     resources = build_resources(env)  # checks the settings first
     return dg.Definitions(
         assets=ALL_ASSETS,
-        jobs=[*JOBS, review_job, forget_job],
+        jobs=[*JOBS, review_job, forget_job, webhooks_job],
         sensors=[
             cv_inbox_sensor,
             search_partitions_sensor,

@@ -1,13 +1,12 @@
 """Completion webhooks: when a delivery run ends, one signed event per user of the run.
 
-A run status sensor rather than a call at the end of ``email_digests``: the event must also go when
-the delivery run *fails* (the asset never gets to its end then), sending is not the digest's business,
-and a slow receiver holds up a sensor tick, never a run. Events, signing and the once-only ledger are
+Run status sensors (success and failure of ``delivery_job``) request a small ``webhooks_job`` run that
+sends, rather than a call at the end of ``email_digests``: the event must also go when the delivery
+run *fails* (the asset never gets to its end then), sending is not the digest's business, and a slow
+receiver holds up neither the delivery run nor a sensor tick. Events, signing and the once-only ledger are
 in ``jobland_pipeline.delivery.webhooks``; the counts and failures come from the warehouse and the
 instance (``jobland_pipeline.batch``).
 """
-
-from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime
@@ -64,34 +63,71 @@ def notify_run(
     return outcomes
 
 
-def _result(outcomes: list[WebhookOutcome]) -> dg.SkipReason | None:
-    if not outcomes:
+class WebhookRunConfig(dg.Config):
+    """Which delivery run's users to announce."""
+
+    run_id: str
+
+
+@dg.op
+def send_batch_webhooks(
+    context: dg.OpExecutionContext,
+    config: WebhookRunConfig,
+    webhooks: WebhookResource,
+    warehouse: WarehouseResource,
+) -> None:
+    """The events of one finished delivery run; a failing receiver is logged and recorded, never raised."""
+    run = context.instance.get_run_by_id(config.run_id)
+    if run is None:
+        context.log.warning(f"webhooks: no run {config.run_id} in this instance")
+        return
+    outcomes = notify_run(context.instance, run, webhooks, warehouse, context.log)
+    for o in outcomes:
+        context.log.info(f"webhook {o.user} {o.event} -> {o.target}: {o.status} ({o.attempts} attempt(s))")
+
+
+@dg.job(executor_def=dg.in_process_executor, description="Send the completion webhooks of a delivery run.")
+def webhooks_job() -> None:
+    send_batch_webhooks()
+
+
+def _request(run: dg.DagsterRun, webhooks: WebhookResource) -> dg.RunRequest | dg.SkipReason:
+    """One webhooks run per finished delivery run (run key = its id: a re-evaluation launches none).
+
+    Sending happens in that run, not in the sensor tick: a slow or failing receiver (retries with
+    backoff, for each user of a batch of thousands) must not hit the tick's time limit.
+    """
+    if not webhooks.enabled:
         return dg.SkipReason("no webhook URL configured (JOBLAND_WEBHOOK_URLS)")
-    summary = ", ".join(f"{o.user} {o.event} -> {o.target}: {o.status}" for o in outcomes)
-    return dg.SkipReason(f"webhooks: {summary}")  # the tick shows each outcome; nothing to launch
+    return dg.RunRequest(
+        run_key=f"webhooks:{run.run_id}",
+        run_config={"ops": {"send_batch_webhooks": {"config": {"run_id": run.run_id}}}},
+    )
 
 
 @dg.run_status_sensor(
     run_status=dg.DagsterRunStatus.SUCCESS,
     monitored_jobs=[delivery_job],
+    request_job=webhooks_job,
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=30,
 )
 def webhooks_after_delivery(
-    context: dg.RunStatusSensorContext, webhooks: WebhookResource, warehouse: WarehouseResource
-) -> dg.SkipReason | None:
+    context: dg.RunStatusSensorContext, webhooks: WebhookResource
+) -> dg.RunRequest | dg.SkipReason:
     """Per user of a finished delivery run: batch.delivered / partly_delivered / nothing_to_deliver /
     failed (a digest that could not go), once per user, day and event."""
-    return _result(notify_run(context.instance, context.dagster_run, webhooks, warehouse, context.log))
+    return _request(context.dagster_run, webhooks)
 
 
 @dg.run_failure_sensor(
     monitored_jobs=[delivery_job],
+    request_job=webhooks_job,
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=30,
 )
 def webhooks_after_failed_delivery(
-    context: dg.RunFailureSensorContext, webhooks: WebhookResource, warehouse: WarehouseResource
-) -> dg.SkipReason | None:
+    context: dg.RunFailureSensorContext, webhooks: WebhookResource
+) -> dg.RunRequest | dg.SkipReason:
     """Per user of a failed delivery run: batch.failed with the step's reason, once per user and day."""
-    return _result(notify_run(context.instance, context.dagster_run, webhooks, warehouse, context.log))
+    return _request(context.dagster_run, webhooks)

@@ -6,7 +6,7 @@ import json
 import shutil
 import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -15,11 +15,12 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from jobland_pipeline.batch import stage_counts
+from jobland_pipeline.batch import RunView, failures, stage_counts
 from jobland_pipeline.definitions import build_definitions
 from jobland_pipeline.delivery.webhooks import (
     DELIVERED,
     FAILED,
+    PARTLY_DELIVERED,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     WebhookConfig,
@@ -32,10 +33,10 @@ from jobland_pipeline.delivery.webhooks import (
 )
 from jobland_pipeline.net import RetryPolicy
 from jobland_pipeline.warehouse import Warehouse
-from resources import SETTINGS, WarehouseResource, WebhookResource
+from resources import SETTINGS, WebhookResource
 from resources.settings import configure, resolve
 from sensors.local_run import run_once
-from sensors.webhooks import webhooks_after_delivery, webhooks_after_failed_delivery
+from sensors.webhooks import webhooks_after_delivery
 from tests.conftest import SAMPLE_CVS, SAMPLE_INBOX
 
 SECRET = "whsec_test_0123456789abcdef"
@@ -193,14 +194,32 @@ def _delivery_run(instance: dg.DagsterInstance) -> dg.DagsterRun:
     return record.dagster_run
 
 
+def _sensor(
+    sensor: dg.RunStatusSensorDefinition,
+    instance: dg.DagsterInstance,
+    run: dg.DagsterRun,
+    webhooks: WebhookResource,
+) -> dg.RunRequest | dg.SkipReason:
+    [record] = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS).records
+    event = record.event_log_entry.dagster_event
+    assert event is not None
+    with dg.build_run_status_sensor_context(
+        sensor_name=sensor.name,
+        dagster_event=event,
+        dagster_instance=instance,
+        dagster_run=run,
+        resources={"webhooks": webhooks},
+    ) as ctx:
+        answer = sensor(ctx)
+    assert isinstance(answer, (dg.RunRequest, dg.SkipReason))
+    return answer
+
+
 def test_one_signed_event_per_user_and_day_after_the_delivery_run(
     batch: tuple[dg.DagsterInstance, Path],
 ) -> None:
     instance, home = batch
     run = _delivery_run(instance)
-    [success] = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS).records
-    event = success.event_log_entry.dagster_event
-    assert event is not None
     store = Warehouse(home / "warehouse", home / "jobland.duckdb")
     today = date.today()
     with Receiver() as receiver:
@@ -209,18 +228,12 @@ def test_one_signed_event_per_user_and_day_after_the_delivery_run(
             "JOBLAND_WEBHOOK_URLS": receiver.url,
             "JOBLAND_WEBHOOK_SECRET": SECRET,
         }
-        webhooks = configure(WebhookResource, env, backoff_base=0.01)
-        resources = {"webhooks": webhooks, "warehouse": configure(WarehouseResource, env)}
-        for _ in range(2):  # the second evaluation (a re-run tick) must send nothing new
-            with dg.build_run_status_sensor_context(
-                sensor_name=webhooks_after_delivery.name,
-                dagster_event=event,
-                dagster_instance=instance,
-                dagster_run=run,
-                resources=resources,
-            ) as ctx:
-                result = webhooks_after_delivery(ctx)
-            assert isinstance(result, dg.SkipReason)
+        request = _sensor(webhooks_after_delivery, instance, run, configure(WebhookResource, env))
+        assert isinstance(request, dg.RunRequest) and request.run_key == f"webhooks:{run.run_id}"
+        job = build_definitions(env).resolve_job_def("webhooks_job")
+        for _ in range(2):  # a second webhooks run for the same delivery run must send nothing new
+            result = job.execute_in_process(run_config=dict(request.run_config), instance=instance)
+            assert result.success
     assert receiver.bad_signatures == 0
     users = sorted(SAMPLE_CVS)
     assert sorted(e["user"] for e in receiver.accepted) == users  # exactly one per (user, day)
@@ -244,24 +257,50 @@ def test_one_signed_event_per_user_and_day_after_the_delivery_run(
     assert not any(SECRET in p.read_text() for p in (home / "webhooks").rglob("*.json"))
 
 
-def test_no_urls_no_events(batch: tuple[dg.DagsterInstance, Path]) -> None:
+def test_no_urls_no_webhook_runs(batch: tuple[dg.DagsterInstance, Path]) -> None:
     instance, home = batch
-    run = _delivery_run(instance)
-    [success] = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS).records
-    assert success.event_log_entry.dagster_event is not None
     env = {"JOBLAND_HOME": str(home / "other")}
-    with dg.build_run_status_sensor_context(
-        sensor_name=webhooks_after_failed_delivery.name,
-        dagster_event=success.event_log_entry.dagster_event,
-        dagster_instance=instance,
-        dagster_run=run,
-        resources={
-            "webhooks": configure(WebhookResource, env),
-            "warehouse": configure(WarehouseResource, env),
-        },
-    ) as ctx:
-        result = webhooks_after_delivery(ctx)
-    assert isinstance(result, dg.SkipReason) and "JOBLAND_WEBHOOK_URLS" in str(result.skip_message)
+    answer = _sensor(
+        webhooks_after_delivery, instance, _delivery_run(instance), configure(WebhookResource, env)
+    )
+    assert isinstance(answer, dg.SkipReason) and "JOBLAND_WEBHOOK_URLS" in str(answer.skip_message)
+
+
+def test_partly_delivered_and_failed_batches_say_why() -> None:
+    now = datetime.now(UTC)
+    search = RunView(
+        "s1",
+        "search_job",
+        "SUCCESS",
+        frozenset({"ann"}),
+        now,
+        steps=dict.fromkeys(
+            ["job_postings", "screenings", "company_dossiers", "application_packages"], "SUCCESS"
+        ),
+        key_failures={"job_postings": {"ann::nurse": "EngineError: every engine failed"}},
+    )
+    delivery = RunView(
+        "d1",
+        "delivery_job",
+        "FAILURE",
+        frozenset({"ann"}),
+        now,
+        steps={"email_digests": "FAILURE"},
+        step_errors={"email_digests": "OSError: [Errno 28] No space left on device\nTraceback..."},
+    )
+    counts: dict[str, int | str | None] = {"digest": "written", "digest_packages": 2}
+    partly = batch_event("ann", now.date(), counts, failures("ann", [search], counts))
+    assert partly["type"] == PARTLY_DELIVERED
+    assert partly["failures"] == [
+        {"stage": "search", "reason": "ann::nurse: EngineError: every engine failed", "run_id": "s1"}
+    ]
+    failed = batch_event("ann", now.date(), {}, failures("ann", [search, delivery], {}), run_failed=True)
+    assert failed["type"] == FAILED and failed["id"] != partly["id"]
+    assert {
+        "stage": "digest",
+        "reason": "OSError: [Errno 28] No space left on device",
+        "run_id": "d1",
+    } in failed["failures"]
 
 
 def test_urls_without_a_secret_are_refused() -> None:
