@@ -202,3 +202,30 @@ def test_readers_never_meet_a_lock_while_views_are_published(tmp_path: Path) -> 
     assert errors == []  # the old in-place writer: "Could not set lock ... Conflicting lock"
     assert counts == [2]
     assert publishes >= 20
+
+
+def test_the_tracker_job_rebuilds_a_damaged_file_without_a_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import dagster as dg
+
+    from assets.application_tracker import application_tracker
+    from resources import WarehouseResource
+
+    wh = _published(tmp_path)
+    _truncate(wh.duckdb_path)  # what a full disk left: every later tracker run used to end in a traceback
+    caplog.set_level(logging.WARNING)
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("users", ["alice"])
+        result = dg.materialize(
+            [application_tracker],
+            partition_key="alice",
+            instance=instance,
+            resources={"warehouse": WarehouseResource(root=str(wh.root), duckdb_path=str(wh.duckdb_path))},
+        )
+        assert result.success
+        [materialization] = result.asset_materializations_for_node("application_tracker")
+        assert materialization.metadata["duckdb_views_published"].value is True
+    assert len(list(tmp_path.glob("db.duckdb.damaged-*"))) == 1
+    assert any("is damaged" in r.getMessage() for r in caplog.records)
+    assert wh.query("SELECT count(*) AS n FROM suggested_titles")["n"].to_list() == [2]
