@@ -35,6 +35,9 @@ def test_graph_is_complete(tmp_path) -> None:  # type: ignore[no-untyped-def]
         "cv_inbox_sensor",
         "search_partitions_sensor",
         "tracker_after_runs",
+        "webhooks_after_delivery",
+        "webhooks_after_failed_delivery",
+        "cv_rescan_sensor",
     }
     assert {s.name for s in defs.schedules or []} == {"daily_search_schedule", "daily_delivery_schedule"}
 
