@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from jobland_cli import golden_command, search_command, status_command
+from jobland_cli import golden_command, search_command, status_command, why_command
 from jobland_cli.screen import fetch_postings, posting_url_allow, run_screen
 from jobland_pipeline.documents import DocumentError, extract_file
 from jobland_pipeline.jsonlimits import JsonLimitError, load_file
@@ -490,7 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_forget)
     p = sub.add_parser("settings", help="print every setting as a Markdown table")
     p.set_defaults(func=cmd_settings)
-    for module in (search_command, status_command):  # commands kept in their own modules
+    for module in (search_command, status_command, why_command):  # commands kept in their own modules
         module.add_parser(sub)
     return parser
 

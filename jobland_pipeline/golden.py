@@ -150,15 +150,33 @@ def score_golden(
     return figures, per
 
 
+NOT_MATCHING = frozenset(
+    {
+        "delivery",
+        "warehouse",
+        "net",
+        "sample_inbox",
+        "definitions.py",
+        "batch.py",
+        "inbox.py",
+        "inbox_cursor.py",
+        "s3inbox.py",
+        "trail.py",
+    }
+)
+"""Parts of ``jobland_pipeline`` that cannot change the golden figures (delivery, storage, HTTP, the
+inbox, run bookkeeping): leaving them out of the fingerprint keeps the cache across their edits."""
+
+
 def engine_fingerprint(engine: str, package_dir: Path = PACKAGE_DIR) -> str:
     """A digest of everything that decides the set's figures: the engine's name and every code and data
-    file of ``jobland_pipeline`` (the baseline itself excluded). Any edit gives a new fingerprint, so
-    a cached result can never hide a change; unchanged code reuses it."""
+    file of ``jobland_pipeline`` but those in ``NOT_MATCHING`` (and the baseline itself). A new module
+    counts by default, so a cached result never hides a change to matching; unchanged code reuses it."""
     digest = hashlib.sha256(engine.encode())
     for path in sorted(package_dir.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts or path == BASELINE_FILE:
             continue
-        if path.suffix in {".pyc", ".pyo"} or "sample_inbox" in path.parts:
+        if path.suffix in {".pyc", ".pyo"} or NOT_MATCHING & set(path.relative_to(package_dir).parts):
             continue
         digest.update(path.relative_to(package_dir).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -153,3 +153,41 @@ def test_outcomes_in_the_tracker_calibrate_the_next_screenings(run: Run) -> None
     assert f"**{ENGINE_VERSION}**: platt on 45 outcomes" in plot
     png = re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", plot)
     assert png is not None and base64.b64decode(png.group(1)).startswith(b"\x89PNG")
+
+
+def test_jobland_why_prints_the_trail_of_a_recommendation(
+    run: Run, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``jobland why USER:POSTING_ID``: posting sources and first sighting, the CV's hash and profile
+    version, engine/model/prompt, the score's parts, the deal-breaker checks and the package."""
+    from jobland_cli.main import main as jobland
+    from jobland_pipeline.documents.records import CV_DOCUMENTS
+    from jobland_pipeline.profiles.records import PROFILES
+
+    package = next(
+        p
+        for p in run.store.read_records(APPLICATION_PACKAGES)
+        if p.grounded and "old" not in str(p.posting_id)
+    )
+    screening = max(  # the latest screening of the posting, as the trail shows it
+        (s for s in run.store.read_records(SCREENINGS) if s.posting_id == package.posting_id),
+        key=lambda s: str(s.screened_at),
+    )
+    doc = run.store.read_records(CV_DOCUMENTS, [USER])[0]
+    profile = run.store.read_records(PROFILES, [USER])[0]
+    monkeypatch.setenv("JOBLAND_HOME", run.env["JOBLAND_HOME"])
+    assert jobland(["why", str(package.application_id)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Why {package.posting_id} for {USER}: {screening.title} at {screening.company}")
+    assert f"{screening.probability} match, score {screening.score}/100" in out
+    assert f"interview chance {screening.interview_chance:.0%} ({screening.chance_basis}" in out
+    assert "first seen 20" in out and "found by local" in out
+    assert f"{doc.file_name}: sha256 {str(doc.sha256)[:16]}" in out
+    assert f"profile version {str(profile.inputs_sha256)[:16]} (extractor {profile.extractor_version}" in out
+    assert f"engine {ENGINE_VERSION}, stage 1" in out and "model: none" in out
+    assert re.search(rf"\n  title fit +{screening.components['title']:.2f}\n", out)
+    assert "none failed; checked: place, distance and relocation" in out
+    assert f"{package.package_dir}" in out and "grounded: yes" in out
+    assert jobland(["why", f"{USER}:no-such-posting"]) == 1
+    assert "no screening of posting 'no-such-posting'" in capsys.readouterr().err
+    assert jobland(["why", "no-colon"]) == 2
