@@ -42,7 +42,7 @@ _NAMESPACE = 0x4A4C  # the first key of every advisory lock JobLand takes ("JL")
 class ClaimState:
     """What the holder of a user-day's claim has got done so far (what a later run resumes from)."""
 
-    status: str  # claimed | sent | written | failed | dead_letter
+    status: str  # claimed | sent | written | failed | dead_letter | abandoned (killed, nothing sent)
     message_id: str | None = None
     subject: str | None = None
     application_ids: tuple[str, ...] = ()

@@ -180,6 +180,7 @@ def complete_earlier_days(
             if claim is None:
                 continue  # its run is alive and records it itself
             done = _delivered_before(claim, mailer)
+            _abandon(claim, done)
             if done is not None:
                 row = EmailDigestRow(
                     user_id=user_id,
@@ -215,6 +216,14 @@ def _delivered_before(claim: Claim, mailer: Mailer) -> ClaimState | None:
                 claim.mark(state)
             return state
     return prev if prev is not None and prev.status in DELIVERED else None
+
+
+def _abandon(claim: Claim, done: ClaimState | None) -> None:
+    """A claim a killed run left ``claimed`` that delivered nothing: say so (no run looks at it again;
+    its packages go in a later digest)."""
+    prev = claim.previous
+    if done is None and prev is not None and prev.status == "claimed":
+        claim.mark(prev.but(status="abandoned", error="the run delivering it was killed before it did"))
 
 
 def _from_state(state: ClaimState, **fields: Any) -> dict[str, Any]:
@@ -273,6 +282,7 @@ def _deliver_claimed(
         same = [p for p in due if str(p.application_id) in prev.application_ids]
         due = same or due
     if not due:
+        _abandon(claim, None)
         return note(status="no_packages", recipient=recipient)
     ids = [str(p.application_id) for p in due]
     if not recipient:
