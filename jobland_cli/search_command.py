@@ -8,6 +8,7 @@ also during a run.
 from __future__ import annotations
 
 import argparse
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -46,11 +47,22 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(func=cmd_search)
 
 
+def _columns(text: str) -> int:
+    """Terminal columns the text takes: CJK characters take two, so Chinese titles line up."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _cell(value: str, width: int | None) -> str:
     text = " ".join(value.split())
-    if width is not None and len(text) > width:
-        text = text[: width - 1] + "…"
+    if width is not None and _columns(text) > width:
+        while _columns(text) > width - 1:
+            text = text[:-1]
+        text += "…"
     return text
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _columns(text))
 
 
 def format_hits(hits: list[Hit]) -> str:
@@ -68,9 +80,9 @@ def format_hits(hits: list[Hit]) -> str:
         for h in hits
     ]
     cells = [{c: _cell(r[c], _WIDTH.get(c)) for c in _COLUMNS} for r in rows]
-    widths = {c: max([len(c), *(len(r[c]) for r in cells)]) for c in _COLUMNS}
-    lines = ["  ".join(c.ljust(widths[c]) for c in _COLUMNS).rstrip()]
-    lines += ["  ".join(r[c].ljust(widths[c]) for c in _COLUMNS).rstrip() for r in cells]
+    widths = {c: max([len(c), *(_columns(r[c]) for r in cells)]) for c in _COLUMNS}
+    lines = ["  ".join(_pad(c, widths[c]) for c in _COLUMNS).rstrip()]
+    lines += ["  ".join(_pad(r[c], widths[c]) for c in _COLUMNS).rstrip() for r in cells]
     return "\n".join(lines)
 
 

@@ -192,3 +192,27 @@ def test_a_search_that_meets_a_damaged_index_rebuilds_it(tmp_path: Path) -> None
         assert wh.publish_views()
         assert len(list(tmp_path.glob("jobland.duckdb.damaged-*"))) == damaged, n
     assert damaged >= blocks // 2 and healed_by_reading >= 1
+
+
+def test_chinese_titles_line_up_in_the_table() -> None:
+    import unicodedata
+
+    from jobland_cli.search_command import format_hits
+
+    def hit(rank: int, title: str, company: str) -> fts.Hit:
+        return fts.Hit(rank, 1.0, f"p{rank}", title, company, "上海", date(2026, 11, 6), ("wang_fang",), None)
+
+    lines = format_hits(
+        [hit(1, "总账会计", "华诚科技有限公司"), hit(2, "Senior Accountant", "Acme")]
+    ).splitlines()
+
+    def column_of(line: str, text: str) -> int:  # terminal column where text starts
+        before = line[: line.index(text)]
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in before)
+
+    assert (
+        column_of(lines[1], "华诚科技有限公司")
+        == column_of(lines[2], "Acme")
+        == column_of(lines[0], "company")
+    )
+    assert column_of(lines[1], "2026-11-06") == column_of(lines[0], "posted")
