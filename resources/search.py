@@ -24,7 +24,7 @@ class SearchEnginesResource(dg.ConfigurableResource):
     enabled: str = setting(
         "JOBLAND_SEARCH_ENGINES",
         _D.enabled,
-        "Search engines, comma-separated: local, serpapi, exa, greenhouse, lever, ashby, remoteok.",
+        "Search engines, comma-separated: local, serpapi, exa, greenhouse, lever, ashby, remoteok, jobspy.",
     )
     postings_file: str = setting(
         "JOBLAND_POSTINGS_FILE", "", "Local postings file (JSONL); empty = the bundled sample postings."
@@ -82,6 +82,19 @@ class SearchEnginesResource(dg.ConfigurableResource):
     )
     remoteok_base_url: str = setting(
         "JOBLAND_REMOTEOK_BASE_URL", _D.remoteok_base_url, "RemoteOK endpoint (its feed is <url>/api)."
+    )
+    jobspy_sites: str = setting(
+        "JOBLAND_JOBSPY_SITES",
+        _D.jobspy_sites,
+        "Sites the jobspy engine scrapes: indeed, linkedin, glassdoor, zip_recruiter, google (see their terms).",
+    )
+    jobspy_results: int = setting(
+        "JOBLAND_JOBSPY_RESULTS", _D.jobspy_results, "Postings asked per site and search."
+    )
+    jobspy_country: str = setting(
+        "JOBLAND_JOBSPY_COUNTRY",
+        _D.jobspy_country,
+        "Country of the Indeed and Glassdoor searches (JobSpy's names).",
     )
     cache_dir: str = setting(
         "JOBLAND_SEARCH_CACHE_DIR", "{home}/search_cache", "Cache of search answers (one JSON file each)."

@@ -13,6 +13,8 @@ lever      Lever public postings: free; each site fetched once per cache TTL.
 ashby      Ashby public job boards: free; each board fetched once per cache TTL (Ashby rate-limits
            repeated unauthenticated requests, so the boards go one request a second).
 remoteok   RemoteOK feed: free; fetched once per cache TTL; attribution and a link back required.
+jobspy     python-jobspy scraping Indeed, LinkedIn, Glassdoor, ZipRecruiter, Google: free, one scrape
+           at a time (4 a minute), answers cached; each site's terms restrict automated access.
 ========== ========================================================================================
 
 A paid engine without its key, or a board engine without boards, is skipped with the reason
@@ -33,7 +35,7 @@ from jobland_pipeline.net import Limiter, SharedRateLimiter
 from jobland_pipeline.postings.engines.base import SearchEngine
 from jobland_pipeline.postings.engines.transport import RateLimiter, ResponseCache, Transport
 
-ENGINE_NAMES = ("local", "serpapi", "exa", "greenhouse", "lever", "ashby", "remoteok")
+ENGINE_NAMES = ("local", "serpapi", "exa", "greenhouse", "lever", "ashby", "remoteok", "jobspy")
 BOARD_ENGINES = ("greenhouse", "lever", "ashby")
 
 
@@ -61,6 +63,9 @@ class EngineConfig:
     ashby_boards: str = ""
     ashby_base_url: str = "https://api.ashbyhq.com"
     remoteok_base_url: str = "https://remoteok.com"
+    jobspy_sites: str = "indeed,linkedin"  # jobspy engine: indeed, linkedin, glassdoor, zip_recruiter, google
+    jobspy_results: int = 25
+    jobspy_country: str = "usa"  # Indeed/Glassdoor country
     cache_dir: str = "var/search_cache"
     cache_ttl_hours: float = 20.0
     http_timeout: float = 20.0
@@ -199,10 +204,24 @@ def _remoteok(config: EngineConfig, sleep: Callable[[float], None], extra: dict[
     ), ""
 
 
+def _jobspy(config: EngineConfig, sleep: Callable[[float], None], extra: dict[str, Any]) -> Built:
+    from jobland_pipeline.postings.engines.jobspy import JobSpyEngine
+
+    return JobSpyEngine(
+        config.jobspy_sites.split(","),
+        cache=ResponseCache(Path(config.cache_dir) / "jobspy", config.cache_ttl_hours * 3600),
+        limiter=config.limiter("jobspy", 4.0, 1),
+        results_wanted=config.jobspy_results or 25,
+        country_indeed=config.jobspy_country or "usa",
+        **extra,
+    ), ""
+
+
 _BUILDERS: dict[str, Callable[[EngineConfig, Callable[[float], None], dict[str, Any]], Built]] = {
     "local": _local,
     "serpapi": _serpapi,
     "exa": _exa,
     **{name: _board(name) for name in BOARD_ENGINES},
     "remoteok": _remoteok,
+    "jobspy": _jobspy,
 }
