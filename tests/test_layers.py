@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
     {"generation"},
     {"delivery"},
     {"llm"},
-    {"warehouse", "settings", "evaluation"},
+    {"warehouse", "settings", "evaluation", "batch"},
     {"definitions"},
 ]
 LAYER = {name: i for i, names in enumerate(LAYERS) for name in names}
