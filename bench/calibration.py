@@ -11,7 +11,15 @@ out sample from the same curve against the stated prior per probability band:
 Every figure is a mean over ``--repeats`` draws. "Beats the prior" means a lower mean Brier score
 (the proper score); the first such ``n`` is printed per method, with the share of draws that did.
 
-Run: ``python bench/calibration.py [--repeats 40] [--seed 7]`` (about 20 s on 2 cores).
+Run: ``python bench/calibration.py [--repeats 40] [--seed 7]`` (about 2 minutes of CPU at 20 repeats).
+
+Measured here (20 draws per size, seed 7, 2 cores): the pipeline's choice (prior below 30 outcomes,
+Platt below 500, isotonic from 500) beats the prior's Brier score from 30 outcomes on the cubic and
+logistic curves (75 % and 85 % of draws) and from 50 on the step curve (85 %); Platt alone from 20-50,
+isotonic alone from 50-150. Isotonic overtakes Platt from about 150 outcomes on the step curve and
+1,000 on the logistic one, and not up to 2,000 on the cubic one (Brier 0.1736 against 0.1730): hence
+Platt while outcomes are few, isotonic from 500. At 2,000 outcomes the ECE falls from the prior's
+0.079-0.098 to 0.013-0.016.
 """
 
 from __future__ import annotations
