@@ -94,7 +94,12 @@ class Claim(ABC):
         self.marked.append(state)
 
     @abstractmethod
-    def _store(self, state: ClaimState) -> None: ...
+    def _store(self, state: ClaimState) -> None:
+        """Keep the state durably; the first one also makes the claim *pending* (see :meth:`recorded`)."""
+
+    @abstractmethod
+    def recorded(self) -> None:
+        """The ledger holds this claim's outcome: it is no longer pending (no later run looks at it)."""
 
     @abstractmethod
     def release(self) -> None: ...
@@ -120,6 +125,11 @@ class Claims(ABC):
     @abstractmethod
     def forget(self, user_id: str) -> int:
         """Remove every claim of a user (forgetting them); returns how many went."""
+
+    @abstractmethod
+    def pending(self, user_id: str, before: date) -> list[date]:
+        """Days before ``before`` whose claim holds a state the ledger may not have (a run was killed
+        between marking it and recording it), however long ago."""
 
     def close(self) -> None:  # noqa: B027 - only the Postgres claims have a connection to close
         """Release the connection (nothing to release for files)."""
@@ -174,8 +184,16 @@ class _FileClaim(Claim):
     fd: int = -1
     state_path: Path = Path()
 
+    pending_path: Path = Path()
+
     def _store(self, state: ClaimState) -> None:
+        if not self.marked and not self.pending_path.exists():  # before the state: never a state unseen
+            self.pending_path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.pending_path, b"")
         write_atomically(self.state_path, state.to_json().encode())
+
+    def recorded(self) -> None:
+        self.pending_path.unlink(missing_ok=True)
 
     def release(self) -> None:
         if self.fd >= 0:
@@ -209,7 +227,13 @@ class LocalClaims(Claims):
             previous = ClaimState.from_json(state_path.read_text()) if state_path.exists() else None
         except (ValueError, TypeError):
             previous = None  # written atomically, so never half; unreadable means hand-edited
-        return _FileClaim(user_id, day, previous, fd=fd, state_path=state_path)
+        pending = self.root / "pending" / name / day.isoformat()
+        return _FileClaim(user_id, day, previous, fd=fd, state_path=state_path, pending_path=pending)
+
+    def pending(self, user_id: str, before: date) -> list[date]:
+        folder = self.root / "pending" / safe_name(user_id)
+        days = [date.fromisoformat(p.name) for p in folder.glob("*-*-*")] if folder.is_dir() else []
+        return sorted(d for d in days if d < before)
 
     def peek(self, user_id: str, days: list[date]) -> dict[date, ClaimState]:
         found: dict[date, ClaimState] = {}
@@ -223,7 +247,8 @@ class LocalClaims(Claims):
     def forget(self, user_id: str) -> int:
         name = safe_name(user_id)
         gone = [*self.root.glob(f"*/{name}.json"), *self.root.glob(f"*/{name}.lock")]
-        for path in gone:
+        marks = list((self.root / "pending" / name).glob("*"))
+        for path in [*gone, *marks]:
             path.unlink(missing_ok=True)
         return len(gone)
 
@@ -245,6 +270,10 @@ class _RowClaim(Claim):
     def _store(self, state: ClaimState) -> None:
         assert self.claims is not None
         self.claims.store(self, state)
+
+    def recorded(self) -> None:
+        assert self.claims is not None
+        self.claims.set_recorded(self)
 
     def release(self) -> None:
         if self.claims is not None:
@@ -281,6 +310,9 @@ class PostgresClaims(Claims):
                     owner_token integer,
                     updated_at timestamptz NOT NULL DEFAULT now(),
                     PRIMARY KEY (user_id, day))"""
+            )
+            cur.execute(
+                f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS recorded boolean NOT NULL DEFAULT false"
             )
             cur.execute("COMMIT")
 
@@ -321,6 +353,21 @@ class PostgresClaims(Claims):
             found = {day: ClaimState.from_json(state) for day, state in cur.fetchall()}
         return {day: state for day, state in found.items() if state is not None}
 
+    def pending(self, user_id: str, before: date) -> list[date]:
+        with self.con.cursor() as cur:
+            cur.execute(
+                f"SELECT day FROM {TABLE} WHERE user_id = %s AND day < %s AND NOT recorded AND state <> '{{}}'::jsonb",
+                (user_id, before),
+            )
+            return sorted(day for (day,) in cur.fetchall())
+
+    def set_recorded(self, claim: Claim) -> None:
+        with self.con.cursor() as cur:
+            cur.execute(
+                f"UPDATE {TABLE} SET recorded = true WHERE user_id = %s AND day = %s AND owner_token = %s",
+                (claim.user_id, claim.day, self.token),
+            )
+
     def forget(self, user_id: str) -> int:
         with self.con.cursor() as cur:
             cur.execute(f"DELETE FROM {TABLE} WHERE user_id = %s", (user_id,))
@@ -329,7 +376,7 @@ class PostgresClaims(Claims):
     def store(self, claim: Claim, state: ClaimState) -> None:
         with self.con.cursor() as cur:
             cur.execute(
-                f"""UPDATE {TABLE} SET status = %s, state = %s::jsonb, updated_at = now()
+                f"""UPDATE {TABLE} SET status = %s, state = %s::jsonb, recorded = false, updated_at = now()
                     WHERE user_id = %s AND day = %s AND owner_token = %s""",
                 (state.status, state.to_json(), claim.user_id, claim.day, self.token),
             )

@@ -43,7 +43,7 @@ DELIVERED = ("sent", "written")
 UNDELIVERED = ("no_recipient", "dead_letter", "failed")
 NO_ADDRESS = "no e-mail address in the CV or settings.yaml"
 CLAIM_WAIT = 600.0  # seconds a run waits for another run delivering the same user-day
-RECOVERY_DAYS = 7  # how far back a run looks for digests a killed run delivered but never recorded
+RECOVERY_DAYS = 7  # how far back a run looks for outbox files the ledger lacks (claims: any age)
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,14 @@ def deliver_digest(
         return row
 
     earlier = complete_earlier_days(
-        user_id, ledger=ledger, mailer=mailer, claims=claims, record=record, today=today, now=clock
+        user_id,
+        ledger=ledger,
+        mailer=mailer,
+        claims=claims,
+        record=record,
+        today=today,
+        now=clock,
+        ledger_rows=ledger_rows,
     )
     ledger = ledger.plus(earlier)
     if (user_id, today) in ledger.sent_on:
@@ -140,7 +147,7 @@ def deliver_digest(
                 next_attempt_at=clock(),
             )
         fresh = Ledger.of(ledger_rows(user_id)) if ledger_rows else ledger
-        return _deliver_claimed(
+        row = _deliver_claimed(
             claim,
             due=due_packages(user_id, packages, fresh),
             fresh=fresh,
@@ -150,6 +157,8 @@ def deliver_digest(
             note=note,
             now=clock,
         )
+        claim.recorded()  # the ledger has the outcome: no later run needs to look at this claim
+        return row
 
 
 def complete_earlier_days(
@@ -161,36 +170,40 @@ def complete_earlier_days(
     record: Callable[[EmailDigestRow], None],
     today: date,
     now: Callable[[], datetime],
+    ledger_rows: Callable[[str], list[EmailDigestRow]] | None = None,
     days: int = RECOVERY_DAYS,
 ) -> list[EmailDigestRow]:
-    """Record the digests of the last ``days`` days that a killed run delivered but never recorded
-    (never sent again), so their packages are not e-mailed a second time under a new Message-ID, and
-    remove the temporary files such a run left."""
-    past = [today - timedelta(days=n) for n in range(1, days + 1)]
-    past = [d for d in past if (user_id, d) not in ledger.sent_on]
-    states = claims.peek(user_id, past)
+    """Record the digests that a killed run delivered but never recorded (however long ago: its claim
+    stays pending until recorded; in the outbox also a file of the last ``days`` days the ledger does
+    not have), never sending them again, so their packages are not e-mailed a second time under a new
+    Message-ID; remove the temporary files such a run left."""
+    pending = set(claims.pending(user_id, today))
+    if mailer.smtp is None:
+        recent = [today - timedelta(days=n) for n in range(1, days + 1)]
+        for day in recent:
+            path = mailer.outbox_path(user_id, day)
+            if (user_id, day) not in ledger.sent_on and (path.exists() or temporaries(path)):
+                pending.add(day)
     rows: list[EmailDigestRow] = []
-    for day in past:
-        state = states.get(day)
-        path = mailer.outbox_path(user_id, day)
-        left = mailer.smtp is None and (path.exists() or bool(temporaries(path)))
-        if not left and not (state is not None and state.status in ("claimed", *DELIVERED)):
-            continue
+    for day in sorted(pending):
         with claims.claim(user_id, day, wait=0) as claim:
             if claim is None:
                 continue  # its run is alive and records it itself
-            done = _delivered_before(claim, mailer)
-            _abandon(claim, done)
-            if done is not None:
-                row = EmailDigestRow(
-                    user_id=user_id,
-                    digest_date=day,
-                    recorded_at=now(),
-                    transport=mailer.transport,
-                    **_from_state(done),
-                )
-                record(row)
-                rows.append(row)
+            current = Ledger.of(ledger_rows(user_id)) if ledger_rows else ledger
+            if (user_id, day) not in current.sent_on:
+                done = _delivered_before(claim, mailer)
+                _abandon(claim, done)
+                if done is not None:
+                    row = EmailDigestRow(
+                        user_id=user_id,
+                        digest_date=day,
+                        recorded_at=now(),
+                        transport=mailer.transport,
+                        **_from_state(done),
+                    )
+                    record(row)
+                    rows.append(row)
+            claim.recorded()
     return rows
 
 
