@@ -226,9 +226,10 @@ def _result(
             "rows_in_run": df.height,  # each partition carries its own dagster/row_count
             "packages_dir": packages.path,
             **llm,
-            "generated": totals["generated"],
-            "reused": totals["reused"],
-            "failed": totals["failed"],
+            # each partition carries its own generated / reused / failed; these are the run's totals
+            "generated_in_run": totals["generated"],
+            "reused_in_run": totals["reused"],
+            "failed_in_run": totals["failed"],
             "searches_failed": dg.MetadataValue.json(failed),
             "packages_failed": dg.MetadataValue.json(
                 [

@@ -194,12 +194,17 @@ def _database(name: str, *, create: bool = True) -> None:
                 cur.execute(f'CREATE DATABASE "{name}"')
 
 
-def _durations(instance: dg.DagsterInstance) -> tuple[dict[str, int], dict[str, float], dict[str, float]]:
-    """(runs per job, run seconds per job, seconds inside each asset step) from the instance's records."""
+def _durations(
+    instance: dg.DagsterInstance, skip: frozenset[str] = frozenset()
+) -> tuple[dict[str, int], dict[str, float], dict[str, float]]:
+    """(runs per job, run seconds per job, seconds inside each asset step) from the instance's records
+    (the runs in ``skip`` left out)."""
     runs: dict[str, int] = defaultdict(int)
     seconds: dict[str, float] = defaultdict(float)
     steps: dict[str, float] = defaultdict(float)
     for record in instance.get_run_records():
+        if record.dagster_run.run_id in skip:
+            continue
         job = record.dagster_run.job_name
         runs[job] += 1
         if record.start_time and record.end_time:
@@ -214,8 +219,52 @@ def _durations(instance: dg.DagsterInstance) -> tuple[dict[str, int], dict[str, 
     return dict(runs), dict(seconds), dict(steps)
 
 
-def run_scale(users: int, work: Path, seed: int = 7, *, keep: bool = False) -> dict[str, object]:
-    """One daily pass for ``users`` synthetic users on a new Postgres database: the figures."""
+def _package_counts(instance: dg.DagsterInstance, run_ids: set[str]) -> dict[str, int]:
+    """Packages generated / reused / failed in these runs, from each partition's materialisation."""
+    counts = {"generated": 0, "reused": 0, "failed": 0}
+    cursor = None
+    while True:
+        page = instance.fetch_materializations(dg.AssetKey("application_packages"), limit=1000, cursor=cursor)
+        for record in page.records:
+            event = record.asset_materialization
+            if record.run_id in run_ids and event is not None:
+                for name in counts:
+                    if name in event.metadata:
+                        counts[name] += int(str(event.metadata[name].value))
+        if not page.has_more:
+            return counts
+        cursor = page.cursor
+
+
+def _next_pass(
+    defs: dg.Definitions, values: dict[str, str], instance: dg.DagsterInstance
+) -> dict[str, object]:
+    """Another daily pass on the same data (the next day, nothing changed): its time and its packages."""
+    before = frozenset(r.dagster_run.run_id for r in instance.get_run_records())
+    cpu_before, started = _cpu_seconds(), time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = run_once(defs, values, seed_samples=False, instance=instance)
+    wall, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_before
+    runs, seconds, steps = _durations(instance, before)
+    new_runs = {r.dagster_run.run_id for r in instance.get_run_records()} - before
+    return {
+        "exit": code,
+        "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),
+        "runs_per_job": runs,
+        "seconds_per_job": {k: round(v, 1) for k, v in seconds.items()},
+        "seconds_per_asset": {k: round(v, 1) for k, v in sorted(steps.items(), key=lambda kv: -kv[1])},
+        "packages": _package_counts(instance, new_runs),
+    }
+
+
+def run_scale(
+    users: int, work: Path, seed: int = 7, *, keep: bool = False, passes: int = 1
+) -> dict[str, object]:
+    """Daily passes for ``users`` synthetic users on a new Postgres database: the figures.
+
+    The first pass is a first day (every CV read, every package made); later passes are the next days
+    with nothing changed (packages with unchanged inputs are reused)."""
     rng = random.Random(seed)
     home = work / f"n{users}"
     shutil.rmtree(home, ignore_errors=True)
@@ -261,6 +310,8 @@ def run_scale(users: int, work: Path, seed: int = 7, *, keep: bool = False) -> d
             wall = time.perf_counter() - started
             cpu = _cpu_seconds() - cpu_before
             runs, seconds, steps = _durations(instance)
+            made = _package_counts(instance, {r.dagster_run.run_id for r in instance.get_run_records()})
+            later = [_next_pass(defs, values, instance) for _ in range(passes - 1)]
     if not keep:
         _database(db, create=False)
     warehouse = sum(f.stat().st_size for f in (home / "var" / "warehouse").rglob("*") if f.is_file())
@@ -283,7 +334,9 @@ def run_scale(users: int, work: Path, seed: int = 7, *, keep: bool = False) -> d
         "dagster_overhead_share": round(1 - sum(steps.values()) / run_seconds, 3) if run_seconds else 0.0,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "warehouse_mb": round(warehouse / 1e6, 1),
+        "packages": made,
         "failures": [line for line in out.getvalue().splitlines() if "FAILED" in line],
+        "later_passes": later,
     }
     print(json.dumps(figures, indent=1))
     return figures
@@ -295,11 +348,10 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _in_child(users: int, work: Path, keep: bool) -> dict[str, object]:
+def _in_child(users: int, work: Path, keep: bool, passes: int) -> dict[str, object]:
     """Run one N in a new process: its peak memory and its imports are its own, not the previous N's."""
-    command = [sys.executable, __file__, "--one", str(users), "--work", str(work)] + (
-        ["--keep"] if keep else []
-    )
+    command = [sys.executable, __file__, "--one", str(users), "--work", str(work), "--passes", str(passes)]
+    command += ["--keep"] if keep else []
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
     print(done.stdout, end="", flush=True)
     marker = done.stdout.rindex("FIGURES ")
@@ -316,11 +368,14 @@ def main() -> int:
     parser.add_argument("--users", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--work", default=None, help="folder for the runs (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep each run's Postgres database")
+    parser.add_argument(
+        "--passes", type=int, default=1, help="daily passes per N (later ones: the next days, unchanged)"
+    )
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)  # a child: one N
     args = parser.parse_args()
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="jobland-scale-"))
     if args.one is not None:
-        figures = run_scale(args.one, work, keep=args.keep)
+        figures = run_scale(args.one, work, keep=args.keep, passes=args.passes)
         print("FIGURES " + json.dumps(figures), flush=True)
         return 0
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -331,7 +386,7 @@ def main() -> int:
     print(
         f"inputs: {len(PROFESSIONS)} professions x 60 postings on loopback Greenhouse boards; work in {work}"
     )
-    results = [_in_child(n, work, args.keep) for n in sorted(args.users)]
+    results = [_in_child(n, work, args.keep, args.passes) for n in sorted(args.users)]
     first, last = results[0], results[-1]
     growth = _ratio(last, first, "per_user_wall_s")
     print(
