@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import unicodedata
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jobland_pipeline.warehouse.fts import Hit
+if TYPE_CHECKING:  # DuckDB is imported when a search runs, not at every jobland start
+    from jobland_pipeline.warehouse.fts import Hit
 
 _COLUMNS = ("rank", "score", "title", "company", "location", "posted", "user")
 _WIDTH = {"title": 44, "company": 30, "location": 24, "user": 24}
