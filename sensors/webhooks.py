@@ -13,8 +13,10 @@ from datetime import UTC, date, datetime
 
 import dagster as dg
 
-from jobland_pipeline.batch import failures, stage_counts
-from jobland_pipeline.delivery.webhooks import WebhookOutcome, batch_event, send_event
+from jobland_pipeline.batch import RunView, failures, stage_counts
+from jobland_pipeline.delivery.webhooks import WebhookConfig, WebhookOutcome, batch_event, send_event
+from jobland_pipeline.net import CircuitBreaker, HttpClient
+from jobland_pipeline.warehouse import Warehouse
 from resources import WarehouseResource, WebhookResource
 from sensors.batch_runs import day_runs
 from sensors.jobs import delivery_job
@@ -39,27 +41,47 @@ def notify_run(
     runs = day_runs(instance, day, users)
     store = warehouse.store
     outcomes: list[WebhookOutcome] = []
-    for user in users:
-        counts = stage_counts(store, user, day)
-        docs = store.read("cv_documents", [user])
-        refused = (
-            [str(e) for e in docs.filter(docs["status"] == "error")["error"].to_list()] if docs.height else []
-        )
-        event = batch_event(
-            user,
-            day,
-            counts,
-            failures(user, runs, counts, refused),
-            run_failed=run.status == dg.DagsterRunStatus.FAILURE,
-            run_id=run.run_id,
-        )
-        for outcome in send_event(config, event, log=log.warning if log else None):
-            outcomes.append(outcome)
-            if log is not None and outcome.status == "failed":
-                log.error(
-                    f"webhook {outcome.target} {outcome.event} for {user}: failed after "
-                    f"{outcome.attempts} attempt(s): {outcome.error}"
-                )
+    breakers: dict[str, CircuitBreaker] = {}  # per URL, for this run's events
+    with HttpClient(timeout=config.timeout, max_body_bytes=64_000) as client:
+        for user in users:
+            outcomes += _notify_user(config, user, day, run, runs, store, client, breakers, log)
+    return outcomes
+
+
+def _notify_user(
+    config: WebhookConfig,
+    user: str,
+    day: date,
+    run: dg.DagsterRun,
+    runs: list[RunView],
+    store: Warehouse,
+    client: HttpClient,
+    breakers: dict[str, CircuitBreaker],
+    log: logging.Logger | None,
+) -> list[WebhookOutcome]:
+    """The user's event (counts and failures of that day) sent to every URL, each outcome logged."""
+    outcomes: list[WebhookOutcome] = []
+    counts = stage_counts(store, user, day)
+    docs = store.read("cv_documents", [user])
+    refused = (
+        [str(e) for e in docs.filter(docs["status"] == "error")["error"].to_list()] if docs.height else []
+    )
+    event = batch_event(
+        user,
+        day,
+        counts,
+        failures(user, runs, counts, refused),
+        run_failed=run.status == dg.DagsterRunStatus.FAILURE,
+        run_id=run.run_id,
+    )
+    sent = send_event(config, event, client=client, log=log.warning if log else None, breakers=breakers)
+    for outcome in sent:
+        outcomes.append(outcome)
+        if log is not None and outcome.status == "failed":
+            log.error(
+                f"webhook {outcome.target} {outcome.event} for {user}: failed after "
+                f"{outcome.attempts} attempt(s): {outcome.error}"
+            )
     return outcomes
 
 

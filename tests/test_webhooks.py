@@ -31,7 +31,7 @@ from jobland_pipeline.delivery.webhooks import (
     sign,
     verify,
 )
-from jobland_pipeline.net import RetryPolicy
+from jobland_pipeline.net import CircuitBreaker, RetryPolicy
 from jobland_pipeline.warehouse import Warehouse
 from resources import SETTINGS, WebhookResource
 from resources.settings import configure, resolve
@@ -160,6 +160,21 @@ def test_a_receiver_that_keeps_failing_is_recorded_without_the_secret(
     assert SECRET not in stored and "token" not in stored and "127.0.0.1:" not in stored
     assert len(lines) == 2 and all(SECRET not in line for line in lines)
     assert SECRET not in caplog.text
+
+
+def test_a_dead_receiver_opens_the_circuit_for_the_rest_of_the_run(tmp_path: Path) -> None:
+    breakers: dict[str, CircuitBreaker] = {}
+    outcomes = []
+    with Receiver(["500"] * 100) as receiver:
+        config = fast((receiver.url,), tmp_path / "ledger", retries=1)
+        for user in ("ann", "bob", "cy", "di", "ed"):
+            event = batch_event(user, date(2026, 12, 6), {"digest": "written"}, [])
+            outcomes += send_event(config, event, breakers=breakers)
+    assert [o.status for o in outcomes] == ["failed"] * 5
+    assert [o.attempts for o in outcomes] == [2, 2, 2, 0, 0]  # three users tried, then the circuit opened
+    assert len(receiver.requests) == 6
+    assert outcomes[-1].error and "circuit open" in outcomes[-1].error
+    assert {r["user"]: r["status"] for r in WebhookLedger(tmp_path / "ledger").records()}["ed"] == "failed"
 
 
 def test_a_crashed_claim_is_taken_over_after_its_lease(tmp_path: Path) -> None:

@@ -33,7 +33,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jobland_pipeline.keys import file_stem
-from jobland_pipeline.net import HttpClient, NetError, RetryEvent, RetryPolicy, redact, register_secret
+from jobland_pipeline.net import (
+    CircuitBreaker,
+    CircuitOpen,
+    HttpClient,
+    NetError,
+    RetryEvent,
+    RetryPolicy,
+    redact,
+    register_secret,
+)
 
 __all__ = [
     "DELIVERED",
@@ -256,10 +265,14 @@ def send_event(
     client: HttpClient | None = None,
     ledger: WebhookLedger | None = None,
     log: Callable[[str], None] | None = None,
+    breakers: dict[str, CircuitBreaker] | None = None,
 ) -> list[WebhookOutcome]:
     """Send ``event`` to every URL not sent to before; each outcome is in the ledger when this returns.
 
     Never raises for a failing receiver (a webhook must not fail the run): the failure is the outcome.
+    ``breakers`` (one per URL, shared by the events of one run): after 3 events in a row failed on a
+    URL its next events are recorded failed at once ("circuit open") for 5 minutes, so a dead receiver
+    costs a run seconds, not its retries times thousands of users.
     """
     register_secret(config.secret)  # belt and braces: no log line or error can carry it
     ledger = ledger or WebhookLedger(config.ledger_dir, lease=config.lease)
@@ -269,7 +282,8 @@ def send_event(
     outcomes = []
     try:
         for url in config.urls:
-            outcomes.append(_send_one(config, event, body, url, http, ledger, log))
+            breaker = breakers.setdefault(url, CircuitBreaker(3, 300.0)) if breakers is not None else None
+            outcomes.append(_send_one(config, event, body, url, http, ledger, log, breaker))
     finally:
         if own:
             http.close()
@@ -284,6 +298,7 @@ def _send_one(
     http: HttpClient,
     ledger: WebhookLedger,
     log: Callable[[str], None] | None,
+    breaker: CircuitBreaker | None = None,
 ) -> WebhookOutcome:
     base = WebhookOutcome(
         event_id=str(event["id"]),
@@ -326,11 +341,17 @@ def _send_one(
             )
 
     try:
+        if breaker is not None and not breaker.allow():
+            raise CircuitOpen("not sent: this URL failed for the last events of this run (circuit open)")
         config.retry.call(post, on_retry=on_retry)
+        if breaker is not None:
+            breaker.success()
         outcome = WebhookOutcome(
             **{**base.__dict__, "status": "delivered", "attempts": attempts, "http_status": last_status}
         )
     except Exception as exc:  # a failing receiver is recorded, never raised into the run
+        if breaker is not None and not isinstance(exc, CircuitOpen):
+            breaker.failure()
         outcome = WebhookOutcome(
             **{
                 **base.__dict__,
