@@ -426,4 +426,10 @@ def _one_line(exc: BaseException) -> str:
     if reason is not None:
         target = storage_target(os.environ.get("DAGSTER_HOME")) or "the Dagster storage"
         return f"cannot use the Dagster storage at {target}: {reason}"
+    errors = getattr(exc, "errors", None)  # a dagster.yaml Dagster refused: its first error says why
+    if isinstance(errors, list) and errors and getattr(errors[0], "message", None):
+        lines = str(errors[0].message).split("\n\nStack Trace:", 1)[0].splitlines()
+        why = lines[-1].split("Error: ", 1)[-1] if lines else ""  # e.g. a variable that is not set
+        where = Path(os.environ.get("DAGSTER_HOME", ".")) / "dagster.yaml"
+        return f"{where}: {first_line(why)}"
     return f"{type(exc).__name__}: {first_line(str(exc))}"

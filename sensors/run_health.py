@@ -118,6 +118,19 @@ def failures_of(result: dg.ExecuteInProcessResult, job: str, subject: str) -> li
         data = event.step_failure_data
         reason = _error_line(data.error) if data and data.error else "failed"
         found[(subject, event.step_key or job)] = Failure(job, subject, event.step_key or job, reason)
+    for failure in _metadata_failures(result, job):
+        found.setdefault((failure.subject, failure.step), failure)
+    if not result.success and not found:
+        runs = [e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE]
+        why = first_line(runs[-1].message or "failed") if runs else "failed"
+        found[(subject, job)] = Failure(job, subject, job, why)
+    return list(found.values())
+
+
+def _metadata_failures(result: dg.ExecuteInProcessResult, job: str) -> list[Failure]:
+    """The items each materialization lists under a ``*_failed`` metadata key (a partition range
+    repeats the same metadata on every partition: the caller keeps each item once)."""
+    failures = []
     for event in result.all_events:
         if not event.is_step_materialization:
             continue
@@ -126,14 +139,8 @@ def failures_of(result: dg.ExecuteInProcessResult, job: str, subject: str) -> li
         for name, value in materialization.metadata.items():
             if name.endswith("_failed"):
                 for key, where, why in _failed_items(getattr(value, "value", None)):
-                    what = f"{step} {where}".strip()
-                    found.setdefault((key, what), Failure(job, key, what, first_line(why)))
-    if not result.success and not found:
-        runs = [e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE]
-        found[(subject, job)] = Failure(
-            job, subject, job, first_line(runs[-1].message or "failed") if runs else "failed"
-        )
-    return list(found.values())
+                    failures.append(Failure(job, key, f"{step} {where}".strip(), first_line(why)))
+    return failures
 
 
 def _failed_items(failed: object) -> list[tuple[str, str, str]]:
