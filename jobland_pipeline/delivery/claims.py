@@ -189,7 +189,8 @@ class _FileClaim(Claim):
     def _store(self, state: ClaimState) -> None:
         if not self.marked and not self.pending_path.exists():  # before the state: never a state unseen
             self.pending_path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.pending_path, b"")
+            os.close(os.open(self.pending_path, os.O_WRONLY | os.O_CREAT, 0o600))  # empty: no temp needed
+            fsync_dir(self.pending_path.parent)
         write_atomically(self.state_path, state.to_json().encode())
 
     def recorded(self) -> None:
@@ -232,7 +233,8 @@ class LocalClaims(Claims):
 
     def pending(self, user_id: str, before: date) -> list[date]:
         folder = self.root / "pending" / safe_name(user_id)
-        days = [date.fromisoformat(p.name) for p in folder.glob("*-*-*")] if folder.is_dir() else []
+        names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+        days = [date.fromisoformat(n) for n in names if re.fullmatch(r"\d{4}-\d{2}-\d{2}", n)]
         return sorted(d for d in days if d < before)
 
     def peek(self, user_id: str, days: list[date]) -> dict[date, ClaimState]:
