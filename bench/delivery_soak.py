@@ -98,7 +98,11 @@ def _start(config: dict[str, Any], n: int) -> list[subprocess.Popen[str]]:
         )
         for _ in range(n)
     ]
-    time.sleep(3.0)  # let them import and wait at the barrier (an early kill still counts)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not all(
+        (Path(config["root"]) / f"ready.{p.pid}").exists() for p in procs
+    ):
+        time.sleep(0.02)  # every child has imported and waits at the barrier
     go.touch()
     return procs
 
@@ -122,7 +126,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--transport", choices=["smtp", "outbox"], default="smtp")
-    parser.add_argument("--max-delay", type=float, default=1.5, help="seconds after the start")
+    parser.add_argument("--max-delay", type=float, default=2.0, help="seconds after the start")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     rng = random.Random(args.seed)

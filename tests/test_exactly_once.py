@@ -64,6 +64,7 @@ def child(config: dict[str, Any]) -> None:
     day = date.fromisoformat(config.get("day", DAY.isoformat()))
     packages = store.read_records(APPLICATION_PACKAGES)
     go = root / "go"
+    (root / f"ready.{os.getpid()}").touch()  # imported and waiting (the soak kills only after this)
     while not go.exists():  # every child starts delivering at the same moment
         time.sleep(0.01)
 
