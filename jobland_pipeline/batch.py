@@ -26,6 +26,7 @@ __all__ = [
     "batch_status",
     "failures",
     "first_line",
+    "isolated_failures",
     "stage_counts",
 ]
 
@@ -89,6 +90,25 @@ class StageStatus:
     reason: str = ""  # first line of the failure, or where "done" comes from
     run_id: str = ""
     count: int | None = None  # rows the stage made for the user that day
+
+
+FAILURE_METADATA = ("users_failed", "searches_failed", "packages_failed")
+
+
+def isolated_failures(metadata: Mapping[str, object]) -> dict[str, str]:
+    """Partition key -> reason from an asset's ``*_failed`` metadata values: ``{key: reason}`` maps, or
+    lists of ``{"user", "posting", "reason"}`` records (one package each, keyed ``user::posting``)."""
+    out: dict[str, str] = {}
+    for name in FAILURE_METADATA:
+        value = metadata.get(name)
+        if isinstance(value, Mapping):
+            out.update({str(k): str(v) for k, v in value.items()})
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, Mapping) and item.get("user"):
+                    key = f"{item['user']}{SEARCH_KEY_SEPARATOR}{item.get('posting') or ''}"
+                    out[key] = str(item.get("reason") or "failed")
+    return out
 
 
 def _user_failures(run: RunView, asset: str, user: str) -> list[str]:

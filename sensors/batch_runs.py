@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 import dagster as dg
 
-from jobland_pipeline.batch import STAGE_ASSETS, RunView
+from jobland_pipeline.batch import FAILURE_METADATA, STAGE_ASSETS, RunView, isolated_failures
 from sensors.tracker import run_users
 
 # The assets each job materializes (the jobs are asset jobs: one step per asset).
@@ -52,13 +51,10 @@ def _failures_metadata(instance: dg.DagsterInstance, run_id: str) -> dict[str, d
         materialization = record.event_log_entry.asset_materialization
         if materialization is None:
             continue
-        for name in ("users_failed", "searches_failed"):
-            value = materialization.metadata.get(name)
-            data: Any = getattr(value, "data", None)
-            if isinstance(data, dict) and data:
-                out.setdefault(materialization.asset_key.path[-1], {}).update(
-                    {str(k): str(v) for k, v in data.items()}
-                )
+        data = {n: getattr(materialization.metadata.get(n), "data", None) for n in FAILURE_METADATA}
+        found = isolated_failures(data)
+        if found:
+            out.setdefault(materialization.asset_key.path[-1], {}).update(found)
     return out
 
 

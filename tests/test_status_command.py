@@ -15,7 +15,7 @@ import dagster as dg
 import pytest
 
 from jobland_cli.main import main
-from jobland_pipeline.batch import RunView, StageStatus, batch_status
+from jobland_pipeline.batch import RunView, StageStatus, batch_status, isolated_failures
 from jobland_pipeline.definitions import build_definitions
 from resources import SETTINGS
 from resources.settings import resolve
@@ -180,3 +180,36 @@ def test_unknown_user_id_is_refused(
     assert main(["cancel", "--user", "../etc"]) == 2
     assert "jobland:" in capsys.readouterr().err
     assert os.environ["DAGSTER_HOME"] == ran.env["DAGSTER_HOME"]
+
+
+def test_failure_metadata_of_either_shape() -> None:
+    found = isolated_failures(
+        {
+            "searches_failed": {"ann::nurse": "EngineError: boom"},
+            "packages_failed": [
+                {"user": "ann", "posting": "gh-1", "reason": "OSError: [Errno 28] No space left on device"},
+                {"user": None, "posting": "x"},
+            ],
+            "users_failed": None,
+        }
+    )
+    assert found == {
+        "ann::nurse": "EngineError: boom",
+        "ann::gh-1": "OSError: [Errno 28] No space left on device",
+    }
+    now = datetime.now(UTC)
+    run = RunView(
+        "r2",
+        "search_job",
+        "SUCCESS",
+        frozenset({"ann"}),
+        now,
+        steps=dict.fromkeys(
+            ["job_postings", "screenings", "company_dossiers", "application_packages"], "SUCCESS"
+        ),
+        key_failures={"application_packages": {"ann::gh-1": found["ann::gh-1"]}},
+        assets=frozenset({"job_postings", "screenings", "company_dossiers", "application_packages"}),
+    )
+    packages = batch_status("ann", now.date(), [run], {})[4]
+    assert (packages.stage, packages.state) == ("packages", "failed")
+    assert packages.reason == "ann::gh-1: OSError: [Errno 28] No space left on device"
