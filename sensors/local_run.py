@@ -247,6 +247,8 @@ def summary_rows(store: Warehouse, day: date) -> list[UserSummary]:
     postings = store.read("job_postings")
     screenings = store.read("screenings")
     packages = store.read("application_packages")
+    if "write_error" in packages.columns:  # a package whose files could not be written is not one
+        packages = packages.filter(pl.col("write_error").is_null())
     docs = store.read("cv_documents")
     users = sorted(set(docs["user_id"].to_list()) | set(titles["user_id"].to_list()))
     ledger = ledger_of_day(store, users, day)
