@@ -24,11 +24,12 @@ from assets.search_context import SearchContext, for_each_key
 from jobland_pipeline.golden import GoldenScore, evaluate_golden, golden_table, load_baseline, regressions
 from jobland_pipeline.keys import split_search_key
 from jobland_pipeline.llm.records import LlmCallRow
+from jobland_pipeline.outcomes import load_calibrator
 from jobland_pipeline.postings.records import JOB_POSTINGS
 from jobland_pipeline.postings.stage import posting_of
 from jobland_pipeline.screening.calibration import Calibrator, reliability_markdown
 from jobland_pipeline.screening.records import SCREENINGS
-from jobland_pipeline.screening.stage import load_calibrator, screen_search
+from jobland_pipeline.screening.stage import screen_search
 from resources import InboxResource, LLMResource, MatchingResource, WarehouseResource
 
 

@@ -17,6 +17,7 @@ from jobland_pipeline.delivery.records import (
     ApplicationStatusUpdateRow,
 )
 from jobland_pipeline.generation.records import APPLICATION_PACKAGES, ApplicationPackageRow
+from jobland_pipeline.outcomes import load_calibrator
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.screening.calibration import (
     MIN_OUTCOMES,
@@ -33,7 +34,7 @@ from jobland_pipeline.screening.calibration import (
 )
 from jobland_pipeline.screening.models import Screening
 from jobland_pipeline.screening.records import SCREENINGS, ScreeningRow
-from jobland_pipeline.screening.stage import load_calibrator, screen_search
+from jobland_pipeline.screening.stage import screen_search
 from jobland_pipeline.warehouse import Warehouse
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)

@@ -4,30 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from jobland_pipeline.delivery.records import (
-    APPLICATION_STATUS_HISTORY,
-    APPLICATION_STATUS_UPDATES,
-    APPLICATION_TRACKER,
-    ApplicationStatusHistoryRow,
-    ApplicationStatusUpdateRow,
-)
-from jobland_pipeline.generation.records import APPLICATION_PACKAGES
 from jobland_pipeline.keys import split_search_key
 from jobland_pipeline.postings.models import Posting
-from jobland_pipeline.screening.calibration import (
-    NO_ANSWER_DAYS,
-    Calibrator,
-    StatusReport,
-    fit_calibrator,
-    tracked_outcomes,
-)
+from jobland_pipeline.screening.calibration import Calibrator
 from jobland_pipeline.screening.models import Screening
-from jobland_pipeline.screening.records import SCREENINGS, ScreeningRow
-
-if TYPE_CHECKING:
-    from jobland_pipeline.warehouse.store import Warehouse
+from jobland_pipeline.screening.records import ScreeningRow
 
 Screen = Callable[[list[Posting]], list[Screening]]  # the engine's screen, bound to one user and search
 
@@ -72,40 +54,6 @@ def screen_search(
         row.chance_basis = cal.basis
         row.calibration_version = cal.version
     return rows
-
-
-def load_calibrator(store: Warehouse, *, now: datetime, no_answer_days: int = NO_ANSWER_DAYS) -> Calibrator:
-    """The calibrations fitted on every tracked application that has settled (all users pooled: one
-    user's dozen applications say little, a method's hundreds do).
-
-    Each application's method and score come from its screening row (found through its package's
-    search), its story from the user's reports and the tracker's history.
-    """
-    packages = store.read_records(APPLICATION_PACKAGES)
-    search_of = {str(p.application_id): str(p.search_key) for p in packages if p.search_key}
-    events: list[ApplicationStatusUpdateRow | ApplicationStatusHistoryRow] = [
-        *store.read_records(APPLICATION_STATUS_UPDATES),
-        *store.read_records(APPLICATION_STATUS_HISTORY),
-    ]
-    reports = [
-        StatusReport(str(r.application_id), str(r.status), r.at or now)
-        for r in events
-        if r.application_id and r.status
-    ]
-    reports += [
-        StatusReport(str(r.application_id), str(r.status), r.updated_at or now)
-        for r in store.read_records(APPLICATION_TRACKER)
-        if r.application_id and r.status
-    ]
-    tracked = {r.application_id for r in reports}
-    searches = sorted({search_of[a] for a in tracked if a in search_of})
-    screened: dict[str, tuple[str, float]] = {}
-    rows = store.read_records(SCREENINGS, searches) if searches else []
-    for row in sorted(rows, key=lambda r: r.screened_at or now):  # the latest screening wins
-        app_id = f"{row.user_id}:{row.posting_id}"
-        if app_id in tracked and row.method and row.score is not None:
-            screened[app_id] = (row.method, float(row.score))
-    return fit_calibrator(tracked_outcomes(reports, screened, now=now, no_answer_days=no_answer_days))
 
 
 def screening_of(row: ScreeningRow) -> Screening:
