@@ -1,6 +1,7 @@
 """email_digests: one digest per user per day with the day's packages attached, never sent twice."""
 
 from datetime import date
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -12,8 +13,10 @@ from assets.search_context import for_each_key
 from jobland_pipeline.delivery.records import EMAIL_DIGESTS, EmailDigestRow
 from jobland_pipeline.delivery.stage import DELIVERED, UNDELIVERED, Ledger, deliver_digest
 from jobland_pipeline.generation.records import APPLICATION_PACKAGES
+from jobland_pipeline.keys import file_stem
 from jobland_pipeline.profiles.records import PROFILES, SUGGESTED_TITLES
 from jobland_pipeline.profiles.stage import profile_of
+from jobland_pipeline.warehouse import Warehouse
 from resources import InboxResource, MailerResource, WarehouseResource
 
 
@@ -65,7 +68,8 @@ def email_digests(
 
     def record(row: EmailDigestRow) -> None:
         rows.append(row)  # each step is durable before the next
-        store.append_records(EMAIL_DIGESTS, [row], group=str(row.user_id))
+        with claims.lock(f"ledger-{row.user_id}"):
+            store.append_records(EMAIL_DIGESTS, [row], group=str(row.user_id))
 
     def run(user_id: str) -> EmailDigestRow:
         profile_row = profiles.get(user_id)
@@ -89,7 +93,8 @@ def email_digests(
         done, failed = for_each_key(context, users, run)
         ledgers = []
         for user in users:
-            with claims.lock(f"ledger-{user}"):
+            with claims.lock(f"ledger-{user}"):  # every writer of the user's ledger holds it
+                _sweep_ledger_temporaries(store, user)
                 store.compact(EMAIL_DIGESTS.name, user)  # one ledger file per user, not one per row
                 ledgers.append(store.read(EMAIL_DIGESTS.name, [user]))
         full = pl.concat(ledgers).filter(pl.col("status").is_in(DELIVERED))
@@ -121,3 +126,11 @@ def email_digests(
             ),
         ],
     )
+
+
+def _sweep_ledger_temporaries(store: Warehouse, user_id: str) -> None:
+    """Remove the half-written ledger files of a run killed while it appended or compacted (the ledger
+    lock is held, so no live writer has one); S3 has none (a PUT is whole or nothing)."""
+    if isinstance(store.root, Path):
+        for tmp in (store.root / EMAIL_DIGESTS.name / file_stem(user_id)).glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)

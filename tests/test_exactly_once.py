@@ -73,7 +73,8 @@ def child(config: dict[str, Any]) -> None:
             return store.read_records(EMAIL_DIGESTS, [user_id])
 
     def record(row: EmailDigestRow) -> None:
-        store.append_records(EMAIL_DIGESTS, [row], group=str(row.user_id))
+        with claims.lock(f"ledger-{row.user_id}"):
+            store.append_records(EMAIL_DIGESTS, [row], group=str(row.user_id))
 
     out: dict[str, str] = {}
     for user in config["users"]:
@@ -93,6 +94,8 @@ def child(config: dict[str, Any]) -> None:
         out[user] = str(row.status)
     for user in config["users"]:
         with claims.lock(f"ledger-{user}"):
+            for tmp in (root / "warehouse" / EMAIL_DIGESTS.name / user).glob(".*.tmp"):
+                tmp.unlink()  # as the asset does (_sweep_ledger_temporaries)
             store.compact(EMAIL_DIGESTS.name, user)
     claims.close()
     print(json.dumps(out))

@@ -9,6 +9,7 @@ run after ``retry_after`` seconds (doubling per failed run, at most a day).
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
@@ -56,7 +57,15 @@ class Mailer:
         wait = timedelta(seconds=self.retry_after) * (2 ** max(failures - 1, 0))
         return now + min(wait, MAX_RETRY_WAIT)
 
-    def deliver(self, message: EmailMessage, *, user_id: str, day: str) -> Delivery:
+    def deliver(
+        self,
+        message: EmailMessage,
+        *,
+        user_id: str,
+        day: str,
+        on_accepted: Callable[[int], None] | None = None,
+    ) -> Delivery:
+        """Write or send; ``on_accepted(attempts)`` runs as soon as the SMTP server has the message."""
         if self.smtp is None:
             try:
                 path = write_once(message, self.outbox_path(user_id, day))
@@ -67,7 +76,7 @@ class Mailer:
                 return Delivery("failed", "outbox", 1, error=f"outbox write failed: {name} {exc.strerror}")
             return Delivery("written", "outbox", 1, str(path))
         try:
-            attempts = send_with_retries(self.smtp, message)
+            attempts = send_with_retries(self.smtp, message, on_accepted=on_accepted)
         except PermanentDeliveryError as exc:
             return Delivery("dead_letter", "smtp", 1, error=str(exc))
         except TransientDeliveryError as exc:

@@ -28,6 +28,10 @@ class TransientDeliveryError(Exception):
     """Still failing after the retries (4xx, drops, timeouts): try again on a later run."""
 
 
+class AcceptedButNotNoted(Exception):
+    """The server accepted the message but ``on_accepted`` failed: never retried (it would resend)."""
+
+
 @dataclass(frozen=True)
 class SmtpConfig:
     host: str
@@ -64,13 +68,22 @@ def _login(client: smtplib.SMTP, config: SmtpConfig) -> None:
     client.auth(mechanism, getattr(client, f"auth_{mechanism.lower()}"), initial_response_ok=True)
 
 
-def send_once(config: SmtpConfig, message: EmailMessage) -> None:
+def send_once(
+    config: SmtpConfig, message: EmailMessage, on_accepted: Callable[[], None] | None = None
+) -> None:
+    """One SMTP session; ``on_accepted`` runs as soon as the server has said "250" to the message,
+    before QUIT (the caller records the send there: the shorter that window, the rarer a resend)."""
     with _connect(config) as client:
         if config.username:
             _login(client, config)
         refused = client.send_message(message)
         if refused:  # some recipients refused, others accepted: the digest has one recipient
             raise PermanentDeliveryError(f"recipient refused: {', '.join(refused)}")
+        if on_accepted is not None:
+            try:
+                on_accepted()
+            except Exception as exc:
+                raise AcceptedButNotNoted(f"{type(exc).__name__}: {exc}") from exc
 
 
 # What a send can fail with: SMTP replies (SMTPConnectError is one), a dropped session, socket errors
@@ -100,9 +113,14 @@ def _transient(exc: Exception) -> NetError:
 
 
 def send_with_retries(
-    config: SmtpConfig, message: EmailMessage, *, sleep: Callable[[float], None] = time.sleep
+    config: SmtpConfig,
+    message: EmailMessage,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    on_accepted: Callable[[int], None] | None = None,
 ) -> int:
-    """Send; return the number of attempts. Raises Permanent/TransientDeliveryError (no secrets inside)."""
+    """Send; return the number of attempts. Raises Permanent/TransientDeliveryError (no secrets inside).
+    ``on_accepted(attempts)`` runs once the server has accepted the message (see :func:`send_once`)."""
     policy = RetryPolicy(config.max_retries, config.backoff_base, config.backoff_max, sleep=sleep)
     attempts = 0
 
@@ -110,7 +128,7 @@ def send_with_retries(
         nonlocal attempts
         attempts += 1
         try:
-            send_once(config, message)
+            send_once(config, message, (lambda: on_accepted(attempts)) if on_accepted else None)
         except _FAILURES as exc:
             raise _transient(exc) from None
 

@@ -331,8 +331,12 @@ def _deliver_claimed(
         )
     )
     crash_point("after_claim")
-    outcome = mailer.deliver(message, user_id=user_id, day=today.isoformat())
-    crash_point("after_send")
+
+    def accepted(attempts: int) -> None:  # the server has it: say so before anything else happens
+        crash_point("after_send")
+        claim.mark(ClaimState("sent", message_id, subject, tuple(ids), attempts=before + attempts))
+
+    outcome = mailer.deliver(message, user_id=user_id, day=today.isoformat(), on_accepted=accepted)
     if outcome.status == "already_sent":  # a file appeared without the claim (it cannot, holding it)
         return note(status="already_sent", eml_path=outcome.path)
     failures = (prev.failures if prev else 0) + 1 if outcome.status == "failed" else 0
