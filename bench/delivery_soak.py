@@ -117,7 +117,7 @@ def _messages(root: Path, handler: Recorder | None) -> list[tuple[str, str, tupl
     out = []
     for raw in raws:
         msg = message_from_bytes(raw, policy=policy.default)
-        ids = tuple(i for i in str(msg["X-JobLand-Applications"]).split(",") if i)
+        ids = tuple(i.strip() for i in str(msg["X-JobLand-Applications"]).split(",") if i.strip())
         out.append((str(msg["X-JobLand-User"]), str(msg["Message-ID"]), ids))
     return out
 

@@ -317,7 +317,7 @@ def _deliver_claimed(
         items=[_item(p) for p in due],
         language=profile.language if profile else "en",
     )
-    message[APPLICATIONS_HEADER] = ",".join(ids)
+    message[APPLICATIONS_HEADER] = ", ".join(ids)  # folds at the spaces; read back item by item
     message_id, subject = str(message["Message-ID"]), str(message["Subject"])
     before = prev.attempts if prev else 0
     claim.mark(
