@@ -28,7 +28,7 @@ from typing import Any
 from jobland_pipeline.delivery.claims import Claim, Claims, ClaimState
 from jobland_pipeline.delivery.crash import crash_point
 from jobland_pipeline.delivery.digest import DigestItem, build_digest
-from jobland_pipeline.delivery.mailer import Mailer
+from jobland_pipeline.delivery.mailer import Delivery, Mailer
 from jobland_pipeline.delivery.outbox import (
     APPLICATIONS_HEADER,
     read_written,
@@ -266,41 +266,19 @@ def _deliver_claimed(
     now: Callable[[], datetime],
 ) -> EmailDigestRow:
     """The delivery, the claim held: resume what an earlier holder left, else deliver from scratch."""
-    user_id, today, prev = claim.user_id, claim.day, claim.previous
-    if (user_id, today) in fresh.sent_on:
-        return note(status="already_sent")
-    if prev is not None and prev.status in DELIVERED:  # delivered, the ledger row never made it
-        return note(**_from_state(prev, recipient=recipient))
-    if prev is not None and prev.status == "dead_letter":
-        return note(**_from_state(prev, recipient=recipient, attempts=0))
-    if prev is not None and prev.status == "failed" and prev.next_attempt_at and prev.next_attempt_at > now():
-        return note(**_from_state(prev, recipient=recipient, attempts=0))
-    target = mailer.outbox_path(user_id, today)
-    if mailer.smtp is None:
-        sweep_temporaries(target)
-        written = read_written(target)
-        if written is not None:  # written by a run killed before it recorded it: record, never rewrite
-            carried = written.application_ids or (prev.application_ids if prev else ())
-            state = ClaimState(
-                "written",
-                written.message_id,
-                written.subject,
-                carried or tuple(str(p.application_id) for p in due),
-                attempts=(prev.attempts if prev else 0) + 1,
-                eml_path=str(written.path),
-            )
-            claim.mark(state)
-            return note(**_from_state(state, recipient=recipient))
-    if prev is not None and prev.application_ids:  # a killed or failed attempt: the same message again
-        same = [p for p in due if str(p.application_id) in prev.application_ids]
-        due = same or due
+    done = _recorded_before(claim, fresh=fresh, recipient=recipient, note=note, now=now)
+    if done is None:
+        done = _written_before(claim, due=due, recipient=recipient, mailer=mailer, note=note)
+    if done is not None:
+        return done
+    due = _same_as_before(claim.previous, due)
     if not due:
         _abandon(claim, None)
         return note(status="no_packages", recipient=recipient)
     ids = [str(p.application_id) for p in due]
     if not recipient:
         return note(status="no_recipient", recipient=None, application_ids=ids, error=NO_ADDRESS)
-    if (user_id, recipient, frozenset(ids)) in fresh.refused:
+    if (claim.user_id, recipient, frozenset(ids)) in fresh.refused:
         return note(
             status="dead_letter",
             recipient=recipient,
@@ -308,6 +286,85 @@ def _deliver_claimed(
             attempts=0,
             error="refused for good before: not retried for this address and these packages",
         )
+    return _send(claim, due=due, profile=profile, recipient=recipient, mailer=mailer, note=note, now=now)
+
+
+def _recorded_before(
+    claim: Claim,
+    *,
+    fresh: Ledger,
+    recipient: str | None,
+    note: Callable[..., EmailDigestRow],
+    now: Callable[[], datetime],
+) -> EmailDigestRow | None:
+    """The row for a user-day already settled (in the ledger, or on the claim: delivered, a dead
+    letter, or failed with its next attempt still ahead), recorded; None when it is still to deliver."""
+    prev = claim.previous
+    if (claim.user_id, claim.day) in fresh.sent_on:
+        return note(status="already_sent")
+    if prev is not None and prev.status in DELIVERED:  # delivered, the ledger row never made it
+        return note(**_from_state(prev, recipient=recipient))
+    if prev is not None and prev.status == "dead_letter":
+        return note(**_from_state(prev, recipient=recipient, attempts=0))
+    if prev is not None and prev.status == "failed" and prev.next_attempt_at and prev.next_attempt_at > now():
+        return note(**_from_state(prev, recipient=recipient, attempts=0))
+    return None
+
+
+def _written_before(
+    claim: Claim,
+    *,
+    due: list[ApplicationPackageRow],
+    recipient: str | None,
+    mailer: Mailer,
+    note: Callable[..., EmailDigestRow],
+) -> EmailDigestRow | None:
+    """An ``.eml`` in the outbox that a run killed before it recorded it wrote: recorded, never
+    rewritten (temporary files are removed first); None when there is none or the mailer sends SMTP."""
+    if mailer.smtp is not None:
+        return None
+    prev = claim.previous
+    target = mailer.outbox_path(claim.user_id, claim.day)
+    sweep_temporaries(target)
+    written = read_written(target)
+    if written is None:
+        return None
+    carried = written.application_ids or (prev.application_ids if prev else ())
+    state = ClaimState(
+        "written",
+        written.message_id,
+        written.subject,
+        carried or tuple(str(p.application_id) for p in due),
+        attempts=(prev.attempts if prev else 0) + 1,
+        eml_path=str(written.path),
+    )
+    claim.mark(state)
+    return note(**_from_state(state, recipient=recipient))
+
+
+def _same_as_before(prev: ClaimState | None, due: list[ApplicationPackageRow]) -> list[ApplicationPackageRow]:
+    """After a killed or failed attempt, the same message again: the packages it held that are still
+    due (all that are due when none is)."""
+    if prev is not None and prev.application_ids:
+        same = [p for p in due if str(p.application_id) in prev.application_ids]
+        return same or due
+    return due
+
+
+def _send(
+    claim: Claim,
+    *,
+    due: list[ApplicationPackageRow],
+    profile: Profile | None,
+    recipient: str,
+    mailer: Mailer,
+    note: Callable[..., EmailDigestRow],
+    now: Callable[[], datetime],
+) -> EmailDigestRow:
+    """Build the digest, mark the claim ``claimed``, deliver, mark the outcome, then record it: each
+    step durable before the next."""
+    user_id, today, prev = claim.user_id, claim.day, claim.previous
+    ids = [str(p.application_id) for p in due]
     message = build_digest(
         user_id=user_id,
         name=profile.contact.name if profile else None,
@@ -339,6 +396,29 @@ def _deliver_claimed(
     outcome = mailer.deliver(message, user_id=user_id, day=today.isoformat(), on_accepted=accepted)
     if outcome.status == "already_sent":  # a file appeared without the claim (it cannot, holding it)
         return note(status="already_sent", eml_path=outcome.path)
+    state = _outcome_state(
+        outcome, prev=prev, message_id=message_id, subject=subject, ids=ids, mailer=mailer, now=now
+    )
+    claim.mark(state)
+    crash_point("after_mark")
+    row = note(**_from_state(state, recipient=recipient, attempts=outcome.attempts))
+    crash_point("after_ledger")
+    return row
+
+
+def _outcome_state(
+    outcome: Delivery,
+    *,
+    prev: ClaimState | None,
+    message_id: str,
+    subject: str,
+    ids: list[str],
+    mailer: Mailer,
+    now: Callable[[], datetime],
+) -> ClaimState:
+    """The claim's state after a delivery: a dead letter says it is not retried, a failure counts
+    and says when the next attempt is."""
+    before = prev.attempts if prev else 0
     failures = (prev.failures if prev else 0) + 1 if outcome.status == "failed" else 0
     error = outcome.error
     if outcome.status == "dead_letter":
@@ -346,7 +426,7 @@ def _deliver_claimed(
     next_at = mailer.next_attempt(now(), failures) if outcome.status == "failed" else None
     if next_at is not None:
         error = f"{error}; next attempt at {next_at.isoformat(timespec='seconds')}"
-    state = ClaimState(
+    return ClaimState(
         outcome.status,
         message_id,
         subject,
@@ -357,11 +437,6 @@ def _deliver_claimed(
         error=error,
         next_attempt_at=next_at,
     )
-    claim.mark(state)
-    crash_point("after_mark")
-    row = note(**_from_state(state, recipient=recipient, attempts=outcome.attempts))
-    crash_point("after_ledger")
-    return row
 
 
 def _item(p: ApplicationPackageRow) -> DigestItem:
