@@ -34,8 +34,23 @@ def load_calibrator(store: Warehouse, *, now: datetime, no_answer_days: int = NO
     Each application's method and score come from its screening row (found through its package's
     search), its story from the user's reports and the tracker's history.
     """
+    search_of = _search_of_applications(store)
+    reports = _status_reports(store, now=now)
+    tracked = {r.application_id for r in reports}
+    searches = sorted({search_of[a] for a in tracked if a in search_of})
+    screened = _screened(store, searches, tracked, now=now)
+    return fit_calibrator(tracked_outcomes(reports, screened, now=now, no_answer_days=no_answer_days))
+
+
+def _search_of_applications(store: Warehouse) -> dict[str, str]:
+    """Application id -> the search its package came from: the partition that holds its screening."""
     packages = store.read_records(APPLICATION_PACKAGES)
-    search_of = {str(p.application_id): str(p.search_key) for p in packages if p.search_key}
+    return {str(p.application_id): str(p.search_key) for p in packages if p.search_key}
+
+
+def _status_reports(store: Warehouse, *, now: datetime) -> list[StatusReport]:
+    """Every status an application went through: the user's reports, the history, the tracker's current
+    one (a status without a time counts as of ``now``)."""
     events: list[ApplicationStatusUpdateRow | ApplicationStatusHistoryRow] = [
         *store.read_records(APPLICATION_STATUS_UPDATES),
         *store.read_records(APPLICATION_STATUS_HISTORY),
@@ -50,12 +65,17 @@ def load_calibrator(store: Warehouse, *, now: datetime, no_answer_days: int = NO
         for r in store.read_records(APPLICATION_TRACKER)
         if r.application_id and r.status
     ]
-    tracked = {r.application_id for r in reports}
-    searches = sorted({search_of[a] for a in tracked if a in search_of})
+    return reports
+
+
+def _screened(
+    store: Warehouse, searches: list[str], tracked: set[str], *, now: datetime
+) -> dict[str, tuple[str, float]]:
+    """Each tracked application's screening method and score, from the latest screening that has both."""
     screened: dict[str, tuple[str, float]] = {}
     rows = store.read_records(SCREENINGS, searches) if searches else []
     for row in sorted(rows, key=lambda r: r.screened_at or now):  # the latest screening wins
         app_id = f"{row.user_id}:{row.posting_id}"
         if app_id in tracked and row.method and row.score is not None:
             screened[app_id] = (row.method, float(row.score))
-    return fit_calibrator(tracked_outcomes(reports, screened, now=now, no_answer_days=no_answer_days))
+    return screened
