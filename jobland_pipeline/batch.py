@@ -120,24 +120,35 @@ def _user_failures(run: RunView, asset: str, user: str) -> list[str]:
     return out
 
 
-def _stage_of_run(stage: str, run: RunView, user: str) -> StageStatus:
+# Run statuses that decide every stage of the run before its steps are looked at: state, reason.
+_BEFORE_STEPS: tuple[tuple[frozenset[str], str, str], ...] = (
+    (frozenset(_QUEUED), "queued", "run {run} is queued"),
+    (frozenset(_CANCELED), "canceled", "run {run} was canceled"),
+)
+
+
+def _stage_of_steps(stage: str, run: RunView, user: str) -> StageStatus | None:
+    """The stage from its own steps in the run: a failed step, one running, or all done (then the keys
+    the assets isolated as failed for the user); None while none of that is known."""
     assets = STAGE_ASSETS[stage]
-    if run.status in _QUEUED:
-        return StageStatus(stage, "queued", f"run {run.run_id[:8]} is queued", run.run_id)
-    if run.status in _CANCELED:
-        return StageStatus(stage, "canceled", f"run {run.run_id[:8]} was canceled", run.run_id)
     steps = [run.steps.get(a) for a in assets]
-    if any(s == "FAILURE" for s in steps):
-        asset = next(a for a in assets if run.steps.get(a) == "FAILURE")
-        reason = first_line(run.step_errors.get(asset)) or f"step {asset} failed"
+    failed = next((a for a in assets if run.steps.get(a) == "FAILURE"), None)
+    if failed is not None:
+        reason = first_line(run.step_errors.get(failed)) or f"step {failed} failed"
         return StageStatus(stage, "failed", reason, run.run_id)
-    if any(s == "RUNNING" for s in steps):
+    if "RUNNING" in steps:
         return StageStatus(stage, "running", f"run {run.run_id[:8]}", run.run_id)
     if steps and all(s == "SUCCESS" for s in steps):
         isolated = [r for a in assets for r in _user_failures(run, a, user)]
         if isolated:
             return StageStatus(stage, "failed", isolated[0], run.run_id)
         return StageStatus(stage, "done", "", run.run_id)
+    return None
+
+
+def _stage_of_run_status(stage: str, run: RunView) -> StageStatus:
+    """The stage when its steps did not say: from the run's own status (waiting, failed before the step,
+    or a successful run that did not need the step)."""
     if run.status in _RUNNING:
         return StageStatus(stage, "queued", f"waiting in run {run.run_id[:8]}", run.run_id)
     if run.status == "FAILURE":
@@ -146,6 +157,14 @@ def _stage_of_run(stage: str, run: RunView, user: str) -> StageStatus:
     if run.status == "SUCCESS":  # a run that did not need this step (e.g. nothing selected)
         return StageStatus(stage, "done", "", run.run_id)
     return StageStatus(stage, "queued", "", run.run_id)
+
+
+def _stage_of_run(stage: str, run: RunView, user: str) -> StageStatus:
+    """The stage as one run tells it: its status first (queued, canceled), then its steps, then its status."""
+    for statuses, state, reason in _BEFORE_STEPS:
+        if run.status in statuses:
+            return StageStatus(stage, state, reason.format(run=run.run_id[:8]), run.run_id)
+    return _stage_of_steps(stage, run, user) or _stage_of_run_status(stage, run)
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -215,6 +234,27 @@ def _count_of(stage: str, counts: Mapping[str, int | str | None]) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def _deciding_run(mine: Sequence[RunView], stage: str, day: date) -> RunView | None:
+    """The latest of the day's runs that covers the stage, or None."""
+    assets = set(STAGE_ASSETS[stage])
+    covering = [r for r in mine if r.assets & assets and r.created.date() == day]
+    # a run canceled before it started changed nothing: the run before it still tells the state
+    started = [r for r in covering if not (r.status in _CANCELED and not r.steps)]
+    covering = started or covering
+    return covering[-1] if covering else None
+
+
+def _stage_without_run(stage: str, counts: Mapping[str, int | str | None], count: int | None) -> StageStatus:
+    """A stage no run of the day covers: done if the warehouse holds what it makes, else "not run"."""
+    if stage == "intake" and (counts.get("titles") or counts.get("cv_documents")):
+        return StageStatus(stage, "done", "CV unchanged: intake of an earlier day", "", count)
+    if stage == "digest" and counts.get("digest"):
+        return StageStatus(stage, "done", f"digest {counts['digest']}", "", count)
+    if count:
+        return StageStatus(stage, "done", "rows in the warehouse", "", count)
+    return StageStatus(stage, "not run", "", "", count)
+
+
 def batch_status(
     user: str, day: date, runs: Iterable[RunView], counts: Mapping[str, int | str | None]
 ) -> list[StageStatus]:
@@ -223,23 +263,42 @@ def batch_status(
     mine = sorted((r for r in runs if user in r.users), key=lambda r: r.created)
     out = []
     for stage in STAGES:
-        assets = set(STAGE_ASSETS[stage])
-        covering = [r for r in mine if r.assets & assets and r.created.date() == day]
-        # a run canceled before it started changed nothing: the run before it still tells the state
-        started = [r for r in covering if not (r.status in _CANCELED and not r.steps)]
-        covering = started or covering
         count = _count_of(stage, counts)
-        if covering:
-            status = _stage_of_run(stage, covering[-1], user)
-            out.append(StageStatus(status.stage, status.state, status.reason, status.run_id, count))
-        elif stage == "intake" and (counts.get("titles") or counts.get("cv_documents")):
-            out.append(StageStatus(stage, "done", "CV unchanged: intake of an earlier day", "", count))
-        elif stage == "digest" and counts.get("digest"):
-            out.append(StageStatus(stage, "done", f"digest {counts['digest']}", "", count))
-        elif count:
-            out.append(StageStatus(stage, "done", "rows in the warehouse", "", count))
-        else:
-            out.append(StageStatus(stage, "not run", "", "", count))
+        run = _deciding_run(mine, stage, day)
+        if run is None:
+            out.append(_stage_without_run(stage, counts, count))
+            continue
+        status = _stage_of_run(stage, run, user)
+        out.append(StageStatus(status.stage, status.state, status.reason, status.run_id, count))
+    return out
+
+
+def _run_failures(run: RunView, user: str) -> list[dict[str, str]]:
+    """One run's failures for the user: its failed steps, the user's keys its assets isolated as
+    failed, and the run itself when it failed outside any step."""
+    out: list[dict[str, str]] = []
+    for stage in STAGES:
+        for asset in STAGE_ASSETS[stage]:
+            if run.steps.get(asset) == "FAILURE":
+                error = first_line(run.step_errors.get(asset)) or f"step {asset} failed"
+                out.append({"stage": stage, "reason": error, "run_id": run.run_id})
+            for isolated in _user_failures(run, asset, user):
+                out.append({"stage": stage, "reason": isolated, "run_id": run.run_id})
+    if run.status == "FAILURE" and "FAILURE" not in run.steps.values():
+        out.append({"stage": run.job, "reason": first_line(run.run_error) or "run failed"})
+    return out
+
+
+def _count_failures(counts: Mapping[str, int | str | None]) -> list[dict[str, str]]:
+    """Failures the warehouse shows: a digest not delivered, packages held back as not grounded."""
+    out: list[dict[str, str]] = []
+    if counts.get("digest") in ("no_recipient", "dead_letter", "failed"):
+        out.append(
+            {"stage": "digest", "reason": first_line(str(counts.get("digest_error") or counts["digest"]))}
+        )
+    if counts.get("packages_not_grounded"):
+        n = counts["packages_not_grounded"]
+        out.append({"stage": "packages", "reason": f"{n} package(s) not grounded in the CV, held back"})
     return out
 
 
@@ -250,25 +309,9 @@ def failures(
     refused: Iterable[str] = (),
 ) -> list[dict[str, str]]:
     """What went wrong in the user's batch, each with its stage and the first line of its reason."""
-    out: list[dict[str, str]] = []
-    for reason in refused:
-        out.append({"stage": "intake", "reason": first_line(reason)})
-    mine = [r for r in runs if user in r.users]
-    for run in mine:
-        for stage in STAGES:
-            for asset in STAGE_ASSETS[stage]:
-                if run.steps.get(asset) == "FAILURE":
-                    error = first_line(run.step_errors.get(asset)) or f"step {asset} failed"
-                    out.append({"stage": stage, "reason": error, "run_id": run.run_id})
-                for isolated in _user_failures(run, asset, user):
-                    out.append({"stage": stage, "reason": isolated, "run_id": run.run_id})
-        if run.status == "FAILURE" and not any(v == "FAILURE" for v in run.steps.values()):
-            out.append({"stage": run.job, "reason": first_line(run.run_error) or "run failed"})
-    if counts.get("digest") in ("no_recipient", "dead_letter", "failed"):
-        out.append(
-            {"stage": "digest", "reason": first_line(str(counts.get("digest_error") or counts["digest"]))}
-        )
-    if counts.get("packages_not_grounded"):
-        n = counts["packages_not_grounded"]
-        out.append({"stage": "packages", "reason": f"{n} package(s) not grounded in the CV, held back"})
+    out = [{"stage": "intake", "reason": first_line(reason)} for reason in refused]
+    for run in runs:
+        if user in run.users:
+            out.extend(_run_failures(run, user))
+    out.extend(_count_failures(counts))
     return out

@@ -75,40 +75,58 @@ def _date_text(value: Any) -> str | None:
     return str(iso())[:10] if callable(iso) else str(value)
 
 
-def posting_fields(row: Mapping[str, Any]) -> dict[str, Any]:
-    """One JobSpy row as the Collector's fields (JSON-able: the cache keeps these)."""
-    location = clean_line(_value(row, "location"))
-    remote_cell = _value(row, "is_remote")
-    home = clean_line(_value(row, "work_from_home_type"))
-    remote: bool | str
-    if remote_flag(location, home) == "hybrid":
-        remote = "hybrid"
-    elif remote_cell is not None:
-        remote = bool(remote_cell)
-    else:
-        remote = remote_flag(location, home)
+def _remote(location: str, home: str, cell: Any) -> bool | str:
+    """Remote or not: "hybrid" in the texts wins over JobSpy's ``is_remote`` flag (a plain boolean that
+    cannot say hybrid); without the flag, the texts decide."""
+    flag = remote_flag(location, home)
+    if flag == "hybrid":
+        return "hybrid"
+    return bool(cell) if cell is not None else flag
+
+
+def _employment(row: Mapping[str, Any]) -> str | None:
+    """JobSpy's ``job_type`` ("fulltime, parttime"): the first of its own kinds, else the shared parser's."""
     kinds = [k.strip() for k in str(_value(row, "job_type") or "").split(",") if k.strip()]
-    interval = str(_value(row, "interval") or "").lower() or None
+    return next((_TYPES[k] for k in kinds if k in _TYPES), None) or employment_type(*kinds)
+
+
+def _links(row: Mapping[str, Any]) -> dict[str, str | None]:
+    """The posting's page and where to apply (the employer's own page when JobSpy found it)."""
     url = _value(row, "job_url")
     direct = _value(row, "job_url_direct")
     return {
-        "source_id": _value(row, "id") or url,
+        "url": str(url) if url else None,
+        "apply_url": str(direct or url) if (direct or url) else None,
+    }
+
+
+def _salary(row: Mapping[str, Any]) -> dict[str, object]:
+    """The salary range, its currency (USD when the row names none) and its period from ``interval``."""
+    interval = str(_value(row, "interval") or "").lower()
+    return structured_salary(
+        _value(row, "min_amount"),
+        _value(row, "max_amount"),
+        _value(row, "currency") or "USD",
+        _PERIODS.get(interval),
+    )
+
+
+def posting_fields(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One JobSpy row as the Collector's fields (JSON-able: the cache keeps these)."""
+    location = clean_line(_value(row, "location"))
+    remote = _remote(location, clean_line(_value(row, "work_from_home_type")), _value(row, "is_remote"))
+    return {
+        "source_id": _value(row, "id") or _value(row, "job_url"),
         "title": _value(row, "title"),
         "company": _value(row, "company"),
         "raw_date": _date_text(_value(row, "date_posted")),
         "location": location or ("Remote" if remote is True else ""),
         "remote": remote,
-        "employment_type": next((_TYPES[k] for k in kinds if k in _TYPES), None) or employment_type(*kinds),
-        "url": str(url) if url else None,
-        "apply_url": str(direct or url) if (direct or url) else None,
+        "employment_type": _employment(row),
+        **_links(row),
         "description": clean_text(_value(row, "description")),
         "site": _value(row, "site"),
-        **structured_salary(
-            _value(row, "min_amount"),
-            _value(row, "max_amount"),
-            _value(row, "currency") or "USD",
-            _PERIODS.get(interval or ""),
-        ),
+        **_salary(row),
     }
 
 
