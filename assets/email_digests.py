@@ -10,10 +10,12 @@ from assets.application_packages import application_packages
 from assets.common import check, definition_metadata, preview, spec
 from assets.partitions import users_partitions
 from assets.search_context import for_each_key
+from jobland_pipeline.delivery.digest import digest_options
 from jobland_pipeline.delivery.records import EMAIL_DIGESTS, EmailDigestRow
 from jobland_pipeline.delivery.stage import DELIVERED, UNDELIVERED, Ledger, deliver_digest
 from jobland_pipeline.generation.records import APPLICATION_PACKAGES
 from jobland_pipeline.keys import file_stem
+from jobland_pipeline.postings.records import JOB_POSTINGS
 from jobland_pipeline.profiles.records import PROFILES, SUGGESTED_TITLES
 from jobland_pipeline.profiles.stage import profile_of
 from jobland_pipeline.warehouse import Warehouse
@@ -55,7 +57,8 @@ def email_digests(
     store = warehouse.store
     today = date.today()
     # Only what this run owns: its users' searches, packages, profiles and delivery ledger.
-    searches = [str(t.search_key) for t in store.read_records(SUGGESTED_TITLES, users)]
+    titles = store.read_records(SUGGESTED_TITLES, users)
+    searches = [str(t.search_key) for t in titles]
     packages = store.read_records(APPLICATION_PACKAGES, searches)
     profiles = {r.user_id: r for r in store.read_records(PROFILES, users)}
     sender = mailer.mailer()
@@ -73,17 +76,31 @@ def email_digests(
 
     def run(user_id: str) -> EmailDigestRow:
         profile_row = profiles.get(user_id)
+        settings = inbox.user_settings(user_id)
+        ledger = Ledger.of(ledger_rows(user_id))
+        # The digest's optional parts: the day's packages that could not be made, the pay the user's
+        # searches saw per posting (their postings read once), and whether settings auto-approve.
+        mine = [str(t.search_key) for t in titles if t.user_id == user_id]
+        options = digest_options(
+            user_id,
+            packages=packages,
+            postings=store.read_records(JOB_POSTINGS, mine) if mine else [],
+            day=today,
+            sent=ledger.sent,
+            auto_approve=settings.auto_approve,
+        )
         outcome = deliver_digest(
             user_id,
             packages=packages,
-            ledger=Ledger.of(ledger_rows(user_id)),
+            ledger=ledger,
             profile=profile_of(profile_row) if profile_row else None,
-            recipient=inbox.user_settings(user_id).email or (profile_row.email if profile_row else None),
+            recipient=settings.email or (profile_row.email if profile_row else None),
             mailer=sender,
             record=record,
             today=today,
             claims=claims,
             ledger_rows=ledger_rows,
+            digest_options=options,
         )
         if outcome.status in UNDELIVERED:
             context.log.error(f"{user_id}: digest {outcome.status}: {outcome.error}")

@@ -19,7 +19,7 @@ and not retried for the same address and packages; transient failures are tried 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -108,10 +108,13 @@ def deliver_digest(
     ledger_rows: Callable[[str], list[EmailDigestRow]] | None = None,
     now: Callable[[], datetime] | None = None,
     wait: float = CLAIM_WAIT,
+    digest_options: Mapping[str, Any] | None = None,
 ) -> EmailDigestRow:
     """Send (or skip, saying why) today's digest holding its claim; every step is recorded before it
     is returned. ``ledger`` is the run's snapshot; ``ledger_rows(user)`` re-reads the user's rows once
-    the claim is held (another run may have recorded the day meanwhile)."""
+    the claim is held (another run may have recorded the day meanwhile). ``digest_options``: the
+    digest's optional inputs (failed packages, pay seen, auto-approval), as
+    :func:`jobland_pipeline.delivery.digest.digest_options` gives them."""
     clock = now or (lambda: datetime.now(UTC))
 
     def note(**fields: Any) -> EmailDigestRow:
@@ -156,6 +159,7 @@ def deliver_digest(
             mailer=mailer,
             note=note,
             now=clock,
+            options=digest_options or {},
         )
         claim.recorded()  # the ledger has the outcome: no later run needs to look at this claim
         return row
@@ -264,6 +268,7 @@ def _deliver_claimed(
     mailer: Mailer,
     note: Callable[..., EmailDigestRow],
     now: Callable[[], datetime],
+    options: Mapping[str, Any],
 ) -> EmailDigestRow:
     """The delivery, the claim held: resume what an earlier holder left, else deliver from scratch."""
     done = _recorded_before(claim, fresh=fresh, recipient=recipient, note=note, now=now)
@@ -286,7 +291,16 @@ def _deliver_claimed(
             attempts=0,
             error="refused for good before: not retried for this address and these packages",
         )
-    return _send(claim, due=due, profile=profile, recipient=recipient, mailer=mailer, note=note, now=now)
+    return _send(
+        claim,
+        due=due,
+        profile=profile,
+        recipient=recipient,
+        mailer=mailer,
+        note=note,
+        now=now,
+        options=options,
+    )
 
 
 def _recorded_before(
@@ -360,6 +374,7 @@ def _send(
     mailer: Mailer,
     note: Callable[..., EmailDigestRow],
     now: Callable[[], datetime],
+    options: Mapping[str, Any],
 ) -> EmailDigestRow:
     """Build the digest, mark the claim ``claimed``, deliver, mark the outcome, then record it: each
     step durable before the next."""
@@ -373,6 +388,7 @@ def _send(
         day=today,
         items=[_item(p) for p in due],
         language=profile.language if profile else "en",
+        **options,
     )
     message[APPLICATIONS_HEADER] = ", ".join(ids)  # folds at the spaces; read back item by item
     message_id, subject = str(message["Message-ID"]), str(message["Subject"])

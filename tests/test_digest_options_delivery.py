@@ -1,0 +1,99 @@
+"""The digest's optional parts reach the e-mail through the real delivery path: ``deliver_digest``
+given :func:`digest_options` writes an ``.eml`` whose subject says the packages were approved
+automatically and how many could not be made, whose lines give the pay seen, and which lists the
+failed package."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+from jobland_pipeline.delivery.claims import open_claims
+from jobland_pipeline.delivery.digest import digest_options
+from jobland_pipeline.delivery.mailer import Mailer
+from jobland_pipeline.delivery.records import EmailDigestRow
+from jobland_pipeline.delivery.stage import Ledger, deliver_digest
+from jobland_pipeline.generation.records import ApplicationPackageRow
+from jobland_pipeline.postings.records import JobPostingRow
+
+DAY = date(2026, 12, 7)
+
+
+def _package(tmp_path: Path, pid: str, **kw) -> ApplicationPackageRow:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "packages" / pid
+    folder.mkdir(parents=True)
+    (folder / "tailored_cv.md").write_text("# CV\n", encoding="utf-8")
+    fields = {
+        "search_key": "jane::icu-nurse",
+        "user_id": "jane",
+        "posting_id": pid,
+        "application_id": f"jane:{pid}",
+        "title": "ICU Nurse",
+        "company": f"Hospital {pid}",
+        "location": "Chicago, IL",
+        "url": f"https://jobs.example/{pid}",
+        "score": 90,
+        "probability": "High",
+        "package_dir": str(folder),
+        "grounded": True,
+        "review_status": "approved",
+        "created_at": datetime(2026, 12, 7, 5, 0, tzinfo=UTC),
+    }
+    fields.update(kw)
+    return ApplicationPackageRow(**fields)  # type: ignore[arg-type]
+
+
+def test_deliver_digest_writes_pay_failed_packages_and_auto_approval(tmp_path: Path) -> None:
+    packages = [
+        _package(tmp_path, "ok"),
+        _package(tmp_path, "held", grounded=False, issues=["'10 years' is not in the CV"]),
+    ]
+    postings = [
+        JobPostingRow(
+            search_key="jane::icu-nurse",
+            posting_id="ok",
+            title="ICU Nurse",
+            location="Chicago, IL",
+            salary_min=78_000,
+            salary_max=92_000,
+            salary_currency="USD",
+            salary_period="year",
+        )
+    ]
+    mailer = Mailer(tmp_path / "outbox", "jobland@example.org")
+    claims = open_claims("local", tmp_path / "outbox", {})
+    rows: list[EmailDigestRow] = []
+    options = digest_options(
+        "jane", packages=packages, postings=postings, day=DAY, sent=(), auto_approve=True
+    )
+    try:
+        row = deliver_digest(
+            "jane",
+            packages=packages,
+            ledger=Ledger.of([]),
+            profile=None,
+            recipient="jane@example.com",
+            mailer=mailer,
+            record=rows.append,
+            today=DAY,
+            claims=claims,
+            digest_options=options,
+        )
+    finally:
+        claims.close()
+    assert row.status == "written" and row.application_ids == ["jane:ok"]
+    assert rows == [row]
+    msg = message_from_bytes(Path(str(row.eml_path)).read_bytes(), policy=policy.default)
+    assert isinstance(msg, EmailMessage)
+    expected = "JobLand: 1 application package, approved automatically — 1 could not be made (2026-12-07)"
+    assert msg["Subject"] == expected
+    assert row.subject == expected
+    body = msg.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "Pay seen for this title in Chicago" in text and "$78,000–92,000 a year (from 1 posting)" in text
+    assert "Not made today:" in text
+    assert "- ICU Nurse — Hospital held: it stated something your CV does not" in text
+    assert [p.get_filename() for p in msg.iter_attachments()] == ["Hospital ok--ICU Nurse.zip"]
