@@ -1,5 +1,6 @@
-"""Forgetting a user: their rows, packages and e-mails leave (the right to be forgotten, or a user who
-left the inbox). Launched by the inbox sensor when a user's folder goes, or from the UI's launchpad."""
+"""Forgetting a user: their rows, packages, e-mails and delivery claims leave (the right to be
+forgotten, or a user who left the inbox). Launched by the inbox sensor when a user's folder goes, or
+from the UI's launchpad."""
 
 from pathlib import Path
 
@@ -30,6 +31,12 @@ def forget_user_op(
     if config.user_id:
         folders = user_folders(config.user_id, packages, mailer)
         context.log.info(forget_user(warehouse.store, config.user_id, folders=folders).summary())
+        # The delivery claims name the user too (a state file per digest day, or a Postgres row).
+        claims = mailer.claims()
+        try:
+            context.log.info(f"{config.user_id}: {claims.forget(config.user_id)} delivery claims removed")
+        finally:
+            claims.close()
     if config.search_keys:
         context.log.info(forget_searches(warehouse.store, config.search_keys).summary())
 

@@ -59,6 +59,7 @@ def test_leaving_the_inbox_deletes_the_partitions_and_starts_the_forget_run(worl
     home, instance = Path(str(world["home"])), world["instance"]
     assert isinstance(instance, dg.DagsterInstance)
     state = json.loads((home / "local_run_state.json").read_text())
+    assert [p for p in (home / "outbox" / ".claims").rglob("*") if p.name == "emma_clarke.json"]
     shutil.rmtree(home / "inbox" / "emma_clarke")
     inbox = LocalInboxResource(path=str(home / "inbox"))
     with dg.build_sensor_context(
@@ -87,6 +88,8 @@ def test_leaving_the_inbox_deletes_the_partitions_and_starts_the_forget_run(worl
     store = world["store"]
     assert isinstance(store, Warehouse)
     assert _mentions(store, "emma_clarke") == {}
+    assert not [p for p in (home / "outbox" / ".claims").rglob("emma_clarke*") if p.is_file()]
+    assert [p for p in (home / "outbox" / ".claims").rglob("*") if p.name == "maria_santos.json"]
     assert not (home / "packages" / "emma_clarke").exists()
     assert not list((home / "outbox").glob("*/emma_clarke.eml"))
     # Maria's data is all still there.
