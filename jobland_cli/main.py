@@ -363,6 +363,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
     import dagster as dg
 
+    from jobland_pipeline.delivery.claims import open_claims
     from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR, InvalidKeyError, validate_user_id
     from jobland_pipeline.warehouse.forget import forget_user
     from resources import SETTINGS
@@ -385,6 +386,11 @@ def cmd_forget(args: argparse.Namespace) -> int:
     folders = [Path(values["JOBLAND_PACKAGES_DIR"]) / args.user]
     folders += sorted(Path(values["JOBLAND_OUTBOX_DIR"]).glob(f"*/{args.user}.eml"))
     report = forget_user(_warehouse(), args.user, folders=folders)
+    claims = open_claims(values["JOBLAND_DELIVERY_CLAIMS"], Path(values["JOBLAND_OUTBOX_DIR"]), os.environ)
+    try:
+        claims.forget(args.user)  # the delivery claims name the user too
+    finally:
+        claims.close()
     if (Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml").is_file():
         with dg.DagsterInstance.get() as instance:
             if instance.has_dynamic_partition("users", args.user):

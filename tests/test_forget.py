@@ -88,7 +88,7 @@ def test_leaving_the_inbox_deletes_the_partitions_and_starts_the_forget_run(worl
     store = world["store"]
     assert isinstance(store, Warehouse)
     assert _mentions(store, "emma_clarke") == {}
-    assert not [p for p in (home / "outbox" / ".claims").rglob("emma_clarke*") if p.is_file()]
+    assert not list((home / "outbox" / ".claims").rglob("emma_clarke*"))  # files and folders
     assert [p for p in (home / "outbox" / ".claims").rglob("*") if p.name == "maria_santos.json"]
     assert not (home / "packages" / "emma_clarke").exists()
     assert not list((home / "outbox").glob("*/emma_clarke.eml"))
@@ -118,3 +118,4 @@ def test_jobland_forget_removes_a_user_on_request(
         not (home / "inbox" / "maria_santos").exists() and not (home / "packages" / "maria_santos").exists()
     )
     assert not list((home / "outbox").glob("*/maria_santos.eml"))
+    assert not list((home / "outbox" / ".claims").rglob("maria_santos*"))  # delivery claims too

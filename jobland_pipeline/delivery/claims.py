@@ -249,9 +249,12 @@ class LocalClaims(Claims):
     def forget(self, user_id: str) -> int:
         name = safe_name(user_id)
         gone = [*self.root.glob(f"*/{name}.json"), *self.root.glob(f"*/{name}.lock")]
-        marks = list((self.root / "pending" / name).glob("*"))
+        pending = self.root / "pending" / name
+        marks = list(pending.glob("*"))
         for path in [*gone, *marks]:
             path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # gone, or a run marked a new day meanwhile
+            pending.rmdir()
         return len(gone)
 
     @contextlib.contextmanager
