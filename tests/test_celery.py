@@ -44,7 +44,14 @@ BROKER = "amqp://guest:guest@127.0.0.1:5672//"  # the machine's RabbitMQ (.ci/ru
 BUCKET = "jobland-shared"
 USERS = ["emma_clarke", "maria_santos"]
 SEARCHES_PER_USER = 3
-STEPS = {"job_postings", "screenings", "company_dossiers", "application_packages"}
+# The batch's assets, and the golden-set check that blocks screenings (a step of its own).
+STEPS = {
+    "job_postings",
+    "screenings",
+    "screenings_golden_set_quality",
+    "company_dossiers",
+    "application_packages",
+}
 
 
 # -- the executor settings (no service needed) -------------------------------------------------------
@@ -296,7 +303,7 @@ def test_a_search_batch_splits_across_two_celery_workers(
         f"steps: {ran_on}\nstep seconds: { {k: round(v, 1) for k, v in stats.items()} }\nintake: {intake_on}"
     )
 
-    # The batch's four steps ran, split across both workers; the intake steps ran on the workers too.
+    # The batch's steps ran, split across both workers; the intake steps ran on the workers too.
     assert set(ran_on) == STEPS
     assert {w.split("@")[0] for w in ran_on.values()} == {"w1", "w2"}, ran_on
     assert all(set(i) == {"cv_documents", "profiles", "suggested_titles"} for i in intake_on), intake_on
