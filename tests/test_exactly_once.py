@@ -95,7 +95,7 @@ def child(config: dict[str, Any]) -> None:
     for user in config["users"]:
         with claims.lock(f"ledger-{user}"):
             for tmp in (root / "warehouse" / EMAIL_DIGESTS.name / user).glob(".*.tmp"):
-                tmp.unlink()  # as the asset does (_sweep_ledger_temporaries)
+                tmp.unlink()  # as the asset does (DailyDigests.compact)
             store.compact(EMAIL_DIGESTS.name, user)
     claims.close()
     print(json.dumps(out))

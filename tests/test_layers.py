@@ -26,7 +26,7 @@ LAYERS: list[set[str]] = [
     {"delivery"},
     {"llm"},
     {"warehouse", "settings", "evaluation", "batch"},
-    {"golden", "trail", "outcomes"},
+    {"golden", "trail", "outcomes", "digest_day"},
     {"definitions"},
 ]
 LAYER = {name: i for i, names in enumerate(LAYERS) for name in names}

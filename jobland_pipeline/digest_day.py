@@ -1,0 +1,108 @@
+"""One run's delivery of its users' daily digests: what it reads, and every write to their ledgers.
+
+It sits above ``warehouse`` and ``delivery`` (it reads the run's titles, packages, profiles and
+postings by partition and appends to the delivery ledger), so the ``email_digests`` asset only wires
+resources to it. Every writer of a user's ledger holds that user's ledger lock (a claim lock), so
+compaction never races an append of another run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from jobland_pipeline.delivery.claims import Claims
+from jobland_pipeline.delivery.digest import digest_options
+from jobland_pipeline.delivery.mailer import Mailer
+from jobland_pipeline.delivery.records import EMAIL_DIGESTS, EmailDigestRow
+from jobland_pipeline.delivery.stage import DELIVERED, Ledger, deliver_digest
+from jobland_pipeline.generation.records import APPLICATION_PACKAGES, ApplicationPackageRow
+from jobland_pipeline.keys import file_stem
+from jobland_pipeline.postings.records import JOB_POSTINGS
+from jobland_pipeline.profiles.records import PROFILES, SUGGESTED_TITLES, ProfileRow, SuggestedTitleRow
+from jobland_pipeline.profiles.stage import profile_of
+from jobland_pipeline.profiles.user_settings import UserSettings
+from jobland_pipeline.warehouse.store import Warehouse
+
+
+@dataclass
+class DailyDigests:
+    """The digests of ``users`` for ``today``; ``rows`` holds every ledger row this run wrote."""
+
+    store: Warehouse
+    claims: Claims
+    mailer: Mailer
+    settings_of: Callable[[str], UserSettings]
+    users: list[str]
+    today: date
+    rows: list[EmailDigestRow] = field(default_factory=list)
+    titles: list[SuggestedTitleRow] = field(init=False)
+    packages: list[ApplicationPackageRow] = field(init=False)
+    profiles: dict[str, ProfileRow] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Only what this run owns: its users' searches, packages, profiles and delivery ledger.
+        self.titles = self.store.read_records(SUGGESTED_TITLES, self.users)
+        searches = [str(t.search_key) for t in self.titles]
+        self.packages = self.store.read_records(APPLICATION_PACKAGES, searches)
+        self.profiles = {str(r.user_id): r for r in self.store.read_records(PROFILES, self.users)}
+
+    def ledger_rows(self, user_id: str) -> list[EmailDigestRow]:
+        with self.claims.lock(f"ledger-{user_id}"):  # not while another run compacts the user's files
+            return self.store.read_records(EMAIL_DIGESTS, [user_id])
+
+    def record(self, row: EmailDigestRow) -> None:
+        self.rows.append(row)  # each step is durable before the next
+        with self.claims.lock(f"ledger-{row.user_id}"):
+            self.store.append_records(EMAIL_DIGESTS, [row], group=str(row.user_id))
+
+    def deliver(self, user_id: str) -> EmailDigestRow:
+        """The user's digest for today, sent or skipped with its reason (see ``deliver_digest``)."""
+        profile_row = self.profiles.get(user_id)
+        settings = self.settings_of(user_id)
+        ledger = Ledger.of(self.ledger_rows(user_id))
+        # The digest's optional parts: the day's packages that could not be made, the pay the user's
+        # searches saw per posting (their postings read once), and whether settings auto-approve.
+        mine = [str(t.search_key) for t in self.titles if t.user_id == user_id]
+        options = digest_options(
+            user_id,
+            packages=self.packages,
+            postings=self.store.read_records(JOB_POSTINGS, mine) if mine else [],
+            day=self.today,
+            sent=ledger.sent,
+            auto_approve=settings.auto_approve,
+        )
+        return deliver_digest(
+            user_id,
+            packages=self.packages,
+            ledger=ledger,
+            profile=profile_of(profile_row) if profile_row else None,
+            recipient=settings.email or (profile_row.email if profile_row else None),
+            mailer=self.mailer,
+            record=self.record,
+            today=self.today,
+            claims=self.claims,
+            ledger_rows=self.ledger_rows,
+            digest_options=options,
+        )
+
+    def compact(self) -> pl.DataFrame:
+        """Each user's ledger made one file again (not one per row); the delivered rows of all of them."""
+        ledgers = []
+        for user in self.users:
+            with self.claims.lock(f"ledger-{user}"):  # every writer of the user's ledger holds it
+                self._sweep_temporaries(user)
+                self.store.compact(EMAIL_DIGESTS.name, user)
+                ledgers.append(self.store.read(EMAIL_DIGESTS.name, [user]))
+        return pl.concat(ledgers).filter(pl.col("status").is_in(DELIVERED))
+
+    def _sweep_temporaries(self, user_id: str) -> None:
+        """Remove the half-written ledger files of a run killed while it appended or compacted (the
+        ledger lock is held, so no live writer has one); S3 has none (a PUT is whole or nothing)."""
+        if isinstance(self.store.root, Path):
+            for tmp in (self.store.root / EMAIL_DIGESTS.name / file_stem(user_id)).glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
