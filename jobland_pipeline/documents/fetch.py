@@ -475,12 +475,21 @@ def _may_pass(error: BaseException) -> bool:
     return is_retryable(error) and not isinstance(error, TimedOut)
 
 
-def _get_once(client: HttpClient, target: _Target, addresses: list[_Address], deadline: float) -> Response:
-    """GET from the first checked address that accepts a connection (never a fresh DNS lookup)."""
+def _get_once(
+    client: HttpClient,
+    target: _Target,
+    addresses: list[_Address],
+    deadline: float,
+    *,
+    accept: str = _ACCEPT,
+    encoding: str = "identity",
+) -> Response:
+    """GET from the first checked address that accepts a connection (never a fresh DNS lookup); the
+    posting-page downloader asks for HTML, possibly compressed, through the same guard."""
     headers = {
         "Host": target.host_header,
-        "Accept": _ACCEPT,
-        "Accept-Encoding": "identity",
+        "Accept": accept,
+        "Accept-Encoding": encoding,
         "Connection": "close",
     }
     refused: ConnectFailed | None = None

@@ -20,14 +20,11 @@ from jobland_pipeline.documents.fetch import FetchError
 from jobland_pipeline.net import (
     ACCEPT_ENCODING,
     REDIRECT_STATUSES,
-    ConnectFailed,
     HttpClient,
     NetError,
     Response,
     RetryPolicy,
     StatusError,
-    is_retryable_status,
-    status_error,
 )
 
 __all__ = ["MAX_PAGE_BYTES", "FetchedPage", "fetch_page"]
@@ -125,7 +122,9 @@ def _get(
 ) -> Response:
     try:
         return retry.call(
-            lambda: _get_once(client, target, addresses, deadline),
+            lambda: _guard._get_once(
+                client, target, addresses, deadline, accept=_ACCEPT, encoding=ACCEPT_ENCODING
+            ),
             retry_if=_guard._may_pass,
             deadline=deadline,
         )
@@ -135,40 +134,6 @@ def _get(
         ) from None
     except NetError as error:
         raise _guard._network_error(error, target, timeout=timeout) from None
-
-
-def _get_once(
-    client: HttpClient, target: _guard._Target, addresses: list[_guard._Address], deadline: float
-) -> Response:
-    """GET from the first checked address that accepts a connection (never a fresh DNS lookup)."""
-    headers = {
-        "Host": target.host_header,
-        "Accept": _ACCEPT,
-        "Accept-Encoding": ACCEPT_ENCODING,
-        "Connection": "close",
-    }
-    refused: ConnectFailed | None = None
-    for address in addresses:
-        try:
-            response = client.request(
-                "GET",
-                address.url(target),
-                headers=headers,
-                deadline=deadline,
-                sni_hostname=target.host if target.scheme == "https" else None,
-                stream=True,
-            )
-        except ConnectFailed as error:
-            if not error.retryable:
-                raise
-            refused = error
-            continue
-        if is_retryable_status(response.status):
-            response.close()
-            raise status_error(response.status, response.headers)
-        return response
-    assert refused is not None, "_resolve returns at least one address"
-    raise refused
 
 
 def _read_page(response: Response, target: _guard._Target, *, max_bytes: int, timeout: float) -> FetchedPage:
