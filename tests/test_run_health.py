@@ -32,6 +32,7 @@ from resources.settings import resolve
 from sensors.local_run import run_once
 from sensors.run_health import mark_dead_runs
 from tests.conftest import SAMPLE_INBOX
+from tests.test_postgres import database  # noqa: F401 - the fixture: a new database, dropped after
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = "emma_clarke"  # a text CV: the quickest intake
@@ -451,29 +452,12 @@ class _Proxy:
                 s.close()
 
 
-@pytest.fixture
-def database() -> Iterator[str]:
-    """A new, empty database on the machine's Postgres (dropped afterwards)."""
-    _postgres_reachable()
-    import uuid
-
-    import psycopg2
-
-    name = f"jobland_health_{uuid.uuid4().hex[:8]}"
-    con = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="test", connect_timeout=3)
-    con.autocommit = True
-    with con.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with con.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    con.close()
-
-
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_postgres_lost_mid_run_is_one_line_and_the_next_run_heals(
-    tmp_path: Path, database: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    database: str,  # noqa: F811 - the fixture imported above
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     dagster_home = tmp_path / "dagster"
     dagster_home.mkdir()
