@@ -21,16 +21,30 @@ from assets.common import (
 from assets.job_postings import job_postings
 from assets.partitions import searches_partitions
 from assets.search_context import SearchContext, for_each_key
-from jobland_pipeline.golden import GoldenScore, evaluate_golden, golden_table, load_baseline, regressions
+from jobland_pipeline.golden import (
+    GoldenScore,
+    engine_fingerprint,
+    evaluate_golden,
+    golden_table,
+    load_baseline,
+    regressions,
+)
 from jobland_pipeline.keys import split_search_key
+from jobland_pipeline.llm.prompts import prompt_version
 from jobland_pipeline.llm.records import LlmCallRow
 from jobland_pipeline.outcomes import load_calibrator
 from jobland_pipeline.postings.records import JOB_POSTINGS
 from jobland_pipeline.postings.stage import posting_of
 from jobland_pipeline.screening.calibration import Calibrator, reliability_markdown
 from jobland_pipeline.screening.records import SCREENINGS
+from jobland_pipeline.screening.reuse import screened_counts, screening_basis, unsettled
 from jobland_pipeline.screening.stage import screen_search
 from resources import InboxResource, LLMResource, MatchingResource, WarehouseResource
+
+SETTLED = frozenset({None, "ok", "repaired", "cached"})
+"""LLM call statuses after which a screening is what its basis says; after any other (error, invalid,
+circuit_open, over_budget: answered offline) the rows scored are written without a basis, so the next
+run scores them again instead of keeping a stand-in."""
 
 
 @dg.asset(
@@ -68,31 +82,53 @@ def screenings(
     now = datetime.now(UTC)
     expected: dict[str, int] = {}
     judge = llm.engine(store)
+    engine_version = _engine_version(llm)
     calibrator = load_calibrator(store, now=now)
     ledger: list[LlmCallRow] = []
+    reuse: dict[str, dict[str, int]] = {}
 
     def run(key: str) -> pl.DataFrame:
         user_id, _ = split_search_key(key)
         postings = [posting_of(r) for r in store.read_records(JOB_POSTINGS, [key])]
         expected[key] = len(postings)
+        profile, cv_text = ctx.profile(user_id), ctx.cv_text(user_id)
+        title, prefs = ctx.title(key).title, ctx.settings(user_id).preferences
+        previous = store.read_records(SCREENINGS, [key])
+        basis = screening_basis(
+            profile=profile,
+            cv_text=cv_text,
+            search_title=title,
+            prefs=prefs,
+            thresholds=thresholds,
+            engine=engine_version,
+        )
         rows = screen_search(
             key,
             postings,
             lambda batch: judge.screen(
-                ctx.profile(user_id),
-                batch,
-                cv_text=ctx.cv_text(user_id),
-                search_title=ctx.title(key).title,
-                prefs=ctx.settings(user_id).preferences,
-                thresholds=thresholds,
+                profile, batch, cv_text=cv_text, search_title=title, prefs=prefs, thresholds=thresholds
             ),
             now=now,
             calibrator=calibrator,
+            previous=previous,
+            basis=basis,
         )
+        start = len(ledger)
         record_llm_calls(judge, asset="screenings", partition=key, sink=ledger)
-        df = store.write_records(SCREENINGS, key, rows)
+        settled = all(c.status in SETTLED for c in ledger[start:])
+        df = store.write_records(SCREENINGS, key, rows if settled else unsettled(rows))
+        current = {p.id for p in postings}
+        reuse[key] = {
+            **screened_counts(rows),
+            "removed": sum(r.posting_id not in current for r in previous),
+            "unsettled": 0 if settled else sum(r.screening_basis is None for r in rows),
+        }
         context.add_asset_metadata(
-            partition_metadata(df, ["title", "company", "score", "probability"]), partition_key=key
+            {
+                **partition_metadata(df, ["title", "company", "score", "probability", "screened_as"]),
+                **{f"screened_{kind}": n for kind, n in reuse[key].items()},
+            },
+            partition_key=key,
         )
         return df
 
@@ -101,7 +137,40 @@ def screenings(
     missing = {k: expected[k] - v.height for k, v in done.items() if v.height != expected[k]}
     llm_figures = write_llm_ledger(store, ledger)
     calibration = _calibration_metadata(calibrator, thresholds.high, thresholds.medium)
-    return _result(df, failed, missing, thresholds.high, llm.name, {**llm_figures, **calibration})
+    return _result(
+        df,
+        failed,
+        missing,
+        thresholds.high,
+        llm.name,
+        {**llm_figures, **calibration, **_reuse_metadata(reuse)},
+    )
+
+
+def _engine_version(llm: LLMResource) -> str:
+    """The engine as a screening's basis sees it: name, and for an LLM its endpoints, models, prompt
+    version and judge budget; always the fingerprint of the matching code (a code change re-screens)."""
+    parts = [llm.name, f"code={engine_fingerprint('offline')}"]
+    if llm.name == "openai":
+        parts += [
+            f"model={llm.model_screening or llm.model}@{llm.base_url}",
+            f"fallback={llm.fallback_model or llm.model_screening or llm.model}@{llm.fallback_base_url}",
+            f"prompt={prompt_version('screening')}",
+            f"judge_budget={llm.judge_budget}",
+        ]
+    return "|".join(parts)
+
+
+def _reuse_metadata(reuse: dict[str, dict[str, int]]) -> dict[str, dg.MetadataValue]:
+    """The run's totals of new / changed / basis_changed / reused / removed rows and of postings scored."""
+    totals: dict[str, int] = {}
+    for figures in reuse.values():
+        for kind, n in figures.items():
+            totals[kind] = totals.get(kind, 0) + n
+    return {
+        **{f"screened_{kind}": dg.MetadataValue.int(n) for kind, n in totals.items()},
+        "screened_by_search": dg.MetadataValue.json(reuse),
+    }
 
 
 def _calibration_metadata(calibrator: Calibrator, high: int, medium: int) -> dict[str, dg.MetadataValue]:

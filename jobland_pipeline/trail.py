@@ -199,6 +199,10 @@ def _screening_section(trail: Trail, s: ScreeningRow) -> list[str]:
         if s.screened_at
         else f"  engine {s.method}"
     ]
+    if s.screened_as == "reused" and s.scored_at:
+        lines.append(
+            f"  scored {s.scored_at:%Y-%m-%d %H:%M} and reused since: the posting, CV, settings and engine are unchanged"
+        )
     models = sorted({f"{c.model} (prompt {c.prompt_version})" for c in trail.llm_calls if c.model})
     lines.append(f"  model: {', '.join(models)}" if models else "  model: none (no LLM call for this search)")
     if s.prompt_version:

@@ -37,7 +37,32 @@ class ScreeningRow(BaseModel):
         description="the evidence behind the score as JSON: title, lexical, requirements, seniority and "
         "location fit (0-1), relevant_years",
     )
-    screened_at: datetime | None = Field(default=None, description="when screened")
+    screened_at: datetime | None = Field(
+        default=None,
+        description="when this screening was written (the run's time, for a reused row too: the verdict stands "
+        "as of then)",
+    )
+    scored_at: datetime | None = Field(
+        default=None,
+        description="when the score was computed: screened_at for a row scored in this run, the earlier run's "
+        "time for a reused row",
+    )
+    screened_as: str | None = Field(
+        default=None,
+        description="new (first screening of the posting in this search), changed (its content changed), "
+        "basis_changed (same posting, but the CV, settings, thresholds, engine or code changed) or reused "
+        "(nothing changed: the previous row kept, not scored again)",
+    )
+    content_hash: str | None = Field(
+        default=None,
+        description="digest of the posting as screening reads it (title, company, place, remote, contract, "
+        "description, pay)",
+    )
+    screening_basis: str | None = Field(
+        default=None,
+        description="digest of everything else the score read: profile (CV hash, extractor), CV text, search "
+        "title, preferences, thresholds, engine, model, prompt and matching-code versions",
+    )
     interview_chance: float | None = Field(
         default=None,
         description="chance (0-1) that applying leads to an interview: the method's curve fitted on tracked "

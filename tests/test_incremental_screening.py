@@ -1,0 +1,231 @@
+"""Re-screen only what changed: the offline engine as the judge, the postings that reach it counted.
+
+The judge is the real offline engine (``get_engine("offline").screen``) behind a counting wrapper: what
+the wrapper records is exactly what was scored, so "scored nothing" means the engine never ran.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from jobland_pipeline.llm import get_engine
+from jobland_pipeline.postings import load_postings
+from jobland_pipeline.postings.models import Posting
+from jobland_pipeline.profiles import Profile, build_profile
+from jobland_pipeline.screening.calibration import Calibration, Calibrator
+from jobland_pipeline.screening.models import Preferences, Screening
+from jobland_pipeline.screening.records import ScreeningRow
+from jobland_pipeline.screening.reuse import (
+    JUDGE_UNAVAILABLE,
+    plan,
+    posting_content_hash,
+    screened_counts,
+    screening_basis,
+)
+from jobland_pipeline.screening.score import Thresholds
+from jobland_pipeline.screening.stage import screen_search
+from tests.conftest import SAMPLE_CVS, SAMPLE_POSTINGS
+
+DAY1 = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
+DAY2 = DAY1 + timedelta(days=1)
+KEY = "emma_clarke::math-teacher"
+TITLE = "Mathematics Teacher"
+ENGINE = "offline|code=test"
+
+
+@dataclass
+class CountingJudge:
+    """The offline engine's screen for one user and search, recording every posting sent to it."""
+
+    profile: Profile
+    cv_text: str
+    prefs: Preferences = field(default_factory=Preferences)
+    seen: list[list[str]] = field(default_factory=list)
+
+    def __call__(self, postings: list[Posting]) -> list[Screening]:
+        self.seen.append([p.id for p in postings])
+        return get_engine("offline").screen(
+            self.profile,
+            postings,
+            cv_text=self.cv_text,
+            search_title=TITLE,
+            prefs=self.prefs,
+            thresholds=Thresholds(),
+        )
+
+    @property
+    def scored(self) -> list[str]:
+        return [pid for batch in self.seen for pid in batch]
+
+    def basis(self) -> str:
+        return screening_basis(
+            profile=self.profile,
+            cv_text=self.cv_text,
+            search_title=TITLE,
+            prefs=self.prefs,
+            thresholds=Thresholds(),
+            engine=ENGINE,
+        )
+
+
+def _emma(extra: str = "") -> CountingJudge:
+    text = SAMPLE_CVS["emma_clarke"].read_text(encoding="utf-8") + extra
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    profile = build_profile(text, user_id="emma_clarke", cv_sha256=sha, as_of=date(2026, 11, 27))
+    return CountingJudge(profile, text)
+
+
+def _postings() -> list[Posting]:
+    return load_postings(SAMPLE_POSTINGS)[:40]
+
+
+def _screen(
+    judge: CountingJudge, postings: list[Posting], previous: list[ScreeningRow], now: datetime
+) -> list[ScreeningRow]:
+    return screen_search(KEY, postings, judge, now=now, previous=previous, basis=judge.basis())
+
+
+def _verdict(row: ScreeningRow) -> tuple[object, ...]:
+    return (row.posting_id, row.score, row.probability, row.reasons, row.deal_breakers, row.components)
+
+
+def test_the_second_screening_of_unchanged_postings_scores_nothing() -> None:
+    postings = _postings()
+    judge = _emma()
+    first = _screen(judge, postings, [], DAY1)
+    assert judge.scored == [p.id for p in postings]  # day 1: all 40 reach the engine
+    assert screened_counts(first) == {"new": 40, "changed": 0, "basis_changed": 0, "reused": 0, "scored": 40}
+
+    judge.seen.clear()
+    second = _screen(judge, postings, first, DAY2)
+    assert judge.seen == []  # the engine was never called
+    assert screened_counts(second) == {"new": 0, "changed": 0, "basis_changed": 0, "reused": 40, "scored": 0}
+    assert [_verdict(r) for r in second] == [_verdict(r) for r in first]
+    # Written today, scored yesterday: the day's counts see the row, the trail sees when it was scored.
+    assert {r.screened_at for r in second} == {DAY2} and {r.scored_at for r in second} == {DAY1}
+    assert [r.content_hash for r in second] == [posting_content_hash(p) for p in postings]
+
+
+def test_a_changed_description_re_scores_exactly_that_posting() -> None:
+    postings = _postings()
+    judge = _emma()
+    first = _screen(judge, postings, [], DAY1)
+    changed = postings[7].model_copy(
+        update={
+            "description": postings[7].description + "\nNight shifts required. Must hold a nursing licence."
+        }
+    )
+    today = [*postings[:7], changed, *postings[8:]]
+    judge.seen.clear()
+    second = _screen(judge, today, first, DAY2)
+    assert judge.seen == [[changed.id]]
+    assert screened_counts(second) == {"new": 0, "changed": 1, "basis_changed": 0, "reused": 39, "scored": 1}
+    row = next(r for r in second if r.posting_id == changed.id)
+    assert row.screened_as == "changed" and row.scored_at == DAY2
+    assert row.content_hash == posting_content_hash(changed) != posting_content_hash(postings[7])
+    fresh = get_engine("offline").screen(
+        judge.profile,
+        [changed],
+        cv_text=judge.cv_text,
+        search_title=TITLE,
+        prefs=Preferences(),
+        thresholds=Thresholds(),
+    )[0]
+    assert (row.score, row.reasons, row.deal_breakers) == (fresh.score, fresh.reasons, fresh.deal_breakers)
+
+
+def test_new_and_removed_postings_and_a_changed_salary() -> None:
+    postings = _postings()
+    judge = _emma()
+    first = _screen(judge, postings[:30], [], DAY1)
+    paid = postings[3].model_copy(update={"salary": "$20,000 a year"})  # the pay is read (salary floor)
+    today = [*postings[:3], paid, *postings[4:25], *postings[30:40]]  # 25..29 gone, 30..39 new
+    judge.seen.clear()
+    second = _screen(judge, today, first, DAY2)
+    assert sorted(judge.scored) == sorted([paid.id] + [p.id for p in postings[30:40]])
+    assert screened_counts(second) == {
+        "new": 10,
+        "changed": 1,
+        "basis_changed": 0,
+        "reused": 24,
+        "scored": 11,
+    }
+    assert [r.posting_id for r in second] == [p.id for p in today]  # removed postings are not kept
+    assert plan(today, first, judge.basis()).removed == sorted(p.id for p in postings[25:30])
+
+
+def test_a_new_cv_re_screens_all_of_that_users_postings_and_nobody_elses() -> None:
+    postings = _postings()
+    emma, other = _emma(), _emma()
+    other.profile = other.profile.model_copy(update={"user_id": "someone_else"})
+    first = _screen(emma, postings, [], DAY1)
+    others_first = screen_search("someone_else::math-teacher", postings, other, now=DAY1, basis=other.basis())
+
+    emma_v2 = _emma("\nCERTIFICATIONS\nAdvanced Placement Calculus teacher certification, 2026\n")
+    assert emma_v2.profile.cv_sha256 != emma.profile.cv_sha256
+    second = _screen(emma_v2, postings, first, DAY2)
+    assert emma_v2.scored == [p.id for p in postings]
+    assert screened_counts(second) == {"new": 0, "changed": 0, "basis_changed": 40, "reused": 0, "scored": 40}
+    assert {r.screening_basis for r in second} == {emma_v2.basis()} != {emma.basis()}
+
+    other.seen.clear()
+    others_second = screen_search(
+        "someone_else::math-teacher", postings, other, now=DAY2, previous=others_first, basis=other.basis()
+    )
+    assert other.seen == [] and screened_counts(others_second)["reused"] == 40
+
+
+def test_changed_preferences_re_screen_and_change_the_verdict() -> None:
+    postings = _postings()
+    judge = _emma()
+    first = _screen(judge, postings, [], DAY1)
+    judge.prefs = Preferences(excluded_companies=[postings[0].company])
+    judge.seen.clear()
+    second = _screen(judge, postings, first, DAY2)
+    assert len(judge.scored) == 40 and screened_counts(second)["basis_changed"] == 40
+    excluded = f"{postings[0].company} is on your excluded companies list"
+    assert excluded in second[0].deal_breakers and excluded not in first[0].deal_breakers
+
+
+def test_reused_rows_take_todays_calibration() -> None:
+    """The interview chance follows the outcomes settled since: applied again to reused rows, for free."""
+    postings = _postings()
+    judge = _emma()
+    first = _screen(judge, postings, [], DAY1)
+    method = str(first[0].method)
+    curve = Calibration(method, "platt", "platt-test", 40, slope=0.05, intercept=-4.0)
+    judge.seen.clear()
+    second = screen_search(
+        KEY,
+        postings,
+        judge,
+        now=DAY2,
+        previous=first,
+        basis=judge.basis(),
+        calibrator=Calibrator({method: curve}),
+    )
+    assert judge.seen == []
+    assert {r.chance_basis for r in first} == {"prior"}
+    assert {(r.chance_basis, r.calibration_version) for r in second} == {
+        ("platt on 40 outcomes", "platt-test")
+    }
+    assert [r.interview_chance for r in second] == [curve.chance(r.score or 0, "") for r in second]
+
+
+def test_without_a_basis_or_after_a_judge_failure_nothing_is_reused() -> None:
+    postings = _postings()[:5]
+    judge = _emma()
+    first = _screen(judge, postings, [], DAY1)
+    judge.seen.clear()
+    again = screen_search(KEY, postings, judge, now=DAY2, previous=first)  # no basis: never reuse
+    assert len(judge.scored) == 5 and screened_counts(again)["basis_changed"] == 5
+
+    failed = [
+        first[0].model_copy(update={"reasons": [*first[0].reasons, f"{JUDGE_UNAVAILABLE}: timeout"]}),
+        *first[1:],
+    ]
+    judge.seen.clear()
+    retried = _screen(judge, postings, failed, DAY2)
+    assert judge.seen == [[postings[0].id]] and retried[0].screened_as == "basis_changed"
