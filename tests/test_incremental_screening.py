@@ -7,16 +7,26 @@ the wrapper records is exactly what was scored, so "scored nothing" means the en
 from __future__ import annotations
 
 import hashlib
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
+import dagster as dg
+import pytest
+
+from assets.screenings import screenings
+from jobland_pipeline.definitions import build_definitions, build_resources
 from jobland_pipeline.llm import get_engine
 from jobland_pipeline.postings import load_postings
 from jobland_pipeline.postings.models import Posting
+from jobland_pipeline.postings.records import JOB_POSTINGS
 from jobland_pipeline.profiles import Profile, build_profile
 from jobland_pipeline.screening.calibration import Calibration, Calibrator
 from jobland_pipeline.screening.models import Preferences, Screening
-from jobland_pipeline.screening.records import ScreeningRow
+from jobland_pipeline.screening.records import SCREENINGS, ScreeningRow
 from jobland_pipeline.screening.reuse import (
     JUDGE_UNAVAILABLE,
     plan,
@@ -26,7 +36,11 @@ from jobland_pipeline.screening.reuse import (
 )
 from jobland_pipeline.screening.score import Thresholds
 from jobland_pipeline.screening.stage import screen_search
-from tests.conftest import SAMPLE_CVS, SAMPLE_POSTINGS
+from jobland_pipeline.warehouse import Warehouse
+from resources import SETTINGS
+from resources.settings import resolve
+from sensors.local_run import run_once
+from tests.conftest import SAMPLE_CVS, SAMPLE_INBOX, SAMPLE_POSTINGS
 
 DAY1 = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
 DAY2 = DAY1 + timedelta(days=1)
@@ -229,3 +243,92 @@ def test_without_a_basis_or_after_a_judge_failure_nothing_is_reused() -> None:
     judge.seen.clear()
     retried = _screen(judge, postings, failed, DAY2)
     assert judge.seen == [[postings[0].id]] and retried[0].screened_as == "basis_changed"
+
+
+# -- in a real Dagster run ---------------------------------------------------------------------------
+USER = "emma_clarke"
+
+
+class Run:
+    def __init__(self, home: Path, instance: dg.DagsterInstance) -> None:
+        self.env = {"JOBLAND_HOME": str(home)}
+        self.values = resolve(self.env, SETTINGS)
+        self.instance = instance
+        self.store = Warehouse(
+            Path(self.values["JOBLAND_WAREHOUSE_DIR"]), Path(self.values["JOBLAND_DUCKDB_PATH"])
+        )
+        self.exit = run_once(build_definitions(self.env), self.values, seed_samples=False, instance=instance)
+
+    def screen(self, key: str) -> dict[str, Any]:
+        result = dg.materialize(
+            [screenings], partition_key=key, resources=build_resources(self.env), instance=self.instance
+        )
+        assert result.success
+        run_meta = result.asset_materializations_for_node("screenings")[0].metadata
+        return {k: v.value for k, v in run_meta.items()}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+    home = tmp_path_factory.mktemp("incremental") / "var"
+    shutil.copytree(SAMPLE_INBOX / USER, home / "inbox" / USER)
+    (home / "dagster").mkdir(parents=True)
+    with dg.instance_for_test(temp_dir=str(home / "dagster")) as instance:
+        yield Run(home, instance)
+
+
+def test_the_pipeline_scores_each_posting_once_and_counts_what_it_reused(
+    run: Run, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run.exit == 0
+    first = run.store.read_records(SCREENINGS)
+    assert first and {r.screened_as for r in first} == {"new"} and all(r.screening_basis for r in first)
+    key = max(sorted({str(r.search_key) for r in first}), key=lambda k: sum(r.search_key == k for r in first))
+    mine = sorted((r for r in first if r.search_key == key), key=lambda r: str(r.posting_id))
+    n = len(mine)
+
+    again = run.screen(key)  # nothing changed: every row reused, nothing scored
+    assert (again["screened_new"], again["screened_changed"], again["screened_basis_changed"]) == (0, 0, 0)
+    assert (again["screened_reused"], again["screened_scored"], again["rows_in_run"]) == (n, 0, n)
+    assert again["screened_by_search"] == {
+        key: {
+            "new": 0,
+            "changed": 0,
+            "basis_changed": 0,
+            "reused": n,
+            "scored": 0,
+            "removed": 0,
+            "unsettled": 0,
+        }
+    }
+    reused = sorted(run.store.read_records(SCREENINGS, [key]), key=lambda r: str(r.posting_id))
+    assert [(r.posting_id, r.score, r.reasons) for r in reused] == [
+        (r.posting_id, r.score, r.reasons) for r in mine
+    ]
+    assert [r.scored_at for r in reused] == [r.screened_at for r in mine]
+    assert all(r.screened_at and r.scored_at and r.screened_at > r.scored_at for r in reused)
+
+    postings = run.store.read_records(JOB_POSTINGS, [key])  # one posting's text changes, one disappears
+    edited = postings[0].model_copy(
+        update={"description": f"{postings[0].description}\nWeekend work required."}
+    )
+    run.store.write_records(JOB_POSTINGS, key, [edited, *postings[2:]])
+    changed = run.screen(key)
+    assert (changed["screened_changed"], changed["screened_reused"], changed["screened_scored"]) == (
+        1,
+        n - 2,
+        1,
+    )
+    assert changed["screened_removed"] == 1 and changed["rows_in_run"] == n - 1
+    by_id = {r.posting_id: r for r in run.store.read_records(SCREENINGS, [key])}
+    assert by_id[edited.posting_id].screened_as == "changed" and postings[1].posting_id not in by_id
+
+    # `jobland why` on a reused row: the same trail, and when its score was computed.
+    row = by_id[postings[2].posting_id]
+    monkeypatch.setenv("JOBLAND_HOME", run.env["JOBLAND_HOME"])
+    from jobland_cli.main import main as jobland
+
+    assert jobland(["why", f"{USER}:{row.posting_id}"]) == 0
+    out = capsys.readouterr().out
+    assert f"{row.probability} match, score {row.score}/100" in out
+    assert f"scored {row.scored_at:%Y-%m-%d %H:%M} and reused since" in out
