@@ -199,7 +199,10 @@ def stage_counts(store: FrameStore, user: str, day: date) -> dict[str, int | str
     packages = _on_day(store.read("application_packages", searches), "created_at", day)
     digest = store.read("email_digests", [user])
     digest = digest.filter(pl.col("digest_date") == day).sort("recorded_at") if digest.height else digest
-    outcomes = digest.filter(pl.col("status") != "sending") if digest.height else digest
+    # "already_sent" notes a later delivery run that found the day's digest gone: not the day's outcome
+    outcomes = (
+        digest.filter(~pl.col("status").is_in(["sending", "already_sent"])) if digest.height else digest
+    )
     return {
         "cv_documents": docs.filter(pl.col("status") == "ok").height,
         "cv_refused": docs.filter(pl.col("status") == "error").height,

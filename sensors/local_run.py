@@ -24,7 +24,7 @@ from assets.partitions import RANGE_END_TAG, RANGE_START_TAG, range_tags
 from jobland_pipeline.inbox_cursor import InboxCursor
 from jobland_pipeline.local_state import file_lock, first_line, read_state, write_state
 from jobland_pipeline.warehouse import Warehouse
-from resources import SETTINGS, WarehouseResource
+from resources import SETTINGS, WarehouseResource, WebhookResource
 from resources.settings import resolve
 from sensors.cv_inbox import cv_inbox_sensor
 from sensors.run_health import (
@@ -41,6 +41,7 @@ from sensors.run_health import (
 )
 from sensors.schedules import daily_delivery_schedule, daily_search_schedule
 from sensors.searches import search_partitions_sensor
+from sensors.webhooks import webhook_request, webhooks_after_delivery
 
 STATE_FILE = "local_run_state.json"
 
@@ -78,7 +79,7 @@ class _Pass:
     log_level: str = "WARNING"
     failures: list[Failure] = field(default_factory=list)
 
-    def execute(self, job: str, request: dg.RunRequest, origin: tuple[str, str] | None = None) -> bool:
+    def execute(self, job: str, request: dg.RunRequest, origin: tuple[str, str] | None = None) -> str:
         """Run a sensor's or schedule's request in this process.
 
         ``origin`` = ("sensor" | "schedule", its name): the run is tagged with the request's run key and
@@ -107,7 +108,7 @@ class _Pass:
             "ok" if result.success and not found else ("FAILED" if not result.success else "PARTLY FAILED")
         )
         print(f"  {job:<13} {what:<60} {status}  (run {result.run_id[:8]})", flush=True)
-        return result.success
+        return result.run_id
 
     def save(self, key: str, cursor: str | None) -> None:
         """Keep a sensor's cursor (atomically: a kill or a full disk leaves the previous state)."""
@@ -219,7 +220,21 @@ def _searches_and_schedules(run: _Pass, warehouse: WarehouseResource) -> None:
         with dg.build_schedule_context(instance=run.instance, scheduled_execution_time=now) as ctx:
             requests = schedule(ctx)
         for request in requests if isinstance(requests, list) else []:
-            run.execute(job, request, ("schedule", schedule.name))
+            run_id = run.execute(job, request, ("schedule", schedule.name))
+            if job == "delivery_job":
+                _webhooks(run, run_id)
+
+
+def _webhooks(run: _Pass, delivery_run_id: str) -> None:
+    """The completion webhooks of a delivery run, as the daemon's run status sensors request them
+    (same request, same once-only ledger: a later ``make ui`` daemon sends nothing twice)."""
+    webhooks = (run.defs.resources or {}).get("webhooks")
+    delivery = run.instance.get_run_by_id(delivery_run_id)
+    if not isinstance(webhooks, WebhookResource) or delivery is None:
+        return
+    request = webhook_request(delivery, webhooks)
+    if isinstance(request, dg.RunRequest):
+        run.execute("webhooks_job", request, ("sensor", webhooks_after_delivery.name))
 
 
 def _tracker(run: _Pass) -> None:

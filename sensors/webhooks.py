@@ -113,7 +113,7 @@ def webhooks_job() -> None:
     send_batch_webhooks()
 
 
-def _request(run: dg.DagsterRun, webhooks: WebhookResource) -> dg.RunRequest | dg.SkipReason:
+def webhook_request(run: dg.DagsterRun, webhooks: WebhookResource) -> dg.RunRequest | dg.SkipReason:
     """One webhooks run per finished delivery run (run key = its id: a re-evaluation launches none).
 
     Sending happens in that run, not in the sensor tick: a slow or failing receiver (retries with
@@ -139,7 +139,7 @@ def webhooks_after_delivery(
 ) -> dg.RunRequest | dg.SkipReason:
     """Per user of a finished delivery run: batch.delivered / partly_delivered / nothing_to_deliver /
     failed (a digest that could not go), once per user, day and event."""
-    return _request(context.dagster_run, webhooks)
+    return webhook_request(context.dagster_run, webhooks)
 
 
 @dg.run_failure_sensor(
@@ -152,4 +152,4 @@ def webhooks_after_failed_delivery(
     context: dg.RunFailureSensorContext, webhooks: WebhookResource
 ) -> dg.RunRequest | dg.SkipReason:
     """Per user of a failed delivery run: batch.failed with the step's reason, once per user and day."""
-    return _request(context.dagster_run, webhooks)
+    return webhook_request(context.dagster_run, webhooks)

@@ -325,3 +325,29 @@ def test_urls_without_a_secret_are_refused() -> None:
         WebhookResource(urls="https://hooks.example.com/x").config()
     with pytest.raises(SettingsError, match="URL 2"):
         WebhookResource(urls="https://a.example.com/x, ftp://b", secret="s3cret").config()
+
+
+def test_a_local_pass_sends_the_events_itself(tmp_path: Path) -> None:
+    """`make run` has no daemon: its pass runs the webhooks after delivery, once, as the sensor would."""
+    home = tmp_path / "var"
+    user = sorted(SAMPLE_CVS)[0]
+    shutil.copytree(SAMPLE_INBOX / user, home / "inbox" / user)
+    (home / "dagster").mkdir(parents=True)
+    with Receiver(script=[]) as receiver, dg.instance_for_test(temp_dir=str(home / "dagster")) as instance:
+        env = {
+            "JOBLAND_HOME": str(home),
+            "JOBLAND_WEBHOOK_URLS": receiver.url,
+            "JOBLAND_WEBHOOK_SECRET": SECRET,
+        }
+        defs, values = build_definitions(env), resolve(env, SETTINGS)
+        assert run_once(defs, values, seed_samples=False, instance=instance) == 0
+        assert run_once(defs, values, seed_samples=False, instance=instance) == 0  # a second pass: no resend
+        deliveries = instance.get_run_records(dg.RunsFilter(job_name="delivery_job"))  # newest first
+        hooks = instance.get_run_records(dg.RunsFilter(job_name="webhooks_job"))
+    assert receiver.bad_signatures == 0
+    first = deliveries[-1].dagster_run.run_id
+    assert [(e["user"], e["type"], e["run_id"]) for e in receiver.accepted] == [(user, DELIVERED, first)]
+    assert len(receiver.requests) == 1  # the second pass's event was in the ledger already
+    assert sorted(r.dagster_run.tags["dagster/run_key"] for r in hooks) == sorted(
+        f"webhooks:{d.dagster_run.run_id}" for d in deliveries
+    )
