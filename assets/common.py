@@ -7,6 +7,7 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
+from jobland_pipeline.llm.budget import OVER_BUDGET
 from jobland_pipeline.llm.records import LLM_CALLS, LlmCallRow
 from jobland_pipeline.warehouse import TABLES, Warehouse
 
@@ -68,15 +69,17 @@ def spec(asset: str, name: str, description: str) -> dg.AssetCheckSpec:
 
 def record_llm_calls(engine: Any, *, asset: str, partition: str, sink: list[LlmCallRow]) -> None:
     """Move the engine's pending LLM ledger rows into ``sink``, labelled with asset and partition."""
+    user = partition.split("::", 1)[0]  # a users partition is the user; a searches one starts with it
     sink.extend(
-        row.model_copy(update={"asset": asset, "partition": partition}) for row in engine.drain_calls()
+        row.model_copy(update={"asset": asset, "partition": partition, "user_id": row.user_id or user})
+        for row in engine.drain_calls()
     )
 
 
 def write_llm_ledger(store: Warehouse, rows: list[LlmCallRow]) -> dict[str, float]:
     """Append the rows to ``llm_calls``; return the sums for the asset metadata."""
     store.append_records(LLM_CALLS, rows, group=datetime.now(UTC).date().isoformat())
-    calls = [r for r in rows if not r.cache_hit]
+    calls = [r for r in rows if not r.cache_hit and r.status != OVER_BUDGET]
     return {
         "llm_calls": len(calls),
         "llm_cache_hits": sum(1 for r in rows if r.cache_hit),
@@ -84,4 +87,10 @@ def write_llm_ledger(store: Warehouse, rows: list[LlmCallRow]) -> dict[str, floa
         "llm_output_tokens": sum(r.output_tokens or 0 for r in rows),
         "llm_cost_usd": round(sum(r.cost_usd or 0.0 for r in rows), 6),
         "llm_errors": sum(1 for r in rows if r.status in ("error", "invalid", "circuit_open")),
+        **_over_budget(rows),
     }
+
+
+def _over_budget(rows: list[LlmCallRow]) -> dict[str, float]:
+    """Calls a budget sent to the offline engine instead (see ``jobland_pipeline.llm.budget``)."""
+    return {"llm_over_budget": sum(1 for r in rows if r.status == OVER_BUDGET)}

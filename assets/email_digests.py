@@ -1,8 +1,10 @@
 """email_digests: one digest per user per day with the day's packages attached, never sent twice."""
 
 from datetime import date
+from typing import Any
 
 import dagster as dg
+import duckdb
 import polars as pl
 
 from assets.application_packages import application_packages
@@ -61,6 +63,7 @@ def email_digests(
 
         done, failed = for_each_key(context, day.users, run)
         full = day.compact()
+        costs = _cost_figures(day)
     finally:
         claims.close()
     rows = day.rows
@@ -75,6 +78,7 @@ def email_digests(
             "statuses": dg.MetadataValue.json({u: str(r.status) for u, r in done.items()}),
             "users_failed": dg.MetadataValue.json(failed),
             "outbox": mailer.outbox_dir,
+            **costs,
             "preview": preview(
                 df, ["user_id", "status", "recipient", "subject", "eml_path", "error", "next_attempt_at"]
             ),
@@ -90,3 +94,31 @@ def email_digests(
             ),
         ],
     )
+
+
+def _cost_figures(day: DailyDigests) -> dict[str, Any]:
+    """The day's spend (LLM + share of paid search) per delivered package, per user and in all, as
+    the ``cost_per_package`` view computes it; a view that cannot be read is said, not hidden."""
+    try:
+        costs = day.costs()
+    except duckdb.Error as exc:
+        return {"cost_per_package": f"unavailable: {exc}"}
+    spend, delivered = float(costs["spend_usd"].sum() or 0.0), int(costs["packages_delivered"].sum() or 0)
+    return {
+        "spend_usd": round(spend, 6),
+        "packages_delivered_today": delivered,
+        "cost_per_delivered_package_usd": round(spend / delivered, 6) if delivered else None,
+        "cost_per_package": dg.MetadataValue.json(
+            {
+                str(r["user_id"]): {
+                    "spend_usd": round(r["spend_usd"], 6),
+                    "packages_delivered": r["packages_delivered"],
+                    "cost_per_package_usd": None
+                    if r["cost_per_package_usd"] is None
+                    else round(r["cost_per_package_usd"], 6),
+                    "offline_after_budget": r["offline_after_budget"],
+                }
+                for r in costs.iter_rows(named=True)
+            }
+        ),
+    }

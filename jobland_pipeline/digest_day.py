@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from jobland_pipeline.delivery.claims import Claims
@@ -22,11 +23,16 @@ from jobland_pipeline.delivery.records import EMAIL_DIGESTS, EmailDigestRow
 from jobland_pipeline.delivery.stage import DELIVERED, Ledger, deliver_digest
 from jobland_pipeline.generation.records import APPLICATION_PACKAGES, ApplicationPackageRow
 from jobland_pipeline.keys import file_stem
+from jobland_pipeline.llm.budget import budget_notice
+from jobland_pipeline.llm.records import LLM_CALLS, LlmCallRow
 from jobland_pipeline.postings.records import JOB_POSTINGS
 from jobland_pipeline.profiles.records import PROFILES, SUGGESTED_TITLES, ProfileRow, SuggestedTitleRow
 from jobland_pipeline.profiles.stage import profile_of
 from jobland_pipeline.profiles.user_settings import UserSettings
 from jobland_pipeline.warehouse.store import Warehouse
+from jobland_pipeline.warehouse.views import COST_PER_PACKAGE
+
+COST_TABLES = ("llm_calls", "api_calls", "job_postings", "email_digests")
 
 
 @dataclass
@@ -43,6 +49,7 @@ class DailyDigests:
     titles: list[SuggestedTitleRow] = field(init=False)
     packages: list[ApplicationPackageRow] = field(init=False)
     profiles: dict[str, ProfileRow] = field(init=False)
+    llm_calls: list[LlmCallRow] = field(init=False)
 
     def __post_init__(self) -> None:
         # Only what this run owns: its users' searches, packages, profiles and delivery ledger.
@@ -50,6 +57,8 @@ class DailyDigests:
         searches = [str(t.search_key) for t in self.titles]
         self.packages = self.store.read_records(APPLICATION_PACKAGES, searches)
         self.profiles = {str(r.user_id): r for r in self.store.read_records(PROFILES, self.users)}
+        # The day's LLM ledger group (the ledger is grouped by day): which users' budgets were reached.
+        self.llm_calls = self.store.read_records(LLM_CALLS, [self.today.isoformat()])
 
     def ledger_rows(self, user_id: str) -> list[EmailDigestRow]:
         with self.claims.lock(f"ledger-{user_id}"):  # not while another run compacts the user's files
@@ -75,6 +84,7 @@ class DailyDigests:
             day=self.today,
             sent=ledger.sent,
             auto_approve=settings.auto_approve,
+            budget=budget_notice(self.llm_calls, user_id),
         )
         return deliver_digest(
             user_id,
@@ -89,6 +99,23 @@ class DailyDigests:
             ledger_rows=self.ledger_rows,
             digest_options=options,
         )
+
+    def costs(self) -> pl.DataFrame:
+        """The ``cost_per_package`` view's rows of this run's users for today: LLM spend, share of
+        paid search, packages delivered and cost per delivered package (what analysts see)."""
+        with duckdb.connect() as con:
+            if self.store.on_s3:
+                con.execute(self.store.s3_secret_sql())  # needs DuckDB's httpfs, as any S3 query does
+            for table in COST_TABLES:
+                self.store.ensure_table(table)  # a view needs its table's schema file, rows or not
+                con.execute(self.store.view_sql(table))
+            con.execute(f"CREATE VIEW cost_per_package AS {COST_PER_PACKAGE}")
+            cursor = con.execute(
+                "SELECT * FROM cost_per_package WHERE day = ? AND list_contains(?, user_id) ORDER BY user_id",
+                [self.today, self.users],
+            )
+            names = [d[0] for d in cursor.description or []]
+            return pl.DataFrame(cursor.fetchall(), schema=names, orient="row")
 
     def compact(self) -> pl.DataFrame:
         """Each user's ledger made one file again (not one per row); the delivered rows of all of them."""

@@ -286,3 +286,34 @@ def say_title(key: str, reader: str, /, **fields: object) -> str:
     templates = TITLE_MESSAGES[key]
     text = templates.get(reader_language(reader), templates["en"]).format(**fields)
     return text[:1].upper() + text[1:] if text[:1].isascii() else text
+
+
+BUDGET_MESSAGES: dict[str, dict[str, str]] = {
+    "user_day": {
+        "en": "Today's budget of ${limit} was reached (${spent} spent on LLM calls): "
+        "the rest of today's work ({switched} steps) used the offline engine.",
+        "zh": "今日预算 ${limit} 已用完（大模型调用已花费 ${spent}）：今天其余的工作（{switched} 步）改用了离线引擎。",
+        "fr": "Le budget du jour (${limit}) est atteint (${spent} dépensés en appels au LLM) : "
+        "le reste du travail du jour ({switched} étapes) a utilisé le moteur hors ligne.",
+        "es": "Se alcanzó el presupuesto de hoy (${limit}; ${spent} gastados en llamadas al LLM): "
+        "el resto del trabajo de hoy ({switched} pasos) usó el motor sin conexión.",
+    },
+    "run": {
+        "en": "The run's budget of ${limit} was reached (${spent} spent on the LLM and paid searches): "
+        "the rest of your work in it ({switched} steps) used the offline engine.",
+        "zh": "本次运行的预算 ${limit} 已用完（大模型和付费搜索已花费 ${spent}）：您其余的工作（{switched} 步）改用了离线引擎。",
+        "fr": "Le budget de l'exécution (${limit}) est atteint (${spent} dépensés en LLM et recherches payantes) : "
+        "le reste de votre travail ({switched} étapes) a utilisé le moteur hors ligne.",
+        "es": "Se alcanzó el presupuesto de la ejecución (${limit}; ${spent} gastados en el LLM y búsquedas de pago): "
+        "el resto de su trabajo ({switched} pasos) usó el motor sin conexión.",
+    },
+}
+
+
+def say_budget(scope: str, reader: str, /, *, limit: float, spent: float, switched: int) -> str:
+    """That a budget was reached and the offline engine took over, in the reader's language.
+
+    Amounts keep four decimals: a day of LLM judgement costs cents, so two would read $0.00."""
+    templates = BUDGET_MESSAGES[scope if scope in BUDGET_MESSAGES else "user_day"]
+    text = templates.get(reader_language(reader), templates["en"])
+    return text.format(limit=f"{limit:.4f}", spent=f"{spent:.4f}", switched=switched)

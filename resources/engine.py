@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import dagster as dg
+from pydantic import PrivateAttr
 
 from jobland_pipeline.llm import Engine, get_engine
+from jobland_pipeline.llm.budget import Budget, BudgetedEngine
 from jobland_pipeline.records import TableStore
 from jobland_pipeline.screening.score import Thresholds
 from resources.settings import setting
@@ -86,8 +88,34 @@ class LLMResource(dg.ConfigurableResource):
         "worker; empty = limits per process.",
     )
 
+    budget_usd_per_user_day: float | None = setting(
+        "JOBLAND_BUDGET_USD_PER_USER_DAY",
+        None,
+        "USD a user may spend a day on the LLM (paid searches count in the run's); past it the rest of "
+        "their day uses the offline engine and their digest says so (empty = unlimited).",
+    )
+    budget_usd_per_run: float | None = setting(
+        "JOBLAND_BUDGET_USD_PER_RUN",
+        None,
+        "USD a run may spend on the LLM and paid searches; past it the rest of the run uses the offline "
+        "engine (empty = unlimited).",
+    )
+    _run_id: str | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """The run, for the per-run budget (its ledger rows carry it)."""
+        self._run_id = context.run.run_id if context.run is not None else None
+
     def engine(self, store: TableStore | None = None) -> Engine:
-        """The engine for one run; with a store, LLM answers are cached and reused across runs."""
+        """The engine for one run; with a store, LLM answers are cached and reused across runs, and
+        the budgets (when set) count what the day's ledgers already hold."""
+        engine = self._engine(store)
+        budget = Budget(self.budget_usd_per_user_day, self.budget_usd_per_run)
+        if not budget.limited:
+            return engine
+        return BudgetedEngine(engine, budget, store=store, run_id=self._run_id)
+
+    def _engine(self, store: TableStore | None) -> Engine:
         if self.name != "openai":
             return get_engine(self.name)
         from jobland_pipeline.llm.cache import LLMCache

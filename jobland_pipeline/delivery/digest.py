@@ -9,8 +9,9 @@ are (approved automatically, approved by the reader, or neither known) and how m
 made; the real time of sending in ``Date``; each attachment named ``<company>--<title>.zip`` (Chinese
 names kept, RFC 2231-encoded), and the line of each job naming its attachment; the pay seen for the
 title and place (:mod:`jobland_pipeline.delivery.pay`); the packages that failed or timed out, each
-with its reason, after the ones that worked. The HTML is styled inline (mail clients drop ``<style>``)
-and fits a phone's width.
+with its reason, after the ones that worked; when the day's LLM budget was reached, that the rest of
+the day's work used the offline engine (:mod:`jobland_pipeline.llm.budget`). The HTML is styled
+inline (mail clients drop ``<style>``) and fits a phone's width.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from jobland_pipeline.delivery.pay import PayRange, pay_by_posting
 from jobland_pipeline.generation.records import ApplicationPackageRow
+from jobland_pipeline.messages import say_budget
 from jobland_pipeline.postings.records import JobPostingRow
 
 
@@ -135,6 +137,22 @@ def local_package_files(location: str) -> list[tuple[str, bytes]]:
     return [(p.name, p.read_bytes()) for p in files]
 
 
+@dataclass(frozen=True)
+class BudgetNotice:
+    """The user's budget was reached: which limit (``user_day`` or ``run``), what had been spent
+    when the first call was switched, the limit (USD), and how many calls went offline after it."""
+
+    scope: str
+    spent_usd: float
+    limit_usd: float
+    switched: int
+
+    def text(self, language: str = "en") -> str:
+        return say_budget(
+            self.scope, language, limit=self.limit_usd, spent=self.spent_usd, switched=self.switched
+        )
+
+
 def _env() -> Environment:
     return Environment(
         loader=PackageLoader("jobland_pipeline.delivery", "templates"),
@@ -159,15 +177,18 @@ def digest_options(
     day: date,
     sent: Collection[str] = (),
     auto_approve: bool | None = None,
+    budget: BudgetNotice | None = None,
 ) -> dict[str, Any]:
     """:func:`build_digest`'s optional inputs for one user's day, from the run's records: the
-    packages that could not be made (``failed``), the pay seen per posting (``pay``), and whether
-    the user's settings approve packages automatically (``auto_approved``)."""
+    packages that could not be made (``failed``), the pay seen per posting (``pay``), whether
+    the user's settings approve packages automatically (``auto_approved``), and whether the day's
+    budget sent the rest of the work offline (``budget``)."""
     mine = [p for p in packages if p.user_id == user_id]
     return {
         "failed": failed_packages(user_id, mine, day=day, sent=sent),
         "pay": pay_by_posting(mine, postings),
         "auto_approved": auto_approve,
+        "budget": budget,
     }
 
 
@@ -299,6 +320,10 @@ def _line(item: DigestItem, attachment: str | None, pay: PayRange | None, langua
     }
 
 
+def _budget_line(budget: BudgetNotice | None, language: str) -> str | None:
+    return budget.text(language) if budget is not None else None
+
+
 def _zip(name: str, files: list[tuple[str, bytes]]) -> bytes:
     """The package as ``<name>/<file>`` entries with a fixed date (the same files, the same bytes)."""
     buffer = io.BytesIO()
@@ -323,13 +348,15 @@ def build_digest(
     pay: Mapping[str, PayRange] | None = None,
     auto_approved: bool | None = None,
     sent_at: datetime | None = None,
+    budget: BudgetNotice | None = None,
 ) -> EmailMessage:
     """The digest, each item's package zipped as an attachment (read with ``package_files``).
 
     ``failed``: the day's packages that could not be made (listed with their reason, not attached);
     ``pay``: the pay seen per posting id (an item's own ``pay`` wins); ``auto_approved``: whether the
     user's settings approved the packages (None: not known, the subject says neither); ``sent_at``:
-    the ``Date`` header (now by default).
+    the ``Date`` header (now by default); ``budget``: the day's budget was reached (said after the
+    introduction).
     """
     env = _env()
     lang = "zh" if language == "zh" else "en"
@@ -351,6 +378,7 @@ def build_digest(
         "lines": lines,
         "failed": [{"title": f.title, "company": f.company, "reason": f.reason(lang)} for f in failed],
         "lang": "zh-CN" if lang == "zh" else "en",
+        "budget": _budget_line(budget, lang),
     }
     msg = EmailMessage()
     msg["Subject"] = subject(day, len(items), failed=len(failed), auto_approved=auto_approved, language=lang)

@@ -29,9 +29,23 @@ class LlmCallRow(BaseModel):
     attempts: int | None = Field(default=None, description="tries including retries and the repair")
     mode: str | None = Field(default=None, description="structured, json_object or prompted")
     cache_hit: bool | None = Field(default=None, description="answered from the LLM cache")
-    status: str | None = Field(default=None, description="ok, repaired, invalid, error, circuit_open, cached")
+    status: str | None = Field(
+        default=None,
+        description="ok, repaired, invalid, error, circuit_open, cached, over_budget (answered offline)",
+    )
     error: str | None = Field(default=None, description="error, if any")
     at: datetime | None = Field(default=None, description="when")
+    user_id: str | None = Field(
+        default=None, description="user whose work it was (a dossier: the search that first needed it)"
+    )
+    run_id: str | None = Field(default=None, description="Dagster run (when a budget is set)")
+    budget_scope: str | None = Field(
+        default=None, description="over_budget rows: user_day or run, the limit that was reached"
+    )
+    budget_spent_usd: float | None = Field(
+        default=None, description="over_budget rows: USD spent (LLM + paid search) when the call was switched"
+    )
+    budget_limit_usd: float | None = Field(default=None, description="over_budget rows: the limit in USD")
 
 
 LLM_CALLS = Table(
