@@ -113,12 +113,59 @@ def _stream(s: pl.Series, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
 # clean_description
 
 
+@cache
+def _py_unprintable() -> str:
+    """Code points ``str.isprintable`` refuses in Python's Unicode (categories C and Z), space and
+    newline excepted, as Rust class items."""
+    ranges: list[tuple[int, int]] = [(0x40000, 0xDFFFF)]  # planes 4-13: unassigned (category Cn)
+    start = None
+    for c in [*range(0x40000), *range(0xE0000, 0x110000)]:
+        bad = c not in (0x0A, 0x20) and unicodedata.category(chr(c))[0] in "CZ"
+        if bad and start is None:
+            start = c
+        elif not bad and start is not None:
+            ranges.append((start, c - 1))
+            start = None
+    if start is not None:
+        ranges.append((start, 0x10FFFF))
+    # surrogates (category Cs) are no text polars holds, and no item of a Rust class
+    ranges = [r for a, b in ranges for r in ((a, min(b, 0xD7FF)), (max(a, 0xE000), b)) if r[0] <= r[1]]
+    return "".join(f"\\x{{{a:X}}}" if a == b else f"\\x{{{a:X}}}-\\x{{{b:X}}}" for a, b in sorted(ranges))
+
+
+def _maybe_clean(texts: pl.Expr) -> pl.Expr:
+    """Texts ``clean_description`` returns unchanged if they are NFKC-normalised (true of ASCII): no
+    ``&`` that could start an entity (one before a space, a newline or the end is kept as it is), not
+    both ``<`` and ``>``, no control, format, unassigned or white-space character but single spaces
+    and newlines, no space beside a newline, no three newlines in a row, nothing to strip at either end."""
+    changes = f"[{_py_unprintable()}]|&[^ \n]|  | \n|\n |\n\n\n|^[ \n]|[ \n]$"
+    tags = texts.str.contains("<", literal=True) & texts.str.contains(">", literal=True)
+    return ~texts.str.contains(changes) & ~tags
+
+
 def clean_descriptions(descriptions: pl.Series) -> pl.Series:
-    """``clean_description`` of a whole column, each distinct text cleaned once (nulls become "")."""
+    """``clean_description`` of a whole column, each distinct text cleaned once (nulls become "").
+
+    Texts that are clean already (most: the engines clean what they fetch) are recognised by
+    expressions on all cores (and, when not ASCII, Python's own NFKC check) and kept; only the others
+    go through the Python function."""
     s = descriptions.cast(pl.String).fill_null("")
-    distinct = s.unique().to_list()
-    cleaned = pl.Series(list(map(clean_description, distinct)), dtype=pl.String)
-    return s.replace_strict(pl.Series(distinct, dtype=pl.String), cleaned).alias(descriptions.name)
+    texts = (
+        s.unique()
+        .to_frame("t")
+        .lazy()
+        .with_columns(
+            maybe=_maybe_clean(pl.col("t")), ascii=pl.col("t").str.len_bytes() == pl.col("t").str.len_chars()
+        )
+        .filter(~(pl.col("maybe") & pl.col("ascii")))
+        .collect(engine="streaming")
+    )
+    maybe, text = texts["maybe"].to_list(), texts["t"].to_list()
+    dirty = [t for t, m in zip(text, maybe, strict=True) if not (m and unicodedata.is_normalized("NFKC", t))]
+    if not dirty:
+        return s.alias(descriptions.name)
+    cleaned = pl.Series(list(map(clean_description, dirty)), dtype=pl.String)
+    return s.replace(pl.Series(dirty, dtype=pl.String), cleaned).alias(descriptions.name)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -645,25 +692,22 @@ def dedupe_frame(
 
 
 def postings_frame(postings: Sequence[Posting]) -> pl.DataFrame:
-    """Posting objects as raw postings rows (``POSTINGS_SCHEMA``), in order."""
-    columns: dict[str, list[str | None]] = {name: [] for name in POSTINGS_SCHEMA}
-    for p in postings:
-        for name, value in (
-            ("id", p.id),
-            ("title", p.title),
-            ("company", p.company),
-            ("location", p.location),
-            ("remote", p.remote_flag),
-            ("employment_type", p.employment_type),
-            ("posted_at", p.posted_at.isoformat() if p.posted_at else None),
-            ("salary", p.salary),
-            ("url", p.url),
-            ("description", p.description),
-            ("source", p.source),
-            ("source_id", p.source_id),
-            ("apply_url", p.apply_url),
-        ):
-            columns[name].append(value)
+    """Posting objects as raw postings rows (``POSTINGS_SCHEMA``), in order (built column by column)."""
+    columns: dict[str, list[str | None]] = {
+        "id": [p.id for p in postings],
+        "title": [p.title for p in postings],
+        "company": [p.company for p in postings],
+        "location": [p.location for p in postings],
+        "remote": [p.remote_flag for p in postings],
+        "employment_type": [p.employment_type for p in postings],
+        "posted_at": [p.posted_at.isoformat() if p.posted_at else None for p in postings],
+        "salary": [p.salary for p in postings],
+        "url": [p.url for p in postings],
+        "description": [p.description for p in postings],
+        "source": [p.source for p in postings],
+        "source_id": [p.source_id for p in postings],
+        "apply_url": [p.apply_url for p in postings],
+    }
     return pl.DataFrame(columns, schema=POSTINGS_SCHEMA)
 
 

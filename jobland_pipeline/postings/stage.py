@@ -159,7 +159,8 @@ class _Found:
 
     @classmethod
     def of(cls, searches: Sequence[Search]) -> _Found:
-        hits = {s.key: _ranked(s) for s in searches}
+        ranked: dict[tuple[object, ...], list[SearchHit]] = {}
+        hits = {s.key: list(_ranked_once(s, ranked)) for s in searches}
         index: dict[int, int] = {}
         distinct: list[Posting] = []
         for s in searches:
@@ -259,6 +260,16 @@ class _Found:
         ]
 
 
+def _ranked_once(search: Search, ranked: dict[tuple[object, ...], list[SearchHit]]) -> list[SearchHit]:
+    """``_ranked`` once per distinct (title, answer): searches that share an engine answer (equal
+    queries, ``SharedSearches``) and ask for the same title get the same hits."""
+    title = search.title
+    key = (title.title, tuple(title.aliases), title.title_zh, id(search.outcome.postings))
+    if key not in ranked:
+        ranked[key] = _ranked(search)
+    return ranked[key]
+
+
 def _ranked(search: Search) -> list[SearchHit]:
     """The search's best ``MAX_POSTINGS_PER_SEARCH`` postings by relevance to its title, plus any
     posting the user gave (``USER_GIVEN`` sources) that the cut left out."""
@@ -273,12 +284,22 @@ def _deduped(
     raw: pl.DataFrame, index: dict[int, int], hits: dict[str, list[SearchHit]]
 ) -> dict[str, tuple[list[Posting], dict[str, str]]]:
     """Per search, its hits de-duplicated as one group of the batch's frame: the postings kept (hit
-    order) and {dropped id: kept id}. A hit the normalisation drops (no title once tidied...) is neither."""
+    order) and {dropped id: kept id}. A hit the normalisation drops (no title once tidied...) is neither.
+
+    Searches whose hits are the same postings in the same order (users sharing an answer) are one
+    group: groups never meet, so a group's result is the same computed once or twice."""
     clean, _ = normalise_frame(raw.with_row_index("_d"))
+    group_of: dict[tuple[int, ...], int] = {}
+    lists: list[list[Posting]] = []
+    for h in hits.values():
+        key = tuple(index[id(hit.posting)] for hit in h)
+        if key not in group_of:
+            group_of[key] = len(lists)
+            lists.append([hit.posting for hit in h])
     order = pl.DataFrame(
         {
-            "_g": [g for g, h in enumerate(hits.values()) for _ in h],
-            "_d": [index[id(hit.posting)] for h in hits.values() for hit in h],
+            "_g": [g for g, ps in enumerate(lists) for _ in ps],
+            "_d": [d for key in group_of for d in key],
         },
         schema={"_g": pl.UInt32, "_d": pl.UInt32},
     )
@@ -293,10 +314,14 @@ def _deduped(
     for i, kept_i, _ in merged.iter_rows():
         mapping[groups[i]][ids[i]] = ids[kept_i]
     memo = Memo()
-    return {
-        key: with_near_duplicates([hit.posting for hit in h], kept_ids[g], mapping[g], memo=memo)
-        for g, (key, h) in enumerate(hits.items())
-    }
+    done = [
+        with_near_duplicates(postings, kept_ids[g], mapping[g], memo=memo) for g, postings in enumerate(lists)
+    ]
+    out = {}
+    for key, h in hits.items():
+        kept_postings, merged_ids = done[group_of[tuple(index[id(hit.posting)] for hit in h)]]
+        out[key] = (list(kept_postings), dict(merged_ids))  # each search its own lists
+    return out
 
 
 def _check_answered(outcome: SearchOutcome, settings: SearchSettings) -> None:
