@@ -32,6 +32,8 @@ from jobland_pipeline.generation.stage import (
     reused_record,
     store_package,
 )
+from jobland_pipeline.generation.stories import Story, select_stories
+from jobland_pipeline.generation.text import PostingText
 from jobland_pipeline.keys import split_search_key
 from jobland_pipeline.llm.engine import Engine
 from jobland_pipeline.llm.prompts import prompt_version
@@ -124,6 +126,7 @@ class _Maker:
     now: datetime
     decisions: dict[str, Decision] = field(default_factory=dict)
     totals: Counter[str] = field(default_factory=Counter)
+    warned: set[str] = field(default_factory=set)
 
     def search(
         self, key: str, store: Warehouse, limit: int
@@ -141,6 +144,15 @@ class _Maker:
             counts[outcome] += 1
         self.totals.update(counts)
         return rows, dict(counts)
+
+    def stories(self, user_id: str, posting: Posting) -> list[Story]:
+        """The user's stories most relevant to the posting (none when none is); a stories file that
+        was skipped is said once per user, as a warning, and the packages go on without it."""
+        read = self.ctx.stories(user_id)
+        if read.skipped and user_id not in self.warned:
+            self.warned.add(user_id)
+            self.context.log.warning(f"{user_id}: stories skipped: {read.skipped}")
+        return [s.story for s in select_stories(read.stories, PostingText.of(posting))]
 
     def one(
         self,
@@ -161,6 +173,7 @@ class _Maker:
             self.ctx.cv_text(user_id),
             screening_of(match),
         )
+        stories = self.stories(user_id, posting)
         inputs = package_inputs_sha256(
             profile,
             cv_text,
@@ -171,6 +184,7 @@ class _Maker:
             theme=settings.cv_theme,
             tone=settings.letter_tone,
             revision_note=note,
+            stories=stories,
         )
         earlier = previous.get(posting.id)
         if earlier is not None and reusable(earlier, inputs, self.packages.missing_files):
@@ -184,6 +198,7 @@ class _Maker:
             today=self.today,
             theme=settings.cv_theme,
             tone=settings.letter_tone,
+            stories=stories,
         )
         folder = partial(self.packages.folder, user_id, self.today.isoformat(), package_name(posting))
         stored = store_package(folder, package, posting, note)

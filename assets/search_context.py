@@ -8,6 +8,7 @@ import dagster as dg
 
 from jobland_pipeline.documents.intake import best_document
 from jobland_pipeline.documents.records import CV_DOCUMENTS
+from jobland_pipeline.generation.stories import Stories, read_stories
 from jobland_pipeline.keys import split_search_key
 from jobland_pipeline.profiles import Profile, TitleSuggestion
 from jobland_pipeline.profiles.records import PROFILES, SUGGESTED_TITLES
@@ -27,6 +28,7 @@ class SearchContext:
     _profiles: dict[str, Profile] = field(default_factory=dict)
     _cv_text: dict[str, str] = field(default_factory=dict)
     _settings: dict[str, UserSettings] = field(default_factory=dict)
+    _stories: dict[str, Stories] = field(default_factory=dict)
 
     @classmethod
     def load(cls, keys: list[str], store: Warehouse, inbox: InboxResource) -> "SearchContext":
@@ -55,6 +57,18 @@ class SearchContext:
 
     def cv_text(self, user_id: str) -> str:
         return self._cv_text.get(user_id, "")
+
+    def stories(self, user_id: str) -> Stories:
+        """The user's stories file beside the CV, read once per run; one that cannot be read is
+        skipped with the reason (the CV and the packages go on without it)."""
+        if user_id not in self._stories:
+            try:
+                found = self.inbox.user_stories(user_id)
+                stories = read_stories(found[1], found[0]) if found else Stories()
+            except Exception as exc:  # a stories file never costs the user their packages
+                stories = Stories(skipped=f"stories not read: {type(exc).__name__}: {exc}")
+            self._stories[user_id] = stories
+        return self._stories[user_id]
 
     def settings(self, user_id: str) -> UserSettings:
         if user_id not in self._settings:

@@ -19,6 +19,10 @@ from jobland_pipeline.keys import InvalidKeyError, user_id_from_folder
 
 CV_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".html", ".htm", ".doc")
 SETTINGS_FILE = "settings.yaml"
+# The user's own stories beside the CV (achievements the CV has no room for): never read as a CV.
+STORIES_FILES = ("stories.md", "stories.txt")
+MAX_STORIES_BYTES = 256 * 1024  # a long stories file is a few pages; more is not a stories file
+STORIES_READ_LIMIT = MAX_STORIES_BYTES + 1  # read no further than it takes to know it is too large
 MAX_NAME_LENGTH = 200
 
 
@@ -151,6 +155,8 @@ def local_user_files(root: Path, user_id: str) -> list[InboxFile]:
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.name == SETTINGS_FILE or path.is_symlink() or not path.is_file():
             continue
+        if is_stories_file(path.name):
+            continue
         if not path.name.lower().endswith(CV_SUFFIXES):
             continue
         stat = path.stat()
@@ -158,6 +164,23 @@ def local_user_files(root: Path, user_id: str) -> list[InboxFile]:
             InboxFile(path.name, stat.st_size, f"{stat.st_size}:{stat.st_mtime_ns}", path.read_bytes)
         )
     return files
+
+
+def is_stories_file(name: str) -> bool:
+    return name.lower() in STORIES_FILES
+
+
+def local_user_stories(root: Path, user_id: str) -> tuple[str, bytes] | None:
+    """(file name, bytes) of the user's stories file, or None; a link is never followed, and a file
+    over the limit is read only that far (the stories reader refuses it, saying so)."""
+    folder = user_folder(root, user_id)
+    if folder is None:
+        return None
+    for path in sorted(folder.iterdir()):
+        if is_stories_file(path.name) and path.is_file() and not path.is_symlink():
+            with path.open("rb") as handle:
+                return path.name, handle.read(STORIES_READ_LIMIT)
+    return None
 
 
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")

@@ -10,7 +10,15 @@ from typing import Any
 
 from jobland_pipeline.documents.errors import DocumentError
 from jobland_pipeline.documents.extract import MAX_FILE_BYTES
-from jobland_pipeline.inbox import CV_SUFFIXES, SETTINGS_FILE, InboxFile, safe_object_name
+from jobland_pipeline.inbox import (
+    CV_SUFFIXES,
+    SETTINGS_FILE,
+    STORIES_FILES,
+    STORIES_READ_LIMIT,
+    InboxFile,
+    is_stories_file,
+    safe_object_name,
+)
 from jobland_pipeline.keys import validate_user_id
 
 MAX_UPLOAD_EXPIRY = 60 * 60
@@ -72,6 +80,8 @@ def user_files(client: Any, bucket: str, prefix: str, user_id: str) -> list[Inbo
             name = obj["Key"][len(base) :]
             if "/" in name or name == SETTINGS_FILE or not name.lower().endswith(CV_SUFFIXES):
                 continue
+            if is_stories_file(name):
+                continue
             key = obj["Key"]
             files.append(
                 InboxFile(
@@ -90,6 +100,23 @@ def read_settings(client: Any, bucket: str, prefix: str, user_id: str) -> bytes 
         return read_object(client, bucket, key, max_bytes=64 * 1024)
     except client.exceptions.NoSuchKey:
         return None
+
+
+def read_stories(client: Any, bucket: str, prefix: str, user_id: str) -> tuple[str, bytes] | None:
+    """(file name, bytes) of the user's stories file, or None. An object over the read limit is cut
+    there (the stories reader then refuses it as too large, without the CV being touched)."""
+    base = f"{_prefix(prefix)}{validate_user_id(user_id)}/"
+    for name in STORIES_FILES:
+        try:
+            answer = client.get_object(Bucket=bucket, Key=base + name)
+        except client.exceptions.NoSuchKey:
+            continue
+        body = answer["Body"]
+        try:
+            return name, body.read(STORIES_READ_LIMIT)
+        finally:
+            body.close()
+    return None
 
 
 def presigned_upload_url(

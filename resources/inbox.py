@@ -11,6 +11,7 @@ from jobland_pipeline.inbox import (
     Lister,
     LocalLister,
     local_user_files,
+    local_user_stories,
     user_folder,
 )
 from jobland_pipeline.keys import InvalidKeyError
@@ -32,6 +33,10 @@ class InboxResource(dg.ConfigurableResource):
 
     def user_settings(self, user_id: str) -> UserSettings:
         raise NotImplementedError
+
+    def user_stories(self, user_id: str) -> tuple[str, bytes] | None:
+        """(file name, bytes) of the user's stories.md / stories.txt beside the CV, or None."""
+        return None
 
 
 class LocalInboxResource(InboxResource):
@@ -63,6 +68,9 @@ class LocalInboxResource(InboxResource):
         if path.is_symlink():
             raise SettingsError(f"{path}: a symbolic link; settings are read only from a plain file")
         return parse_user_settings(path.read_bytes() if path.is_file() else None, str(path))
+
+    def user_stories(self, user_id: str) -> tuple[str, bytes] | None:
+        return local_user_stories(Path(self.path), user_id)
 
 
 class S3ClientResource(S3Resource):
@@ -117,3 +125,6 @@ class S3InboxResource(InboxResource):
     def user_settings(self, user_id: str) -> UserSettings:
         data = s3inbox.read_settings(self._client(), self.bucket, self.prefix, user_id)
         return parse_user_settings(data, f"{self.describe()}/{user_id}/{SETTINGS_FILE}")
+
+    def user_stories(self, user_id: str) -> tuple[str, bytes] | None:
+        return s3inbox.read_stories(self._client(), self.bucket, self.prefix, user_id)

@@ -315,22 +315,36 @@ class Sources:
     # Names a text repeats word for word (the posting's title, the employer): a quote, not a claim.
     # "...Onsite in Albania - 2 years, plus 3 months training" is the job's name, not the person's years.
     names: list[Source] = field(default_factory=list)
+    # The user's own stories (stories.md): their facts are the person's, like the CV's.
+    stories: list[Source] = field(default_factory=list)
+
+    @property
+    def own(self) -> list[Source]:
+        """What may state facts about the person: the CV, then the user's stories."""
+        return [self.cv, *self.stories]
 
     @property
     def all(self) -> list[Source]:
-        return [self.cv, *self.context]
+        return [*self.own, *self.context]
+
+    def own_source(self, text: str) -> Source | None:
+        return next((s for s in self.own if s.has(text)), None)
 
     def find(self, text: str) -> Source | None:
         return next((s for s in self.all if s.has(text)), None)
 
 
 def sources(
-    cv_text: str, context: dict[str, str] | None = None, names: dict[str, str] | None = None
+    cv_text: str,
+    context: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
+    stories: str = "",
 ) -> Sources:
     return Sources(
         cv=Source("the CV", cv_text),
         context=[Source(k, v) for k, v in (context or {}).items() if v],
         names=[Source(k, v) for k, v in (names or {}).items() if v and len(v.strip()) >= 4],
+        stories=[Source("the user's stories", stories)] if stories.strip() else [],
     )
 
 
@@ -488,8 +502,8 @@ class _TextCheck:
         masked = text
         for m in _EMAIL.finditer(masked):
             surface = m.group(0).rstrip(".,;:)")
-            ok = self.src.cv.has(surface)
-            self.add("e-mail", surface, ok, "in the CV" if ok else "not in the CV")
+            found = self.src.own_source(surface)
+            self.add("e-mail", surface, found is not None, f"in {found.name}" if found else "not in the CV")
         masked = _blank(masked, _EMAIL)
         for m in _URL.finditer(masked):
             surface = m.group(0).rstrip(".,;:)")
@@ -512,6 +526,8 @@ class _TextCheck:
         value = _NUMBER_WORDS.get(number) or _han_number(number)
         if value in self.src.cv.years:
             self.add("years of experience", surface, True, "the CV states this number of years")
+        elif any(value in s.years for s in self.src.stories):
+            self.add("years of experience", surface, True, "the user's stories state this number of years")
         elif name := self.quoted(pos):
             self.add("years of experience", surface, True, f"quoted from {name}")
         elif not self.person and (found := self.src.find(surface)):
@@ -534,7 +550,7 @@ class _TextCheck:
             tokens(text[max(0, pos - reach) : pos] + " " + text[pos + len(word) : pos + len(word) + reach])
         )
         near -= set(tokens(word))
-        cv_lines = [line for line in self.src.cv.text.split("\n") if word in _fold_aligned(line)]
+        cv_lines = [line for s in self.src.own for line in s.text.split("\n") if word in _fold_aligned(line)]
         about = set().union(*(set(tokens(line)) for line in cv_lines)) if cv_lines else set()
         if cv_lines and (not near or near & about):
             self.add("proficiency", word, True, "the CV uses this word about it")
@@ -867,11 +883,13 @@ def check_document(
     names: dict[str, str] | None = None,
     document: str = "",
     person: bool = True,
+    stories: str = "",
 ) -> list[Claim]:
     """Every claim of a generated text (letter, cheat sheet), checked against the CV text and ``context``
     (posting title/company/location, the dossier, the template's own words); ``names`` repeated word for
-    word (the posting's title) are quotes."""
-    return check_text(text, sources(cv_text, context, names), document=document, person=person)
+    word (the posting's title) are quotes. ``stories`` (the user's own stories) state the person's facts
+    as the CV does."""
+    return check_text(text, sources(cv_text, context, names, stories), document=document, person=person)
 
 
 def report(documents: dict[str, list[Claim]]) -> dict[str, object]:

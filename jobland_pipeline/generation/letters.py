@@ -369,6 +369,12 @@ class CompanyFacts:
 
 SHEET: dict[str, dict[str, str]] = {
     "en": {
+        "stories": "Your own stories for this role (STAR answers)",
+        "story": "Story",
+        "situation": "Situation",
+        "task": "Task",
+        "action": "Action",
+        "result": "Result",
         "colon": ":",
         "lq": "“",
         "rq": "”",
@@ -400,6 +406,12 @@ SHEET: dict[str, dict[str, str]] = {
         "red_flags": "Watch out for",
     },
     "fr": {
+        "stories": "Vos propres exemples pour ce poste (réponses STAR)",
+        "story": "Exemple",
+        "situation": "Situation",
+        "task": "Tâche",
+        "action": "Action",
+        "result": "Résultat",
         "colon": " :",
         "lq": "« ",
         "rq": " »",
@@ -431,6 +443,12 @@ SHEET: dict[str, dict[str, str]] = {
         "red_flags": "Points de vigilance",
     },
     "es": {
+        "stories": "Sus propios ejemplos para este puesto (respuestas STAR)",
+        "story": "Ejemplo",
+        "situation": "Situación",
+        "task": "Tarea",
+        "action": "Acción",
+        "result": "Resultado",
         "colon": ":",
         "lq": "«",
         "rq": "»",
@@ -462,6 +480,12 @@ SHEET: dict[str, dict[str, str]] = {
         "red_flags": "Atención",
     },
     "zh": {
+        "stories": "与该职位相关的个人经历（STAR 回答）",
+        "story": "经历",
+        "situation": "情境",
+        "task": "任务",
+        "action": "行动",
+        "result": "结果",
         "colon": "：",
         "lq": "“",
         "rq": "”",

@@ -10,6 +10,7 @@ and the cheat sheet are written in the posting's language.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -30,6 +31,7 @@ from jobland_pipeline.generation.letters import (
     years_phrase,
 )
 from jobland_pipeline.generation.render import placeholders, render, template_words
+from jobland_pipeline.generation.stories import Story, letter_sentence, star, stories_text, trail
 from jobland_pipeline.generation.tailor import TailoredCV, keyword_coverage, keyword_report, tailor_cv
 from jobland_pipeline.generation.text import PostingText, normalise, one_line, posting_plain
 from jobland_pipeline.postings.models import Posting
@@ -76,8 +78,12 @@ def _letter(
     language: str,
     day: str,
     tone: str,
+    stories: Sequence[Story] = (),
 ) -> str:
-    """The cover letter, shortened (fewer bullets, then no culture or news) to keep to the word limit."""
+    """The cover letter, shortened (fewer bullets, then no culture or news) to keep to the word limit.
+
+    The most relevant of the user's stories adds one sentence, the story's own (never shortened away:
+    it is why this letter differs from the next)."""
     template = "cover_letter.md.j2" if language == "en" else f"cover_letter_{language}.md.j2"
     contact = cv.contact
     years = years_phrase(cv_text) if cv_language(profile.language) == language else None
@@ -92,6 +98,7 @@ def _letter(
         "mission": company.letter_mission,
         "matched": matched_skills(cv, screening, posting, normalise(cv_text)),
         "years": years,
+        "story": letter_sentence(stories[0], posting) if stories else "",
     }
     letter = ""
     for count, culture, news in ((2, True, True), (2, False, True), (1, False, False), (0, False, False)):
@@ -116,6 +123,7 @@ def _sheet(
     cv_text: str,
     language: str,
     missing: list[str],
+    stories: Sequence[Story] = (),
 ) -> str:
     answered, open_lines = answers(cv, posting, screening, LABELS[language])
     return render(
@@ -129,6 +137,7 @@ def _sheet(
         keywords_missing=[t for t in missing if not re.search(r"[\u3400-\u9fff]{5}", t)][:10],
         matched=matched_skills(cv, screening, posting, normalise(cv_text)),
         company=company,
+        stars=[star(s) for s in stories],
     )
 
 
@@ -141,6 +150,7 @@ class _Drafts:
     sheet: str
     language: str
     day: str
+    stories: str = ""  # the user's stories the texts used: the person's facts, like the CV's
 
 
 def _documents(
@@ -183,6 +193,7 @@ def _documents(
             },
             names=names,
             document="cover_letter.md",
+            stories=drafts.stories,
         ),
         "cheat_sheet.md": check_document(
             drafts.sheet,
@@ -201,6 +212,7 @@ def _documents(
             names=names,
             document="cheat_sheet.md",
             person=False,
+            stories=drafts.stories,
         ),
     }
 
@@ -249,11 +261,15 @@ def build_package(
     cv: TailoredCV | None = None,
     theme: str = "classic",
     tone: str = "formal",
+    stories: Sequence[Story] = (),
 ) -> Package:
     """The package for one posting; ``cv`` is an engine's tailoring (default: the offline one).
 
     Whatever wrote the CV, it and every other document are checked against ``cv_text`` (the CV's
     own text) before anything is sent: ``Package.ok`` is False when any claim is not grounded.
+    ``stories`` are the user's stories chosen for this posting (best first, see ``stories.py``): the
+    letter and the cheat sheet use them, and what they state counts as the user's own, like the CV
+    (the tailored CV itself stays the CV's alone).
     """
     clean = PostingText.of(posting)
     cv = cv or tailor_cv(profile, posting)
@@ -264,10 +280,21 @@ def build_package(
     rendered = render_cv(cv, theme=theme)
     cv_md = rendered["tailored_cv.md"].decode()
     letter = _letter(
-        cv, profile, clean, screening, company, cv_text=cv_text, language=language, day=day, tone=tone
+        cv,
+        profile,
+        clean,
+        screening,
+        company,
+        cv_text=cv_text,
+        language=language,
+        day=day,
+        tone=tone,
+        stories=stories,
     )
     _, missing = keyword_report(cv.text(), clean)
-    sheet = _sheet(cv, clean, screening, company, cv_text=cv_text, language=language, missing=missing)
+    sheet = _sheet(
+        cv, clean, screening, company, cv_text=cv_text, language=language, missing=missing, stories=stories
+    )
     files: dict[str, str | bytes] = {
         "tailored_cv.md": cv_md,
         "tailored_cv.html": rendered["tailored_cv.html"].decode(),
@@ -278,10 +305,14 @@ def build_package(
         "cheat_sheet.md": sheet,
     }
     files.update(render_letter(letter, language=language, theme=theme))
-    drafts = _Drafts(cv_md=cv_md, letter=letter, sheet=sheet, language=language, day=day)
+    drafts = _Drafts(
+        cv_md=cv_md, letter=letter, sheet=sheet, language=language, day=day, stories=stories_text(stories)
+    )
     documents = _documents(cv, profile, (posting, clean), screening, company, cv_text, drafts)
     grounding = report(documents)
     grounding.update({"posting_id": posting.id, "language": language, "cv_language": cv.language})
+    if stories:
+        grounding["stories"] = trail(stories, clean)
     return Package(
         posting_id=posting.id,
         company=clean.company or posting.company,

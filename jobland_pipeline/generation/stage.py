@@ -19,13 +19,14 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from jobland_pipeline.generation.package import Package
 from jobland_pipeline.generation.records import ApplicationPackageRow
+from jobland_pipeline.generation.stories import Story
 from jobland_pipeline.keys import slugify, split_search_key
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
@@ -184,12 +185,14 @@ def package_inputs_sha256(
     theme: str,
     tone: str,
     revision_note: str | None,
+    stories: Sequence[Story] = (),
 ) -> str:
     """The digest of everything a package is made from: equal digests make equal packages.
 
     ``engine`` names the engine, its models and prompt versions; the generator's own code and templates
     count too (:func:`generator_version`). The profile's ``as_of`` and the day are left out: a package
     made from the same facts is not made again the next day (its letter keeps the date it was written).
+    ``stories`` are the user's stories chosen for the posting: editing one of them makes the package anew.
     """
     inputs = {
         "profile": profile.model_dump(mode="json", exclude={"as_of"}),
@@ -202,6 +205,7 @@ def package_inputs_sha256(
         "theme": theme,
         "tone": tone,
         "revision_note": revision_note,
+        "stories": [[s.title, s.text] for s in stories],
     }
     text = json.dumps(inputs, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
 from jobland_pipeline.documents.extract import ExtractedDocument
 from jobland_pipeline.generation.package import Package
+from jobland_pipeline.generation.stories import Story
 from jobland_pipeline.llm.records import LlmCallRow
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile, TitleSuggestion
@@ -50,6 +52,7 @@ class Engine(Protocol):
         today: date,
         theme: str = "classic",
         tone: str = "formal",
+        stories: Sequence[Story] = (),
     ) -> Package: ...
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from jobland_pipeline.documents.extract import ExtractedDocument
 from jobland_pipeline.generation.package import Package, build_package
+from jobland_pipeline.generation.stories import Story
 from jobland_pipeline.llm.records import LlmCallRow
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.extract import build_profile
@@ -56,7 +58,16 @@ class OfflineEngine:
         today: date,
         theme: str = "classic",
         tone: str = "formal",
+        stories: Sequence[Story] = (),
     ) -> Package:
         return build_package(
-            profile, posting, screening, dossier, cv_text=cv_text, today=today, theme=theme, tone=tone
+            profile,
+            posting,
+            screening,
+            dossier,
+            cv_text=cv_text,
+            today=today,
+            theme=theme,
+            tone=tone,
+            stories=stories,
         )

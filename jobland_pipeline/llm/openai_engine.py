@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
@@ -21,7 +22,8 @@ from pydantic import BaseModel
 
 from jobland_pipeline.documents.extract import ExtractedDocument
 from jobland_pipeline.generation.package import Package, build_package
-from jobland_pipeline.generation.tailor import tailor_cv
+from jobland_pipeline.generation.stories import Story, prompt_text
+from jobland_pipeline.generation.tailor import TailoredCV, tailor_cv
 from jobland_pipeline.llm.cache import LLMCache, content_key
 from jobland_pipeline.llm.client import LLMClient, LLMError
 from jobland_pipeline.llm.offline import OfflineEngine
@@ -204,23 +206,40 @@ class OpenAICompatibleEngine:
         today: date,
         theme: str = "classic",
         tone: str = "formal",
+        stories: Sequence[Story] = (),
     ) -> Package:
-        """The LLM tailors (re-words and re-orders); the grounding check then refuses any invented fact."""
-        if "tailor" not in self.clients:
-            return self.offline.package(
-                profile, posting, screening, dossier, cv_text=cv_text, today=today, theme=theme, tone=tone
+        """The LLM tailors (re-words and re-orders); the grounding check then refuses any invented fact.
+
+        The user's stories chosen for the posting go to the model as fenced data (to choose what to
+        emphasise); the letter and cheat sheet use them as the offline engine does."""
+
+        def made(cv: TailoredCV | None = None) -> Package:
+            return build_package(
+                profile,
+                posting,
+                screening,
+                dossier,
+                cv_text=cv_text,
+                today=today,
+                cv=cv,
+                theme=theme,
+                tone=tone,
+                stories=stories,
             )
+
+        if "tailor" not in self.clients:
+            return made()
+        fenced = prompt_text(stories)
         answer, _ = self._ask(
             "tailor",
             LLMTailoredCV,
-            {"profile": profile, "posting": posting, "note": None},
+            {"profile": profile, "posting": posting, "note": None, "stories": fenced},
             profile.model_dump_json(exclude={"as_of"}),
             posting.model_dump_json(),
+            *([fenced] if fenced else []),
         )
         if answer is None:
-            return self.offline.package(
-                profile, posting, screening, dossier, cv_text=cv_text, today=today, theme=theme, tone=tone
-            )
+            return made()
         base = tailor_cv(profile, posting)
         by_key = {(r.title, r.employer): r for r in profile.roles}
         roles = [
@@ -237,6 +256,4 @@ class OpenAICompatibleEngine:
                 "roles": roles,
             }
         )
-        return build_package(
-            profile, posting, screening, dossier, cv_text=cv_text, today=today, cv=cv, theme=theme, tone=tone
-        )
+        return made(cv)
