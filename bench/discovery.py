@@ -19,7 +19,11 @@ Unicode tables) happens on other generated data before the clock starts. The pre
 yardstick (``baseline()`` of ``--rev``: parse, clean, validate, fingerprint, canonical URL, exact
 de-duplication loop, no records) is timed too.
 
+Each side runs ``--repeat`` times (alternately, each run in a fresh process) and the medians are
+reported; every run's records are compared.
+
     python bench/discovery.py [--rows 20000] [--searches 500] [--users-per-title 2] [--seed 7] [--rev REV]
+                              [--repeat 3]
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import json
 import os
 import platform
 import random
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -358,13 +363,13 @@ def _side(role: str, tree: Path, data: Path) -> None:
     warm_lines = [json.dumps({k: v for k, v in r.items() if k != "_job"}) for r in warm]
     run(_searches(plan(warm, 10, 2), _engine_postings(warm_lines, clean_description, Posting)))
     lines = (data / "postings.jsonl").read_text(encoding="utf-8").splitlines()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     postings = _engine_postings(lines, clean_description, Posting)
-    converted = time.perf_counter()
+    converted, cpu_converted = time.perf_counter(), time.process_time()
     searches = _searches(spec, postings)
-    ready = time.perf_counter()
+    ready, cpu_ready = time.perf_counter(), time.process_time()
     done = run(searches)
-    finished = time.perf_counter()
+    finished, cpu_finished = time.perf_counter(), time.process_time()
     records = {
         key: [
             [r.model_dump(mode="json") for r in getattr(found, t)]
@@ -373,7 +378,14 @@ def _side(role: str, tree: Path, data: Path) -> None:
         for key, found in done.items()
     }
     (data / f"{role}.json").write_text(json.dumps(records, sort_keys=True), encoding="utf-8")
-    figures = {"engines": converted - start, "search": finished - ready}
+    figures = {
+        "engines": converted - start,
+        "search": finished - ready,
+        "cpu": cpu_converted
+        - cpu_start
+        + cpu_finished
+        - cpu_ready,  # all threads: the neighbours' load aside
+    }
     if role == "before":  # the previous bench's per-row yardstick, from the same tree
         module = importlib.util.spec_from_file_location("before_bench", tree / "bench" / "discovery.py")
         assert module is not None and module.loader is not None
@@ -430,6 +442,13 @@ def _compare(data: Path) -> str:
     return f"records identical for all {what}"
 
 
+def _median(figures: list[dict[str, float]]) -> dict[str, float]:
+    """Each figure's median over the runs, and the totals' (engines + search) as ``total``."""
+    out = {k: statistics.median(f[k] for f in figures) for k in figures[0]}
+    out["total"] = statistics.median(f["engines"] + f["search"] for f in figures)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=20_000)
@@ -437,6 +456,7 @@ def main() -> None:
     parser.add_argument("--users-per-title", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rev", default=BEFORE)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side; medians reported")
     parser.add_argument("--role", choices=["before", "now"], help=argparse.SUPPRESS)
     parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
@@ -464,10 +484,23 @@ def main() -> None:
             f"{path.stat().st_size / 1e6:,.1f} MB JSONL), {len(spec['searches']):,} searches "
             f"({len(spec['queries']):,} queries x {args.users_per_title} users, {sightings:,} answers seen)"
         )
-        before = _measure("before", _tree(args.rev, data / "before"), data)
-        now = _measure("now", ROOT, data)
-        verdict = _compare(data)
-    total_before, total_now = before["engines"] + before["search"], now["engines"] + now["search"]
+        tree = _tree(args.rev, data / "before")
+        runs: list[tuple[dict[str, float], dict[str, float]]] = []
+        verdicts = []
+        for _ in range(args.repeat):  # alternately, each side in a fresh process: drifts in load hit both
+            runs.append((_measure("before", tree, data), _measure("now", ROOT, data)))
+            verdicts.append(_compare(data))
+    before, now = _median([b for b, _ in runs]), _median([n for _, n in runs])
+    verdict = next((v for v in verdicts if "DIFFER" in v), verdicts[0])
+    for i, (b, n) in enumerate(runs, 1):
+        print(
+            f"run {i}: before engines {b['engines']:.2f} s + search {b['search']:.2f} s, "
+            f"now engines {n['engines']:.2f} s + search {n['search']:.2f} s: total "
+            f"{(b['engines'] + b['search']) / (n['engines'] + n['search']):.1f}x; "
+            f"CPU {b['cpu']:.2f} s vs {n['cpu']:.2f} s: {b['cpu'] / n['cpu']:.1f}x"
+        )
+    print(f"medians of {args.repeat} runs:")
+    total_before, total_now = before["total"], now["total"]
     print(
         f"before ({args.rev[:7]}): engines' per-row code {before['engines']:7.2f} s, "
         f"run_search x {len(spec['searches'])} {before['search']:7.2f} s, total {total_before:7.2f} s "
@@ -485,7 +518,9 @@ def main() -> None:
     print(
         f"ratio: engines' per-row code {before['engines'] / now['engines']:.1f}x, "
         f"search stage {before['search'] / now['search']:.1f}x, "
-        f"total {total_before / total_now:.1f}x (vs the yardstick {before['yardstick'] / total_now:.1f}x)"
+        f"total {total_before / total_now:.1f}x (vs the yardstick {before['yardstick'] / total_now:.1f}x); "
+        f"CPU seconds (all threads) {before['cpu']:.2f} vs {now['cpu']:.2f}: {before['cpu'] / now['cpu']:.1f}x; "
+        f"load average {os.getloadavg()[0]:.1f} at the end"
     )
 
 
