@@ -147,11 +147,12 @@ class _Maker:
 
     def stories(self, user_id: str, posting: Posting) -> list[Story]:
         """The user's stories most relevant to the posting (none when none is); a stories file that
-        was skipped is said once per user, as a warning, and the packages go on without it."""
+        was skipped (or had lines removed) is said once per user, as a warning, and the packages go on."""
         read = self.ctx.stories(user_id)
-        if read.skipped and user_id not in self.warned:
+        if user_id not in self.warned:
             self.warned.add(user_id)
-            self.context.log.warning(f"{user_id}: stories skipped: {read.skipped}")
+            for note in read.notes():
+                self.context.log.warning(f"{user_id}: {note}")
         return [s.story for s in select_stories(read.stories, PostingText.of(posting))]
 
     def one(

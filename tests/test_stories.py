@@ -86,6 +86,7 @@ def test_a_story_per_heading_or_paragraph_and_injected_lines_dropped() -> None:
     # "# Stories" is the file's title: its introduction is not a story; the deepest headings are.
     assert [s.title for s in read.stories] == [KAFKA, CHURN, "Weekend coding club"]
     assert read.removed == 1 and read.skipped is None
+    assert read.notes() == ["stories.md: 1 instruction-like line(s) removed, never used"]
     assert read.stories[0].text.startswith("On Black Friday 2023 our Kafka inventory stream fell 45 minutes")
     assert not any(word in s.text for s in read.stories for word in INJECTION)
 
@@ -110,6 +111,7 @@ def test_a_story_per_heading_or_paragraph_and_injected_lines_dropped() -> None:
 def test_an_unusable_stories_file_is_skipped_with_the_reason(data: bytes, reason: str) -> None:
     read = read_stories(data, "stories.md")
     assert read.stories == () and read.skipped == f"stories.md: {reason}"
+    assert read.notes() == [f"stories skipped: stories.md: {reason}"]
 
 
 def test_the_stories_file_is_never_read_as_a_cv(tmp_path: Path) -> None:
@@ -298,3 +300,27 @@ def test_the_bundled_sample_user_has_stories_for_make_run() -> None:
     assert read.skipped is None and len(read.stories) >= 2 and read.removed == 0
     chosen = select_stories(read.stories, PostingText.of(_postings()["smp-tech-001"]))
     assert chosen, "the sample data engineer posting should draw one of Daniel's stories"
+
+
+def test_the_run_reads_each_users_stories_once_and_a_bad_file_costs_nothing_else(tmp_path: Path) -> None:
+    from assets.search_context import SearchContext
+    from jobland_pipeline.warehouse import Warehouse
+    from resources import LocalInboxResource
+
+    inbox = tmp_path / "inbox"
+    for user, data in (("dan", (FIXTURES / "stories.md").read_bytes()), ("bin", b"\x00\x01\x02" * 50)):
+        (inbox / user).mkdir(parents=True)
+        (inbox / user / "cv.txt").write_text("Dan Doe\nData engineer\n")
+        (inbox / user / "stories.md").write_bytes(data)
+    (inbox / "none").mkdir()
+    ctx = SearchContext(
+        store=Warehouse(tmp_path / "warehouse", tmp_path / "jobland.duckdb"),
+        inbox=LocalInboxResource(path=str(inbox)),
+    )
+    assert [s.title for s in ctx.stories("dan").stories][:2] == [KAFKA, CHURN]
+    assert (
+        ctx.stories("bin").stories == ()
+        and ctx.stories("bin").skipped == "stories.md: a binary file, not text"
+    )
+    assert ctx.stories("none") == Stories()
+    assert [f.name for f in LocalInboxResource(path=str(inbox)).files_for("bin")] == ["cv.txt"]

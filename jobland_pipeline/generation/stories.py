@@ -110,6 +110,15 @@ class Stories:
     removed: int = 0  # instruction-like passages removed (never obeyed, never quoted)
     left_out: int = 0  # stories beyond MAX_STORIES
 
+    def notes(self) -> list[str]:
+        """What a run should say about the file: skipped (why), lines removed, stories left out."""
+        notes = [f"stories skipped: {self.skipped}"] if self.skipped else []
+        if self.removed:
+            notes.append(f"{self.name}: {self.removed} instruction-like line(s) removed, never used")
+        if self.left_out:
+            notes.append(f"{self.name}: {self.left_out} stories beyond the first {MAX_STORIES} left out")
+        return notes
+
 
 def read_stories(data: bytes | None, name: str) -> Stories:
     """The stories of a file's bytes; an empty, binary or oversized file is skipped with the reason."""
@@ -259,10 +268,12 @@ def select_stories(
 
 
 def letter_sentence(story: Story, posting: PostingText) -> str:
-    """The story's sentence that says most about this posting, as written; one that states an outcome
-    (a number, "cut", "reduced"...) counts a quarter more, since a letter shows what changed."""
+    """The story's sentence that says most about this posting, as written: one of what the user did
+    or what came of it (the scene and the task stay in the cheat sheet), and one that states an
+    outcome (a number, "cut", "reduced"...) counts a quarter more, since a letter shows what changed."""
     terms = posting_terms(posting)
-    sentences = story.sentences() or [one_line(story.text)]
+    laid_out = star(story)
+    sentences = laid_out.action + laid_out.result or story.sentences() or [one_line(story.text)]
 
     def weight(sentence: str) -> tuple[float, int]:
         evidence, _ = _evidence(terms, set(tokens(sentence)))
