@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import dagster as dg
 
+from assets.partitions import run_users
 from jobland_pipeline.batch import FAILURE_METADATA, STAGE_ASSETS, RunView, isolated_failures
-from sensors.tracker import run_users
 
 # The assets each job materializes (the jobs are asset jobs: one step per asset).
 JOB_ASSETS: dict[str, frozenset[str]] = {

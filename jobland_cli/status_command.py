@@ -4,7 +4,7 @@
 digest) done / running / failed (first line of the reason) / queued / not run, from the runs the
 instance recorded that day (their partition tags say which users they cover, their step stats and
 event logs what happened) and the rows the warehouse holds for that user and day. The rules are in
-``jobland_pipeline.batch``; the instance is read in ``sensors.batch_runs``.
+``jobland_pipeline.batch``; the instance is read in ``assets.batch_runs``.
 
 ``cancel`` cancels a user's queued runs (``report_run_canceled``: the queue never starts them) and
 asks the run launcher to terminate its running ones. A batch run shared with other users is left
@@ -67,8 +67,8 @@ def status_text(
     instance: dg.DagsterInstance, store: Warehouse, day: date, users: Sequence[str] | None = None
 ) -> str:
     """The status tables of ``users`` (default: every user partition) on ``day``."""
+    from assets.batch_runs import day_runs
     from jobland_pipeline.batch import batch_status, stage_counts
-    from sensors.batch_runs import day_runs
 
     every = list(users) if users else sorted(instance.get_dynamic_partitions("users"))
     if not every:
@@ -106,8 +106,8 @@ def cancel_user(instance: dg.DagsterInstance, user: str, *, shared: bool = False
     """Cancel ``user``'s queued and running runs; returns (run id, what happened) per run found."""
     import dagster as dg
 
-    from sensors.batch_runs import active_runs_of
-    from sensors.tracker import run_users
+    from assets.batch_runs import active_runs_of
+    from assets.partitions import run_users
 
     done: list[tuple[str, str]] = []
     for run in active_runs_of(instance, user):

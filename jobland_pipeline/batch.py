@@ -15,6 +15,7 @@ from typing import Protocol
 
 import polars as pl
 
+from jobland_pipeline.delivery.records import BatchStatusRow
 from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "first_line",
     "isolated_failures",
     "stage_counts",
+    "status_rows",
 ]
 
 STAGES = ("intake", "search", "screening", "research", "packages", "digest")
@@ -274,6 +276,34 @@ def batch_status(
         status = _stage_of_run(stage, run, user)
         out.append(StageStatus(status.stage, status.state, status.reason, status.run_id, count))
     return out
+
+
+def status_rows(
+    user: str,
+    day: date,
+    statuses: Sequence[StageStatus],
+    checked_at: datetime,
+    earlier: Sequence[BatchStatusRow] = (),
+    keep_days: int = 30,
+) -> list[BatchStatusRow]:
+    """The user's ``batch_status`` rows: ``day``'s stages replacing that day's earlier rows, plus the
+    rows of the ``keep_days`` days before it (a history for analysts, bounded per user)."""
+    kept = [r for r in earlier if r.day is not None and r.day != day and (day - r.day).days < keep_days]
+    today = [
+        BatchStatusRow(
+            user_id=user,
+            day=day,
+            stage=s.stage,
+            position=STAGES.index(s.stage) + 1,
+            state=s.state,
+            rows=s.count,
+            detail=s.reason,
+            run_id=s.run_id or None,
+            checked_at=checked_at,
+        )
+        for s in statuses
+    ]
+    return sorted(kept, key=lambda r: (r.day, r.position or 0)) + today
 
 
 def _run_failures(run: RunView, user: str) -> list[dict[str, str]]:

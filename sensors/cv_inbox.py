@@ -1,6 +1,8 @@
+from datetime import UTC, datetime
+
 import dagster as dg
 
-from assets.partitions import searches_partitions, users_partitions
+from assets.partitions import batch_tags, searches_partitions, users_partitions
 from jobland_pipeline.inbox_cursor import InboxCursor, plan_tick
 from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR
 from resources import InboxResource
@@ -38,9 +40,13 @@ def cv_inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource) -
     gone = set(plan.gone_users)
     present = [u for u in plan.changed_users if u not in gone]
     new_users = sorted(set(present) - existing)
+    today = datetime.now(UTC).date()
     requests = [
         dg.RunRequest(
-            job_name=intake_job.name, partition_key=user, run_key=f"{user}:{plan.cursor.user_version(user)}"
+            job_name=intake_job.name,
+            partition_key=user,
+            run_key=f"{user}:{plan.cursor.user_version(user)}",
+            tags=batch_tags(today, [user]),
         )
         for user in present
     ]
@@ -60,6 +66,7 @@ def cv_inbox_sensor(context: dg.SensorEvaluationContext, inbox: InboxResource) -
                 job_name=forget_job.name,
                 run_key=f"forget:{user}:{plan.cursor.user_version(user)}",
                 run_config={"ops": {"forget_user_op": {"config": {"user_id": user}}}},
+                tags=batch_tags(today, [user]),
             )
             for user in forgotten
         ]

@@ -27,8 +27,8 @@ delivery_job = dg.define_asset_job(
 )
 tracker_job = dg.define_asset_job(
     "tracker_job",
-    selection=dg.AssetSelection.assets("application_tracker"),
-    description="Refresh the application tracker and publish the DuckDB views.",
+    selection=dg.AssetSelection.assets("application_tracker", "batch_status"),
+    description="Refresh the application tracker and each user's batch status, and publish the DuckDB views.",
     executor_def=dg.in_process_executor,
 )
 JOBS = [intake_job, search_job, delivery_job, tracker_job]

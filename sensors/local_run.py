@@ -20,7 +20,7 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
-from assets.partitions import RANGE_END_TAG, RANGE_START_TAG, range_tags
+from assets.partitions import DAY_TAG, RANGE_END_TAG, RANGE_START_TAG, range_tags
 from jobland_pipeline.inbox_cursor import InboxCursor
 from jobland_pipeline.local_state import file_lock, first_line, read_state, write_state
 from jobland_pipeline.warehouse import Warehouse
@@ -88,7 +88,7 @@ class _Pass:
         recognised as dead at the next start.
         """
         job = request.job_name or job
-        tags = dict(request.tags or {}) | own_tags()
+        tags = {DAY_TAG: datetime.now(UTC).date().isoformat()} | dict(request.tags or {}) | own_tags()
         if origin and request.run_key:
             tags |= {"dagster/run_key": request.run_key, f"dagster/{origin[0]}_name": origin[1]}
         logging_config = {"loggers": {"console": {"config": {"log_level": self.log_level}}}}

@@ -1,8 +1,12 @@
 """The daily search refresh and the daily delivery, as a few batched runs (never one per partition)."""
 
+from collections.abc import Sequence
+from datetime import date
+
 import dagster as dg
 
-from assets.partitions import range_tags, searches_partitions, users_partitions
+from assets.partitions import batch_tags, range_tags, searches_partitions, users_partitions
+from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR
 from sensors.jobs import delivery_job, search_job
 
 SEARCH_BATCH_SIZE = 500
@@ -11,6 +15,21 @@ SEARCH_BATCH_SIZE = 500
 def batches(keys: list[str], size: int) -> list[tuple[str, str]]:
     """Contiguous (first, last) ranges of at most ``size`` keys, in partition order."""
     return [(keys[i], keys[min(i + size, len(keys)) - 1]) for i in range(0, len(keys), size)]
+
+
+def _requests(prefix: str, day: date, keys: Sequence[str], size: int) -> list[dg.RunRequest]:
+    """One request per batch: the partition range, the day and the batch's users as tags."""
+    out = []
+    for i in range(0, len(keys), size):
+        chunk = keys[i : i + size]
+        users = {k.split(SEARCH_KEY_SEPARATOR, 1)[0] for k in chunk}
+        out.append(
+            dg.RunRequest(
+                run_key=f"{prefix}:{day.isoformat()}:{chunk[0]}",
+                tags={**range_tags(chunk[0], chunk[-1]), **batch_tags(day, users)},
+            )
+        )
+    return out
 
 
 @dg.schedule(
@@ -24,11 +43,7 @@ def daily_search_schedule(context: dg.ScheduleEvaluationContext) -> list[dg.RunR
     keys = context.instance.get_dynamic_partitions(searches_partitions.name or "searches")
     if not keys:
         return dg.SkipReason("no searches yet")
-    day = context.scheduled_execution_time.date().isoformat()
-    return [
-        dg.RunRequest(run_key=f"daily-search:{day}:{first}", tags=range_tags(first, last))
-        for first, last in batches(list(keys), SEARCH_BATCH_SIZE)
-    ]
+    return _requests("daily-search", context.scheduled_execution_time.date(), keys, SEARCH_BATCH_SIZE)
 
 
 @dg.schedule(
@@ -42,8 +57,4 @@ def daily_delivery_schedule(context: dg.ScheduleEvaluationContext) -> list[dg.Ru
     users = context.instance.get_dynamic_partitions(users_partitions.name or "users")
     if not users:
         return dg.SkipReason("no users yet")
-    day = context.scheduled_execution_time.date().isoformat()
-    return [
-        dg.RunRequest(run_key=f"delivery:{day}:{first}", tags=range_tags(first, last))
-        for first, last in batches(list(users), SEARCH_BATCH_SIZE * 4)
-    ]
+    return _requests("delivery", context.scheduled_execution_time.date(), users, SEARCH_BATCH_SIZE * 4)

@@ -4,9 +4,11 @@ It follows materialisations of ``suggested_titles`` (the event log, with a curso
 only the titles of the users whose titles were just rebuilt, never the whole table.
 """
 
+from datetime import UTC, datetime
+
 import dagster as dg
 
-from assets.partitions import range_tags, searches_partitions
+from assets.partitions import batch_tags, range_tags, searches_partitions
 from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR
 from jobland_pipeline.profiles.records import SUGGESTED_TITLES
 from resources import WarehouseResource
@@ -41,6 +43,7 @@ def search_partitions_sensor(
     new_keys = [k for k in wanted if k not in known]
     stale = [k for k in existing if k.split(SEARCH_KEY_SEPARATOR, 1)[0] in users and k not in set(wanted)]
     requests: list[dg.RunRequest] = []
+    today = datetime.now(UTC).date()
     partitions: list[dg.AddDynamicPartitionsRequest | dg.DeleteDynamicPartitionsRequest] = []
     if new_keys:
         partitions.append(searches_partitions.build_add_request(new_keys))
@@ -49,7 +52,7 @@ def search_partitions_sensor(
             dg.RunRequest(
                 job_name=search_job.name,
                 run_key=f"searches:{new_keys[0]}..{new_keys[-1]}:{len(new_keys)}",
-                tags={**range_tags(new_keys[0], new_keys[-1]), "jobland/users": ",".join(owners)[:200]},
+                tags={**range_tags(new_keys[0], new_keys[-1]), **batch_tags(today, owners)},
             )
         )
     if stale:
@@ -60,6 +63,7 @@ def search_partitions_sensor(
                 job_name=forget_job.name,
                 run_key=f"forget-searches:{events.cursor}",
                 run_config={"ops": {"forget_user_op": {"config": {"search_keys": stale}}}},
+                tags=batch_tags(today, {k.split(SEARCH_KEY_SEPARATOR, 1)[0] for k in stale}),
             )
         )
     return dg.SensorResult(

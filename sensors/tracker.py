@@ -1,40 +1,11 @@
 """Refresh the tracker (and the DuckDB views) for the users of every successful search or delivery run."""
 
-from collections.abc import Mapping
+from datetime import UTC, datetime
 
 import dagster as dg
 
-from assets.partitions import (
-    RANGE_END_TAG,
-    RANGE_START_TAG,
-    range_tags,
-    searches_partitions,
-    users_partitions,
-)
-from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR
+from assets.partitions import batch_tags, range_tags, run_users, users_partitions
 from sensors.jobs import delivery_job, search_job, tracker_job
-
-
-def run_users(tags: Mapping[str, str], instance: dg.DagsterInstance) -> list[str]:
-    """The users a run covered (from its tags): its partition, or every key of its partition range."""
-    if "dagster/partition" in tags:
-        keys = [tags["dagster/partition"]]
-    elif RANGE_START_TAG in tags:
-        name = (
-            searches_partitions.name
-            if SEARCH_KEY_SEPARATOR in tags[RANGE_START_TAG]
-            else users_partitions.name
-        )
-        every = instance.get_dynamic_partitions(name or "")
-        first, last = tags[RANGE_START_TAG], tags[RANGE_END_TAG]
-        keys = (
-            list(every[every.index(first) : every.index(last) + 1])
-            if first in every and last in every
-            else []
-        )
-    else:
-        keys = []
-    return sorted({k.split(SEARCH_KEY_SEPARATOR, 1)[0] for k in keys})
 
 
 @dg.run_status_sensor(
@@ -51,5 +22,6 @@ def tracker_after_runs(context: dg.RunStatusSensorContext) -> dg.RunRequest | dg
     if not users:
         return dg.SkipReason("the run covered no user")
     return dg.RunRequest(
-        run_key=f"tracker-after:{context.dagster_run.run_id}", tags=range_tags(users[0], users[-1])
+        run_key=f"tracker-after:{context.dagster_run.run_id}",
+        tags={**range_tags(users[0], users[-1]), **batch_tags(datetime.now(UTC).date(), users)},
     )

@@ -13,14 +13,14 @@ from datetime import UTC, date, datetime
 
 import dagster as dg
 
+from assets.batch_runs import day_runs
+from assets.partitions import run_users
 from jobland_pipeline.batch import RunView, failures, stage_counts
 from jobland_pipeline.delivery.webhooks import WebhookConfig, WebhookOutcome, batch_event, send_event
 from jobland_pipeline.net import CircuitBreaker, HttpClient
 from jobland_pipeline.warehouse import Warehouse
 from resources import WarehouseResource, WebhookResource
-from sensors.batch_runs import day_runs
 from sensors.jobs import delivery_job
-from sensors.tracker import run_users
 
 
 def notify_run(

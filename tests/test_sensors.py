@@ -177,7 +177,7 @@ def test_batches_cover_every_key_once() -> None:
 
 
 def test_the_tracker_follows_the_users_of_a_finished_run() -> None:
-    from sensors.tracker import run_users
+    from assets.partitions import run_users
 
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("users", ["ann", "bob", "cy"])

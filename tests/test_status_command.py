@@ -213,3 +213,45 @@ def test_failure_metadata_of_either_shape() -> None:
     packages = batch_status("ann", now.date(), [run], {})[4]
     assert (packages.stage, packages.state) == ("packages", "failed")
     assert packages.reason == "ann::gh-1: OSError: [Errno 28] No space left on device"
+
+
+def test_the_ui_sees_the_same_status_and_runs_are_tagged_by_day_and_user(
+    ran: Home, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tracker run writes what `jobland status` prints into the batch_status asset (its partition
+    page and the DuckDB view), and every run carries the day and its user(s) as tags."""
+    import duckdb
+
+    from assets.partitions import DAY_TAG, USER_TAG, USERS_TAG
+
+    _, text = _jobland(["status"], ran, capsys, monkeypatch)
+    today = date.today()
+    con = duckdb.connect(str(ran.home / "jobland.duckdb"), read_only=True)
+    rows = con.execute(
+        "SELECT user_id, stage, state, detail FROM batch_status WHERE day = ? ORDER BY user_id, position",
+        [today],
+    ).fetchall()
+    con.close()
+    for user in [*SAMPLE_CVS, "locked_user"]:
+        mine = [(stage, state, detail) for u, stage, state, detail in rows if u == user]
+        assert [m[0] for m in mine] == STAGES
+        printed = _table(text, user)
+        assert [m[1].split()[0] for m in mine] == [printed[s][0] for s in STAGES]
+    locked = {stage: (state, detail) for u, stage, state, detail in rows if u == "locked_user"}
+    assert locked["intake"][0] == "failed" and "No readable CV for user locked_user" in locked["intake"][1]
+    # the partition's page in the UI: its own status table
+    [event] = ran.instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey("batch_status"), asset_partitions=["locked_user"]),
+        limit=1,
+    ).records
+    page = event.asset_materialization.metadata  # type: ignore[union-attr]
+    assert page["failed_stages"].value == 1 and "No readable CV" in str(page["status"].value)
+    # run tags: the day on every run, the user on one-user runs, the users on batch runs
+    from sensors.run_health import PROCESS_TAG
+
+    runs = [r.dagster_run for r in ran.instance.get_run_records() if PROCESS_TAG in r.dagster_run.tags]
+    assert runs and {r.tags.get(DAY_TAG) for r in runs} == {today.isoformat()}
+    intakes = [r for r in runs if r.job_name == "intake_job"]
+    assert sorted(r.tags[USER_TAG] for r in intakes) == sorted([*SAMPLE_CVS, "locked_user"])
+    [search] = [r for r in runs if r.job_name == "search_job"]
+    assert sorted(search.tags[USERS_TAG].split(",")) == sorted(SAMPLE_CVS)

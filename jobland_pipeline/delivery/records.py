@@ -114,3 +114,28 @@ class ApplicationTrackerRow(BaseModel):
 APPLICATION_TRACKER = Table(
     "application_tracker", ApplicationTrackerRow, "Every application JobLand prepared and where it stands."
 )
+
+
+class BatchStatusRow(BaseModel):
+    """A user's daily batch, one row per stage: what the Dagster instance and the warehouse said of it."""
+
+    user_id: str | None = Field(default=None, description="user")
+    day: date | None = Field(default=None, description="batch day (UTC)")
+    stage: str | None = Field(
+        default=None, description="intake, search, screening, research, packages or digest (in this order)"
+    )
+    position: int | None = Field(default=None, description="the stage's place in the batch, from 1")
+    state: str | None = Field(default=None, description="done, running, failed, queued, canceled or not run")
+    rows: int | None = Field(default=None, description="rows the stage made for the user that day")
+    detail: str | None = Field(
+        default=None, description="first line of the failure, or where 'done' comes from"
+    )
+    run_id: str | None = Field(default=None, description="the Dagster run that decided the state")
+    checked_at: datetime | None = Field(default=None, description="when the status was read")
+
+
+BATCH_STATUS = Table(
+    "batch_status",
+    BatchStatusRow,
+    "A user's daily batch, one row per stage: done / running / failed (why) / queued, with the run.",
+)

@@ -12,6 +12,7 @@ from jobland_pipeline.delivery.records import (
     APPLICATION_STATUS_HISTORY,
     APPLICATION_STATUS_UPDATES,
     APPLICATION_TRACKER,
+    BATCH_STATUS,
     EMAIL_DIGESTS,
     PACKAGE_REVIEWS,
 )
@@ -44,5 +45,6 @@ _ALL: list[Table[Any]] = [
     APPLICATION_STATUS_UPDATES,
     APPLICATION_STATUS_HISTORY,
     APPLICATION_TRACKER,
+    BATCH_STATUS,
 ]
 TABLES: dict[str, Table[Any]] = {t.name: t for t in _ALL}
