@@ -34,6 +34,7 @@ from sensors import (
     daily_delivery_schedule,
     daily_search_schedule,
     search_partitions_sensor,
+    tracker_after_failed_runs,
     tracker_after_runs,
 )
 from sensors.forget import forget_job
@@ -85,6 +86,7 @@ def build_definitions(env: Mapping[str, str] | None = None) -> dg.Definitions:
             cv_inbox_sensor,
             search_partitions_sensor,
             tracker_after_runs,
+            tracker_after_failed_runs,
             webhooks_after_delivery,
             webhooks_after_failed_delivery,
             cv_rescan_sensor,

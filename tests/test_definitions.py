@@ -16,6 +16,7 @@ ASSETS = {
     "application_packages",
     "email_digests",
     "application_tracker",
+    "batch_status",
 }
 
 
@@ -35,6 +36,7 @@ def test_graph_is_complete(tmp_path) -> None:  # type: ignore[no-untyped-def]
         "cv_inbox_sensor",
         "search_partitions_sensor",
         "tracker_after_runs",
+        "tracker_after_failed_runs",
         "webhooks_after_delivery",
         "webhooks_after_failed_delivery",
         "cv_rescan_sensor",
@@ -47,7 +49,7 @@ def test_partitions_are_the_two_dynamic_dimensions(tmp_path) -> None:  # type: i
     parts = {k.to_user_string(): graph.get(k).partitions_def for k in graph.get_all_asset_keys()}
     assert parts["profiles"].name == "users" and parts["screenings"].name == "searches"  # type: ignore[union-attr]
     assert parts["email_digests"].name == "users"  # type: ignore[union-attr]
-    assert parts["application_tracker"].name == "users"  # type: ignore[union-attr]
+    assert parts["application_tracker"].name == parts["batch_status"].name == "users"  # type: ignore[union-attr]
     assert all(isinstance(p, dg.DynamicPartitionsDefinition) for p in parts.values() if p is not None)
 
 

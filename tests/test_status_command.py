@@ -255,3 +255,27 @@ def test_the_ui_sees_the_same_status_and_runs_are_tagged_by_day_and_user(
     assert sorted(r.tags[USER_TAG] for r in intakes) == sorted([*SAMPLE_CVS, "locked_user"])
     [search] = [r for r in runs if r.job_name == "search_job"]
     assert sorted(search.tags[USERS_TAG].split(",")) == sorted(SAMPLE_CVS)
+
+
+def test_a_failed_run_requests_a_tracker_run_for_its_users(ran: Home) -> None:
+    """The failed intake of the unreadable CV refreshes that user's batch status (through the tracker job)."""
+    from assets.partitions import DAY_TAG, RANGE_END_TAG, RANGE_START_TAG, USER_TAG
+    from sensors.tracker import tracker_after_failed_runs
+
+    [record] = ran.instance.get_run_records(
+        dg.RunsFilter(job_name="intake_job", statuses=[dg.DagsterRunStatus.FAILURE])
+    )
+    run = record.dagster_run
+    [failure] = ran.instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records
+    assert failure.event_log_entry.dagster_event is not None
+    with dg.build_run_status_sensor_context(
+        sensor_name=tracker_after_failed_runs.name,
+        dagster_event=failure.event_log_entry.dagster_event,
+        dagster_instance=ran.instance,
+        dagster_run=run,
+    ) as ctx:
+        request = tracker_after_failed_runs(ctx.for_run_failure())
+    assert isinstance(request, dg.RunRequest)
+    assert request.run_key == f"tracker-after:{run.run_id}"
+    assert request.tags[RANGE_START_TAG] == request.tags[RANGE_END_TAG] == "locked_user"
+    assert request.tags[USER_TAG] == "locked_user" and request.tags[DAY_TAG] == date.today().isoformat()
