@@ -125,13 +125,18 @@ class TfIdf:
 _ESCAPED_HTML = re.compile(r"&lt;\s*/?\s*[a-z]", re.I)
 _DROP = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
 _LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
-_BLOCK_TAGS = re.compile(r"<\s*/?\s*(p|div|br|li|ul|ol|h[1-6]|tr|section|article)\b[^>]*>", re.I)
+_BLOCK_TAGS = re.compile(r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|section|article)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"[ \t]{2,}|\t")  # = [ \t]+ -> " ", without rewriting every single space
 _OTHER_SPACE = re.compile(r"[^\S \n]")  # white space (as str.strip sees it) other than " " and "\n"
 _LINE_EDGES = re.compile(r"[^\S\n]*\n[^\S\n]*")
-_BLANK_LINES = re.compile(r"\n{3,}")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# The entities job boards write. When every "&" of a text starts one of them, html.unescape's answer is
+# these replacements ("&amp;" last: an "&" it yields never starts another entity), without a Python call
+# per entity.
+_COMMON_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&nbsp;", "\xa0"))
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # newline and tab aside
+_OTHER_AMP = re.compile(r"&(?!(?:amp|lt|gt|quot|#39|nbsp);)")
 
 
 @cache
@@ -153,6 +158,33 @@ def _drop_control(text: str) -> str:
     return _ASTRAL.sub(_drop_astral_control, text) if _ASTRAL.search(text) else text
 
 
+def _unescape(text: str) -> str:
+    """``html.unescape(text)``, by ``str.replace`` when the text holds only the common entities."""
+    if _OTHER_AMP.search(text):
+        return html.unescape(text)
+    for entity, char in _COMMON_ENTITIES:
+        if entity in text:
+            text = text.replace(entity, char)
+    return text.replace("&amp;", "&")
+
+
+def _blank_lines(text: str) -> str:
+    """Runs of three or more newlines made two (``\\n{3,}`` -> ``\\n\\n``): each pass shortens every run
+    of three or more, and a run never falls below two."""
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text
+
+
+def _plain(text: str) -> bool:
+    """Whether ``text`` is printable, newlines and tabs aside. str.isprintable is False exactly for
+    categories C and Z but the ASCII space: when it holds there is no control character to drop and no
+    white space but " ", "\\t" and "\\n"."""
+    if text.isascii():  # the unprintable ASCII characters are the controls
+        return not _ASCII_CONTROL.search(text)
+    return text.replace("\n", " ").replace("\t", " ").isprintable()
+
+
 def clean_description(text: str) -> str:
     """Plain text from text or HTML: scripts/styles/comments dropped, entities decoded, tidy paragraphs.
 
@@ -160,20 +192,18 @@ def clean_description(text: str) -> str:
     for ASCII text, which it never changes), control and format characters dropped, runs of spaces and
     tabs made one space, every line stripped, at most one blank line in a row."""
     if "&" in text and _ESCAPED_HTML.search(text):
-        text = html.unescape(text)  # entity-escaped HTML (Greenhouse double-encodes its content)
+        text = _unescape(text)  # entity-escaped HTML (Greenhouse double-encodes its content)
     if "<" in text and ">" in text:
         text = _DROP.sub(" ", text)
         text = _LIST_ITEM.sub("\n- ", text)
         text = _BLOCK_TAGS.sub("\n", text)
         text = _TAG.sub("", text)
-    text = html.unescape(text) if "&" in text else text
+    text = _unescape(text) if "&" in text else text
     if "\xa0" in text:  # NBSP decomposes to a space: NFKC would make it one, and the text is often ASCII then
         text = text.replace("\xa0", " ")
     if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    # str.isprintable is False exactly for categories C and Z but the ASCII space: when it holds (newlines
-    # and tabs aside) there is no control character to drop and no white space but " ", "\t" and "\n".
-    plain = text.replace("\n", " ").replace("\t", " ").isprintable()
+    plain = _plain(text)
     if not plain:
         text = _drop_control(text)
     if "\t" in text or "  " in text:
@@ -182,4 +212,4 @@ def clean_description(text: str) -> str:
         text = _LINE_EDGES.sub("\n", text)
     else:  # spaces are single already: at most one on either side of a line break
         text = text.replace(" \n", "\n").replace("\n ", "\n")
-    return (_BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text).strip()
+    return _blank_lines(text).strip()

@@ -10,7 +10,13 @@ import unicodedata
 
 import polars as pl
 
-from jobland_pipeline.postings.frame import _maybe_clean, clean_descriptions
+from jobland_pipeline.postings.frame import (
+    _maybe_clean,
+    canonical_urls,
+    clean_descriptions,
+    fingerprints,
+    normalise_frame,
+)
 from jobland_pipeline.textutil import clean_description
 
 PIECES = [
@@ -90,3 +96,35 @@ def test_text_cleaned_twice_differs_and_is_still_cleaned() -> None:
     assert "&" in once
     got = clean_descriptions(pl.Series([once, "Plain & simple", "Tom &amp Jerry"], dtype=pl.String))
     assert got.to_list() == [clean_description(once), "Plain & simple", "Tom & Jerry"]
+
+
+def test_known_keys_give_the_fingerprints_and_urls_computed_afresh() -> None:
+    """normalise_frame(known_keys=True) keeps the raw rows' keys where tidying changes nothing and
+    computes the others again: the same columns as without them, on rows tidying does change."""
+    rows = [
+        ("a", "ICU Nurse", "Northwind Health", "Chicago, IL", "https://x.example/j/1?utm_source=a"),
+        ("b", "ICU  Nurse (day\n shift)", "Northwind Health", "Chicago, IL", "https://x.example/j/2#apply"),
+        ("c", " Data Engineer with  verification", "  Acme Inc. ", None, None),
+        ("d", "Data Engineer (Remote\n)", "Acme", "  Berlin\t", "HTTP://X.example/j/3/"),
+        ("e", "  ", "Acme", "Berlin", None),  # dropped: no title once tidied
+    ]
+    raw = pl.DataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "title": [r[1] for r in rows],
+            "company": [r[2] for r in rows],
+            "location": [r[3] for r in rows],
+            "url": [r[4] for r in rows],
+            "description": ["Build pipelines."] * len(rows),
+        }
+    )
+    plain, counts = normalise_frame(raw)
+    known, known_counts = normalise_frame(
+        raw.with_columns(fingerprints(raw), canonical_urls(raw["url"])), known_keys=True
+    )
+    assert counts == known_counts and counts["missing_title"] == 1
+    for column in ("id", "fingerprint", "canonical_url", "title", "location"):
+        assert known[column].to_list() == plain[column].to_list(), column
+    raw_fp = dict(zip(raw["id"], fingerprints(raw), strict=True))
+    changed = [i for i, fp in zip(plain["id"], plain["fingerprint"], strict=True) if raw_fp[i] != fp]
+    assert changed == ["b", "c"]  # tidying changed these two keys: they were computed again

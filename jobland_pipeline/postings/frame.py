@@ -364,17 +364,28 @@ def _tidy(col: str) -> pl.Expr:
     return pl.col(col).str.replace_all(r"\s+", " ").str.strip_chars()
 
 
-def normalise_frame(df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+def normalise_frame(df: pl.DataFrame, *, known_keys: bool = False) -> tuple[pl.DataFrame, dict[str, int]]:
     """Clean raw postings rows; return the kept rows (+ canonical_url, fingerprint, injection) and counts.
 
-    Columns beyond ``POSTINGS_SCHEMA`` pass through (a row index, a search key).
+    Columns beyond ``POSTINGS_SCHEMA`` pass through (a row index, a search key). With ``known_keys``,
+    ``df`` has the ``canonical_url`` and ``fingerprint`` of its raw rows already (``canonical_urls``,
+    ``fingerprints``): they are kept, and a fingerprint computed again only where tidying the title,
+    company or location changed it.
 
     A row is dropped for the first reason that applies: ``missing_id``, ``missing_title``,
     ``missing_company`` (null or blank), ``title_too_long`` (over 300 characters once tidied). A
     description over 60,000 characters is cut (``description_truncated``); one with prompt-injection text
     is kept, flagged in ``injection`` and counted (``injection_text``).
     """
-    frame = _conform(df).with_columns(
+    frame = _conform(df)
+    if known_keys:
+        same = (
+            _tidy("title").eq_missing(pl.col("title"))
+            & _tidy("company").eq_missing(pl.col("company"))
+            & _tidy("location").fill_null("").eq(pl.col("location").fill_null(""))
+        )
+        frame = frame.with_columns(same.alias("_same"))
+    frame = frame.with_columns(
         _tidy("title").alias("title"),
         _tidy("company").alias("company"),
         _tidy("location").fill_null("").alias("location"),
@@ -419,15 +430,24 @@ def normalise_frame(df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
         )
     injection = _stream(description, lambda c: c.str.contains("(?i)" + INJECTION.pattern))
     counts["injection_text"] = int(injection.sum())
-    frame = frame.with_columns(
-        description.alias("description"),
-        canonical_urls(frame["url"]).alias("canonical_url"),
-        injection.alias("injection"),
+    frame = _with_keys(
+        frame.with_columns(description.alias("description"), injection.alias("injection")), known_keys
     )
-    frame = frame.with_columns(fingerprints(frame).alias("fingerprint"))
     counts["rows_in"] = df.height
     counts["rows_out"] = frame.height
     return frame, counts
+
+
+def _with_keys(frame: pl.DataFrame, known_keys: bool) -> pl.DataFrame:
+    """``canonical_url`` and ``fingerprint`` of the normalised rows (see ``normalise_frame``)."""
+    if not known_keys:
+        frame = frame.with_columns(canonical_urls(frame["url"]).alias("canonical_url"))
+        return frame.with_columns(fingerprints(frame).alias("fingerprint"))
+    redo = (~frame["_same"]).arg_true()
+    if len(redo):
+        again = fingerprints(frame.filter(~pl.col("_same")))
+        frame = frame.with_columns(frame["fingerprint"].clone().scatter(redo, again).alias("fingerprint"))
+    return frame.drop("_same")
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -169,8 +169,8 @@ class _Found:
                     index[id(p)] = len(distinct)
                     distinct.append(p)
         raw = postings_frame(distinct)
-        fps = fingerprints(raw).to_list()
-        urls = canonical_urls(raw["url"]).to_list()
+        raw = raw.with_columns(fingerprints(raw), canonical_urls(raw["url"]))
+        fps, urls = raw["fingerprint"].to_list(), raw["canonical_url"].to_list()
         return cls(
             fingerprint={id(p): fp for p, fp in zip(distinct, fps, strict=True)},
             url={id(p): url for p, url in zip(distinct, urls, strict=True)},
@@ -288,18 +288,20 @@ def _deduped(
 
     Searches whose hits are the same postings in the same order (users sharing an answer) are one
     group: groups never meet, so a group's result is the same computed once or twice."""
-    clean, _ = normalise_frame(raw.with_row_index("_d"))
+    clean, _ = normalise_frame(raw.with_row_index("_d"), known_keys=True)
     group_of: dict[tuple[int, ...], int] = {}
     lists: list[list[Posting]] = []
-    for h in hits.values():
-        key = tuple(index[id(hit.posting)] for hit in h)
-        if key not in group_of:
-            group_of[key] = len(lists)
+    search_group: dict[str, int] = {}
+    for search_key, h in hits.items():
+        rows_of = tuple(index[id(hit.posting)] for hit in h)
+        if rows_of not in group_of:
+            group_of[rows_of] = len(lists)
             lists.append([hit.posting for hit in h])
+        search_group[search_key] = group_of[rows_of]
     order = pl.DataFrame(
         {
             "_g": [g for g, ps in enumerate(lists) for _ in ps],
-            "_d": [d for key in group_of for d in key],
+            "_d": [d for rows_of in group_of for d in rows_of],
         },
         schema={"_g": pl.UInt32, "_d": pl.UInt32},
     )
@@ -317,11 +319,9 @@ def _deduped(
     done = [
         with_near_duplicates(postings, kept_ids[g], mapping[g], memo=memo) for g, postings in enumerate(lists)
     ]
-    out = {}
-    for key, h in hits.items():
-        kept_postings, merged_ids = done[group_of[tuple(index[id(hit.posting)] for hit in h)]]
-        out[key] = (list(kept_postings), dict(merged_ids))  # each search its own lists
-    return out
+    return {  # each search its own list and mapping
+        search_key: (list(done[g][0]), dict(done[g][1])) for search_key, g in search_group.items()
+    }
 
 
 def _check_answered(outcome: SearchOutcome, settings: SearchSettings) -> None:
