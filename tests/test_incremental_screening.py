@@ -7,6 +7,7 @@ the wrapper records is exactly what was scored, so "scored nothing" means the en
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,9 @@ import pytest
 from assets.screenings import screenings
 from jobland_pipeline.definitions import build_definitions, build_resources
 from jobland_pipeline.llm import get_engine
+from jobland_pipeline.llm.cache import LLMCache
+from jobland_pipeline.llm.client import Endpoint, LLMClient
+from jobland_pipeline.llm.openai_engine import OpenAICompatibleEngine
 from jobland_pipeline.postings import load_postings
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.records import JOB_POSTINGS
@@ -40,7 +44,8 @@ from jobland_pipeline.warehouse import Warehouse
 from resources import SETTINGS
 from resources.settings import resolve
 from sensors.local_run import run_once
-from tests.conftest import SAMPLE_CVS, SAMPLE_INBOX, SAMPLE_POSTINGS
+from tests.conftest import SAMPLE_CVS, SAMPLE_INBOX, SAMPLE_POSTINGS, profile_of
+from tests.openai_server import OpenAIServer
 
 DAY1 = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
 DAY2 = DAY1 + timedelta(days=1)
@@ -332,3 +337,74 @@ def test_the_pipeline_scores_each_posting_once_and_counts_what_it_reused(
     out = capsys.readouterr().out
     assert f"{row.probability} match, score {row.score}/100" in out
     assert f"scored {row.scored_at:%Y-%m-%d %H:%M} and reused since" in out
+
+
+# -- the LLM path: reused rows spend nothing ------------------------------------------------------------
+ICU = "ICU nurse for our critical care unit. Requirements:\n- Critical care, ACLS, BLS, patient assessment\n"
+
+
+def _icu(pid: str, extra: str = "") -> Posting:
+    return Posting(
+        id=pid, title="ICU Registered Nurse", company="Mercy", location="Chicago, IL", description=ICU + extra
+    )
+
+
+def _likes_nursing(body: dict[str, Any]) -> str:
+    return json.dumps({"score": 90, "probability": "High", "reasons": ["ICU experience matches"]})
+
+
+def test_reused_rows_make_no_llm_call_and_no_ledger_row(tmp_path: Path) -> None:
+    """The judge (a loopback chat-completions server) answers day 1; day 2 asks it nothing, not even
+    the LLM cache (no ledger row at all); a changed posting costs exactly one judge call."""
+    profile, cv_text = profile_of("maria_santos")
+    store = Warehouse(tmp_path / "warehouse", tmp_path / "jobland.duckdb")
+    with OpenAIServer(responder=_likes_nursing) as server:
+        endpoint = Endpoint(
+            "primary", server.base_url, "sk-test", "judge-1", price_in_per_mtok=1.0, price_out_per_mtok=2.0
+        )
+        client = LLMClient([endpoint], backoff_base=0.01)
+        models = dict.fromkeys(("screening", "titles", "dossier", "tailor"), "judge-1")
+        engine = OpenAICompatibleEngine(
+            dict.fromkeys(models, client), models, cache=LLMCache(store), judge_budget=3
+        )
+
+        def judge(batch: list[Posting]) -> list[Screening]:
+            return engine.screen(
+                profile,
+                batch,
+                cv_text=cv_text,
+                search_title="ICU Registered Nurse",
+                prefs=Preferences(),
+                thresholds=Thresholds(),
+            )
+
+        basis = screening_basis(
+            profile=profile,
+            cv_text=cv_text,
+            search_title="ICU Registered Nurse",
+            prefs=Preferences(),
+            thresholds=Thresholds(),
+            engine="openai|judge-1",
+        )
+        key = "maria_santos::icu-registered-nurse"
+        postings = [_icu(f"icu-{i}", f"Unit {i}.") for i in range(5)]
+        first = screen_search(key, postings, judge, now=DAY1, basis=basis)
+        day1_calls = engine.drain_calls()
+        assert len(server.chat_requests) == 3 and len(day1_calls) == 3  # the judge budget: 3 of 5
+        assert sorted(r.stage or 0 for r in first) == [1, 1, 2, 2, 2]
+
+        second = screen_search(key, postings, judge, now=DAY2, previous=first, basis=basis)
+        assert len(server.chat_requests) == 3 and engine.drain_calls() == []
+        assert [(r.stage, r.method, r.score) for r in second] == [(r.stage, r.method, r.score) for r in first]
+
+        edited = [*postings[:4], _icu("icu-4", "Unit 4. Now also covers the burns unit.")]
+        third = screen_search(key, edited, judge, now=DAY2, previous=second, basis=basis)
+        assert len(server.chat_requests) == 4 and len(engine.drain_calls()) == 1
+        assert screened_counts(third) == {
+            "new": 0,
+            "changed": 1,
+            "basis_changed": 0,
+            "reused": 4,
+            "scored": 1,
+        }
+        assert third[4].stage == 2 and third[4].method == "llm:judge-1"
