@@ -3,10 +3,10 @@
 A ``stories.md`` (or ``stories.txt``) beside the CV holds one story per Markdown heading, or per
 blank-line separated paragraph when it has no headings. For each posting the stories are ranked with
 BM25 (the posting's words as the query, the stories as the corpus) and at most three are kept, and
-only those above a relevance floor: the floor is the rarity-weighted evidence the story shares with
-the posting (the same background word rarity the cheat sheet uses), because BM25 scores over a
-handful of stories are not comparable from one posting to the next. No story is ever forced into a
-posting it does not fit.
+only those above a relevance floor: the rarity-weighted words the story shares with the posting (the
+same background word rarity the cheat sheet uses), and one line of the posting (a duty, a
+requirement) that the story answers, because BM25 scores over a handful of stories are not
+comparable from one posting to the next. No story is ever forced into a posting it does not fit.
 
 The stories are the user's words, so what they state counts as the user's own fact for the grounding
 check (beside the CV); they are also text from outside, so they are read like a CV: instruction-like
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from jobland_pipeline.documents.errors import DocumentError
 from jobland_pipeline.documents.text import decode_text
-from jobland_pipeline.generation.text import PostingText, one_line
+from jobland_pipeline.generation.text import ABOUT_PAY, PostingText, one_line
 from jobland_pipeline.inbox import MAX_STORIES_BYTES
 from jobland_pipeline.lexicon.idf import idf
 from jobland_pipeline.lexicon.instructions import is_instruction, remove_instructions
@@ -36,6 +36,8 @@ MAX_SELECTED = 3
 MIN_EVIDENCE = 10.0  # rarity-weighted posting words a story must share to be relevant at all
 MIN_SHARED_TERMS = 2  # ... and at least this many distinct rare-enough words
 RARE_ENOUGH = 3.5  # background idf of a word that says something about a job (not "data", "month")
+FOCUS = 0.35  # ... and cover this share of one posting line's rare words (a duty, a requirement)
+FOCUS_HAN = 0.15  # ... of a Chinese line (its bigrams across word boundaries count too)
 K1, B = 1.2, 0.75  # BM25's usual constants
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -232,6 +234,31 @@ def _rare(terms: set[str]) -> list[str]:
     return sorted((t for t in terms if idf(t) >= RARE_ENOUGH), key=lambda t: (-_weight(t), t))
 
 
+def _lines(posting: PostingText) -> list[list[str]]:
+    """The rare words of each line of the posting (its title, duties, requirements, blurb), pay aside."""
+    out: list[list[str]] = []
+    for line in [posting.title, *posting.description.split("\n")]:
+        line = line.strip(" -•*·\t")
+        if len(line) > 10 and not ABOUT_PAY.search(line):
+            out.append(_rare({t for t in tokens(line) if not t.isdigit()}))
+    return out
+
+
+def _focused(doc: set[str], lines: list[list[str]]) -> bool:
+    """The story answers one line of the posting: it shares two or more of the line's rare words,
+    and they are a good part of it. Words scattered over the company's blurb and the duties ("sell",
+    "store", "rush") do not make a story relevant; "Familiarity with Kafka or other streaming
+    systems" answered by a Kafka streaming story does."""
+    for rare in lines:
+        shared = [t for t in rare if t in doc]
+        if len(shared) < MIN_SHARED_TERMS:
+            continue
+        need = FOCUS_HAN if any(has_han(t) for t in rare) else FOCUS
+        if sum(_weight(t) for t in shared) >= need * sum(_weight(t) for t in rare):
+            return True
+    return False
+
+
 def _evidence(terms: set[str], shared: set[str]) -> tuple[float, int]:
     rare = _rare(shared & terms)
     return sum(_weight(t) for t in rare), len(rare)
@@ -250,15 +277,17 @@ class Selected:
 def select_stories(
     stories: Sequence[Story], posting: PostingText, *, limit: int = MAX_SELECTED
 ) -> list[Selected]:
-    """The stories most relevant to a posting, best first: BM25 ranks, the evidence floor admits."""
+    """The stories most relevant to a posting, best first: BM25 ranks, the floor admits (enough rare
+    words shared with the posting overall, and one line of the posting the story answers)."""
     terms = posting_terms(posting)
     query = _rare(terms)
+    lines = _lines(posting)
     docs = [tokens(s.words()) for s in stories]
     chosen: list[Selected] = []
     for story, doc, score in zip(stories, docs, bm25(docs, query), strict=True):
         shared = set(doc) & terms
         evidence, distinct = _evidence(terms, shared)
-        if evidence >= MIN_EVIDENCE and distinct >= MIN_SHARED_TERMS:
+        if evidence >= MIN_EVIDENCE and distinct >= MIN_SHARED_TERMS and _focused(shared, lines):
             chosen.append(Selected(story, round(score, 3), round(evidence, 2), tuple(_rare(shared)[:8])))
     chosen.sort(key=lambda s: (-s.score, s.story.number))
     return chosen[:limit]
