@@ -23,6 +23,7 @@ from typing import IO
 from jobland_pipeline.postings.from_url import PostingPageError, posting_from_url
 from jobland_pipeline.postings.local import iter_postings
 from jobland_pipeline.postings.models import Posting
+from jobland_pipeline.progress import ProgressLine
 from jobland_pipeline.screening.models import Screening
 
 BATCH = 500
@@ -33,22 +34,19 @@ ScreenBatch = Callable[[list[Posting]], list[Screening]]
 
 
 class Progress:
-    """A self-overwriting status line on a terminal (silent when stderr is a file or a pipe)."""
+    """Postings screened so far and the rate, on a terminal's progress line (silent in a file or pipe)."""
 
-    def __init__(self, stream: IO[str], *, every: float = 0.5) -> None:
-        self.stream = stream
-        self.live = stream.isatty()
-        self.every = every
-        self.started = self.last = time.monotonic()
+    def __init__(self, stream: IO[str]) -> None:
+        self.line = ProgressLine(stream)
+        self.started = time.monotonic()
 
     def update(self, done: int, *, final: bool = False) -> None:
-        now = time.monotonic()
-        if not self.live or (not final and now - self.last < self.every):
-            return
-        self.last = now
-        rate = done / max(now - self.started, 1e-9)
-        self.stream.write(f"\rscreened {done:,} postings ({rate:,.0f}/s)" + ("\n" if final else ""))
-        self.stream.flush()
+        rate = done / max(time.monotonic() - self.started, 1e-9)
+        text = f"screened {done:,} postings ({rate:,.0f}/s)"
+        if final:
+            self.line.done(text)
+        else:
+            self.line.show(text)
 
 
 def batches(items: Iterable[Posting], size: int) -> Iterator[list[Posting]]:

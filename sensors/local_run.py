@@ -23,6 +23,7 @@ import polars as pl
 from assets.partitions import DAY_TAG, RANGE_END_TAG, RANGE_START_TAG, range_tags
 from jobland_pipeline.inbox_cursor import InboxCursor
 from jobland_pipeline.local_state import file_lock, first_line, read_state, write_state
+from jobland_pipeline.progress import ProgressLine, bar
 from jobland_pipeline.warehouse import Warehouse
 from resources import SETTINGS, WarehouseResource, WebhookResource
 from resources.settings import resolve
@@ -78,6 +79,12 @@ class _Pass:
     state: dict[str, Any]
     log_level: str = "WARNING"
     failures: list[Failure] = field(default_factory=list)
+    progress: ProgressLine = field(default_factory=lambda: ProgressLine(sys.stdout))
+    expected: int = 0  # runs requested so far in this pass (the total grows as each phase plans)
+    finished: int = 0
+
+    def expect(self, runs: int) -> None:
+        self.expected += runs
 
     def execute(self, job: str, request: dg.RunRequest, origin: tuple[str, str] | None = None) -> str:
         """Run a sensor's or schedule's request in this process.
@@ -92,16 +99,24 @@ class _Pass:
         if origin and request.run_key:
             tags |= {"dagster/run_key": request.run_key, f"dagster/{origin[0]}_name": origin[1]}
         logging_config = {"loggers": {"console": {"config": {"log_level": self.log_level}}}}
-        result = self.defs.resolve_job_def(job).execute_in_process(
-            run_config={**logging_config, **dict(request.run_config or {})},
-            instance=self.instance,
-            partition_key=request.partition_key,
-            tags=tags,
-            raise_on_error=False,
-        )
         what = request.partition_key or "..".join(
             str((request.tags or {}).get(t, "")) for t in (RANGE_START_TAG, RANGE_END_TAG)
         )
+        self.expected = max(self.expected, self.finished + 1)
+        with self.progress.ticking(
+            lambda s: (
+                f"{bar(self.finished, self.expected)} {self.finished}/{self.expected} runs done, "
+                f"running {job} {what} ({s:.0f} s)"
+            )
+        ):
+            result = self.defs.resolve_job_def(job).execute_in_process(
+                run_config={**logging_config, **dict(request.run_config or {})},
+                instance=self.instance,
+                partition_key=request.partition_key,
+                tags=tags,
+                raise_on_error=False,
+            )
+        self.finished += 1
         found = failures_of(result, job, what or job)
         self.failures += found
         status = (
@@ -124,13 +139,15 @@ def run_once(
     instance: dg.DagsterInstance | None = None,
     log_level: str = "WARNING",
     log_path: Path | None = None,
+    progress: ProgressLine | None = None,
 ) -> int:
     """One pass: intake from the CV inbox, then the searches and the daily schedules, then the tracker.
 
     Before it: runs a killed pass left in progress are marked failed, and the cursor file is reconciled
     with the instance. Returns 1 when a step failed (a refused CV is the user's to fix and does not
     count), a digest of today is ``failed``/``dead_letter`` in the ledger, or a package could not be
-    written; each is one line of the summary.
+    written; each is one line of the summary. On a terminal ``progress`` redraws a bar of the runs
+    done while each run executes; in a file or a pipe only the plain line per run is written.
     """
     started = time.monotonic()
     instance = instance or dg.DagsterInstance.get()
@@ -149,7 +166,7 @@ def run_once(
     warehouse = WarehouseResource(
         root=values["JOBLAND_WAREHOUSE_DIR"], duckdb_path=values["JOBLAND_DUCKDB_PATH"]
     )
-    run = _Pass(defs, instance, state_path, state, log_level)
+    run = _Pass(defs, instance, state_path, state, log_level, progress=progress or ProgressLine(sys.stdout))
     _intake(run)
     _searches_and_schedules(run, warehouse)
     _tracker(run)
@@ -192,6 +209,7 @@ def _intake(run: _Pass) -> None:
     _apply_partition_requests(run.instance, intake)
     latest = InboxCursor.decode(intake.cursor)
     done: set[str] = set()
+    run.expect(len(intake.run_requests or []))
     for request in intake.run_requests or []:
         run.execute("intake_job", request, ("sensor", "cv_inbox_sensor"))
         done.add(_request_user(request))
@@ -219,6 +237,7 @@ def _searches_and_schedules(run: _Pass, warehouse: WarehouseResource) -> None:
     for schedule, job in ((daily_search_schedule, "search_job"), (daily_delivery_schedule, "delivery_job")):
         with dg.build_schedule_context(instance=run.instance, scheduled_execution_time=now) as ctx:
             requests = schedule(ctx)
+        run.expect(len(requests) if isinstance(requests, list) else 0)
         for request in requests if isinstance(requests, list) else []:
             run_id = run.execute(job, request, ("schedule", schedule.name))
             if job == "delivery_job":
@@ -424,6 +443,8 @@ def run_local(*, seed_samples: bool = True, verbose: bool = False) -> int:
                         instance=instance,
                         log_level="DEBUG",
                         log_path=log_path,
+                        # -v interleaves Dagster's log lines: a redrawn line would garble them
+                        progress=ProgressLine(sys.stdout, live=False if verbose else None),
                     )
         except Exception as exc:
             logging.getLogger("jobland").exception("jobland run stopped")
