@@ -336,6 +336,12 @@ def test_pipeline_with_a_daily_budget(server: OpenAIServer, tmp_path: Path) -> N
     spent = titles_cost + judged["cost_usd"].sum()
     assert first["budget_spent_usd"] == pytest.approx(spent, abs=1e-6) and spent >= limit
     assert first["budget_limit_usd"] == pytest.approx(limit)
+    # Dossiers serve every user with a match at the company: not gated by Maria's budget, but charged
+    # to her search that first needed them, so the packages step counts them in what she spent.
+    dossiers = ledger.filter(pl.col("task") == "dossier")
+    assert dossiers.height > 0 and dossiers["model"].unique().to_list() == ["judge-1"]
+    first_tailor = switched.filter(pl.col("task") == "tailor").row(0, named=True)
+    assert first_tailor["budget_spent_usd"] == pytest.approx(spent + dossiers["cost_usd"].sum(), abs=1e-6)
     # No tailoring reached the LLM: each package made was an over-budget call answered offline.
     assert ledger.filter((pl.col("task") == "tailor") & (pl.col("status") != OVER_BUDGET)).is_empty()
     packages = store.read("application_packages")
