@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 import polars as pl
 
@@ -346,7 +347,7 @@ def posting_record(
 ) -> JobPostingRow:
     """The warehouse record of a posting found by a search (its salary parsed already, see
     ``with_parsed_salary``; the ATS link preferred)."""
-    user_id, slug = split_search_key(key)
+    user_id, slug = _split_key(key)
     p = posting
     ats = next((s.apply_url for s in sightings if s.source in ATS and s.apply_url), None)
     return JobPostingRow(
@@ -380,6 +381,12 @@ def posting_record(
         relevance=relevance,
         found_at=now,
     )
+
+
+@lru_cache(maxsize=4096)
+def _split_key(key: str) -> tuple[str, str]:
+    """``split_search_key``, once per search rather than once per posting it found."""
+    return split_search_key(key)
 
 
 def with_parsed_salary(posting: Posting) -> Posting:
