@@ -62,12 +62,29 @@ def _read_cv(path: Path, engine_name: str, as_of: date):  # type: ignore[no-unty
     if not path.is_file():
         raise CliError(f"{path}: no such file")
     try:
+        _scan(path)
         document = extract_file(path)
-    except DocumentError as exc:
-        raise CliError(f"{path}: cannot read CV: {exc.reason}") from exc
+    except DocumentError as exc:  # a scan that could not run is not retried here: the command just stops
+        raise CliError(f"{path}: cannot read CV: {exc.reason.removesuffix('; retried later')}") from exc
     engine = get_engine(engine_name)
     user_id = slugify(path.stem)[:40] or "cli-user"
     return document, engine, engine.profile(document, user_id=user_id, as_of=as_of)
+
+
+def _scan(path: Path) -> None:
+    """With ``JOBLAND_CLAMD`` set, the CV goes to clamd before any parser, as in the pipeline's intake:
+    infected or unscannable means not read (a ``DocumentError`` naming the signature or the reason)."""
+    from jobland_pipeline.documents.extract import MAX_FILE_BYTES
+    from jobland_pipeline.documents.malware import ClamdScanner
+
+    address = os.environ.get("JOBLAND_CLAMD", "").strip()
+    if not address or path.stat().st_size > MAX_FILE_BYTES:  # too large: extract_file refuses it unread
+        return
+    try:
+        scanner = ClamdScanner(address)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    scanner.scan(path.read_bytes(), path.name)
 
 
 def _settings(path: str | None) -> UserSettings:
