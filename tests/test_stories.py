@@ -241,6 +241,12 @@ def test_star_uses_only_the_storys_own_sentences() -> None:
     assert labelled.result[0].startswith("The model was retrained every week")
     single = star(club)
     assert single.situation == single.task == single.result == [] and len(single.action) == 1
+    decimals = star(
+        Story(4, None, "Runs took 6.5 hours. I rewrote the jobs in dbt. Runtime fell to 1.8 hours.")
+    )
+    assert decimals.situation == ["Runs took 6.5 hours."] and decimals.result == [
+        "Runtime fell to 1.8 hours."
+    ]
     for part in (laid_out, labelled, single):
         for sentence in part.situation + part.task + part.action + part.result:
             assert sentence in kafka.text + churn.text + club.text

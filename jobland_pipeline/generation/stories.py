@@ -42,7 +42,8 @@ K1, B = 1.2, 0.75  # BM25's usual constants
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
-_SENTENCE = re.compile(r"(?<=[.!?。！？；;])\s*|\n+")
+# A sentence ends at . ! ? ; followed by a space ("6.5 hours" is one number), at 。！？； and at a line end.
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；])\s*|\n+")
 _LABEL = re.compile(
     r"^\s*\**\s*(situation|task|action|result|情境|背景|任务|行动|结果)\s*\**\s*[:：]\s*", re.IGNORECASE
 )
