@@ -13,10 +13,11 @@ import fcntl
 import json
 import os
 import socket
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from jobland_pipeline.atomic import pid_alive, write_atomically
 
 __all__ = [
     "file_lock",
@@ -36,23 +37,7 @@ def write_state(path: Path, data: dict[str, Any]) -> None:
     leaves the previous state (and at worst a temporary file, removed by the next ``read_state``).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink()
-        raise
-    with contextlib.suppress(OSError):  # the rename itself durable (not every filesystem allows it)
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+    write_atomically(path, json.dumps(data, separators=(",", ":")).encode())
 
 
 def read_state(path: Path) -> tuple[dict[str, Any], str | None]:
@@ -142,23 +127,13 @@ def process_gone(token: str) -> bool | None:
         return True  # the machine restarted since
     now = _start_time(pid)
     if now is None:
-        return not _pid_exists(pid)
+        return not pid_alive(pid)
     return started != "-" and now != "-" and now != started
-
-
-def _pid_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def pid_gone(pid: int) -> bool:
     """True when no process ``pid`` exists on this machine (a reused pid counts as alive: cautious)."""
-    return not _pid_exists(pid)
+    return not pid_alive(pid)
 
 
 def first_line(text: str, limit: int = 240) -> str:

@@ -15,6 +15,7 @@ WIRING = ("dagster", "dagster_aws", "dagster_postgres", "assets", "resources", "
 # Lower layers first. A package may import its own layer's leaf modules only when listed together
 # below as separate layers; a package never imports a higher layer.
 LAYERS: list[set[str]] = [
+    {"atomic"},
     {"keys", "textutil", "messages", "records", "net", "data", "local_state", "jsonlimits", "progress"},
     {"places", "taxonomy", "inbox"},
     {"lexicon", "inbox_cursor"},

@@ -34,6 +34,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from jobland_pipeline.atomic import fsync_dir, write_atomically
+
 TABLE = "jobland_delivery_claims"
 _NAMESPACE = 0x4A4C  # the first key of every advisory lock JobLand takes ("JL")
 
@@ -154,29 +156,6 @@ def safe_name(user_id: str) -> str:
     """A file name for a user id (the outbox already names files by it; anything odd is replaced)."""
     cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", user_id).lstrip(".")
     return cleaned if cleaned == user_id else f"{cleaned}-{uuid.uuid5(uuid.NAMESPACE_URL, user_id).hex[:8]}"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """temp + fsync + rename + fsync of the folder: the file is the old one or the new one, never half."""
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    try:
-        with tmp.open("xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-        fsync_dir(path.parent)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename or link in ``folder`` durable (a power cut cannot undo it)."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @dataclass

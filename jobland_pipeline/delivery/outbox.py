@@ -10,13 +10,12 @@ file left by a killed run is removed by the next run that holds the user-day's c
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass
 from email import message_from_binary_file, policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from jobland_pipeline.delivery.claims import fsync_dir
+from jobland_pipeline.atomic import fsync_dir, temporary_beside
 from jobland_pipeline.delivery.crash import crash_point
 
 APPLICATIONS_HEADER = "X-JobLand-Applications"  # the application ids in a digest, comma-separated
@@ -26,10 +25,6 @@ class AlreadyDelivered(FileExistsError):
     """The digest for this user and day already exists in the outbox."""
 
 
-def _temporary(path: Path) -> Path:
-    return path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-
-
 def write_once(message: EmailMessage, path: Path) -> Path:
     """Atomically create ``path``; raise :class:`AlreadyDelivered` if it exists, ``OSError`` (nothing
     left behind) if it cannot be written."""
@@ -37,7 +32,7 @@ def write_once(message: EmailMessage, path: Path) -> Path:
     if path.exists():
         raise AlreadyDelivered(str(path))
     data = message.as_bytes()
-    tmp = _temporary(path)
+    tmp = temporary_beside(path)
     try:
         with tmp.open("xb") as handle:
             handle.write(data)

@@ -23,7 +23,6 @@ import hashlib
 import hmac
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from jobland_pipeline.atomic import write_atomically
 from jobland_pipeline.keys import file_stem
 from jobland_pipeline.net import (
     CircuitBreaker,
@@ -244,14 +244,7 @@ class WebhookLedger:
 
     @staticmethod
     def _replace(path: Path, record: Mapping[str, Any]) -> None:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(dict(record), f)
-            Path(tmp).replace(path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(path, json.dumps(dict(record)).encode())
 
 
 def _body(event: Mapping[str, Any]) -> bytes:

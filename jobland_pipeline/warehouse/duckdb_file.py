@@ -18,13 +18,13 @@ and the fresh file takes its place: the views are rebuilt from the Parquet files
 from __future__ import annotations
 
 import logging
-import os
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from jobland_pipeline.atomic import fsync_dir, fsync_file, pid_alive, temporary_beside
 
 log = logging.getLogger(__name__)
 
@@ -86,37 +86,15 @@ def move_aside(path: Path, reason: str) -> Path:
     return target
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
-
-
 def remove_leftovers(path: Path) -> list[Path]:
     """Delete temporary files a killed publisher left beside ``path`` (its pid is gone)."""
     removed: list[Path] = []
     for tmp in path.parent.glob(f".{path.name}.*.tmp*"):
         parts = tmp.name[len(path.name) + 2 :].split(".")
-        if parts and parts[0].isdigit() and not _pid_alive(int(parts[0])):
+        if parts and parts[0].isdigit() and not pid_alive(int(parts[0])):
             tmp.unlink(missing_ok=True)
             removed.append(tmp)
     return removed
-
-
-def _fsync(path: Path, *, directory: bool = False) -> None:
-    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def publish(path: Path, build: Builder) -> None:
@@ -129,13 +107,13 @@ def publish(path: Path, build: Builder) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(path)
-    tmp = _temporary(path)
+    tmp = temporary_beside(path)
     try:
         with duckdb.connect(str(tmp)) as con:
             con.execute("SET enable_progress_bar = false")  # a run's log is no terminal
             build(con)
             con.execute("CHECKPOINT")
-        _fsync(tmp)
+        fsync_file(tmp)
         reason = damage(path)
         if reason is not None:
             move_aside(path, reason)
@@ -144,7 +122,7 @@ def publish(path: Path, build: Builder) -> None:
         # reader in between sees the old file at its last checkpoint, never the new one with it.
         path.with_name(path.name + ".wal").unlink(missing_ok=True)
         tmp.replace(path)  # os.replace: atomic within the folder
-        _fsync(path.parent, directory=True)
+        fsync_dir(path.parent)
     finally:
         tmp.unlink(missing_ok=True)
         tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)

@@ -28,6 +28,7 @@ import duckdb
 import polars as pl
 from pydantic import BaseModel
 
+from jobland_pipeline.atomic import replacing, write_atomically
 from jobland_pipeline.keys import file_stem
 from jobland_pipeline.records import Table
 from jobland_pipeline.warehouse import duckdb_file, fts
@@ -76,15 +77,12 @@ class _LocalFiles:
     def put(self, key: str, df: pl.DataFrame) -> None:
         path = self.root / key
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-        df.write_parquet(tmp)
-        tmp.replace(path)
+        with replacing(path, durable=False) as tmp:  # readers see the old file or the new one
+            df.write_parquet(tmp)
 
     def put_text(self, key: str, text: str) -> None:
         path = self.root / key
-        tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_atomically(path, text.encode("utf-8"), durable=False)
 
     def get(self, key: str) -> pl.DataFrame:
         return pl.read_parquet(self.root / key)
