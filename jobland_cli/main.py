@@ -12,6 +12,14 @@ from pathlib import Path
 from jobland_cli import golden_command, search_command, status_command, why_command
 from jobland_cli.screen import fetch_postings, posting_url_allow, run_screen
 from jobland_pipeline.documents import DocumentError, extract_file
+from jobland_pipeline.generation.stories import (
+    MAX_STORIES_BYTES,
+    Stories,
+    Story,
+    read_stories,
+    select_stories,
+)
+from jobland_pipeline.generation.text import PostingText
 from jobland_pipeline.jsonlimits import JsonLimitError, load_file
 from jobland_pipeline.keys import slugify
 from jobland_pipeline.llm import get_engine
@@ -171,6 +179,28 @@ def _tailor_posting(args: argparse.Namespace) -> Posting:
         raise CliError(f"{path}: not a posting JSON object ({str(exc).splitlines()[0]})") from None
 
 
+def _stories_for(given: str | None, cv: Path, posting: Posting) -> list[Story]:
+    """The stories of ``--stories`` (default: stories.md or stories.txt beside the CV, as in an inbox)
+    that fit the posting; a file that cannot be used is named on stderr and the package goes on."""
+    beside = [cv.with_name(n) for n in ("stories.md", "stories.txt") if cv.with_name(n).is_file()]
+    path = Path(given) if given else (beside[0] if beside else None)
+    if path is None:
+        return []
+    if not path.is_file():
+        raise CliError(f"{path}: no such stories file")
+    if path.stat().st_size > MAX_STORIES_BYTES:  # said as read_stories says it, without reading it
+        read = Stories(
+            path.name, skipped=f"{path.name}: over the {MAX_STORIES_BYTES:,}-byte limit for stories"
+        )
+    else:
+        read = read_stories(path.read_bytes(), path.name)
+    for note in read.notes():
+        print(f"jobland: {note}", file=sys.stderr)
+    chosen = [s.story for s in select_stories(read.stories, PostingText.of(posting))]
+    print(f"stories used: {', '.join(s.label for s in chosen) if chosen else 'none fits this posting'}")
+    return chosen
+
+
 def cmd_tailor(args: argparse.Namespace) -> int:
     settings = _settings(args.settings)
     document, engine, profile = _read_cv(Path(args.cv), args.engine, date.today())
@@ -185,6 +215,7 @@ def cmd_tailor(args: argparse.Namespace) -> int:
         thresholds=Thresholds(),
     )
     dossier = engine.dossier(posting.company, [posting])
+    stories = _stories_for(args.stories, Path(args.cv), posting)
     package = engine.package(
         profile,
         posting,
@@ -194,6 +225,7 @@ def cmd_tailor(args: argparse.Namespace) -> int:
         today=date.today(),
         theme=settings.cv_theme,
         tone=settings.letter_tone,
+        stories=stories,
     )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -468,6 +500,9 @@ def build_parser() -> argparse.ArgumentParser:
     given.add_argument("--posting-url", metavar="URL", help="a posting page to download and read")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--settings", help="the user's settings.yaml (its preferences win over the CV)")
+    p.add_argument(
+        "--stories", help="the user's stories.md / .txt (default: the one beside the CV, if there is one)"
+    )
     p.add_argument("--engine", default=os.environ.get("JOBLAND_ENGINE", "offline"))
     p.set_defaults(func=cmd_tailor)
     p = sub.add_parser("eval", help="screen and tailor over a labelled set and print its scorer's figures")

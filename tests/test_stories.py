@@ -333,3 +333,38 @@ def test_the_run_reads_each_users_stories_once_and_a_bad_file_costs_nothing_else
     )
     assert ctx.stories("none") == Stories()
     assert [f.name for f in LocalInboxResource(path=str(inbox)).files_for("bin")] == ["cv.txt"]
+
+
+def test_jobland_tailor_uses_the_stories_beside_the_cv_or_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one-off command reads stories like the inbox does: beside the CV by default, or --stories."""
+    import json
+
+    from jobland_cli.main import main
+    from tests.conftest import SAMPLE_CVS
+
+    monkeypatch.setenv("JOBLAND_HOME", str(tmp_path / "var"))
+    cv = tmp_path / "me" / "cv.docx"
+    cv.parent.mkdir()
+    cv.write_bytes(SAMPLE_CVS["daniel_okafor"].read_bytes())
+    posting = tmp_path / "posting.json"
+    posting.write_text(_postings()["smp-tech-004"].model_dump_json(), encoding="utf-8")
+
+    def tailor(*extra: str) -> tuple[str, str]:
+        out = tmp_path / f"out{len(list(tmp_path.iterdir()))}"
+        assert main(["tailor", "--cv", str(cv), "--posting", str(posting), "--out", str(out), *extra]) == 0
+        report = json.loads((out / "grounding_report.json").read_text(encoding="utf-8"))
+        assert report["ok"] is True
+        return capsys.readouterr().out, (out / "cover_letter.md").read_text(encoding="utf-8")
+
+    said, letter = tailor()  # no stories anywhere: no story sentence
+    assert "stories used: none" not in said and "One more example" not in letter
+    (cv.parent / "stories.md").write_bytes((FIXTURES / "stories.md").read_bytes())
+    said, letter = tailor()
+    assert f"stories used: {KAFKA}" in said
+    assert "One more example that fits this role: I added per-partition consumer lag alerts" in letter
+    elsewhere = tmp_path / "zh.md"
+    elsewhere.write_bytes((FIXTURES / "stories_zh.md").read_bytes())
+    said, letter = tailor("--stories", str(elsewhere))  # Chinese accounting stories fit no data posting
+    assert "stories used: none fits this posting" in said and "Black Friday" not in letter
