@@ -239,11 +239,14 @@ def _package_section(trail: Trail, s: ScreeningRow) -> list[str]:
     """The package written, its grounding verdict and review, and where the application stands."""
     if trail.package:
         pk = trail.package
-        grounded = "yes, every claim traces to your CV" if pk.grounded else "NO: " + "; ".join(pk.issues)
+        source = "your CV and stories" if pk.stories else "your CV"
+        grounded = f"yes, every claim traces to {source}" if pk.grounded else "NO: " + "; ".join(pk.issues)
         lines = [
             f"  {pk.package_dir} ({', '.join(pk.files)})",
             f"  grounded: {grounded}; review: {pk.review_status}",
         ]
+        if pk.stories:
+            lines.append(f"  your stories used: {'; '.join(pk.stories)}")
     else:
         lines = ["  none (packages are written for High matches only)"]
     if trail.tracker:

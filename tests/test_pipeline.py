@@ -247,3 +247,31 @@ def test_the_readme_queries_run_and_answer_one_row_per_posting(run: Run) -> None
     assert best.height > 0
     assert best.select(["user_id", "posting_id"]).is_duplicated().sum() == 0
     assert best.group_by("user_id").len()["len"].max() <= 5
+
+
+def test_a_package_names_the_users_stories_it_used_and_why_says_so(
+    run: Run, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Daniel's inbox has a stories.md: his data packages draw on it, the row names the story, and
+    `jobland why` says the package traces to his CV and stories."""
+    from jobland_cli.main import main as jobland
+    from jobland_pipeline.generation.records import APPLICATION_PACKAGES
+    from jobland_pipeline.generation.stories import read_stories
+
+    titles = {
+        s.title
+        for s in read_stories(
+            (SAMPLE_INBOX / "daniel_okafor" / "stories.md").read_bytes(), "stories.md"
+        ).stories
+    }
+    packages = [p for p in run.store.read_records(APPLICATION_PACKAGES) if p.user_id == "daniel_okafor"]
+    used = [p for p in packages if p.stories]
+    assert used and all(set(p.stories) <= titles for p in used)
+    assert all(
+        not p.stories for p in run.store.read_records(APPLICATION_PACKAGES) if p.user_id == "wang_fang"
+    )
+    monkeypatch.setenv("JOBLAND_HOME", run.env["JOBLAND_HOME"])
+    assert jobland(["why", str(used[0].application_id)]) == 0
+    out = capsys.readouterr().out
+    assert f"your stories used: {'; '.join(used[0].stories)}" in out
+    assert "grounded: yes, every claim traces to your CV and stories" in out

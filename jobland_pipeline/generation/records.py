@@ -52,6 +52,9 @@ class ApplicationPackageRow(BaseModel):
     write_error: str | None = Field(
         default=None, description="why the package's files could not be written (then no files are listed)"
     )
+    stories: list[str] = Field(
+        default_factory=list, description="the user's own stories the letter and cheat sheet drew on (titles)"
+    )
 
 
 APPLICATION_PACKAGES = Table(

@@ -277,4 +277,7 @@ def package_record(
         created_at=now,
         inputs_sha256=inputs_sha256,
         write_error=write_error,
+        stories=[
+            str(s.get("story")) for s in package.grounding_report.get("stories") or [] if s.get("story")
+        ],
     )
