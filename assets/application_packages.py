@@ -190,6 +190,7 @@ class _Maker:
         earlier = previous.get(posting.id)
         if earlier is not None and reusable(earlier, inputs, self.packages.missing_files):
             return reused_record(earlier, review_status=status), "reused"
+        offline_before = getattr(self.writer, "answered_offline", 0)
         package = self.writer.package(
             profile,
             posting,
@@ -201,6 +202,8 @@ class _Maker:
             tone=settings.letter_tone,
             stories=stories,
         )
+        # made offline past a budget: no inputs digest, so it is tailored again once the LLM may answer
+        past_budget = getattr(self.writer, "answered_offline", 0) > offline_before
         folder = partial(self.packages.folder, user_id, self.today.isoformat(), package_name(posting))
         stored = store_package(folder, package, posting, note)
         if stored.error:  # a failure the run reports, not a warning to scroll past
@@ -217,7 +220,7 @@ class _Maker:
             review_status=status,
             revision_note=note,
             now=self.now,
-            inputs_sha256=inputs,
+            inputs_sha256=None if past_budget else inputs,
             write_error=stored.error,
         )
         return row, "failed" if stored.error else "generated"

@@ -375,3 +375,18 @@ def test_pipeline_with_a_daily_budget(server: OpenAIServer, tmp_path: Path) -> N
     )
     per_user = figures["cost_per_package"]["maria_santos"]
     assert per_user["offline_after_budget"] == switched.height
+
+    # Packages made offline past the budget keep no inputs digest: the next run whose budget lets the
+    # LLM answer tailors them again instead of reusing the offline ones.
+    assert packages["inputs_sha256"].is_null().all()
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("users", ["maria_santos"])
+        instance.add_dynamic_partitions("searches", keys)
+        again = build_definitions(env).resolve_job_def("search_job")
+        assert again.execute_in_process(instance=instance, tags=tags).success
+    tailored = store.read("llm_calls").filter(
+        (pl.col("task") == "tailor") & (pl.col("status") != OVER_BUDGET) & (pl.col("model") == "judge-1")
+    )
+    remade = store.read("application_packages")
+    assert tailored.height == remade.height == packages.height
+    assert remade["inputs_sha256"].is_not_null().all()

@@ -131,6 +131,9 @@ class BudgetedEngine:
         self.clock = clock
         self.spent_by_user: defaultdict[str, float] = defaultdict(float)  # by this process
         self.spent_in_run = 0.0  # by this process
+        # calls the offline engine answered because a limit was reached: what such a call made is not
+        # what the configured engine would make, so a cache keyed on the engine must not keep it
+        self.answered_offline = 0
         self._earlier: DaySpend | None = None
         self._pending: list[LlmCallRow] = []
 
@@ -206,6 +209,7 @@ class BudgetedEngine:
                 budget_limit_usd=limit,
             )
         )
+        self.answered_offline += 1
         return getattr(self.fallback, method)(*args, **kwargs)
 
     def _collect(self, user: str | None) -> None:
