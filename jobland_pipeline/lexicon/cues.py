@@ -40,6 +40,17 @@ OPTIONAL = (
     r"|fourni|proporcionad[oa]|bereitgestellt|wird\s+gestellt|willkommen|keine\s+voraussetzung"
     r"|优先|加分|不要求|非必须|不是必须|可培训|提供培训|或同等)"
 )
+# Posting side: a personal quality rather than a skill ("工作认真细致，责任心强", "excellent communication
+# skills"). Such a line stays a requirement, but it is named after the skills a CV can show it lacks.
+SOFT_SKILL = (
+    r"(?:communication|communicat\w+\s+skills|team\s*player|teamwork|interpersonal|detail[- ]oriented|attention\s+to\s+detail"
+    r"|self[- ]motivated|self[- ]starter|proactive|positive\s+attitude|work\s+ethic|well[- ]organi[sz]ed|time\s+management"
+    r"|fast[- ]paced|multi[- ]?task|reliab(?:le|ility)|punctual|enthusias\w+|eager\s+to\s+learn|can[- ]do"
+    r"|esprit\s+d'equipe|rigueur|rigoureu\w+|sens\s+de\s+l'organisation|dynamique|bon\s+relationnel"
+    r"|trabajo\s+en\s+equipo|proactiv\w+|don\s+de\s+gentes|teamfahig\w*|zuverlassig\w*|kommunikationsstark\w*|belastbar\w*"
+    r"|沟通|责任心|责任感|认真|细致|细心|严谨|踏实|团队合作|团队精神|协作精神|抗压|吃苦耐劳|积极主动|主动性|学习能力|执行力"
+    r"|敬业|诚实|正直|耐心|亲和力|表达能力|职业操守|品行端正)"
+)
 # CV side: the person does not have or does not want something.
 NEGATION = (
     r"(?:\bno\b|\bnot\b|\bnever\b|\bwithout\b|\bnone\b|don't|do\s+not|does\s+not|cannot|can't|unable|"

@@ -13,10 +13,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from jobland_pipeline.lexicon.cues import SOFT_SKILL, fold_for_cues
 from jobland_pipeline.lexicon.idf import idf
 from jobland_pipeline.lexicon.titles import best_title_similarity, context_terms, title_similarity
 from jobland_pipeline.lexicon.titlewords import core_title, title_level
-from jobland_pipeline.lexicon.tokens import fold, tokens
+from jobland_pipeline.lexicon.tokens import CJK_STOP, fold, tokens
 from jobland_pipeline.places import Place, distance_km
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
@@ -34,6 +35,9 @@ class CvIndex:
     home: Place | None
     context: frozenset[str]  # title terms of the person's listed skills
     languages: frozenset[str]  # languages the person works in (level B2 or better)
+    han: str = ""  # the CV's Han runs, folded, one a line: what a shared Chinese term is checked against
+    skills: tuple[str, ...] = ()  # the CV's listed skills, folded: shared terms among them are shown first
+    qualities: frozenset[str] = frozenset()  # personal qualities the CV claims ("细致", "communication")
 
 
 @dataclass
@@ -102,6 +106,9 @@ def index_cv(profile: Profile, cv_text: str, home: Place | None) -> CvIndex:
             [*profile.skills_listed, *(r.employer for r in profile.roles[:4] if r.employer)]
         ),
         languages=frozenset(working),
+        han="\n".join(_HAN_RUN.findall(fold(cv_text))),
+        skills=tuple(fold(s) for s in [*profile.skills_listed, *profile.skills] if s.strip()),
+        qualities=frozenset(m.group(0) for m in _SOFT_SKILL.finditer(fold_for_cues(cv_text))),
     )
 
 
@@ -242,11 +249,15 @@ def _short_line(line: str) -> str:
     return line if len(line) <= 90 else line[:87].rsplit(" ", 1)[0] + "…"
 
 
+_SOFT_SKILL = re.compile(SOFT_SKILL)
+
+
 def _requirements(cv: CvIndex, a: PostingAnalysis) -> tuple[list[float], float, list[str]]:
     """Each requirement line's coverage, their mean, and the lines the CV barely covers.
 
     A posting without an explicit list of requirements earns 0.6 of the mean: its "lines" are
-    sentences of prose, weaker evidence of what it asks.
+    sentences of prose, weaker evidence of what it asks. The missing lines name skills before
+    personal qualities.
     """
     covered = [
         (sum(idf(t) for t in r.content if t in cv.counts) / r.weight) if r.weight else 0.0
@@ -255,8 +266,23 @@ def _requirements(cv: CvIndex, a: PostingAnalysis) -> tuple[list[float], float, 
     req = sum(covered) / len(covered) if covered else 0.0
     if not a.explicit:
         req *= 0.6
-    missing = [_short_line(r.line) for r, cov in zip(a.requirements, covered, strict=True) if cov < 0.34]
+    missing = [
+        _short_line(r.line)
+        for r, cov in zip(a.requirements, covered, strict=True)
+        if cov < 0.34 and not _quality_shown(r.line, cv)
+    ]
+    # Skills the CV lacks first; personal qualities ("认真细致", "team player") after them.
+    missing.sort(key=lambda line: _SOFT_SKILL.search(fold_for_cues(line)) is not None)
     return covered, req, missing
+
+
+def _quality_shown(line: str, cv: CvIndex) -> bool:
+    """A line asking for personal qualities the CV claims too ("细致", "沟通"): not a missing skill.
+
+    Only what is listed as missing changes; the line's coverage (and so the score) stays as measured.
+    """
+    asked = {m.group(0) for m in _SOFT_SKILL.finditer(fold_for_cues(line))}
+    return bool(asked & cv.qualities)
 
 
 def _best_title(cv: CvIndex, posting: Posting) -> tuple[float, str | None]:
@@ -297,11 +323,92 @@ def relevance(profile: Profile, cv: CvIndex, posting: Posting, a: PostingAnalysi
         relevant_years=relevant,
         years_asked=d.years,
         level_gap=gap,
-        shared=[_display(t, posting, a) for t in shared_terms[:8]],
+        shared=_shared_display(shared_terms, cv, posting, a),
         missing=missing[:6],
         distance_km=km,
         language_match=_language_match(profile, cv, a),
     )
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Characters that begin or end no term: particles and conjunctions a shared run may catch at its edges.
+_EDGE_FUNCTION = "的了和与及或在等并为是对将把被从以其之而且也都就还"
+# Words a shared run may catch at its edges that say nothing of the job ("会计工作经验" -> "会计").
+_EDGE_WORDS = CJK_STOP | {"使用", "协助", "配合", "独立", "能力", "较强", "善于"}
+# Company-name boilerplate: a run with one of these is part of a company's name, not a shared skill.
+_COMPANY = re.compile(r"有限|公司|集团|股份|责任|分行|支行|事务所")
+SHARED_SHOWN = 8
+
+
+def _shared_display(shared_terms: list[str], cv: CvIndex, posting: Posting, a: PostingAnalysis) -> list[str]:
+    """The shared terms a reader recognises, heaviest first, the CV's listed skills before the rest.
+
+    Chinese is matched as character bigrams, and a bigram can straddle two words ("级会" of
+    "高级会计"): each shared bigram is shown as the longest run of the posting around it that the CV
+    also contains ("高级会计"), without particles at its edges; single characters and company-name
+    fragments ("科技有限公司", the employer's own name) are left out.
+    """
+    shown: list[str] = []
+    companies = [fold(posting.company)]
+    for token in shared_terms:
+        if len(shown) >= SHARED_SHOWN:
+            break
+        if not _HAN.search(token):
+            shown.append(_display(token, posting, a))
+            continue
+        term = _han_term(token, cv, a, companies)
+        if term and not any(term in other for other in shown):
+            shown = [other for other in shown if not (_HAN.search(other) and other in term)] + [term]
+    return _skills_first(shown, cv) if a.language.startswith("zh") else shown
+
+
+def _skills_first(shown: list[str], cv: CvIndex) -> list[str]:
+    """``shown`` with the terms of the CV's listed skills first (stable otherwise)."""
+    in_skills = [t for t in shown if any(fold(t) in s or s in fold(t) for s in cv.skills if s)]
+    return in_skills + [t for t in shown if t not in in_skills]
+
+
+def _han_term(token: str, cv: CvIndex, a: PostingAnalysis, companies: list[str]) -> str | None:
+    """The longest run of the posting around the shared bigram ``token`` that the CV also contains,
+    trimmed of particles; None for a single character or a company-name fragment."""
+    if len(token) < 2 or not cv.han:
+        return None
+    best = ""
+    text = a.folded
+    start = text.find(token)
+    for _ in range(6):  # the first few places the posting uses it
+        if start < 0:
+            break
+        run = _grow(text, start, start + len(token), cv.han)
+        best = run if len(run) > len(best) else best
+        start = text.find(token, start + 1)
+    best = _trim(best)
+    if len(best) < 2 or _COMPANY.search(best) or any(best in c for c in companies if c):
+        return None
+    return best
+
+
+def _trim(run: str) -> str:
+    """``run`` without particles and content-free words ("工作", "经验", "熟练") at its edges."""
+    previous = None
+    while run != previous:
+        previous = run
+        run = run.strip(_EDGE_FUNCTION)
+        if run[:2] in _EDGE_WORDS:
+            run = run[2:]
+        if run[-2:] in _EDGE_WORDS:
+            run = run[:-2]
+    return run
+
+
+def _grow(text: str, start: int, end: int, cv_han: str) -> str:
+    """``text[start:end]`` grown right, then left, one Han character at a time while the CV contains it."""
+    while end < len(text) and _HAN.match(text[end]) and text[start : end + 1] in cv_han:
+        end += 1
+    while start > 0 and _HAN.match(text[start - 1]) and text[start - 1 : end] in cv_han:
+        start -= 1
+    return text[start:end]
 
 
 def _display(token: str, posting: Posting, a: PostingAnalysis) -> str:
