@@ -6,7 +6,8 @@ within each group of rows when ``by`` names a group column (one search of a batc
 of ``normalize.py`` (``fingerprint``, ``canonical_url``, ``dedupe``) are these functions on one row.
 
 * ``description`` is ``textutil.clean_description`` of each distinct text (then cut to 60,000
-  characters): one Python implementation, fast enough per text that a vectorised copy is not needed.
+  characters): one Python implementation. Texts it would return unchanged (what the engines send,
+  cleaned already) are recognised by expressions and Python's NFKC check, and never reach it.
 * ``canonical_url`` is vectorised for printable-ASCII absolute URLs whose query has no ``%`` escape (what
   job boards and engines send); any other URL goes, once per distinct value, through urllib (the general
   case of the same rule). A URL urllib rejects with ``ValueError`` (an invalid bracketed host) is null.
