@@ -22,13 +22,13 @@ _CN_OFFER = (
     r"|薪资范围|薪资|薪酬|薪水|工资待遇|工资|月薪|年薪|报酬"
     r"|我们(?:能|可以|将)?(?:为你|为您)?提供|你将获得|您将获得|你能得到|您能得到"
     r"|工作时间|上班时间|工作时段|作息时间|工作地点|工作地址|上班地点|办公地点|工作城市"
-    r"|联系方式|联系我们|联系人|应聘方式|投递方式|申请方式)"
+    r"|联系方式|联系我们|联系人)"
 )
 # The same in the other supported languages (folded: lower case, no accents).
 _LATIN_OFFER = (
     r"(?:benefits?|perks|what\s+we\s+offer|we\s+offer|what\s+you(?:'ll)?\s+get|what's\s+in\s+it\s+for\s+you"
     r"|compensation|salary|pay|remuneration|rewards?|schedule|working\s+hours|hours|shifts?|location|work\s+location"
-    r"|why\s+join\s+us|how\s+to\s+apply|avantages|nous\s+offrons|ce\s+que\s+nous\s+offrons|salaire"
+    r"|why\s+join\s+us|avantages|nous\s+offrons|ce\s+que\s+nous\s+offrons|salaire"
     r"|horaires|lieu|ofrecemos|beneficios|que\s+ofrecemos|salario|horario|ubicacion|wir\s+bieten|was\s+wir\s+bieten"
     r"|gehalt|verguetung|arbeitszeiten?|arbeitsort|oferecemos|offriamo|retribuzione)"
 )
@@ -50,8 +50,15 @@ _LATIN_OTHER = (
     r"|desirable|nice\s+to\s+have|preferred|must[- ]haves?|key\s+\w+|job\s+description|description|overview|summary|education"
     r"|the\s+ideal\s+candidate|(?:what\s+)?we(?:'re|\s+are)\s+looking\s+for|profil(?:\s+recherche)?|votre\s+profil|missions|vos\s+missions"
     r"|competences|exigences|requisitos|perfil|funciones|responsabilidades|anforderungen|aufgaben|ihr\s+profil|qualifikationen"
-    r"|ihre\s+aufgaben|requisiti)"
+    r"|ihre\s+aufgaben|requisiti|required|minimum|additional|physical|work\s+environment|position|travel|we(?:'re|\s+are)\s+looking"
+    r"|what\s+we(?:'re|\s+are)\s+looking\s+for|about\s+you|you\s+will|your\s+(?:skills|experience)|exigences|requis|buscamos"
+    r"|necesitamos|imprescindible|das\s+bringst\s+du\s+mit|was\s+du\s+mitbringst)"
 )
+# A short line in Title Case or capitals, or ending with a colon, is a heading of some section too.
+_TITLE_HEAD = re.compile(
+    r"^(?:[A-Z][\w'’&/()-]*|of|and|the|to|for|in|&|-)(?:\s+(?:[A-Z][\w'’&/()-]*|of|and|the|to|for|in|&|-)){0,5}\s*:?$"
+)
+_COLON_HEAD = re.compile(r"^[^:：]{1,12}[:：]$")
 _OTHER_HEAD = re.compile(
     rf"{_LEAD}(?:[^\n:：]{{0,4}}{_CN_OTHER}[^\n:：，,。]{{0,8}}|{_LATIN_OTHER}[^\n:.]{{0,30}}){_CLOSE}(?:[:：].*)?$",
     re.I,
@@ -61,6 +68,10 @@ _ENUMERATION = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.)、])\s*"
 )
 _REQUIRED = re.compile(REQUIRED)
+_LABEL_VALUE = re.compile(r"[:：]\s*\S")  # "Salary: $60k": a label followed by its value
+_LIST_ITEM = re.compile(
+    r"^\s*(?:[-•*·]|[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.)、])"
+)
 _OPTIONAL = re.compile(OPTIONAL)
 
 
@@ -76,8 +87,14 @@ def is_offer_heading(line: str) -> bool:
 
 def _is_other_heading(line: str) -> bool:
     """Whether a short line opens a section of another kind (requirements, duties, profile...)."""
-    stripped = line.strip()
-    return len(stripped) <= 50 and _OTHER_HEAD.match(fold_for_cues(stripped)) is not None
+    stripped = line.strip(" -•*·\t")
+    if len(stripped) > 50:
+        return False
+    return bool(
+        _OTHER_HEAD.match(fold_for_cues(stripped))
+        or _TITLE_HEAD.match(stripped)
+        or _COLON_HEAD.match(stripped)
+    )
 
 
 def _states_condition(line: str) -> bool:
@@ -88,25 +105,36 @@ def _states_condition(line: str) -> bool:
 def offer_lines(text: str) -> frozenset[str]:
     """The lines (as the requirement reader forms them) that sit in a pay/benefits/hours/place section.
 
-    Lines that state a condition, and lines whose wording also appears outside such a section,
-    are left out: only what is certainly an offer is removed.
+    A heading alone ("福利待遇：", "Benefits") opens a section that runs to the next heading; a label
+    with its value ("Salary: $60k", "工作时间：周一至周五") is an offer line itself, and so are the list
+    items right under it. Lines that state a condition, and lines whose wording also appears outside
+    such a section, are left out: only what is certainly an offer is removed.
     """
     offer: set[str] = set()
     elsewhere: set[str] = set()
-    inside = False
+    state = ""  # "section" under an offer heading, "label" after an offer label, "" elsewhere
     for raw in text.split("\n"):
         form = _line_form(raw.strip())
         if not form:
             continue
-        if is_offer_heading(raw):
-            inside = True
-        elif _is_other_heading(raw):
-            inside = False
-        if inside and not _states_condition(form):
+        state = _state_after(raw, state)
+        if state and not _states_condition(form):
             offer.add(form)
         else:
             elsewhere.add(form)
     return frozenset(offer - elsewhere)
+
+
+def _state_after(raw: str, state: str) -> str:
+    """Where the walk is once it reads ``raw``: in an offer section, after an offer label, or elsewhere."""
+    if is_offer_heading(raw):
+        # A label inside an offer section ("- 薪资：面议" under "福利待遇：") leaves the section open.
+        return "label" if _LABEL_VALUE.search(raw) and state != "section" else "section"
+    if _is_other_heading(raw):
+        return ""
+    if state == "label" and not _LIST_ITEM.match(raw):
+        return ""
+    return state
 
 
 # A heading dressed as "【任职要求】", "[Requirements]", "### 任职要求" or "**福利待遇：**".
