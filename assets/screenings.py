@@ -102,19 +102,23 @@ def screenings(
             thresholds=thresholds,
             engine=engine_version,
         )
-        rows = screen_search(
-            key,
-            postings,
-            lambda batch: judge.screen(
-                profile, batch, cv_text=cv_text, search_title=title, prefs=prefs, thresholds=thresholds
-            ),
-            now=now,
-            calibrator=calibrator,
-            previous=previous,
-            basis=basis,
-        )
         start = len(ledger)
-        record_llm_calls(judge, asset="screenings", partition=key, sink=ledger)
+        try:
+            rows = screen_search(
+                key,
+                postings,
+                lambda batch: judge.screen(
+                    profile, batch, cv_text=cv_text, search_title=title, prefs=prefs, thresholds=thresholds
+                ),
+                now=now,
+                calibrator=calibrator,
+                previous=previous,
+                basis=basis,
+                # the offline score of a posting is its own; an LLM judge takes the search's best K
+                whole_search=llm.name != "offline",
+            )
+        finally:  # calls made before a failure are this search's, never the next one's
+            record_llm_calls(judge, asset="screenings", partition=key, sink=ledger)
         settled = all(c.status in SETTLED for c in ledger[start:])
         df = store.write_records(SCREENINGS, key, rows if settled else unsettled(rows))
         current = {p.id for p in postings}
@@ -162,7 +166,8 @@ def _engine_version(llm: LLMResource) -> str:
 
 
 def _reuse_metadata(reuse: dict[str, dict[str, int]]) -> dict[str, dg.MetadataValue]:
-    """The run's totals of new / changed / basis_changed / reused / removed rows and of postings scored."""
+    """The run's totals of new / changed / basis_changed / search_changed / reused / removed rows and of
+    postings scored."""
     totals: dict[str, int] = {}
     for figures in reuse.values():
         for kind, n in figures.items():

@@ -25,7 +25,7 @@ The week, deterministic for a seed:
 Each day runs twice: incrementally (previous rows reused where the posting's content hash and the
 basis are equal) and from scratch (every posting scored, nothing read), each as a fresh run would: the
 per-process analysis cache (``screening.analysis``) is emptied first. Printed per day: live postings,
-screenings (rows), new / changed / basis_changed / reused / removed, postings scored, seconds
+screenings (rows), new / changed / basis_changed / search_changed / reused / removed, postings scored, seconds
 incremental and from scratch (read + screen + write), and the day-2 / day-1 work ratio.
 
     python bench/incremental.py [--days 7] [--pool 1200] [--per-search 150] [--titles 3]

@@ -179,11 +179,15 @@ def _tailor_posting(args: argparse.Namespace) -> Posting:
         raise CliError(f"{path}: not a posting JSON object ({str(exc).splitlines()[0]})") from None
 
 
+def _stories_file(given: str | None, cv: Path) -> Path | None:
+    beside = [cv.with_name(n) for n in ("stories.md", "stories.txt") if cv.with_name(n).is_file()]
+    return Path(given) if given else (beside[0] if beside else None)
+
+
 def _stories_for(given: str | None, cv: Path, posting: Posting) -> list[Story]:
     """The stories of ``--stories`` (default: stories.md or stories.txt beside the CV, as in an inbox)
     that fit the posting; a file that cannot be used is named on stderr and the package goes on."""
-    beside = [cv.with_name(n) for n in ("stories.md", "stories.txt") if cv.with_name(n).is_file()]
-    path = Path(given) if given else (beside[0] if beside else None)
+    path = _stories_file(given, cv)
     if path is None:
         return []
     if not path.is_file():
@@ -196,9 +200,7 @@ def _stories_for(given: str | None, cv: Path, posting: Posting) -> list[Story]:
         read = read_stories(path.read_bytes(), path.name)
     for note in read.notes():
         print(f"jobland: {note}", file=sys.stderr)
-    chosen = [s.story for s in select_stories(read.stories, PostingText.of(posting))]
-    print(f"stories used: {', '.join(s.label for s in chosen) if chosen else 'none fits this posting'}")
-    return chosen
+    return [s.story for s in select_stories(read.stories, PostingText.of(posting))]
 
 
 def cmd_tailor(args: argparse.Namespace) -> int:
@@ -241,6 +243,8 @@ def cmd_tailor(args: argparse.Namespace) -> int:
         f"wrote {len(package.files) + 1} files to {out.resolve()} "
         f"({', '.join(sorted([*package.files, report.name]))})"
     )
+    if stories or _stories_file(args.stories, Path(args.cv)):
+        print(f"stories used: {', '.join(s.label for s in stories) if stories else 'none fits this posting'}")
     if screening.deal_breakers:
         print("deal-breakers: " + "; ".join(screening.deal_breakers))
     if not package.ok:

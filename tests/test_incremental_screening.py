@@ -115,12 +115,26 @@ def test_the_second_screening_of_unchanged_postings_scores_nothing() -> None:
     judge = _emma()
     first = _screen(judge, postings, [], DAY1)
     assert judge.scored == [p.id for p in postings]  # day 1: all 40 reach the engine
-    assert screened_counts(first) == {"new": 40, "changed": 0, "basis_changed": 0, "reused": 0, "scored": 40}
+    assert screened_counts(first) == {
+        "new": 40,
+        "changed": 0,
+        "basis_changed": 0,
+        "search_changed": 0,
+        "reused": 0,
+        "scored": 40,
+    }
 
     judge.seen.clear()
     second = _screen(judge, postings, first, DAY2)
     assert judge.seen == []  # the engine was never called
-    assert screened_counts(second) == {"new": 0, "changed": 0, "basis_changed": 0, "reused": 40, "scored": 0}
+    assert screened_counts(second) == {
+        "new": 0,
+        "changed": 0,
+        "basis_changed": 0,
+        "search_changed": 0,
+        "reused": 40,
+        "scored": 0,
+    }
     assert [_verdict(r) for r in second] == [_verdict(r) for r in first]
     # Written today, scored yesterday: the day's counts see the row, the trail sees when it was scored.
     assert {r.screened_at for r in second} == {DAY2} and {r.scored_at for r in second} == {DAY1}
@@ -140,7 +154,14 @@ def test_a_changed_description_re_scores_exactly_that_posting() -> None:
     judge.seen.clear()
     second = _screen(judge, today, first, DAY2)
     assert judge.seen == [[changed.id]]
-    assert screened_counts(second) == {"new": 0, "changed": 1, "basis_changed": 0, "reused": 39, "scored": 1}
+    assert screened_counts(second) == {
+        "new": 0,
+        "changed": 1,
+        "basis_changed": 0,
+        "search_changed": 0,
+        "reused": 39,
+        "scored": 1,
+    }
     row = next(r for r in second if r.posting_id == changed.id)
     assert row.screened_as == "changed" and row.scored_at == DAY2
     assert row.content_hash == posting_content_hash(changed) != posting_content_hash(postings[7])
@@ -168,6 +189,7 @@ def test_new_and_removed_postings_and_a_changed_salary() -> None:
         "new": 10,
         "changed": 1,
         "basis_changed": 0,
+        "search_changed": 0,
         "reused": 24,
         "scored": 11,
     }
@@ -186,7 +208,14 @@ def test_a_new_cv_re_screens_all_of_that_users_postings_and_nobody_elses() -> No
     assert emma_v2.profile.cv_sha256 != emma.profile.cv_sha256
     second = _screen(emma_v2, postings, first, DAY2)
     assert emma_v2.scored == [p.id for p in postings]
-    assert screened_counts(second) == {"new": 0, "changed": 0, "basis_changed": 40, "reused": 0, "scored": 40}
+    assert screened_counts(second) == {
+        "new": 0,
+        "changed": 0,
+        "basis_changed": 40,
+        "search_changed": 0,
+        "reused": 0,
+        "scored": 40,
+    }
     assert {r.screening_basis for r in second} == {emma_v2.basis()} != {emma.basis()}
 
     other.seen.clear()
@@ -300,6 +329,7 @@ def test_the_pipeline_scores_each_posting_once_and_counts_what_it_reused(
             "new": 0,
             "changed": 0,
             "basis_changed": 0,
+            "search_changed": 0,
             "reused": n,
             "scored": 0,
             "removed": 0,
@@ -397,14 +427,39 @@ def test_reused_rows_make_no_llm_call_and_no_ledger_row(tmp_path: Path) -> None:
         assert len(server.chat_requests) == 3 and engine.drain_calls() == []
         assert [(r.stage, r.method, r.score) for r in second] == [(r.stage, r.method, r.score) for r in first]
 
-        edited = [*postings[:4], _icu("icu-4", "Unit 4. Now also covers the burns unit.")]
-        third = screen_search(key, edited, judge, now=DAY2, previous=second, basis=basis)
-        assert len(server.chat_requests) == 4 and len(engine.drain_calls()) == 1
+        # The judge takes the search's best 3: a changed posting re-screens the whole search (the
+        # unchanged answers come from the LLM cache), so the rows are those of a full re-screen.
+        edited = [*postings[:4], _icu("icu-4", "Unit 4. Now also covers the burns unit, critical care.")]
+        third = screen_search(key, edited, judge, now=DAY2, previous=second, basis=basis, whole_search=True)
+        calls = engine.drain_calls()
         assert screened_counts(third) == {
             "new": 0,
             "changed": 1,
             "basis_changed": 0,
-            "reused": 4,
-            "scored": 1,
+            "search_changed": 4,
+            "reused": 0,
+            "scored": 5,
         }
-        assert third[4].stage == 2 and third[4].method == "llm:judge-1"
+        fresh = screen_search(key, edited, judge, now=DAY2, basis=basis)
+        engine.drain_calls()
+        assert [_verdict(r) for r in third] == [_verdict(r) for r in fresh]
+        assert sorted(r.stage or 0 for r in third) == [1, 1, 2, 2, 2]
+        assert sum(not c.cache_hit for c in calls) == len(server.chat_requests) - 3 <= 1  # only the edit
+        # Three weaker postings arrive: a per-posting reuse would judge them (they are all it scores);
+        # the whole-search plan judges the best 3 of 8, as a full re-screen does.
+        weak = [
+            Posting(
+                id=f"cook-{i}",
+                title="Line Cook",
+                company="Diner",
+                location="Chicago, IL",
+                description="Cook.",
+            )
+            for i in range(3)
+        ]
+        fourth = screen_search(
+            key, [*edited, *weak], judge, now=DAY2, previous=third, basis=basis, whole_search=True
+        )
+        full = screen_search(key, [*edited, *weak], judge, now=DAY2, basis=basis)
+        assert [_verdict(r) for r in fourth] == [_verdict(r) for r in full]
+        assert [r.stage for r in fourth if r.posting_id.startswith("cook-")] == [1, 1, 1]

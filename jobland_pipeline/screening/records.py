@@ -50,8 +50,9 @@ class ScreeningRow(BaseModel):
     screened_as: str | None = Field(
         default=None,
         description="new (first screening of the posting in this search), changed (its content changed), "
-        "basis_changed (same posting, but the CV, settings, thresholds, engine or code changed) or reused "
-        "(nothing changed: the previous row kept, not scored again)",
+        "basis_changed (same posting, but the CV, settings, thresholds, engine or code changed), "
+        "search_changed (same posting, others of the search changed, and an LLM judge takes the search's "
+        "best: scored again) or reused (nothing changed: the previous row kept, not scored again)",
     )
     content_hash: str | None = Field(
         default=None,

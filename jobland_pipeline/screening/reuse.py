@@ -25,9 +25,12 @@ from jobland_pipeline.screening.records import ScreeningRow
 from jobland_pipeline.screening.score import Thresholds
 
 NEW, CHANGED, BASIS_CHANGED, REUSED = "new", "changed", "basis_changed", "reused"
-SCREENED_AS = (NEW, CHANGED, BASIS_CHANGED, REUSED)
+SEARCH_CHANGED = "search_changed"
+SCREENED_AS = (NEW, CHANGED, BASIS_CHANGED, SEARCH_CHANGED, REUSED)
 """Why a row is what it is: no previous screening of the posting in this search; the posting's content
-changed; the content is the same but the basis changed (CV, settings, engine...); nothing changed."""
+changed; the content is the same but the basis changed (CV, settings, engine...); the posting is the
+same but others of its search came, changed or went, and its screening depends on them (a judge that
+takes the search's best K); nothing changed."""
 
 JUDGE_UNAVAILABLE = "LLM judge unavailable"
 """The reason ``two_stage.combine`` adds when the judge could not answer: such a row is a fallback, so it
@@ -87,8 +90,19 @@ class Plan:
     removed: list[str] = field(default_factory=list)  # previously screened, no longer among the postings
 
 
-def plan(postings: Sequence[Posting], previous: Iterable[ScreeningRow], basis: str | None) -> Plan:
-    """Which postings need a score. Without a basis nothing is reused (every posting is scored)."""
+def plan(
+    postings: Sequence[Posting],
+    previous: Iterable[ScreeningRow],
+    basis: str | None,
+    *,
+    whole_search: bool = False,
+) -> Plan:
+    """Which postings need a score. Without a basis nothing is reused (every posting is scored).
+
+    ``whole_search``: a posting's screening depends on the other postings of its search (the LLM judge
+    takes the best ``judge_budget`` of them by first-stage score), so reuse is all or nothing: any new,
+    changed or removed posting re-screens the whole search (the judge's unchanged answers come from the
+    LLM cache); reusing rows one by one would judge whatever is new instead of the best matches."""
     before = {r.posting_id: r for r in previous if r.posting_id}
     out = Plan(to_score=[], reused={}, screened_as={}, hashes={})
     for posting in postings:
@@ -102,6 +116,11 @@ def plan(postings: Sequence[Posting], previous: Iterable[ScreeningRow], basis: s
             out.to_score.append(posting)
     seen = {p.id for p in postings}
     out.removed = sorted(str(k) for k in before if k not in seen)
+    if whole_search and out.reused and (out.to_score or out.removed):
+        for posting_id in out.reused:
+            out.screened_as[posting_id] = SEARCH_CHANGED
+        out.reused = {}
+        out.to_score = list(postings)
     return out
 
 

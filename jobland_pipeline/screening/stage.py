@@ -24,6 +24,7 @@ def screen_search(
     calibrator: Calibrator | None = None,
     previous: Sequence[ScreeningRow] = (),
     basis: str | None = None,
+    whole_search: bool = False,
 ) -> list[ScreeningRow]:
     """One record per posting (in the postings' order), with the evidence (components) behind each score
     and the chance of an interview its method's calibration gives (the prior without ``calibrator``).
@@ -32,10 +33,11 @@ def screen_search(
     and ``basis`` (see :func:`reuse.screening_basis`), a posting whose content and basis are unchanged
     keeps its previous row (``screened_as = reused``, its ``scored_at`` kept). The interview chance is
     applied again to every row, reused ones too: it moves with the outcomes the tracker settles, not
-    with the posting, and costs nothing to recompute.
+    with the posting, and costs nothing to recompute. ``whole_search``: reuse is all or nothing per
+    search (see :func:`reuse.plan`), for engines whose judge picks the search's best postings.
     """
     user_id, _ = split_search_key(key)
-    todo = plan(postings, previous, basis)
+    todo = plan(postings, previous, basis, whole_search=whole_search)
     scored = {s.posting_id: s for s in (screen(todo.to_score) if todo.to_score else [])}
     rows: list[ScreeningRow] = []
     for posting in postings:
