@@ -217,3 +217,18 @@ def test_a_quality_the_cv_claims_is_not_listed_as_missing(sample_profiles) -> No
     assert result.missing_skills == ["熟悉SQL Server数据库及Python编程"]
     [count] = [m for r in result.reasons if (m := REASON_COUNT.search(r))]
     assert int(count.group(1)) == 2  # still a requirement: counted, just not named as missing
+
+
+def test_a_benefit_naming_a_credential_is_not_a_required_credential() -> None:
+    """ "中级职称考试费用报销" under a bare "福利待遇" heading is a benefit, not a licence the job requires."""
+    description = """任职要求：
+- 本科及以上学历，会计相关专业
+- 三年以上会计工作经验
+福利待遇
+- 五险一金，周末双休
+- 中级职称、CPA考试费用报销及通过奖励
+工作地点：上海市浦东新区"""
+    demands = analyse(_posting("syn-credential", description)).demands
+    assert "三年以上会计工作经验" in demands.required
+    assert not [c for c in demands.credentials if "职称" in c.text]
+    assert not [s for s in demands.required if OFFER_WORDS.search(s) or "职称" in s or "工作地点" in s]

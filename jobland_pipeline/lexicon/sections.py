@@ -85,6 +85,14 @@ def is_offer_heading(line: str) -> bool:
     return len(line) <= 200 and _OFFER_HEAD.match(fold_for_cues(line.strip())) is not None
 
 
+def offer_heading(line: str) -> str | None:
+    """ "section" for an offer heading alone ("福利待遇", "【我们提供】"), "label" for one with its value
+    ("薪资：面议", "Salary: $60k"), None for any other line."""
+    if not is_offer_heading(line):
+        return None
+    return "label" if _LABEL_VALUE.search(line) else "section"
+
+
 def _is_other_heading(line: str) -> bool:
     """Whether a short line opens a section of another kind (requirements, duties, profile...)."""
     stripped = line.strip(" -•*·\t")
@@ -159,4 +167,4 @@ def without_lines(text: str, lines: frozenset[str]) -> str:
     return "\n".join(raw for raw in text.split("\n") if _line_form(raw.strip()) not in lines)
 
 
-__all__ = ["is_offer_heading", "offer_lines", "plain_headings", "without_lines"]
+__all__ = ["is_offer_heading", "offer_heading", "offer_lines", "plain_headings", "without_lines"]

@@ -32,6 +32,7 @@ from jobland_pipeline.lexicon.cues import (
     sentences,
 )
 from jobland_pipeline.lexicon.languages import find_languages, level_of
+from jobland_pipeline.lexicon.sections import offer_heading
 from jobland_pipeline.places import Place, find_places, region_countries
 from jobland_pipeline.postings.models import Posting
 
@@ -270,8 +271,12 @@ def _sentences(text: str) -> list[tuple[str, str]]:
             essential = False
         for sentence in sentences(block):
             low = fold_for_cues(re.sub(r"^(?:[一二三四五六七八九十]+[、.]|\d+[.)、])\s*", "", sentence))
+            offer = offer_heading(sentence)  # pay, benefits, hours or place: never a condition
+            if offer == "label":
+                out.append((sentence, low))
+                continue
             if len(sentence) <= 50 and (
-                _ESSENTIAL_HEAD.match(low) or _OTHER_HEAD.match(low) or low.rstrip().endswith(":")
+                _ESSENTIAL_HEAD.match(low) or _OTHER_HEAD.match(low) or low.rstrip().endswith(":") or offer
             ):
                 essential = bool(_ESSENTIAL_HEAD.match(low))
                 out.append((sentence, low))
