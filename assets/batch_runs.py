@@ -78,7 +78,13 @@ def _errors(instance: dg.DagsterInstance, run_id: str) -> tuple[dict[str, str], 
     return steps, run_error
 
 
-def run_view(instance: dg.DagsterInstance, record: dg.RunRecord, *, details: bool = True) -> RunView:
+def run_view(
+    instance: dg.DagsterInstance,
+    record: dg.RunRecord,
+    *,
+    details: bool = True,
+    keys: dict[str, list[str]] | None = None,
+) -> RunView:
     """One run record as a RunView: its users from its tags, its steps and errors from the event log."""
     run = record.dagster_run
     steps: dict[str, str] = {}
@@ -97,7 +103,7 @@ def run_view(instance: dg.DagsterInstance, record: dg.RunRecord, *, details: boo
         run_id=run.run_id,
         job=run.job_name,
         status=run.status.value,
-        users=frozenset(run_users(run.tags, instance)),
+        users=frozenset(run_users(run.tags, instance, keys)),
         created=record.create_timestamp.astimezone(UTC),
         steps=steps,
         step_errors=step_errors,
@@ -126,12 +132,13 @@ def day_records(instance: dg.DagsterInstance, day: date) -> list[dg.RunRecord]:
 def day_runs(instance: dg.DagsterInstance, day: date, users: Iterable[str] | None = None) -> list[RunView]:
     """RunViews of the day's runs (only the runs covering one of ``users`` when given)."""
     wanted = set(users) if users is not None else None
+    keys: dict[str, list[str]] = {}  # the partitions, fetched once for all the runs
     out = []
     for record in day_records(instance, day):
-        covered = set(run_users(record.dagster_run.tags, instance))
+        covered = set(run_users(record.dagster_run.tags, instance, keys))
         if wanted is not None and not covered & wanted:
             continue
-        out.append(run_view(instance, record))
+        out.append(run_view(instance, record, keys=keys))
     return out
 
 

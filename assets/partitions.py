@@ -48,8 +48,13 @@ def batch_tags(day: date, users: Iterable[str]) -> dict[str, str]:
     return tags
 
 
-def run_users(tags: Mapping[str, str], instance: dg.DagsterInstance) -> list[str]:
-    """The users a run covered (from its tags): its partition, or every key of its partition range."""
+def run_users(
+    tags: Mapping[str, str], instance: dg.DagsterInstance, known: dict[str, list[str]] | None = None
+) -> list[str]:
+    """The users a run covered (from its tags): its partition, or every key of its partition range.
+
+    ``known``: a cache of the partitions' keys for a caller that asks of many runs (a day of batch runs
+    over 100,000 searches would otherwise fetch every search key once per run)."""
     if "dagster/partition" in tags:
         keys = [tags["dagster/partition"]]
     elif RANGE_START_TAG in tags:
@@ -58,7 +63,10 @@ def run_users(tags: Mapping[str, str], instance: dg.DagsterInstance) -> list[str
             if SEARCH_KEY_SEPARATOR in tags[RANGE_START_TAG]
             else users_partitions.name
         )
-        every = instance.get_dynamic_partitions(name or "")
+        known = {} if known is None else known
+        if (name or "") not in known:
+            known[name or ""] = list(instance.get_dynamic_partitions(name or ""))
+        every = known[name or ""]
         first, last = tags[RANGE_START_TAG], tags[RANGE_END_TAG]
         keys = (
             list(every[every.index(first) : every.index(last) + 1])
