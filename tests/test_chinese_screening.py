@@ -232,3 +232,21 @@ def test_a_benefit_naming_a_credential_is_not_a_required_credential() -> None:
     assert "三年以上会计工作经验" in demands.required
     assert not [c for c in demands.credentials if "职称" in c.text]
     assert not [s for s in demands.required if OFFER_WORDS.search(s) or "职称" in s or "工作地点" in s]
+
+
+def test_tailoring_keywords_and_dossiers_leave_out_pay_and_benefits_too() -> None:
+    """The ATS keywords of a tailored CV and a dossier's skills in demand read requirements the way the
+    screening does: "五险一金" or a salary line is what the employer offers, not a keyword to match."""
+    from jobland_pipeline.generation.text import PostingText
+    from jobland_pipeline.research.dossier import build_dossier
+
+    postings = _chinese_postings()
+    assert postings
+    for posting in postings:
+        asked = PostingText.of(posting).requirements
+        assert asked, posting.id
+        assert not [line for line in asked if OFFER_WORDS.search(line)], posting.id
+    for company in sorted({p.company for p in postings}):
+        dossier = build_dossier(company, [p for p in postings if p.company == company])
+        assert not [s for s in dossier.skills_in_demand if OFFER_WORDS.search(s)], company
+        assert dossier.skills_in_demand, company

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from jobland_pipeline.keys import slugify
 from jobland_pipeline.lexicon.instructions import has_instructions, remove_instructions
+from jobland_pipeline.lexicon.sections import offer_lines, plain_headings
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.requirements import requirement_lines
 
@@ -91,7 +92,9 @@ def _skills_in_demand(texts: list[str]) -> list[str]:
     """What the company asks for, in its own words: its short requirement lines, most repeated first."""
     skills: Counter[str] = Counter()
     for text in texts:
-        skills.update(line for line in requirement_lines(text)[0] if len(line) <= 80)
+        text = plain_headings(text)
+        offer = offer_lines(text)  # pay, benefits, hours: what it offers, not what it asks
+        skills.update(line for line in requirement_lines(text)[0] if len(line) <= 80 and line not in offer)
     return [s for s, _ in skills.most_common(10)]
 
 
