@@ -172,6 +172,39 @@ def test_the_day_ledger_counts_and_the_run_budget_includes_paid_search(
     ]
 
 
+def test_a_budget_day_ends_at_utc_midnight_and_a_run_budget_does_not(
+    server: OpenAIServer, tmp_path: Path
+) -> None:
+    """What a process spent before midnight is not the new day's; a run that spent it keeps it."""
+    maria, text = profile_of("maria_santos")
+    store = Warehouse(tmp_path / "warehouse", tmp_path / "jobland.duckdb")
+    probe = _engine(server)
+    _screen(probe, maria, text)
+    cost = sum(r.cost_usd or 0.0 for r in probe.drain_calls())
+    assert cost > 0
+    clock = [datetime(2026, 12, 6, 23, 59, tzinfo=UTC)]
+    engine = BudgetedEngine(
+        _engine(server), Budget(per_user_day=cost * 0.9), store=store, run_id="r", clock=lambda: clock[0]
+    )
+    _screen(engine, maria, text)  # 23:59: nothing spent yet today, the LLM judges (and spends `cost`)
+    clock[0] = datetime(2026, 12, 7, 0, 1, tzinfo=UTC)
+    _screen(engine, maria, text)  # 00:01: a new day, nothing spent in it: the LLM judges again
+    assert [r.status for r in engine.drain_calls() if r.task == "screening"].count(OVER_BUDGET) == 0
+    _screen(engine, maria, text)  # now today's spend reaches the limit
+    assert [r.status for r in engine.drain_calls()] == [OVER_BUDGET]
+
+    # A run that spent 0.02 before midnight has spent it: a 0.015 run budget is reached after midnight.
+    store.append_records(
+        LLM_CALLS, [_ledger_row(0.02, at=clock[0] - timedelta(hours=1), run_id="run-3")], group="2026-12-06"
+    )
+    engine = BudgetedEngine(
+        _engine(server), Budget(per_run=0.015), store=store, run_id="run-3", clock=lambda: clock[0]
+    )
+    _screen(engine, maria, text)
+    [row] = engine.drain_calls()
+    assert (row.status, row.budget_scope, row.budget_spent_usd) == (OVER_BUDGET, "run", 0.02)
+
+
 def _digest(notice: BudgetNotice | None, language: str) -> str:
     item = DigestItem(
         posting_id="p0",

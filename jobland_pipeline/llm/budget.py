@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from jobland_pipeline.delivery.digest import BudgetNotice
@@ -80,17 +80,21 @@ class DaySpend:
 
     @classmethod
     def read(cls, store: TableStore, day: date) -> DaySpend:
-        """The day's groups of ``llm_calls`` and ``api_calls`` (the ledgers are grouped by UTC day)."""
+        """The day's groups of ``llm_calls`` and ``api_calls`` (the ledgers are grouped by UTC day) for
+        the users; for the runs, the day before's too (a run that started before midnight keeps what
+        it spent then: its budget is the run's, not the day's)."""
         spend = cls(day)
         users: defaultdict[str, float] = defaultdict(float)
         runs: defaultdict[str, float] = defaultdict(float)
-        for row in store.read_records(LLM_CALLS, [day.isoformat()]):
-            cost = row.cost_usd or 0.0
-            if (user := row_user(row)) is not None:
-                users[user] += cost
-            if row.run_id:
-                runs[row.run_id] += cost
-        for call in store.read_records(API_CALLS, [day.isoformat()]):
+        groups = [(day - timedelta(days=1)).isoformat(), day.isoformat()]
+        for group in groups:
+            for row in store.read_records(LLM_CALLS, [group]):
+                cost = row.cost_usd or 0.0
+                if group == day.isoformat() and (user := row_user(row)) is not None:
+                    users[user] += cost
+                if row.run_id:
+                    runs[row.run_id] += cost
+        for call in store.read_records(API_CALLS, groups):
             if call.run_id:
                 runs[call.run_id] += call.cost_usd or 0.0
         spend.per_user, spend.per_run = dict(users), dict(runs)
@@ -129,7 +133,8 @@ class BudgetedEngine:
         self.run_id = run_id
         self.fallback: Engine = offline or getattr(inner, "offline", None) or OfflineEngine()
         self.clock = clock
-        self.spent_by_user: defaultdict[str, float] = defaultdict(float)  # by this process
+        # by this process, per (UTC day, user): what it spent before midnight is not the new day's
+        self.spent_by_user: defaultdict[tuple[date, str], float] = defaultdict(float)
         self.spent_in_run = 0.0  # by this process
         # calls the offline engine answered because a limit was reached: what such a call made is not
         # what the configured engine would make, so a cache keyed on the engine must not keep it
@@ -179,7 +184,7 @@ class BudgetedEngine:
             if spent >= self.budget.per_run:
                 return RUN, spent, self.budget.per_run
         if user is not None and self.budget.per_user_day is not None:
-            spent = earlier.per_user.get(user, 0.0) + self.spent_by_user[user]
+            spent = earlier.per_user.get(user, 0.0) + self.spent_by_user[(earlier.day, user)]
             if spent >= self.budget.per_user_day:
                 return USER_DAY, spent, self.budget.per_user_day
         return None
@@ -221,7 +226,7 @@ class BudgetedEngine:
         cost = sum(r.cost_usd or 0.0 for r in rows)
         self.spent_in_run += cost
         if user is not None:
-            self.spent_by_user[user] += cost
+            self.spent_by_user[(self.clock().date(), user)] += cost
         self._pending.extend(rows)
 
 
