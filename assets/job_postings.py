@@ -111,7 +111,11 @@ def job_postings(
         context.add_asset_metadata({"dagster/row_count": 0, "error": reason}, partition_key=key)
     outcomes = [found.outcome for found in batch.done.values()]
     calls = [
-        c for o in outcomes for c in call_records(o.calls, asset="job_postings", run_id=context.run.run_id)
+        c
+        for key, found in batch.done.items()
+        for c in call_records(
+            found.outcome.calls, asset="job_postings", run_id=context.run.run_id, search_key=key
+        )
     ]
     ledger = store.append_records(API_CALLS, calls, group=today.isoformat())
     df = pl.concat(list(done.values())) if done else JOB_POSTINGS.frame([])

@@ -8,6 +8,7 @@ compaction never races an append of another run.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,14 +26,12 @@ from jobland_pipeline.generation.records import APPLICATION_PACKAGES, Applicatio
 from jobland_pipeline.keys import file_stem
 from jobland_pipeline.llm.budget import budget_notice
 from jobland_pipeline.llm.records import LLM_CALLS, LlmCallRow
-from jobland_pipeline.postings.records import JOB_POSTINGS
+from jobland_pipeline.postings.records import API_CALLS, JOB_POSTINGS
 from jobland_pipeline.profiles.records import PROFILES, SUGGESTED_TITLES, ProfileRow, SuggestedTitleRow
 from jobland_pipeline.profiles.stage import profile_of
 from jobland_pipeline.profiles.user_settings import UserSettings
 from jobland_pipeline.warehouse.store import Warehouse
 from jobland_pipeline.warehouse.views import COST_PER_PACKAGE
-
-COST_TABLES = ("llm_calls", "api_calls", "job_postings", "email_digests")
 
 
 @dataclass
@@ -101,17 +100,24 @@ class DailyDigests:
         )
 
     def costs(self) -> pl.DataFrame:
-        """The ``cost_per_package`` view's rows of this run's users for today: LLM spend, share of
-        paid search, packages delivered and cost per delivered package (what analysts see)."""
-        with duckdb.connect() as con:
-            if self.store.on_s3:
-                con.execute(self.store.s3_secret_sql())  # needs DuckDB's httpfs, as any S3 query does
-            for table in COST_TABLES:
-                self.store.ensure_table(table)  # a view needs its table's schema file, rows or not
-                con.execute(self.store.view_sql(table))
-            con.execute(f"CREATE VIEW cost_per_package AS {COST_PER_PACKAGE}")
+        """The ``cost_per_package`` view's rows of this run's users for today (LLM spend, their paid
+        searches, packages delivered, cost per delivered package: what analysts see), computed by the
+        view's own SQL over what this run owns: today's ledger groups and its users' delivery ledgers,
+        never the whole tables."""
+        day = self.today.isoformat()
+        frames = {
+            "llm_calls": LLM_CALLS.frame(self.llm_calls),
+            "api_calls": API_CALLS.frame(self.store.read_records(API_CALLS, [day])),
+            "email_digests": EMAIL_DIGESTS.frame(self.store.read_records(EMAIL_DIGESTS, self.users)),
+        }
+        with tempfile.TemporaryDirectory(prefix="jobland-costs-") as folder, duckdb.connect() as con:
+            con.execute("SET TimeZone = 'UTC'")
+            for name, frame in frames.items():  # through Parquet: polars and DuckDB share no Arrow here
+                path = Path(folder) / f"{name}.parquet"
+                frame.write_parquet(path)
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path.as_posix()}')")
             cursor = con.execute(
-                "SELECT * FROM cost_per_package WHERE day = ? AND list_contains(?, user_id) ORDER BY user_id",
+                f"SELECT * FROM ({COST_PER_PACKAGE}) WHERE day = ? AND list_contains(?, user_id) ORDER BY user_id",
                 [self.today, self.users],
             )
             names = [d[0] for d in cursor.description or []]

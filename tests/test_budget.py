@@ -23,12 +23,12 @@ import pytest
 from jobland_pipeline.definitions import build_definitions
 from jobland_pipeline.delivery.digest import BudgetNotice, DigestItem, build_digest
 from jobland_pipeline.delivery.records import EMAIL_DIGESTS, EmailDigestRow
-from jobland_pipeline.llm.budget import OVER_BUDGET, Budget, BudgetedEngine
+from jobland_pipeline.llm.budget import OVER_BUDGET, Budget, BudgetedEngine, DaySpend
 from jobland_pipeline.llm.client import Endpoint, LLMClient
 from jobland_pipeline.llm.openai_engine import OpenAICompatibleEngine
 from jobland_pipeline.llm.records import LLM_CALLS, LlmCallRow
 from jobland_pipeline.postings.models import Posting
-from jobland_pipeline.postings.records import API_CALLS, JOB_POSTINGS, ApiCallRow, JobPostingRow
+from jobland_pipeline.postings.records import API_CALLS, ApiCallRow
 from jobland_pipeline.profiles.models import Profile
 from jobland_pipeline.screening import Preferences, Screening, Thresholds
 from jobland_pipeline.warehouse import Warehouse
@@ -261,24 +261,14 @@ def test_cost_per_package_view(tmp_path: Path) -> None:
         _ledger_row(0.5, at=day - timedelta(days=1), user_id="ann"),  # another day
     ]
     store.append_records(LLM_CALLS, llm, group="2026-12-07")
-    calls = [ApiCallRow(cost_usd=0.03, at=day), ApiCallRow(cost_usd=0.0, at=day, cache_hit=True)]
-    store.append_records(API_CALLS, calls, group="2026-12-07")
-    found = [
-        ("ann::data-engineer", "p1"),
-        ("ann::data-engineer", "p2"),
-        ("ann::analyst", "p3"),
-        ("bob::nurse", "p4"),
+    # Paid searches are charged to the search that made them (a shared answer is a free hit for others).
+    calls = [
+        ApiCallRow(cost_usd=0.02, at=day, search_key="ann::data-engineer", user_id="ann"),
+        ApiCallRow(cost_usd=0.0, at=day, cache_hit=True, search_key="ann::analyst", user_id="ann"),
+        ApiCallRow(cost_usd=0.01, at=day, search_key="bob::nurse", user_id="bob"),
+        ApiCallRow(cost_usd=0.04, at=day - timedelta(days=1), search_key="bob::nurse", user_id="bob"),
     ]
-    for key in {k for k, _ in found}:
-        store.write_records(
-            JOB_POSTINGS,
-            key,
-            [
-                JobPostingRow(search_key=k, user_id=k.split("::")[0], posting_id=p, found_at=day)
-                for k, p in found
-                if k == key
-            ],
-        )
+    store.append_records(API_CALLS, calls, group="2026-12-07")
     digests = [
         EmailDigestRow(
             user_id="ann", digest_date=day.date(), status="sent", application_ids=["ann:p1", "ann:p3"]
@@ -294,16 +284,17 @@ def test_cost_per_package_view(tmp_path: Path) -> None:
     view = store.query("SELECT * FROM cost_per_package WHERE day = DATE '2026-12-07'")  # as an analyst
     got = {r["user_id"]: r for r in view.iter_rows(named=True)}
 
-    # Expected, from the rows above: ann ran 2 of the day's 3 searches, so 2/3 of the paid search.
-    paid = sum(c.cost_usd or 0.0 for c in calls)
-    ann_llm = sum(r.cost_usd or 0.0 for r in llm[:3])
+    # Expected, from the rows above (another day's rows count on their own day).
+    ann_llm, ann_paid = sum(r.cost_usd or 0.0 for r in llm[:3]), 0.02
     assert got["ann"]["llm_usd"] == pytest.approx(ann_llm)
-    assert got["ann"]["search_usd"] == pytest.approx(paid * 2 / 3)
+    assert got["ann"]["search_usd"] == pytest.approx(ann_paid)
     assert got["ann"]["packages_delivered"] == 2
-    assert got["ann"]["cost_per_package_usd"] == pytest.approx((ann_llm + paid * 2 / 3) / 2)
+    assert got["ann"]["cost_per_package_usd"] == pytest.approx((ann_llm + ann_paid) / 2)
     assert got["ann"]["offline_after_budget"] == 1
-    assert got["bob"]["spend_usd"] == pytest.approx(0.006 + paid / 3)
+    assert got["bob"]["spend_usd"] == pytest.approx(0.006 + 0.01)
     assert got["bob"]["packages_delivered"] == 0 and got["bob"]["cost_per_package_usd"] is None
+    before = store.query("SELECT * FROM cost_per_package WHERE day = DATE '2026-12-06'")
+    assert before.filter(pl.col("user_id") == "bob")["search_usd"].to_list() == [pytest.approx(0.04)]
 
 
 def _answer(body: dict[str, Any]) -> str:
@@ -423,3 +414,26 @@ def test_pipeline_with_a_daily_budget(server: OpenAIServer, tmp_path: Path) -> N
     remade = store.read("application_packages")
     assert tailored.height == remade.height == packages.height
     assert remade["inputs_sha256"].is_not_null().all()
+
+
+def test_a_users_paid_searches_count_in_their_day(tmp_path: Path) -> None:
+    """api_calls rows name the search (and user) that paid: they count in that user's day and the run."""
+    store = Warehouse(tmp_path / "warehouse", tmp_path / "jobland.duckdb")
+    now = datetime(2026, 12, 7, 9, tzinfo=UTC)
+    store.append_records(
+        LLM_CALLS, [_ledger_row(0.004, at=now, user_id="ann", run_id="r1")], group="2026-12-07"
+    )
+    store.append_records(
+        API_CALLS,
+        [
+            ApiCallRow(cost_usd=0.01, at=now, run_id="r1", search_key="ann::nurse", user_id="ann"),
+            ApiCallRow(
+                cost_usd=0.0, at=now, run_id="r1", search_key="bob::nurse", user_id="bob", cache_hit=True
+            ),
+            ApiCallRow(cost_usd=0.02, at=now, run_id="r0", search_key="ann::nurse", user_id="ann"),
+        ],
+        group="2026-12-07",
+    )
+    spend = DaySpend.read(store, date(2026, 12, 7))
+    assert spend.per_user == {"ann": pytest.approx(0.034), "bob": 0.0}
+    assert spend.per_run == {"r1": pytest.approx(0.014), "r0": pytest.approx(0.02)}

@@ -275,3 +275,12 @@ def test_a_package_names_the_users_stories_it_used_and_why_says_so(
     out = capsys.readouterr().out
     assert f"your stories used: {'; '.join(used[0].stories)}" in out
     assert "grounded: yes, every claim traces to your CV and stories" in out
+
+
+def test_every_search_call_is_charged_to_the_search_that_made_it(run: Run) -> None:
+    """api_calls rows name their search and its user (budgets and cost_per_package charge by them)."""
+    calls = run.store.read("api_calls")
+    searches = set(run.store.read("suggested_titles")["search_key"].to_list())
+    assert calls.height > 0
+    assert set(calls["search_key"].to_list()) <= searches
+    assert calls["user_id"].to_list() == [str(k).split("::", 1)[0] for k in calls["search_key"].to_list()]

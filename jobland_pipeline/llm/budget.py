@@ -13,9 +13,9 @@ Who pays what:
   cached across users): its ledger row is charged to the search that first needed it (the row's
   partition), so it counts in that user's spend from then on, but it is gated only by the run's
   budget, never by one user's, which would withhold it from the others;
-- paid search calls (``api_calls``) carry the run, not the user (equal queries are answered once
-  for every user who asks): they count in the run's budget exactly, and the ``cost_per_package``
-  view shares a day's paid search among the users in proportion to their searches that day.
+- a paid search call (``api_calls``) is charged to the search that made it (equal queries are answered
+  once a run for every user who asks: the first asker pays, the others record a free shared hit), so it
+  counts in that user's day from the next check on (searches run before screening), and in its run.
 
 The check is per call of the engine: a screening call judges up to ``JOBLAND_LLM_JUDGE_BUDGET``
 postings, so a user can pass the limit by at most one call's cost before the switch.
@@ -94,9 +94,13 @@ class DaySpend:
                     users[user] += cost
                 if row.run_id:
                     runs[row.run_id] += cost
-        for call in store.read_records(API_CALLS, groups):
-            if call.run_id:
-                runs[call.run_id] += call.cost_usd or 0.0
+        for group in groups:
+            for call in store.read_records(API_CALLS, [group]):
+                cost = call.cost_usd or 0.0
+                if group == day.isoformat() and call.user_id:
+                    users[call.user_id] += cost  # the paid searches the user's searches made
+                if call.run_id:
+                    runs[call.run_id] += cost
         spend.per_user, spend.per_run = dict(users), dict(runs)
         return spend
 

@@ -116,6 +116,12 @@ class ApiCallRow(BaseModel):
     cache_hit: bool | None = Field(default=None, description="answered from a cache")
     error: str | None = Field(default=None, description="error, if any")
     at: datetime | None = Field(default=None, description="when")
+    search_key: str | None = Field(
+        default=None,
+        description="the search that made the call (an answer shared by other searches is charged to "
+        "the first that asked: the others record a free shared hit)",
+    )
+    user_id: str | None = Field(default=None, description="the user of that search (who is charged)")
 
 
 API_CALLS = Table(

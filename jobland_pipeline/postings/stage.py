@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from jobland_pipeline.keys import split_search_key
+from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR, split_search_key
 from jobland_pipeline.postings.discovery import SearchOutcome, SharedSearches, build_query
 from jobland_pipeline.postings.engines.base import CallRecord
 from jobland_pipeline.postings.frame import (
@@ -451,6 +451,13 @@ def posting_of(row: JobPostingRow) -> Posting:
     )
 
 
-def call_records(calls: Iterable[CallRecord], *, asset: str, run_id: str) -> list[ApiCallRow]:
-    """The call ledger's records of an engine's calls (never with credentials: engines redact)."""
-    return [ApiCallRow(**asdict(c), asset=asset, run_id=run_id) for c in calls]
+def call_records(
+    calls: Iterable[CallRecord], *, asset: str, run_id: str, search_key: str | None = None
+) -> list[ApiCallRow]:
+    """The call ledger's records of an engine's calls (never with credentials: engines redact), charged
+    to ``search_key``'s user when given (budgets and ``cost_per_package`` read them by user)."""
+    user = search_key.split(SEARCH_KEY_SEPARATOR, 1)[0] if search_key else None
+    return [
+        ApiCallRow(**asdict(c), asset=asset, run_id=run_id, search_key=search_key, user_id=user)
+        for c in calls
+    ]

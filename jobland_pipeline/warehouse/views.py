@@ -11,25 +11,22 @@ COST_PER_PACKAGE = """WITH llm AS (
             count(*) FILTER (WHERE status = 'over_budget') AS offline_after_budget
      FROM llm_calls WHERE "at" IS NOT NULL GROUP BY ALL),
    paid AS (
-     SELECT timezone('UTC', "at")::DATE AS day, sum(coalesce(cost_usd, 0)) AS paid_usd
-     FROM api_calls WHERE "at" IS NOT NULL GROUP BY ALL),
-   searches AS (
-     SELECT user_id, timezone('UTC', found_at)::DATE AS day, count(DISTINCT search_key) AS searches
-     FROM job_postings WHERE found_at IS NOT NULL GROUP BY ALL),
+     SELECT user_id, timezone('UTC', "at")::DATE AS day, sum(coalesce(cost_usd, 0)) AS search_usd
+     FROM api_calls WHERE "at" IS NOT NULL AND user_id IS NOT NULL GROUP BY ALL),
    delivered AS (
      SELECT user_id, day, count(DISTINCT application_id) AS packages_delivered FROM (
        SELECT user_id, digest_date AS day, unnest(application_ids) AS application_id
        FROM email_digests WHERE status IN ('sent', 'written')) GROUP BY ALL),
    days AS (
-     SELECT user_id, day FROM llm UNION SELECT user_id, day FROM searches
+     SELECT user_id, day FROM llm UNION SELECT user_id, day FROM paid
      UNION SELECT user_id, day FROM delivered),
    spend AS (
      SELECT d.user_id, d.day, coalesce(l.llm_usd, 0) AS llm_usd,
-            coalesce(p.paid_usd * s.searches / sum(s.searches) OVER (PARTITION BY d.day), 0) AS search_usd,
+            coalesce(p.search_usd, 0) AS search_usd,
             coalesce(l.offline_after_budget, 0) AS offline_after_budget,
             coalesce(k.packages_delivered, 0) AS packages_delivered
-     FROM days d LEFT JOIN llm l USING (user_id, day) LEFT JOIN searches s USING (user_id, day)
-     LEFT JOIN paid p USING (day) LEFT JOIN delivered k USING (user_id, day))
+     FROM days d LEFT JOIN llm l USING (user_id, day) LEFT JOIN paid p USING (user_id, day)
+     LEFT JOIN delivered k USING (user_id, day))
    SELECT user_id, day, llm_usd, search_usd, llm_usd + search_usd AS spend_usd, packages_delivered,
           (llm_usd + search_usd) / nullif(packages_delivered, 0) AS cost_per_package_usd,
           offline_after_budget
@@ -69,7 +66,7 @@ ANALYST_VIEWS: dict[str, tuple[str, str]] = {
            WHERE coalesce(p.salary_min, p.salary_max) IS NOT NULL GROUP BY ALL ORDER BY ALL""",
     ),
     "cost_per_package": (
-        "What each user's day cost (LLM + their share of paid search) per delivered package.",
+        "What each user's day cost (LLM + the paid searches their searches made) per delivered package.",
         COST_PER_PACKAGE,
     ),
 }
