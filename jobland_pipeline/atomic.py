@@ -55,10 +55,11 @@ def fsync_dir(folder: Path, *, best_effort: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def replacing(path: Path, *, durable: bool = True) -> Iterator[Path]:
+def replacing(path: Path, *, durable: bool = True, strict: bool = False) -> Iterator[Path]:
     """A temporary path to write; when the block ends normally it replaces ``path`` in one rename
-    (``durable``: the file and the rename are fsync'd first and after). On an error, or after the
-    rename, nothing temporary stays behind."""
+    (``durable``: the file and the rename are fsync'd first and after; ``strict``: a folder that cannot
+    be synced is an error, for records whose loss after a power cut would let a thing happen twice).
+    On an error, or after the rename, nothing temporary stays behind."""
     tmp = temporary_beside(path)
     try:
         yield tmp
@@ -66,12 +67,12 @@ def replacing(path: Path, *, durable: bool = True) -> Iterator[Path]:
             fsync_file(tmp)
         tmp.replace(path)
         if durable:
-            fsync_dir(path.parent, best_effort=True)
+            fsync_dir(path.parent, best_effort=not strict)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
+def write_atomically(path: Path, data: bytes, *, durable: bool = True, strict: bool = False) -> None:
     """``path`` holds the old bytes or ``data``, never a part of them."""
-    with replacing(path, durable=durable) as tmp:
+    with replacing(path, durable=durable, strict=strict) as tmp:
         tmp.write_bytes(data)

@@ -12,11 +12,6 @@ from sensors.jobs import delivery_job, search_job
 SEARCH_BATCH_SIZE = 500
 
 
-def batches(keys: list[str], size: int) -> list[tuple[str, str]]:
-    """Contiguous (first, last) ranges of at most ``size`` keys, in partition order."""
-    return [(keys[i], keys[min(i + size, len(keys)) - 1]) for i in range(0, len(keys), size)]
-
-
 def _requests(prefix: str, day: date, keys: Sequence[str], size: int) -> list[dg.RunRequest]:
     """One request per batch: the partition range, the day and the batch's users as tags."""
     out = []

@@ -16,7 +16,7 @@ from jobland_pipeline.profiles.user_settings import SettingsError
 from jobland_pipeline.warehouse import Warehouse
 from resources import LocalInboxResource, WarehouseResource
 from sensors.cv_inbox import cv_inbox_sensor
-from sensors.schedules import batches, daily_delivery_schedule, daily_search_schedule
+from sensors.schedules import _requests, daily_delivery_schedule, daily_search_schedule
 from sensors.searches import search_partitions_sensor
 from tests.conftest import SAMPLE_INBOX
 
@@ -170,10 +170,25 @@ def test_daily_schedules_batch_partitions_into_few_runs() -> None:
     assert isinstance(delivery, list) and len(delivery) == 1
 
 
-def test_batches_cover_every_key_once() -> None:
-    keys = [str(i) for i in range(1001)]
-    ranges = batches(keys, 500)
-    assert ranges == [("0", "499"), ("500", "999"), ("1000", "1000")]
+def test_batches_cover_every_key_once_and_are_tagged_with_their_day_and_users() -> None:
+    from datetime import date
+
+    from assets.partitions import DAY_TAG, RANGE_END_TAG, RANGE_START_TAG, USER_TAG, USERS_TAG, batch_tags
+
+    keys = [f"u{i // 2:04d}::t{i % 2}" for i in range(1001)]
+    requests = _requests("daily-search", date(2026, 12, 7), keys, 500)
+    assert [(r.tags[RANGE_START_TAG], r.tags[RANGE_END_TAG]) for r in requests] == [
+        (keys[0], keys[499]),
+        (keys[500], keys[999]),
+        (keys[1000], keys[1000]),
+    ]
+    assert [r.run_key for r in requests] == [f"daily-search:2026-12-07:{keys[i]}" for i in (0, 500, 1000)]
+    assert {r.tags[DAY_TAG] for r in requests} == {"2026-12-07"}
+    assert requests[2].tags[USER_TAG] == "u0500" and USERS_TAG not in requests[2].tags
+    first = requests[0].tags[USERS_TAG].split(",")  # 250 users of 6 characters: cut at 1,000 characters
+    assert first[-1] == f"+{250 - (len(first) - 1)} more" and len(requests[0].tags[USERS_TAG]) <= 1_000 + 12
+    assert first[:-1] == sorted({k.split("::")[0] for k in keys[:500]})[: len(first) - 1]
+    assert batch_tags(date(2026, 12, 7), ["b", "a", "b"]) == {DAY_TAG: "2026-12-07", USERS_TAG: "a,b"}
 
 
 def test_the_tracker_follows_the_users_of_a_finished_run() -> None:

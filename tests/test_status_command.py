@@ -225,7 +225,7 @@ def test_the_ui_sees_the_same_status_and_runs_are_tagged_by_day_and_user(
     from assets.partitions import DAY_TAG, USER_TAG, USERS_TAG
 
     _, text = _jobland(["status"], ran, capsys, monkeypatch)
-    today = date.today()
+    today = datetime.now(UTC).date()  # run tags and batch_status days are UTC days
     con = duckdb.connect(str(ran.home / "jobland.duckdb"), read_only=True)
     rows = con.execute(
         "SELECT user_id, stage, state, detail FROM batch_status WHERE day = ? ORDER BY user_id, position",
@@ -278,4 +278,4 @@ def test_a_failed_run_requests_a_tracker_run_for_its_users(ran: Home) -> None:
     assert isinstance(request, dg.RunRequest)
     assert request.run_key == f"tracker-after:{run.run_id}"
     assert request.tags[RANGE_START_TAG] == request.tags[RANGE_END_TAG] == "locked_user"
-    assert request.tags[USER_TAG] == "locked_user" and request.tags[DAY_TAG] == date.today().isoformat()
+    assert request.tags[USER_TAG] == "locked_user" and request.tags[DAY_TAG] == datetime.now(UTC).date().isoformat()

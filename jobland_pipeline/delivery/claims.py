@@ -170,7 +170,7 @@ class _FileClaim(Claim):
             self.pending_path.parent.mkdir(parents=True, exist_ok=True)
             os.close(os.open(self.pending_path, os.O_WRONLY | os.O_CREAT, 0o600))  # empty: no temp needed
             fsync_dir(self.pending_path.parent)
-        write_atomically(self.state_path, state.to_json().encode())
+        write_atomically(self.state_path, state.to_json().encode(), strict=True)  # once-only: durable
 
     def recorded(self) -> None:
         self.pending_path.unlink(missing_ok=True)

@@ -384,10 +384,8 @@ def trail(selected: Sequence[Story], posting: PostingText) -> list[dict[str, obj
     ]
 
 
-_FENCE = re.compile(r"</?\s*[A-Za-z][\w-]*\s*>")
-
-
 def prompt_text(stories: Sequence[Story]) -> str:
-    """The stories for a prompt's ``<stories>`` block: tag-like text (``</stories>``, ``<cv>``) is
-    neutralised so that nothing a story says can close the fence and pass for an instruction."""
-    return _FENCE.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), stories_text(stories))
+    """The stories for a prompt's ``<stories>`` block: every ``<`` and ``>`` becomes ``‹ ›``, so that
+    nothing a story says (``</stories>``, ``</stories x=1>``, ``< /stories>``, a zero-width space inside
+    the tag) can close the fence and pass for an instruction; a story needs no angle brackets."""
+    return stories_text(stories).replace("<", "‹").replace(">", "›")
