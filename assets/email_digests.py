@@ -1,6 +1,6 @@
 """email_digests: one digest per user per day with the day's packages attached, never sent twice."""
 
-from datetime import date
+from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
@@ -52,7 +52,12 @@ def email_digests(
     claims = mailer.claims()
     try:
         day = DailyDigests(
-            warehouse.store, claims, sender, inbox.user_settings, list(context.partition_keys), date.today()
+            warehouse.store,
+            claims,
+            sender,
+            inbox.user_settings,
+            list(context.partition_keys),
+            datetime.now(UTC).date(),
         )
 
         def run(user_id: str) -> EmailDigestRow:

@@ -1,7 +1,7 @@
 """job_postings: fresh postings per (user, title) search, normalised, de-duplicated, still open."""
 
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import dagster as dg
 import polars as pl
@@ -74,7 +74,8 @@ def job_postings(
     own_urls = PostingUrlEngine.allowing(search.posting_url_allow)  # settings' posting_urls
     carries_urls = set(first_searches(ctx.titles).values())  # each user's first search has them
     settings = SearchSettings(search.fresh_days or None, search.stale_after_days, len(engines))
-    today, now = date.today(), datetime.now(UTC)
+    now = datetime.now(UTC)
+    today = now.date()  # the UTC day: the ledgers are grouped by it
 
     def gather(key: str) -> Search:
         user_id, _ = split_search_key(key)

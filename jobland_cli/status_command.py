@@ -17,7 +17,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -33,7 +33,11 @@ def add_parser(sub: Any) -> None:
     """Register ``status`` and ``cancel`` on ``sub`` (the ``jobland`` subparsers)."""
     p = sub.add_parser("status", help="each stage of each user's batch today: done, running, failed, queued")
     p.add_argument("--user", help="only this user")
-    p.add_argument("--day", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+    p.add_argument(
+        "--day",
+        type=date.fromisoformat,
+        help="YYYY-MM-DD (default: today, UTC: the batch day of the schedules)",
+    )
     p.set_defaults(func=cmd_status)
     p = sub.add_parser("cancel", help="cancel a user's queued and running runs")
     p.add_argument("--user", required=True)
@@ -97,7 +101,9 @@ def cmd_status(args: argparse.Namespace, out: TextIO | None = None) -> int:
         except InvalidKeyError as exc:
             raise CliError(str(exc)) from exc
     with _instance() as instance:
-        text = status_text(instance, _store(), args.day or date.today(), [args.user] if args.user else None)
+        text = status_text(
+            instance, _store(), args.day or datetime.now(UTC).date(), [args.user] if args.user else None
+        )
     print(text, end="", file=out or sys.stdout)
     return 0
 

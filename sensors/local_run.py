@@ -342,7 +342,7 @@ def print_summary(
 ) -> list[Failure]:
     """The operator's report: one row per user, one line per failure; returns the failures that fail
     the pass (stack traces are in the log file and the Dagster UI, not here)."""
-    rows = summary_rows(store, date.today())
+    rows = summary_rows(store, datetime.now(UTC).date())  # the batch day is the UTC day, as scheduled
     fatal = run_failures(rows, failures)
     print()
     print(f"JobLand run finished in {seconds:.1f} s")

@@ -36,7 +36,7 @@ def notify_run(
     config = webhooks.config()
     record = instance.get_run_record_by_id(run.run_id)
     created = record.create_timestamp if record is not None else datetime.now(UTC)
-    day: date = created.astimezone().date()
+    day: date = created.astimezone(UTC).date()  # the batch day: UTC, as the schedules and ledgers
     users = run_users(run.tags, instance)
     runs = day_runs(instance, day, users)
     store = warehouse.store
