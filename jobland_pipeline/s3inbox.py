@@ -103,14 +103,21 @@ def read_settings(client: Any, bucket: str, prefix: str, user_id: str) -> bytes 
 
 
 def read_stories(client: Any, bucket: str, prefix: str, user_id: str) -> tuple[str, bytes] | None:
-    """(file name, bytes) of the user's stories file, or None. An object over the read limit is cut
-    there (the stories reader then refuses it as too large, without the CV being touched)."""
+    """(file name, bytes) of the user's stories file, or None. The name is matched as the local inbox
+    and the CV sensor match it (``Stories.md`` too: it is never read as a CV, so it must be read as
+    stories). An object over the read limit is cut there (the stories reader then refuses it as too
+    large, without the CV being touched)."""
     base = f"{_prefix(prefix)}{validate_user_id(user_id)}/"
-    for name in STORIES_FILES:
+    listed = client.list_objects_v2(Bucket=bucket, Prefix=base, Delimiter="/", MaxKeys=1000)
+    names = [str(o["Key"])[len(base) :] for o in listed.get("Contents", [])]
+    found = sorted(
+        (n for n in names if is_stories_file(n)), key=lambda n: (STORIES_FILES.index(n.lower()), n)
+    )
+    for name in found:
         try:
             answer = client.get_object(Bucket=bucket, Key=base + name)
         except client.exceptions.NoSuchKey:
-            continue
+            continue  # deleted since the listing
         body = answer["Body"]
         try:
             return name, body.read(STORIES_READ_LIMIT)

@@ -149,6 +149,14 @@ def test_the_s3_inbox_reads_stories_beside_the_cv(monkeypatch: pytest.MonkeyPatc
         found = s3_read_stories(client, "inbox", "cvs", "dan")
         assert found is not None and read_stories(found[1], found[0]).stories[0].title == KAFKA
         assert s3_read_stories(client, "inbox", "cvs", "ann") is None
+        # Named as a person might: never read as a CV, so read as the stories (as the local inbox does)
+        client.put_object(Bucket="inbox", Key="cvs/eve/CV.txt", Body=b"Eve\nData engineer")
+        client.put_object(
+            Bucket="inbox", Key="cvs/eve/Stories.MD", Body=(FIXTURES / "stories.md").read_bytes()
+        )
+        assert [f.name for f in s3_user_files(client, "inbox", "cvs", "eve")] == ["CV.txt"]
+        found = s3_read_stories(client, "inbox", "cvs", "eve")
+        assert found is not None and found[0] == "Stories.MD"
     finally:
         server.stop()
 
