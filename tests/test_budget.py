@@ -437,3 +437,15 @@ def test_a_users_paid_searches_count_in_their_day(tmp_path: Path) -> None:
     spend = DaySpend.read(store, date(2026, 12, 7))
     assert spend.per_user == {"ann": pytest.approx(0.034), "bob": 0.0}
     assert spend.per_run == {"r1": pytest.approx(0.014), "r0": pytest.approx(0.02)}
+
+
+def test_titles_are_counted_but_never_sent_offline(server: OpenAIServer, tmp_path: Path) -> None:
+    """Titles are made once per CV: answered offline past one day's budget they would stay offline."""
+    server.responder = _answer
+    maria, _ = profile_of("maria_santos")
+    store = Warehouse(tmp_path / "warehouse", tmp_path / "jobland.duckdb")
+    engine = BudgetedEngine(_engine(server), Budget(per_user_day=0.0, per_run=0.0), store=store, run_id="r")
+    suggested = engine.titles(maria, pinned=[], limit=5)
+    [row] = engine.drain_calls()
+    assert suggested and row.task == "titles" and row.status != OVER_BUDGET and (row.cost_usd or 0) > 0
+    assert row.user_id == "maria_santos" and engine.spent_by_user  # and it counts in her day

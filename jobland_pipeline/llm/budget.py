@@ -1,14 +1,15 @@
 """Spending limits: past a user's daily budget (or the run's), the rest of the work is done offline.
 
 An LLM engine's bill grows with users x postings, and a few users with many searches can take most
-of it. ``BudgetedEngine`` wraps the real engine: before each judgement call (titles, screening,
+of it. ``BudgetedEngine`` wraps the real engine: before each judgement call (screening,
 dossier, tailoring) it adds what the day's ledgers already hold for the user (``llm_calls``, read
 by the day's group, never the whole table) to what this process spent since, and once that reaches
 the limit it sends the call to the offline engine instead and writes an ``over_budget`` row to the
 LLM ledger (user, day, spent, limit) so the digest can say so and analysts can count it.
 
 Who pays what:
-- titles, screening, tailoring: the user of the profile the call receives;
+- titles, screening, tailoring: the user of the profile the call receives (titles are counted but never
+  sent offline: they are made once per CV, and an offline answer would outlive the day's budget);
 - a dossier is about a company, not a user, and serves every user with a High match there (it is
   cached across users): its ledger row is charged to the search that first needed it (the row's
   partition), so it counts in that user's spend from then on, but it is gated only by the run's
@@ -161,7 +162,13 @@ class BudgetedEngine:
         return self.inner.profile(*args, **kwargs)  # the offline extractor in every engine: no cost
 
     def titles(self, *args: Any, **kwargs: Any) -> Any:
-        return self._call("titles", _user_of(args, kwargs), args, kwargs)
+        """Counted, never switched: titles are suggested once per CV (intake runs again only when the CV
+        or settings change), so titles answered offline past one day's budget would stay offline for
+        good, and every search after them depends on them."""
+        user = _user_of(args, kwargs)
+        result = self.inner.titles(*args, **kwargs)
+        self._collect(user)
+        return result
 
     def screen(self, *args: Any, **kwargs: Any) -> Any:
         return self._call("screen", _user_of(args, kwargs), args, kwargs)
