@@ -191,13 +191,26 @@ def _request_user(request: dg.RunRequest) -> str:
     return (request.run_key or "").split(":")[1 if (request.run_key or "").startswith("forget:") else 0]
 
 
-def _intake(run: _Pass) -> None:
-    """The CV inbox sensor, then its intake runs (one per new or changed user).
+MAX_TICKS_PER_PASS = 1_000  # a sweep of 10 million inbox objects at 10 pages of 1,000 per tick
 
-    The sensor's cursor is kept in the state file between passes, as the daemon keeps it in the
-    instance; it is saved after each finished run (the users done so far), so a pass that dies
-    half-way — a kill, a lost database — does not redo the intakes it finished.
+
+def _intake(run: _Pass) -> None:
+    """The CV inbox sensor's ticks until one sweep of the inbox is complete, each tick's intake runs
+    executed (one per new or changed user).
+
+    A tick lists a bounded number of pages (the daemon ticks again 30 s later); a pass is one day's
+    work, so it ticks on until the sweep ends: 1,000 users dropped at once are all taken in, not the
+    first tick's 500. The sensor's cursor is kept in the state file between passes, as the daemon
+    keeps it in the instance; it is saved after each finished run (the users done so far), so a pass
+    that dies half-way — a kill, a lost database — does not redo the intakes it finished.
     """
+    for _ in range(MAX_TICKS_PER_PASS):
+        if not _intake_tick(run):
+            return
+
+
+def _intake_tick(run: _Pass) -> bool:
+    """One tick and its intake runs; True when the sweep goes on (more pages to list)."""
     previous = InboxCursor.decode(run.state.get("cv_inbox_sensor"))
     with dg.build_sensor_context(
         instance=run.instance,
@@ -215,6 +228,7 @@ def _intake(run: _Pass) -> None:
         done.add(_request_user(request))
         run.save("cv_inbox_sensor", previous.with_users(latest, done).encode())
     run.save("cv_inbox_sensor", intake.cursor)
+    return latest.after is not None
 
 
 def _searches_and_schedules(run: _Pass, warehouse: WarehouseResource) -> None:

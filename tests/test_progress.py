@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from jobland_pipeline.definitions import build_definitions
 from jobland_pipeline.progress import ProgressLine, bar
@@ -75,3 +76,28 @@ def test_make_run_draws_the_runs_done_on_a_terminal_and_plain_lines_in_a_pipe(tm
     assert "3/4 runs done, running tracker_job" in drawn
     plain = capsys.readouterr().out  # the per-run lines and the summary, no carriage return
     assert "\r" not in plain and "search_job" in plain and "JobLand run finished" in plain
+
+
+def test_one_pass_takes_in_every_user_however_many_ticks_the_sweep_takes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tick lists a bounded number of pages; `make run` ticks until the sweep ends, so a pass takes in
+    every user dropped in the inbox, not only the first tick's (here a tick is one page of 2 objects:
+    one user's CV and settings)."""
+    import sensors.cv_inbox
+
+    monkeypatch.setattr(sensors.cv_inbox, "PAGE_SIZE", 2)
+    monkeypatch.setattr(sensors.cv_inbox, "MAX_PAGES_PER_TICK", 1)
+    monkeypatch.setattr(sensors.cv_inbox, "MAX_RUNS_PER_TICK", 1)
+    home = tmp_path / "var"
+    users = ["emma_clarke", "maria_santos", "wang_fang"]  # two files each: a user per page
+    for user in users:
+        shutil.copytree(SAMPLE_INBOX / user, home / "inbox" / user)
+    (home / "dagster").mkdir(parents=True)
+    env = {"JOBLAND_HOME": str(home)}
+    with dg.instance_for_test(temp_dir=str(home / "dagster")) as instance:
+        code = run_once(build_definitions(env), resolve(env, SETTINGS), seed_samples=False, instance=instance)
+        intakes = instance.get_run_records(dg.RunsFilter(job_name="intake_job"))
+        assert code == 0
+        assert sorted(r.dagster_run.tags["dagster/partition"] for r in intakes) == users
+        assert sorted(instance.get_dynamic_partitions("users")) == users
