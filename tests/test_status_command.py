@@ -278,4 +278,7 @@ def test_a_failed_run_requests_a_tracker_run_for_its_users(ran: Home) -> None:
     assert isinstance(request, dg.RunRequest)
     assert request.run_key == f"tracker-after:{run.run_id}"
     assert request.tags[RANGE_START_TAG] == request.tags[RANGE_END_TAG] == "locked_user"
-    assert request.tags[USER_TAG] == "locked_user" and request.tags[DAY_TAG] == datetime.now(UTC).date().isoformat()
+    assert (
+        request.tags[USER_TAG] == "locked_user"
+        and request.tags[DAY_TAG] == datetime.now(UTC).date().isoformat()
+    )
