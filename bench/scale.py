@@ -311,21 +311,24 @@ def run_scale(
             cpu = _cpu_seconds() - cpu_before
             runs, seconds, steps = _durations(instance)
             made = _package_counts(instance, {r.dagster_run.run_id for r in instance.get_run_records()})
+            taken_in = len(instance.get_dynamic_partitions("users"))  # the users the pass processed
             later = [_next_pass(defs, values, instance) for _ in range(passes - 1)]
     if not keep:
         _database(db, create=False)
     warehouse = sum(f.stat().st_size for f in (home / "var" / "warehouse").rglob("*") if f.is_file())
     run_seconds = sum(seconds.values())
     daily = seconds.get("search_job", 0) + seconds.get("delivery_job", 0) + seconds.get("tracker_job", 0)
+    per = max(taken_in, 1)  # per user processed: a pass that took in fewer than N must not look cheaper
     figures: dict[str, object] = {
         "users": users,
+        "users_taken_in": taken_in,
         "exit": code,
         "wall_s": round(wall, 1),
         "cpu_s": round(cpu, 1),
         "load_avg_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
-        "per_user_wall_s": round(wall / users, 3),
-        "per_user_cpu_s": round(cpu / users, 3),
-        "per_user_daily_s": round(daily / users, 3),
+        "per_user_wall_s": round(wall / per, 3),
+        "per_user_cpu_s": round(cpu / per, 3),
+        "per_user_daily_s": round(daily / per, 3),
         "runs": sum(runs.values()),
         "runs_per_job": runs,
         "seconds_per_job": {k: round(v, 1) for k, v in seconds.items()},
@@ -390,7 +393,8 @@ def main() -> int:
     first, last = results[0], results[-1]
     growth = _ratio(last, first, "per_user_wall_s")
     print(
-        f"per-user time growth {first['users']} -> {last['users']}: wall {growth:.2f}, "
+        f"per-user time growth {first['users']} -> {last['users']} (users taken in: {first['users_taken_in']} -> "
+        f"{last['users_taken_in']}): wall {growth:.2f}, "
         f"CPU {_ratio(last, first, 'per_user_cpu_s'):.2f}, daily part {_ratio(last, first, 'per_user_daily_s'):.2f}"
     )
     print(f"users: {last['users']}  wall_s: {last['wall_s']}  runs: {last['runs']}  growth: {growth:.2f}")
