@@ -117,11 +117,13 @@ def plan_tick(
     known = dict(cursor.known)
     after = cursor.after
     deleted: list[str] = []
+    listed: list[str] = []  # raw keys listed by this tick, in order
     pages = 0
     completed = False
     while pages < max_pages and len(changed) < max_changed_users:
         entries, more = lister.list_page(after, page_size)
         pages += 1
+        listed += [key for key, _, _ in entries]
         for key, version, size in entries:
             try:
                 obj: InboxObject = classify(key, version, size)
@@ -142,6 +144,8 @@ def plan_tick(
                 changed[key.split("/", 1)[0].lower()] = None
             after, swept, completed = None, set(), True
             break
+    if not completed:
+        after = _hold_back_tail(listed, cursor, known, swept, changed) or after
     colliding = _colliding(known)
     rejected += [
         (k, colliding[k.split("/", 1)[0].lower()])
@@ -159,3 +163,28 @@ def plan_tick(
         pages=pages,
         sweep_completed=completed,
     )
+
+
+def _hold_back_tail(
+    listed: list[str], cursor: InboxCursor, known: dict[str, str], swept: set[str], changed: dict[str, None]
+) -> str | None:
+    """Leave the tick's last user to the next tick, when others were listed before it: the listing
+    stopped at a page limit, and more of that user's files may be on the next page (a user read now
+    and again next tick would get two intake runs). Returns where the next tick starts (None: nothing
+    held back, the tick's last user was its only one)."""
+    if not listed:
+        return None
+    tail = _owner(listed[-1])
+    cut = len(listed)
+    while cut > 0 and _owner(listed[cut - 1]) == tail:
+        cut -= 1
+    if cut == 0:  # the whole tick was one user's files: take them, or no tick would ever progress
+        return None
+    for key in listed[cut:]:
+        swept.discard(key)
+        if key in cursor.known:
+            known[key] = cursor.known[key]
+        else:
+            known.pop(key, None)
+    changed.pop(tail, None)  # its files are all in the held-back suffix: nothing of it was taken
+    return listed[cut - 1]
