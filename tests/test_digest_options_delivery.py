@@ -5,7 +5,7 @@ failed package."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -17,6 +17,7 @@ from jobland_pipeline.delivery.records import EmailDigestRow
 from jobland_pipeline.delivery.stage import Ledger, deliver_digest
 from jobland_pipeline.generation.records import ApplicationPackageRow
 from jobland_pipeline.postings.records import JobPostingRow
+from tests.builders import package_row
 
 DAY = date(2026, 12, 7)
 
@@ -26,23 +27,12 @@ def _package(tmp_path: Path, pid: str, **kw) -> ApplicationPackageRow:  # type: 
     folder.mkdir(parents=True)
     (folder / "tailored_cv.md").write_text("# CV\n", encoding="utf-8")
     fields = {
-        "search_key": "jane::icu-nurse",
-        "user_id": "jane",
-        "posting_id": pid,
-        "application_id": f"jane:{pid}",
-        "title": "ICU Nurse",
-        "company": f"Hospital {pid}",
-        "location": "Chicago, IL",
         "url": f"https://jobs.example/{pid}",
         "score": 90,
         "probability": "High",
         "package_dir": str(folder),
-        "grounded": True,
-        "review_status": "approved",
-        "created_at": datetime(2026, 12, 7, 5, 0, tzinfo=UTC),
     }
-    fields.update(kw)
-    return ApplicationPackageRow(**fields)  # type: ignore[arg-type]
+    return package_row(pid, **{**fields, **kw})
 
 
 def test_deliver_digest_writes_pay_failed_packages_and_auto_approval(tmp_path: Path) -> None:

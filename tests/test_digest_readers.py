@@ -21,6 +21,7 @@ from jobland_pipeline.delivery.digest import (
 from jobland_pipeline.delivery.pay import PayRange, pay_by_posting, place_key
 from jobland_pipeline.generation.records import ApplicationPackageRow
 from jobland_pipeline.postings.records import JobPostingRow
+from tests.builders import package_row
 
 DAY = date(2026, 12, 7)
 
@@ -263,20 +264,7 @@ def test_the_html_is_styled_for_a_phone_and_escapes_every_value(tmp_path: Path) 
 
 
 def _package(app: str, **kw) -> ApplicationPackageRow:  # type: ignore[no-untyped-def]
-    fields = {
-        "search_key": "jane::icu-nurse",
-        "user_id": "jane",
-        "posting_id": app,
-        "application_id": f"jane:{app}",
-        "title": "ICU Nurse",
-        "company": f"Hospital {app}",
-        "location": "Chicago, IL",
-        "grounded": True,
-        "review_status": "approved",
-        "created_at": datetime(2026, 12, 7, 5, 0, tzinfo=UTC),
-    }
-    fields.update(kw)
-    return ApplicationPackageRow(**fields)  # type: ignore[arg-type]
+    return package_row(app, **kw)
 
 
 def test_failed_packages_are_listed_with_their_reason(tmp_path: Path) -> None:
