@@ -95,21 +95,33 @@ def _index() -> tuple[dict[str, str], list[str], int]:
 
 
 @lru_cache(maxsize=1)
-def _compound_parts() -> list[tuple[str, str]]:
-    """Glossary words long enough to be recognised inside a compound ("Fachkrankenpflegerin")."""
+def _compound_parts() -> dict[str, tuple[int, str]]:
+    """Glossary words long enough to be recognised inside a compound ("Fachkrankenpflegerin"), each with
+    its rank (longest first, then glossary order) and concept."""
     index = _index()[0]
     parts = [(w, c) for w, c in index.items() if " " not in w and w.isascii() and len(w) >= 5]
-    return sorted(parts, key=lambda wc: -len(wc[0]))
+    ranked = sorted(parts, key=lambda wc: -len(wc[0]))
+    return {w: (rank, c) for rank, (w, c) in enumerate(ranked)}
 
 
 @lru_cache(maxsize=50_000)
 def _compound_concept(word: str) -> str | None:
-    """German and Dutch join words: a long word that ends (head) or starts with a glossary word."""
+    """German and Dutch join words: a long word that ends (head) or starts with a glossary word.
+
+    The best-ranked glossary word that is the word's head or start wins; looked up by the word's own
+    prefixes and suffixes (a few dictionary probes) rather than by testing every glossary word against
+    it, which made the title IDF table the slowest part of a step process's start-up."""
     if len(word) < 8:
         return None
-    for part, concept in _compound_parts():
-        if word.endswith(part) or word.startswith(part):
-            return concept
+    parts = _compound_parts()
+    best: tuple[int, str] | None = None
+    for n in range(len(word), 4, -1):
+        for piece in (word[-n:], word[:n]):
+            found = parts.get(piece)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = found
+        if best is not None:
+            return best[1]
     return None
 
 
