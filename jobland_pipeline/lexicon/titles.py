@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from jobland_pipeline.lexicon.glossary import concept_index, family_of
@@ -203,7 +204,7 @@ def term_weight(term: str) -> float:
     return base
 
 
-def _conflict(a: tuple[str, ...], b: set[str]) -> bool:
+def _conflict(a: tuple[str, ...], b: frozenset[str]) -> bool:
     """The posting names a line of work the person's title is not in ("Finance Business Partner" for HR)."""
     families = family_of()
     theirs = {t[1:] for t in a if t.startswith("@") and t[1:] in families and t[1:] not in WEAK}
@@ -211,6 +212,42 @@ def _conflict(a: tuple[str, ...], b: set[str]) -> bool:
     if not theirs or not mine:
         return False
     return any(not (families[x] & mine) for x in theirs)
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One title's terms as the credit rules read them, worked out once per title (a day's ranking asks
+    about each title against dozens of others)."""
+
+    terms: tuple[str, ...]
+    present: frozenset[str]
+    concepts: frozenset[str]  # its concepts, without the "@"
+    prefixes: frozenset[str]  # six-letter prefixes of its plain words of six letters or more
+    weight: float  # the sum of its terms' weights
+
+    @classmethod
+    def of(cls, terms: tuple[str, ...]) -> _Side:
+        return cls(
+            terms,
+            frozenset(terms),
+            frozenset(t[1:] for t in terms if t.startswith("@")),
+            frozenset(t[:6] for t in terms if not t.startswith("@") and len(t) >= 6),
+            sum(term_weight(t) for t in terms),
+        )
+
+
+@lru_cache(maxsize=50_000)
+def _posting_side(title: str) -> _Side:
+    return _Side.of(title_terms(title))
+
+
+@lru_cache(maxsize=5_000)
+def _person_sides(title: str) -> tuple[_Side, _Side]:
+    """The person's whole title (it answers the posting's words) and its core (it counts against the
+    posting): "Registered Nurse, Emergency Department" -> the speciality only in the first."""
+    whole = tuple(dict.fromkeys(title_terms(title, core=False)))
+    core = title_terms(title) or whole
+    return _Side.of(whole), _Side.of(tuple(dict.fromkeys(core)))
 
 
 @lru_cache(maxsize=200_000)
@@ -222,45 +259,40 @@ def title_similarity(
     Asymmetric on purpose: a posting "Structural Engineer" is covered by "Structural Design Engineer",
     while "Geotechnical Design Engineer" is only partly covered (its telling word is missing).
     """
-    a = title_terms(posting_title)
-    # The person's title with its tail ("Registered Nurse, Emergency Department": the speciality) answers
-    # the posting's words; only its core counts against a posting that lacks them.
-    b = set(title_terms(person_title, core=False))
-    b_core = set(title_terms(person_title)) or b
-    if not a or not b:
+    a = _posting_side(posting_title)
+    b, b_core = _person_sides(person_title)
+    if not a.terms or not b.terms:
         return 0.0
     similarity = 0.75 * _forward(a, b, context) + 0.25 * _backward(a, b_core)
-    if _other_job(a, b):
+    if _other_job(a.terms, b):
         similarity *= 0.5  # another job with the same tool or topic: a Java teacher is not a Java developer
-    elif _conflict(a, b):
+    elif _conflict(a.terms, b.present):
         similarity *= 0.6  # the same kind of role in another line of work: finance vs HR business partner
     return round(similarity, 4)
 
 
-def _forward(a: tuple[str, ...], b: set[str], context: frozenset[str]) -> float:
+def _forward(a: _Side, b: _Side, context: frozenset[str]) -> float:
     """The share of the posting title's weight the person's title covers.
 
     Terms the person's title lacks but their CV presents them with (skills) earn part of the weight:
     "Inspection & Testing Electrician" for an electrician whose skills list inspection and testing.
     """
-    total = sum(term_weight(t) for t in a)
-    shared = sum(term_weight(t) * max(_credit(t, b), CONTEXT_CREDIT * (t in context)) for t in a)
-    return shared / total
+    shared = sum(term_weight(t) * max(_credit(t, b), CONTEXT_CREDIT * (t in context)) for t in a.terms)
+    return shared / a.weight
 
 
-def _backward(a: tuple[str, ...], b_core: set[str]) -> float:
+def _backward(a: _Side, b_core: _Side) -> float:
     """The person's telling words the posting lacks lower the match a little ("Chef de cuisine" vs
     "Sous-chef")."""
-    b_total = sum(term_weight(t) for t in b_core)
-    a_set = set(a)
-    b_shared = sum(term_weight(t) * _credit(t, a_set) for t in b_core)
-    return b_shared / b_total if b_total else 0.0
+    if not b_core.weight:
+        return 0.0
+    return sum(term_weight(t) * _credit(t, a) for t in b_core.terms) / b_core.weight
 
 
-def _other_job(a: tuple[str, ...], b: set[str]) -> bool:
+def _other_job(a: tuple[str, ...], b: _Side) -> bool:
     """The posting's job noun is not the person's, though both titles have one."""
     heads = [t for t in a if t[1:] in ROLE_HEADS and t[1:] not in WEAK]
-    return bool(heads) and not any(_credit(h, b) for h in heads) and any(t[1:] in ROLE_HEADS for t in b)
+    return bool(heads) and not any(_credit(h, b) for h in heads) and any(t[1:] in ROLE_HEADS for t in b.terms)
 
 
 def context_terms(phrases: list[str]) -> frozenset[str]:
@@ -273,26 +305,15 @@ PREFIX_CREDIT = 0.7
 CONTEXT_CREDIT = 0.6
 
 
-def _credit(term: str, other: set[str]) -> float:
+def _credit(term: str, other: _Side) -> float:
     """1 when the other title has the term, ``FAMILY_CREDIT`` when it has a concept of the same line of
     work, ``PREFIX_CREDIT`` for a word sharing its first six letters (compounds: "Intensivmedizin")."""
-    if term in other:
+    if term in other.present:
         return 1.0
     if term.startswith("@"):
         family = family_of().get(term[1:])
-        if family and any(o.startswith("@") and o[1:] in family for o in other):
-            return FAMILY_CREDIT
-        return 0.0
-    return PREFIX_CREDIT if _shares_prefix(term, other) else 0.0
-
-
-def _shares_prefix(term: str, other: set[str]) -> bool:
-    """A plain word of the other title starts with the same six letters (compounds)."""
-    return (
-        len(term) >= 6
-        and term.isalpha()
-        and any(len(o) >= 6 and o[:6] == term[:6] for o in other if not o.startswith("@"))
-    )
+        return FAMILY_CREDIT if family and not family.isdisjoint(other.concepts) else 0.0
+    return PREFIX_CREDIT if len(term) >= 6 and term.isalpha() and term[:6] in other.prefixes else 0.0
 
 
 def head_concept(title: str) -> str | None:
