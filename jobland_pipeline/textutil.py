@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 STOPWORDS = frozenset(
     [
@@ -185,8 +185,27 @@ def _plain(text: str) -> bool:
     return text.replace("\n", " ").replace("\t", " ").isprintable()
 
 
+CLEAN_CACHE_MAX_CHARS = 32_768  # longer texts are cleaned every time: the cache stays small
+
+
 def clean_description(text: str) -> str:
     """Plain text from text or HTML: scripts/styles/comments dropped, entities decoded, tidy paragraphs.
+
+    The same text is cleaned once per process: a day's searches meet the same postings again and again
+    (every search reads the same job boards, and engines return the same jobs), so each text's answer is
+    kept, by content, for the next 8,192 distinct texts of up to 32,768 characters."""
+    if len(text) <= CLEAN_CACHE_MAX_CHARS:
+        return _clean_cached(text)
+    return _clean(text)
+
+
+@lru_cache(maxsize=8_192)
+def _clean_cached(text: str) -> str:
+    return _clean(text)
+
+
+def _clean(text: str) -> str:
+    """``clean_description`` itself.
 
     Whole-text regular expressions (no per-character or per-line Python): the HTML steps, NFKC (skipped
     for ASCII text, which it never changes), control and format characters dropped, runs of spaces and
