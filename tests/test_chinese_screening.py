@@ -12,7 +12,7 @@ import re
 from jobland_pipeline.lexicon.tokens import fold
 from jobland_pipeline.postings import load_postings
 from jobland_pipeline.postings.models import Posting
-from jobland_pipeline.postings.requirements import requirement_lines
+from jobland_pipeline.postings.requirements import _read_lines, requirement_lines
 from jobland_pipeline.screening import screen_postings
 from jobland_pipeline.screening.analysis import analyse, screening_requirements
 from tests.conftest import SAMPLE_POSTINGS
@@ -152,12 +152,14 @@ def test_benefit_sections_under_other_chinese_headings_are_not_requirements(samp
         assert not [line for line in results[posting.id].missing_skills if OFFER_WORDS.search(line)]
 
 
-def test_the_plain_reader_alone_took_benefits_for_requirements() -> None:
-    """What the fix is for: without it, these benefit lines were requirement lines."""
-    lines, _ = requirement_lines(SYNTHETIC["numbered"])
+def test_the_heading_walk_alone_took_benefits_for_requirements() -> None:
+    """What the fix is for: the heading walk alone reads these benefit lines as requirement lines;
+    ``requirement_lines`` (which every reader of requirements calls) leaves them out."""
+    lines, _ = _read_lines(SYNTHETIC["numbered"])
     assert [line for line in lines if OFFER_WORDS.search(line)]
-    kept, explicit = screening_requirements(SYNTHETIC["numbered"])
+    kept, explicit = requirement_lines(SYNTHETIC["numbered"])
     assert explicit and kept == SYNTHETIC_REQUIREMENTS["numbered"]
+    assert screening_requirements(SYNTHETIC["numbered"]) == (kept, explicit)
 
 
 ENGLISH = """About the role

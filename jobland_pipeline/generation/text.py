@@ -19,8 +19,8 @@ from jobland_pipeline.lexicon.lang import detect_language
 from jobland_pipeline.lexicon.tokens import fold
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.normalize import clean_description
+from jobland_pipeline.postings.requirements import requirement_lines
 from jobland_pipeline.profiles.items import repair_hyphenation
-from jobland_pipeline.screening.analysis import screening_requirements
 
 # A word broken at a line end ("Con- sul"); never a number ("2019- present") nor "design- and build".
 _BREAK = re.compile(r"(?<![\w-])([^\W\d_]{2,})-\s+(?!(?:and|or|to|und|et|ou|y|o|e|et)\b)([a-z]{2,})")
@@ -137,9 +137,9 @@ class PostingText:
 
     @cached_property
     def requirements(self) -> list[str]:
-        """The posting's requirement lines (its duty lines when it names none), in its own words; pay,
-        benefits and hours lines are not requirements (the screening's reading: "五险一金" is no keyword)."""
-        lines, _ = screening_requirements(self.description)
+        """The posting's requirement lines (its duty lines when it names none), in its own words, as the
+        screening reads them: pay, benefits and hours sections are not requirements ("五险一金" is no keyword)."""
+        lines, _ = requirement_lines(self.description)
         if not lines:
             lines = [x.strip(" -•*·\t") for x in self.description.split("\n") if len(x.strip()) > 15]
         out: list[str] = []

@@ -2,7 +2,10 @@
 
 Requirements are what a CV can be checked against: lines under a requirements heading
 ("Requirements", "Profil", "Requisitos", "任职要求"...) and lines that say "required"/"must"/"必须".
-Desirable items are left out; a posting with neither gives its duty lines, flagged as weaker.
+Desirable items are left out; a posting with neither gives its duty lines, flagged as weaker. What the
+employer offers (pay, benefits, hours, place: ``lexicon.sections``) is never a requirement, whatever
+section the line sits in, so every reader of requirements (screening, tailoring, dossiers) gets the
+same lines without dropping those itself.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import re
 
 from jobland_pipeline.lexicon.cues import REQUIRED, fold_for_cues
+from jobland_pipeline.lexicon.sections import offer_lines, plain_headings, without_lines
 from jobland_pipeline.lexicon.tokens import fold
 
 _REQ_HEAD = re.compile(
@@ -44,8 +48,26 @@ def requirement_lines(description: str) -> tuple[list[str], bool]:
     """(requirement lines, whether they came from a requirements section or explicit markers).
 
     Lines under a requirements heading, and any line that says "required"/"must"/"必须"; a posting
-    with neither gives its duty lines, flagged as weaker evidence.
+    with neither gives its duty lines, flagged as weaker evidence. Dressed headings ("【任职要求】",
+    "### Requirements") are read plain, and the lines of pay, benefits, hours and place sections are
+    left out: the heading walk below knows "Benefits" but not every way of heading them ("三、薪资福利：",
+    "工作时间：…"), and "五险一金" is nothing a CV can meet. When that leaves an explicit list empty,
+    the posting is read again without those lines (mostly its duty lines then, flagged as weaker).
     """
+    text = plain_headings(description)
+    lines, explicit = _read_lines(text)
+    offer = offer_lines(text)
+    if not offer:
+        return lines, explicit
+    kept = [line for line in lines if line not in offer]
+    if explicit and not kept:
+        return _read_lines(without_lines(text, offer))
+    return kept, explicit
+
+
+def _read_lines(description: str) -> tuple[list[str], bool]:
+    """The heading walk of ``requirement_lines``, offer sections included: its requirement lines (or
+    duty lines, flagged False) as the headings it knows place them."""
     required: list[str] = []
     duties: list[str] = []
     mode = None

@@ -12,7 +12,6 @@ from pydantic import BaseModel, Field
 
 from jobland_pipeline.keys import slugify
 from jobland_pipeline.lexicon.instructions import has_instructions, remove_instructions
-from jobland_pipeline.lexicon.sections import offer_lines, plain_headings
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.requirements import requirement_lines
 
@@ -89,12 +88,11 @@ def _benefits(texts: list[str]) -> list[str]:
 
 
 def _skills_in_demand(texts: list[str]) -> list[str]:
-    """What the company asks for, in its own words: its short requirement lines, most repeated first."""
+    """What the company asks for, in its own words: its short requirement lines, most repeated first
+    (pay, benefits and hours are what it offers, not what it asks: ``requirement_lines`` leaves them out)."""
     skills: Counter[str] = Counter()
     for text in texts:
-        text = plain_headings(text)
-        offer = offer_lines(text)  # pay, benefits, hours: what it offers, not what it asks
-        skills.update(line for line in requirement_lines(text)[0] if len(line) <= 80 and line not in offer)
+        skills.update(line for line in requirement_lines(text)[0] if len(line) <= 80)
     return [s for s, _ in skills.most_common(10)]
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from jobland_pipeline.lexicon.idf import idf
 from jobland_pipeline.lexicon.instructions import remove_instructions
 from jobland_pipeline.lexicon.lang import detect_language
-from jobland_pipeline.lexicon.sections import offer_lines, plain_headings, without_lines
 from jobland_pipeline.lexicon.tokens import fold, tokens
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.requirements import requirement_lines
@@ -81,22 +80,9 @@ def analyse(posting: Posting) -> PostingAnalysis:
 
 
 def screening_requirements(text: str) -> tuple[list[str], bool]:
-    """``requirement_lines`` without the lines of pay, benefits, hours and place sections.
-
-    The requirement reader knows "Benefits" but not every Chinese heading ("【福利待遇】", "三、薪资福利：",
-    "工作时间：…"), so "五险一金" counted as a requirement the CV misses. When that leaves an explicit list
-    empty, the posting is read again without those lines (its duty lines, flagged as weaker). Dressed
-    headings ("【任职要求】", "### Requirements") are first written plain, as that reader knows them.
-    """
-    text = plain_headings(text)
-    lines, explicit = requirement_lines(text)
-    offer = offer_lines(text)
-    if not offer:
-        return lines, explicit
-    kept = [line for line in lines if line not in offer]
-    if explicit and not kept:
-        return requirement_lines(without_lines(text, offer))
-    return kept, explicit
+    """The posting's requirement lines: ``requirement_lines``, which leaves out pay, benefits, hours and
+    place sections itself. Kept under this name for ``stage1._read``, which reads them the same way."""
+    return requirement_lines(text)
 
 
 def _analyse(posting: Posting) -> PostingAnalysis:
@@ -106,7 +92,7 @@ def _analyse(posting: Posting) -> PostingAnalysis:
     for token in tokens(posting.title):
         doc[token] += TITLE_BOOST
     weights = {t: idf(t) * (1 + math.log(c)) for t, c in doc.items() if not t.isdigit()}
-    lines, explicit = screening_requirements(text)
+    lines, explicit = requirement_lines(text)
     requirements = []
     for line in lines:
         content = frozenset(t for t in tokens(line) if not t.isdigit())
