@@ -14,6 +14,7 @@ import unicodedata
 import pytest
 
 from jobland_pipeline.generation.text import PostingText
+from jobland_pipeline.lexicon.sections import offer_lines
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.requirements import _read_lines, requirement_lines
 from jobland_pipeline.research.dossier import build_dossier
@@ -141,3 +142,51 @@ def test_when_only_offer_lines_were_listed_every_reader_gets_the_duty_lines() ->
     assert [r.line for r in analysis.requirements] == duties and not analysis.explicit
     assert PostingText.of(posting).requirements == duties
     assert build_dossier(posting.company, [posting]).skills_in_demand == duties
+
+
+TITLE_CASE_ITEMS = {
+    "english": (
+        """Requirements
+- 3+ years of Python
+- Experience with Terraform
+
+Compensation & Benefits
+- Private Health Insurance
+- Kubernetes Conference Budget
+- 25 days holiday and AWS certification paid for""",
+        ["3+ years of Python", "Experience with Terraform"],
+    ),
+    "chinese": (
+        """任职要求：
+- 熟练使用SQL与Python
+三、薪资福利：
+- Power BI认证补贴
+- CPA考试培训，考试费用报销""",
+        ["熟练使用SQL与Python"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TITLE_CASE_ITEMS))
+def test_a_title_case_item_does_not_end_an_offer_section(name: str) -> None:
+    """ "- Private Health Insurance" and "- Power BI认证补贴" are items of the benefits list, not headings of
+    a new section: what follows them in that list is no requirement either."""
+    description, expected = TITLE_CASE_ITEMS[name]
+    assert requirement_lines(description) == (expected, True)
+    posting = _posting(f"title-{name}", description)
+    assert [r.line for r in analyse(posting).requirements] == expected
+    assert PostingText.of(posting).requirements == _nfkc(expected)
+    assert build_dossier(posting.company, [posting]).skills_in_demand == expected
+
+
+def test_a_title_case_line_that_is_no_list_item_still_ends_an_offer_section() -> None:
+    description = """Benefits
+- Private Health Insurance
+- Stock Options
+Our Team
+- Twelve engineers across Berlin and Lisbon
+**Why Join Us**
+- Kubernetes at scale"""
+    assert offer_lines(description) == frozenset(
+        {"Benefits", "Private Health Insurance", "Stock Options", "Why Join Us", "Kubernetes at scale"}
+    )

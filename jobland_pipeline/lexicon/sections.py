@@ -73,6 +73,7 @@ _LIST_ITEM = re.compile(
     r"^\s*(?:[-•*·]|[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.)、])"
 )
 _OPTIONAL = re.compile(OPTIONAL)
+_BULLET = re.compile(r"^\s*(?:[-•·]|\*(?!\*))\s*\S")  # a list item, not "**Bold heading**"
 
 
 def _line_form(raw: str) -> str:
@@ -94,15 +95,18 @@ def offer_heading(line: str) -> str | None:
 
 
 def _is_other_heading(line: str) -> bool:
-    """Whether a short line opens a section of another kind (requirements, duties, profile...)."""
+    """Whether a short line opens a section of another kind (requirements, duties, profile...).
+
+    A bulleted line ("- Private Health Insurance", "• Power BI认证补贴") is an item of the list it is in,
+    not a heading for its Title Case or a colon: only a named section ("- Requirements:") ends one."""
     stripped = line.strip(" -•*·\t")
     if len(stripped) > 50:
         return False
-    return bool(
-        _OTHER_HEAD.match(fold_for_cues(stripped))
-        or _TITLE_HEAD.match(stripped)
-        or _COLON_HEAD.match(stripped)
-    )
+    if _OTHER_HEAD.match(fold_for_cues(stripped)):
+        return True
+    if _BULLET.match(line):
+        return False
+    return bool(_TITLE_HEAD.match(stripped) or _COLON_HEAD.match(stripped))
 
 
 def _states_condition(line: str) -> bool:
