@@ -134,15 +134,32 @@ def _word_term(word: str) -> str | None:
     return "@" + concept if concept else word
 
 
+_ONE_WORD = (1,)
+
+
+@lru_cache(maxsize=1)
+def _phrase_lengths() -> dict[str, tuple[int, ...]]:
+    """First word of each glossary phrase -> the phrases' lengths in words, longest first, then 1: the
+    only lengths worth trying at a word (instead of every length up to the longest phrase)."""
+    lengths: dict[str, set[int]] = {}
+    for phrase in _index()[0]:
+        words = phrase.split(" ")
+        lengths.setdefault(words[0], {1}).add(len(words))
+    return {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()}
+
+
 def _latin_terms(folded: str) -> list[str]:
     """Glossary phrases (longest first, left to right) as concepts, other words as themselves."""
-    index, _, longest = _index()
+    index = _index()[0]
+    lengths = _phrase_lengths()
     words = [stem(w) for w in _WORD.findall(folded.replace("-", " ").replace("/", " "))]
     terms: list[str] = []
     i = 0
     while i < len(words):
-        for n in range(min(longest, len(words) - i), 0, -1):
-            phrase = " ".join(words[i : i + n])
+        for n in lengths.get(words[i], _ONE_WORD):
+            if n > len(words) - i:
+                continue
+            phrase = " ".join(words[i : i + n]) if n > 1 else words[i]
             if phrase in index:
                 terms.append("@" + index[phrase])
                 i += n

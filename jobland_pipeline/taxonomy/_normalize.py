@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -142,8 +143,15 @@ def fold_feminine(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=100_000)
+def _token_form(token: str) -> str:
+    """``fold_feminine(stem(token))``, once per distinct word: the taxonomy's 100,000 titles repeat their
+    words, and building the title index is a step process's start-up cost."""
+    return fold_feminine(stem(token))
+
+
 def _raw_tokens(text: str) -> list[str]:
-    return [fold_feminine(stem(tok)) for tok in _TOKEN_RE.findall(text) if tok not in STOPWORDS]
+    return [_token_form(tok) for tok in _TOKEN_RE.findall(text) if tok not in STOPWORDS]
 
 
 def _clean(tokens: list[str]) -> list[str]:
