@@ -14,7 +14,7 @@ from jobland_pipeline.postings import load_postings
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.requirements import _read_lines, requirement_lines
 from jobland_pipeline.screening import screen_postings
-from jobland_pipeline.screening.analysis import analyse, screening_requirements
+from jobland_pipeline.screening.analysis import analyse
 from tests.conftest import SAMPLE_POSTINGS
 
 # Words of pay, benefits and working hours: none of them names something a CV can hold.
@@ -159,7 +159,6 @@ def test_the_heading_walk_alone_took_benefits_for_requirements() -> None:
     assert [line for line in lines if OFFER_WORDS.search(line)]
     kept, explicit = requirement_lines(SYNTHETIC["numbered"])
     assert explicit and kept == SYNTHETIC_REQUIREMENTS["numbered"]
-    assert screening_requirements(SYNTHETIC["numbered"]) == (kept, explicit)
 
 
 ENGLISH = """About the role
@@ -188,7 +187,6 @@ def test_an_english_posting_with_a_benefits_section_reads_as_before() -> None:
         "Advanced Excel (pivot tables, VLOOKUP)",
     ]
     assert requirement_lines(ENGLISH) == (expected, True)
-    assert screening_requirements(ENGLISH) == (expected, True)
     assert [r.line for r in analyse(posting).requirements] == expected
 
 

@@ -79,12 +79,6 @@ def analyse(posting: Posting) -> PostingAnalysis:
     return found
 
 
-def screening_requirements(text: str) -> tuple[list[str], bool]:
-    """The posting's requirement lines: ``requirement_lines``, which leaves out pay, benefits, hours and
-    place sections itself. Kept under this name for ``stage1._read``, which reads them the same way."""
-    return requirement_lines(text)
-
-
 def _analyse(posting: Posting) -> PostingAnalysis:
     text, injected = remove_instructions(posting.description)
     demands = read_demands(posting, text)

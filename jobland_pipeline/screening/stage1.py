@@ -63,8 +63,9 @@ from jobland_pipeline.lexicon.titles import (
 from jobland_pipeline.lexicon.tokens import tokens
 from jobland_pipeline.places import resolve
 from jobland_pipeline.postings.models import Posting
+from jobland_pipeline.postings.requirements import requirement_lines
 from jobland_pipeline.profiles.models import Profile
-from jobland_pipeline.screening.analysis import TITLE_BOOST, PostingAnalysis, screening_requirements
+from jobland_pipeline.screening.analysis import TITLE_BOOST, PostingAnalysis
 from jobland_pipeline.screening.models import Preferences, Screening
 from jobland_pipeline.screening.preferences import with_preferences
 from jobland_pipeline.screening.relevance import CvIndex, Relevance, index_cv
@@ -174,7 +175,7 @@ def _read(posting: Posting) -> _Reading:
     for token in tokens(posting.title):
         counts[token] = counts.get(token, 0) + TITLE_BOOST
     weights = {t: idf(t) * (1 + math.log(c)) for t, c in counts.items() if not t.isdigit()}
-    lines, explicit = screening_requirements(text)
+    lines, explicit = requirement_lines(text)
     reqs = []
     for line in lines:
         content = frozenset(t for t in tokens(line) if not t.isdigit())
