@@ -23,7 +23,6 @@ from assets.partitions import searches_partitions
 from assets.search_context import SearchContext, for_each_key
 from jobland_pipeline.golden import (
     GoldenScore,
-    engine_fingerprint,
     evaluate_golden,
     golden_table,
     load_baseline,
@@ -36,6 +35,7 @@ from jobland_pipeline.outcomes import load_calibrator
 from jobland_pipeline.postings.records import JOB_POSTINGS
 from jobland_pipeline.postings.stage import posting_of
 from jobland_pipeline.screening.calibration import Calibrator, reliability_markdown
+from jobland_pipeline.screening.code_version import screening_code_version
 from jobland_pipeline.screening.records import SCREENINGS
 from jobland_pipeline.screening.reuse import screened_counts, screening_basis, unsettled
 from jobland_pipeline.screening.stage import screen_search
@@ -153,8 +153,9 @@ def screenings(
 
 def _engine_version(llm: LLMResource) -> str:
     """The engine as a screening's basis sees it: name, and for an LLM its endpoints, models, prompt
-    version and judge budget; always the fingerprint of the matching code (a code change re-screens)."""
-    parts = [llm.name, f"code={engine_fingerprint('offline')}"]
+    version and judge budget; always the version of the code the screening runs (a change to it
+    re-screens; a change elsewhere, to delivery or intake, does not)."""
+    parts = [llm.name, f"code={screening_code_version()}"]
     if llm.name == "openai":
         parts += [
             f"model={llm.model_screening or llm.model}@{llm.base_url}",

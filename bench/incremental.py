@@ -50,7 +50,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jobland_pipeline.documents import extract_file
-from jobland_pipeline.golden import engine_fingerprint
 from jobland_pipeline.keys import search_key
 from jobland_pipeline.llm import get_engine
 from jobland_pipeline.postings import load_postings
@@ -59,6 +58,7 @@ from jobland_pipeline.profiles import Profile, build_profile
 from jobland_pipeline.profiles.titles import suggest_titles
 from jobland_pipeline.profiles.user_settings import load_user_settings
 from jobland_pipeline.screening import analysis
+from jobland_pipeline.screening.code_version import screening_code_version
 from jobland_pipeline.screening.models import Preferences, Screening
 from jobland_pipeline.screening.records import SCREENINGS
 from jobland_pipeline.screening.reuse import SCREENED_AS, screened_counts, screening_basis
@@ -257,7 +257,7 @@ def main() -> None:
     searches = [
         Search(search_key(u.user_id, slug), u, title) for u in users.values() for title, slug in u.titles
     ]
-    engine = f"offline|code={engine_fingerprint('offline')}"
+    engine = f"offline|code={screening_code_version()}"
     pool = Pool(args.pool, args.seed)
     share = args.per_search / args.pool
     print(f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}")
