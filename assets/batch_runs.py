@@ -31,7 +31,6 @@ ACTIVE = (
     dg.DagsterRunStatus.STARTING,
     dg.DagsterRunStatus.STARTED,
 )
-_STEP = {"SUCCESS": "SUCCESS", "FAILURE": "FAILURE", "SKIPPED": "SKIPPED", "IN_PROGRESS": "RUNNING"}
 MAX_RUNS = 5_000  # runs of one day read at most (batches are few runs; intakes one per changed CV)
 
 
@@ -41,12 +40,20 @@ def _assets_of(run: dg.DagsterRun) -> frozenset[str]:
     return JOB_ASSETS.get(run.job_name, frozenset())
 
 
-def _failures_metadata(instance: dg.DagsterInstance, run_id: str) -> dict[str, dict[str, str]]:
+# One read of a run's event log gives what run_view needs: its steps' starts and ends, the assets'
+# materializations (their isolated failures) and the run's failure.
+_STEP_STATE = {
+    dg.DagsterEventType.STEP_START: "RUNNING",
+    dg.DagsterEventType.STEP_SUCCESS: "SUCCESS",
+    dg.DagsterEventType.STEP_FAILURE: "FAILURE",
+    dg.DagsterEventType.STEP_SKIPPED: "SKIPPED",
+}
+_DETAIL_EVENTS = {*_STEP_STATE, dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.RUN_FAILURE}
+
+
+def _failures_metadata(records: Iterable[dg.EventLogRecord]) -> dict[str, dict[str, str]]:
     """asset -> {partition key: reason}: the keys an asset isolated as failed (its metadata)."""
     out: dict[str, dict[str, str]] = {}
-    records = instance.get_records_for_run(
-        run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION, limit=10_000
-    ).records
     for record in records:
         materialization = record.event_log_entry.asset_materialization
         if materialization is None:
@@ -58,24 +65,33 @@ def _failures_metadata(instance: dg.DagsterInstance, run_id: str) -> dict[str, d
     return out
 
 
-def _errors(instance: dg.DagsterInstance, run_id: str) -> tuple[dict[str, str], str]:
+def _errors(records: Iterable[dg.EventLogRecord]) -> tuple[dict[str, str], str]:
     """(step -> error message of its failure, the run's failure message)."""
     steps: dict[str, str] = {}
-    for record in instance.get_records_for_run(
-        run_id, of_type=dg.DagsterEventType.STEP_FAILURE, limit=1_000
-    ).records:
-        event = record.event_log_entry.dagster_event
-        if event is None or event.step_key is None:
-            continue
-        data = event.step_failure_data
-        steps[event.step_key] = (data.error.message if data and data.error else "") or (event.message or "")
     run_error = ""
-    for record in instance.get_records_for_run(
-        run_id, of_type=dg.DagsterEventType.RUN_FAILURE, limit=10
-    ).records:
+    for record in records:
         event = record.event_log_entry.dagster_event
-        run_error = (event.message if event else "") or record.event_log_entry.user_message or run_error
+        if event is None:
+            continue
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE and event.step_key is not None:
+            data = event.step_failure_data
+            steps[event.step_key] = (data.error.message if data and data.error else "") or (
+                event.message or ""
+            )
+        elif event.event_type == dg.DagsterEventType.RUN_FAILURE:
+            run_error = event.message or record.event_log_entry.user_message or run_error
     return steps, run_error
+
+
+def _steps(records: Iterable[dg.EventLogRecord]) -> dict[str, str]:
+    """step key -> "SUCCESS" | "FAILURE" | "SKIPPED" | "RUNNING" (started, not ended): its last start or
+    end event, as Dagster's step stats (``instance.get_run_step_stats``) tell it."""
+    steps: dict[str, str] = {}
+    for record in records:
+        event = record.event_log_entry.dagster_event
+        if event is not None and event.step_key and event.event_type in _STEP_STATE:
+            steps[event.step_key] = _STEP_STATE[event.event_type]
+    return steps
 
 
 def run_view(
@@ -85,20 +101,18 @@ def run_view(
     details: bool = True,
     keys: dict[str, list[str]] | None = None,
 ) -> RunView:
-    """One run record as a RunView: its users from its tags, its steps and errors from the event log."""
+    """One run record as a RunView: its users from its tags, its steps and errors from the event log
+    (one read of the run's events)."""
     run = record.dagster_run
     steps: dict[str, str] = {}
     step_errors: dict[str, str] = {}
     run_error = ""
     key_failures: dict[str, dict[str, str]] = {}
     if details and run.status not in (dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED):
-        for stat in instance.get_run_step_stats(run.run_id):
-            if stat.status is not None:
-                steps[stat.step_key] = _STEP.get(stat.status.value, str(stat.status.value))
-            elif stat.start_time is not None:
-                steps[stat.step_key] = "RUNNING"
-        step_errors, run_error = _errors(instance, run.run_id)
-        key_failures = _failures_metadata(instance, run.run_id)
+        records = instance.get_records_for_run(run.run_id, of_type=_DETAIL_EVENTS).records
+        steps = _steps(records)
+        step_errors, run_error = _errors(records)
+        key_failures = _failures_metadata(records)
     return RunView(
         run_id=run.run_id,
         job=run.job_name,

@@ -10,9 +10,9 @@ from assets.batch_runs import day_runs
 from assets.common import check, definition_metadata, preview, spec
 from assets.partitions import users_partitions
 from assets.search_context import for_each_key
-from jobland_pipeline.batch import STAGES, stage_counts, status_rows
+from jobland_pipeline.batch import STAGES, UserRows, counts_of, earlier_rows, status_rows, user_rows
 from jobland_pipeline.batch import batch_status as stages_of
-from jobland_pipeline.delivery.records import BATCH_STATUS
+from jobland_pipeline.delivery.records import BATCH_STATUS, BatchStatusRow
 from resources import WarehouseResource
 
 COLUMNS = ["stage", "state", "rows", "detail", "run_id"]
@@ -42,12 +42,22 @@ def batch_status(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     day = now.date()
     runs = day_runs(context.instance, day, users)
     store = warehouse.store
+    # One read per table for all the run's users (their partitions only), not one per user; should a
+    # read fail, each user reads their own, so one user's unreadable file fails that user alone.
+    rows: dict[str, UserRows] | None = None
+    earlier: dict[str, list[BatchStatusRow]] | None = None
+    try:
+        rows, earlier = user_rows(store, users), earlier_rows(store, users)
+    except Exception as exc:  # isolation boundary: fall back to reading user by user
+        context.log.warning(f"reading the users' rows at once failed, reading them one by one: {exc!r}")
 
     def run(user: str) -> pl.DataFrame:
-        statuses = stages_of(user, day, runs, stage_counts(store, user, day))
-        rows = status_rows(user, day, statuses, now, store.read_records(BATCH_STATUS, [user]))
-        store.write_records(BATCH_STATUS, user, rows)
-        df = BATCH_STATUS.frame([r for r in rows if r.day == day])
+        mine = rows[user] if rows is not None else user_rows(store, [user])[user]
+        before = earlier[user] if earlier is not None else earlier_rows(store, [user])[user]
+        statuses = stages_of(user, day, runs, counts_of(mine, day))
+        written = status_rows(user, day, statuses, now, before)
+        store.write_records(BATCH_STATUS, user, written)
+        df = BATCH_STATUS.frame([r for r in written if r.day == day])
         context.add_asset_metadata(
             {
                 "dagster/row_count": df.height,

@@ -15,7 +15,7 @@ from typing import Protocol
 
 import polars as pl
 
-from jobland_pipeline.delivery.records import BatchStatusRow
+from jobland_pipeline.delivery.records import BATCH_STATUS, BatchStatusRow
 from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR
 
 __all__ = [
@@ -24,12 +24,16 @@ __all__ = [
     "FrameStore",
     "RunView",
     "StageStatus",
+    "UserRows",
     "batch_status",
+    "counts_of",
+    "earlier_rows",
     "failures",
     "first_line",
     "isolated_failures",
     "stage_counts",
     "status_rows",
+    "user_rows",
 ]
 
 STAGES = ("intake", "search", "screening", "research", "packages", "digest")
@@ -186,20 +190,106 @@ def _on_day(df: pl.DataFrame, column: str, day: date) -> pl.DataFrame:
     return df.filter((pl.col(column) >= start) & (pl.col(column) < end))
 
 
+# The warehouse tables the status counts from, and the column that names each row's partition.
+_USER_TABLES = ("cv_documents", "suggested_titles", "email_digests")  # partitioned by user: user_id
+_SEARCH_TABLES = ("job_postings", "screenings", "company_dossiers", "application_packages")  # search_key
+
+
+@dataclass(frozen=True)
+class UserRows:
+    """A user's rows the status counts from: their CV documents, titles and digests, and the rows of
+    their searches (as one read of those partitions gives them)."""
+
+    cv_documents: pl.DataFrame
+    suggested_titles: pl.DataFrame
+    email_digests: pl.DataFrame
+    job_postings: pl.DataFrame
+    screenings: pl.DataFrame
+    company_dossiers: pl.DataFrame
+    application_packages: pl.DataFrame
+
+
+def _by_key(df: pl.DataFrame, column: str, keys: Iterable[str]) -> dict[str, pl.DataFrame] | None:
+    """The rows of a read of several partitions, per partition key, by the column that names it (the
+    stages write their partition's key in every row), in read order. None when a row names no key read
+    (or none at all): then the rows cannot be told apart, and the caller reads partition by partition."""
+    if df.is_empty():
+        return {}
+    if column not in df.columns or df[column].is_null().any() or not df[column].is_in(list(keys)).all():
+        return None
+    return {str(k[0]): part for k, part in df.partition_by(column, as_dict=True, maintain_order=True).items()}
+
+
+def _read_each(store: FrameStore, table: str, keys: Sequence[str]) -> dict[str, pl.DataFrame]:
+    """Per partition key, its rows (one read per key: the reading before rows were split by key)."""
+    return {k: store.read(table, [k]) for k in dict.fromkeys(keys)}
+
+
+def _read_split(
+    store: FrameStore, table: str, column: str, keys: Sequence[str]
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """One read of the partitions ``keys`` of ``table``, split per key (per key when it cannot be split);
+    also an empty frame of the table (for a key with no rows)."""
+    df = store.read(table, keys)
+    split = _by_key(df, column, keys)
+    return (_read_each(store, table, keys) if split is None else split), df.clear()
+
+
+def user_rows(store: FrameStore, users: Sequence[str]) -> dict[str, UserRows]:
+    """Each user's rows for :func:`counts_of`, read once per table for all ``users`` (only their
+    partitions and their searches' partitions): the same rows as reading each user's partitions apart."""
+    users = list(dict.fromkeys(users))
+    split: dict[str, dict[str, pl.DataFrame]] = {}
+    empty: dict[str, pl.DataFrame] = {}
+    for table in _USER_TABLES:
+        split[table], empty[table] = _read_split(store, table, "user_id", users)
+    titles = {u: split["suggested_titles"].get(u, empty["suggested_titles"]) for u in users}
+    searches = {u: [str(k) for k in t["search_key"].to_list() if k] for u, t in titles.items()}
+    every = list(dict.fromkeys(k for keys in searches.values() for k in keys))
+    for table in _SEARCH_TABLES:
+        split[table], empty[table] = _read_split(store, table, "search_key", every)
+
+    def of_searches(table: str, user: str) -> pl.DataFrame:
+        parts = [split[table][k] for k in searches[user] if k in split[table]]
+        return pl.concat(parts) if parts else empty[table]
+
+    return {
+        u: UserRows(
+            cv_documents=split["cv_documents"].get(u, empty["cv_documents"]),
+            suggested_titles=titles[u],
+            email_digests=split["email_digests"].get(u, empty["email_digests"]),
+            **{t: of_searches(t, u) for t in _SEARCH_TABLES},
+        )
+        for u in users
+    }
+
+
+def earlier_rows(store: FrameStore, users: Sequence[str]) -> dict[str, list[BatchStatusRow]]:
+    """Each user's ``batch_status`` rows as stored, read once for all ``users``."""
+    users = list(dict.fromkeys(users))
+    split, _ = _read_split(store, BATCH_STATUS.name, "user_id", users)
+    return {u: BATCH_STATUS.records(split[u]) if u in split else [] for u in users}
+
+
 def stage_counts(store: FrameStore, user: str, day: date) -> dict[str, int | str | None]:
     """What the user's batch made that day, per stage, from the warehouse (``digest``: its status).
 
     Intake counts are the user's current CV documents and titles (a CV read on an earlier day still
     feeds today's searches); the other stages count the rows written that day.
     """
-    docs = store.read("cv_documents", [user])
-    titles = store.read("suggested_titles", [user])
+    return counts_of(user_rows(store, [user])[user], day)
+
+
+def counts_of(rows: UserRows, day: date) -> dict[str, int | str | None]:
+    """:func:`stage_counts` from the user's rows (read by :func:`user_rows`, for many users at once)."""
+    docs = rows.cv_documents
+    titles = rows.suggested_titles
     searches = [str(k) for k in titles["search_key"].to_list() if k]
-    postings = _on_day(store.read("job_postings", searches), "found_at", day)
-    screenings = _on_day(store.read("screenings", searches), "screened_at", day)
-    dossiers = _on_day(store.read("company_dossiers", searches), "built_at", day)
-    packages = _on_day(store.read("application_packages", searches), "created_at", day)
-    digest = store.read("email_digests", [user])
+    postings = _on_day(rows.job_postings, "found_at", day)
+    screenings = _on_day(rows.screenings, "screened_at", day)
+    dossiers = _on_day(rows.company_dossiers, "built_at", day)
+    packages = _on_day(rows.application_packages, "created_at", day)
+    digest = rows.email_digests
     digest = digest.filter(pl.col("digest_date") == day).sort("recorded_at") if digest.height else digest
     # "already_sent" notes a later delivery run that found the day's digest gone: not the day's outcome
     outcomes = (
