@@ -31,6 +31,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "poste à plein temps sur chantier ; votre CV demande un poste en bureau",
         "es": "puesto a tiempo completo en obra; su CV pide puestos de oficina",
     },
+    "relocation": {
+        "en": "requires relocation ({what}); you said you will not relocate",
+        "zh": "要求搬迁到外地工作（{what}），而您表示不接受搬迁",
+        "fr": "exige un déménagement ({what}) ; vous avez indiqué ne pas vouloir déménager",
+        "es": "exige mudarse ({what}); usted indicó que no quiere mudarse",
+    },
     "away": {
         "en": "involves working away from home ({what}); you said you need to be home every night",
         "zh": "需要长期出差或驻外（{what}），与您的要求不符",

@@ -313,6 +313,7 @@ def _place(c: Constraints, posting: Posting, d: Demands, lang: str) -> list[str]
     out: list[str] = []
     out += _on_site_rights(c, d, lang)
     out += _outside_area(c, posting, d, lang)
+    out += _relocation(c, d, lang)
     if c.no_away_work and d.away_work:
         out.append(say("away", lang, what=d.away_work))
     return out
@@ -349,10 +350,27 @@ def _outside_area(c: Constraints, posting: Posting, d: Demands, lang: str) -> li
         say(
             "outside_area",
             lang,
-            place=posting.location or d.places[0].name,
+            place=_stated_names(d) or posting.location or d.places[0].name,
             areas=_area_names(c.areas),
         )
     ]
+
+
+def _stated_names(d: Demands) -> str:
+    """The places the title or text says the work is in, when they outrank the listing's location."""
+    return ", ".join(dict.fromkeys(p.name for p in d.stated_places[:3]))
+
+
+def _relocation(c: Constraints, d: Demands, lang: str) -> list[str]:
+    """Moving is a condition of the job and the person said they will not relocate; unless the job's
+    place (as the text states it, else as listed) is already within the person's area: "Relocation
+    required" then speaks to applicants from elsewhere."""
+    if c.relocate is not False or not d.relocation_required:
+        return []
+    radius = c.commute_km or 60.0
+    if any(_near(p, a, radius) for p in d.places for a in c.areas):
+        return []
+    return [say("relocation", lang, what=_short(d.relocation_required))]
 
 
 def _setting(c: Constraints, posting: Posting, d: Demands, lang: str) -> list[str]:

@@ -55,7 +55,9 @@ class Demands:
     away_work: str | None = None
     nights: str | None = None
     rotating: str | None = None
-    relocation: bool = False
+    relocation: bool = False  # the posting offers help to relocate
+    relocation_required: str | None = None  # the words that make moving a condition of the job
+    stated_places: list[Place] = field(default_factory=list)  # where the title or text says the work is
     work_countries: set[str] = field(default_factory=set)  # right to work needed in these countries
     credentials: list[Credential] = field(default_factory=list)
     required: list[str] = field(default_factory=list)  # every sentence the posting makes a condition
@@ -148,6 +150,107 @@ def _places_of(posting: Posting, pairs: list[tuple[str, str]]) -> list[Place]:
     return places
 
 
+# Where the title or text states the work is, in words strong enough to outrank the listing's location
+# (job boards often list the city that was searched): "Requires Relocation to Dubai", "On-site in Lagos",
+# "Location: Lyon", "This role is based in Austin". A place named after a weaker cue ("our clients in
+# Paris", "a company based in London") says nothing of where this job is.
+_SPAN = r"((?:(?!\s[-–—|]\s)[^.;:\n()|\[\]]){2,60})"
+_STATED_IN_TEXT = re.compile(
+    rf"relocat(?:e|ion|ing)\s+to\s+{_SPAN}"
+    rf"|\bon[- ]?site\s+(?:in|at)\s+{_SPAN}"
+    rf"|^[ \t*•-]*(?:job\s+|work\s+|work\s*place\s+|position\s+|role\s+)?location\s*[:：]\s*{_SPAN}"
+    rf"|\b(?:role|position|job|post|vacancy|opening|you)\s+(?:is|are|will\s+be|would\s+be)\s+(?:\w+\s+){{0,2}}?based\s+(?:in|at)\s+{_SPAN}",
+    re.MULTILINE,
+)
+# In a title any "based in" counts: "Maths Teacher (Based in Doha)".
+_STATED_IN_TITLE = re.compile(rf"{_STATED_IN_TEXT.pattern}|\bbased\s+in\s+{_SPAN}", re.MULTILINE)
+
+
+def _stated_place(d: Demands, posting: Posting, text: str) -> None:
+    """The place the title or text states with a strong cue becomes the posting's place when the
+    listing names none, or names one in another country or state: the text is about this job, the
+    listing's location may be only where it was searched for."""
+    stated: list[Place] = []
+    for source, pattern in ((posting.title, _STATED_IN_TITLE), (text, _STATED_IN_TEXT)):
+        low = fold_for_cues(source)
+        for m in pattern.finditer(low):
+            if _clause_negated(low, m.start()):
+                continue  # "no need to relocate to Paris", "not on site in Leeds"
+            start, end = next((m.start(i), m.end(i)) for i in range(1, (m.lastindex or 0) + 1) if m.group(i))
+            rest = re.split(r"[.;!?\n]", low[start:], maxsplit=1)[0]
+            if m.group(0).startswith("relocat") and re.search(
+                r"\b(?:not|no|never|cannot|isn't|won't)\b", rest
+            ):
+                continue  # "relocation to Canada is not supported"
+            for place in find_places(source[start:end]):
+                if place.kind != "region" and all(p.name != place.name for p in stated):
+                    stated.append(place)
+    if not stated:
+        return
+    listed = [p for p in find_places(posting.location, field=True) if p.kind != "region"]
+    if listed and not all(_elsewhere(place, listed) for place in stated):
+        return  # the text names the listing's own place ("Location: Leeds" for a Leeds listing)
+    d.stated_places = stated
+    d.places = list(stated)
+    d.evidence["place"] = ", ".join(p.name for p in stated[:3])
+
+
+def _elsewhere(place: Place, listed: list[Place]) -> bool:
+    """In another country, or another state or province of the same country, than every listed place."""
+    return all(
+        place.country != other.country
+        or (place.admin1 is not None and other.admin1 is not None and place.admin1 != other.admin1)
+        for other in listed
+    )
+
+
+def _clause_negated(low: str, start: int) -> bool:
+    """A negation earlier in the same clause: "we do not require relocation", "no relocation required"."""
+    before = re.split(r"[.;:!?\n,]|\bbut\b|\bmais\b|\bpero\b|\baber\b", low[max(0, start - 50) : start])[-1]
+    return re.search(NEGATION, before) is not None
+
+
+# Moving is a condition of the job: "Relocation required", "Requires relocation to ...", "must be willing to
+# relocate", "déménagement obligatoire", "reubicación requerida", "Umzug erforderlich" (folded text).
+_RELOCATION_REQUIRED = re.compile(
+    r"\b(?:requires?|requiring|required)\s+(?:\w+\s+){0,2}?relocation\b"
+    r"|\brequire[sd]?\s+(?:you\s+|candidates\s+)?to\s+relocate\b"
+    r"|\brelocation\s+(?:to\s+[^.;,\n]{1,40}?\s+)?(?:is\s+|will\s+be\s+)?(?:required|mandatory|necessary|compulsory|essential|a\s+must|expected)\b"
+    r"|\brelocation\s*[:：]\s*(?:required|mandatory|yes)\b"
+    r"|\bmust\s+(?:be\s+(?:willing|able|prepared|ready)\s+to\s+)?relocate\b"
+    r"|\b(?:willing(?:ness)?|able|ability)\s+to\s+relocate\s+(?:to\s+[^.;,\n]{1,40}?\s+)?(?:is\s+)?(?:required|mandatory|essential|a\s+must)\b"
+    r"|\b(?:demenagement|relocalisation)\s+(?:\w+\s+)?(?:obligatoire|exige|requis|necessaire|indispensable)"
+    r"|\b(?:reubicacion|traslado|mudanza)\s+(?:\w+\s+)?(?:obligatori[oa]|requerid[oa]|necesari[oa]|imprescindible)"
+    r"|\bumzug\s+(?:\w+\s+)?(?:erforderlich|notwendig|zwingend|vorausgesetzt|voraussetzung)"
+)
+# The same clause offers help or asks a question, or makes it a condition of something else.
+_RELOCATION_SOFT = re.compile(
+    r"assistance|package|support|allowance|reimburs\w*|stipend|bonus|help|paid|covered|provided|offered"
+    r"|\b(?:if|when|where|should|unless|whether|may|might|optional|possible|preferred|ideally)\b"
+    r"|aide|prise\s+en\s+charge|ayuda|si\b|falls|unterstutzung"
+)
+
+
+def _relocation_required(d: Demands, posting: Posting, text: str) -> None:
+    """Whether the title or text makes moving a condition of the job, not merely an offer of help."""
+    for source in (posting.title, text):
+        low = fold_for_cues(source)
+        if "relocat" not in low and not re.search(r"demenag|relocalis|reubica|traslad|mudanza|umzug", low):
+            continue
+        for m in _RELOCATION_REQUIRED.finditer(low):
+            clause_start = max((low.rfind(ch, 0, m.start()) for ch in ".;!?\n,("), default=-1) + 1
+            ends = [i for i in (low.find(ch, m.end()) for ch in ".;!?\n,()") if i >= 0]
+            clause_end = min(ends, default=len(low))
+            clause = low[clause_start:clause_end]
+            if _clause_negated(low, m.start()) or _RELOCATION_SOFT.search(clause):
+                continue
+            if re.match(r"\s*(?:\?|[:：-]?\s*(?:no|none|n/a|not)\b)", low[m.end() :]):
+                continue  # "Relocation required? No", "Relocation required: no"
+            d.relocation_required = source[clause_start:clause_end].strip(" -–—|:*•\t()")
+            d.evidence["relocation_required"] = d.relocation_required
+            return
+
+
 def _remote_scope(posting: Posting, folded_text: str) -> set[str]:
     """Where a remote job may be done from: "Remote (United States only)", "Remote (EU)", "within Ireland"."""
     scope: set[str] = set()
@@ -204,6 +307,8 @@ def read_demands(posting: Posting, text: str) -> Demands:
     head = fold_for_cues(f"{posting.title}\n{posting.location}\n{posting.employment_type or ''}")
     pairs = _sentences(text)
     d.places = _places_of(posting, pairs)
+    _stated_place(d, posting, text)
+    _relocation_required(d, posting, text)
     d.remote = posting.remote
     if posting.remote is True or re.search(REMOTE, fold_for_cues(posting.location)):
         d.remote_countries = _remote_scope(posting, folded)
@@ -289,8 +394,46 @@ _DEGREE_RE = re.compile(r"diplom|degree|titulo|titulacion|abschluss|学位|学�
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
 
+# A credential the role is restricted to: "This role applies only to state-certified teachers", "open only
+# to licensed electricians", "reserved for registered nurses" (folded). Not "including but not limited to".
+_ONLY_TO = re.compile(
+    r"\b(?:appl(?:y|ies)|open|available|restricted|reserved|limited)\s+(?:exclusively\s+|solely\s+)?only\s+(?:to|for)\s+"
+    r"|\bonly\s+(?:open|available|applies|apply)\s+to\s+"
+    r"|\b(?:restricted|reserved)\s+(?:exclusively\s+|solely\s+)?(?:to|for)\s+"
+    r"|\bonly\s+(?:to|for)\s+(?=(?:[\w-]+\s+){0,3}?(?:certified|licensed|registered|chartered|accredited)\b)"
+)
+_HOLDER_WORD = {"certified": "certification", "licensed": "license", "registered": "registration",
+                "chartered": "chartership", "accredited": "accreditation"}  # fmt: skip
+
+
+def _only_to(sentence: str) -> Credential | None:
+    """The credential a sentence restricts the role to, named as the posting names it: "applies only to
+    XYZ certified teachers" -> "XYZ certification", checked against the CV as "XYZ certified"."""
+    low = fold_for_cues(sentence)  # same length as the sentence: positions carry over
+    m = _ONLY_TO.search(low)
+    if not m:
+        return None
+    end = m.end() + len(re.split(r"[.;:!?()\[\]\n]|,\s|\s[-–—]\s", low[m.end() :])[0])
+    phrase = sentence[m.end() : end].strip()
+    if not _CRED_RE.search(fold_for_cues(phrase)):
+        return None  # "open only to residents of ...", "reserved for internal candidates"
+    held = re.match(
+        r"(?:an?\s+|the\s+)?(.*?)\b(certified|licensed|registered|chartered|accredited)\b", phrase, re.I
+    )
+    if held and held.group(1).strip():
+        # "XYZ certified teachers": what identifies the credential is before the word.
+        named = held.group(1).strip(" -")
+        text = f"{named} {_HOLDER_WORD[held.group(2).lower()]}"
+        return Credential(text, (f"{named} {held.group(2)}",))
+    return Credential(phrase, tuple(_alternatives(phrase)))
+
+
 def _credentials(d: Demands, pairs: list[tuple[str, str]]) -> None:
     for sentence, low in pairs:
+        restricted = _only_to(sentence) if _CRED_RE.search(low) else None
+        if restricted and not _OPTIONAL_RE.search(fold_for_cues(" ".join(restricted.alternatives))):
+            d.credentials.append(restricted)
+            continue
         # A diploma counts as a credential when the posting names which one ("DSCG exigé").
         if not _CRED_RE.search(low) and not (_DEGREE_RE.search(low) and _ACRONYM.search(sentence)):
             continue
