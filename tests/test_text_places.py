@@ -95,13 +95,25 @@ def test_a_place_stated_in_another_country_or_state_is_where_the_work_is() -> No
             posting("title", JOB, title="Chemistry Teacher - On-site in Nairobi - 2 year contract"),
             posting("label", "Location: Denver, CO\n\n" + JOB),
             posting("role", "This position is based in Calgary, Alberta.\n\n" + JOB),
+            posting("onsite", "This is an onsite role in Lagos.\n\n" + JOB),
         ],
         STAYS,
     )
+    assert any("Lagos" in r and "outside the area" in r for r in found["onsite"]), found["onsite"]
     assert any("Nairobi" in r and "Portland" in r for r in found["title"]), found["title"]
     assert any("right to work in KE" in r for r in found["title"]), found["title"]
     assert any("Denver" in r and "outside the area" in r for r in found["label"]), found["label"]
     assert any("Calgary" in r for r in found["role"]), found["role"]
+
+
+@pytest.mark.parametrize(
+    ("listed", "stated"),
+    [("Cambridge, MA", "Cambridge"), ("Atlanta, GA", "Georgia"), ("London, ON, Canada", "London")],
+)
+def test_a_lone_name_is_read_in_the_listings_country(listed: str, stated: str) -> None:
+    text = f"Location: {stated}\n\n{JOB}"
+    demands = read_demands(posting("p", text, location=listed), text)
+    assert demands.stated_places == [] and demands.places[0].name == listed.split(",")[0]
 
 
 def test_the_stated_place_replaces_the_listing_only_when_it_contradicts_it() -> None:
@@ -136,6 +148,7 @@ def test_required_relocation_is_a_deal_breaker_for_someone_who_stays() -> None:
             posting("title", JOB, title="Physics Teacher (Requires Relocation to Doha)"),
             # The listing names no place, or one the person already said is outside their area.
             posting("text", "Relocation is required for this post.\n\n" + JOB, location=""),
+            posting("need", "You will need to relocate to Auckland.\n\n" + JOB),
             posting(
                 "must",
                 JOB + "- Must be willing to relocate within the district network\n",
@@ -148,6 +161,7 @@ def test_required_relocation_is_a_deal_breaker_for_someone_who_stays() -> None:
     assert any("Doha" in r and "outside the area" in r for r in found["title"]), found["title"]
     assert any(r.startswith(RELOCATION) for r in found["text"]), found["text"]
     assert any(r.startswith(RELOCATION) for r in found["must"]), found["must"]
+    assert any(r.startswith(RELOCATION) and "Auckland" in r for r in found["need"]), found["need"]
 
 
 @pytest.mark.parametrize(
@@ -160,6 +174,7 @@ def test_required_relocation_is_a_deal_breaker_for_someone_who_stays() -> None:
         "We do not require relocation.\n\n" + JOB,
         "If relocation is required, a relocation package is provided.\n\n" + JOB,
         "The role may require relocation in later years.\n\n" + JOB,
+        "If you need to relocate, we will help with moving costs.\n\n" + JOB,
     ],
 )
 def test_negated_or_offered_relocation_is_no_deal_breaker(description: str) -> None:
@@ -229,6 +244,7 @@ def test_a_role_open_only_to_certified_teachers_demands_the_certification() -> N
         "Duties include, but are not limited to, certified lab safety checks.\n\n" + JOB,
         "Open to all science teachers; ABCTE certification preferred.\n\n" + JOB,
         "This role is open only to residents of the Portland metro area.\n\n" + JOB,
+        "The signing bonus applies only to board certified staff.\n\n" + JOB,  # not the role
     ],
 )
 def test_held_or_unconditional_credentials_are_no_deal_breaker(description: str) -> None:

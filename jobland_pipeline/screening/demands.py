@@ -33,7 +33,7 @@ from jobland_pipeline.lexicon.cues import (
 )
 from jobland_pipeline.lexicon.languages import find_languages, level_of
 from jobland_pipeline.lexicon.sections import offer_heading
-from jobland_pipeline.places import Place, find_places, region_countries
+from jobland_pipeline.places import Place, country_name, find_places, region_countries
 from jobland_pipeline.postings.models import Posting
 
 
@@ -157,9 +157,9 @@ def _places_of(posting: Posting, pairs: list[tuple[str, str]]) -> list[Place]:
 _SPAN = r"((?:(?!\s[-–—|]\s)[^.;:\n()|\[\]]){2,60})"
 _STATED_IN_TEXT = re.compile(
     rf"relocat(?:e|ion|ing)\s+to\s+{_SPAN}"
-    rf"|\bon[- ]?site\s+(?:in|at)\s+{_SPAN}"
-    rf"|^[ \t*•-]*(?:job\s+|work\s+|work\s*place\s+|position\s+|role\s+)?location\s*[:：]\s*{_SPAN}"
-    rf"|\b(?:role|position|job|post|vacancy|opening|you)\s+(?:is|are|will\s+be|would\s+be)\s+(?:\w+\s+){{0,2}}?based\s+(?:in|at)\s+{_SPAN}",
+    rf"|\bon[- ]?site\s+(?:(?:role|position|job)\s+)?(?:in|at)\s+{_SPAN}"
+    rf"|^[ \t*•-]*(?:job\s+|work\s+|work\s*place\s+|position\s+|role\s+)?location\s*(?:[:：]|[-–—]\s)\s*{_SPAN}"
+    rf"|\b(?:role|position|job|post|vacancy|opening|you)\s+(?:is|are|will\s+be|would\s+be)\s+(?:\w+\s+){{0,2}}?(?:based|located)\s+(?:in|at)\s+{_SPAN}",
     re.MULTILINE,
 )
 # In a title any "based in" counts: "Maths Teacher (Based in Doha)".
@@ -182,17 +182,34 @@ def _stated_place(d: Demands, posting: Posting, text: str) -> None:
                 r"\b(?:not|no|never|cannot|isn't|won't)\b", rest
             ):
                 continue  # "relocation to Canada is not supported"
-            for place in find_places(source[start:end]):
-                if place.kind != "region" and all(p.name != place.name for p in stated):
+            found = [p for p in find_places(source[start:end]) if p.kind != "region"]
+            for place in found:
+                if all(p.name != place.name for p in stated):
                     stated.append(place)
     if not stated:
         return
     listed = [p for p in find_places(posting.location, field=True) if p.kind != "region"]
+    if len(stated) == 1 and listed:
+        stated = [_read_in(stated[0], listed)]
     if listed and not all(_elsewhere(place, listed) for place in stated):
         return  # the text names the listing's own place ("Location: Leeds" for a Leeds listing)
     d.stated_places = stated
     d.places = list(stated)
     d.evidence["place"] = ", ".join(p.name for p in stated[:3])
+
+
+def _read_in(place: Place, listed: list[Place]) -> Place:
+    """A lone name read as a place of the listing's country when it names one there: "Location:
+    Cambridge" on a "Cambridge, MA" listing, "Georgia" on an Atlanta one, "London" on a London, ON one."""
+    if any(place.name in (other.name, other.admin1_name) for other in listed):
+        return next(o for o in listed if place.name in (o.name, o.admin1_name))
+    name = country_name(listed[0].country) if listed[0].country else None
+    if not name or place.country == listed[0].country:
+        return place
+    again = find_places(f"{place.name}, {name}", field=True)
+    if again and again[0].country == listed[0].country and again[0].name == place.name:
+        return again[0]
+    return place
 
 
 def _elsewhere(place: Place, listed: list[Place]) -> bool:
@@ -218,6 +235,7 @@ _RELOCATION_REQUIRED = re.compile(
     r"|\brelocation\s+(?:to\s+[^.;,\n]{1,40}?\s+)?(?:is\s+|will\s+be\s+)?(?:required|mandatory|necessary|compulsory|essential|a\s+must|expected)\b"
     r"|\brelocation\s*[:：]\s*(?:required|mandatory|yes)\b"
     r"|\bmust\s+(?:be\s+(?:willing|able|prepared|ready)\s+to\s+)?relocate\b"
+    r"|\b(?:will|would)\s+(?:need|have)\s+to\s+relocate\b"
     r"|\b(?:willing(?:ness)?|able|ability)\s+to\s+relocate\s+(?:to\s+[^.;,\n]{1,40}?\s+)?(?:is\s+)?(?:required|mandatory|essential|a\s+must)\b"
     r"|\b(?:demenagement|relocalisation)\s+(?:\w+\s+)?(?:obligatoire|exige|requis|necessaire|indispensable)"
     r"|\b(?:reubicacion|traslado|mudanza)\s+(?:\w+\s+)?(?:obligatori[oa]|requerid[oa]|necesari[oa]|imprescindible)"
@@ -413,6 +431,12 @@ def _only_to(sentence: str) -> Credential | None:
     m = _ONLY_TO.search(low)
     if not m:
         return None
+    before = low[: m.start()]
+    if before.strip(" -•*\t") and not re.search(
+        r"\b(?:role|position|job|post|vacancy|opening|opportunity|program(?:me)?|posting|this|applications?)\b",
+        before,
+    ):
+        return None  # "the bonus applies only to certified staff" restricts something else
     end = m.end() + len(re.split(r"[.;:!?()\[\]\n]|,\s|\s[-–—]\s", low[m.end() :])[0])
     phrase = sentence[m.end() : end].strip()
     if not _CRED_RE.search(fold_for_cues(phrase)):
