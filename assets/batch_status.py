@@ -47,12 +47,12 @@ def batch_status(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     rows: dict[str, UserRows] | None = None
     earlier: dict[str, list[BatchStatusRow]] | None = None
     try:
-        rows, earlier = user_rows(store, users), earlier_rows(store, users)
+        rows, earlier = user_rows(store, users, day), earlier_rows(store, users)
     except Exception as exc:  # isolation boundary: fall back to reading user by user
         context.log.warning(f"reading the users' rows at once failed, reading them one by one: {exc!r}")
 
     def run(user: str) -> pl.DataFrame:
-        mine = rows[user] if rows is not None else user_rows(store, [user])[user]
+        mine = rows[user] if rows is not None else user_rows(store, [user], day)[user]
         before = earlier[user] if earlier is not None else earlier_rows(store, [user])[user]
         statuses = stages_of(user, day, runs, counts_of(mine, day))
         written = status_rows(user, day, statuses, now, before)

@@ -8,7 +8,7 @@ user and day. ``jobland status`` prints :func:`batch_status`; the completion web
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
@@ -192,7 +192,13 @@ def _on_day(df: pl.DataFrame, column: str, day: date) -> pl.DataFrame:
 
 # The warehouse tables the status counts from, and the column that names each row's partition.
 _USER_TABLES = ("cv_documents", "suggested_titles", "email_digests")  # partitioned by user: user_id
-_SEARCH_TABLES = ("job_postings", "screenings", "company_dossiers", "application_packages")  # search_key
+# partitioned by search (search_key), counted on the day their rows were written (this column's day)
+_SEARCH_TABLES = {
+    "job_postings": "found_at",
+    "screenings": "screened_at",
+    "company_dossiers": "built_at",
+    "application_packages": "created_at",
+}
 
 
 @dataclass(frozen=True)
@@ -207,6 +213,7 @@ class UserRows:
     screenings: pl.DataFrame
     company_dossiers: pl.DataFrame
     application_packages: pl.DataFrame
+    day: date | None = None  # the search tables' rows are this day's only (None: every day's)
 
 
 def _by_key(df: pl.DataFrame, column: str, keys: Iterable[str]) -> dict[str, pl.DataFrame] | None:
@@ -226,18 +233,32 @@ def _read_each(store: FrameStore, table: str, keys: Sequence[str]) -> dict[str, 
 
 
 def _read_split(
-    store: FrameStore, table: str, column: str, keys: Sequence[str]
+    store: FrameStore,
+    table: str,
+    column: str,
+    keys: Sequence[str],
+    keep: Callable[[pl.DataFrame], pl.DataFrame] = lambda df: df,
 ) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
-    """One read of the partitions ``keys`` of ``table``, split per key (per key when it cannot be split);
-    also an empty frame of the table (for a key with no rows)."""
-    df = store.read(table, keys)
+    """One read of the partitions ``keys`` of ``table``, the rows ``keep`` keeps, split per key (read per
+    key when they cannot be split); also an empty frame of the table (for a key with no rows)."""
+    df = keep(store.read(table, keys))
     split = _by_key(df, column, keys)
-    return (_read_each(store, table, keys) if split is None else split), df.clear()
+    if split is None:
+        split = {k: keep(part) for k, part in _read_each(store, table, keys).items()}
+    return split, df.clear()
 
 
-def user_rows(store: FrameStore, users: Sequence[str]) -> dict[str, UserRows]:
+def _day_filter(column: str, day: date | None) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """The rows of ``day`` by ``column`` (every row without a day)."""
+    if day is None:
+        return lambda df: df
+    return lambda df: _on_day(df, column, day)
+
+
+def user_rows(store: FrameStore, users: Sequence[str], day: date | None = None) -> dict[str, UserRows]:
     """Each user's rows for :func:`counts_of`, read once per table for all ``users`` (only their
-    partitions and their searches' partitions): the same rows as reading each user's partitions apart."""
+    partitions and their searches' partitions): the same rows as reading each user's partitions apart.
+    With ``day``, the search tables keep that day's rows only (filtered once, not once per user)."""
     users = list(dict.fromkeys(users))
     split: dict[str, dict[str, pl.DataFrame]] = {}
     empty: dict[str, pl.DataFrame] = {}
@@ -246,8 +267,8 @@ def user_rows(store: FrameStore, users: Sequence[str]) -> dict[str, UserRows]:
     titles = {u: split["suggested_titles"].get(u, empty["suggested_titles"]) for u in users}
     searches = {u: [str(k) for k in t["search_key"].to_list() if k] for u, t in titles.items()}
     every = list(dict.fromkeys(k for keys in searches.values() for k in keys))
-    for table in _SEARCH_TABLES:
-        split[table], empty[table] = _read_split(store, table, "search_key", every)
+    for table, column in _SEARCH_TABLES.items():
+        split[table], empty[table] = _read_split(store, table, "search_key", every, _day_filter(column, day))
 
     def of_searches(table: str, user: str) -> pl.DataFrame:
         parts = [split[table][k] for k in searches[user] if k in split[table]]
@@ -259,6 +280,7 @@ def user_rows(store: FrameStore, users: Sequence[str]) -> dict[str, UserRows]:
             suggested_titles=titles[u],
             email_digests=split["email_digests"].get(u, empty["email_digests"]),
             **{t: of_searches(t, u) for t in _SEARCH_TABLES},
+            day=day,
         )
         for u in users
     }
@@ -277,7 +299,7 @@ def stage_counts(store: FrameStore, user: str, day: date) -> dict[str, int | str
     Intake counts are the user's current CV documents and titles (a CV read on an earlier day still
     feeds today's searches); the other stages count the rows written that day.
     """
-    return counts_of(user_rows(store, [user])[user], day)
+    return counts_of(user_rows(store, [user], day)[user], day)
 
 
 def counts_of(rows: UserRows, day: date) -> dict[str, int | str | None]:
@@ -285,10 +307,14 @@ def counts_of(rows: UserRows, day: date) -> dict[str, int | str | None]:
     docs = rows.cv_documents
     titles = rows.suggested_titles
     searches = [str(k) for k in titles["search_key"].to_list() if k]
-    postings = _on_day(rows.job_postings, "found_at", day)
-    screenings = _on_day(rows.screenings, "screened_at", day)
-    dossiers = _on_day(rows.company_dossiers, "built_at", day)
-    packages = _on_day(rows.application_packages, "created_at", day)
+
+    def on_day(df: pl.DataFrame, table: str) -> pl.DataFrame:
+        return df if rows.day == day else _on_day(df, _SEARCH_TABLES[table], day)
+
+    postings = on_day(rows.job_postings, "job_postings")
+    screenings = on_day(rows.screenings, "screenings")
+    dossiers = on_day(rows.company_dossiers, "company_dossiers")
+    packages = on_day(rows.application_packages, "application_packages")
     digest = rows.email_digests
     digest = digest.filter(pl.col("digest_date") == day).sort("recorded_at") if digest.height else digest
     # "already_sent" notes a later delivery run that found the day's digest gone: not the day's outcome

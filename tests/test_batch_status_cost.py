@@ -203,14 +203,60 @@ def tracker_run(instance: dg.DagsterInstance, root: Path, users: list[str]) -> d
     )
 
 
+def reference_counts(store: Warehouse, user: str, day: date) -> dict[str, int | str | None]:
+    """``stage_counts`` as it was written before the reads were shared (commit 810e8ff): each of the
+    user's tables read apart, then counted. The reference the shared reading must equal."""
+
+    def on_day(df: pl.DataFrame, column: str) -> pl.DataFrame:
+        if df.is_empty() or column not in df.columns:
+            return df
+        start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+        return df.filter((pl.col(column) >= start) & (pl.col(column) < start + timedelta(days=1)))
+
+    docs = store.read("cv_documents", [user])
+    titles = store.read("suggested_titles", [user])
+    searches = [str(k) for k in titles["search_key"].to_list() if k]
+    postings = on_day(store.read("job_postings", searches), "found_at")
+    screenings = on_day(store.read("screenings", searches), "screened_at")
+    dossiers = on_day(store.read("company_dossiers", searches), "built_at")
+    packages = on_day(store.read("application_packages", searches), "created_at")
+    digest = store.read("email_digests", [user])
+    digest = digest.filter(pl.col("digest_date") == day).sort("recorded_at") if digest.height else digest
+    outcomes = (
+        digest.filter(~pl.col("status").is_in(["sending", "already_sent"])) if digest.height else digest
+    )
+    return {
+        "cv_documents": docs.filter(pl.col("status") == "ok").height,
+        "cv_refused": docs.filter(pl.col("status") == "error").height,
+        "titles": titles.height,
+        "searches": len(searches),
+        "postings": postings["posting_id"].n_unique() if postings.height else 0,
+        "screened": screenings["posting_id"].n_unique() if screenings.height else 0,
+        "high": screenings.filter(pl.col("probability") == "High")["posting_id"].n_unique()
+        if screenings.height
+        else 0,
+        "dossiers": dossiers.height,
+        "packages": packages["application_id"].n_unique() if packages.height else 0,
+        "packages_not_grounded": packages.filter(pl.col("grounded").not_())["application_id"].n_unique()
+        if packages.height
+        else 0,
+        "digest": str(outcomes["status"][-1]) if outcomes.height else None,
+        "digest_packages": len(outcomes["application_ids"][-1]) if outcomes.height else 0,
+        "digest_error": str(outcomes["error"][-1]) if outcomes.height and outcomes["error"][-1] else None,
+    }
+
+
 def per_user_rows(
     instance: dg.DagsterInstance, store: Warehouse, users: list[str], day: date
 ) -> dict[str, list[BatchStatusRow]]:
-    """The straightforward reading: every user's counts, earlier rows and statuses read one user at a time."""
+    """The straightforward reading: every user's counts (``reference_counts``), earlier rows and statuses
+    read one user at a time."""
     runs = day_runs(instance, day, users)
     out = {}
     for user in users:
-        statuses = batch_status(user, day, runs, stage_counts(store, user, day))
+        counts = reference_counts(store, user, day)
+        assert stage_counts(store, user, day) == counts
+        statuses = batch_status(user, day, runs, counts)
         out[user] = status_rows(
             user, day, statuses, datetime.now(UTC), store.read_records(BATCH_STATUS, [user])
         )
@@ -346,6 +392,7 @@ def test_rows_that_do_not_name_their_partition_are_read_partition_by_partition(t
     rows = user_rows(store, ["ann", "bob"])
     for user in ("ann", "bob"):
         counts = stage_counts(store, user, today)
+        assert counts == reference_counts(store, user, today)
         assert counts["cv_documents"] == 1 and counts["screened"] == 4
         assert rows[user].cv_documents.height == 1 and rows[user].screenings.height == 4
         assert set(rows[user].screenings["posting_id"]) == {
