@@ -134,7 +134,7 @@ def test_the_current_engine_holds_the_stored_baseline(golden: GoldenScore) -> No
     assert baseline is not None and baseline["reason"]
     assert regressions(golden, baseline) == []
     assert golden.fingerprint == engine_fingerprint("offline") and len(golden.fingerprint) == 16
-    # The figures measured here (see baseline.json): the engine misses three of Emma's four deal-breakers.
+    # The figures measured here (see baseline.json): the engine flags all four of Emma's deal-breakers.
     assert golden.figures["ndcg@10"] >= 0.85 and golden.figures["grounding"] == 1.0
     assert (
         golden.per_person["emma_clarke"]["deal_breakers_flagged"]
@@ -159,7 +159,8 @@ def test_the_blocking_check_passes_with_per_person_figures(golden: GoldenScore, 
     assert meta["ndcg@10"].value == golden.figures["ndcg@10"]
     assert meta["baseline ndcg@10"].value == load_baseline()["figures"]["ndcg@10"]  # type: ignore[index]
     table = str(meta["per_person"].value)
-    assert "| emma_clarke |" in table and "| john_doe_backend |" in table and "1/4" in table
+    flagged = golden.per_person["emma_clarke"]["deal_breakers_flagged"]
+    assert "| emma_clarke |" in table and "| john_doe_backend |" in table and f"| {flagged} |" in table
     assert meta["cached"].value is True
 
 
@@ -214,5 +215,5 @@ def test_jobland_eval_golden_fails_below_the_baseline(
     moved = json.loads(path.read_text(encoding="utf-8"))
     assert moved["figures"] == golden.figures and moved["updated_by"] == "ann"
     assert (
-        moved["reason"] == "grounding cannot exceed 1" and moved["history"][0]["figures"]["grounding"] == 1.5
+        moved["reason"] == "grounding cannot exceed 1" and moved["history"][-1]["figures"]["grounding"] == 1.5
     )
