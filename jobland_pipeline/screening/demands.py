@@ -9,6 +9,7 @@ when the posting makes it a condition; anything else is left to the relevance sc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from jobland_pipeline.lexicon.cues import (
@@ -171,6 +172,24 @@ def _stated_place(d: Demands, posting: Posting, text: str) -> None:
     listing names none, or names one in another country or state: the text is about this job, the
     listing's location may be only where it was searched for."""
     stated: list[Place] = []
+    for place in _cued_places(posting, text):
+        if all(p.name != place.name for p in stated):
+            stated.append(place)
+    if not stated:
+        return
+    listed = [p for p in find_places(posting.location, field=True) if p.kind != "region"]
+    if len(stated) == 1 and listed:
+        stated = [_read_in(stated[0], listed)]
+    if listed and not all(_elsewhere(place, listed) for place in stated):
+        return  # the text names the listing's own place ("Location: Leeds" for a Leeds listing)
+    d.stated_places = stated
+    d.places = list(stated)
+    d.evidence["place"] = ", ".join(p.name for p in stated[:3])
+
+
+def _cued_places(posting: Posting, text: str) -> Iterator[Place]:
+    """Places after a strong cue in the title, then the text, in order (regions aside), unless the cue's
+    clause is negated."""
     for source, pattern in ((posting.title, _STATED_IN_TITLE), (text, _STATED_IN_TEXT)):
         low = fold_for_cues(source)
         for m in pattern.finditer(low):
@@ -182,20 +201,7 @@ def _stated_place(d: Demands, posting: Posting, text: str) -> None:
                 r"\b(?:not|no|never|cannot|isn't|won't)\b", rest
             ):
                 continue  # "relocation to Canada is not supported"
-            found = [p for p in find_places(source[start:end]) if p.kind != "region"]
-            for place in found:
-                if all(p.name != place.name for p in stated):
-                    stated.append(place)
-    if not stated:
-        return
-    listed = [p for p in find_places(posting.location, field=True) if p.kind != "region"]
-    if len(stated) == 1 and listed:
-        stated = [_read_in(stated[0], listed)]
-    if listed and not all(_elsewhere(place, listed) for place in stated):
-        return  # the text names the listing's own place ("Location: Leeds" for a Leeds listing)
-    d.stated_places = stated
-    d.places = list(stated)
-    d.evidence["place"] = ", ".join(p.name for p in stated[:3])
+            yield from (p for p in find_places(source[start:end]) if p.kind != "region")
 
 
 def _read_in(place: Place, listed: list[Place]) -> Place:
