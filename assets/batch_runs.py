@@ -31,7 +31,10 @@ ACTIVE = (
     dg.DagsterRunStatus.STARTING,
     dg.DagsterRunStatus.STARTED,
 )
-MAX_RUNS = 5_000  # runs of one day read at most (batches are few runs; intakes one per changed CV)
+PAGE_RUNS = 1_000  # runs read per query of the day's runs (every page is read)
+MAX_ACTIVE_RUNS = (
+    5_000  # queued or running runs read at most (the run queue's concurrency keeps it far below)
+)
 
 
 def _assets_of(run: dg.DagsterRun) -> frozenset[str]:
@@ -128,18 +131,21 @@ def run_view(
 
 
 def day_records(instance: dg.DagsterInstance, day: date) -> list[dg.RunRecord]:
-    """The pipeline's runs created on ``day`` (UTC), oldest first."""
+    """The pipeline's runs created on ``day`` (UTC), oldest first: every one, read in pages of
+    ``PAGE_RUNS`` (a day with more new CVs than a page has more intake runs)."""
     start = datetime.combine(day, time.min, tzinfo=UTC)
-    records = [
-        record
-        for job in JOB_ASSETS
-        for record in instance.get_run_records(
-            filters=dg.RunsFilter(
-                job_name=job, created_after=start, created_before=start + timedelta(days=1)
-            ),
-            limit=MAX_RUNS,
+    records: list[dg.RunRecord] = []
+    for job in JOB_ASSETS:
+        day_filter = dg.RunsFilter(
+            job_name=job, created_after=start, created_before=start + timedelta(days=1)
         )
-    ]
+        cursor: str | None = None
+        while True:
+            page = instance.get_run_records(filters=day_filter, limit=PAGE_RUNS, cursor=cursor)
+            records.extend(page)
+            if len(page) < PAGE_RUNS:
+                break
+            cursor = page[-1].dagster_run.run_id
     return sorted(records, key=lambda r: r.create_timestamp)
 
 
@@ -158,7 +164,7 @@ def day_runs(instance: dg.DagsterInstance, day: date, users: Iterable[str] | Non
 
 def active_runs_of(instance: dg.DagsterInstance, user: str) -> list[dg.DagsterRun]:
     """Every queued or running pipeline run (any day) that covers ``user``."""
-    records = instance.get_run_records(filters=dg.RunsFilter(statuses=list(ACTIVE)), limit=MAX_RUNS)
+    records = instance.get_run_records(filters=dg.RunsFilter(statuses=list(ACTIVE)), limit=MAX_ACTIVE_RUNS)
     return [
         r.dagster_run
         for r in records

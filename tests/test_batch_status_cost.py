@@ -18,6 +18,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
+from assets import batch_runs
 from assets.batch_runs import day_runs
 from assets.batch_status import batch_status as batch_status_asset
 from assets.partitions import batch_tags, range_tags, searches_partitions, users_partitions
@@ -398,3 +399,18 @@ def test_rows_that_do_not_name_their_partition_are_read_partition_by_partition(t
         assert set(rows[user].screenings["posting_id"]) == {
             f"{search_key(user, t)}-{i}" for t in TITLES for i in range(2)
         }
+
+
+def test_every_run_of_the_day_is_read_whatever_the_page_size(
+    day: tuple[dg.DagsterInstance, Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A day with more runs than a page (more new CVs than ``PAGE_RUNS``) loses none of them."""
+    instance, _, users = day
+    today = datetime.now(UTC).date()
+    whole = [r.dagster_run.run_id for r in batch_runs.day_records(instance, today)]
+    assert len(whole) >= N + 2  # an intake run per user, the search batch, the delivery batch
+    monkeypatch.setattr(batch_runs, "PAGE_RUNS", 2)
+    paged = [r.dagster_run.run_id for r in batch_runs.day_records(instance, today)]
+    assert paged == whole and len(set(paged)) == len(paged)
+    intake_users = {u for r in day_runs(instance, today) if r.job == "intake_job" for u in r.users}
+    assert intake_users == set(users)
