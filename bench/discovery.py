@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import io
 import json
 import os
 import platform
@@ -38,13 +37,14 @@ import random
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+from gittree import unpack  # bench/, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = "5d8ab07189470e03ea89c322c005993efe9074b3"  # the last commit whose asset searched key by key
@@ -402,18 +402,6 @@ def _side(role: str, tree: Path, data: Path) -> None:
 # the driver
 
 
-def _tree(rev: str, into: Path) -> Path:
-    """The files of ``rev`` (the package and the bench), unpacked from git."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", rev, "jobland_pipeline", "bench"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into
-
-
 def _measure(role: str, tree: Path, data: Path) -> dict[str, float]:
     print(f"running {role} ...", flush=True)
     out = subprocess.run(
@@ -484,7 +472,7 @@ def main() -> None:
             f"{path.stat().st_size / 1e6:,.1f} MB JSONL), {len(spec['searches']):,} searches "
             f"({len(spec['queries']):,} queries x {args.users_per_title} users, {sightings:,} answers seen)"
         )
-        tree = _tree(args.rev, data / "before")
+        tree = unpack(args.rev, data / "before", ("jobland_pipeline", "bench"))
         runs: list[tuple[dict[str, float], dict[str, float]]] = []
         verdicts = []
         for _ in range(args.repeat):  # alternately, each side in a fresh process: drifts in load hit both

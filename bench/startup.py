@@ -12,17 +12,17 @@ tree or a ``--rev`` (unpacked from git beside it) to compare.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
+
+from gittree import unpack  # bench/, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ("import", "title_idf", "title_index", "gazetteer")
@@ -53,17 +53,6 @@ def _child(tree: Path) -> None:
     print(json.dumps(figures))
 
 
-def _tree(rev: str, into: Path) -> Path:
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", rev, "jobland_pipeline", "assets", "resources", "sensors"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into
-
-
 def _run(tree: Path) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, "-W", "ignore", __file__, "--child", str(tree)],
@@ -92,7 +81,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         trees = {"now": ROOT}
         if args.rev:
-            trees = {args.rev[:7]: _tree(args.rev, Path(tmp)), **trees}
+            trees = {
+                args.rev[:7]: unpack(
+                    args.rev, Path(tmp), ("jobland_pipeline", "assets", "resources", "sensors")
+                ),
+                **trees,
+            }
         runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
         for _ in range(args.repeat):  # alternately: drifts in load hit both
             for name, tree in trees.items():
