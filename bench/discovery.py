@@ -11,7 +11,8 @@ answer, as ``SharedSearches`` makes them. Then, each in a fresh Python process, 
     validation), then ``stage.run_search`` search by search, as the asset's ``for_each_key`` called
     it (relevance, ``dedupe_postings`` on the best 40, fingerprint, canonical_url, salary, registry,
     records);
-(b) now: the same per-row engine code with today's clean_description, then ``stage.run_searches`` on
+(b) now: the same per-row engine code with today's cleaning as the engines call it (``clean_posting_text``:
+    each distinct text once per process), then ``stage.run_searches`` on
     the whole batch: the function the asset calls.
 
 Both write every search's records, which must be identical. One-off loading (lexicon, gazetteer,
@@ -354,8 +355,11 @@ def _run_now(searches: list[tuple[str, Any, Any]]) -> dict[str, Any]:
 
 def _side(role: str, tree: Path, data: Path) -> None:
     sys.path.insert(0, str(tree))
+    from jobland_pipeline import textutil
     from jobland_pipeline.postings.models import Posting
-    from jobland_pipeline.textutil import clean_description
+
+    # as the engines clean a posting's text: by content, once per process, where the tree has it
+    clean_description = getattr(textutil, "clean_posting_text", textutil.clean_description)
 
     run = _run_before if role == "before" else _run_now
     spec = json.loads((data / "plan.json").read_text(encoding="utf-8"))

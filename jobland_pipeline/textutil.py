@@ -6,13 +6,15 @@ well as the embedding models tried, at a fraction of the cost, so that is what t
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 import re
+import threading
 import unicodedata
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import cache
 
 STOPWORDS = frozenset(
     [
@@ -185,31 +187,51 @@ def _plain(text: str) -> bool:
     return text.replace("\n", " ").replace("\t", " ").isprintable()
 
 
-CLEAN_CACHE_MAX_CHARS = 32_768  # longer texts are cleaned every time: the cache stays small
-
-
 def clean_description(text: str) -> str:
     """Plain text from text or HTML: scripts/styles/comments dropped, entities decoded, tidy paragraphs.
-
-    The same text is cleaned once per process: a day's searches meet the same postings again and again
-    (every search reads the same job boards, and engines return the same jobs), so each text's answer is
-    kept, by content, for the next 8,192 distinct texts of up to 32,768 characters."""
-    if len(text) <= CLEAN_CACHE_MAX_CHARS:
-        return _clean_cached(text)
-    return _clean(text)
-
-
-@lru_cache(maxsize=8_192)
-def _clean_cached(text: str) -> str:
-    return _clean(text)
-
-
-def _clean(text: str) -> str:
-    """``clean_description`` itself.
 
     Whole-text regular expressions (no per-character or per-line Python): the HTML steps, NFKC (skipped
     for ASCII text, which it never changes), control and format characters dropped, runs of spaces and
     tabs made one space, every line stripped, at most one blank line in a row."""
+    return _clean(text)
+
+
+class _CleanedPostings:
+    """``clean_description`` of posting texts, kept by content for the process: a day's searches meet
+    the same postings again and again (every search reads the same job boards, engines return the same
+    jobs). Keyed by a 16-byte digest (the raw text is not kept), at most ``size`` texts of at most
+    ``max_chars`` characters each; posting texts only (a CV is never kept here)."""
+
+    def __init__(self, size: int = 4_096, max_chars: int = 32_768) -> None:
+        self.size, self.max_chars = size, max_chars
+        self._done: OrderedDict[bytes, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> str:
+        if len(text) > self.max_chars:
+            return _clean(text)
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        with self._lock:
+            cleaned = self._done.get(key)
+            if cleaned is not None:
+                self._done.move_to_end(key)
+                return cleaned
+        cleaned = _clean(text)
+        with self._lock:
+            self._done[key] = cleaned
+            if len(self._done) > self.size:
+                self._done.popitem(last=False)
+        return cleaned
+
+    def clear(self) -> None:
+        with self._lock:
+            self._done.clear()
+
+
+clean_posting_text = _CleanedPostings()
+
+
+def _clean(text: str) -> str:
     if "&" in text and _ESCAPED_HTML.search(text):
         text = _unescape(text)  # entity-escaped HTML (Greenhouse double-encodes its content)
     if "<" in text and ">" in text:

@@ -60,3 +60,22 @@ def test_shortcuts_give_the_plain_steps_answer() -> None:
 def test_greenhouse_double_encoding_and_entities() -> None:
     assert clean_description("&lt;p&gt;Join &amp;amp; grow&lt;/p&gt;") == "Join & grow"
     assert clean_description("Tom &amp;lt; Jerry &amp Co &#39;s &nbsp; x") == "Tom &lt; Jerry & Co 's x"
+
+
+def test_posting_texts_are_cleaned_once_by_content_within_bounds(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The engines' cache gives clean_description's answer, does the work once per distinct text, keeps at
+    most ``size`` texts (oldest out first) and none longer than ``max_chars``, and never the raw text."""
+    texts = ["<p>Nurse &amp; midwife</p>", "<ul><li>BLS</li><li>ACLS</li></ul>", "Plain\t\ttext  here"]
+    long = "<p>" + "x" * 200 + "</p>"
+    expected = {t: clean_description(t) for t in [*texts, long]}
+    done: list[str] = []
+    real = textutil._clean
+    monkeypatch.setattr(textutil, "_clean", lambda text: done.append(text) or real(text))
+    cache = textutil._CleanedPostings(size=2, max_chars=100)
+    assert [cache(t) for t in texts] == [expected[t] for t in texts]
+    assert cache(texts[2]) == expected[texts[2]] and cache(texts[1]) == expected[texts[1]]
+    assert done == texts  # the second asks were answered from the cache
+    assert cache(texts[0]) == expected[texts[0]] and done.count(texts[0]) == 2  # evicted by the third
+    assert cache(long) == cache(long) == expected[long] and done.count(long) == 2  # too long: never kept
+    assert len(cache._done) == 2 and all(isinstance(k, bytes) and len(k) == 16 for k in cache._done)
+    assert set(cache._done.values()) == {expected[texts[0]], expected[texts[1]]}  # answers only

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from jobland_pipeline.jsonlimits import JsonLimitError, iter_lines, parse
 from jobland_pipeline.postings.models import Posting
-from jobland_pipeline.postings.normalize import clean_description
+from jobland_pipeline.textutil import clean_posting_text
 
 REQUIRED = (
     "id",
@@ -97,7 +97,7 @@ def _posting(raw: dict[str, object], where: str, source: str) -> Posting:
     """The validated posting, its description cleaned as every source's is; the first invalid field
     is named in the message."""
     raw.setdefault("source", source)
-    raw["description"] = clean_description(str(raw.get("description") or ""))
+    raw["description"] = clean_posting_text(str(raw.get("description") or ""))
     try:
         return Posting.model_validate(raw)
     except ValidationError as exc:

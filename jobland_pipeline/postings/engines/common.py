@@ -18,7 +18,7 @@ from jobland_pipeline.postings.geo import parse_place
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.normalize import clean_description
 from jobland_pipeline.postings.salary import parse_salary
-from jobland_pipeline.textutil import tokens
+from jobland_pipeline.textutil import clean_posting_text, tokens
 
 MAX_TITLE = 300
 MAX_COMPANY = 200
@@ -118,7 +118,7 @@ def clean_text(text: object) -> str:
     """Description text: mojibake repaired, HTML to plain text, capped at the schema's limit."""
     if not text:
         return ""
-    return clean_description(fix_mojibake(str(text)))[:MAX_DESCRIPTION]
+    return clean_posting_text(fix_mojibake(str(text)))[:MAX_DESCRIPTION]
 
 
 def slug_to_name(slug: str) -> str:
