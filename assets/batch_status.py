@@ -16,6 +16,7 @@ from jobland_pipeline.delivery.records import BATCH_STATUS, BatchStatusRow
 from resources import WarehouseResource
 
 COLUMNS = ["stage", "state", "rows", "detail", "run_id"]
+CHUNK_USERS = 100  # users whose warehouse rows are read (and held) together
 
 
 @dg.asset(
@@ -42,18 +43,31 @@ def batch_status(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     day = now.date()
     runs = day_runs(context.instance, day, users)
     store = warehouse.store
-    # One read per table for all the run's users (their partitions only), not one per user; should a
-    # read fail, each user reads their own, so one user's unreadable file fails that user alone.
-    rows: dict[str, UserRows] | None = None
-    earlier: dict[str, list[BatchStatusRow]] | None = None
-    try:
-        rows, earlier = user_rows(store, users, day), earlier_rows(store, users)
-    except Exception as exc:  # isolation boundary: fall back to reading user by user
-        context.log.warning(f"reading the users' rows at once failed, reading them one by one: {exc!r}")
+    # One read per table for a chunk of the run's users (their partitions only), not one per user, and
+    # only one chunk's rows in memory at a time; should a read fail, each user of the chunk reads their
+    # own, so one user's unreadable file fails that user alone.
+    chunk_of = {u: i // CHUNK_USERS for i, u in enumerate(users)}
+    loaded: dict[int, tuple[dict[str, UserRows], dict[str, list[BatchStatusRow]]] | None] = {}
+
+    def rows_of(user: str) -> tuple[UserRows, list[BatchStatusRow]]:
+        chunk = chunk_of[user]
+        if chunk not in loaded:
+            loaded.clear()  # the previous chunk's rows are done with
+            mine = [u for u in users if chunk_of[u] == chunk]
+            try:
+                loaded[chunk] = user_rows(store, mine, day), earlier_rows(store, mine)
+            except Exception as exc:  # isolation boundary: fall back to reading user by user
+                context.log.warning(
+                    f"reading {len(mine)} users' rows at once failed, reading them one by one: {exc!r}"
+                )
+                loaded[chunk] = None
+        got = loaded[chunk]
+        if got is None:
+            return user_rows(store, [user], day)[user], earlier_rows(store, [user])[user]
+        return got[0][user], got[1][user]
 
     def run(user: str) -> pl.DataFrame:
-        mine = rows[user] if rows is not None else user_rows(store, [user], day)[user]
-        before = earlier[user] if earlier is not None else earlier_rows(store, [user])[user]
+        mine, before = rows_of(user)
         statuses = stages_of(user, day, runs, counts_of(mine, day))
         written = status_rows(user, day, statuses, now, before)
         store.write_records(BATCH_STATUS, user, written)

@@ -72,15 +72,18 @@ def status_text(
 ) -> str:
     """The status tables of ``users`` (default: every user partition) on ``day``."""
     from assets.batch_runs import day_runs
-    from jobland_pipeline.batch import batch_status, counts_of, user_rows
+    from assets.batch_status import CHUNK_USERS
+    from jobland_pipeline.batch import UserRows, batch_status, counts_of, user_rows
 
     every = list(users) if users else sorted(instance.get_dynamic_partitions("users"))
     if not every:
         return f"no users yet ({day.isoformat()})\n"
     runs = day_runs(instance, day, every)
-    rows_of = user_rows(store, every, day)  # each table read once for all the users
     lines: list[str] = []
-    for user in every:
+    rows_of: dict[str, UserRows] = {}
+    for i, user in enumerate(every):
+        if user not in rows_of:  # each table read once per chunk of users, one chunk held at a time
+            rows_of = user_rows(store, every[i : i + CHUNK_USERS], day)
         counts = counts_of(rows_of[user], day)
         lines.append(f"{user}  {day.isoformat()}")
         lines.append(f"  {'stage':<10} {'state':<9} {'rows':>5}  detail")

@@ -8,6 +8,7 @@ asset jobs of the same names, assets and partitions, so the instance holds what 
 ``scenario(instance, store, n)`` builds the same day at any N, to time the step (``tracker_run``).
 """
 
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -341,6 +342,26 @@ def test_the_warehouse_is_read_once_per_table_not_once_per_user(
         "application_packages": 1,
         "email_digests": 1,
         "batch_status": 1,
+    }
+
+
+def test_users_are_read_in_chunks_with_the_same_rows(
+    day: tuple[dg.DagsterInstance, Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a chunk of users' rows is held at a time: 6 users in chunks of 4 read each table twice, and
+    write what the per-user reading gives."""
+    instance, root, users = day
+    store = Warehouse(root / "wh", root / "wh.duckdb")
+    today = datetime.now(UTC).date()
+    expected = per_user_rows(instance, store, users, today)
+    monkeypatch.setattr(sys.modules["assets.batch_status"], "CHUNK_USERS", 4)  # the module, not the asset
+    monkeypatch.setattr("resources.warehouse.Warehouse", CountingWarehouse)
+    CountingWarehouse.reads.clear()
+    assert tracker_run(instance, root, users).success
+    assert set(CountingWarehouse.reads.values()) == {2} and len(CountingWarehouse.reads) == 8
+    written = {u: store.read_records(BATCH_STATUS, [u]) for u in users}
+    assert {u: _without_time(r) for u, r in written.items()} == {
+        u: _without_time(r) for u, r in expected.items()
     }
 
 
