@@ -250,3 +250,220 @@ def test_a_role_open_only_to_certified_teachers_demands_the_certification() -> N
 def test_held_or_unconditional_credentials_are_no_deal_breaker(description: str) -> None:
     found = breakers([posting("p", description)], STAYS, extra="ABCTE Certification, Science\n")
     assert found["p"] == []
+
+
+# Review findings: negations inside the match, holders read as credentials, restrictions of something
+# else, and places named in a condition, a negation or a story.
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "This role requires no relocation.",
+        "The position requires no relocation and no travel.",
+        "Umzug nicht erforderlich.",
+        "Déménagement non obligatoire.",
+        "Reubicación no necesaria.",
+        "Traslado no obligatorio.",
+    ],
+)
+def test_a_negation_inside_the_relocation_words_is_no_required_relocation(sentence: str) -> None:
+    text = f"{sentence}\n\n{JOB}"
+    assert read_demands(posting("p", text, location=""), text).relocation_required is None
+    assert breakers([posting("p", text, location="")], STAYS)["p"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "read"),
+    [
+        ("This role requires relocation.", "This role requires relocation"),
+        ("The position requires relocation to Doha.", "The position requires relocation to Doha"),
+        ("Umzug erforderlich.", "Umzug erforderlich"),
+        ("Déménagement obligatoire.", "Déménagement obligatoire"),
+        ("Reubicación necesaria.", "Reubicación necesaria"),
+        ("Traslado obligatorio.", "Traslado obligatorio"),
+    ],
+)
+def test_required_relocation_without_a_negation_is_still_read(sentence: str, read: str) -> None:
+    text = f"{sentence}\n\n{JOB}"
+    assert read_demands(posting("p", text, location=""), text).relocation_required == read
+
+
+NURSE_CV = """Sam Ortiz
+Registered Nurse
+
+Email: sam@example.com
+Location: Tulsa, OK
+
+SUMMARY
+{line} with six years on medical-surgical and telemetry floors.
+
+EXPERIENCE
+
+Staff Nurse | Saint Francis Hospital, Tulsa, OK
+06/2019 - Present
+- Cares for 5-6 telemetry patients a shift; charts in Epic; precepts new graduates.
+
+EDUCATION
+BSN, University of Tulsa
+
+SKILLS
+BLS; ACLS; telemetry; patient education
+"""
+
+NURSE_JOB = (
+    "Provide bedside care on a 30-bed telemetry unit. Assess patients, give medications and teach "
+    "families.\n\nRequirements\n- Two years of acute care nursing\n"
+)
+
+
+def nurse_breakers(line: str, sentence: str) -> list[str]:
+    text = NURSE_CV.format(line=line)
+    profile = build_profile(text, user_id="sam", as_of=AS_OF)
+    job = Posting(
+        id="rn",
+        title="Registered Nurse - Telemetry",
+        company="Example Health",
+        location="Houston, TX",
+        remote=False,
+        employment_type="full-time",
+        description=f"{sentence}\n\n{NURSE_JOB}",
+    )
+    # A nurse moving to Houston: the place is no deal-breaker, only the credential can be.
+    (screened,) = screen_postings(profile, [job], cv_text=text, prefs=MOVES)
+    return list(screened.deal_breakers)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "alternatives"),
+    [
+        (
+            "This position is open only to RNs licensed in Texas.",
+            "Texas license",
+            ("Texas license", "licensed in Texas", "Texas-licensed"),
+        ),
+        (
+            "This role is open only to candidates registered with the HCPC.",
+            "HCPC registration",
+            ("HCPC registration", "registered with HCPC", "HCPC-registered"),
+        ),
+        (
+            "This role is open only to nurses registered with the NMC.",
+            "NMC registration",
+            ("NMC registration", "registered with NMC", "NMC-registered"),
+        ),
+        (
+            "Reserved for candidates certified by the ABCTE or the NBPTS.",
+            "ABCTE or NBPTS certification",
+            (
+                "ABCTE certification",
+                "certified by ABCTE",
+                "ABCTE-certified",
+                "NBPTS certification",
+                "certified by NBPTS",
+                "NBPTS-certified",
+            ),
+        ),
+        (
+            "This position applies only to ABCTE certified teachers.",
+            "ABCTE certification",
+            ("ABCTE certified",),
+        ),
+        (
+            "This role (Grade 7) is open only to Washington licensed teachers.",
+            "Washington license",
+            ("Washington licensed",),
+        ),
+        # Neither attributive nor issued by someone: the whole phrase, never "engineers license".
+        (
+            "This position is open only to engineers licensed as PEs.",
+            "engineers licensed as PEs",
+            ("engineers licensed as PEs",),
+        ),
+    ],
+)
+def test_the_credential_is_what_the_holder_is_licensed_by_not_the_holder(
+    sentence: str, text: str, alternatives: tuple[str, ...]
+) -> None:
+    description = f"{sentence}\n\n{JOB}"
+    demands = read_demands(posting("p", description), description)
+    assert [(c.text, c.alternatives) for c in demands.credentials] == [(text, alternatives)]
+
+
+@pytest.mark.parametrize("line", ["Texas-licensed RN", "RN, licensed in Texas", "RN with a Texas license"])
+def test_a_nurse_licensed_in_texas_meets_a_role_open_only_to_rns_licensed_in_texas(line: str) -> None:
+    assert nurse_breakers(line, "This position is open only to RNs licensed in Texas.") == []
+
+
+def test_a_nurse_without_the_named_license_or_registration_is_still_told() -> None:
+    texas = nurse_breakers("Oklahoma-licensed RN", "This position is open only to RNs licensed in Texas.")
+    assert texas == ["Requires Texas license, which your CV does not show"], texas
+    nmc = nurse_breakers("Texas-licensed RN", "This role is open only to nurses registered with the NMC.")
+    assert nmc == ["Requires NMC registration, which your CV does not show"], nmc
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "This program is open not only to certified teachers but also to career changers.",
+        "Access to this building is restricted to certified staff after 6pm.",
+        "Parking in this lot is reserved for licensed contractors.",
+    ],
+)
+def test_a_restriction_of_something_else_or_not_only_is_no_credential(sentence: str) -> None:
+    description = f"{sentence}\n\n{JOB}"
+    assert read_demands(posting("p", description), description).credentials == []
+    assert breakers([posting("p", description)], STAYS)["p"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text"),
+    [
+        ("Applications for this vacancy are open only to ABCTE certified teachers.", "ABCTE certification"),
+        ("- This is open only to ABCTE certified teachers.", "ABCTE certification"),
+        ("The position is only open to ABCTE certified teachers.", "ABCTE certification"),
+        ("Open only to licensed electricians.", "licensed electricians"),
+    ],
+)
+def test_a_restriction_of_the_role_itself_is_still_read(sentence: str, text: str) -> None:
+    description = f"{sentence}\n\n{JOB}"
+    assert [c.text for c in read_demands(posting("p", description), description).credentials] == [text]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "If you are located in Canada, please apply through our Canadian careers page.",
+        "You are not based in Seattle for this one.",
+        "Last year we completed our relocation to Austin, Texas.",
+        "We have helped over 200 teachers relocate to Dubai and Abu Dhabi.",
+    ],
+)
+def test_places_in_a_condition_a_negation_or_a_story_are_not_the_jobs_place(sentence: str) -> None:
+    description = f"{sentence}\n\n{JOB}"
+    demands = read_demands(posting("p", description), description)
+    assert demands.stated_places == [] and [p.name for p in demands.places][:1] == ["Portland"]
+    assert breakers([posting("p", description)], STAYS)["p"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("You will need to relocate to Auckland.", "Auckland"),
+        ("Candidates must be willing to relocate to Dubai.", "Dubai"),
+        ("Relocation to Doha is mandatory.", "Doha"),
+        ("When you join, you will be based in Doha.", "Doha"),
+        ("You are based in Seattle for this one.", "Seattle"),
+    ],
+)
+def test_a_required_relocation_or_a_plain_statement_still_names_the_jobs_place(
+    sentence: str, place: str
+) -> None:
+    description = f"{sentence}\n\n{JOB}"
+    demands = read_demands(posting("p", description), description)
+    assert [p.name for p in demands.stated_places][:1] == [place]
+
+
+def test_relocation_to_a_place_in_the_title_needs_no_requirement_word() -> None:
+    demands = read_demands(posting("p", JOB, title="Physics Teacher (Relocation to Doha)"), JOB)
+    assert [p.name for p in demands.stated_places] == ["Doha"]

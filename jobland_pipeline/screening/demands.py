@@ -190,18 +190,45 @@ def _stated_place(d: Demands, posting: Posting, text: str) -> None:
 def _cued_places(posting: Posting, text: str) -> Iterator[Place]:
     """Places after a strong cue in the title, then the text, in order (regions aside), unless the cue's
     clause is negated."""
-    for source, pattern in ((posting.title, _STATED_IN_TITLE), (text, _STATED_IN_TEXT)):
+    for in_title, source, pattern in (
+        (True, posting.title, _STATED_IN_TITLE),
+        (False, text, _STATED_IN_TEXT),
+    ):
         low = fold_for_cues(source)
         for m in pattern.finditer(low):
-            if _clause_negated(low, m.start()):
-                continue  # "no need to relocate to Paris", "not on site in Leeds"
             start, end = next((m.start(i), m.end(i)) for i in range(1, (m.lastindex or 0) + 1) if m.group(i))
-            rest = re.split(r"[.;!?\n]", low[start:], maxsplit=1)[0]
-            if m.group(0).startswith("relocat") and re.search(
-                r"\b(?:not|no|never|cannot|isn't|won't)\b", rest
-            ):
-                continue  # "relocation to Canada is not supported"
+            # Up to the place itself: "no need to relocate to Paris", "you are not based in Seattle".
+            if _clause_negated(low, start) or _conditional(low, m.start()):
+                continue
+            if m.group(0).startswith("relocat") and not _relocation_cue_holds(low, start, in_title=in_title):
+                continue
             yield from (p for p in find_places(source[start:end]) if p.kind != "region")
+
+
+_CONDITIONAL = re.compile(r"\b(?:if|whether|unless|when|whenever|in\s+case|should\s+you)\b")
+_NEEDED = re.compile(
+    r"\b(?:requir\w*|must|need(?:s|ed)?|have\s+to|willing(?:ness)?|mandatory|compulsory|necessary|essential|expected)\b"
+)
+
+
+def _conditional(low: str, start: int) -> bool:
+    """The cue sits in a clause opened by if/whether/unless/when: "If you are located in Canada, ..."."""
+    return _CONDITIONAL.search(_clause_before(low, start)) is not None
+
+
+def _clause_before(low: str, start: int) -> str:
+    return re.split(r"[.;:!?\n,]|\bbut\b|\bmais\b|\bpero\b|\baber\b", low[max(0, start - 60) : start])[-1]
+
+
+def _relocation_cue_holds(low: str, start: int, *, in_title: bool) -> bool:
+    """ "relocat... to X" says where the job is in a title, or when its sentence makes moving a condition
+    ("You will need to relocate to Auckland"), not in a story ("we completed our relocation to Austin",
+    "we have helped teachers relocate to Dubai"), and not when the rest says no ("is not supported")."""
+    sentence_start = max((low.rfind(ch, 0, start) for ch in ".;!?\n"), default=-1) + 1
+    rest = re.split(r"[.;!?\n]", low[start:], maxsplit=1)[0]
+    if re.search(r"\b(?:not|no|never|cannot|isn't|won't)\b", rest):
+        return False  # "relocation to Canada is not supported"
+    return in_title or _NEEDED.search(low[sentence_start:start] + rest) is not None
 
 
 def _read_in(place: Place, listed: list[Place]) -> Place:
@@ -231,6 +258,11 @@ def _clause_negated(low: str, start: int) -> bool:
     """A negation earlier in the same clause: "we do not require relocation", "no relocation required"."""
     before = re.split(r"[.;:!?\n,]|\bbut\b|\bmais\b|\bpero\b|\baber\b", low[max(0, start - 50) : start])[-1]
     return re.search(NEGATION, before) is not None
+
+
+# A negation inside a required-relocation match, in the words its gaps allow: "requires no relocation",
+# "Umzug nicht erforderlich", "déménagement non obligatoire", "reubicación no necesaria".
+_NEGATED_INSIDE = re.compile(r"\b(?:no|not|non|never|nicht|kein\w*|pas|sin|nunca|ningun[oa]?|without)\b")
 
 
 # Moving is a condition of the job: "Relocation required", "Requires relocation to ...", "must be willing to
@@ -268,6 +300,8 @@ def _relocation_required(d: Demands, posting: Posting, text: str) -> None:
             clause = low[clause_start:clause_end]
             if _clause_negated(low, m.start()) or _RELOCATION_SOFT.search(clause):
                 continue
+            if _NEGATED_INSIDE.search(m.group(0)):
+                continue  # "This role requires no relocation", "Traslado no obligatorio"
             if re.match(r"\s*(?:\?|[:：-]?\s*(?:no|none|n/a|not)\b)", low[m.end() :]):
                 continue  # "Relocation required? No", "Relocation required: no"
             d.relocation_required = source[clause_start:clause_end].strip(" -–—|:*•\t()")
@@ -419,43 +453,77 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
 
 # A credential the role is restricted to: "This role applies only to state-certified teachers", "open only
-# to licensed electricians", "reserved for registered nurses" (folded). Not "including but not limited to".
+# to licensed electricians", "reserved for registered nurses" (folded). Not "including but not limited to",
+# nor "open not only to certified teachers but also to career changers".
 _ONLY_TO = re.compile(
-    r"\b(?:appl(?:y|ies)|open|available|restricted|reserved|limited)\s+(?:exclusively\s+|solely\s+)?only\s+(?:to|for)\s+"
-    r"|\bonly\s+(?:open|available|applies|apply)\s+to\s+"
+    r"\b(?:appl(?:y|ies)|open|available|restricted|reserved|limited)\s+(?:exclusively\s+|solely\s+)?(?<!not\s)only\s+(?:to|for)\s+"
+    r"|(?<!not\s)\bonly\s+(?:open|available|applies|apply)\s+to\s+"
     r"|\b(?:restricted|reserved)\s+(?:exclusively\s+|solely\s+)?(?:to|for)\s+"
-    r"|\bonly\s+(?:to|for)\s+(?=(?:[\w-]+\s+){0,3}?(?:certified|licensed|registered|chartered|accredited)\b)"
+    r"|(?<!not\s)\bonly\s+(?:to|for)\s+(?=(?:[\w-]+\s+){0,3}?(?:certified|licensed|registered|chartered|accredited)\b)"
+)
+# What the restriction is about must be the role itself, as the subject just before the verb: "This
+# position applies only to", "Applications for this vacancy are open only to", "It is open only to";
+# not "The signing bonus applies only to", "Access to this building is restricted to".
+_ROLE_SUBJECT = re.compile(
+    r"(?:\b(?:role|position|job|post|vacancy|opening|opportunity|program(?:me)?|posting|applications?|contract)"
+    r"(?:\s*\([^()]*\))?|^\s*(?:this|it))"
+    r"(?:\s+(?:is|are|will|be|been|has|have|remains?|currently|now|strictly|therefore|also|offered|given|made|itself))*\s*$"
 )
 _HOLDER_WORD = {"certified": "certification", "licensed": "license", "registered": "registration",
                 "chartered": "chartership", "accredited": "accreditation"}  # fmt: skip
+_HELD = re.compile(r"(?:an?\s+|the\s+)?(.*?)\b(certified|licensed|registered|chartered|accredited)\b", re.I)
+# "licensed in Texas", "registered with the HCPC", "certified by the ABCTE", "licensed to practise in Ohio".
+_HELD_BY = re.compile(
+    r"\s+(?:to\s+practi[cs]e\s+)?(in|by|with|from|through)\s+(?:the\s+)?(.+?)"
+    r"(?=\s+(?:who|which|that|to|with|for|at|in|on|and\s+who)\b|$)",
+    re.I,
+)
+
+# The participle describes the noun after it ("ABCTE certified teachers"), not a holder before it.
+_ATTRIBUTIVE = re.compile(
+    r"[\s-]+(?!(?:in|by|with|from|through|as|to|for|at|under|and|or|who|if)\b)[^\W\d_]", re.I
+)
 
 
 def _only_to(sentence: str) -> Credential | None:
     """The credential a sentence restricts the role to, named as the posting names it: "applies only to
-    XYZ certified teachers" -> "XYZ certification", checked against the CV as "XYZ certified"."""
+    XYZ certified teachers" -> "XYZ certification", checked against the CV as "XYZ certified"; "open
+    only to RNs licensed in Texas" -> "Texas license" (or "licensed in Texas", "Texas-licensed")."""
     low = fold_for_cues(sentence)  # same length as the sentence: positions carry over
     m = _ONLY_TO.search(low)
     if not m:
         return None
     before = low[: m.start()]
-    if before.strip(" -•*\t") and not re.search(
-        r"\b(?:role|position|job|post|vacancy|opening|opportunity|program(?:me)?|posting|this|applications?)\b",
-        before,
-    ):
+    if before.strip(" -•*\t") and not _ROLE_SUBJECT.search(before.lstrip(" -•*\t")):
         return None  # "the bonus applies only to certified staff" restricts something else
     end = m.end() + len(re.split(r"[.;:!?()\[\]\n]|,\s|\s[-–—]\s", low[m.end() :])[0])
     phrase = sentence[m.end() : end].strip()
     if not _CRED_RE.search(fold_for_cues(phrase)):
         return None  # "open only to residents of ...", "reserved for internal candidates"
-    held = re.match(
-        r"(?:an?\s+|the\s+)?(.*?)\b(certified|licensed|registered|chartered|accredited)\b", phrase, re.I
-    )
-    if held and held.group(1).strip():
-        # "XYZ certified teachers": what identifies the credential is before the word.
+    held = _HELD.match(phrase)
+    if not held:
+        return Credential(phrase, tuple(_alternatives(phrase)))
+    by = _HELD_BY.match(phrase[held.end() :])
+    if by:
+        return _issued_by(held.group(2), by.group(1), by.group(2).strip(" -"))
+    if held.group(1).strip() and _ATTRIBUTIVE.match(phrase[held.end() :]):
+        # "XYZ certified teachers": what identifies the credential is before the word. Not "RNs
+        # licensed as ...", where the words before are the holder.
         named = held.group(1).strip(" -")
         text = f"{named} {_HOLDER_WORD[held.group(2).lower()]}"
         return Credential(text, (f"{named} {held.group(2)}",))
     return Credential(phrase, tuple(_alternatives(phrase)))
+
+
+def _issued_by(participle: str, preposition: str, issuer: str) -> Credential:
+    """ "licensed in Texas" -> "Texas license", met by "Texas license", "licensed in Texas", "Texas-licensed";
+    "registered with the HCPC or the NMC" -> each body on its own."""
+    noun = _HOLDER_WORD[participle.lower()]
+    names = [re.sub(r"^(?:the|an?)\s+", "", one.strip(), flags=re.I) for one in _alternatives(issuer)]
+    alternatives: list[str] = []
+    for one in names:
+        alternatives += [f"{one} {noun}", f"{participle} {preposition} {one}", f"{one}-{participle}"]
+    return Credential(f"{' or '.join(names)} {noun}", tuple(alternatives))
 
 
 def _credentials(d: Demands, pairs: list[tuple[str, str]]) -> None:
