@@ -190,3 +190,29 @@ Our Team
     assert offer_lines(description) == frozenset(
         {"Benefits", "Private Health Insurance", "Stock Options", "Why Join Us", "Kubernetes at scale"}
     )
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["* **Basic Qualifications**", "- **Requirements**", "• Tech Stack:", "• Core Competencies"],
+)
+def test_a_list_item_written_as_a_heading_ends_an_offer_section(heading: str) -> None:
+    """A bulleted bold item, one ending with a colon, or a named section after the benefits starts the
+    requirements: they are not offer lines, and the requirement reader keeps them."""
+    text = "\n".join(
+        [
+            "Benefits",
+            "- Private Health Insurance",
+            "- 25 Days Holiday",
+            heading,
+            "- 3+ years of Python in production",
+            "- Experience with AWS and Terraform",
+        ]
+    )
+    offer = offer_lines(text)
+    assert {"Private Health Insurance", "25 Days Holiday"} <= offer
+    assert (
+        "3+ years of Python in production" not in offer and "Experience with AWS and Terraform" not in offer
+    )
+    lines, _ = requirement_lines(text)
+    assert "3+ years of Python in production" in lines and "Private Health Insurance" not in lines

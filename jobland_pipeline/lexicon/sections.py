@@ -52,7 +52,9 @@ _LATIN_OTHER = (
     r"|competences|exigences|requisitos|perfil|funciones|responsabilidades|anforderungen|aufgaben|ihr\s+profil|qualifikationen"
     r"|ihre\s+aufgaben|requisiti|required|minimum|additional|physical|work\s+environment|position|travel|we(?:'re|\s+are)\s+looking"
     r"|what\s+we(?:'re|\s+are)\s+looking\s+for|about\s+you|you\s+will|your\s+(?:skills|experience)|exigences|requis|buscamos"
-    r"|necesitamos|imprescindible|das\s+bringst\s+du\s+mit|was\s+du\s+mitbringst)"
+    r"|necesitamos|imprescindible|das\s+bringst\s+du\s+mit|was\s+du\s+mitbringst"
+    r"|(?:basic|job|core|your|main|essential|technical|preferred)\s+(?:qualifications?|requirements?|responsibilities"
+    r"|competenc(?:ies|es)|skills|duties)|competenc(?:ies|y))"
 )
 # A short line in Title Case or capitals, or ending with a colon, is a heading of some section too.
 _TITLE_HEAD = re.compile(
@@ -74,6 +76,8 @@ _LIST_ITEM = re.compile(
 )
 _OPTIONAL = re.compile(OPTIONAL)
 _BULLET = re.compile(r"^\s*(?:[-•·]|\*(?!\*))\s*\S")  # a list item, not "**Bold heading**"
+# A list item written as a heading: all in bold ("* **Basic Qualifications**") or ending with a colon.
+_HEADING_ITEM = re.compile(r"^\s*(?:[-•·]|\*(?!\*))\s*(?:\*\*[^*\n]+\*\*|__[^_\n]+__)\s*[:：]?\s*$|[:：]\s*$")
 
 
 def _line_form(raw: str) -> str:
@@ -98,13 +102,14 @@ def _is_other_heading(line: str) -> bool:
     """Whether a short line opens a section of another kind (requirements, duties, profile...).
 
     A bulleted line ("- Private Health Insurance", "• Power BI认证补贴") is an item of the list it is in,
-    not a heading for its Title Case or a colon: only a named section ("- Requirements:") ends one."""
-    stripped = line.strip(" -•*·\t")
+    not a heading for its Title Case: only a named section ("- Requirements:"), or an item written as a
+    heading (all bold, "* **Basic Qualifications**", or ending with a colon), ends one."""
+    stripped = line.strip(" -•*·_\t")
     if len(stripped) > 50:
         return False
     if _OTHER_HEAD.match(fold_for_cues(stripped)):
         return True
-    if _BULLET.match(line):
+    if _BULLET.match(line) and not _HEADING_ITEM.search(line):
         return False
     return bool(_TITLE_HEAD.match(stripped) or _COLON_HEAD.match(stripped))
 
