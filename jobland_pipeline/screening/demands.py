@@ -21,7 +21,6 @@ from jobland_pipeline.lexicon.cues import (
     NUMBER,
     ONSITE,
     OPTIONAL,
-    RELOCATION,
     REMOTE,
     REQUIRED,
     ROTATION,
@@ -56,7 +55,6 @@ class Demands:
     away_work: str | None = None
     nights: str | None = None
     rotating: str | None = None
-    relocation: bool = False  # the posting offers help to relocate
     relocation_required: str | None = None  # the words that make moving a condition of the job
     stated_places: list[Place] = field(default_factory=list)  # where the title or text says the work is
     work_countries: set[str] = field(default_factory=set)  # right to work needed in these countries
@@ -205,6 +203,7 @@ def _cued_places(posting: Posting, text: str) -> Iterator[Place]:
             yield from (p for p in find_places(source[start:end]) if p.kind != "region")
 
 
+_CLAUSE_BREAK = re.compile(r"[.;:!?\n,]|\bbut\b|\bmais\b|\bpero\b|\baber\b")
 _CONDITIONAL = re.compile(r"\b(?:if|whether|unless|when|whenever|in\s+case|should\s+you)\b")
 _NEEDED = re.compile(
     r"\b(?:requir\w*|must|need(?:s|ed)?|have\s+to|willing(?:ness)?|mandatory|compulsory|necessary|essential|expected)\b"
@@ -216,8 +215,9 @@ def _conditional(low: str, start: int) -> bool:
     return _CONDITIONAL.search(_clause_before(low, start)) is not None
 
 
-def _clause_before(low: str, start: int) -> str:
-    return re.split(r"[.;:!?\n,]|\bbut\b|\bmais\b|\bpero\b|\baber\b", low[max(0, start - 60) : start])[-1]
+def _clause_before(low: str, start: int, *, width: int = 60) -> str:
+    """The clause that ends at ``start`` (at most ``width`` characters back)."""
+    return _CLAUSE_BREAK.split(low[max(0, start - width) : start])[-1]
 
 
 def _relocation_cue_holds(low: str, start: int, *, in_title: bool) -> bool:
@@ -256,8 +256,7 @@ def _elsewhere(place: Place, listed: list[Place]) -> bool:
 
 def _clause_negated(low: str, start: int) -> bool:
     """A negation earlier in the same clause: "we do not require relocation", "no relocation required"."""
-    before = re.split(r"[.;:!?\n,]|\bbut\b|\bmais\b|\bpero\b|\baber\b", low[max(0, start - 50) : start])[-1]
-    return re.search(NEGATION, before) is not None
+    return re.search(NEGATION, _clause_before(low, start, width=50)) is not None
 
 
 # A negation inside a required-relocation match, in the words its gaps allow: "requires no relocation",
@@ -557,11 +556,6 @@ def _setting(d: Demands, posting: Posting, head: str, folded: str) -> None:
     away = re.search(AWAY, head) or re.search(AWAY, folded)
     if away and not re.search(rf"no\s+(?:\w+\s+){{0,2}}{AWAY}|not\s+(?:\w+\s+){{0,2}}{AWAY}", folded):
         d.away_work = away.group(0)
-    if re.search(
-        rf"{RELOCATION}\s+(?:support|package|allowance|assistance)|ayuda\s+a\s+la\s+reubicacion|aide\s+(?:a\s+la\s+)?(?:relocalisation|demenagement)|relocate\s+to",
-        folded,
-    ):
-        d.relocation = True
 
 
 def _stated_office_days(head: str, folded: str) -> int | None:
