@@ -6,7 +6,7 @@ from jobland_pipeline.lexicon import detect_language, tokens
 from jobland_pipeline.lexicon.cues import fold_for_cues
 from jobland_pipeline.lexicon.instructions import remove_instructions
 from jobland_pipeline.lexicon.languages import level_of, parse_language_items
-from jobland_pipeline.lexicon.titles import head_concept, same_job_head, title_similarity
+from jobland_pipeline.lexicon.titles import head_concept, same_job_head, title_similarity, title_terms
 from jobland_pipeline.lexicon.titlewords import core_title, only_level_words, title_level
 
 
@@ -88,6 +88,56 @@ def test_titles_compare_across_languages() -> None:
     assert title_similarity("Finance Business Partner", "Senior HR Business Partner") < title_similarity(
         "HR Business Partner", "Senior HR Business Partner"
     )
+
+
+@pytest.mark.parametrize(
+    ("spelled", "acronym"),
+    [
+        ("Registered Nurse", "RN"),
+        ("Licensed Practical Nurse", "LPN"),
+        ("Certified Nursing Assistant", "CNA"),
+        ("Chief Technology Officer", "CTO"),
+        ("Machine Learning Engineer", "ML Engineer"),
+        ("Quality Assurance Engineer", "QA Engineer"),
+        ("Software Development Engineer", "SDE"),
+    ],
+)
+def test_a_title_acronym_is_the_title_it_stands_for(spelled: str, acronym: str) -> None:
+    assert title_similarity(spelled, acronym) >= 0.9
+    assert title_similarity(acronym, spelled) >= 0.9
+
+
+def test_an_acronym_of_another_job_stays_another_job() -> None:
+    assert title_similarity("Chief Executive Officer", "CTO") < 0.6
+    assert title_similarity("Registered Nurse", "CNA") < 0.9
+
+
+@pytest.mark.parametrize(
+    ("title", "concept"),
+    [
+        ("Softwareentwicklerin", "@developer"),  # a compound with its inflection
+        ("Beraterin Steuern", "@consultant"),
+        ("Ingeniera de Datos", "@engineer"),
+    ],
+)
+def test_compounds_and_inflections_keep_their_job(title: str, concept: str) -> None:
+    assert concept in title_terms(title)
+
+
+@pytest.mark.parametrize(
+    ("title", "not_concept"),
+    [
+        ("Internal Auditor", "@intern"),  # "-al" is no inflection of "intern"
+        ("Internet Sales Consultant", "@intern"),
+        ("Licensed Practical Nurse", "@intern"),  # "practical" is not "prácticas"
+        ("Equality and Diversity Officer", "@quality"),  # "e" + "quality" is no compound
+        ("Customer Service Advisor", "@customs"),
+    ],
+)
+def test_a_word_that_only_starts_or_ends_like_a_job_word_is_not_that_job(
+    title: str, not_concept: str
+) -> None:
+    assert not_concept not in title_terms(title)
 
 
 def test_head_of_a_title() -> None:

@@ -117,3 +117,40 @@ def test_taxonomy_generalisation_keeps_the_job() -> None:
     assert general, [t.title for t in titles]
     assert all("electrician" in t.title.lower() for t in general)
     assert all("O*NET" in t.reason for t in general)
+
+
+FOUNDER = """Alex Example
+San Francisco, CA | alex@example.com
+
+EXPERIENCE
+Co-Founder & CTO, Example AI - San Francisco, CA
+June 2023 - present
+- Built the model-serving platform; scaled engineering from 3 to 28 people.
+
+Senior Machine Learning Engineer, Bigco - San Francisco, CA
+May 2019 - May 2023
+- Trained and deployed ranking models.
+
+SKILLS
+Python, PyTorch, Kubernetes
+"""
+
+
+def test_a_founders_joined_title_gives_the_job_and_its_acronym_spelled_out() -> None:
+    titles = [t.title for t in _titles(FOUNDER, limit=10)]
+    assert "Co-Founder & CTO" not in titles
+    assert titles[0] == "CTO"
+    assert "Chief Technology Officer" in titles  # the CV's "CTO" backs every word
+    assert not any("founder" in t.lower() for t in titles)
+    assert "Machine Learning Engineer" in titles
+
+
+def test_a_title_joined_by_its_qualifiers_stays_whole() -> None:
+    from jobland_pipeline.profiles.titles import _split_compound
+
+    assert _split_compound("Sales & Marketing Manager") == ["Sales & Marketing Manager"]
+    assert _split_compound("Owner / Head Chef") == ["Head Chef"]
+    assert _split_compound("Founding Member & Site Reliability Engineer & Infrastructure Team Lead") == [
+        "Site Reliability Engineer",
+        "Infrastructure Team Lead",
+    ]

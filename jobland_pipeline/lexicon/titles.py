@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from jobland_pipeline.lexicon.acronyms import TITLE_ACRONYMS, expand_acronyms
 from jobland_pipeline.lexicon.glossary import concept_index, family_of
 from jobland_pipeline.lexicon.hanzi import to_simplified
 from jobland_pipeline.lexicon.titlewords import core_title
@@ -116,14 +117,31 @@ def _compound_concept(word: str) -> str | None:
         return None
     parts = _compound_parts()
     best: tuple[int, str] | None = None
+    # The head of a feminine compound is before its ending: "Softwareentwickler|in".
+    base = word[:-5] if word.endswith("innen") else word[:-2] if word.endswith("in") else ""
     for n in range(len(word), 4, -1):
-        for piece in (word[-n:], word[:n]):
+        rest = len(word) - n
+        # A compound's other word has three letters or more ("dielectric" is not "di" + "electric");
+        # a shorter ending is only an inflection of the start ("Beraterin", "ingeniera"), never "-al"
+        # or "-et" ("internal", "internet" are not interns).
+        pieces = []
+        if rest == 0 or rest >= 3:
+            pieces.append(word[-n:])
+        if rest == 0 or rest >= 3 or word[n:] in _INFLECTIONS:
+            pieces.append(word[:n])
+        if len(base) - n >= 3:
+            pieces.append(base[-n:])
+        for piece in pieces:
             found = parts.get(piece)
             if found is not None and (best is None or found[0] < best[0]):
                 best = found
         if best is not None:
             return best[1]
     return None
+
+
+# Endings that inflect a job noun (German feminine and plural, Romance gender and number, possessive).
+_INFLECTIONS = frozenset(["in", "en", "n", "e", "a", "as", "o", "os", "es", "s", "'s"])
 
 
 def _word_term(word: str) -> str | None:
@@ -152,7 +170,10 @@ def _latin_terms(folded: str) -> list[str]:
     """Glossary phrases (longest first, left to right) as concepts, other words as themselves."""
     index = _index()[0]
     lengths = _phrase_lengths()
-    words = [stem(w) for w in _WORD.findall(folded.replace("-", " ").replace("/", " "))]
+    found = _WORD.findall(folded.replace("-", " ").replace("/", " "))
+    if any(w in TITLE_ACRONYMS for w in found):  # "RN" is "Registered Nurse"
+        found = expand_acronyms(found)
+    words = [stem(w) for w in found]
     terms: list[str] = []
     i = 0
     while i < len(words):

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from jobland_pipeline.keys import slugify
+from jobland_pipeline.lexicon.acronyms import TITLE_ACRONYMS, expand_acronyms
 from jobland_pipeline.lexicon.titles import head_concept, same_job_head, title_similarity
 from jobland_pipeline.lexicon.titlewords import core_title, only_level_words, strip_markers, title_level
 from jobland_pipeline.lexicon.tokens import fold, latin_words, stem, tokens
@@ -108,7 +109,9 @@ def _evidence_ok(title: str, cv_words: set[str]) -> bool:
 
 
 def _words(text: str) -> set[str]:
-    return {_genderless(stem(w)) for w in latin_words(text)} | set(tokens(text))
+    """The text's words, a title acronym also as the words it stands for: a CV that says "CTO" backs
+    "Chief Technology Officer"."""
+    return {_genderless(stem(w)) for w in expand_acronyms(latin_words(text))} | set(tokens(text))
 
 
 def _blocked(title: str, profile: Profile) -> bool:
@@ -216,13 +219,30 @@ def _variants(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
     return out
 
 
+_STAKE = re.compile(r"(?:co-?\s?)?founder|founding (?:member|team)|owner", re.I)
+_ACRONYM = re.compile(r"[A-Z]{2,5}")
+
+
 def _split_compound(title: str) -> list[str]:
-    """ "Founding Member & Site Reliability Engineer & Infrastructure Team Lead" holds two titles."""
+    """The jobs a joined title holds: "Founding Member & Site Reliability Engineer & Infrastructure Team
+    Lead" holds two; "Co-Founder & CTO" holds one ("CTO"): a stake in the company is not a job to search
+    for. "Sales & Marketing Manager" is one title ("Sales" alone is no job) and stays whole."""
     from jobland_pipeline.profiles.roles import TITLE_WORDS
 
     parts = [p.strip() for p in re.split(r"\s+&\s+|\s+/\s+", title) if p.strip()]
-    jobs = [p for p in parts if TITLE_WORDS.search(p) and len(p.split()) >= 2]
-    return jobs if len(jobs) >= 2 else [title]
+    jobs = [
+        p
+        for p in parts
+        if not _STAKE.fullmatch(p)
+        and (
+            (TITLE_WORDS.search(p) and len(p.split()) >= 2)
+            or (_ACRONYM.fullmatch(p) and fold(p) in TITLE_ACRONYMS)
+        )
+    ]
+    stakes = [p for p in parts if _STAKE.fullmatch(p)]
+    if len(jobs) >= 2 or (jobs and stakes and len(jobs) + len(stakes) == len(parts)):
+        return jobs
+    return [title]
 
 
 def _head_words(title: str) -> set[str]:
