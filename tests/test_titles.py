@@ -154,3 +154,23 @@ def test_a_title_joined_by_its_qualifiers_stays_whole() -> None:
         "Site Reliability Engineer",
         "Infrastructure Team Lead",
     ]
+
+
+def test_the_unit_a_director_heads_is_not_part_of_the_title() -> None:
+    cv = FOUNDER.replace(
+        "Co-Founder & CTO, Example AI", "Founding Member & Director of Infrastructure Division, Kasa"
+    )
+    titles = [t.title for t in _titles(cv, limit=10)]
+    assert titles[0] == "Director of Infrastructure"
+    assert not any("Division" in t or "Founding" in t for t in titles)
+
+
+def test_real_cv_of_a_founder_searches_the_job_not_the_stake() -> None:
+    from jobland_pipeline.documents import extract_file
+    from tests.conftest import REAL_CVS
+
+    doc = extract_file(REAL_CVS / "rendercv_John_Doe_EngineeringresumesTheme_CV.pdf")
+    profile = build_profile(doc.text, user_id="u", language=doc.language, as_of=AS_OF)
+    titles = [t.title for t in suggest_titles(profile)]
+    assert titles[:2] == ["CTO", "Chief Technology Officer"]
+    assert not any("&" in t or "Intern" in t for t in titles)  # the PhD's internships are behind them

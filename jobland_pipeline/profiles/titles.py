@@ -161,8 +161,12 @@ def _role_candidates(profile: Profile) -> list[_Candidate]:
         where = f" ({role.employer})" if role.employer else ""
         for k, part in enumerate(_split_compound(role.title)):
             reason = say_title("role", profile.language, role=f"{role.title}{where}")
-            out.append(_Candidate(part, weight * (1 - 0.02 * k), reason, "cv"))
+            out.append(_Candidate(_UNIT.sub(r"\1", part), weight * (1 - 0.02 * k), reason, "cv"))
     return out
+
+
+# The organisation unit after "of": "Director of Infrastructure Division" is a Director of Infrastructure.
+_UNIT = re.compile(r"(?<=\bof\s)(\S+(?:\s\S+)?)\s+(?:division|department|dept\.?|unit|team|group)$", re.I)
 
 
 def _plain(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
