@@ -278,6 +278,12 @@ TITLE_MESSAGES: dict[str, dict[str, str]] = {
         "fr": "même métier que votre poste de {role} ({occupation}, O*NET/ESCO) ; chaque mot figure dans votre CV",
         "es": "la misma ocupación que su puesto de {role} ({occupation}, O*NET/ESCO); cada palabra figura en su CV",
     },
+    "degree": {
+        "en": "the job your degree trains for ({degree})",
+        "zh": "您的学位所对应的职业（{degree}）",
+        "fr": "le métier auquel prépare votre diplôme ({degree})",
+        "es": "el empleo para el que prepara su título ({degree})",
+    },
     "pinned": {
         "en": "you pinned this title in your settings",
         "zh": "您在设置中固定了这个职位",

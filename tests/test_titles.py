@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from jobland_pipeline.lexicon.tokens import latin_words
 from jobland_pipeline.profiles import build_profile, suggest_titles
 
@@ -174,3 +176,70 @@ def test_real_cv_of_a_founder_searches_the_job_not_the_stake() -> None:
     titles = [t.title for t in suggest_titles(profile)]
     assert titles[:2] == ["CTO", "Chief Technology Officer"]
     assert not any("&" in t or "Intern" in t for t in titles)  # the PhD's internships are behind them
+
+
+GRADUATE = """Priya Example
+priya@example.com
+
+B.E. Electrical - Shivaji University
+June 2019 - May 2023
+
+Diploma in Electrical Engineering - Government Polytechnic, Pune
+June 2016 - May 2019
+
+Skills: AutoCAD, PLC, MATLAB
+"""
+
+
+def test_a_graduates_degree_gives_the_job_it_trains_for_never_the_degree_itself() -> None:
+    titles = _titles(GRADUATE)
+    assert [t.title for t in titles] == ["Electrical Engineer"]
+    assert "B.E. Electrical" in titles[0].reason
+
+
+@pytest.mark.parametrize(
+    ("degree", "job"),
+    [
+        ("LLB Law Mumbai", "Lawyer"),
+        ("BTech CSE", "Software Engineer"),
+        ("Bachelor of Engineering (BE) Electronics", "Electronics Engineer"),
+        ("M.Tech Structural Engineering", "Structural Engineer"),
+        ("MBA Finance", None),  # a manager's title is not a new graduate's
+    ],
+)
+def test_degrees_and_their_jobs(degree: str, job: str | None) -> None:
+    from jobland_pipeline.profiles.titles import _degree_titles
+
+    assert _degree_titles(degree) == ([job] if job else [])
+
+
+@pytest.mark.parametrize(
+    ("title", "searchable"),
+    [
+        ("B.E. Electrical", False),
+        ("Bachelor of Arts Sociology", False),
+        ("Master Law Chennai", False),
+        ("description", False),
+        ("Mumbai", False),
+        (
+            "COMPUTER KNOWLEDGE Drafting tools AutoCAD Packages MS Office Applications Operating systems",
+            False,
+        ),
+        ("Scrum Master", True),
+        ("Master Electrician", True),
+        ("Senior Executive PMO", True),
+        ("资深律师", True),
+    ],
+)
+def test_what_reads_as_a_job_title(title: str, searchable: bool) -> None:
+    from jobland_pipeline.profiles.titles import _reads_as_title
+
+    assert _reads_as_title(title) is searchable
+
+
+def test_a_labelled_title_loses_its_label() -> None:
+    from jobland_pipeline.profiles.titles import _display
+
+    assert _display("Role: Civil Engineer") == "Civil Engineer"
+    assert _display("Designation - Java Developer") == "Java Developer"
+    assert _display("Post-doctoral Fellow") == "Post-doctoral Fellow"

@@ -70,11 +70,14 @@ class _Candidate:
 
 def _display(title: str) -> str:
     """A title as a search box wants it: markers and qualifiers off, first letter up (Latin scripts)."""
-    text = core_title(title, keep_level=True)
+    text = core_title(_LABEL.sub("", title), keep_level=True)  # "Role: Civil Engineer"
     text = re.sub(r"\s{2,}", " ", text).strip(" -–—,:;")
     if text.isupper() and len(text) > 4:  # "SENIOR SOFTWARE ENGINEER" from a small-caps heading
         text = " ".join(w if len(w) <= 3 else w.capitalize() for w in text.split())
     return text[:1].upper() + text[1:] if text[:1].isalpha() and text[:1].isascii() else text
+
+
+_LABEL = re.compile(r"^\W*(?:role|position|designation|job title|title|post)\s*(?::|\s[-–]\s)\s*", re.I)
 
 
 def _ended_years_ago(end: str | None, as_of: str) -> float:
@@ -442,13 +445,65 @@ def _pool(profile: Profile, cv_tokens: set[str]) -> list[_Candidate]:
     seeds = _candidates(profile)
     pool = seeds + _generalise(profile, seeds, cv_tokens)
     if not pool:
-        # No role title reads like a job title: the CV's own role titles are still its only evidence.
-        pool = [
+        # No role title reads like a job title: a graduate's degree names the job it trains for, and
+        # the CV's own role titles are still evidence.
+        pool = _from_degrees(profile) + [
             _Candidate(r.title, 0.5, say_title("role", profile.language, role=r.title), "cv")
             for r in profile.roles[:5]
         ]
     pool.sort(key=lambda c: (c.reserve, -c.score))
     return pool
+
+
+# Degrees that train for one job: an engineering degree for an engineer of its field ("B.E. Electrical"
+# -> Electrical Engineer), a law degree for a lawyer, a pharmacy degree for a pharmacist.
+_ENGINEERING_DEGREE = re.compile(
+    r"\b(?:b\.\s?e|be|b\.?\s?tech|btech|m\.\s?e|m\.?\s?tech|mtech|bachelor(?:'?s)? of (?:engineering|technology)|"
+    r"master(?:'?s)? of (?:engineering|technology))\b\.?",
+    re.I,
+)
+_JOB_DEGREES = (
+    (
+        re.compile(r"\b(?:ll\.?\s?b|ll\.?\s?m|(?:bachelor|master)(?:'?s)?\s+(?:of\s+|in\s+)?laws?)\b", re.I),
+        "Lawyer",
+    ),
+    (re.compile(r"\b(?:b\.?\s?pharm|m\.?\s?pharm|pharm\.?\s?d|bachelor of pharmacy)\b", re.I), "Pharmacist"),
+    (re.compile(r"\b(?:b\.?\s?sc\.?\s+nursing|bsn|bachelor of science in nursing)\b", re.I), "Nurse"),
+)
+_COMPUTING = re.compile(r"(?:in\s+)?(?:computer|cse\b|cs\b|information technology|it\b|software)", re.I)
+_FIELD_STOP = re.compile(r"\s*(?:\band\b|&|,|/|\(|\bfrom\b|\bat\b|\d).*$", re.I)
+
+
+def _degree_titles(degree: str) -> list[str]:
+    """The jobs a degree trains for, each a title the taxonomy knows."""
+    out = [job for pattern, job in _JOB_DEGREES if pattern.search(degree)]
+    degree = re.sub(r"\([^)]*\)", " ", degree)  # "Bachelor of Engineering (BE) Electronics"
+    match = _ENGINEERING_DEGREE.search(degree)
+    if match:
+        field = _FIELD_STOP.sub("", degree[match.end() :])
+        if _COMPUTING.match(field.strip()):
+            return [*out, "Software Engineer"]  # a computing degree trains software engineers
+        words = [
+            w for w in re.findall(r"[A-Za-z]+", field) if fold(w) not in {"in", "of", "engineering", "engg"}
+        ]
+        for n in range(min(3, len(words)), 0, -1):  # "Electrical And Electronics" -> "Electrical"
+            title = " ".join(w.capitalize() for w in words[:n]) + " Engineer"
+            found = occupations_for_title(title, "en", limit=1)
+            if found and found[0][1] >= 0.95:
+                out.append(title)
+                break
+    return out
+
+
+def _from_degrees(profile: Profile) -> list[_Candidate]:
+    """Titles a graduate's degrees train for: the CV's degrees, and degree lines read as roles."""
+    degrees = [e.degree or e.text for e in profile.education] + [r.title for r in profile.roles]
+    out: list[_Candidate] = []
+    for degree in degrees[:6]:
+        for title in _degree_titles(degree):
+            reason = say_title("degree", profile.language, degree=degree)
+            out.append(_Candidate(title, 0.6, reason, "cv"))
+    return out
 
 
 def _suggestion(cand: _Candidate, shown: str, count: int, skills: list[str]) -> TitleSuggestion:
@@ -489,9 +544,54 @@ def suggest_titles(
 
 def _wanted(shown: str, key: str, seen: set[str], profile: Profile, level: int) -> bool:
     """A new title, not one the person rules out, not below an experienced person's level."""
-    if not shown or key in seen or _blocked(shown, profile):
+    if not shown or key in seen or _blocked(shown, profile) or not _reads_as_title(shown):
         return False
     return not (_LEVELS[title_level(shown)] == 0 and level > 0)
+
+
+# What a CV's lines hold that is no job to search for: a degree or school year ("B.E. Electrical",
+# "LLB Law Mumbai", "Bachelor of Arts Sociology"), a field label ("description", "Role:"), a sentence.
+_DEGREE = re.compile(
+    r"\b(?:bachelor\S*|master'?s|masters|master (?:of|in|law|arts?|science|commerce|business)|diploma|degree|b\.\s?e\b|be|b\.?\s?tech|m\.?\s?tech|btech|"
+    r"b\.?\s?sc|m\.?\s?sc|ll\.?\s?[bm]|mba|mca|bca|mms|h\.\s?s\.\s?c|hsc|ssc|ph\.?\s?d|"
+    r"intermediate|first year|second year|final year)\b",
+    re.I,
+)
+_LABELS = frozenset(
+    [
+        "description",
+        "role",
+        "roles",
+        "position",
+        "designation",
+        "company",
+        "employer",
+        "duration",
+        "location",
+        "responsibilities",
+        "summary",
+        "profile",
+        "project",
+        "projects",
+        "skills",
+        "skill set",
+        "education",
+        "experience",
+        "details",
+    ]
+)
+
+
+def _reads_as_title(title: str) -> bool:
+    """A job title one could search: not a degree, a label, a place or a sentence (at most seven words)."""
+    from jobland_pipeline.places import resolve
+
+    words = title.split()
+    if not words or len(words) > 7 or ":" in title or _DEGREE.search(title):
+        return False
+    if fold(title).strip(" .-") in _LABELS or not re.search(r"[^\W\d_]", title):
+        return False
+    return len(words) > 2 or resolve(title) is None
 
 
 def _key(title: str) -> str:
