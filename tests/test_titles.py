@@ -205,6 +205,10 @@ def test_a_graduates_degree_gives_the_job_it_trains_for_never_the_degree_itself(
         ("Bachelor of Engineering (BE) Electronics", "Electronics Engineer"),
         ("M.Tech Structural Engineering", "Structural Engineer"),
         ("MBA Finance", None),  # a manager's title is not a new graduate's
+        ("B.E. (Mechanical)", "Mechanical Engineer"),
+        ("BE(Civil)", "Civil Engineer"),
+        ("B.E. E&TC", None),  # no field of two letters ("E Engineer")
+        ("Bachelor of Law Enforcement", None),
     ],
 )
 def test_degrees_and_their_jobs(degree: str, job: str | None) -> None:
@@ -226,6 +230,14 @@ def test_degrees_and_their_jobs(degree: str, job: str | None) -> None:
             False,
         ),
         ("Scrum Master", True),
+        ("Driver", True),  # a job noun, though a town is called so
+        ("Cook", True),
+        ("iOS Developer", True),
+        ("Köchin", True),
+        ("大堂经理", True),
+        ("Intermediate Accountant", True),  # a level, not a school year
+        ("LLM Engineer", True),
+        ("PhD Researcher", True),
         ("Master Electrician", True),
         ("Senior Executive PMO", True),
         ("资深律师", True),
@@ -243,3 +255,33 @@ def test_a_labelled_title_loses_its_label() -> None:
     assert _display("Role: Civil Engineer") == "Civil Engineer"
     assert _display("Designation - Java Developer") == "Java Developer"
     assert _display("Post-doctoral Fellow") == "Post-doctoral Fellow"
+    assert _display("Puesto: Gerente de Ventas") == "Gerente de Ventas"
+    assert _display("职位：会计") == "会计"
+
+
+@pytest.mark.parametrize(
+    ("title", "parts"),
+    [
+        ("QA / QC Inspector", ["QA / QC Inspector"]),  # a field acronym is no job of its own
+        ("ML / AI Engineer", ["ML / AI Engineer"]),
+        ("Founder & CEO", ["CEO"]),
+    ],
+)
+def test_only_job_parts_split_a_joined_title(title: str, parts: list[str]) -> None:
+    from jobland_pipeline.profiles.titles import _split_compound
+
+    assert _split_compound(title) == parts
+
+
+@pytest.mark.parametrize(
+    ("title", "plain"),
+    [
+        ("Director of the Finance Department", "Director of Finance"),
+        ("Head of Red Team", "Head of Red Team"),  # the team is the job
+        ("Head of Business Unit", "Head of Business Unit"),
+    ],
+)
+def test_only_a_department_or_division_is_dropped(title: str, plain: str) -> None:
+    from jobland_pipeline.profiles.titles import _UNIT
+
+    assert _UNIT.sub(r"of \1", title) == plain

@@ -3,8 +3,9 @@
 Only acronyms that mean one job wherever a job title uses them. Left out on purpose: "PM" (product or
 project manager), "PA" (physician or personal assistant), "GM" (general manager or General Motors),
 "CPO" (chief product or procurement officer, or a prosthetist), "CMO" (a marketing chief or a
-contract manufacturer), "AI" and "IT" (also words). Acronyms the glossary already holds as concepts
-("HR", "UX", "SRE") are not repeated here.
+contract manufacturer), "AI" and "IT" (also words), "BI" ("bi-lingual"). Field acronyms ("HR", "UX",
+"QA", "ML") are glossary concepts, matched as a whole: "QA Engineer" is not any "Quality Engineer".
+After "to", "the" or "for" an acronym is not spelled out: an "Assistant to the CEO" is no chief.
 """
 
 from __future__ import annotations
@@ -30,9 +31,6 @@ TITLE_ACRONYMS: dict[str, str] = {
     "emt": "emergency medical technician",
     "sde": "software development engineer",
     "swe": "software engineer",
-    "qa": "quality assurance",
-    "ml": "machine learning",
-    "bi": "business intelligence",
     "dba": "database administrator",
     "cpa": "certified public accountant",
 }
@@ -41,10 +39,15 @@ TITLE_ACRONYMS: dict[str, str] = {
 def expand_acronyms(words: Iterable[str]) -> list[str]:
     """Folded words with every title acronym replaced by the words it stands for."""
     out: list[str] = []
+    before = ""
     for word in words:
         spelled = TITLE_ACRONYMS.get(word)
-        if spelled is None:
+        if spelled is None or before in _SOMEONE_ELSE:
             out.append(word)
         else:
             out.extend(spelled.split())
+        before = word
     return out
+
+
+_SOMEONE_ELSE = frozenset(["to", "the", "for"])  # "Assistant to the CEO", "EA for CFO"

@@ -116,28 +116,29 @@ def _compound_concept(word: str) -> str | None:
     if len(word) < 8:
         return None
     parts = _compound_parts()
-    best: tuple[int, str] | None = None
     # The head of a feminine compound is before its ending: "Softwareentwickler|in".
     base = word[:-5] if word.endswith("innen") else word[:-2] if word.endswith("in") else ""
     for n in range(len(word), 4, -1):
-        rest = len(word) - n
-        # A compound's other word has three letters or more ("dielectric" is not "di" + "electric");
-        # a shorter ending is only an inflection of the start ("Beraterin", "ingeniera"), never "-al"
-        # or "-et" ("internal", "internet" are not interns).
-        pieces = []
-        if rest == 0 or rest >= 3:
-            pieces.append(word[-n:])
-        if rest == 0 or rest >= 3 or word[n:] in _INFLECTIONS:
-            pieces.append(word[:n])
-        if len(base) - n >= 3:
-            pieces.append(base[-n:])
-        for piece in pieces:
-            found = parts.get(piece)
-            if found is not None and (best is None or found[0] < best[0]):
-                best = found
-        if best is not None:
-            return best[1]
+        found = [parts[p] for p in _pieces(word, base, n) if p in parts]
+        if found:
+            return min(found)[1]
     return None
+
+
+def _pieces(word: str, base: str, n: int) -> list[str]:
+    """The word's head and start of ``n`` letters that may be a glossary word.
+
+    A compound's other word has three letters or more ("dielectric" is not "di" + "electric"); a
+    shorter ending is only an inflection of the start ("Beraterin", "ingeniera"), never "-al" or "-et"
+    ("internal", "internet" are not interns)."""
+    rest = len(word) - n
+    whole = rest == 0 or rest >= 3
+    pieces = [word[-n:]] if whole else []
+    if whole or word[n:] in _INFLECTIONS:
+        pieces.append(word[:n])
+    if len(base) - n >= 3:
+        pieces.append(base[-n:])
+    return pieces
 
 
 # Endings that inflect a job noun (German feminine and plural, Romance gender and number, possessive).

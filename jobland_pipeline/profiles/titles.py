@@ -77,7 +77,10 @@ def _display(title: str) -> str:
     return text[:1].upper() + text[1:] if text[:1].isalpha() and text[:1].isascii() else text
 
 
-_LABEL = re.compile(r"^\W*(?:role|position|designation|job title|title|post)\s*(?::|\s[-–]\s)\s*", re.I)
+_LABEL = re.compile(
+    r"^\W*(?:role|position|designation|job title|title|post|poste|puesto|cargo|stelle|职位|岗位)\s*(?:[:：]|\s[-–]\s)\s*",
+    re.I,
+)
 
 
 def _ended_years_ago(end: str | None, as_of: str) -> float:
@@ -164,12 +167,13 @@ def _role_candidates(profile: Profile) -> list[_Candidate]:
         where = f" ({role.employer})" if role.employer else ""
         for k, part in enumerate(_split_compound(role.title)):
             reason = say_title("role", profile.language, role=f"{role.title}{where}")
-            out.append(_Candidate(_UNIT.sub(r"\1", part), weight * (1 - 0.02 * k), reason, "cv"))
+            out.append(_Candidate(_UNIT.sub(r"of \1", part), weight * (1 - 0.02 * k), reason, "cv"))
     return out
 
 
-# The organisation unit after "of": "Director of Infrastructure Division" is a Director of Infrastructure.
-_UNIT = re.compile(r"(?<=\bof\s)(\S+(?:\s\S+)?)\s+(?:division|department|dept\.?|unit|team|group)$", re.I)
+# The organisation unit after "of": "Director of (the) Infrastructure Division" is a Director of
+# Infrastructure. Not "team" or "unit": a "Head of Red Team" or "of Business Unit" says what the job is.
+_UNIT = re.compile(r"\bof\s+(?:the\s+)?(\S+(?:\s\S+)?)\s+(?:division|department|dept\.?)$", re.I)
 
 
 def _plain(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
@@ -464,27 +468,32 @@ _ENGINEERING_DEGREE = re.compile(
 )
 _JOB_DEGREES = (
     (
-        re.compile(r"\b(?:ll\.?\s?b|ll\.?\s?m|(?:bachelor|master)(?:'?s)?\s+(?:of\s+|in\s+)?laws?)\b", re.I),
+        re.compile(
+            r"\b(?:ll\.?\s?b|ll\.?\s?m|(?:bachelor|master)(?:'?s)?\s+(?:of\s+|in\s+)?laws?\b(?!\s+enforcement))",
+            re.I,
+        ),
         "Lawyer",
     ),
     (re.compile(r"\b(?:b\.?\s?pharm|m\.?\s?pharm|pharm\.?\s?d|bachelor of pharmacy)\b", re.I), "Pharmacist"),
     (re.compile(r"\b(?:b\.?\s?sc\.?\s+nursing|bsn|bachelor of science in nursing)\b", re.I), "Nurse"),
 )
 _COMPUTING = re.compile(r"(?:in\s+)?(?:computer|cse\b|cs\b|information technology|it\b|software)", re.I)
-_FIELD_STOP = re.compile(r"\s*(?:\band\b|&|,|/|\(|\bfrom\b|\bat\b|\d).*$", re.I)
+_FIELD_STOP = re.compile(r"\band\b|&|,|/|\bfrom\b|\bat\b|\d", re.I)
 
 
 def _degree_titles(degree: str) -> list[str]:
     """The jobs a degree trains for, each a title the taxonomy knows."""
     out = [job for pattern, job in _JOB_DEGREES if pattern.search(degree)]
-    degree = re.sub(r"\([^)]*\)", " ", degree)  # "Bachelor of Engineering (BE) Electronics"
+    degree = re.sub(r"[()]", " ", degree)  # "B.E. (Mechanical)", "Bachelor of Engineering (BE) Civil"
     match = _ENGINEERING_DEGREE.search(degree)
     if match:
-        field = _FIELD_STOP.sub("", degree[match.end() :])
+        field = degree[match.end() :]
+        stop = _FIELD_STOP.search(field)
+        field = field[: stop.start()] if stop else field
         if _COMPUTING.match(field.strip()):
             return [*out, "Software Engineer"]  # a computing degree trains software engineers
-        words = [
-            w for w in re.findall(r"[A-Za-z]+", field) if fold(w) not in {"in", "of", "engineering", "engg"}
+        words = [  # "B.E. (BE) Civil", "B.E. E&TC": no field of two letters
+            w for w in re.findall(r"[A-Za-z]{3,}", field) if fold(w) not in {"engineering", "engg"}
         ]
         for n in range(min(3, len(words)), 0, -1):  # "Electrical And Electronics" -> "Electrical"
             title = " ".join(w.capitalize() for w in words[:n]) + " Engineer"
@@ -585,13 +594,20 @@ _LABELS = frozenset(
 def _reads_as_title(title: str) -> bool:
     """A job title one could search: not a degree, a label, a place or a sentence (at most seven words)."""
     from jobland_pipeline.places import resolve
+    from jobland_pipeline.profiles.roles import TITLE_WORDS
 
     words = title.split()
-    if not words or len(words) > 7 or ":" in title or _DEGREE.search(title):
+    if not words or len(words) > 7 or ":" in title or "：" in title:
         return False
     if fold(title).strip(" .-") in _LABELS or not re.search(r"[^\W\d_]", title):
         return False
-    return len(words) > 2 or resolve(title) is None
+    job_noun = bool(TITLE_WORDS.search(title))
+    if _DEGREE.search(title) and not job_noun:  # "PhD Researcher", "Intermediate Accountant" are jobs
+        return False
+    if job_noun or head_concept(title) is not None:
+        return True  # "Driver", "Cook", "大堂经理": a job noun, whatever town has that name
+    place = resolve(title) if len(words) <= 2 else None  # "Mumbai", not "Cook" (a town somewhere)
+    return place is None or fold(place.name) != fold(title).strip()
 
 
 def _key(title: str) -> str:
