@@ -285,3 +285,45 @@ def test_only_a_department_or_division_is_dropped(title: str, plain: str) -> Non
     from jobland_pipeline.profiles.titles import _UNIT
 
     assert _UNIT.sub(r"of \1", title) == plain
+
+
+OBJECTIVE_CV = """Priya Example
+priya@example.com
+
+{objective}
+
+EDUCATION
+B.Sc. Mathematics, University of Pune, 2024
+"""
+
+
+@pytest.mark.parametrize(
+    ("objective", "first"),
+    [
+        (
+            "OBJECTIVE\nTo obtain an entry-level software developer position in a growing company.",
+            "Entry-level software developer",
+        ),
+        ("Career Objective: To work as a Civil Engineer in a reputed organization.", "Civil Engineer"),
+        ("Aspiring Data Scientist with a passion for machine learning.", "Data Scientist"),
+        ("SUMMARY\nRecent graduate looking for a position as a Business Analyst.", "Business Analyst"),
+        ("OBJECTIVE\nTo secure a challenging position as a Mechanical Engineer.", "Mechanical Engineer"),
+    ],
+)
+def test_the_job_an_objective_names_comes_first(objective: str, first: str) -> None:
+    titles = [t.title for t in _titles(OBJECTIVE_CV.format(objective=objective))]
+    assert titles[0] == first
+
+
+def test_an_objective_without_a_job_names_none() -> None:
+    for objective in (
+        "OBJECTIVE\nTo pursue a career in finance.",
+        "SUMMARY\nLooking to join a startup in a leadership role.",
+    ):
+        profile = build_profile(OBJECTIVE_CV.format(objective=objective), user_id="u", as_of=AS_OF)
+        assert profile.targets == []
+
+
+def test_an_entry_level_title_is_also_searched_as_postings_write_it() -> None:
+    cv = OBJECTIVE_CV.format(objective="OBJECTIVE\nTo obtain an entry-level software developer position.")
+    assert [t.title for t in _titles(cv)][:2] == ["Entry-level software developer", "Software developer"]

@@ -442,10 +442,14 @@ def read_targets(statements: list[str]) -> list[str]:
     for raw in statements:
         text = fold_for_cues(raw)
         m = _TARGET.search(text)
-        if not m:
+        if m:
+            body = raw[m.start(1) :]
+        elif _GOAL.search(text):
+            body = raw  # "To obtain an entry-level software developer position", "Aspiring Data Scientist"
+        else:
             continue
-        body = raw[m.start(1) :]
         body = re.split(r"[.;；。]|不考虑|\bi am not\b|\bnot\b", body, maxsplit=1)[0]
+        body = _stated_title(body)
         for chunk in re.split(r",\s*ou\s+|,\s*or\s+|\s+or\s+|\s+ou\s+|\s+o\s+|，或|、|或者|或|/", body):
             title = _title_of(chunk)
             if not title:
@@ -454,6 +458,29 @@ def read_targets(statements: list[str]) -> list[str]:
             if not only_level_words(title) and TITLE_WORDS.search(core) and len(core) > 1:
                 targets.append(title)
     return list(dict.fromkeys(targets))
+
+
+# An objective that names the job without "looking for": "To work as a Civil Engineer", "Aspiring Data
+# Scientist", "To secure a challenging position as a Mechanical Engineer".
+_GOAL = re.compile(
+    r"\b(?:aspiring|to\s+(?:obtain|secure|get|find|pursue|work|join|start)|(?:position|role|opportunity|career)\s+as)\b",
+    re.I,
+)
+_AS = re.compile(
+    r"\b(?:aspiring|(?:work|position|role|opportunity|career|job|post)\s+as)\s+(?:an?\s+|the\s+)?", re.I
+)
+_BEFORE_POSITION = re.compile(
+    r"(?:^|.*\s)(?:an?|the|my)\s+([^.;]{3,60}?)\s+(?:position|role|job|post)\b", re.I
+)
+
+
+def _stated_title(body: str) -> str:
+    """The title inside an objective: after "as a" or "aspiring", or before "position" / "role"."""
+    found = _AS.search(body)
+    if found:
+        return body[found.end() :]
+    before = _BEFORE_POSITION.match(body)
+    return before.group(1) if before else body
 
 
 _LEAD_WORDS = re.compile(

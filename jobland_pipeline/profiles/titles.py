@@ -184,7 +184,9 @@ def _plain(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
 
     out: list[_Candidate] = []
     for seed in seeds:
-        if title_level(seed.title) == "senior":
+        junior = _JUNIOR.match(seed.title) and len(core_title(seed.title).split()) >= 2  # not "Developer"
+        if title_level(seed.title) == "senior" or junior:
+            # "Entry-level Software Developer" is searched as postings write it, too
             out.append(_Candidate(core_title(seed.title), seed.score * 0.92, seed.reason, "cv"))
         head = head_concept(seed.title)
         if lang.startswith("zh") and head and head not in _WEAK_HEADS:
@@ -194,6 +196,7 @@ def _plain(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
     return out
 
 
+_JUNIOR = re.compile(r"(?:entry[- ]?level|junior|jr\.?)\s+\S", re.I)
 _NOT_VARIED = re.compile(
     r"[\u4e00-\u9fff]|[·•|&/]|-\s|\b(?:and|und|et|y|e|for|für|fur|pour|para|of|de|du|des|di|da|do|del|der)\b"
 )
