@@ -327,3 +327,48 @@ def test_an_objective_without_a_job_names_none() -> None:
 def test_an_entry_level_title_is_also_searched_as_postings_write_it() -> None:
     cv = OBJECTIVE_CV.format(objective="OBJECTIVE\nTo obtain an entry-level software developer position.")
     assert [t.title for t in _titles(cv)][:2] == ["Entry-level software developer", "Software developer"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Served in the role as interim manager for six months.",  # a past role, not a goal
+        "Began my career as a Software Engineer at IBM.",
+        "I used to work as a chef in Paris.",
+        "Authorised to work as a Registered Nurse in the UK.",
+        "My career as a nurse spans 15 years.",
+        "Consistently exceeded targets in my position as Regional Sales Manager.",
+        "Mentored interns to get promoted.",
+        "To pursue a career in finance.",
+    ],
+)
+def test_a_sentence_about_past_work_names_no_target(sentence: str) -> None:
+    from jobland_pipeline.profiles.constraints import read_targets
+
+    assert read_targets([sentence]) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "targets"),
+    [
+        ("Aspiring lawyer passionate about human rights.", ["lawyer"]),
+        ("Aspiring Data Scientist and former Teacher.", ["Data Scientist"]),
+        ("Looking for a job as a waiter, bartender or barista.", ["waiter", "bartender", "barista"]),
+        ("To obtain a Data Analyst position that builds on my Lab Technician role.", ["Data Analyst"]),
+        (
+            "Looking for a Data Analyst role, building on my experience in the job as a lab technician.",
+            ["Data Analyst"],
+        ),
+        ("Objective: Looking for an opportunity as a Java Developer", ["Java Developer"]),
+        ("Suche eine Stelle als Pflegefachkraft", ["Pflegefachkraft"]),
+    ],
+)
+def test_an_objective_names_only_the_jobs_it_wants(sentence: str, targets: list[str]) -> None:
+    from jobland_pipeline.profiles.constraints import read_targets
+
+    assert read_targets([sentence]) == targets
+
+
+def test_an_entry_level_spelled_with_a_space_keeps_its_title_whole() -> None:
+    cv = OBJECTIVE_CV.format(objective="OBJECTIVE\nTo obtain an Entry Level Sales Associate position.")
+    assert not any(t.title.startswith("Level") for t in _titles(cv))

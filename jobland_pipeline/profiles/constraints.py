@@ -61,7 +61,7 @@ _AVOID = re.compile(
     r"|not\s+returning\s+to|leaving\s+behind|ne\s+souhaite\s+plus|ya\s+no\s+(?:quiero|busco)|不再从事|不回到)\s+(?:to\s+)?(.+)"
 )
 _TARGET = re.compile(
-    r"(?:looking\s+for|seeking|searching\s+for|open\s+to|my\s+goal\s+is|target(?:ing)?|objective|"
+    r"(?:looking\s+for|seeking|searching\s+for|open\s+to|my\s+goal\s+is|\btarget(?:ing)?\b|\bobjective\b|"
     r"recherche|je\s+cherche|poste\s+recherche|busco|buscando|objetivo|suche|gesucht|求职意向|期望职位|应聘)\s*[:：]?\s*(.+)"
 )
 _LABELS = re.compile(
@@ -434,53 +434,95 @@ def _avoid(c: Constraints, raw: str, text: str) -> bool:
 
 
 def read_targets(statements: list[str]) -> list[str]:
-    """Job titles the CV says it is looking for ("Recherche : un CDI de sous-chef, ou de chef de cuisine")."""
-    from jobland_pipeline.lexicon.titlewords import core_title, only_level_words
-    from jobland_pipeline.profiles.roles import TITLE_WORDS  # titles are recognised as roles are
-
+    """Job titles the CV says it is looking for ("Recherche : un CDI de sous-chef, ou de chef de cuisine"),
+    or that its objective names ("To work as a Civil Engineer", "Aspiring Data Scientist")."""
     targets: list[str] = []
     for raw in statements:
         text = fold_for_cues(raw)
         m = _TARGET.search(text)
         if m:
             body = raw[m.start(1) :]
-        elif _GOAL.search(text):
-            body = raw  # "To obtain an entry-level software developer position", "Aspiring Data Scientist"
-        else:
+            again = _TARGET.match(fold_for_cues(body))  # "Objective: Looking for an opportunity as ..."
+            body = body[again.start(1) :] if again else body
+        elif not _GOAL.match(text):
             continue
+        else:
+            body = raw
+        goal = _GOAL.match(fold_for_cues(body))  # "Objective: To work as a Civil Engineer"
+        body = body[goal.end() :] if goal else body
         body = re.split(r"[.;；。]|不考虑|\bi am not\b|\bnot\b", body, maxsplit=1)[0]
-        body = _stated_title(body)
-        for chunk in re.split(r",\s*ou\s+|,\s*or\s+|\s+or\s+|\s+ou\s+|\s+o\s+|，或|、|或者|或|/", body):
-            title = _title_of(chunk)
-            if not title:
-                continue
-            core = core_title(title)
-            if not only_level_words(title) and TITLE_WORDS.search(core) and len(core) > 1:
-                targets.append(title)
+        named = _named_title(body, aspiring=bool(goal and goal.group(1)), goal=bool(goal))
+        if named is None:
+            continue
+        chunks = re.split(r",\s*ou\s+|,\s*or\s+|\s+or\s+|\s+ou\s+|\s+o\s+|，或|、|或者|或|/", body)
+        targets.extend(_titles_in(named if named else chunks))
     return list(dict.fromkeys(targets))
 
 
-# An objective that names the job without "looking for": "To work as a Civil Engineer", "Aspiring Data
-# Scientist", "To secure a challenging position as a Mechanical Engineer".
+def _titles_in(chunks: list[str]) -> list[str]:
+    from jobland_pipeline.lexicon.titlewords import core_title, only_level_words
+    from jobland_pipeline.profiles.roles import TITLE_WORDS  # titles are recognised as roles are
+
+    out = []
+    for chunk in chunks:
+        title = _title_of(chunk)
+        if not title:
+            continue
+        core = core_title(title)
+        if not only_level_words(title) and TITLE_WORDS.search(core) and len(core) > 1:
+            out.append(title)
+    return out
+
+
+# An objective that names the job without "looking for", at the start of the statement: "To work as a
+# Civil Engineer", "Aspiring Data Scientist", "Objective: To secure a position as a Mechanical Engineer".
+# Not "I used to work as a chef" or "Licensed to work as an electrician": those say what the person is.
 _GOAL = re.compile(
-    r"\b(?:aspiring|to\s+(?:obtain|secure|get|find|pursue|work|join|start)|(?:position|role|opportunity|career)\s+as)\b",
+    r"^\W*(?:(?:career\s+|professional\s+)?(?:objective|goal)\s*[:\-–]?\s*)?"
+    r"(?:(aspiring)|to\s+(?:obtain|secure|get|find|pursue|work|start|join)\b)\s*"
+)
+# "a (challenging) position as a ...", "an opportunity as ...", "as a ...": at the start of the body.
+_AS = re.compile(
+    r"\s*(?:(?:(?:an?|the|new|challenging|full-time|part-time|permanent|suitable|entry-level|eine?)\s+){0,3}"
+    r"(?:work|position|role|opportunity|career|job|post|stelle)\s+)?(?:as|als)\s+(?:an?\s+|the\s+)?",
     re.I,
 )
-_AS = re.compile(
-    r"\b(?:aspiring|(?:work|position|role|opportunity|career|job|post)\s+as)\s+(?:an?\s+|the\s+)?", re.I
-)
 _BEFORE_POSITION = re.compile(
-    r"(?:^|.*\s)(?:an?|the|my)\s+([^.;]{3,60}?)\s+(?:position|role|job|post)\b", re.I
+    r"(?:^|.*?\s)(?:an?|the|my)\s+([^.;]{3,60}?)\s+(?:position|role|job|post)\b", re.I
 )
+_TITLE_END = re.compile(r"\s+and\s+|,|\||\s+I\s+|\s[-–—]\s")
 
 
-def _stated_title(body: str) -> str:
-    """The title inside an objective: after "as a" or "aspiring", or before "position" / "role"."""
-    found = _AS.search(body)
+def _named_title(body: str, *, aspiring: bool, goal: bool) -> list[str] | None:
+    """The titles an objective names: after "a position as" / "aspiring", or before "position" / "role".
+
+    [] when the body is an ordinary "looking for ..." list (read as it is); None when an objective
+    names no job ("To pursue a career in finance")."""
+    found = _AS.match(body)
     if found:
-        return body[found.end() :]
-    before = _BEFORE_POSITION.match(body)
-    return before.group(1) if before else body
+        rest = body[found.end() :]
+    elif aspiring:  # "Aspiring Data Scientist and former Teacher": the first title only
+        first = _up_to_job_noun(body)
+        return [first] if first else None
+    elif goal:
+        before = _BEFORE_POSITION.match(body)
+        if not before:
+            return None
+        rest = before.group(1)
+    else:
+        return []
+    named = [_up_to_job_noun(part) for part in re.split(r",|\s+or\s+|\s+and\s+|/", rest)]
+    named = [n for n in named if n]
+    return named if named else None
+
+
+def _up_to_job_noun(text: str) -> str:
+    """The words up to the last job noun: "lawyer passionate about human rights" -> "lawyer"."""
+    from jobland_pipeline.profiles.roles import TITLE_WORDS
+
+    text = _TITLE_END.split(text, maxsplit=1)[0]
+    ends = [found.end() for found in TITLE_WORDS.finditer(text)]
+    return text[: ends[-1]].strip() if ends else ""
 
 
 _LEAD_WORDS = re.compile(

@@ -196,7 +196,7 @@ def _plain(seeds: list[_Candidate], lang: str) -> list[_Candidate]:
     return out
 
 
-_JUNIOR = re.compile(r"(?:entry[- ]?level|junior|jr\.?)\s+\S", re.I)
+_JUNIOR = re.compile(r"(?:entry-level|junior|jr\.?)\s+(?!level\b|year\b)\S", re.I)  # not "Junior Year Abroad"
 _NOT_VARIED = re.compile(
     r"[\u4e00-\u9fff]|[·•|&/]|-\s|\b(?:and|und|et|y|e|for|für|fur|pour|para|of|de|du|des|di|da|do|del|der)\b"
 )
