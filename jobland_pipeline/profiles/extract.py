@@ -23,7 +23,7 @@ from jobland_pipeline.profiles.roles import TITLE_WORDS, parse_roles
 from jobland_pipeline.profiles.sections import Section, split_sections, strip_bullet
 
 # Bump when extraction logic changes: profiles are rebuilt when this or the CV hash changes.
-EXTRACTOR_VERSION = "offline-3"
+EXTRACTOR_VERSION = "offline-4"  # 4: targets named by a career objective ("To work as a Civil Engineer")
 
 _TOOLISH = re.compile(
     r"(?<![\w-])(?:[A-Z][a-z]*[A-Z][A-Za-z0-9+#]*|[A-Z]{2,}[0-9]*s?|[A-Z][a-z]+(?:\.[a-z]{2,3})|"
