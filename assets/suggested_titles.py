@@ -73,7 +73,8 @@ def _result(
             check(
                 "titles_have_evidence",
                 0 < distinct <= 10 and distinct == len(rows) and with_reason == len(rows),
-                f"{distinct} distinct titles, {with_reason} with a reason",
+                f"{distinct} distinct titles, {with_reason} with a reason"
+                + ("" if distinct else ": no job title on the CV; pin some in settings.yaml (pinned_titles)"),
             ),
             check(
                 "five_to_ten_titles",
