@@ -372,3 +372,10 @@ def test_an_objective_names_only_the_jobs_it_wants(sentence: str, targets: list[
 def test_an_entry_level_spelled_with_a_space_keeps_its_title_whole() -> None:
     cv = OBJECTIVE_CV.format(objective="OBJECTIVE\nTo obtain an Entry Level Sales Associate position.")
     assert not any(t.title.startswith("Level") for t in _titles(cv))
+
+
+def test_an_index_form_of_a_taxonomy_title_is_never_suggested() -> None:
+    cv = OBJECTIVE_CV.format(objective="OBJECTIVE\nTo obtain an entry-level software developer position.")
+    titles = [t.title for t in _titles(cv, limit=10)]
+    assert "Developer of Software" not in titles
+    assert "Software developer" in titles

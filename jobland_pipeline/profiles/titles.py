@@ -373,11 +373,20 @@ class _Evidence:
 
 
 def _usable(related: str, occupation_title: str, cv_tokens: set[str]) -> bool:
-    """Not the occupation's own name, short (two to four words), every word backed by the CV."""
+    """Not the occupation's own name, short (two to four words), every word backed by the CV, and not
+    an index form no posting uses ("Developer of Software", "Engineer in Automation")."""
     words = len(latin_words(related))
-    if related == occupation_title or len(related) > 40 or not 2 <= words <= 4:
+    if related == occupation_title or len(related) > 40 or not 2 <= words <= 4 or _INVERTED.match(related):
         return False
     return _evidence_ok(related, cv_tokens)
+
+
+# O*NET lists some titles inverted, as an index does; "Director of Nursing" or "Head of Sales" are not.
+_INVERTED = re.compile(
+    r"(?:developer|engineer|programmer|analyst|designer|technician|scientist|architect|administrator)s?"
+    r"\s+(?:of|in)\s",
+    re.I,
+)
 
 
 def _related_candidate(
