@@ -440,15 +440,14 @@ def read_targets(statements: list[str]) -> list[str]:
     for raw in statements:
         text = fold_for_cues(raw)
         m = _TARGET.search(text)
+        body = raw
         if m:
             body = raw[m.start(1) :]
             again = _TARGET.match(fold_for_cues(body))  # "Objective: Looking for an opportunity as ..."
             body = body[again.start(1) :] if again else body
-        elif not _GOAL.match(text):
+        goal = _GOAL.match(fold_for_cues(body))  # "To work as a Civil Engineer", after "Objective:" too
+        if not m and not goal:
             continue
-        else:
-            body = raw
-        goal = _GOAL.match(fold_for_cues(body))  # "Objective: To work as a Civil Engineer"
         body = body[goal.end() :] if goal else body
         body = re.split(r"[.;；。]|不考虑|\bi am not\b|\bnot\b", body, maxsplit=1)[0]
         named = _named_title(body, aspiring=bool(goal and goal.group(1)), goal=bool(goal))
