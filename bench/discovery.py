@@ -6,11 +6,12 @@ entity-escaped as Greenhouse sends them, tracking URLs, ~15% exact duplicates fo
 answer one query, and each query is asked by ``--users-per-title`` users whose searches share the
 answer, as ``SharedSearches`` makes them. Then, each in a fresh Python process, from the same JSONL:
 
-(a) before: the code of commit ``--rev`` (the last one before the batch), as production ran it: every
-    answer turned into a Posting by the engines' per-row code (json.loads, clean_description,
-    validation), then ``stage.run_search`` search by search, as the asset's ``for_each_key`` called
-    it (relevance, ``dedupe_postings`` on the best 40, fingerprint, canonical_url, salary, registry,
-    records);
+(a) before: the code of commit ``--rev`` (the last one before the batch), as production ran it, with
+    today's title vocabulary (``jobland_pipeline/lexicon`` and ``taxonomy``: relevance moves with
+    them, and it is not what is measured): every answer turned into a Posting by the engines' per-row
+    code (json.loads, clean_description, validation), then ``stage.run_search`` search by search, as
+    the asset's ``for_each_key`` called it (relevance, ``dedupe_postings`` on the best 40,
+    fingerprint, canonical_url, salary, registry, records);
 (b) now: the same per-row engine code with today's cleaning as the engines call it (``clean_posting_text``:
     each distinct text once per process), then ``stage.run_searches`` on
     the whole batch: the function the asset calls.
@@ -407,14 +408,20 @@ def _side(role: str, tree: Path, data: Path) -> None:
 # the driver
 
 
-def _with_todays_lexicon(tree: Path) -> None:
-    """Today's lexicon (the title vocabulary and its IDF weights) in the old tree: which postings are
-    relevant to a title is a product decision that moves with the taxonomy (one weight's change
+def _with_todays_vocabulary(tree: Path) -> None:
+    """Today's lexicon and taxonomy (the title vocabulary and its word weights) in the old tree: which
+    postings are relevant to a title is a product decision that moves with them (one weight's change
     re-orders near ties), not part of the speed-up measured, and the records could not be compared
-    without it. The lexicon is a package of its own (it imports nothing else of ours)."""
-    old = tree / "jobland_pipeline" / "lexicon"
-    shutil.rmtree(old)
-    shutil.copytree(ROOT / "jobland_pipeline" / "lexicon", old, ignore=shutil.ignore_patterns("__pycache__"))
+    without it. The two packages import nothing else of ours (the lexicon's title weights come from
+    the taxonomy)."""
+    for package in ("lexicon", "taxonomy"):
+        old = tree / "jobland_pipeline" / package
+        if not old.is_dir():
+            raise SystemExit(f"{package} is not in the tree of --rev: pick a commit that has it")
+        shutil.rmtree(old)
+        shutil.copytree(
+            ROOT / "jobland_pipeline" / package, old, ignore=shutil.ignore_patterns("__pycache__")
+        )
 
 
 def _measure(role: str, tree: Path, data: Path) -> dict[str, float]:
@@ -488,7 +495,7 @@ def main() -> None:
             f"({len(spec['queries']):,} queries x {args.users_per_title} users, {sightings:,} answers seen)"
         )
         tree = unpack(args.rev, data / "before", ("jobland_pipeline", "bench"))
-        _with_todays_lexicon(tree)
+        _with_todays_vocabulary(tree)
         runs: list[tuple[dict[str, float], dict[str, float]]] = []
         verdicts = []
         for _ in range(args.repeat):  # alternately, each side in a fresh process: drifts in load hit both

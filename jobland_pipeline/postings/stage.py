@@ -143,10 +143,12 @@ def _gc_paused() -> Iterator[None]:
 
     On the way out, everything the batch allocated is still in the youngest generation, so the first
     allocation after ``gc.enable()`` would scan it all (0.13-0.15 s of that bench's 1.5 s batch, for
-    nothing). ``gc.freeze()`` then ``gc.unfreeze()`` moves every tracked object to the oldest
-    generation and resets the young count instead, two list splices: the objects stay collectable
-    and are looked at again only by a full collection. Skipped when the process froze objects of its
-    own (``gc.unfreeze`` would release them too)."""
+    nothing). ``gc.freeze()`` then ``gc.unfreeze()`` instead moves every tracked object of the process
+    to the oldest generation and resets the counts (list splices): the objects stay collectable, but
+    a reference cycle among them that is garbage waits for the next full collection, which they do
+    not bring forward. The batch makes none (``gc.collect()`` after it finds nothing in that bench)
+    and the step's process ends soon after. Skipped when the process froze objects of its own
+    (``gc.unfreeze`` would release them too)."""
     was = gc.isenabled()
     gc.disable()
     try:
