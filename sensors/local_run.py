@@ -287,6 +287,7 @@ class UserSummary:
     email: str  # what the delivery ledger says of today: sent / written <file> / failed / dead_letter / ...
     errors: list[str]
     email_error: str = ""  # the ledger's reason when the digest was not delivered
+    refused: list[str] = field(default_factory=list)  # per package refused by its grounding: first issue
 
 
 def summary_rows(store: Warehouse, day: date) -> list[UserSummary]:
@@ -314,6 +315,8 @@ def summary_rows(store: Warehouse, day: date) -> list[UserSummary]:
             elif outcome.status == "sent" and outcome.recipient:
                 email = f"sent to {outcome.recipient}"
             email_error = first_line(outcome.error or "")
+        mine = packages.filter(pl.col("user_id") == user_id)
+        refused = _refused(mine)
         rows.append(
             UserSummary(
                 user=user_id,
@@ -322,13 +325,25 @@ def summary_rows(store: Warehouse, day: date) -> list[UserSummary]:
                 high=screenings.filter((pl.col("user_id") == user_id) & (pl.col("probability") == "High"))[
                     "posting_id"
                 ].n_unique(),
-                packages=packages.filter(pl.col("user_id") == user_id)["application_id"].n_unique(),
+                packages=mine["application_id"].n_unique(),
                 email=email,
                 errors=errors,
                 email_error=email_error,
+                refused=refused,
             )
         )
     return rows
+
+
+def _refused(packages: pl.DataFrame) -> list[str]:
+    """The first issue of each package its grounding refused (never sent: the user is not told)."""
+    if "grounded" not in packages.columns or packages.is_empty():
+        return []
+    bad = packages.filter(pl.col("grounded").eq(False)).unique(
+        "application_id", keep="last", maintain_order=True
+    )
+    issues = bad["issues"].to_list() if "issues" in bad.columns else [[] for _ in range(bad.height)]
+    return [first_line(i[0]) if i else "not grounded" for i in issues]
 
 
 def run_failures(rows: list[UserSummary], failures: list[Failure]) -> list[Failure]:
@@ -369,6 +384,8 @@ def print_summary(
             print(f"{'':<16} CV refused: {error}")
         if r.email_error and r.email.split(" ", 1)[0] not in FAILED:
             print(f"{'':<16} e-mail waits: {r.email_error}")
+        if r.refused:
+            print(f"{'':<16} {len(r.refused)} of {r.packages} packages refused, not sent: {r.refused[0]}")
     if fatal:
         print()
     for failure in fatal:

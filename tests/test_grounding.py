@@ -239,3 +239,19 @@ def test_placeholder_text_from_the_cv_itself_is_refused_with_a_fix() -> None:
     assert any("xxx" in p and "replace it there" in p for p in package.placeholder_issues), (
         package.placeholder_issues
     )
+
+
+def test_the_name_and_email_from_the_users_settings_are_their_own() -> None:
+    """settings.yaml may give another e-mail or a fuller name than the CV; the user wrote them, so the
+    package states them without being refused. An e-mail or name from nowhere is still refused."""
+    profile = _profile()
+    profile.contact.email = "ana.jobs@example.org"  # what profiles.stage does with settings.email
+    profile.contact.name = "Ana M. Ruiz"  # ... and settings.name
+    package = build_package(profile, POSTING, _screening(), None, cv_text=CV_TEXT, today=date(2026, 11, 27))
+    assert package.ok, package.grounding_issues
+    claims = {c["text"]: c["why"] for c in package.grounding_report["documents"]["tailored_cv"]["claims"]}
+    assert claims["ana.jobs@example.org"] == claims["Ana M. Ruiz"] == "your contact details"
+    assert "Ana M. Ruiz" in str(package.files["tailored_cv.md"])
+
+    stranger = check_document("Write to ana.other@example.org, Ana Q. Ruiz.", CV_TEXT)
+    assert {c.text for c in stranger if not c.ok} >= {"ana.other@example.org"}

@@ -317,11 +317,13 @@ class Sources:
     names: list[Source] = field(default_factory=list)
     # The user's own stories (stories.md): their facts are the person's, like the CV's.
     stories: list[Source] = field(default_factory=list)
+    # The name and e-mail the profile holds: the CV's, or what the user wrote in settings.yaml instead.
+    contact: list[Source] = field(default_factory=list)
 
     @property
     def own(self) -> list[Source]:
-        """What may state facts about the person: the CV, then the user's stories."""
-        return [self.cv, *self.stories]
+        """What may state facts about the person: the CV, the user's stories, their contact details."""
+        return [self.cv, *self.stories, *self.contact]
 
     @property
     def all(self) -> list[Source]:
@@ -339,13 +341,24 @@ def sources(
     context: dict[str, str] | None = None,
     names: dict[str, str] | None = None,
     stories: str = "",
+    contact: str = "",
 ) -> Sources:
     return Sources(
         cv=Source("the CV", cv_text),
         context=[Source(k, v) for k, v in (context or {}).items() if v],
         names=[Source(k, v) for k, v in (names or {}).items() if v and len(v.strip()) >= 4],
         stories=[Source("the user's stories", stories)] if stories.strip() else [],
+        contact=[Source(CONTACT_SOURCE, contact)] if contact.strip() else [],
     )
+
+
+CONTACT_SOURCE = "your contact details"
+
+
+def contact_text(profile: Profile) -> str:
+    """The name and e-mail a package may give: the profile's, which settings.yaml may have replaced
+    (``profiles.stage``). The user wrote them; nothing generated can reach them."""
+    return "\n".join(x for x in (profile.contact.name, profile.contact.email) if x)
 
 
 # --- claims in free text -------------------------------------------------------------------------
@@ -780,6 +793,11 @@ class _Checker:
         cv, profile = self.cv, self.profile
         for key in ("name", "email", "phone", "location"):
             value = getattr(cv.contact, key)
+            if key in ("name", "email") and value and not self.src.cv.has(value):
+                found = self.src.own_source(value)
+                if found is not None and found.name == CONTACT_SOURCE:
+                    self.claims.append(Claim(kind="contact", text=value, ok=True, why=found.name, where=key))
+                    continue
             if key == "phone" and value and not self.src.cv.has(value):
                 digits = re.sub(r"\D", "", value)
                 ok = bool(digits) and digits in re.sub(r"\D", "", self.src.cv.text)
@@ -867,7 +885,7 @@ class _Checker:
 
 def cv_claims(cv: TailoredCV, profile: Profile, cv_text: str) -> list[Claim]:
     """Every item of a tailored CV, checked against the CV's literal text (and the profile's roles)."""
-    return _Checker(cv, profile, sources(cv_text)).run()
+    return _Checker(cv, profile, sources(cv_text, contact=contact_text(profile))).run()
 
 
 def check_grounding(cv: TailoredCV, profile: Profile, cv_text: str) -> list[str]:
@@ -884,12 +902,15 @@ def check_document(
     document: str = "",
     person: bool = True,
     stories: str = "",
+    contact: str = "",
 ) -> list[Claim]:
     """Every claim of a generated text (letter, cheat sheet), checked against the CV text and ``context``
     (posting title/company/location, the dossier, the template's own words); ``names`` repeated word for
-    word (the posting's title) are quotes. ``stories`` (the user's own stories) state the person's facts
-    as the CV does."""
-    return check_text(text, sources(cv_text, context, names, stories), document=document, person=person)
+    word (the posting's title) are quotes. ``stories`` (the user's own stories) and ``contact`` (their
+    name and e-mail, ``contact_text``) state the person's facts as the CV does."""
+    return check_text(
+        text, sources(cv_text, context, names, stories, contact), document=document, person=person
+    )
 
 
 def report(documents: dict[str, list[Claim]]) -> dict[str, object]:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from jobland_pipeline.generation.formats import render_cv, render_letter
 from jobland_pipeline.generation.formats._model import LABELS, SECTION_LABELS, cv_language
-from jobland_pipeline.generation.grounding import Claim, check_document, cv_claims, report
+from jobland_pipeline.generation.grounding import Claim, check_document, contact_text, cv_claims, report
 from jobland_pipeline.generation.letters import (
     SHEET,
     CompanyFacts,
@@ -169,6 +169,7 @@ def _documents(
     posting_facts = "\n".join(x for x in (clean.title, clean.company, clean.location) if x)
     cv_language_labels = _labels_text(cv_language(cv.language))
     names = {"the posting's title": raw.title, "the employer": raw.company}
+    contact = contact_text(profile)
     return {
         "tailored_cv": cv_claims(cv, profile, cv_text),
         "tailored_cv.md": check_document(
@@ -179,6 +180,7 @@ def _documents(
                 "the template": template_words("tailored_cv.md.j2"),
             },
             document="tailored_cv.md",
+            contact=contact,
         ),
         "cover_letter.md": check_document(
             drafts.letter,
@@ -194,6 +196,7 @@ def _documents(
             names=names,
             document="cover_letter.md",
             stories=drafts.stories,
+            contact=contact,
         ),
         "cheat_sheet.md": check_document(
             drafts.sheet,
@@ -213,6 +216,7 @@ def _documents(
             document="cheat_sheet.md",
             person=False,
             stories=drafts.stories,
+            contact=contact,
         ),
     }
 
