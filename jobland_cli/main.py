@@ -31,6 +31,7 @@ from jobland_pipeline.profiles.user_settings import SettingsError, UserSettings,
 from jobland_pipeline.screening.models import Screening
 from jobland_pipeline.screening.preferences import with_preferences
 from jobland_pipeline.screening.score import Thresholds
+from jobland_pipeline.warehouse.forget import Forgotten
 
 
 class CliError(Exception):
@@ -412,15 +413,10 @@ def cmd_track(args: argparse.Namespace) -> int:
 
 def cmd_forget(args: argparse.Namespace) -> int:
     """Remove a user for good: inbox folder, warehouse rows, packages, e-mails, Dagster partitions."""
-    import shutil
-
-    import dagster as dg
-
-    from jobland_pipeline.delivery.claims import open_claims
-    from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR, InvalidKeyError, validate_user_id
-    from jobland_pipeline.warehouse.forget import forget_user
+    from jobland_pipeline.keys import InvalidKeyError, validate_user_id
     from resources import SETTINGS
     from resources.settings import resolve
+    from sensors.local_run import forget_in_cursor, run_lock
 
     try:
         validate_user_id(args.user)
@@ -433,26 +429,43 @@ def cmd_forget(args: argparse.Namespace) -> int:
         )
     if not args.yes:
         raise CliError(f"this deletes everything of {args.user!r}; add --yes to confirm")
-    inbox = Path(values["JOBLAND_INBOX_DIR"]) / args.user
+    home = Path(values["JOBLAND_HOME"])
+    with run_lock(home):  # not while a pass writes the user's rows
+        report = _forget(args.user, values)
+        forget_in_cursor(home, args.user)
+    print(report.summary())
+    return 0
+
+
+def _forget(user: str, values: dict[str, str]) -> Forgotten:
+    """Everything of one user: inbox, rows, packages, e-mails, delivery claims, Dagster partitions."""
+    import shutil
+
+    import dagster as dg
+
+    from jobland_pipeline.delivery.claims import open_claims
+    from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR
+    from jobland_pipeline.warehouse.forget import forget_user
+
+    inbox = Path(values["JOBLAND_INBOX_DIR"]) / user
     if inbox.is_dir():
         shutil.rmtree(inbox)
-    folders = [Path(values["JOBLAND_PACKAGES_DIR"]) / args.user]
-    folders += sorted(Path(values["JOBLAND_OUTBOX_DIR"]).glob(f"*/{args.user}.eml"))
-    report = forget_user(_warehouse(), args.user, folders=folders)
+    folders = [Path(values["JOBLAND_PACKAGES_DIR"]) / user]
+    folders += sorted(Path(values["JOBLAND_OUTBOX_DIR"]).glob(f"*/{user}.eml"))
+    report = forget_user(_warehouse(), user, folders=folders)
     claims = open_claims(values["JOBLAND_DELIVERY_CLAIMS"], Path(values["JOBLAND_OUTBOX_DIR"]), os.environ)
     try:
-        claims.forget(args.user)  # the delivery claims name the user too
+        claims.forget(user)  # the delivery claims name the user too
     finally:
         claims.close()
     if (Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml").is_file():
         with dg.DagsterInstance.get() as instance:
-            if instance.has_dynamic_partition("users", args.user):
-                instance.delete_dynamic_partition("users", args.user)
+            if instance.has_dynamic_partition("users", user):
+                instance.delete_dynamic_partition("users", user)
             for key in instance.get_dynamic_partitions("searches"):
-                if key.split(SEARCH_KEY_SEPARATOR, 1)[0] == args.user:
+                if key.split(SEARCH_KEY_SEPARATOR, 1)[0] == user:
                     instance.delete_dynamic_partition("searches", key)
-    print(report.summary())
-    return 0
+    return report
 
 
 def cmd_settings(_: argparse.Namespace) -> int:

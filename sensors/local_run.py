@@ -463,7 +463,7 @@ def run_local(*, seed_samples: bool = True, verbose: bool = False) -> int:
     problem = ""
     with _logging_to(log_path, verbose=verbose):
         try:
-            with file_lock(home / ".jobland-run.lock", on_wait=lambda who: _waiting(home, who)):
+            with run_lock(home):
                 from jobland_pipeline.definitions import defs
 
                 with _open_instance() as instance:
@@ -486,6 +486,29 @@ def run_local(*, seed_samples: bool = True, verbose: bool = False) -> int:
 
 def _waiting(home: Path, who: str) -> None:
     print(f"Another jobland run is using {home} ({who}); waiting for it to finish", flush=True)
+
+
+@contextmanager
+def run_lock(home: Path) -> Iterator[None]:
+    """One pass (or one ``jobland forget``) at a time per JobLand home; a second waits, saying so."""
+    with file_lock(home / ".jobland-run.lock", on_wait=lambda who: _waiting(home, who)):
+        yield
+
+
+def forget_in_cursor(home: Path, user_id: str) -> bool:
+    """Drop a forgotten user from the local pass's inbox cursor: else the next pass would report the
+    user as unknown to the Dagster instance ("read again from the inbox") although they were removed."""
+    path = home / STATE_FILE
+    state, _ = read_state(path)
+    try:
+        cursor = InboxCursor.decode(state.get("cv_inbox_sensor"))
+    except ValueError:
+        return False  # a damaged cursor: the next pass reads the inbox again anyway
+    if user_id not in cursor.users():
+        return False
+    state["cv_inbox_sensor"] = cursor.without_users({user_id}).encode()
+    write_state(path, state)
+    return True
 
 
 def _one_line(exc: BaseException) -> str:

@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import polars as pl
 import pytest
 
 from jobland_cli import main as jobland
 from jobland_pipeline.definitions import build_definitions
+from jobland_pipeline.inbox_cursor import InboxCursor
 from jobland_pipeline.warehouse import Warehouse
 from resources import SETTINGS, LocalInboxResource
 from resources.settings import resolve
@@ -42,6 +44,22 @@ def _mentions(store: Warehouse, user: str) -> dict[str, int]:
     return found
 
 
+def _copied_mentions(duckdb_path: Path, user: str) -> dict[str, int]:
+    """Rows of the DuckDB file's own tables (the search index's copy of the postings, not the views
+    over Parquet) where any text or list of texts names the user."""
+    found: dict[str, int] = {}
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        tables = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+        ).fetchall()
+        for schema, table in tables:
+            cursor = con.execute(f'SELECT * FROM "{schema}"."{table}"')
+            hits = sum(user in repr(row) for row in cursor.fetchall())
+            if hits:
+                found[f"{schema}.{table}"] = hits
+    return found
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     home = tmp_path_factory.mktemp("forget") / "var"
@@ -58,6 +76,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
 def test_leaving_the_inbox_deletes_the_partitions_and_starts_the_forget_run(world: dict[str, object]) -> None:
     home, instance = Path(str(world["home"])), world["instance"]
     assert isinstance(instance, dg.DagsterInstance)
+    duckdb_path = Path(world["values"]["JOBLAND_DUCKDB_PATH"])  # type: ignore[index]
+    assert "main.posting_search" in _copied_mentions(duckdb_path, "emma_clarke")  # indexed for search
     state = json.loads((home / "local_run_state.json").read_text())
     assert [p for p in (home / "outbox" / ".claims").rglob("*") if p.name == "emma_clarke.json"]
     shutil.rmtree(home / "inbox" / "emma_clarke")
@@ -88,6 +108,8 @@ def test_leaving_the_inbox_deletes_the_partitions_and_starts_the_forget_run(worl
     store = world["store"]
     assert isinstance(store, Warehouse)
     assert _mentions(store, "emma_clarke") == {}
+    assert _copied_mentions(duckdb_path, "emma_clarke") == {}  # the search index was rebuilt without her
+    assert "main.posting_search" in _copied_mentions(duckdb_path, "maria_santos")
     assert not list((home / "outbox" / ".claims").rglob("emma_clarke*"))  # files and folders
     assert [p for p in (home / "outbox" / ".claims").rglob("*") if p.name == "maria_santos.json"]
     assert not (home / "packages" / "emma_clarke").exists()
@@ -114,8 +136,12 @@ def test_jobland_forget_removes_a_user_on_request(
     store = world["store"]
     assert isinstance(store, Warehouse)
     assert _mentions(store, "maria_santos") == {}
+    assert _copied_mentions(Path(world["values"]["JOBLAND_DUCKDB_PATH"]), "maria_santos") == {}  # type: ignore[index]
     assert (
         not (home / "inbox" / "maria_santos").exists() and not (home / "packages" / "maria_santos").exists()
     )
     assert not list((home / "outbox").glob("*/maria_santos.eml"))
     assert not list((home / "outbox" / ".claims").rglob("maria_santos*"))  # delivery claims too
+    # ... and the local pass's inbox cursor: the next pass does not take her for a lost user.
+    state = json.loads((home / "local_run_state.json").read_text())
+    assert "maria_santos" not in InboxCursor.decode(state["cv_inbox_sensor"]).users()

@@ -29,10 +29,14 @@ class Forgotten:
     user_id: str
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows removed
     files: list[str] = field(default_factory=list)  # files and folders removed outside the warehouse
+    index_rebuilt: bool = True  # the DuckDB file's copy of the postings (the search index) rebuilt
 
     def summary(self) -> str:
         tables = ", ".join(f"{t}: {n}" for t, n in sorted(self.rows.items()) if n) or "no rows"
-        return f"{self.user_id}: removed {tables}; {len(self.files)} folder(s)/file(s)"
+        text = f"{self.user_id}: removed {tables}; {len(self.files)} folder(s)/file(s)"
+        if not self.index_rebuilt:
+            text += "; the search index in the DuckDB file could not be rebuilt (see the warning): it is at the next run"
+        return text
 
 
 def _owned(df: pl.DataFrame, user_id: str) -> pl.Series:
@@ -73,7 +77,17 @@ def forget_user(store: Warehouse, user_id: str, *, folders: Iterable[Path | str]
     for path in folders:
         if _remove(store, path):
             report.files.append(s3_url(path) or str(path))
+    report.index_rebuilt = _rebuild_index(store, report)
     return report
+
+
+def _rebuild_index(store: Warehouse, report: Forgotten) -> bool:
+    """The DuckDB file holds a copy of the postings with the users who found them (the full-text
+    index, ``posting_search``), rebuilt from the Parquet files: without this it would name the user
+    until the next run."""
+    if not any(report.rows.values()):
+        return True
+    return store.publish_views()
 
 
 def _remove(store: Warehouse, path: Path | str) -> bool:
@@ -134,4 +148,5 @@ def forget_searches(store: Warehouse, keys: Iterable[str]) -> Forgotten:
                 removed += int(mask.sum())
                 store.replace_file(key, df.filter(~mask))
         report.rows[table] = removed
+    report.index_rebuilt = _rebuild_index(store, report)
     return report
