@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import dagster as dg
 
@@ -68,6 +69,16 @@ def _failures_metadata(records: Iterable[dg.EventLogRecord]) -> dict[str, dict[s
     return out
 
 
+def _readable(error: Any) -> str:
+    """The error's message (``SerializableErrorInfo``: ``message``, ``cls_name``) without its class's module path: a ``dagster.Failure`` is the asset saying
+    why in words ("No readable CV for user ..."), another error keeps its class name ("ValueError: ...")."""
+    message = error.message or ""
+    head, sep, rest = message.partition(": ")
+    if sep and " " not in head and head.rsplit(".", 1)[-1] == error.cls_name:
+        return rest if error.cls_name == "Failure" else f"{error.cls_name}: {rest}"
+    return message
+
+
 def _errors(records: Iterable[dg.EventLogRecord]) -> tuple[dict[str, str], str]:
     """(step -> error message of its failure, the run's failure message)."""
     steps: dict[str, str] = {}
@@ -78,7 +89,7 @@ def _errors(records: Iterable[dg.EventLogRecord]) -> tuple[dict[str, str], str]:
             continue
         if event.event_type == dg.DagsterEventType.STEP_FAILURE and event.step_key is not None:
             data = event.step_failure_data
-            steps[event.step_key] = (data.error.message if data and data.error else "") or (
+            steps[event.step_key] = (_readable(data.error) if data and data.error else "") or (
                 event.message or ""
             )
         elif event.event_type == dg.DagsterEventType.RUN_FAILURE:

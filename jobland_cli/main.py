@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -316,6 +317,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_upload_url(args: argparse.Namespace) -> int:
     import boto3
+    from botocore.exceptions import NoCredentialsError
 
     from jobland_pipeline.keys import InvalidKeyError
     from jobland_pipeline.s3inbox import presigned_upload_url
@@ -326,6 +328,8 @@ def cmd_upload_url(args: argparse.Namespace) -> int:
     url = values["JOBLAND_INBOX_URL"]
     if not url.startswith("s3://"):
         raise CliError("JOBLAND_INBOX_URL must be s3://<bucket>/<prefix> to create upload URLs")
+    if not 1 <= args.expires_minutes <= 60:
+        raise CliError(f"--expires-minutes must be between 1 and 60 (got {args.expires_minutes})")
     bucket, _, prefix = url.removeprefix("s3://").partition("/")
     client = boto3.client(
         "s3",
@@ -338,6 +342,11 @@ def cmd_upload_url(args: argparse.Namespace) -> int:
         )
     except (InvalidKeyError, ValueError) as exc:
         raise CliError(str(exc)) from exc
+    except NoCredentialsError as exc:
+        raise CliError(
+            "no AWS credentials to sign the URL with: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+            "(or AWS_PROFILE)"
+        ) from exc
     print(upload)
     print(
         f"# PUT the file to this URL within {args.expires_minutes} min, e.g.: curl -T {args.file} '<url>'  "
@@ -478,10 +487,6 @@ def cmd_settings(_: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import warnings
-
-    # Dagster flags BackfillPolicy as beta at import; that is not news for someone running the pipeline.
-    warnings.filterwarnings("ignore", message=".*currently in beta.*")
     from sensors.local_run import run_local  # Dagster is imported only for runs
 
     return run_local(seed_samples=not args.no_samples, verbose=args.verbose)
@@ -575,7 +580,10 @@ def main(argv: list[str] | None = None) -> int:
     saved = dict(os.environ)  # the command anchors its settings; a caller's environment is left as it was
     try:
         project_environment()
-        return int(args.func(args))
+        with warnings.catch_warnings():
+            # Dagster flags BackfillPolicy as beta when the assets are imported: not news to an operator.
+            warnings.filterwarnings("ignore", message=".*currently in beta.*")
+            return int(args.func(args))
     except (CliError, SettingsError) as exc:
         print(f"jobland: {exc}", file=sys.stderr)
         return 2

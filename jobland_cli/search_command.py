@@ -19,7 +19,8 @@ _COLUMNS = ("rank", "score", "title", "company", "location", "posted", "user")
 _WIDTH = {"title": 44, "company": 30, "location": 24, "user": 24}
 
 
-def _day(text: str) -> date:
+def iso_day(text: str) -> date:
+    """An argparse type: a YYYY-MM-DD date, or one line saying it is not one."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -43,7 +44,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("query", help='words to look for, e.g. "data engineer airflow" or "数据分析师"')
     p.add_argument("--user", help="only postings this user's searches found")
-    p.add_argument("--since", type=_day, help="only postings posted on or after this day (YYYY-MM-DD)")
+    p.add_argument("--since", type=iso_day, help="only postings posted on or after this day (YYYY-MM-DD)")
     p.add_argument("--limit", type=_positive, default=20, help="at most this many postings (default 20)")
     p.set_defaults(func=cmd_search)
 

@@ -21,6 +21,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from jobland_cli.search_command import iso_day
+
 if TYPE_CHECKING:
     import dagster as dg
 
@@ -35,7 +37,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--user", help="only this user")
     p.add_argument(
         "--day",
-        type=date.fromisoformat,
+        type=iso_day,
         help="YYYY-MM-DD (default: today, UTC: the batch day of the schedules)",
     )
     p.set_defaults(func=cmd_status)

@@ -133,8 +133,10 @@ def presigned_upload_url(
     if not 60 <= expires_seconds <= MAX_UPLOAD_EXPIRY:
         raise ValueError(f"expiry must be between 60 and {MAX_UPLOAD_EXPIRY} seconds")
     name = safe_object_name(file_name)
+    if name.lower().endswith(".doc"):  # the inbox takes it only to refuse it with this reason
+        raise ValueError(f"{name}: old .doc files are not read; save it as DOCX or PDF")
     if not name.lower().endswith(CV_SUFFIXES):
-        raise ValueError(f"{name}: not a CV file type ({', '.join(CV_SUFFIXES)})")
+        raise ValueError(f"{name}: not a CV file type ({', '.join(s for s in CV_SUFFIXES if s != '.doc')})")
     key = f"{_prefix(prefix)}{validate_user_id(user_id)}/{name}"
     url = client.generate_presigned_url(
         "put_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_seconds, HttpMethod="PUT"

@@ -175,3 +175,26 @@ def test_presigned_upload_url(s3) -> None:  # type: ignore[no-untyped-def]
         presigned_upload_url(s3, BUCKET, "cvs", "jane_doe", "cv.pdf", expires_seconds=7 * 24 * 3600)
     with pytest.raises(ValueError, match="not a CV file type"):
         presigned_upload_url(s3, BUCKET, "cvs", "jane_doe", "payload.exe")
+    with pytest.raises(ValueError, match=r"old \.doc files are not read; save it as DOCX or PDF"):
+        presigned_upload_url(s3, BUCKET, "cvs", "jane_doe", "Jane CV.doc")
+
+
+def test_upload_url_command_says_what_is_wrong_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """No credentials, an expiry out of range: one line on stderr and exit 2, never a traceback."""
+    from jobland_cli import main as jobland
+
+    monkeypatch.setenv("JOBLAND_HOME", str(tmp_path))
+    monkeypatch.setenv("JOBLAND_INBOX_URL", "s3://my-bucket/cvs")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # a fresh process: no credentials cached
+    args = ["upload-url", "--user", "jane_doe", "--file", "cv.pdf"]
+    assert jobland([*args, "--expires-minutes", "15"]) == 2
+    assert "no AWS credentials" in capsys.readouterr().err
+    assert jobland([*args, "--expires-minutes", "0"]) == 2
+    assert "--expires-minutes must be between 1 and 60 (got 0)" in capsys.readouterr().err

@@ -85,6 +85,7 @@ def test_status_after_a_run_shows_every_stage_done(
     # The CV nobody can read: its intake failed, with the first line of the reason; nothing after it ran.
     locked = _table(text, "locked_user")
     assert locked["intake"][0] == "failed" and "No readable CV for user locked_user" in locked["intake"][1]
+    assert "dagster._core" not in locked["intake"][1]  # the asset's words, not the class path
     assert locked["search"][0] == "not"  # "not run"
 
 
@@ -282,3 +283,12 @@ def test_a_failed_run_requests_a_tracker_run_for_its_users(ran: Home) -> None:
         request.tags[USER_TAG] == "locked_user"
         and request.tags[DAY_TAG] == datetime.now(UTC).date().isoformat()
     )
+
+
+def test_a_day_that_is_not_a_date_is_said_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from jobland_cli import main as jobland
+
+    with pytest.raises(SystemExit) as exit_:
+        jobland(["status", "--day", "yesterday"])
+    assert exit_.value.code == 2
+    assert "'yesterday' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
