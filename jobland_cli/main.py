@@ -272,7 +272,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     set_dir = Path(args.set_dir)
     scorer = Path(args.scorer) if args.scorer else set_dir / "eval.py"
     if not set_dir.is_dir():
-        raise CliError(f"{set_dir}: no such folder (pass --set-dir, e.g. ../shared/eval)")
+        raise CliError(
+            f"{set_dir.resolve()}: no such folder; give the labelled set's folder with --set-dir DIR "
+            "(make eval EVAL_SET=DIR); `jobland eval --golden` needs no folder"
+        )
     try:
         run = run_set(set_dir, get_engine(args.engine))
     except EvalSetError as exc:

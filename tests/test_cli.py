@@ -263,3 +263,10 @@ def test_commands_find_the_project_from_any_directory(tmp_path: Path) -> None:
         import shutil
 
         shutil.rmtree(project_home, ignore_errors=True)
+
+
+def test_eval_without_its_set_says_how_to_give_one(tmp_path: Path) -> None:
+    proc = _jobland("eval", "--set-dir", str(tmp_path / "nope"))
+    assert proc.returncode == 2
+    assert f"{tmp_path / 'nope'}: no such folder" in proc.stderr
+    assert "EVAL_SET=DIR" in proc.stderr and "--golden" in proc.stderr
