@@ -242,3 +242,24 @@ def test_reasons_are_in_the_cvs_language(sample_profiles) -> None:  # type: igno
     postings = [p for p in load_postings(SAMPLE_POSTINGS) if "会计" in p.title][:3]
     for result in screen_postings(profile, postings, cv_text=text):
         assert result.reasons and all(any("\u4e00" <= ch <= "\u9fff" for ch in r) for r in result.reasons)
+
+
+def test_a_requirement_line_is_read_part_by_part_at_its_semicolons(sample_profiles) -> None:  # type: ignore[no-untyped-def]
+    """Maria holds a BSN: "BSN preferred; ADN accepted with 2 years of ED experience" is not missing
+    (either way in will do), nor is "BLS required; CCRN preferred" with BLS alone, while a line she
+    does not meet at all still is."""
+    lines = [
+        "BSN preferred; ADN accepted with at least 2 years of ED experience",
+        "BLS required; TNCC preferred",
+        "Experience with Meditech Expanse and Allscripts Sunrise",
+    ]
+    posting = Posting(
+        id="semi",
+        title="Emergency Department Registered Nurse",
+        company="Lakeshore Children's Medical Center",
+        location="Chicago, IL",
+        source="local",
+        description="Requirements:\n" + "\n".join(f"- {line}" for line in lines),
+    )
+    result = _screen(sample_profiles, "maria_santos", [posting])["semi"]
+    assert result.missing_skills == [lines[2]]

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
+from jobland_pipeline.lexicon.cues import OPTIONAL, fold_for_cues
 from jobland_pipeline.lexicon.idf import idf
 from jobland_pipeline.lexicon.instructions import remove_instructions
 from jobland_pipeline.lexicon.lang import detect_language
@@ -25,10 +27,20 @@ TITLE_BOOST = 3  # the title says what the job is: each title word counts as thr
 
 
 @dataclass(frozen=True)
+class Clause:
+    """One part of a requirement line split at ";": "BLS required; ACLS preferred"."""
+
+    content: frozenset[str]
+    weight: float
+    optional: bool  # "preferred", "a plus", "an asset", "valorable"...
+
+
+@dataclass(frozen=True)
 class Requirement:
     line: str
     content: frozenset[str]
     weight: float  # sum of the rarity of its content words
+    clauses: tuple[Clause, ...] = ()  # when the line has two or more parts separated by ";"
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,23 @@ def analyse(posting: Posting) -> PostingAnalysis:
     return found
 
 
+_OPTIONAL = re.compile(rf"\b{OPTIONAL}|\b(?:welcome|welcomed|encouraged|considered|accepted|acceptable)\b")
+
+
+def _clauses(line: str) -> tuple[Clause, ...]:
+    """The parts of a line that joins a demand and a wish, or two ways in ("BSN preferred; ADN
+    accepted with 2 years of ED experience"): each with its words and whether it is only wished for."""
+    parts = [p for p in re.split(r"[;；]", line) if p.strip()]
+    if len(parts) < 2:
+        return ()
+    out = []
+    for part in parts:
+        content = frozenset(t for t in tokens(part) if not t.isdigit())
+        optional = _OPTIONAL.search(fold_for_cues(part)) is not None
+        out.append(Clause(content, sum(idf(t) for t in content), optional))
+    return tuple(out)
+
+
 def _analyse(posting: Posting) -> PostingAnalysis:
     text, injected = remove_instructions(posting.description)
     demands = read_demands(posting, text)
@@ -90,7 +119,7 @@ def _analyse(posting: Posting) -> PostingAnalysis:
     requirements = []
     for line in lines:
         content = frozenset(t for t in tokens(line) if not t.isdigit())
-        requirements.append(Requirement(line, content, sum(idf(t) for t in content)))
+        requirements.append(Requirement(line, content, sum(idf(t) for t in content), _clauses(line)))
     return PostingAnalysis(
         posting_id=posting.id,
         text=text,

@@ -21,7 +21,7 @@ from jobland_pipeline.lexicon.tokens import CJK_STOP, fold, tokens
 from jobland_pipeline.places import Place, distance_km
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
-from jobland_pipeline.screening.analysis import PostingAnalysis
+from jobland_pipeline.screening.analysis import PostingAnalysis, Requirement
 
 
 @dataclass(frozen=True)
@@ -259,10 +259,7 @@ def _requirements(cv: CvIndex, a: PostingAnalysis) -> tuple[list[float], float, 
     sentences of prose, weaker evidence of what it asks. The missing lines name skills before
     personal qualities.
     """
-    covered = [
-        (sum(idf(t) for t in r.content if t in cv.counts) / r.weight) if r.weight else 0.0
-        for r in a.requirements
-    ]
+    covered = [_covered(r, cv) for r in a.requirements]
     req = sum(covered) / len(covered) if covered else 0.0
     if not a.explicit:
         req *= 0.6
@@ -274,6 +271,26 @@ def _requirements(cv: CvIndex, a: PostingAnalysis) -> tuple[list[float], float, 
     # Skills the CV lacks first; personal qualities ("认真细致", "team player") after them.
     missing.sort(key=lambda line: _SOFT_SKILL.search(fold_for_cues(line)) is not None)
     return covered, req, missing
+
+
+def _share(content: frozenset[str], weight: float, cv: CvIndex) -> float:
+    return sum(idf(t) for t in content if t in cv.counts) / weight if weight else 0.0
+
+
+def _covered(r: Requirement, cv: CvIndex) -> float:
+    """How much of a requirement line the CV covers (rarity-weighted share of its words).
+
+    A line of parts joined by ";" is read part by part: what it only wishes for ("ACLS preferred",
+    "Dutch is a plus") never lowers the coverage of what it demands, and a line that only wishes
+    (two ways in: "BSN preferred; ADN accepted with 2 years of ED experience") is met by either."""
+    whole = _share(r.content, r.weight, cv)
+    if not r.clauses:
+        return whole
+    parts = [(_share(c.content, c.weight, cv), c.optional) for c in r.clauses if c.weight]
+    demanded = [share for share, optional in parts if not optional]
+    if demanded:
+        return max(whole, sum(demanded) / len(demanded))
+    return max([whole, *(share for share, _ in parts)])
 
 
 def _quality_shown(line: str, cv: CvIndex) -> bool:
