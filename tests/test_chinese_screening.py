@@ -250,3 +250,26 @@ def test_tailoring_keywords_and_dossiers_leave_out_pay_and_benefits_too() -> Non
         dossier = build_dossier(company, [p for p in postings if p.company == company])
         assert not [s for s in dossier.skills_in_demand if OFFER_WORDS.search(s)], company
         assert dossier.skills_in_demand, company
+
+
+def test_a_chinese_requirement_is_covered_by_the_words_the_cv_has(sample_profiles) -> None:  # type: ignore[no-untyped-def]
+    """Bigrams across two words (会计、财务管理等相关专业 -> 理等, 等相) are in no CV: read by character, a
+    senior accountant with 中级会计师 covers an accountant's requirements, and what she lacks stays missing."""
+    postings = _chinese_postings()
+    results, cv_text = _screen_wang(sample_profiles, postings)
+    junior = results["smp-fincn-001"]  # 会计: degree in accounting, 2 years, 初级/中级 title, 准则与税法
+    [count] = [m for r in junior.reasons if (m := REASON_COUNT.search(r))]
+    assert int(count.group(2)) >= 3, junior.reasons
+    assert "熟悉中国会计准则与税法" not in junior.missing_skills
+    assert "中级会计师" in cv_text  # what covers "持有中级会计师证书者优先"
+    assert not [line for line in junior.missing_skills if "中级会计师" in line]
+    posting = Posting(
+        id="zh-other",
+        title="会计",
+        company="华诚科技有限公司",
+        location="上海",
+        source="local",
+        description="任职要求：\n- 熟练使用SAP FICO模块与金蝶云星空\n- 持有ACCA资格证书",
+    )
+    other = _screen_wang(sample_profiles, [posting])[0]["zh-other"]
+    assert "持有ACCA资格证书" in other.missing_skills  # she has no ACCA

@@ -205,5 +205,10 @@ def tokens(text: str) -> list[str]:
     return list(_tokens_cached(text))
 
 
+def han_runs(text: str) -> list[str]:
+    """The runs of Han characters of a text, in Simplified script, as ``tokens`` reads them."""
+    return _HAN_RUN.findall(to_simplified(text))
+
+
 def has_han(text: str) -> bool:
     return any(is_han(ch) for ch in text)

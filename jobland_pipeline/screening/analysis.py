@@ -30,6 +30,7 @@ TITLE_BOOST = 3  # the title says what the job is: each title word counts as thr
 class Clause:
     """One part of a requirement line split at ";": "BLS required; ACLS preferred"."""
 
+    text: str
     content: frozenset[str]
     weight: float
     optional: bool  # "preferred", "a plus", "an asset", "valorable"...
@@ -104,7 +105,7 @@ def _clauses(line: str) -> tuple[Clause, ...]:
     for part in parts:
         content = frozenset(t for t in tokens(part) if not t.isdigit())
         optional = _OPTIONAL.search(fold_for_cues(part)) is not None
-        out.append(Clause(content, sum(idf(t) for t in content), optional))
+        out.append(Clause(part, content, sum(idf(t) for t in content), optional))
     return tuple(out)
 
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 from jobland_pipeline.lexicon.cues import SOFT_SKILL, fold_for_cues
 from jobland_pipeline.lexicon.idf import idf
+from jobland_pipeline.lexicon.lang import is_han
 from jobland_pipeline.lexicon.titles import best_title_similarity, context_terms, title_similarity
 from jobland_pipeline.lexicon.titlewords import core_title, title_level
-from jobland_pipeline.lexicon.tokens import CJK_STOP, fold, tokens
+from jobland_pipeline.lexicon.tokens import CJK_STOP, fold, han_runs, tokens
 from jobland_pipeline.places import Place, distance_km
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
@@ -273,8 +274,40 @@ def _requirements(cv: CvIndex, a: PostingAnalysis) -> tuple[list[float], float, 
     return covered, req, missing
 
 
-def _share(content: frozenset[str], weight: float, cv: CvIndex) -> float:
-    return sum(idf(t) for t in content if t in cv.counts) / weight if weight else 0.0
+def _share(text: str, content: frozenset[str], weight: float, cv: CvIndex) -> float:
+    """The rarity-weighted share of a requirement's words the CV has; Chinese read by character.
+
+    Han text is tokenised as overlapping bigrams, and a run's bigrams that straddle two words
+    ("会计、财务管理等相关专业" gives 理等, 等相, 关专) are in no CV. Counted as words, they kept a Chinese
+    CV from ever covering a line ("0 of 5 requirements" for an accountant asked for accounting): the
+    Han part's weight is kept, but what it covers is the share of its characters that a bigram the
+    CV has takes in.
+    """
+    if not weight:
+        return 0.0
+    han = [t for t in content if is_han(t[0])]
+    if not han:
+        return sum(idf(t) for t in content if t in cv.counts) / weight
+    latin = sum(idf(t) for t in content if t in cv.counts and not is_han(t[0]))
+    return (latin + sum(idf(t) for t in han) * _han_share(text, cv)) / weight
+
+
+def _han_share(text: str, cv: CvIndex) -> float:
+    """Of the characters in the text's content bigrams, the share inside a bigram the CV has too."""
+    seen = hit = 0
+    for run in han_runs(text):
+        if len(run) == 1:
+            seen, hit = seen + 1, hit + (run in cv.counts)
+            continue
+        grams = [run[i : i + 2] for i in range(len(run) - 1)]
+        content = [g not in CJK_STOP for g in grams]
+        found = [c and g in cv.counts for g, c in zip(grams, content, strict=True)]
+        for i in range(len(run)):
+            sides = [j for j in (i - 1, i) if 0 <= j < len(grams) and content[j]]
+            if sides:
+                seen += 1
+                hit += any(found[j] for j in sides)
+    return hit / seen if seen else 0.0
 
 
 def _covered(r: Requirement, cv: CvIndex) -> float:
@@ -283,10 +316,10 @@ def _covered(r: Requirement, cv: CvIndex) -> float:
     A line of parts joined by ";" is read part by part: what it only wishes for ("ACLS preferred",
     "Dutch is a plus") never lowers the coverage of what it demands, and a line that only wishes
     (two ways in: "BSN preferred; ADN accepted with 2 years of ED experience") is met by either."""
-    whole = _share(r.content, r.weight, cv)
+    whole = _share(r.line, r.content, r.weight, cv)
     if not r.clauses:
         return whole
-    parts = [(_share(c.content, c.weight, cv), c.optional) for c in r.clauses if c.weight]
+    parts = [(_share(c.text, c.content, c.weight, cv), c.optional) for c in r.clauses if c.weight]
     demanded = [share for share, optional in parts if not optional]
     if demanded:
         return max(whole, sum(demanded) / len(demanded))
