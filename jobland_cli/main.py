@@ -371,7 +371,8 @@ def _warehouse():  # type: ignore[no-untyped-def]
 def cmd_review(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from jobland_pipeline.delivery.review import record_decision
+    from jobland_pipeline.delivery.records import PACKAGE_REVIEWS
+    from jobland_pipeline.delivery.review import decided_since, latest_decisions, record_decision
 
     store = _warehouse()
     if args.action == "list":
@@ -381,9 +382,14 @@ def cmd_review(args: argparse.Namespace) -> int:
         waiting = packages.filter(pl.col("review_status") == "ready_for_review").sort(
             ["user_id", "score"], descending=[False, True]
         )
+        decisions = latest_decisions(store.read_records(PACKAGE_REVIEWS))
+        shown = 0
         for r in waiting.iter_rows(named=True):
+            if decided_since(r["application_id"], r["created_at"], decisions):
+                continue  # decided already; the next packages run applies it
+            shown += 1
             print(f"{r['application_id']}\t{r['score']}\t{r['title']} — {r['company']}\t{r['package_dir']}")
-        print(f"{waiting.height} package(s) waiting for review", file=sys.stderr)
+        print(f"{shown} package(s) waiting for review", file=sys.stderr)
         return 0
     if not args.application_id:
         raise CliError("give the application id (see `jobland review list`)")
@@ -393,6 +399,18 @@ def cmd_review(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     print(f"{args.application_id}: {decision} (takes effect at the next packages/delivery run)")
+    package = (
+        store.read("application_packages")
+        .filter(pl.col("application_id") == args.application_id)
+        .unique("application_id", keep="last")
+    )
+    if decision == "approved" and package.height and package["grounded"][0] is False:
+        issues = (package["issues"].to_list()[0] or []) if "issues" in package.columns else []
+        print(
+            f"note: this package failed its check and is never sent, approved or not"
+            f"{f' ({issues[0]})' if issues else ''}; fix the CV or settings and it is made again",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -103,6 +103,14 @@ def test_review_gates_the_digest(
     assert jobland(["review", "revise", second]) == 2  # a revision needs a note
     assert jobland(["review", "revise", second, "--note", "Lead with the AP Calculus results"]) == 0
     assert jobland(["review", "approve", "emma_clarke:nope"]) == 2
+    capsys.readouterr()
+    # Decided packages no longer wait, though their status changes at the next run.
+    assert jobland(["review", "list", "--user", "emma_clarke"]) == 0
+    after = capsys.readouterr()
+    assert {line.split("\t")[0] for line in after.out.strip().splitlines()} == {
+        line.split("\t")[0] for line in listed[2:]
+    }
+    assert f"{len(listed) - 2} package(s) waiting for review" in after.err
     # delivery already ran today for emma? no: nothing was approved, so no digest was sent
     world["run"]()
     packages = store.read("application_packages").filter(pl.col("user_id") == "emma_clarke")

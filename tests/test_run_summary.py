@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
 from jobland_pipeline.generation.records import APPLICATION_PACKAGES, ApplicationPackageRow
 from jobland_pipeline.profiles.models import TitleSuggestion
 from jobland_pipeline.profiles.records import SUGGESTED_TITLES
@@ -48,3 +50,21 @@ def test_refused_packages_are_counted_and_the_first_reason_given(tmp_path: Path)
     (row,) = summary_rows(store, DAY)
     assert (row.user, row.packages) == ("ana", 3)
     assert row.refused == ["tailored CV: contact not in the CV: x@example.org", "not grounded"]
+
+
+def test_approving_a_refused_package_says_it_is_never_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from jobland_cli import main as jobland
+
+    store = Warehouse(tmp_path / "warehouse", tmp_path / "jobland.duckdb")
+    store.write_records(
+        APPLICATION_PACKAGES,
+        "ana::icu-nurse",
+        [_package("p2", grounded=False, issues=["tailored CV: contact not in the CV: x@example.org"])],
+    )
+    monkeypatch.setenv("JOBLAND_HOME", str(tmp_path))
+    assert jobland(["review", "approve", "ana:p2"]) == 0
+    out = capsys.readouterr()
+    assert "ana:p2: approved" in out.out
+    assert "never sent, approved or not (tailored CV: contact not in the CV: x@example.org)" in out.err

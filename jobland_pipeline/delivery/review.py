@@ -47,6 +47,15 @@ def review_status(
     return decision.decision, None
 
 
+def decided_since(application_id: str, created_at: datetime | None, decisions: dict[str, Decision]) -> bool:
+    """Whether a reviewer decided on this version of the package (after it was made): it no longer
+    waits, though its status changes only at the next packages run."""
+    decision = decisions.get(application_id)
+    if decision is None or decision.at is None:
+        return False
+    return created_at is None or decision.at >= created_at
+
+
 def record_decision(
     store: TableStore, application_id: str, decision: str, *, note: str | None = None, reviewer: str = "user"
 ) -> PackageReviewRow:
