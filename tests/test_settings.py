@@ -81,3 +81,14 @@ def test_hostile_settings_fail_clearly_and_cheaply(text: str, words: str) -> Non
     message, peak_mb = done.stdout.strip().rsplit("\n", 1)
     assert message.startswith("settings.yaml: ") and words in message, message
     assert len(message) < 300 and int(peak_mb) < 300
+
+
+def test_a_misspelt_setting_in_settings_yaml_is_named_with_the_closest_one() -> None:
+    from jobland_pipeline.profiles.user_settings import SettingsError, parse_user_settings
+
+    with pytest.raises(SettingsError, match=r"field 'emial': not a setting \(did you mean 'email'\?\)"):
+        parse_user_settings(b"emial: ana@example.org\n", "inbox/ana/settings.yaml")
+    with pytest.raises(SettingsError, match=r"field 'preferences.no_night_shift': .*'no_night_shifts'"):
+        parse_user_settings(b"preferences:\n  no_night_shift: true\n", "settings.yaml")
+    with pytest.raises(SettingsError, match=r"field 'zzz': not a setting \(settings here: email, name"):
+        parse_user_settings(b"zzz: 1\n", "settings.yaml")

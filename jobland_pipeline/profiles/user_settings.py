@@ -3,6 +3,7 @@ preferences, review). Validated strictly: an error names the file and the field.
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Literal
@@ -106,7 +107,21 @@ def parse_user_settings(text: str | bytes | None, source: str) -> UserSettings:
         first = exc.errors(include_input=False)[0]
         field = ".".join(str(p) for p in first["loc"])
         message = first["msg"].removeprefix("Value error, ")[:200]
+        if first["type"] == "extra_forbidden":
+            message = f"not a setting{_did_you_mean(first['loc'])}"
         raise SettingsError(f"{source}: field '{field}': {message}") from None
+
+
+def _did_you_mean(loc: tuple[int | str, ...]) -> str:
+    """The known setting closest to a misspelt one ("emial" -> email), at its level of the file."""
+    model: type[BaseModel] = UserSettings
+    for part in loc[:-1]:
+        annotation = model.model_fields[str(part)].annotation if str(part) in model.model_fields else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return ""
+        model = annotation
+    close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else f" (settings here: {', '.join(model.model_fields)})"
 
 
 def load_user_settings(path: Path) -> UserSettings:
