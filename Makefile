@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
-export DAGSTER_HOME := $(CURDIR)/var/dagster
+# Dagster's home sits in JobLand's (JOBLAND_HOME, default var/ under the project), as `jobland` puts it
+# when DAGSTER_HOME is not set: `make run` and a plain `jobland status` read the same instance.
+JOBLAND_HOME ?= var
+export DAGSTER_HOME ?= $(abspath $(if $(filter /%,$(JOBLAND_HOME)),$(JOBLAND_HOME),$(CURDIR)/$(JOBLAND_HOME)))/dagster
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test eval lint format check ui clean install install-dev
