@@ -106,7 +106,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     except duckdb.Error as exc:
         raise CliError(f"cannot read {store.duckdb_path}: {str(exc).splitlines()[0]}") from exc
     if not hits:
-        print(f"no posting matches {args.query!r}")
+        known = args.user is None or args.user in set(store.read("job_postings")["user_id"].to_list())
+        print(
+            f"no posting matches {args.query!r}" + ("" if known else f": no postings of a user {args.user!r}")
+        )
         return 0
     print(format_hits(hits))
     return 0

@@ -168,6 +168,10 @@ def test_jobland_search_prints_rank_score_and_posting(
     assert len(capsys.readouterr().out.splitlines()) == 3
     assert main(["search", "zzqxv"]) == 0
     assert capsys.readouterr().out.strip() == "no posting matches 'zzqxv'"
+    assert main(["search", "zzqxv", "--user", "bob"]) == 0
+    assert capsys.readouterr().out.strip() == "no posting matches 'zzqxv'"  # bob is known
+    assert main(["search", "math", "--user", "nobody"]) == 0
+    assert capsys.readouterr().out.strip() == "no posting matches 'math': no postings of a user 'nobody'"
 
 
 def test_a_search_that_meets_a_damaged_index_rebuilds_it(tmp_path: Path) -> None:
