@@ -269,7 +269,9 @@ def test_a_chinese_requirement_is_covered_by_the_words_the_cv_has(sample_profile
         company="华诚科技有限公司",
         location="上海",
         source="local",
-        description="任职要求：\n- 熟练使用SAP FICO模块与金蝶云星空\n- 持有ACCA资格证书",
+        description="任职要求：\n- 熟练使用SAP FICO模块与金蝶云星空\n- 持有ACCA资格证书\n- 熟悉Java开发，有大型分布式系统设计经验",
     )
     other = _screen_wang(sample_profiles, [posting])[0]["zh-other"]
     assert "持有ACCA资格证书" in other.missing_skills  # she has no ACCA
+    [count] = [m for r in other.reasons if (m := REASON_COUNT.search(r))]
+    assert (count.group(1), count.group(2)) == ("3", "0")  # 系统 and 设计 alone do not cover the Java line

@@ -14,7 +14,7 @@ import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
-from jobland_pipeline.lexicon.cues import OPTIONAL, fold_for_cues
+from jobland_pipeline.lexicon.cues import OPTIONAL, REQUIRED, fold_for_cues
 from jobland_pipeline.lexicon.idf import idf
 from jobland_pipeline.lexicon.instructions import remove_instructions
 from jobland_pipeline.lexicon.lang import detect_language
@@ -92,7 +92,15 @@ def analyse(posting: Posting) -> PostingAnalysis:
     return found
 
 
-_OPTIONAL = re.compile(rf"\b{OPTIONAL}|\b(?:welcome|welcomed|encouraged|considered|accepted|acceptable)\b")
+# Cues after a letter only when they start a word ("优先" follows a Han character: no \b there).
+_OPTIONAL = re.compile(
+    rf"(?<![a-z]){OPTIONAL}|(?<![a-z])(?:welcome|welcomed|encouraged|accepted|acceptable)\b"
+)
+_REQUIRED = re.compile(rf"(?<![a-z]){REQUIRED}")
+# A part saying what is *not* asked ("a degree is not required"): no requirement at all.
+_NOT_ASKED = re.compile(
+    r"\b(?:not|no)\s+(?:\w+\s+){0,2}(?:required|essential|necessary|mandatory|needed)\b|不要求|不限"
+)
 
 
 def _clauses(line: str) -> tuple[Clause, ...]:
@@ -103,8 +111,12 @@ def _clauses(line: str) -> tuple[Clause, ...]:
         return ()
     out = []
     for part in parts:
+        cues = fold_for_cues(part)
+        if _NOT_ASKED.search(cues):
+            continue
         content = frozenset(t for t in tokens(part) if not t.isdigit())
-        optional = _OPTIONAL.search(fold_for_cues(part)) is not None
+        # "considered essential", "will not be considered" say required: that wins over a wish word.
+        optional = _OPTIONAL.search(cues) is not None and _REQUIRED.search(cues) is None
         out.append(Clause(part, content, sum(idf(t) for t in content), optional))
     return tuple(out)
 

@@ -293,11 +293,12 @@ def _share(text: str, content: frozenset[str], weight: float, cv: CvIndex) -> fl
 
 
 def _han_share(text: str, cv: CvIndex) -> float:
-    """Of the characters in the text's content bigrams, the share inside a bigram the CV has too."""
-    seen = hit = 0
+    """Of the characters in the text's content bigrams, the share inside a bigram the CV has too,
+    each character weighing as much as the rarest bigram it is part of (系统 and 设计 are common)."""
+    seen = hit = 0.0
     for run in han_runs(text):
         if len(run) == 1:
-            seen, hit = seen + 1, hit + (run in cv.counts)
+            seen, hit = seen + idf(run), hit + (idf(run) if run in cv.counts else 0.0)
             continue
         grams = [run[i : i + 2] for i in range(len(run) - 1)]
         content = [g not in CJK_STOP for g in grams]
@@ -305,8 +306,9 @@ def _han_share(text: str, cv: CvIndex) -> float:
         for i in range(len(run)):
             sides = [j for j in (i - 1, i) if 0 <= j < len(grams) and content[j]]
             if sides:
-                seen += 1
-                hit += any(found[j] for j in sides)
+                weight = max(idf(grams[j]) for j in sides)
+                seen += weight
+                hit += weight if any(found[j] for j in sides) else 0.0
     return hit / seen if seen else 0.0
 
 
@@ -319,10 +321,12 @@ def _covered(r: Requirement, cv: CvIndex) -> float:
     whole = _share(r.line, r.content, r.weight, cv)
     if not r.clauses:
         return whole
-    parts = [(_share(c.text, c.content, c.weight, cv), c.optional) for c in r.clauses if c.weight]
-    demanded = [share for share, optional in parts if not optional]
+    parts = [(_share(c.text, c.content, c.weight, cv), c) for c in r.clauses if c.weight]
+    if not parts or all(not c.optional for _, c in parts):
+        return whole  # a plain list ("SQL; Kubernetes, Terraform and dbt") is one demand
+    demanded = [(share, c.weight) for share, c in parts if not c.optional]
     if demanded:
-        return max(whole, sum(demanded) / len(demanded))
+        return max(whole, sum(share * w for share, w in demanded) / sum(w for _, w in demanded))
     return max([whole, *(share for share, _ in parts)])
 
 
