@@ -255,3 +255,11 @@ def test_the_name_and_email_from_the_users_settings_are_their_own() -> None:
 
     stranger = check_document("Write to ana.other@example.org, Ana Q. Ruiz.", CV_TEXT)
     assert {c.text for c in stranger if not c.ok} >= {"ana.other@example.org"}
+    # The settings' address grounds itself only: not the employer, year or shorter address inside it.
+    contact = Contact(name="Ana M. Ruiz", email="ana1987.ruiz@deloitte.com")
+    letter = (
+        "I worked at Deloitte since 1987. Write to ruiz@deloitte.com or ana1987.ruiz@deloitte.com. M. Ruiz"
+    )
+    failed = {c.text for c in check_document(letter, CV_TEXT, contact=contact) if not c.ok}
+    assert {"Deloitte", "1987", "ruiz@deloitte.com"} <= failed
+    assert not failed & {"ana1987.ruiz@deloitte.com", "M. Ruiz"}

@@ -36,7 +36,7 @@ from jobland_pipeline.generation.tailor import TailoredCV
 from jobland_pipeline.generation.text import contains, normalise, repair
 from jobland_pipeline.lexicon.idf import idf
 from jobland_pipeline.lexicon.tokens import STOPWORDS, fold, tokens
-from jobland_pipeline.profiles.models import Profile, Role
+from jobland_pipeline.profiles.models import Contact, Profile, Role
 
 MIN_OVERLAP = 0.35  # share of a re-worded bullet's words that a source bullet must share
 RARE_IDF = 6.5  # a word this rare in job texts (a tool, a name) must be in the CV to be stated
@@ -317,13 +317,21 @@ class Sources:
     names: list[Source] = field(default_factory=list)
     # The user's own stories (stories.md): their facts are the person's, like the CV's.
     stories: list[Source] = field(default_factory=list)
-    # The name and e-mail the profile holds: the CV's, or what the user wrote in settings.yaml instead.
-    contact: list[Source] = field(default_factory=list)
+    # The name and e-mail the profile holds (the CV's, or what the user wrote in settings.yaml
+    # instead): they ground that name and that address only, never a word or number inside them.
+    contact: Contact = field(default_factory=Contact)
 
     @property
     def own(self) -> list[Source]:
-        """What may state facts about the person: the CV, the user's stories, their contact details."""
-        return [self.cv, *self.stories, *self.contact]
+        """What may state facts about the person: the CV, then the user's stories."""
+        return [self.cv, *self.stories]
+
+    def is_contact_email(self, text: str) -> bool:
+        return bool(self.contact.email) and text.casefold() == str(self.contact.email).casefold()
+
+    def in_contact_name(self, text: str) -> bool:
+        """Words of the person's name as the profile holds it ("M. Ruiz" of "Ana M. Ruiz")."""
+        return bool(self.contact.name) and Source(CONTACT_SOURCE, str(self.contact.name)).has(text)
 
     @property
     def all(self) -> list[Source]:
@@ -341,24 +349,18 @@ def sources(
     context: dict[str, str] | None = None,
     names: dict[str, str] | None = None,
     stories: str = "",
-    contact: str = "",
+    contact: Contact | None = None,
 ) -> Sources:
     return Sources(
         cv=Source("the CV", cv_text),
         context=[Source(k, v) for k, v in (context or {}).items() if v],
         names=[Source(k, v) for k, v in (names or {}).items() if v and len(v.strip()) >= 4],
         stories=[Source("the user's stories", stories)] if stories.strip() else [],
-        contact=[Source(CONTACT_SOURCE, contact)] if contact.strip() else [],
+        contact=contact or Contact(),
     )
 
 
 CONTACT_SOURCE = "your contact details"
-
-
-def contact_text(profile: Profile) -> str:
-    """The name and e-mail a package may give: the profile's, which settings.yaml may have replaced
-    (``profiles.stage``). The user wrote them; nothing generated can reach them."""
-    return "\n".join(x for x in (profile.contact.name, profile.contact.email) if x)
 
 
 # --- claims in free text -------------------------------------------------------------------------
@@ -442,7 +444,12 @@ def _unknown_words(surface: str, words: list[str], src: Sources) -> list[str]:
     i = 0
     while i < len(words):
         for j in range(len(words), i, -1):
-            if src.find(" ".join(words[i:j])) or (j - i > 1 and src.find(_phrase(surface, words, i, j))):
+            phrase = " ".join(words[i:j])
+            if (
+                src.find(phrase)
+                or (j - i > 1 and src.find(_phrase(surface, words, i, j)))
+                or src.in_contact_name(phrase)
+            ):
                 i = j
                 break
         else:
@@ -516,6 +523,9 @@ class _TextCheck:
         for m in _EMAIL.finditer(masked):
             surface = m.group(0).rstrip(".,;:)")
             found = self.src.own_source(surface)
+            if found is None and self.src.is_contact_email(surface):
+                self.add("e-mail", surface, True, CONTACT_SOURCE)
+                continue
             self.add("e-mail", surface, found is not None, f"in {found.name}" if found else "not in the CV")
         masked = _blank(masked, _EMAIL)
         for m in _URL.finditer(masked):
@@ -794,9 +804,12 @@ class _Checker:
         for key in ("name", "email", "phone", "location"):
             value = getattr(cv.contact, key)
             if key in ("name", "email") and value and not self.src.cv.has(value):
-                found = self.src.own_source(value)
-                if found is not None and found.name == CONTACT_SOURCE:
-                    self.claims.append(Claim(kind="contact", text=value, ok=True, why=found.name, where=key))
+                # The profile's own (settings.yaml may set them); the tailoring copies, never writes them.
+                settings_value = getattr(self.src.contact, key)
+                if settings_value and normalise(value) == normalise(settings_value):
+                    self.claims.append(
+                        Claim(kind="contact", text=value, ok=True, why=CONTACT_SOURCE, where=key)
+                    )
                     continue
             if key == "phone" and value and not self.src.cv.has(value):
                 digits = re.sub(r"\D", "", value)
@@ -885,7 +898,7 @@ class _Checker:
 
 def cv_claims(cv: TailoredCV, profile: Profile, cv_text: str) -> list[Claim]:
     """Every item of a tailored CV, checked against the CV's literal text (and the profile's roles)."""
-    return _Checker(cv, profile, sources(cv_text, contact=contact_text(profile))).run()
+    return _Checker(cv, profile, sources(cv_text, contact=profile.contact)).run()
 
 
 def check_grounding(cv: TailoredCV, profile: Profile, cv_text: str) -> list[str]:
@@ -902,12 +915,13 @@ def check_document(
     document: str = "",
     person: bool = True,
     stories: str = "",
-    contact: str = "",
+    contact: Contact | None = None,
 ) -> list[Claim]:
     """Every claim of a generated text (letter, cheat sheet), checked against the CV text and ``context``
     (posting title/company/location, the dossier, the template's own words); ``names`` repeated word for
-    word (the posting's title) are quotes. ``stories`` (the user's own stories) and ``contact`` (their
-    name and e-mail, ``contact_text``) state the person's facts as the CV does."""
+    word (the posting's title) are quotes. ``stories`` (the user's own stories) state the person's facts
+    as the CV does; ``contact`` (the profile's, which settings.yaml may set) grounds that name and
+    that e-mail address only."""
     return check_text(
         text, sources(cv_text, context, names, stories, contact), document=document, person=person
     )

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from jobland_pipeline.generation.formats import render_cv, render_letter
 from jobland_pipeline.generation.formats._model import LABELS, SECTION_LABELS, cv_language
-from jobland_pipeline.generation.grounding import Claim, check_document, contact_text, cv_claims, report
+from jobland_pipeline.generation.grounding import Claim, check_document, cv_claims, report
 from jobland_pipeline.generation.letters import (
     SHEET,
     CompanyFacts,
@@ -169,7 +169,7 @@ def _documents(
     posting_facts = "\n".join(x for x in (clean.title, clean.company, clean.location) if x)
     cv_language_labels = _labels_text(cv_language(cv.language))
     names = {"the posting's title": raw.title, "the employer": raw.company}
-    contact = contact_text(profile)
+    contact = profile.contact
     return {
         "tailored_cv": cv_claims(cv, profile, cv_text),
         "tailored_cv.md": check_document(
