@@ -320,7 +320,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_upload_url(args: argparse.Namespace) -> int:
     import boto3
-    from botocore.exceptions import NoCredentialsError
+    from botocore.exceptions import BotoCoreError, NoCredentialsError
 
     from jobland_pipeline.keys import InvalidKeyError
     from jobland_pipeline.s3inbox import presigned_upload_url
@@ -334,12 +334,12 @@ def cmd_upload_url(args: argparse.Namespace) -> int:
     if not 1 <= args.expires_minutes <= 60:
         raise CliError(f"--expires-minutes must be between 1 and 60 (got {args.expires_minutes})")
     bucket, _, prefix = url.removeprefix("s3://").partition("/")
-    client = boto3.client(
-        "s3",
-        endpoint_url=values["JOBLAND_S3_ENDPOINT_URL"] or None,
-        region_name=values["JOBLAND_S3_REGION"] or None,
-    )
     try:
+        client = boto3.client(
+            "s3",
+            endpoint_url=values["JOBLAND_S3_ENDPOINT_URL"] or None,
+            region_name=values["JOBLAND_S3_REGION"] or None,
+        )
         upload, key = presigned_upload_url(
             client, bucket, prefix, args.user, args.file, expires_seconds=args.expires_minutes * 60
         )
@@ -350,6 +350,8 @@ def cmd_upload_url(args: argparse.Namespace) -> int:
             "no AWS credentials to sign the URL with: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
             "(or AWS_PROFILE)"
         ) from exc
+    except BotoCoreError as exc:  # a named profile that does not exist, a bad endpoint...
+        raise CliError(f"cannot sign the URL: {exc}") from exc
     print(upload)
     print(
         f"# PUT the file to this URL within {args.expires_minutes} min, e.g.: curl -T {args.file} '<url>'  "

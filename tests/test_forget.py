@@ -145,3 +145,19 @@ def test_jobland_forget_removes_a_user_on_request(
     # ... and the local pass's inbox cursor: the next pass does not take her for a lost user.
     state = json.loads((home / "local_run_state.json").read_text())
     assert "maria_santos" not in InboxCursor.decode(state["cv_inbox_sensor"]).users()
+
+
+def test_a_search_index_that_cannot_be_rebuilt_is_said_not_raised(caplog: pytest.LogCaptureFixture) -> None:
+    """The rows are gone when the rebuild runs: its failure must not stop what follows (claims,
+    partitions), and the summary says the index still names the user."""
+    from jobland_pipeline.warehouse.forget import Forgotten, _rebuild_index
+
+    class FullDisk:
+        def publish_views(self) -> bool:
+            raise OSError("No space left on device")
+
+    report = Forgotten("ana", rows={"profiles": 1})
+    report.index_rebuilt = _rebuild_index(FullDisk(), report)  # type: ignore[arg-type]
+    assert report.index_rebuilt is False
+    assert "No space left on device" in caplog.text
+    assert "search index could not be rebuilt" in report.summary() and "still names them" in report.summary()

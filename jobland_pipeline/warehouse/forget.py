@@ -10,6 +10,7 @@ keyed by content only and expires with its TTL.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ import polars as pl
 
 from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR, file_stem
 from jobland_pipeline.warehouse.store import Warehouse, s3_url, split_s3_url
+
+log = logging.getLogger(__name__)
 
 # Columns that say whose a row is, in the order they are looked for.
 _OWNER_COLUMNS = ("user_id", "search_key", "partition", "application_id")
@@ -35,7 +38,10 @@ class Forgotten:
         tables = ", ".join(f"{t}: {n}" for t, n in sorted(self.rows.items()) if n) or "no rows"
         text = f"{self.user_id}: removed {tables}; {len(self.files)} folder(s)/file(s)"
         if not self.index_rebuilt:
-            text += "; the search index in the DuckDB file could not be rebuilt (see the warning): it is at the next run"
+            text += (
+                "; the DuckDB file's search index could not be rebuilt (see the warning) and still names "
+                "them until the views are published again (the next `jobland run` or search batch)"
+            )
         return text
 
 
@@ -84,10 +90,14 @@ def forget_user(store: Warehouse, user_id: str, *, folders: Iterable[Path | str]
 def _rebuild_index(store: Warehouse, report: Forgotten) -> bool:
     """The DuckDB file holds a copy of the postings with the users who found them (the full-text
     index, ``posting_search``), rebuilt from the Parquet files: without this it would name the user
-    until the next run."""
-    if not any(report.rows.values()):
-        return True
-    return store.publish_views()
+    until the next run. Rebuilt even when no row was left to remove (a second ``forget`` after a
+    failed rebuild); a failure is said, never raised: the rows are gone already, and what follows
+    (delivery claims, partitions) must still happen."""
+    try:
+        return store.publish_views()
+    except Exception as exc:  # an S3 write, a DuckDB error: the report says the index is stale
+        log.warning("%s: the search index could not be rebuilt: %s", report.user_id, exc)
+        return False
 
 
 def _remove(store: Warehouse, path: Path | str) -> bool:
