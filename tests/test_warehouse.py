@@ -229,3 +229,35 @@ def test_the_tracker_job_rebuilds_a_damaged_file_without_a_traceback(
     assert len(list(tmp_path.glob("db.duckdb.damaged-*"))) == 1
     assert any("is damaged" in r.getMessage() for r in caplog.records)
     assert wh.query("SELECT count(*) AS n FROM suggested_titles")["n"].to_list() == [2]
+
+
+def test_publishes_of_the_duckdb_file_take_turns(tmp_path: Path) -> None:
+    """Two publishers at once (a run's and a forget's): each builds and renames before the other
+    starts, so the last file renamed is the last one built."""
+    import threading
+    import time
+
+    from jobland_pipeline.warehouse import duckdb_file
+
+    path = tmp_path / "jobland.duckdb"
+    spans: list[tuple[str, float, float]] = []
+
+    def build(name: str) -> None:
+        def run(con: duckdb.DuckDBPyConnection) -> None:
+            start = time.monotonic()
+            con.execute(f"CREATE TABLE built_by AS SELECT '{name}' AS name")
+            time.sleep(0.3)
+            spans.append((name, start, time.monotonic()))
+
+        duckdb_file.publish(path, run)
+
+    threads = [threading.Thread(target=build, args=(n,)) for n in ("first", "second")]
+    for t in threads:
+        t.start()
+        time.sleep(0.05)
+    for t in threads:
+        t.join()
+    (_, _, first_end), (b, second_start, _) = sorted(spans, key=lambda s: s[1])
+    assert first_end <= second_start  # no overlap
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT name FROM built_by").fetchone() == (b,)

@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from jobland_pipeline.atomic import fsync_dir, fsync_file, pid_alive, temporary_beside
+from jobland_pipeline.local_state import file_lock
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +105,18 @@ def publish(path: Path, build: Builder) -> None:
     is atomic); the file is closed (checkpointed: no write-ahead log left), flushed to disk, then
     renamed. A damaged file at ``path`` is moved aside first (see :func:`damage`). Raises what
     ``build`` or the disk raised; the temporary file never stays behind.
+
+    One publisher at a time on this machine (a lock file beside ``path``): two publishes that
+    overlap would otherwise end with whichever renamed last, though it may have read the Parquet
+    files first. A forget (rows deleted, then published) would then find the user back in the
+    search index.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    with file_lock(path.with_name(f".{path.stem}.publish.lock")):
+        _publish(path, build)
+
+
+def _publish(path: Path, build: Builder) -> None:
     remove_leftovers(path)
     tmp = temporary_beside(path)
     try:
