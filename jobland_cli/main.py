@@ -387,7 +387,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         decisions = latest_decisions(store.read_records(PACKAGE_REVIEWS))
         shown = 0
         for r in waiting.iter_rows(named=True):
-            if decided_since(r["application_id"], r["created_at"], decisions):
+            if decided_since(r["application_id"], r["created_at"], r.get("revision_note"), decisions):
                 continue  # decided already; the next packages run applies it
             shown += 1
             print(f"{r['application_id']}\t{r['score']}\t{r['title']} — {r['company']}\t{r['package_dir']}")

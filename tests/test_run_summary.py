@@ -68,3 +68,19 @@ def test_approving_a_refused_package_says_it_is_never_sent(
     out = capsys.readouterr()
     assert "ana:p2: approved" in out.out
     assert "never sent, approved or not (tailored CV: contact not in the CV: x@example.org)" in out.err
+
+
+def test_a_package_waits_again_once_it_carries_the_revision_note() -> None:
+    """Approved or rejected since it was made: no longer waiting. Asked for a revision: waiting
+    again as soon as a package with that note exists, even one reused from before (older time)."""
+    from jobland_pipeline.delivery.review import Decision, decided_since
+
+    made = datetime(2026, 12, 7, 6, tzinfo=UTC)
+    later = datetime(2026, 12, 7, 9, tzinfo=UTC)
+    approved = {"ana:p1": Decision("approved", None, "user", later)}
+    assert decided_since("ana:p1", made, None, approved)
+    assert not decided_since("ana:p1", datetime(2026, 12, 7, 10, tzinfo=UTC), None, approved)
+    revise = {"ana:p1": Decision("revision_requested", "Lead with ICU", "user", later)}
+    assert decided_since("ana:p1", made, None, revise)  # not made again yet
+    assert not decided_since("ana:p1", made, "Lead with ICU", revise)  # reused with the note: waits
+    assert not decided_since("ana:p2", made, None, revise)

@@ -47,12 +47,20 @@ def review_status(
     return decision.decision, None
 
 
-def decided_since(application_id: str, created_at: datetime | None, decisions: dict[str, Decision]) -> bool:
-    """Whether a reviewer decided on this version of the package (after it was made): it no longer
-    waits, though its status changes only at the next packages run."""
+def decided_since(
+    application_id: str,
+    created_at: datetime | None,
+    revision_note: str | None,
+    decisions: dict[str, Decision],
+) -> bool:
+    """Whether a reviewer decided on this version of the package: it no longer waits, though its
+    status changes only at the next packages run. A revision request is answered once the package
+    carries its note (a package made with the same note again is reused, with its old time)."""
     decision = decisions.get(application_id)
     if decision is None or decision.at is None:
         return False
+    if decision.decision == "revision_requested":
+        return (revision_note or "") != (decision.note or "")
     return created_at is None or decision.at >= created_at
 
 
