@@ -297,19 +297,26 @@ def _han_share(text: str, cv: CvIndex) -> float:
     each character weighing as much as the rarest bigram it is part of (系统 and 设计 are common)."""
     seen = hit = 0.0
     for run in han_runs(text):
-        if len(run) == 1:
-            seen, hit = seen + idf(run), hit + (idf(run) if run in cv.counts else 0.0)
-            continue
-        grams = [run[i : i + 2] for i in range(len(run) - 1)]
-        content = [g not in CJK_STOP for g in grams]
-        found = [c and g in cv.counts for g, c in zip(grams, content, strict=True)]
-        for i in range(len(run)):
-            sides = [j for j in (i - 1, i) if 0 <= j < len(grams) and content[j]]
-            if sides:
-                weight = max(idf(grams[j]) for j in sides)
-                seen += weight
-                hit += weight if any(found[j] for j in sides) else 0.0
+        run_seen, run_hit = _run_share(run, cv)
+        seen, hit = seen + run_seen, hit + run_hit
     return hit / seen if seen else 0.0
+
+
+def _run_share(run: str, cv: CvIndex) -> tuple[float, float]:
+    """(weight of the run's characters in content bigrams, weight of those the CV's bigrams take in)."""
+    if len(run) == 1:
+        return idf(run), idf(run) if run in cv.counts else 0.0
+    grams = [run[i : i + 2] for i in range(len(run) - 1)]
+    content = [g not in CJK_STOP for g in grams]
+    found = [c and g in cv.counts for g, c in zip(grams, content, strict=True)]
+    seen = hit = 0.0
+    for i in range(len(run)):
+        sides = [j for j in (i - 1, i) if 0 <= j < len(grams) and content[j]]
+        if sides:
+            weight = max(idf(grams[j]) for j in sides)
+            seen += weight
+            hit += weight if any(found[j] for j in sides) else 0.0
+    return seen, hit
 
 
 def _covered(r: Requirement, cv: CvIndex) -> float:
