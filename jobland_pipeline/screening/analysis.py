@@ -18,7 +18,7 @@ from jobland_pipeline.lexicon.cues import OPTIONAL, REQUIRED, fold_for_cues
 from jobland_pipeline.lexicon.idf import idf
 from jobland_pipeline.lexicon.instructions import remove_instructions
 from jobland_pipeline.lexicon.lang import detect_language
-from jobland_pipeline.lexicon.tokens import fold, tokens
+from jobland_pipeline.lexicon.tokens import CJK_STOP, fold, han_runs, tokens
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.requirements import requirement_lines
 from jobland_pipeline.screening.demands import Demands, read_demands
@@ -26,14 +26,20 @@ from jobland_pipeline.screening.demands import Demands, read_demands
 TITLE_BOOST = 3  # the title says what the job is: each title word counts as three mentions
 
 
+# Each Han character of a text that is part of a content bigram: its weight (the rarest such bigram)
+# and those bigrams. Chinese coverage is read by character (``relevance._share``); this part of it
+# does not depend on the CV, so it is worked out once per posting.
+HanChars = tuple[tuple[float, tuple[str, ...]], ...]
+
+
 @dataclass(frozen=True)
 class Clause:
     """One part of a requirement line split at ";": "BLS required; ACLS preferred"."""
 
-    text: str
     content: frozenset[str]
     weight: float
     optional: bool  # "preferred", "a plus", "an asset", "valorable"...
+    han: HanChars = ()
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,8 @@ class Requirement:
     line: str
     content: frozenset[str]
     weight: float  # sum of the rarity of its content words
-    clauses: tuple[Clause, ...] = ()  # when the line has two or more parts separated by ";"
+    clauses: tuple[Clause, ...] = ()  # when the line joins a demand and a wish with ";"
+    han: HanChars = ()
 
 
 @dataclass(frozen=True)
@@ -103,9 +110,25 @@ _NOT_ASKED = re.compile(
 )
 
 
+def han_chars(text: str) -> HanChars:
+    """The Han characters of ``text`` in content bigrams, each with its weight and its bigrams."""
+    out: list[tuple[float, tuple[str, ...]]] = []
+    for run in han_runs(text):
+        if len(run) == 1:
+            out.append((idf(run), (run,)))
+            continue
+        grams = [run[i : i + 2] for i in range(len(run) - 1)]
+        for i in range(len(run)):
+            sides = tuple(g for g in grams[max(0, i - 1) : i + 1] if g not in CJK_STOP)
+            if sides:
+                out.append((max(idf(g) for g in sides), sides))
+    return tuple(out)
+
+
 def _clauses(line: str) -> tuple[Clause, ...]:
     """The parts of a line that joins a demand and a wish, or two ways in ("BSN preferred; ADN
-    accepted with 2 years of ED experience"): each with its words and whether it is only wished for."""
+    accepted with 2 years of ED experience"): each with its words and whether it is only wished for.
+    None for a plain list with no wish in it ("SQL; Kubernetes and dbt"): that is one demand."""
     parts = [p for p in re.split(r"[;；]", line) if p.strip()]
     if len(parts) < 2:
         return ()
@@ -117,8 +140,8 @@ def _clauses(line: str) -> tuple[Clause, ...]:
         content = frozenset(t for t in tokens(part) if not t.isdigit())
         # "considered essential", "will not be considered" say required: that wins over a wish word.
         optional = _OPTIONAL.search(cues) is not None and _REQUIRED.search(cues) is None
-        out.append(Clause(part, content, sum(idf(t) for t in content), optional))
-    return tuple(out)
+        out.append(Clause(content, sum(idf(t) for t in content), optional, han_chars(part)))
+    return tuple(out) if any(c.optional for c in out) else ()
 
 
 def _analyse(posting: Posting) -> PostingAnalysis:
@@ -132,7 +155,8 @@ def _analyse(posting: Posting) -> PostingAnalysis:
     requirements = []
     for line in lines:
         content = frozenset(t for t in tokens(line) if not t.isdigit())
-        requirements.append(Requirement(line, content, sum(idf(t) for t in content), _clauses(line)))
+        weight = sum(idf(t) for t in content)
+        requirements.append(Requirement(line, content, weight, _clauses(line), han_chars(line)))
     return PostingAnalysis(
         posting_id=posting.id,
         text=text,

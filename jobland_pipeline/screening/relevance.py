@@ -18,11 +18,11 @@ from jobland_pipeline.lexicon.idf import idf
 from jobland_pipeline.lexicon.lang import is_han
 from jobland_pipeline.lexicon.titles import best_title_similarity, context_terms, title_similarity
 from jobland_pipeline.lexicon.titlewords import core_title, title_level
-from jobland_pipeline.lexicon.tokens import CJK_STOP, fold, han_runs, tokens
+from jobland_pipeline.lexicon.tokens import CJK_STOP, fold, tokens
 from jobland_pipeline.places import Place, distance_km
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.profiles.models import Profile
-from jobland_pipeline.screening.analysis import PostingAnalysis, Requirement
+from jobland_pipeline.screening.analysis import HanChars, PostingAnalysis, Requirement
 
 
 @dataclass(frozen=True)
@@ -274,63 +274,36 @@ def _requirements(cv: CvIndex, a: PostingAnalysis) -> tuple[list[float], float, 
     return covered, req, missing
 
 
-def _share(text: str, content: frozenset[str], weight: float, cv: CvIndex) -> float:
+def _share(han: HanChars, content: frozenset[str], weight: float, cv: CvIndex) -> float:
     """The rarity-weighted share of a requirement's words the CV has; Chinese read by character.
 
     Han text is tokenised as overlapping bigrams, and a run's bigrams that straddle two words
     ("会计、财务管理等相关专业" gives 理等, 等相, 关专) are in no CV. Counted as words, they kept a Chinese
     CV from ever covering a line ("0 of 5 requirements" for an accountant asked for accounting): the
-    Han part's weight is kept, but what it covers is the share of its characters that a bigram the
-    CV has takes in.
+    Han part's weight is kept, but what it covers is the weighted share of its characters that a
+    bigram the CV has takes in (``analysis.han_chars``).
     """
     if not weight:
         return 0.0
-    han = [t for t in content if is_han(t[0])]
     if not han:
         return sum(idf(t) for t in content if t in cv.counts) / weight
     latin = sum(idf(t) for t in content if t in cv.counts and not is_han(t[0]))
-    return (latin + sum(idf(t) for t in han) * _han_share(text, cv)) / weight
-
-
-def _han_share(text: str, cv: CvIndex) -> float:
-    """Of the characters in the text's content bigrams, the share inside a bigram the CV has too,
-    each character weighing as much as the rarest bigram it is part of (系统 and 设计 are common)."""
-    seen = hit = 0.0
-    for run in han_runs(text):
-        run_seen, run_hit = _run_share(run, cv)
-        seen, hit = seen + run_seen, hit + run_hit
-    return hit / seen if seen else 0.0
-
-
-def _run_share(run: str, cv: CvIndex) -> tuple[float, float]:
-    """(weight of the run's characters in content bigrams, weight of those the CV's bigrams take in)."""
-    if len(run) == 1:
-        return idf(run), idf(run) if run in cv.counts else 0.0
-    grams = [run[i : i + 2] for i in range(len(run) - 1)]
-    content = [g not in CJK_STOP for g in grams]
-    found = [c and g in cv.counts for g, c in zip(grams, content, strict=True)]
-    seen = hit = 0.0
-    for i in range(len(run)):
-        sides = [j for j in (i - 1, i) if 0 <= j < len(grams) and content[j]]
-        if sides:
-            weight = max(idf(grams[j]) for j in sides)
-            seen += weight
-            hit += weight if any(found[j] for j in sides) else 0.0
-    return seen, hit
+    han_weight = sum(idf(t) for t in content if is_han(t[0]))
+    seen = sum(w for w, _ in han)
+    hit = sum(w for w, grams in han if any(g in cv.counts for g in grams))
+    return (latin + han_weight * hit / seen) / weight
 
 
 def _covered(r: Requirement, cv: CvIndex) -> float:
     """How much of a requirement line the CV covers (rarity-weighted share of its words).
 
-    A line of parts joined by ";" is read part by part: what it only wishes for ("ACLS preferred",
-    "Dutch is a plus") never lowers the coverage of what it demands, and a line that only wishes
-    (two ways in: "BSN preferred; ADN accepted with 2 years of ED experience") is met by either."""
-    whole = _share(r.line, r.content, r.weight, cv)
-    if not r.clauses:
+    A line joining a demand and a wish with ";" is read part by part: what it only wishes for ("ACLS
+    preferred", "Dutch is a plus") never lowers the coverage of what it demands, and a line that only
+    wishes (two ways in: "BSN preferred; ADN accepted with 2 years of ED experience") is met by either."""
+    whole = _share(r.han, r.content, r.weight, cv)
+    parts = [(_share(c.han, c.content, c.weight, cv), c) for c in r.clauses if c.weight]
+    if not parts:
         return whole
-    parts = [(_share(c.text, c.content, c.weight, cv), c) for c in r.clauses if c.weight]
-    if not parts or all(not c.optional for _, c in parts):
-        return whole  # a plain list ("SQL; Kubernetes, Terraform and dbt") is one demand
     demanded = [(share, c.weight) for share, c in parts if not c.optional]
     if demanded:
         return max(whole, sum(share * w for share, w in demanded) / sum(w for _, w in demanded))
