@@ -331,7 +331,11 @@ class Sources:
 
     def in_contact_name(self, text: str) -> bool:
         """Words of the person's name as the profile holds it ("M. Ruiz" of "Ana M. Ruiz")."""
-        return bool(self.contact.name) and Source(CONTACT_SOURCE, str(self.contact.name)).has(text)
+        return self._contact_name is not None and self._contact_name.has(text)
+
+    @cached_property
+    def _contact_name(self) -> Source | None:
+        return Source(CONTACT_SOURCE, self.contact.name) if self.contact.name else None
 
     @property
     def all(self) -> list[Source]:

@@ -158,5 +158,6 @@ def forget_searches(store: Warehouse, keys: Iterable[str]) -> Forgotten:
                 removed += int(mask.sum())
                 store.replace_file(key, df.filter(~mask))
         report.rows[table] = removed
-    report.index_rebuilt = _rebuild_index(store, report)
+    if any(report.rows.values()):  # a title change that removed nothing leaves the index as it is
+        report.index_rebuilt = _rebuild_index(store, report)
     return report
