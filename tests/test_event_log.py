@@ -1,0 +1,121 @@
+"""The production event log (dagster.postgres.yaml) on the machine's Postgres: per-partition metadata of
+a batch run costs no key listing per partition, lands on each partition's own materialization, and the
+keys a process reads never hide a change it made or a key another process added."""
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+import resources.event_log as event_log
+from resources.event_log import PartitionCachingPostgresEventLogStorage
+from tests.test_postgres import PG, database  # noqa: F401 - the fixture: a new database, dropped after
+
+ROOT = Path(__file__).resolve().parent.parent
+SEARCHES = dg.DynamicPartitionsDefinition(name="searches")
+
+
+@dg.asset(partitions_def=SEARCHES)
+def searched(context: dg.AssetExecutionContext) -> None:
+    """Each partition's own row count, as the project's per-partition assets report it."""
+    for key in context.partition_keys:
+        context.add_asset_metadata({"dagster/row_count": int(key.rsplit("-", 1)[1])}, partition_key=key)
+
+
+def _instance(tmp_path: Path, db: str, monkeypatch: pytest.MonkeyPatch) -> dg.DagsterInstance:
+    home = tmp_path / "dagster"
+    home.mkdir(exist_ok=True)
+    shutil.copy(ROOT / "dagster.postgres.yaml", home / "dagster.yaml")
+    for key, value in {
+        "DAGSTER_PG_USERNAME": PG["user"],
+        "DAGSTER_PG_PASSWORD": "",
+        "DAGSTER_PG_HOST": PG["host"],
+        "DAGSTER_PG_PORT": PG["port"],
+        "DAGSTER_PG_DB": db,
+    }.items():
+        monkeypatch.setenv(key, str(value))
+    return dg.DagsterInstance.from_config(str(home))
+
+
+def _storage(instance: dg.DagsterInstance) -> PartitionCachingPostgresEventLogStorage:
+    storage = instance.event_log_storage
+    assert isinstance(storage, PartitionCachingPostgresEventLogStorage)
+    return storage
+
+
+@pytest.mark.postgres
+def test_batch_metadata_reads_the_keys_once_and_each_partition_keeps_its_own(
+    tmp_path: Path,
+    database: str,  # noqa: F811 - the fixture
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    keys = [f"user{i:03d}::title-{i}" for i in range(120)]
+    with _instance(tmp_path, database, monkeypatch) as instance:
+        assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+        storage = _storage(instance)
+        instance.add_dynamic_partitions("searches", keys)
+        storage.partition_reads = 0
+        result = dg.materialize(
+            [searched],
+            instance=instance,
+            tags={
+                "dagster/asset_partition_range_start": keys[10],
+                "dagster/asset_partition_range_end": keys[89],
+            },
+        )
+        assert result.success
+        # 80 partitions: Dagster's own event log listed all 120 keys for each of them (80 listings)
+        assert storage.partition_reads <= 3, storage.partition_reads
+        counts: dict[str, object] = {}
+        for key in (keys[10], keys[50], keys[89], keys[9], keys[90]):
+            found = instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=dg.AssetKey("searched"), asset_partitions=[key]), limit=1
+            ).records
+            materialization = found[0].asset_materialization if found else None
+            counts[key] = materialization.metadata["dagster/row_count"].value if materialization else None
+        assert counts == {keys[10]: 10, keys[50]: 50, keys[89]: 89, keys[9]: None, keys[90]: None}
+
+
+@pytest.mark.postgres
+def test_keys_follow_this_process_at_once_and_others_within_the_cache_time(
+    tmp_path: Path,
+    database: str,  # noqa: F811 - the fixture
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with (
+        _instance(tmp_path, database, monkeypatch) as mine,
+        _instance(tmp_path, database, monkeypatch) as other,  # another process's storage
+    ):
+        mine.add_dynamic_partitions("users", ["ana", "bo"])
+        assert list(mine.get_dynamic_partitions("users")) == ["ana", "bo"]
+        reads = _storage(mine).partition_reads
+        assert mine.has_dynamic_partition("users", "ana")
+        assert _storage(mine).partition_reads == reads  # answered from the keys read
+
+        mine.delete_dynamic_partition("users", "bo")  # this process's change: seen at once
+        assert list(mine.get_dynamic_partitions("users")) == ["ana"]
+        assert not mine.has_dynamic_partition("users", "bo")
+
+        other.add_dynamic_partitions("users", ["cy"])  # another's new key is never reported absent
+        assert mine.has_dynamic_partition("users", "cy")
+        other.delete_dynamic_partition("users", "ana")
+        assert list(mine.get_dynamic_partitions("users")) == ["ana"]  # within the cache time
+        monkeypatch.setattr(event_log, "CACHE_SECONDS", 0.0)
+        assert list(mine.get_dynamic_partitions("users")) == ["cy"]
+        assert not mine.has_dynamic_partition("users", "ana")
+
+
+def test_the_production_instance_names_this_event_log() -> None:
+    """dagster.postgres.yaml is what operators copy: the cached event log must be what it configures."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "dagster.postgres.yaml").read_text(encoding="utf-8"))
+    section = config["event_log_storage"]
+    assert (section["module"], section["class"]) == (
+        "resources.event_log",
+        PartitionCachingPostgresEventLogStorage.__name__,
+    )
+    for name in ("run_storage", "event_log_storage", "schedule_storage"):
+        assert config[name]["config"]["postgres_db"]["db_name"] == {"env": "DAGSTER_PG_DB"}
+    assert "storage" not in config  # one storage per part, or Dagster's own event log would be used
