@@ -336,7 +336,7 @@ def summary_rows(store: Warehouse, day: date) -> list[UserSummary]:
 
 
 def _refused(packages: pl.DataFrame) -> list[str]:
-    """The first issue of each package its grounding refused (never sent: the user is not told)."""
+    """The first issue of each package its grounding refused (never attached: the digest lists it, and why)."""
     if "grounded" not in packages.columns or packages.is_empty():
         return []
     bad = packages.filter(pl.col("grounded").eq(False)).unique(

@@ -87,3 +87,54 @@ def test_deliver_digest_writes_pay_failed_packages_and_auto_approval(tmp_path: P
     assert "Not made today:" in text
     assert "- ICU Nurse — Hospital held: it stated something your CV does not" in text
     assert [p.get_filename() for p in msg.iter_attachments()] == ["Hospital ok--ICU Nurse.zip"]
+
+
+def _deliver(tmp_path: Path, packages: list[ApplicationPackageRow], day: date = DAY) -> EmailDigestRow:
+    mailer = Mailer(tmp_path / "outbox", "jobland@example.org")
+    claims = open_claims("local", tmp_path / "outbox", {})
+    options = digest_options("jane", packages=packages, postings=[], day=day, sent=(), auto_approve=None)
+    try:
+        return deliver_digest(
+            "jane",
+            packages=packages,
+            ledger=Ledger.of([]),
+            profile=None,
+            recipient="jane@example.com",
+            mailer=mailer,
+            record=lambda _row: None,
+            today=day,
+            claims=claims,
+            digest_options=options,
+        )
+    finally:
+        claims.close()
+
+
+def test_every_package_held_back_still_tells_the_user_why(tmp_path: Path) -> None:
+    """A user whose every package failed the grounding check hears why (before: no e-mail at all)."""
+    packages = [
+        _package(tmp_path, "held1", grounded=False, issues=["contact 'jane@work.example' is not in the CV"]),
+        _package(tmp_path, "held2", title="Charge Nurse", grounded=False, issues=["'ACLS' is not in the CV"]),
+    ]
+    row = _deliver(tmp_path, packages)
+    assert row.status == "written" and row.application_ids == []
+    msg = message_from_bytes(Path(str(row.eml_path)).read_bytes(), policy=policy.default)
+    assert isinstance(msg, EmailMessage)
+    assert msg["Subject"] == "JobLand: 2 application packages could not be made today (2026-12-07)"
+    body = msg.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "could not make their application packages" in text
+    assert "Each attachment" not in text and "0 application packages" not in text
+    assert "- ICU Nurse — Hospital held1: it stated something your CV does not, so it was held back" in text
+    assert "(contact 'jane@work.example' is not in the CV)" in text
+    assert "- Charge Nurse — Hospital held2:" in text and "('ACLS' is not in the CV)" in text
+    assert list(msg.iter_attachments()) == []
+
+
+def test_nothing_made_and_nothing_failed_sends_nothing(tmp_path: Path) -> None:
+    """Yesterday's held-back package is not news today: no digest."""
+    held = _package(tmp_path, "held", grounded=False, issues=["'ACLS' is not in the CV"])
+    row = _deliver(tmp_path, [held], day=date(2026, 12, 8))
+    assert row.status == "no_packages"
+    assert not (tmp_path / "outbox").exists() or not list((tmp_path / "outbox").rglob("*.eml"))

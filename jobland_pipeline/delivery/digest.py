@@ -269,6 +269,10 @@ def subject(
 ) -> str:
     """What the digest holds: approved automatically, approved by the reader, or (unknown) neither said."""
     iso = day.isoformat()
+    if count == 0 and failed:  # only packages that could not be made: say that, not "0 packages"
+        if language == "zh":
+            return f"JobLand：今日 {failed} 份求职材料未能生成（{iso}）"
+        return f"JobLand: {_count(failed, 'en')} could not be made today ({iso})"
     if language == "zh":
         lost = f"，另有 {failed} 份未能生成" if failed else ""
         if auto_approved is True:
@@ -286,6 +290,13 @@ def subject(
 
 
 def _intro(count: int, auto_approved: bool | None, language: str) -> str:
+    if count == 0:  # a digest of packages that could not be made only
+        if language == "zh":
+            return "今天为您找到了合适的职位，但未能为它们生成求职材料，原因见下文。"
+        return (
+            "JobLand found jobs that fit you today but could not make their application packages. "
+            "Why, job by job, is below."
+        )
     if language == "zh":
         if auto_approved is False:
             return f"以下是您已批准的 {count} 份求职材料，可以直接投递。"
@@ -374,7 +385,8 @@ def build_digest(
     context = {
         "L": labels,
         "hello": labels["hello"].format(name=name) if name else labels["hello_anon"],
-        "intro": _intro(len(items), auto_approved, lang) + ("" if lang == "zh" else " ") + labels["each"],
+        "intro": _intro(len(items), auto_approved, lang)
+        + (("" if lang == "zh" else " ") + labels["each"] if items else ""),
         "lines": lines,
         "failed": [{"title": f.title, "company": f.company, "reason": f.reason(lang)} for f in failed],
         "lang": "zh-CN" if lang == "zh" else "en",

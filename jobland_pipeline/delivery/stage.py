@@ -277,7 +277,7 @@ def _deliver_claimed(
     if done is not None:
         return done
     due = _same_as_before(claim.previous, due)
-    if not due:
+    if not due and not options.get("failed"):  # packages that could not be made are still news
         _abandon(claim, None)
         return note(status="no_packages", recipient=recipient)
     ids = [str(p.application_id) for p in due]
