@@ -463,20 +463,51 @@ def cmd_forget(args: argparse.Namespace) -> int:
         raise CliError(f"this deletes everything of {args.user!r}; add --yes to confirm")
     home = Path(values["JOBLAND_HOME"])
     with run_lock(home):  # not while a pass writes the user's rows
+        still = _forget_partitions(args.user, args.wait)  # and not while a daemon's run may
         report = _forget(args.user, values)
         forget_in_cursor(home, args.user)
     print(report.summary())
+    if still:
+        from sensors.forget import still_running
+
+        print(still_running(args.user, still), file=sys.stderr)
+        return 1
     return 0
 
 
-def _forget(user: str, values: dict[str, str]) -> Forgotten:
-    """Everything of one user: inbox, rows, packages, e-mails, delivery claims, Dagster partitions."""
-    import shutil
-
+def _forget_partitions(user: str, wait: float) -> list[str]:
+    """The user's Dagster partitions deleted (no new run can target them), then up to ``wait`` seconds
+    for the runs in progress that may still write their rows; the ids of those still going."""
     import dagster as dg
 
-    from jobland_pipeline.delivery.claims import open_claims
     from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR
+    from sensors.forget import partition_keys, wait_for_runs
+
+    if not (Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml").is_file():
+        return []  # no instance of its own: no runs elsewhere
+    with dg.DagsterInstance.get() as instance:
+        known = partition_keys(instance)  # before the user's go: which ranges held them
+        if user in known["users"]:
+            instance.delete_dynamic_partition("users", user)
+        for key in known["searches"]:
+            if key.split(SEARCH_KEY_SEPARATOR, 1)[0] == user:
+                instance.delete_dynamic_partition("searches", key)
+        return wait_for_runs(
+            instance,
+            user,
+            known=known,
+            timeout=wait,
+            on_wait=lambda ids: print(
+                f"{user}: waiting up to {wait:.0f} s for {len(ids)} run(s) in progress"
+            ),
+        )
+
+
+def _forget(user: str, values: dict[str, str]) -> Forgotten:
+    """Everything of one user: inbox, rows, packages, e-mails, delivery claims."""
+    import shutil
+
+    from jobland_pipeline.delivery.claims import open_claims
     from jobland_pipeline.warehouse.forget import forget_user
 
     inbox = Path(values["JOBLAND_INBOX_DIR"]) / user
@@ -490,13 +521,6 @@ def _forget(user: str, values: dict[str, str]) -> Forgotten:
         claims.forget(user)  # the delivery claims name the user too
     finally:
         claims.close()
-    if (Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml").is_file():
-        with dg.DagsterInstance.get() as instance:
-            if instance.has_dynamic_partition("users", user):
-                instance.delete_dynamic_partition("users", user)
-            for key in instance.get_dynamic_partitions("searches"):
-                if key.split(SEARCH_KEY_SEPARATOR, 1)[0] == user:
-                    instance.delete_dynamic_partition("searches", key)
     return report
 
 
@@ -590,6 +614,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("forget", help="remove a user for good: inbox, warehouse rows, packages, e-mails")
     p.add_argument("user")
     p.add_argument("--yes", action="store_true", help="confirm: the deletion cannot be undone")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=600.0,
+        help="seconds to wait for runs in progress that may write the user's rows (default 600)",
+    )
     p.set_defaults(func=cmd_forget)
     p = sub.add_parser("settings", help="print every setting as a Markdown table")
     p.set_defaults(func=cmd_settings)

@@ -1,18 +1,115 @@
 """Forgetting a user: their rows, packages, e-mails and delivery claims leave (the right to be
 forgotten, or a user who left the inbox). Launched by the inbox sensor when a user's folder goes, or
-from the UI's launchpad."""
+from the UI's launchpad, or by ``jobland forget``.
 
+A run already under way when the user is forgotten could write their rows again after the removal
+(a search batch over their searches, the delivery batch). So the user's partitions go first (no new
+run can target them), then the removal waits for the runs in progress that may write the user's rows
+(``wait_for_runs``), and only then removes the rows and files.
+"""
+
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import dagster as dg
 
+from assets.partitions import RANGE_START_TAG, USER_TAG, USERS_TAG, run_users
 from jobland_pipeline.warehouse.forget import forget_searches, forget_user
 from resources import MailerResource, PackageStoreResource, WarehouseResource
+
+IN_PROGRESS = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
+PARTITION_SETS = ("users", "searches")
 
 
 class ForgetConfig(dg.Config):
     user_id: str = ""  # a whole user (their files left the inbox, or they asked to be forgotten)
     search_keys: list[str] = []  # noqa: RUF012 - dg.Config copies defaults; searches a user no longer has
+    wait_seconds: float = 1800.0  # for runs in progress that may write the user's rows
+
+
+def partition_keys(instance: dg.DagsterInstance) -> dict[str, list[str]]:
+    """Every key of the dynamic partition sets, in order: taken before a user's keys are deleted, it
+    still says which partition ranges held them."""
+    return {name: list(instance.get_dynamic_partitions(name)) for name in PARTITION_SETS}
+
+
+def _may_write(
+    tags: Mapping[str, str], user: str, known: dict[str, list[str]] | None, instance: dg.DagsterInstance
+) -> bool:
+    """Whether a run may write ``user``'s rows, from its tags: its user, its partition or range (read
+    in ``known``, the keys as they were before the user's went), or the users it names. A run that
+    says none of these may write anyone's."""
+    if tags.get(USER_TAG):
+        return tags[USER_TAG] == user
+    if known is not None and ("dagster/partition" in tags or RANGE_START_TAG in tags):
+        covered = run_users(tags, instance, known)
+        if covered:
+            return user in covered
+    if tags.get("dagster/partition"):
+        return tags["dagster/partition"].split("::", 1)[0] == user
+    named = [n for n in tags.get(USERS_TAG, "").split(",") if n]
+    if named:
+        return user in named or named[-1].startswith("+")  # "+N more": the tag was cut
+    return True
+
+
+def runs_in_the_way(
+    instance: dg.DagsterInstance,
+    user: str,
+    known: dict[str, list[str]] | None,
+    exclude: frozenset[str] = frozenset(),
+) -> list[str]:
+    """The ids of the runs in progress (queued to cancelling) that may write ``user``'s rows; forget
+    runs never count (two forgets must not wait for each other)."""
+    runs = instance.get_runs(filters=dg.RunsFilter(statuses=IN_PROGRESS))
+    return [
+        r.run_id
+        for r in runs
+        if r.run_id not in exclude
+        and r.job_name != "forget_job"
+        and _may_write(r.tags, user, known, instance)
+    ]
+
+
+def wait_for_runs(
+    instance: dg.DagsterInstance,
+    user: str,
+    *,
+    known: dict[str, list[str]] | None,
+    timeout: float,
+    exclude: frozenset[str] = frozenset(),
+    poll: float = 2.0,
+    on_wait: Callable[[list[str]], None] | None = None,
+) -> list[str]:
+    """Wait up to ``timeout`` seconds for ``runs_in_the_way`` to end; the ids of those still going.
+    ``on_wait`` is told once, when there is something to wait for."""
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        ids = runs_in_the_way(instance, user, known, exclude)
+        left = deadline - time.monotonic()
+        if not ids or left <= 0:
+            return ids
+        if on_wait is not None and not told:
+            on_wait(ids)
+            told = True
+        time.sleep(min(poll, left))
+
+
+def still_running(user: str, ids: list[str]) -> str:
+    """The one line that says the removal may be incomplete, and what to do."""
+    shown = ", ".join(i[:8] for i in ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return (
+        f"{user}: {len(ids)} run(s) that may write their rows were still in progress ({shown}); "
+        f"forget {user} again once they end"
+    )
 
 
 def user_folders(user_id: str, packages: PackageStoreResource, mailer: MailerResource) -> list[Path]:
@@ -28,7 +125,17 @@ def forget_user_op(
     packages: PackageStoreResource,
     mailer: MailerResource,
 ) -> None:
+    still: list[str] = []
     if config.user_id:
+        # Its partitions went with the sensor's request, so ranges are judged by the users runs name.
+        still = wait_for_runs(
+            context.instance,
+            config.user_id,
+            known=None,
+            timeout=config.wait_seconds,
+            exclude=frozenset({context.run_id}),
+            on_wait=lambda ids: context.log.info(f"waiting for {len(ids)} run(s) in progress: {ids}"),
+        )
         folders = user_folders(config.user_id, packages, mailer)
         context.log.info(forget_user(warehouse.store, config.user_id, folders=folders).summary())
         # The delivery claims name the user too (a state file per digest day, or a Postgres row).
@@ -39,6 +146,8 @@ def forget_user_op(
             claims.close()
     if config.search_keys:
         context.log.info(forget_searches(warehouse.store, config.search_keys).summary())
+    if config.user_id and still:
+        raise dg.Failure(description=still_running(config.user_id, still))
 
 
 @dg.job(description="Forget a user: their rows, packages and e-mails are removed for good.")

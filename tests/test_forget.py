@@ -161,3 +161,91 @@ def test_a_search_index_that_cannot_be_rebuilt_is_said_not_raised(caplog: pytest
     assert report.index_rebuilt is False
     assert "No space left on device" in caplog.text
     assert "search index could not be rebuilt" in report.summary() and "still names them" in report.summary()
+
+
+def _run(instance: dg.DagsterInstance, job: str, tags: dict[str, str]) -> dg.DagsterRun:
+    """A run in progress, as the daemon's would be while a user is forgotten."""
+    return instance.add_run(dg.DagsterRun(job_name=job, status=dg.DagsterRunStatus.STARTED, tags=tags))
+
+
+def test_the_runs_that_may_write_a_forgotten_users_rows_are_told_apart() -> None:
+    from assets.partitions import USER_TAG, USERS_TAG, range_tags
+    from sensors.forget import partition_keys, runs_in_the_way
+
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("users", ["ana", "bo", "cy"])
+        instance.add_dynamic_partitions("searches", ["ana::nurse", "bo::chef", "bo::cook", "cy::pilot"])
+        known = partition_keys(instance)
+        over_ana = _run(instance, "search_job", range_tags("ana::nurse", "bo::chef")).run_id
+        over_bo_cy = _run(instance, "search_job", range_tags("bo::cook", "cy::pilot")).run_id
+        bo_intake = _run(instance, "intake_job", {USER_TAG: "bo", "dagster/partition": "bo"}).run_id
+        unnamed = _run(instance, "tracker_job", {}).run_id
+        _run(instance, "forget_job", {USER_TAG: "ana"})  # another forget never blocks one
+        named = _run(instance, "delivery_job", {USERS_TAG: "ana,cy"}).run_id
+        cut = _run(instance, "delivery_job", {USERS_TAG: "bo,+2 more"}).run_id
+        done = instance.add_run(
+            dg.DagsterRun(job_name="search_job", status=dg.DagsterRunStatus.SUCCESS, tags={USER_TAG: "ana"})
+        )
+        assert set(runs_in_the_way(instance, "ana", known)) == {over_ana, unnamed, named, cut}
+        assert set(runs_in_the_way(instance, "bo", known)) == {over_ana, over_bo_cy, bo_intake, unnamed, cut}
+        assert done.run_id not in runs_in_the_way(instance, "ana", None)
+        # Once ana's keys are gone a range cannot be read: it counts unless it names its users.
+        for key in ("ana::nurse",):
+            instance.delete_dynamic_partition("searches", key)
+        assert set(runs_in_the_way(instance, "ana", None)) == {over_ana, over_bo_cy, unnamed, named, cut}
+        assert over_ana not in runs_in_the_way(instance, "ana", None, exclude=frozenset({over_ana}))
+
+
+def _forget_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dg.DagsterInstance:
+    dagster_home = tmp_path / "dagster"
+    dagster_home.mkdir()
+    (dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
+    monkeypatch.setenv("JOBLAND_HOME", str(tmp_path / "var"))
+    (tmp_path / "var" / "packages" / "ana").mkdir(parents=True)
+    instance = dg.DagsterInstance.get()
+    instance.add_dynamic_partitions("users", ["ana", "bo"])
+    instance.add_dynamic_partitions("searches", ["ana::nurse", "bo::chef"])
+    return instance
+
+
+def test_jobland_forget_waits_for_a_run_that_may_write_the_users_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import threading
+
+    from assets.partitions import range_tags
+
+    with _forget_world(tmp_path, monkeypatch) as instance:
+        run = _run(instance, "search_job", range_tags("ana::nurse", "bo::chef"))
+        ends = threading.Timer(1.0, lambda: instance.report_run_failed(run))
+        ends.start()
+        try:
+            assert jobland(["forget", "ana", "--yes", "--wait", "30"]) == 0
+        finally:
+            ends.cancel()
+        out = capsys.readouterr().out
+        assert "ana: waiting up to 30 s for 1 run(s) in progress" in out and "ana: removed" in out
+        assert list(instance.get_dynamic_partitions("users")) == ["bo"]
+        assert list(instance.get_dynamic_partitions("searches")) == ["bo::chef"]
+        assert not (tmp_path / "var" / "packages" / "ana").exists()
+
+
+def test_jobland_forget_says_when_a_run_may_still_write_the_users_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assets.partitions import USER_TAG
+
+    with _forget_world(tmp_path, monkeypatch) as instance:
+        run = _run(instance, "intake_job", {USER_TAG: "ana", "dagster/partition": "ana"})
+        _run(instance, "intake_job", {USER_TAG: "bo", "dagster/partition": "bo"})  # not hers
+        assert jobland(["forget", "ana", "--yes", "--wait", "0.2"]) == 1
+        captured = capsys.readouterr()
+        assert "ana: removed" in captured.out  # what could be removed was
+        [line] = captured.err.strip().splitlines()
+        assert line == (
+            f"ana: 1 run(s) that may write their rows were still in progress ({run.run_id[:8]}); "
+            "forget ana again once they end"
+        )
+        assert not (tmp_path / "var" / "packages" / "ana").exists()
+        assert list(instance.get_dynamic_partitions("users")) == ["bo"]
