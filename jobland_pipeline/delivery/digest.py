@@ -289,6 +289,14 @@ def subject(
     return f"JobLand: {packages}{lost} ({iso})"
 
 
+def _opening(count: int, auto_approved: bool | None, language: str) -> str:
+    """The introduction, then what each attachment holds when there are any."""
+    intro = _intro(count, auto_approved, language)
+    if not count:
+        return intro
+    return intro + ("" if language == "zh" else " ") + LABELS[language]["each"]
+
+
 def _intro(count: int, auto_approved: bool | None, language: str) -> str:
     if count == 0:  # a digest of packages that could not be made only
         if language == "zh":
@@ -385,8 +393,7 @@ def build_digest(
     context = {
         "L": labels,
         "hello": labels["hello"].format(name=name) if name else labels["hello_anon"],
-        "intro": _intro(len(items), auto_approved, lang)
-        + (("" if lang == "zh" else " ") + labels["each"] if items else ""),
+        "intro": _opening(len(items), auto_approved, lang),
         "lines": lines,
         "failed": [{"title": f.title, "company": f.company, "reason": f.reason(lang)} for f in failed],
         "lang": "zh-CN" if lang == "zh" else "en",
