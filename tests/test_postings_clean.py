@@ -79,3 +79,15 @@ def test_posting_texts_are_cleaned_once_by_content_within_bounds(monkeypatch) ->
     assert cache(long) == cache(long) == expected[long] and done.count(long) == 2  # too long: never kept
     assert len(cache._done) == 2 and all(isinstance(k, bytes) and len(k) == 16 for k in cache._done)
     assert set(cache._done.values()) == {expected[texts[0]], expected[texts[1]]}  # answers only
+
+
+def test_posting_texts_kept_stay_within_their_character_budget() -> None:
+    """However many texts fit the count, the characters kept never pass the budget (oldest out first)."""
+    texts = [f"<p>{chr(97 + i) * 30}</p>" for i in range(6)]
+    cache = textutil._CleanedPostings(size=100, max_chars=1_000, budget=100)
+    for text in texts:
+        assert cache(text) == clean_description(text)
+    assert list(cache._done.values()) == [clean_description(t) for t in texts[-3:]]  # 3 x 30 <= 100
+    assert cache._chars == 90
+    cache.clear()
+    assert cache._chars == 0 and not cache._done
