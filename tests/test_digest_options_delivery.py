@@ -130,6 +130,9 @@ def test_every_package_held_back_still_tells_the_user_why(tmp_path: Path) -> Non
     assert "(contact 'jane@work.example' is not in the CV)" in text
     assert "- Charge Nurse — Hospital held2:" in text and "('ACLS' is not in the CV)" in text
     assert list(msg.iter_attachments()) == []
+    html = msg.get_body(preferencelist=("html",))
+    assert html is not None and "Today" not in html.get_content()  # no empty packages heading
+    assert "Not made today" in html.get_content()
 
 
 def test_nothing_made_and_nothing_failed_sends_nothing(tmp_path: Path) -> None:
@@ -138,3 +141,28 @@ def test_nothing_made_and_nothing_failed_sends_nothing(tmp_path: Path) -> None:
     row = _deliver(tmp_path, [held], day=date(2026, 12, 8))
     assert row.status == "no_packages"
     assert not (tmp_path / "outbox").exists() or not list((tmp_path / "outbox").rglob("*.eml"))
+
+
+def test_a_digest_of_failures_only_found_after_a_kill_is_not_taken_for_the_packages_due_since(
+    tmp_path: Path,
+) -> None:
+    """The run wrote the failures-only digest and was killed before its claim said so; by the next
+    run a package is due. The file holds no package: the ledger must not say it sent one."""
+    from jobland_pipeline.delivery.claims import ClaimState
+
+    held = _package(tmp_path, "held", grounded=False, issues=["'ACLS' is not in the CV"])
+    first = _deliver(tmp_path, [held])
+    assert first.status == "written" and first.application_ids == []
+    claims = open_claims("local", tmp_path / "outbox", {})
+    try:  # as the killed run left it: claimed, the file written, no ledger row
+        with claims.claim("jane", DAY, wait=1) as claim:
+            assert claim is not None
+            claim.mark(ClaimState("claimed", first.message_id, first.subject, ()))
+    finally:
+        claims.close()
+    ok = _package(tmp_path, "ok")
+    again = _deliver(tmp_path, [held, ok])
+    assert again.status == "written" and again.application_ids == []
+    assert again.message_id == first.message_id
+    # ... and a later run with the ledger row sends the package the next day, not as "sent" today.
+    assert "jane:ok" not in Ledger.of([first, again]).sent

@@ -220,7 +220,11 @@ def _delivered_before(claim: Claim, mailer: Mailer) -> ClaimState | None:
         sweep_temporaries(path)
         written = read_written(path)
         if written is not None:
-            carried = written.application_ids or (prev.application_ids if prev else ())
+            carried = (
+                written.application_ids
+                if written.application_ids is not None
+                else (prev.application_ids if prev else ())
+            )
             state = ClaimState(
                 "written",
                 written.message_id,
@@ -277,7 +281,7 @@ def _deliver_claimed(
     if done is not None:
         return done
     due = _same_as_before(claim.previous, due)
-    if not due and not options.get("failed"):  # packages that could not be made are still news
+    if not due and not (options.get("failed") and recipient):  # failed packages are still news
         _abandon(claim, None)
         return note(status="no_packages", recipient=recipient)
     ids = [str(p.application_id) for p in due]
@@ -343,12 +347,17 @@ def _written_before(
     written = read_written(target)
     if written is None:
         return None
-    carried = written.application_ids or (prev.application_ids if prev else ())
+    if written.application_ids is not None:  # what the file holds, none at all included
+        carried = written.application_ids
+    elif prev is not None and prev.message_id:  # a file of an older version: the claim says
+        carried = prev.application_ids
+    else:
+        carried = tuple(str(p.application_id) for p in due)
     state = ClaimState(
         "written",
         written.message_id,
         written.subject,
-        carried or tuple(str(p.application_id) for p in due),
+        carried,
         attempts=(prev.attempts if prev else 0) + 1,
         eml_path=str(written.path),
     )
@@ -358,7 +367,10 @@ def _written_before(
 
 def _same_as_before(prev: ClaimState | None, due: list[ApplicationPackageRow]) -> list[ApplicationPackageRow]:
     """After a killed or failed attempt, the same message again: the packages it held that are still
-    due (all that are due when none is)."""
+    due (all that are due when none is). A message of failed packages only stays one: it may have
+    reached the user, and packages due since wait for the next day's digest."""
+    if prev is not None and prev.message_id and not prev.application_ids:
+        return []
     if prev is not None and prev.application_ids:
         same = [p for p in due if str(p.application_id) in prev.application_ids]
         return same or due
