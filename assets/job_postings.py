@@ -31,6 +31,7 @@ from jobland_pipeline.postings.stage import (
     run_searches,
 )
 from resources import InboxResource, SearchEnginesResource, WarehouseResource
+from resources.event_log import cached_partition_keys
 
 
 @dg.asset(
@@ -108,8 +109,9 @@ def job_postings(
 
     done, unwritten = for_each_key(context, list(batch.done), write)
     failed = {**failed, **batch.failed, **unwritten}
-    for key, reason in failed.items():
-        context.add_asset_metadata({"dagster/row_count": 0, "error": reason}, partition_key=key)
+    with cached_partition_keys(context.instance):
+        for key, reason in failed.items():
+            context.add_asset_metadata({"dagster/row_count": 0, "error": reason}, partition_key=key)
     outcomes = [found.outcome for found in batch.done.values()]
     calls = [
         c

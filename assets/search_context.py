@@ -16,6 +16,7 @@ from jobland_pipeline.profiles.stage import profile_of, suggestion_of
 from jobland_pipeline.profiles.user_settings import UserSettings
 from jobland_pipeline.warehouse import Warehouse
 from resources import InboxResource
+from resources.event_log import cached_partition_keys
 
 T = TypeVar("T")
 
@@ -79,13 +80,17 @@ class SearchContext:
 def for_each_key(
     context: dg.AssetExecutionContext, keys: list[str], work: Callable[[str], T]
 ) -> tuple[dict[str, T], dict[str, str]]:
-    """Run ``work`` per partition key; one key's failure is recorded and never loses the others."""
+    """Run ``work`` per partition key; one key's failure is recorded and never loses the others.
+
+    The work's per-partition metadata calls share one listing of the partition keys
+    (``cached_partition_keys``: Dagster lists every key of the set once per call otherwise)."""
     done: dict[str, T] = {}
     failed: dict[str, str] = {}
-    for key in keys:
-        try:
-            done[key] = work(key)
-        except Exception as exc:  # isolation boundary: record and move on to the next partition
-            failed[key] = f"{type(exc).__name__}: {exc}"
-            context.log.warning(f"{key}: {failed[key]}")
+    with cached_partition_keys(context.instance):
+        for key in keys:
+            try:
+                done[key] = work(key)
+            except Exception as exc:  # isolation boundary: record and move on to the next partition
+                failed[key] = f"{type(exc).__name__}: {exc}"
+                context.log.warning(f"{key}: {failed[key]}")
     return done, failed

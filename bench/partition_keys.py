@@ -28,6 +28,8 @@ import dagster as dg  # noqa: E402
 import psycopg2  # noqa: E402
 from dagster import AssetExecutionContext  # noqa: E402
 
+from resources.event_log import cached_partition_keys  # noqa: E402
+
 STORAGES = {
     "dagster": ("dagster_postgres.event_log", "PostgresEventLogStorage"),
     "cached": ("resources.event_log", "PartitionCachingPostgresEventLogStorage"),
@@ -69,8 +71,9 @@ def measure(keys: int, batch: int, storage: str) -> dict[str, float]:
             @dg.asset(partitions_def=dg.DynamicPartitionsDefinition(name="searches"))
             def searched(context: AssetExecutionContext) -> None:
                 wall, cpu = time.perf_counter(), time.process_time()
-                for key in context.partition_keys:
-                    context.add_asset_metadata({"dagster/row_count": 1}, partition_key=key)
+                with cached_partition_keys(context.instance):  # as for_each_key runs the assets' loops
+                    for key in context.partition_keys:
+                        context.add_asset_metadata({"dagster/row_count": 1}, partition_key=key)
                 calls["wall"] = time.perf_counter() - wall
                 calls["cpu"] = time.process_time() - cpu
 
