@@ -480,18 +480,16 @@ def _forget_partitions(user: str, wait: float) -> list[str]:
     for the runs in progress that may still write their rows; the ids of those still going."""
     import dagster as dg
 
-    from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR
-    from sensors.forget import partition_keys, wait_for_runs
+    from sensors.forget import delete_user_partitions, partition_keys, wait_for_runs
+    from sensors.run_health import mark_dead_runs
 
     if not (Path(os.environ["DAGSTER_HOME"]) / "dagster.yaml").is_file():
         return []  # no instance of its own: no runs elsewhere
     with dg.DagsterInstance.get() as instance:
         known = partition_keys(instance)  # before the user's go: which ranges held them
-        if user in known["users"]:
-            instance.delete_dynamic_partition("users", user)
-        for key in known["searches"]:
-            if key.split(SEARCH_KEY_SEPARATOR, 1)[0] == user:
-                instance.delete_dynamic_partition("searches", key)
+        delete_user_partitions(instance, user, known)
+        for line in mark_dead_runs(instance):  # a killed pass's run would be waited for in vain
+            print(line)
         return wait_for_runs(
             instance,
             user,

@@ -18,13 +18,9 @@ from assets.partitions import RANGE_START_TAG, USER_TAG, USERS_TAG, run_users
 from jobland_pipeline.warehouse.forget import forget_searches, forget_user
 from resources import MailerResource, PackageStoreResource, WarehouseResource
 
-IN_PROGRESS = [
-    dg.DagsterRunStatus.QUEUED,
-    dg.DagsterRunStatus.NOT_STARTED,
-    dg.DagsterRunStatus.STARTING,
-    dg.DagsterRunStatus.STARTED,
-    dg.DagsterRunStatus.CANCELING,
-]
+# Runs executing now. A queued run is not waited for: it starts after the user's partitions are gone,
+# so its range skips their keys (and a forget run waiting for it would hold the run slot it needs).
+RUNNING = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
 PARTITION_SETS = ("users", "searches")
 
 
@@ -38,6 +34,16 @@ def partition_keys(instance: dg.DagsterInstance) -> dict[str, list[str]]:
     """Every key of the dynamic partition sets, in order: taken before a user's keys are deleted, it
     still says which partition ranges held them."""
     return {name: list(instance.get_dynamic_partitions(name)) for name in PARTITION_SETS}
+
+
+def delete_user_partitions(instance: dg.DagsterInstance, user: str, known: dict[str, list[str]]) -> int:
+    """The user's ``users`` key and ``searches`` keys deleted (from ``known``, the keys as listed):
+    no new run can target them. How many were deleted."""
+    mine = [("users", user)] if user in known.get("users", []) else []
+    mine += [("searches", k) for k in known.get("searches", []) if k.split("::", 1)[0] == user]
+    for name, key in mine:
+        instance.delete_dynamic_partition(name, key)
+    return len(mine)
 
 
 def _may_write(
@@ -66,9 +72,9 @@ def runs_in_the_way(
     known: dict[str, list[str]] | None,
     exclude: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """The ids of the runs in progress (queued to cancelling) that may write ``user``'s rows; forget
+    """The ids of the runs executing (starting to cancelling) that may write ``user``'s rows; forget
     runs never count (two forgets must not wait for each other)."""
-    runs = instance.get_runs(filters=dg.RunsFilter(statuses=IN_PROGRESS))
+    runs = instance.get_runs(filters=dg.RunsFilter(statuses=RUNNING))
     return [
         r.run_id
         for r in runs
@@ -127,11 +133,14 @@ def forget_user_op(
 ) -> None:
     still: list[str] = []
     if config.user_id:
-        # Its partitions went with the sensor's request, so ranges are judged by the users runs name.
+        # From the inbox sensor its partitions went with the sensor's request, and ranges are judged
+        # by the users runs name; from the launchpad they go here.
+        known = partition_keys(context.instance)
+        deleted = delete_user_partitions(context.instance, config.user_id, known)
         still = wait_for_runs(
             context.instance,
             config.user_id,
-            known=None,
+            known=known if deleted else None,
             timeout=config.wait_seconds,
             exclude=frozenset({context.run_id}),
             on_wait=lambda ids: context.log.info(f"waiting for {len(ids)} run(s) in progress: {ids}"),

@@ -249,3 +249,43 @@ def test_jobland_forget_says_when_a_run_may_still_write_the_users_rows(
         )
         assert not (tmp_path / "var" / "packages" / "ana").exists()
         assert list(instance.get_dynamic_partitions("users")) == ["bo"]
+
+
+def test_jobland_forget_does_not_wait_for_a_run_whose_process_is_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A killed pass left its run STARTED: forget marks it failed (as the next pass would) and goes on."""
+    import subprocess
+    import sys
+
+    from assets.partitions import USER_TAG
+    from jobland_pipeline.local_state import process_token
+    from sensors.run_health import PROCESS_TAG
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.2)"])
+    token = process_token(child.pid)
+    child.wait()
+    with _forget_world(tmp_path, monkeypatch) as instance:
+        run = _run(instance, "intake_job", {USER_TAG: "ana", PROCESS_TAG: token})
+        assert jobland(["forget", "ana", "--yes", "--wait", "30"]) == 0
+        out = capsys.readouterr().out
+        assert f"intake_job {run.run_id[:8]} (STARTED): its process ({child.pid}) no longer exists" in out
+        assert "waiting" not in out
+        status = instance.get_run_by_id(run.run_id)
+        assert status is not None and status.status == dg.DagsterRunStatus.FAILURE
+
+
+def test_forget_job_from_the_launchpad_deletes_the_users_partitions_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _forget_world(tmp_path, monkeypatch) as instance:
+        defs = build_definitions({"JOBLAND_HOME": str(tmp_path / "var")})
+        config = {"ops": {"forget_user_op": {"config": {"user_id": "ana"}}}}
+        assert (
+            defs.resolve_job_def("forget_job")
+            .execute_in_process(run_config=config, instance=instance)
+            .success
+        )
+        assert list(instance.get_dynamic_partitions("users")) == ["bo"]
+        assert list(instance.get_dynamic_partitions("searches")) == ["bo::chef"]
+        assert not (tmp_path / "var" / "packages" / "ana").exists()
