@@ -5,6 +5,7 @@ failed package."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -35,6 +36,38 @@ def _package(tmp_path: Path, pid: str, **kw) -> ApplicationPackageRow:  # type: 
     return package_row(pid, **{**fields, **kw})
 
 
+def _deliver(
+    tmp_path: Path,
+    packages: list[ApplicationPackageRow],
+    day: date = DAY,
+    *,
+    postings: list[JobPostingRow] | None = None,
+    auto_approve: bool | None = None,
+    record: Callable[[EmailDigestRow], None] = lambda _row: None,
+) -> EmailDigestRow:
+    """``deliver_digest`` for jane with :func:`digest_options`, as the delivery asset calls them."""
+    mailer = Mailer(tmp_path / "outbox", "jobland@example.org")
+    claims = open_claims("local", tmp_path / "outbox", {})
+    options = digest_options(
+        "jane", packages=packages, postings=postings or [], day=day, sent=(), auto_approve=auto_approve
+    )
+    try:
+        return deliver_digest(
+            "jane",
+            packages=packages,
+            ledger=Ledger.of([]),
+            profile=None,
+            recipient="jane@example.com",
+            mailer=mailer,
+            record=record,
+            today=day,
+            claims=claims,
+            digest_options=options,
+        )
+    finally:
+        claims.close()
+
+
 def test_deliver_digest_writes_pay_failed_packages_and_auto_approval(tmp_path: Path) -> None:
     packages = [
         _package(tmp_path, "ok"),
@@ -52,27 +85,8 @@ def test_deliver_digest_writes_pay_failed_packages_and_auto_approval(tmp_path: P
             salary_period="year",
         )
     ]
-    mailer = Mailer(tmp_path / "outbox", "jobland@example.org")
-    claims = open_claims("local", tmp_path / "outbox", {})
     rows: list[EmailDigestRow] = []
-    options = digest_options(
-        "jane", packages=packages, postings=postings, day=DAY, sent=(), auto_approve=True
-    )
-    try:
-        row = deliver_digest(
-            "jane",
-            packages=packages,
-            ledger=Ledger.of([]),
-            profile=None,
-            recipient="jane@example.com",
-            mailer=mailer,
-            record=rows.append,
-            today=DAY,
-            claims=claims,
-            digest_options=options,
-        )
-    finally:
-        claims.close()
+    row = _deliver(tmp_path, packages, postings=postings, auto_approve=True, record=rows.append)
     assert row.status == "written" and row.application_ids == ["jane:ok"]
     assert rows == [row]
     msg = message_from_bytes(Path(str(row.eml_path)).read_bytes(), policy=policy.default)
@@ -87,27 +101,6 @@ def test_deliver_digest_writes_pay_failed_packages_and_auto_approval(tmp_path: P
     assert "Not made today:" in text
     assert "- ICU Nurse — Hospital held: it stated something your CV does not" in text
     assert [p.get_filename() for p in msg.iter_attachments()] == ["Hospital ok--ICU Nurse.zip"]
-
-
-def _deliver(tmp_path: Path, packages: list[ApplicationPackageRow], day: date = DAY) -> EmailDigestRow:
-    mailer = Mailer(tmp_path / "outbox", "jobland@example.org")
-    claims = open_claims("local", tmp_path / "outbox", {})
-    options = digest_options("jane", packages=packages, postings=[], day=day, sent=(), auto_approve=None)
-    try:
-        return deliver_digest(
-            "jane",
-            packages=packages,
-            ledger=Ledger.of([]),
-            profile=None,
-            recipient="jane@example.com",
-            mailer=mailer,
-            record=lambda _row: None,
-            today=day,
-            claims=claims,
-            digest_options=options,
-        )
-    finally:
-        claims.close()
 
 
 def test_every_package_held_back_still_tells_the_user_why(tmp_path: Path) -> None:

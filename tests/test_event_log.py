@@ -3,7 +3,6 @@ a batch run (inside ``cached_partition_keys``, as ``for_each_key`` runs it) cost
 partition and lands on each partition's own materialization; outside such a block every read goes to
 the database, and inside one the thread's own changes are seen at once."""
 
-import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -11,7 +10,7 @@ import pytest
 
 from assets.search_context import for_each_key
 from resources.event_log import PartitionCachingPostgresEventLogStorage, cached_partition_keys
-from tests.test_postgres import PG, database  # noqa: F401 - the fixture: a new database, dropped after
+from tests.test_postgres import database, production_home  # noqa: F401 - the fixture: a new database, dropped after
 
 ROOT = Path(__file__).resolve().parent.parent
 SEARCHES = dg.DynamicPartitionsDefinition(name="searches")
@@ -29,18 +28,7 @@ def searched(context: dg.AssetExecutionContext) -> None:
 
 
 def _instance(tmp_path: Path, db: str, monkeypatch: pytest.MonkeyPatch) -> dg.DagsterInstance:
-    home = tmp_path / "dagster"
-    home.mkdir(exist_ok=True)
-    shutil.copy(ROOT / "dagster.postgres.yaml", home / "dagster.yaml")
-    for key, value in {
-        "DAGSTER_PG_USERNAME": PG["user"],
-        "DAGSTER_PG_PASSWORD": "",
-        "DAGSTER_PG_HOST": PG["host"],
-        "DAGSTER_PG_PORT": PG["port"],
-        "DAGSTER_PG_DB": db,
-    }.items():
-        monkeypatch.setenv(key, str(value))
-    return dg.DagsterInstance.from_config(str(home))
+    return dg.DagsterInstance.from_config(str(production_home(tmp_path, db, monkeypatch)))
 
 
 def _storage(instance: dg.DagsterInstance) -> PartitionCachingPostgresEventLogStorage:

@@ -42,12 +42,10 @@ def database() -> str:
     con.close()
 
 
-@pytest.mark.postgres
-def test_materialize_with_postgres_instance(
-    tmp_path: Path, database: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def production_home(tmp_path: Path, database: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A DAGSTER_HOME with the production instance (dagster.postgres.yaml) on ``database``."""
     dagster_home = tmp_path / "dagster"
-    dagster_home.mkdir()
+    dagster_home.mkdir(exist_ok=True)
     shutil.copy(ROOT / "dagster.postgres.yaml", dagster_home / "dagster.yaml")
     for key, value in {
         "DAGSTER_PG_USERNAME": PG["user"],
@@ -57,6 +55,14 @@ def test_materialize_with_postgres_instance(
         "DAGSTER_PG_DB": database,
     }.items():
         monkeypatch.setenv(key, str(value))
+    return dagster_home
+
+
+@pytest.mark.postgres
+def test_materialize_with_postgres_instance(
+    tmp_path: Path, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dagster_home = production_home(tmp_path, database, monkeypatch)
     home = tmp_path / "var"
     (home / "inbox" / "emma_clarke").mkdir(parents=True)
     shutil.copy(SAMPLE_CVS["emma_clarke"], home / "inbox" / "emma_clarke")
