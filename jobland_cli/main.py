@@ -487,13 +487,13 @@ def _forget_partitions(user: str, wait: float) -> list[str]:
         return []  # no instance of its own: no runs elsewhere
     with dg.DagsterInstance.get() as instance:
         known = partition_keys(instance)  # before the user's go: which ranges held them
-        delete_user_partitions(instance, user, known)
+        deleted = delete_user_partitions(instance, user, known)
         for line in mark_dead_runs(instance):  # a killed pass's run would be waited for in vain
             print(line)
         return wait_for_runs(
             instance,
             user,
-            known=known,
+            known=known if deleted else None,  # a second forget: ranges are judged by their names
             timeout=wait,
             on_wait=lambda ids: print(
                 f"{user}: waiting up to {wait:.0f} s for {len(ids)} run(s) in progress"

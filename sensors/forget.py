@@ -15,8 +15,10 @@ from pathlib import Path
 import dagster as dg
 
 from assets.partitions import RANGE_START_TAG, USER_TAG, USERS_TAG, run_users
+from jobland_pipeline.keys import SEARCH_KEY_SEPARATOR
 from jobland_pipeline.warehouse.forget import forget_searches, forget_user
 from resources import MailerResource, PackageStoreResource, WarehouseResource
+from sensors.run_health import mark_dead_runs
 
 # Runs executing now. A queued run is not waited for: it starts after the user's partitions are gone,
 # so its range skips their keys (and a forget run waiting for it would hold the run slot it needs).
@@ -40,7 +42,9 @@ def delete_user_partitions(instance: dg.DagsterInstance, user: str, known: dict[
     """The user's ``users`` key and ``searches`` keys deleted (from ``known``, the keys as listed):
     no new run can target them. How many were deleted."""
     mine = [("users", user)] if user in known.get("users", []) else []
-    mine += [("searches", k) for k in known.get("searches", []) if k.split("::", 1)[0] == user]
+    mine += [
+        ("searches", k) for k in known.get("searches", []) if k.split(SEARCH_KEY_SEPARATOR, 1)[0] == user
+    ]
     for name, key in mine:
         instance.delete_dynamic_partition(name, key)
     return len(mine)
@@ -49,17 +53,16 @@ def delete_user_partitions(instance: dg.DagsterInstance, user: str, known: dict[
 def _may_write(
     tags: Mapping[str, str], user: str, known: dict[str, list[str]] | None, instance: dg.DagsterInstance
 ) -> bool:
-    """Whether a run may write ``user``'s rows, from its tags: its user, its partition or range (read
-    in ``known``, the keys as they were before the user's went), or the users it names. A run that
-    says none of these may write anyone's."""
+    """Whether a run may write ``user``'s rows, from its tags: its user or partition, its range (read in
+    ``known``, the keys as they were before the user's went), or the users it names. A range whose
+    keys cannot tell (the user's are gone) is judged by the names; a run that says none of these may
+    write anyone's."""
     if tags.get(USER_TAG):
         return tags[USER_TAG] == user
-    if known is not None and ("dagster/partition" in tags or RANGE_START_TAG in tags):
-        covered = run_users(tags, instance, known)
-        if covered:
-            return user in covered
     if tags.get("dagster/partition"):
-        return tags["dagster/partition"].split("::", 1)[0] == user
+        return tags["dagster/partition"].split(SEARCH_KEY_SEPARATOR, 1)[0] == user
+    if known is not None and RANGE_START_TAG in tags and user in run_users(tags, instance, known):
+        return True
     named = [n for n in tags.get(USERS_TAG, "").split(",") if n]
     if named:
         return user in named or named[-1].startswith("+")  # "+N more": the tag was cut
@@ -137,6 +140,8 @@ def forget_user_op(
         # by the users runs name; from the launchpad they go here.
         known = partition_keys(context.instance)
         deleted = delete_user_partitions(context.instance, config.user_id, known)
+        for line in mark_dead_runs(context.instance):  # a killed pass's run would be waited for in vain
+            context.log.warning(line)
         still = wait_for_runs(
             context.instance,
             config.user_id,

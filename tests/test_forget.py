@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import dagster as dg
 import duckdb
@@ -163,6 +163,28 @@ def test_a_search_index_that_cannot_be_rebuilt_is_said_not_raised(caplog: pytest
     assert "search index could not be rebuilt" in report.summary() and "still names them" in report.summary()
 
 
+def test_forgetting_a_user_keeps_the_user_whose_id_extends_theirs_with_a_double_underscore(
+    tmp_path: Path,
+) -> None:
+    """ "ana__bob" is a user of their own (ids may hold "__", the file form of "::"): forgetting "ana"
+    removes ana's profile and searches, never ana__bob's files."""
+    from jobland_pipeline.warehouse.forget import forget_user
+
+    store = Warehouse(tmp_path / "warehouse", tmp_path / "jobland.duckdb")
+    for user in ("ana", "ana__bob"):
+        store.write_partition("profiles", user, [{"user_id": user, "name": user}])
+        for slug in ("bob", "chef"):
+            key = f"{user}::{slug}"
+            store.write_partition(
+                "job_postings", key, [{"search_key": key, "user_id": user, "posting_id": "p1"}]
+            )
+    report = forget_user(store, "ana")
+    left = sorted(PurePosixPath(k).name for t in ("profiles", "job_postings") for k in store.files(t))
+    assert left == ["ana__bob.parquet", "ana__bob__bob.parquet", "ana__bob__chef.parquet"]
+    assert report.rows == {**report.rows, "profiles": 1, "job_postings": 2}
+    assert store.read("profiles")["user_id"].to_list() == ["ana__bob"]
+
+
 def _run(instance: dg.DagsterInstance, job: str, tags: dict[str, str]) -> dg.DagsterRun:
     """A run in progress, as the daemon's would be while a user is forgotten."""
     return instance.add_run(dg.DagsterRun(job_name=job, status=dg.DagsterRunStatus.STARTED, tags=tags))
@@ -176,8 +198,10 @@ def test_the_runs_that_may_write_a_forgotten_users_rows_are_told_apart() -> None
         instance.add_dynamic_partitions("users", ["ana", "bo", "cy"])
         instance.add_dynamic_partitions("searches", ["ana::nurse", "bo::chef", "bo::cook", "cy::pilot"])
         known = partition_keys(instance)
-        over_ana = _run(instance, "search_job", range_tags("ana::nurse", "bo::chef")).run_id
-        over_bo_cy = _run(instance, "search_job", range_tags("bo::cook", "cy::pilot")).run_id
+        # batch runs as the schedules launch them: a range of keys, and the users they hold
+        over_ana = _run(instance, "search_job", {**range_tags("ana::nurse", "bo::chef"), USERS_TAG: "ana,bo"})
+        over_bo_cy = _run(instance, "search_job", {**range_tags("bo::cook", "cy::pilot"), USERS_TAG: "bo,cy"})
+        unnamed_range = _run(instance, "search_job", range_tags("bo::cook", "cy::pilot")).run_id
         bo_intake = _run(instance, "intake_job", {USER_TAG: "bo", "dagster/partition": "bo"}).run_id
         unnamed = _run(instance, "tracker_job", {}).run_id
         _run(instance, "forget_job", {USER_TAG: "ana"})  # another forget never blocks one
@@ -186,14 +210,25 @@ def test_the_runs_that_may_write_a_forgotten_users_rows_are_told_apart() -> None
         done = instance.add_run(
             dg.DagsterRun(job_name="search_job", status=dg.DagsterRunStatus.SUCCESS, tags={USER_TAG: "ana"})
         )
-        assert set(runs_in_the_way(instance, "ana", known)) == {over_ana, unnamed, named, cut}
-        assert set(runs_in_the_way(instance, "bo", known)) == {over_ana, over_bo_cy, bo_intake, unnamed, cut}
+        ana = {over_ana.run_id, unnamed_range, unnamed, named, cut}  # a range naming no one may hold anyone
+        assert set(runs_in_the_way(instance, "ana", known)) == ana
+        assert set(runs_in_the_way(instance, "bo", known)) == {
+            over_ana.run_id,
+            over_bo_cy.run_id,
+            unnamed_range,
+            bo_intake,
+            unnamed,
+            cut,
+        }
         assert done.run_id not in runs_in_the_way(instance, "ana", None)
-        # Once ana's keys are gone a range cannot be read: it counts unless it names its users.
-        for key in ("ana::nurse",):
-            instance.delete_dynamic_partition("searches", key)
-        assert set(runs_in_the_way(instance, "ana", None)) == {over_ana, over_bo_cy, unnamed, named, cut}
-        assert over_ana not in runs_in_the_way(instance, "ana", None, exclude=frozenset({over_ana}))
+        # Once ana's keys are gone (a second forget, or the sensor deleted them) ranges are judged by
+        # the users they name.
+        instance.delete_dynamic_partition("searches", "ana::nurse")
+        assert set(runs_in_the_way(instance, "ana", None)) == ana
+        assert set(runs_in_the_way(instance, "ana", partition_keys(instance))) == ana
+        assert over_ana.run_id not in runs_in_the_way(
+            instance, "ana", None, exclude=frozenset({over_ana.run_id})
+        )
 
 
 def _forget_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dg.DagsterInstance:

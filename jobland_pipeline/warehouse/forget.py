@@ -62,13 +62,21 @@ def _owned(df: pl.DataFrame, user_id: str) -> pl.Series:
     return mask
 
 
-def _owns_file(key: str, table: str, user_id: str) -> bool:
-    """A partition file of the user or of one of their searches (``<table>/<stem>.parquet``)."""
+def _owns_file(key: str, table: str, user_id: str, df: pl.DataFrame) -> bool:
+    """A partition file of the user or of one of their searches (``<table>/<stem>.parquet``).
+
+    A user id may hold "__", the file form of the search key separator: "ana__bob" is a user of
+    their own, not a search of "ana". A search's slug never holds "_", and a file named like a search
+    of the user must hold only the user's rows."""
     path = PurePosixPath(key)
     if str(path.parent) != table:
         return False  # a batch of an append-only group: rewritten row by row instead
-    stem = path.stem
-    return stem == file_stem(user_id) or stem.startswith(file_stem(f"{user_id}{SEARCH_KEY_SEPARATOR}"))
+    stem, prefix = path.stem, file_stem(f"{user_id}{SEARCH_KEY_SEPARATOR}")
+    if stem == file_stem(user_id):
+        return True
+    if not stem.startswith(prefix) or "_" in stem[len(prefix) :]:
+        return False
+    return df.is_empty() or bool(_owned(df, user_id).all())
 
 
 def forget_user(store: Warehouse, user_id: str, *, folders: Iterable[Path | str] = ()) -> Forgotten:
@@ -128,7 +136,7 @@ def _forget_in_table(store: Warehouse, table: str, user_id: str) -> int:
     removed = 0
     for key in store.files(table):
         df = store.read_file(key)
-        if _owns_file(key, table, user_id):
+        if _owns_file(key, table, user_id, df):
             removed += df.height
             store.delete_file(key)
             continue
