@@ -28,6 +28,7 @@ from typing import Any
 import dagster as dg
 from dagster_postgres import PostgresEventLogStorage
 from dagster_postgres.utils import get_token_provider_from_config, pg_url_from_config
+from sqlalchemy.exc import IntegrityError, InternalError
 
 
 class PartitionCachingPostgresEventLogStorage(PostgresEventLogStorage):
@@ -48,6 +49,18 @@ class PartitionCachingPostgresEventLogStorage(PostgresEventLogStorage):
             should_autocreate_tables=config_value.get("should_autocreate_tables", True),
             token_provider=get_token_provider_from_config(config_value),
         )
+
+    def initialize_concurrency_limit_to_default(self, concurrency_key: str) -> bool:
+        """Dagster's, safe when two processes set up the same pool at once (two runs starting their
+        first ``llm`` step together): the second INSERT fails on the unique key, which aborts its
+        Postgres transaction, and Dagster's fallback UPDATE then fails too. The first process's row
+        and slots stand, and they are what both wanted: the pool is set up."""
+        try:
+            return super().initialize_concurrency_limit_to_default(concurrency_key)
+        except (IntegrityError, InternalError):
+            if concurrency_key in self.get_concurrency_keys():
+                return True
+            raise
 
     @contextmanager
     def cached(self) -> Iterator[None]:

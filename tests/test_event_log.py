@@ -117,3 +117,21 @@ def test_the_production_instance_names_this_event_log() -> None:
     for name in ("run_storage", "event_log_storage", "schedule_storage"):
         assert config[name]["config"]["postgres_db"]["db_name"] == {"env": "DAGSTER_PG_DB"}
     assert "storage" not in config  # one storage per part, or Dagster's own event log would be used
+
+
+@pytest.mark.postgres
+def test_a_pool_another_process_set_up_at_the_same_moment_is_set_up(
+    tmp_path: Path,
+    database: str,  # noqa: F811 - the fixture
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two runs starting their first step of a pool together both set up its default limit; the
+    second one's INSERT conflicts (Dagster's fallback then fails in the aborted transaction)."""
+    with (
+        _instance(tmp_path, database, monkeypatch) as first,
+        _instance(tmp_path, database, monkeypatch) as second,
+    ):
+        assert first.event_log_storage.initialize_concurrency_limit_to_default("llm")
+        # the second process had not seen the row when it chose to set the pool up
+        assert second.event_log_storage.initialize_concurrency_limit_to_default("llm")
+        assert second.event_log_storage.get_concurrency_info("llm").slot_count == 4  # the default limit
