@@ -101,9 +101,10 @@ def job_postings(
 
     def write(key: str) -> pl.DataFrame:
         found = batch.done[key]
-        store.write_records(POSTING_REGISTRY, key, found.registry)
-        store.write_records(POSTING_SOURCES, key, found.sources)
-        df = store.write_records(JOB_POSTINGS, key, found.postings)
+        store.write_partition(POSTING_REGISTRY.name, key, found.registry_frame)
+        store.write_partition(POSTING_SOURCES.name, key, found.sources_frame)
+        store.write_partition(JOB_POSTINGS.name, key, found.postings_frame)
+        df = found.postings_frame
         context.add_asset_metadata(_partition_metadata(df, found), partition_key=key)
         return df
 

@@ -11,12 +11,14 @@ answer, as ``SharedSearches`` makes them. Then, each in a fresh Python process, 
     them, and it is not what is measured): every answer turned into a Posting by the engines' per-row
     code (json.loads, clean_description, validation), then ``stage.run_search`` search by search, as
     the asset's ``for_each_key`` called it (relevance, ``dedupe_postings`` on the best 40,
-    fingerprint, canonical_url, salary, registry, records);
+    fingerprint, canonical_url, salary, registry, records), then the frames the asset wrote from
+    them (``Table.frame``, as ``write_records`` did);
 (b) now: the same per-row engine code with today's cleaning as the engines call it (``clean_posting_text``:
     each distinct text once per process), then ``stage.run_searches`` on
-    the whole batch: the function the asset calls.
+    the whole batch: the function the asset calls, which makes the frames written itself.
 
-Both write every search's records, which must be identical. One-off loading (lexicon, gazetteer,
+Both keep every search's three frames (job_postings, posting_sources, posting_registry), which must
+be identical. One-off loading (lexicon, gazetteer,
 Unicode tables) happens on other generated data before the clock starts. The previous bench's per-row
 yardstick (``baseline()`` of ``--rev``: parse, clean, validate, fingerprint, canonical URL, exact
 de-duplication loop, no records) is timed too.
@@ -355,6 +357,20 @@ def _run_now(searches: list[tuple[str, Any, Any]]) -> dict[str, Any]:
     return batch.done
 
 
+def _written(found: Any) -> tuple[Any, ...]:
+    """The frames the asset writes for a search: made by the batch (now), or from its records by
+    ``Table.frame`` as ``write_records`` made them (before)."""
+    if hasattr(found, "postings_frame"):
+        return found.postings_frame, found.sources_frame, found.registry_frame
+    from jobland_pipeline.postings.records import JOB_POSTINGS, POSTING_REGISTRY, POSTING_SOURCES
+
+    return (
+        JOB_POSTINGS.frame(found.postings),
+        POSTING_SOURCES.frame(found.sources),
+        POSTING_REGISTRY.frame(found.registry),
+    )
+
+
 def _side(role: str, tree: Path, data: Path) -> None:
     sys.path.insert(0, str(tree))
     from jobland_pipeline import textutil
@@ -375,18 +391,15 @@ def _side(role: str, tree: Path, data: Path) -> None:
     searches = _searches(spec, postings)
     ready, cpu_ready = time.perf_counter(), time.process_time()
     done = run(searches)
+    searched = time.perf_counter()
+    written = {key: _written(found) for key, found in done.items()}
     finished, cpu_finished = time.perf_counter(), time.process_time()
-    records = {
-        key: [
-            [r.model_dump(mode="json") for r in getattr(found, t)]
-            for t in ("postings", "sources", "registry")
-        ]
-        for key, found in done.items()
-    }
-    (data / f"{role}.json").write_text(json.dumps(records, sort_keys=True), encoding="utf-8")
+    records = {key: [frame.to_dicts() for frame in frames] for key, frames in written.items()}
+    (data / f"{role}.json").write_text(json.dumps(records, sort_keys=True, default=str), encoding="utf-8")
     figures = {
         "engines": converted - start,
         "search": finished - ready,
+        "frames": finished - searched,
         "cpu": cpu_converted
         - cpu_start
         + cpu_finished
@@ -514,12 +527,14 @@ def main() -> None:
     total_before, total_now = before["total"], now["total"]
     print(
         f"before ({args.rev[:7]}): engines' per-row code {before['engines']:7.2f} s, "
-        f"run_search x {len(spec['searches'])} {before['search']:7.2f} s, total {total_before:7.2f} s "
+        f"run_search x {len(spec['searches'])} + frames {before['search']:7.2f} s "
+        f"(frames {before['frames']:.2f} s), total {total_before:7.2f} s "
         f"({len(rows) / total_before:,.0f} answers/s)"
     )
     print(
         f"now (run_searches):  engines' per-row code {now['engines']:7.2f} s, "
-        f"one batch {now['search']:14.2f} s, total {total_now:7.2f} s ({len(rows) / total_now:,.0f} answers/s)"
+        f"one batch {now['search']:21.2f} s (frames {now['frames']:.2f} s), total {total_now:7.2f} s "
+        f"({len(rows) / total_now:,.0f} answers/s)"
     )
     print(verdict)
     print(

@@ -111,6 +111,46 @@ def test_duplicates_within_a_search_are_merged_and_keep_their_sources() -> None:
     assert u.sources[1].url == "https://x/1"
 
 
+def test_the_frames_written_are_the_tables_rows_with_each_postings_own_fields() -> None:
+    """The batch makes the frames the asset writes itself: each table's schema exactly, the same
+    frame ``Table.frame`` makes of its rows, the ATS link preferred, every engine listed once, the
+    salary range read from the text, the country from the place."""
+    posted = date(2026, 12, 1)
+    board = Posting(
+        id="gh-1",
+        title="ICU Nurse",
+        company="Northwind Health",
+        location="Chicago, IL",
+        url="https://boards.greenhouse.io/northwind/jobs/1",
+        apply_url="https://boards.greenhouse.io/northwind/jobs/1#app",
+        source="greenhouse",
+        posted_at=posted,
+    )
+    google = board.model_copy(
+        update={"id": "g-1", "source": "serpapi", "apply_url": "", "salary": "$90,000 - $110,000 a year"}
+    )
+    indeed = board.model_copy(update={"id": "i-1", "source": "indeed", "url": "https://indeed.example/1"})
+    title = _title("ICU Nurse")
+    search = Search("u::icu-nurse", title, SearchOutcome(postings=[google, board, indeed], step="synonyms"))
+    found = run_searches([search], stale_after_days=14, liveness=None, today=TODAY, now=NOW).done[search.key]
+    for table, frame, rows in (
+        (stage.JOB_POSTINGS, found.postings_frame, found.postings),
+        (stage.POSTING_SOURCES, found.sources_frame, found.sources),
+        (stage.POSTING_REGISTRY, found.registry_frame, found.registry),
+    ):
+        assert frame.schema == table.schema
+        assert frame.equals(table.frame(rows))
+    (row,) = found.postings_frame.to_dicts()
+    assert row["posting_id"] == "g-1" and row["user_id"] == "u"  # the first sighting is kept
+    assert row["title_slug"] == "icu-nurse" and row["broadening_step"] == "synonyms"
+    assert row["sources"] == ["greenhouse", "indeed", "serpapi"]
+    assert row["apply_url"] == "https://boards.greenhouse.io/northwind/jobs/1#app"
+    assert row["country"] == "US" and row["posted_at"] == posted and row["found_at"] == NOW
+    assert found.sources_frame["merged_as"].to_list().count("kept") == 1
+    assert (row["salary_min"], row["salary_max"], row["salary_period"]) == (90_000, 110_000, "year")
+    assert found.registry_frame.height == 1 and found.registry_frame["status"].to_list() == ["open"]
+
+
 def test_a_failing_search_does_not_lose_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
     searches = _searches()[:5]
     bad = searches[2].key

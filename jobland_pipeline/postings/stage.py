@@ -5,8 +5,11 @@ The engines are asked search by search (``gather_search``; equal queries are ans
 ``SharedSearches``). Everything they answered for the whole batch is then normalised and de-duplicated
 in one frame (``run_searches``: fingerprints, canonical URLs, cleaned text and parsed salaries computed
 once per posting however many searches found it, each search de-duplicated within its own group) and
-split back per search into the same records a search on its own gives. Duplicates across engines keep
-all their sources, and postings that closed or went stale never go further.
+split back per search into the frames the asset writes (each table's schema), the same a search on
+its own gives. The rows are never pydantic records on the way: what each search alone knows (its
+registry, relevance, what became of each sighting) is gathered as tuples, and every posting's own
+fields join them from the batch frame. Duplicates across engines keep all their sources, and postings
+that closed or went stale never go further.
 """
 
 from __future__ import annotations
@@ -35,9 +38,17 @@ from jobland_pipeline.postings.frame import (
 from jobland_pipeline.postings.geo import parse_place
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.near_duplicates import Memo
-from jobland_pipeline.postings.records import ApiCallRow, JobPostingRow, PostingRegistryRow, PostingSourceRow
+from jobland_pipeline.postings.records import (
+    JOB_POSTINGS,
+    POSTING_REGISTRY,
+    POSTING_SOURCES,
+    ApiCallRow,
+    JobPostingRow,
+    PostingRegistryRow,
+    PostingSourceRow,
+)
 from jobland_pipeline.postings.registry import OPEN, RegistryEntry, update_registry
-from jobland_pipeline.postings.salary import parse_salary
+from jobland_pipeline.postings.salary import Salary, parse_salary
 from jobland_pipeline.postings.search import SearchHit, search_postings
 from jobland_pipeline.profiles.models import Profile, TitleSuggestion
 from jobland_pipeline.profiles.preferences import Preferences
@@ -53,10 +64,26 @@ class EveryEngineFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class SearchRecords:
-    postings: list[JobPostingRow]
-    sources: list[PostingSourceRow]
-    registry: list[PostingRegistryRow]
+    """One search's rows as the frames written (``JOB_POSTINGS``, ``POSTING_SOURCES`` and
+    ``POSTING_REGISTRY``, each with its table's schema), and what the engines said."""
+
+    postings_frame: pl.DataFrame
+    sources_frame: pl.DataFrame
+    registry_frame: pl.DataFrame
     outcome: SearchOutcome
+
+    @property
+    def postings(self) -> list[JobPostingRow]:
+        """The postings as records (for reading; the asset writes the frame)."""
+        return JOB_POSTINGS.records(self.postings_frame)
+
+    @property
+    def sources(self) -> list[PostingSourceRow]:
+        return POSTING_SOURCES.records(self.sources_frame)
+
+    @property
+    def registry(self) -> list[PostingRegistryRow]:
+        return POSTING_REGISTRY.records(self.registry_frame)
 
 
 @dataclass(frozen=True)
@@ -117,18 +144,24 @@ def run_searches(
     Python's cyclic garbage collector is paused meanwhile (``_gc_paused``).
     """
     with _gc_paused():
+        batch = Batch()
         try:
             found = _Found.of(searches)
+            rows = []
+            for search in searches:
+                try:
+                    rows.append(found.rows(search, stale_after_days, liveness, today))
+                except Exception as exc:  # isolation boundary: this search fails, the others go on
+                    batch.failed[search.key] = f"{type(exc).__name__}: {exc}"
+            frames = found.frames(rows, now)
         except Exception as exc:
             if len(searches) == 1:
                 return Batch(failed={searches[0].key: f"{type(exc).__name__}: {exc}"})
             return _one_by_one(searches, stale_after_days, liveness, today, now)
-        batch = Batch()
-        for search in searches:
-            try:
-                batch.done[search.key] = found.records(search, stale_after_days, liveness, today, now)
-            except Exception as exc:  # isolation boundary: this search fails, the others go on
-                batch.failed[search.key] = f"{type(exc).__name__}: {exc}"
+        outcomes = {s.key: s.outcome for s in searches}
+        for r in rows:
+            postings, sources, registry = frames[r.key]
+            batch.done[r.key] = SearchRecords(postings, sources, registry, outcomes[r.key])
         return batch
 
 
@@ -182,15 +215,15 @@ def _one_by_one(
 @dataclass
 class _Found:
     """What the batch's one frame says: per distinct posting (by object: searches that share an engine
-    answer share its Posting objects) its fingerprint and canonical URL, and per search its ranked hits,
-    the postings kept after de-duplication and {dropped id: kept id}."""
+    answer share its Posting objects) its row in ``postings`` (fields, fingerprint, canonical URL),
+    and per search its ranked hits, the postings kept after de-duplication and {dropped id: kept id}."""
 
-    fingerprint: dict[int, str]
-    url: dict[int, str | None]
+    row: dict[int, int]
+    distinct: list[Posting]
+    postings: pl.DataFrame
     hits: dict[str, list[SearchHit]]
     kept: dict[str, tuple[list[Posting], dict[str, str]]]
-    _salaried: dict[int, Posting] = field(default_factory=dict)
-    _countries: dict[str, str | None] = field(default_factory=dict)
+    fingerprints: list[str] = field(default_factory=list)  # ``postings["fingerprint"]``, row by row
 
     @classmethod
     def of(cls, searches: Sequence[Search]) -> _Found:
@@ -205,25 +238,27 @@ class _Found:
                     distinct.append(p)
         raw = postings_frame(distinct)
         raw = raw.with_columns(fingerprints(raw), canonical_urls(raw["url"]))
-        fps, urls = raw["fingerprint"].to_list(), raw["canonical_url"].to_list()
         return cls(
-            fingerprint={id(p): fp for p, fp in zip(distinct, fps, strict=True)},
-            url={id(p): url for p, url in zip(distinct, urls, strict=True)},
+            row=index,
+            distinct=distinct,
+            postings=raw,
             hits=hits,
             kept=_deduped(raw, index, hits),
+            fingerprints=raw["fingerprint"].to_list(),
         )
 
-    def records(
+    def rows(
         self,
         search: Search,
         stale_after_days: int,
         liveness: Callable[[RegistryEntry], str] | None,
         today: date,
-        now: datetime,
-    ) -> SearchRecords:
-        """One search's records: its postings still open, every sighting, its registry."""
+    ) -> _Rows:
+        """One search's rows: its postings still open, every sighting, its registry (each posting's
+        fields are taken from ``postings`` when the batch's frames are made)."""
         found = search.outcome.postings
-        fp = self.fingerprint
+        row, fingerprint = self.row, self.fingerprints
+        fp = {id(p): fingerprint[row[id(p)]] for p in found}
         registry = update_registry(
             {r.fingerprint: RegistryEntry(**r.model_dump()) for r in search.previous if r.fingerprint},
             [(fp[id(p)], p.source, p.source_id, p.url) for p in found],
@@ -231,68 +266,190 @@ class _Found:
             stale_after_days=stale_after_days,
             liveness=liveness,
         )
-        sightings: dict[str, list[Posting]] = defaultdict(list)
-        for p in found:
-            sightings[fp[id(p)]].append(p)
         kept, merged = self.kept[search.key]
         relevance = {h.posting.id: h.relevance for h in self.hits[search.key]}
-        postings = [
-            self._record(search, p, registry[f], sightings[f], relevance[p.id], now, f)
-            for p in kept
-            if registry[f := fp[id(p)]].status == OPEN
-        ]
-        return SearchRecords(
-            postings=postings,
-            sources=self._source_rows(search.key, found, {p.id for p in kept}, merged, now),
-            registry=[PostingRegistryRow(**vars(e)) for e in registry.values()],
-            outcome=search.outcome,
-        )
-
-    def _record(
-        self,
-        search: Search,
-        posting: Posting,
-        entry: RegistryEntry,
-        sightings: list[Posting],
-        relevance: float,
-        now: datetime,
-        fingerprint: str,
-    ) -> JobPostingRow:
-        if id(posting) not in self._salaried:
-            self._salaried[id(posting)] = with_parsed_salary(posting)
-        if posting.location not in self._countries:
-            self._countries[posting.location] = parse_place(posting.location).country
-        return posting_record(
+        kept_ids = {p.id for p in kept}
+        return _Rows(
             search.key,
-            self._salaried[id(posting)],
-            entry,
             search.outcome.step,
-            sightings,
-            relevance,
-            now,
-            fingerprint=fingerprint,
-            country=self._countries[posting.location],
+            kept=[
+                (row[id(p)], entry, relevance[p.id])
+                for p in kept
+                if (entry := registry[fp[id(p)]]).status == OPEN
+            ],
+            seen=[
+                (row[id(p)], merged.get(p.id, p.id), "kept" if p.id in kept_ids else "duplicate")
+                for p in found
+            ],
+            entries=list(registry.values()),
         )
 
-    def _source_rows(
-        self, key: str, found: list[Posting], kept_ids: set[str], merged: dict[str, str], now: datetime
-    ) -> list[PostingSourceRow]:
-        """One row per posting an engine returned, duplicates included: which posting it was merged into,
-        so every source of a kept posting stays known."""
-        return [
-            PostingSourceRow(
-                search_key=key,
-                fingerprint=self.fingerprint[id(p)],
-                posting_id=merged.get(p.id, p.id),
-                source=p.source,
-                source_id=p.source_id,
-                url=self.url[id(p)],
-                apply_url=p.apply_url,
-                merged_as="kept" if p.id in kept_ids else "duplicate",
-                seen_at=now,
+    def frames(
+        self, rows: Sequence[_Rows], now: datetime
+    ) -> dict[str, tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]:
+        """Each search's (postings, sources, registry) frames: the batch's rows made three frames at
+        once, the postings' own fields joined from ``postings``, then split by search."""
+        at = pl.Series([now], dtype=JOB_POSTINGS.schema["found_at"])
+        raw = self.postings.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_d"),
+            "fingerprint",
+            "source",
+            "source_id",
+            pl.col("canonical_url").alias("url"),
+            "apply_url",
+        )
+        sources = (
+            _sightings(rows)
+            .join(raw, on="_d", how="left", maintain_order="left")
+            .with_columns(seen_at=pl.lit(at[0], dtype=at.dtype))
+            .select(POSTING_SOURCES.schema.names())
+        )
+        # per posting of a search: every engine that returned it, and the first ATS link among them
+        ats = pl.col("source").is_in(sorted(ATS)) & (pl.col("apply_url").fill_null("") != "")
+        seen = sources.group_by("search_key", "fingerprint", maintain_order=True).agg(
+            sources=pl.col("source").unique().sort(), _ats=pl.col("apply_url").filter(ats).first()
+        )
+        postings = (
+            _kept(rows)
+            .join(self._posting_fields(rows), on="_d", how="left", maintain_order="left")
+            .join(seen, on=["search_key", "fingerprint"], how="left", maintain_order="left")
+            .with_columns(
+                apply_url=pl.coalesce("_ats", pl.when(pl.col("apply_url") != "").then("apply_url"), "url"),
+                found_at=pl.lit(at[0], dtype=at.dtype),
             )
-            for p in found
+            .select(JOB_POSTINGS.schema.names())
+        )
+        registry = _registry(rows)
+        split = [
+            (_by_search(postings, "search_key", JOB_POSTINGS.schema), JOB_POSTINGS.schema),
+            (_by_search(sources, "search_key", POSTING_SOURCES.schema), POSTING_SOURCES.schema),
+            (_by_search(registry, "_search", POSTING_REGISTRY.schema), POSTING_REGISTRY.schema),
         ]
+        empty = [pl.DataFrame(schema=schema) for _, schema in split]
+        return {
+            r.key: (
+                split[0][0].get(r.key, empty[0]),
+                split[1][0].get(r.key, empty[1]),
+                split[2][0].get(r.key, empty[2]),
+            )
+            for r in rows
+        }
+
+    def _posting_fields(self, rows: Sequence[_Rows]) -> pl.DataFrame:
+        """The fields of the postings kept open (by row): as the engine gave them, the salary range
+        parsed from the text when the engine gave none, the country of the location."""
+        used = sorted({d for r in rows for d, _, _ in r.kept})
+        salaried = [with_parsed_salary(self.distinct[d]) for d in used]
+        countries: dict[str, str | None] = {}
+        for p in salaried:
+            if p.location not in countries:
+                countries[p.location] = parse_place(p.location).country
+        extra = pl.DataFrame(
+            {
+                "_d": used,
+                "country": [countries[p.location] for p in salaried],
+                "posted_at": [p.posted_at for p in salaried],
+                "salary_min": [p.salary_min for p in salaried],
+                "salary_max": [p.salary_max for p in salaried],
+                "salary_currency": [p.salary_currency for p in salaried],
+                "salary_period": [p.salary_period for p in salaried],
+            },
+            schema={"_d": pl.UInt32(), "country": pl.String(), "posted_at": pl.Date()}
+            | {
+                c: JOB_POSTINGS.schema[c]
+                for c in ("salary_min", "salary_max", "salary_currency", "salary_period")
+            },
+        )
+        fields = self.postings.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_d"),
+            pl.col("id").alias("posting_id"),
+            *("title", "company", "location", "remote", "employment_type", "salary", "url"),
+            *("description", "source", "source_id", "apply_url", "fingerprint"),
+        )
+        return extra.join(fields, on="_d", how="left", maintain_order="left")
+
+
+def _kept(rows: Sequence[_Rows]) -> pl.DataFrame:
+    """The postings every search keeps open, by batch row, with what the search says of them."""
+    kept = [(r, d, entry, relevance) for r in rows for d, entry, relevance in r.kept]
+    return pl.DataFrame(
+        {
+            "search_key": [r.key for r, _, _, _ in kept],
+            "user_id": [r.user_id for r, _, _, _ in kept],
+            "title_slug": [r.slug for r, _, _, _ in kept],
+            "broadening_step": [r.step for r, _, _, _ in kept],
+            "_d": [d for _, d, _, _ in kept],
+            "status": [e.status for _, _, e, _ in kept],
+            "first_seen": [e.first_seen for _, _, e, _ in kept],
+            "last_seen": [e.last_seen for _, _, e, _ in kept],
+            "relevance": [relevance for _, _, _, relevance in kept],
+        },
+        schema={
+            "search_key": pl.String(),
+            "user_id": pl.String(),
+            "title_slug": pl.String(),
+            "broadening_step": pl.String(),
+            "_d": pl.UInt32(),
+            "status": pl.String(),
+            "first_seen": pl.Date(),
+            "last_seen": pl.Date(),
+            "relevance": pl.Float64(),
+        },
+    )
+
+
+def _sightings(rows: Sequence[_Rows]) -> pl.DataFrame:
+    """Every posting each search's engines returned, by batch row, and what became of it."""
+    seen = [(r.key, d, posting_id, merged_as) for r in rows for d, posting_id, merged_as in r.seen]
+    return pl.DataFrame(
+        seen,
+        schema={
+            "search_key": pl.String(),
+            "_d": pl.UInt32(),
+            "posting_id": pl.String(),
+            "merged_as": pl.String(),
+        },
+        orient="row",
+    )
+
+
+def _registry(rows: Sequence[_Rows]) -> pl.DataFrame:
+    """Each search's registry, the search's key in ``_search``."""
+    entries = [(r.key, e) for r in rows for e in r.entries]
+    return pl.DataFrame(
+        {
+            "_search": [key for key, _ in entries],
+            **{name: [getattr(e, name) for _, e in entries] for name in POSTING_REGISTRY.schema},
+        },
+        schema={"_search": pl.String(), **POSTING_REGISTRY.schema},
+    )
+
+
+def _by_search(frame: pl.DataFrame, column: str, schema: pl.Schema) -> dict[str, pl.DataFrame]:
+    """{search key: its rows, with the table's columns}."""
+    parts = frame.partition_by(column, as_dict=True, maintain_order=True, include_key=column in schema)
+    return {str(key[0]): part for key, part in parts.items()}
+
+
+@dataclass
+class _Rows:
+    """One search's rows, before they are frames: what only the search knows (its registry, the
+    relevance of what it kept, what became of each sighting); the postings' own fields join them
+    from the batch frame by batch row."""
+
+    key: str
+    step: str | None
+    kept: list[tuple[int, RegistryEntry, float]]  # (batch row, registry entry, relevance), kept open
+    seen: list[tuple[int, str, str]]  # (batch row, posting id it counts as, kept or duplicate)
+    entries: list[RegistryEntry]
+
+    @property
+    def user_id(self) -> str:
+        return _split_key(self.key)[0]
+
+    @property
+    def slug(self) -> str:
+        return _split_key(self.key)[1]
 
 
 def _ranked_once(search: Search, ranked: dict[tuple[object, ...], list[SearchHit]]) -> list[SearchHit]:
@@ -367,56 +524,6 @@ def _check_answered(outcome: SearchOutcome, settings: SearchSettings) -> None:
         )
 
 
-def posting_record(
-    key: str,
-    posting: Posting,
-    entry: RegistryEntry,
-    step: str | None,
-    sightings: list[Posting],
-    relevance: float,
-    now: datetime,
-    *,
-    fingerprint: str,
-    country: str | None,
-) -> JobPostingRow:
-    """The warehouse record of a posting found by a search (its salary parsed already, see
-    ``with_parsed_salary``; the ATS link preferred)."""
-    user_id, slug = _split_key(key)
-    p = posting
-    ats = next((s.apply_url for s in sightings if s.source in ATS and s.apply_url), None)
-    return JobPostingRow(
-        search_key=key,
-        user_id=user_id,
-        title_slug=slug,
-        posting_id=p.id,
-        title=p.title,
-        company=p.company,
-        location=p.location,
-        country=country,
-        remote=p.remote_flag,
-        employment_type=p.employment_type,
-        posted_at=p.posted_at,
-        salary=p.salary,
-        url=p.url,
-        description=p.description,
-        source=p.source,
-        source_id=p.source_id,
-        apply_url=ats or p.apply_url or p.url,
-        salary_min=p.salary_min,
-        salary_max=p.salary_max,
-        salary_currency=p.salary_currency,
-        salary_period=p.salary_period,
-        status=entry.status,
-        first_seen=entry.first_seen,
-        last_seen=entry.last_seen,
-        broadening_step=step,
-        sources=sorted({s.source for s in sightings}),
-        fingerprint=fingerprint,
-        relevance=relevance,
-        found_at=now,
-    )
-
-
 @lru_cache(maxsize=4096)
 def _split_key(key: str) -> tuple[str, str]:
     """``split_search_key``, once per search rather than once per posting it found."""
@@ -427,7 +534,7 @@ def with_parsed_salary(posting: Posting) -> Posting:
     """The posting with its salary range parsed from the text when the engine gave none."""
     if posting.salary_min is not None or posting.salary_max is not None:
         return posting
-    parsed = parse_salary(posting.salary)
+    parsed = _parsed_salary(posting.salary)
     if parsed is None:
         return posting
     return posting.model_copy(
@@ -438,6 +545,12 @@ def with_parsed_salary(posting: Posting) -> Posting:
             "salary_period": parsed.period,
         }
     )
+
+
+@lru_cache(maxsize=4096)
+def _parsed_salary(text: str | None) -> Salary | None:
+    """``parse_salary``, once per text in a batch (engines repeat a few salary phrasings)."""
+    return parse_salary(text)
 
 
 def posting_of(row: JobPostingRow) -> Posting:
