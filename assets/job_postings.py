@@ -92,6 +92,7 @@ def job_postings(
     batch = run_searches(
         list(gathered.values()),
         stale_after_days=settings.stale_after_days,
+        keep_days=search.registry_keep_days or None,
         liveness=make_liveness(engines),
         today=today,
         now=now,

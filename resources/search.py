@@ -130,6 +130,12 @@ class SearchEnginesResource(dg.ConfigurableResource):
     stale_after_days: int = setting(
         "JOBLAND_STALE_AFTER_DAYS", 14, "A posting no engine returned for this long is stale."
     )
+    registry_keep_days: int = setting(
+        "JOBLAND_REGISTRY_KEEP_DAYS",
+        90,
+        "A closed or stale posting last seen longer ago than this leaves its search's registry "
+        "(0 = kept for ever).",
+    )
 
     def config(self) -> EngineConfig:
         """The engines' typed configuration (field for field)."""

@@ -1,6 +1,6 @@
 """Query building, broadening steps, one answer per query per run, and the posting registry."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -112,6 +112,40 @@ def test_registry_first_last_seen_and_status() -> None:
     reg = update_registry(reg, [("b", "local", None, None)], d30)
     assert reg["b"].status == OPEN
     assert isinstance(reg["b"], RegistryEntry)
+
+
+def test_postings_gone_past_the_keep_window_leave_the_registry_unchecked() -> None:
+    """A daily search's registry holds what it may still meet: closed or stale postings last seen more
+    than ``keep_days`` ago leave it, before their liveness check; open ones and recent ones stay, and a
+    stale one sighted again today is open with its first sighting kept."""
+    day = date(2026, 12, 7)
+    previous = {
+        f: RegistryEntry(
+            f, day - timedelta(days=age + 5), day - timedelta(days=age), status, "lever", f, None
+        )
+        for f, age, status in [
+            ("open-old", 200, OPEN),  # kept open by its liveness check every day so far
+            ("stale-old", 91, STALE),
+            ("closed-old", 120, CLOSED),
+            ("stale-recent", 90, STALE),
+            ("closed-recent", 10, CLOSED),
+            ("back-today", 150, STALE),
+        ]
+    }
+    checked: list[str] = []
+
+    def liveness(entry: RegistryEntry) -> str:
+        checked.append(entry.fingerprint)
+        return OPEN if entry.fingerprint == "open-old" else "unknown"
+
+    reg = update_registry(
+        previous, [("back-today", "lever", "x", None)], day, liveness=liveness, keep_days=90
+    )
+    assert set(reg) == {"open-old", "stale-recent", "closed-recent", "back-today"}
+    assert sorted(checked) == ["open-old", "stale-recent"]  # closed ones are never checked again
+    assert reg["back-today"].status == OPEN and reg["back-today"].first_seen == day - timedelta(days=155)
+    assert reg["open-old"].last_seen == day
+    assert set(update_registry(previous, [], day)) == set(previous)  # no window: kept for ever
 
 
 def test_gathering_a_search_fails_only_when_every_engine_failed() -> None:

@@ -179,6 +179,25 @@ def test_a_failing_search_does_not_lose_the_others(monkeypatch: pytest.MonkeyPat
     assert len(batch.done) == len(searches) - 1
 
 
+def test_the_batch_keeps_each_registry_within_its_window() -> None:
+    old = stage.PostingRegistryRow(
+        fingerprint="0" * 16,
+        first_seen=date(2026, 1, 5),
+        last_seen=date(2026, 1, 10),
+        status="stale",
+        source="local",
+    )
+    search = _searches()[0]
+    search = Search(search.key, search.title, search.outcome, [old])
+    kept = run_searches([search], stale_after_days=14, liveness=None, today=TODAY, now=NOW)
+    pruned = run_searches([search], stale_after_days=14, liveness=None, today=TODAY, now=NOW, keep_days=90)
+    registry = kept.done[search.key].registry_frame
+    assert old.fingerprint in registry["fingerprint"].to_list()
+    assert pruned.done[search.key].registry_frame.equals(
+        registry.filter(pl.col("fingerprint") != old.fingerprint)
+    )
+
+
 def test_an_empty_batch_and_searches_without_postings() -> None:
     assert run_searches([], stale_after_days=14, liveness=None, today=TODAY, now=NOW).done == {}
     empty = Search("u::x", _title("Nobody", slug="x"), SearchOutcome())

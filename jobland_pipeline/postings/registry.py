@@ -3,6 +3,11 @@
 A posting that stops appearing is not assumed closed: ATS postings get a liveness check without
 an LLM (see engines), the rest turn ``stale`` after ``stale_after_days``. Only ``open`` postings
 reach screening and packages.
+
+A search's registry is read and written every day, and without an end it would hold every posting
+the search ever met (a year of a daily search: ~25,000 rows, each day's liveness checks growing with
+it). A posting closed or stale whose last sighting is older than ``keep_days`` leaves it, before any
+liveness check; if it ever comes back, it is new again.
 """
 
 from __future__ import annotations
@@ -32,8 +37,10 @@ def update_registry(
     *,
     stale_after_days: int = 14,
     liveness: Callable[[RegistryEntry], str] | None = None,
+    keep_days: int | None = None,
 ) -> dict[str, RegistryEntry]:
-    """Merge today's sightings into the registry; check or age the postings not seen today."""
+    """Merge today's sightings into the registry; check or age the postings not seen today (those
+    closed or stale past ``keep_days`` leave it)."""
     registry = {k: RegistryEntry(**vars(v)) for k, v in previous.items()}
     seen: set[str] = set()
     for fingerprint, source, source_id, url in seen_today:
@@ -43,6 +50,9 @@ def update_registry(
             registry[fingerprint] = RegistryEntry(fingerprint, today, today, OPEN, source, source_id, url)
         else:
             entry.last_seen, entry.status = today, OPEN
+    if keep_days is not None:
+        oldest = today - timedelta(days=keep_days)
+        registry = {k: e for k, e in registry.items() if e.status == OPEN or e.last_seen >= oldest}
     for fingerprint, entry in registry.items():
         if fingerprint in seen or entry.status == CLOSED:
             continue

@@ -133,6 +133,7 @@ def run_searches(
     liveness: Callable[[RegistryEntry], str] | None,
     today: date,
     now: datetime,
+    keep_days: int | None = None,
 ) -> Batch:
     """Rank, de-duplicate and register the answers of every search of a batch at once.
 
@@ -150,14 +151,14 @@ def run_searches(
             rows = []
             for search in searches:
                 try:
-                    rows.append(found.rows(search, stale_after_days, liveness, today))
+                    rows.append(found.rows(search, stale_after_days, liveness, today, keep_days))
                 except Exception as exc:  # isolation boundary: this search fails, the others go on
                     batch.failed[search.key] = f"{type(exc).__name__}: {exc}"
             frames = found.frames(rows, now)
         except Exception as exc:
             if len(searches) == 1:
                 return Batch(failed={searches[0].key: f"{type(exc).__name__}: {exc}"})
-            return _one_by_one(searches, stale_after_days, liveness, today, now)
+            return _one_by_one(searches, stale_after_days, liveness, today, now, keep_days)
         outcomes = {s.key: s.outcome for s in searches}
         for r in rows:
             postings, sources, registry = frames[r.key]
@@ -200,12 +201,18 @@ def _one_by_one(
     liveness: Callable[[RegistryEntry], str] | None,
     today: date,
     now: datetime,
+    keep_days: int | None,
 ) -> Batch:
     """Each search as a batch of its own (after the shared frame failed): only the culprits fail."""
     batch = Batch()
     for search in searches:
         alone = run_searches(
-            [search], stale_after_days=stale_after_days, liveness=liveness, today=today, now=now
+            [search],
+            stale_after_days=stale_after_days,
+            liveness=liveness,
+            today=today,
+            now=now,
+            keep_days=keep_days,
         )
         batch.done.update(alone.done)
         batch.failed.update(alone.failed)
@@ -253,6 +260,7 @@ class _Found:
         stale_after_days: int,
         liveness: Callable[[RegistryEntry], str] | None,
         today: date,
+        keep_days: int | None = None,
     ) -> _Rows:
         """One search's rows: its postings still open, every sighting, its registry (each posting's
         fields are taken from ``postings`` when the batch's frames are made)."""
@@ -265,6 +273,7 @@ class _Found:
             today,
             stale_after_days=stale_after_days,
             liveness=liveness,
+            keep_days=keep_days,
         )
         kept, merged = self.kept[search.key]
         relevance = {h.posting.id: h.relevance for h in self.hits[search.key]}
