@@ -86,7 +86,7 @@ def job_postings(
         if key in carries_urls:
             for reason in own_urls.add_to(outcome, ctx.settings(user_id).posting_urls):
                 context.log.warning(f"{key}: posting URL refused: {reason}")
-        return Search(key, title, outcome, store.read_records(POSTING_REGISTRY, [key]))
+        return Search(key, title, outcome, store.read(POSTING_REGISTRY.name, [key]))
 
     gathered, failed = for_each_key(context, keys, gather)
     batch = run_searches(

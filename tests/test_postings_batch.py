@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from jobland_pipeline.postings.discovery import SearchOutcome
 from jobland_pipeline.postings.models import Posting
-from jobland_pipeline.postings.records import PostingRegistryRow
+from jobland_pipeline.postings.records import POSTING_REGISTRY, PostingRegistryRow
 from jobland_pipeline.postings.registry import RegistryEntry
 from jobland_pipeline.postings.stage import Search, run_searches
 from jobland_pipeline.profiles import TitleSuggestion
@@ -29,7 +29,9 @@ def _search(key: str) -> Search:
         fingerprint="0000gone", first_seen=date(2026, 11, 1), last_seen=date(2026, 11, 30), status="open",
         source="lever", source_id="9", url="https://jobs.example/9",
     )  # fmt: skip
-    return Search(key, title, SearchOutcome(postings=postings, step="exact"), previous=[old])
+    return Search(
+        key, title, SearchOutcome(postings=postings, step="exact"), previous=POSTING_REGISTRY.frame([old])
+    )
 
 
 def _dumped(enabled: bool) -> tuple[list[bool], dict]:

@@ -173,7 +173,9 @@ def test_a_failing_search_does_not_lose_the_others(monkeypatch: pytest.MonkeyPat
     previous = stage.PostingRegistryRow(
         fingerprint="f" * 16, first_seen=TODAY, last_seen=TODAY, status="open", source="local"
     )
-    searches[0] = Search(searches[0].key, searches[0].title, searches[0].outcome, [previous])
+    searches[0] = Search(
+        searches[0].key, searches[0].title, searches[0].outcome, stage.POSTING_REGISTRY.frame([previous])
+    )
     batch = run_searches(searches, stale_after_days=14, liveness=liveness, today=TODAY, now=NOW)
     assert batch.failed == {searches[0].key: "RuntimeError: board down"}
     assert len(batch.done) == len(searches) - 1
@@ -188,7 +190,7 @@ def test_the_batch_keeps_each_registry_within_its_window() -> None:
         source="local",
     )
     search = _searches()[0]
-    search = Search(search.key, search.title, search.outcome, [old])
+    search = Search(search.key, search.title, search.outcome, stage.POSTING_REGISTRY.frame([old]))
     kept = run_searches([search], stale_after_days=14, liveness=None, today=TODAY, now=NOW)
     pruned = run_searches([search], stale_after_days=14, liveness=None, today=TODAY, now=NOW, keep_days=90)
     registry = kept.done[search.key].registry_frame

@@ -18,7 +18,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -96,12 +96,12 @@ class SearchSettings:
 @dataclass(frozen=True)
 class Search:
     """One search of a batch: its partition key, title, what the engines answered, and its registry
-    as it stood before today."""
+    as it stood before today (the ``POSTING_REGISTRY`` frame read: its rows never become records)."""
 
     key: str
     title: TitleSuggestion
     outcome: SearchOutcome
-    previous: list[PostingRegistryRow] = field(default_factory=list)
+    previous: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=POSTING_REGISTRY.schema))
 
 
 @dataclass
@@ -268,7 +268,7 @@ class _Found:
         row, fingerprint = self.row, self.fingerprints
         fp = {id(p): fingerprint[row[id(p)]] for p in found}
         registry = update_registry(
-            {r.fingerprint: RegistryEntry(**r.model_dump()) for r in search.previous if r.fingerprint},
+            _entries(search.previous),
             [(fp[id(p)], p.source, p.source_id, p.url) for p in found],
             today,
             stale_after_days=stale_after_days,
@@ -376,6 +376,12 @@ class _Found:
             *("description", "source", "source_id", "apply_url", "fingerprint"),
         )
         return extra.join(fields, on="_d", how="left", maintain_order="left")
+
+
+def _entries(previous: pl.DataFrame) -> dict[str, RegistryEntry]:
+    """A registry frame as entries by fingerprint (rows without one skipped)."""
+    names = [f.name for f in fields(RegistryEntry)]
+    return {row[0]: RegistryEntry(*row) for row in previous.select(names).iter_rows() if row[0]}
 
 
 def _kept(rows: Sequence[_Rows]) -> pl.DataFrame:
