@@ -74,6 +74,10 @@ def job_postings(
     shared = SharedSearches(engines)
     own_urls = PostingUrlEngine.allowing(search.posting_url_allow)  # settings' posting_urls
     carries_urls = set(first_searches(ctx.titles).values())  # each user's first search has them
+    if search.registry_keep_days < 0:
+        raise dg.Failure(
+            f"JOBLAND_REGISTRY_KEEP_DAYS must be 0 (kept for ever) or more, not {search.registry_keep_days}"
+        )
     settings = SearchSettings(search.fresh_days or None, search.stale_after_days, len(engines))
     now = datetime.now(UTC)
     today = now.date()  # the UTC day: the ledgers are grouped by it

@@ -146,6 +146,8 @@ def test_postings_gone_past_the_keep_window_leave_the_registry_unchecked() -> No
     assert reg["back-today"].status == OPEN and reg["back-today"].first_seen == day - timedelta(days=155)
     assert reg["open-old"].last_seen == day
     assert set(update_registry(previous, [], day)) == set(previous)  # no window: kept for ever
+    with pytest.raises(ValueError, match="0 or more"):
+        update_registry(previous, [], day, keep_days=-1)  # a window ending tomorrow would empty it
 
 
 def test_gathering_a_search_fails_only_when_every_engine_failed() -> None:

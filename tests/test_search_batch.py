@@ -181,6 +181,39 @@ def test_a_failing_search_does_not_lose_the_others(monkeypatch: pytest.MonkeyPat
     assert len(batch.done) == len(searches) - 1
 
 
+def test_a_search_whose_frames_fail_fails_alone_and_nothing_is_checked_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Making the batch's frames at once fails on one search's rows: the frames are then made search by
+    search from the rows already made, so each registry's liveness checks ran once, not again."""
+    previous = stage.PostingRegistryRow(
+        fingerprint="f" * 16, first_seen=TODAY, last_seen=TODAY, status="open", source="greenhouse"
+    )
+    searches = [
+        Search(s.key, s.title, s.outcome, stage.POSTING_REGISTRY.frame([previous])) for s in _searches()[:3]
+    ]
+    bad = searches[1].key
+    real_split = stage._split_key
+
+    def split(key: str) -> tuple[str, str]:
+        if key == bad:
+            raise ValueError("unreadable key")
+        return real_split(key)
+
+    checked: list[str] = []
+
+    def liveness(entry: RegistryEntry) -> str:
+        checked.append(entry.fingerprint)
+        return "unknown"
+
+    monkeypatch.setattr(stage, "_split_key", split)
+    batch = run_searches(searches, stale_after_days=14, liveness=liveness, today=TODAY, now=NOW)
+    assert batch.failed == {bad: "ValueError: unreadable key"}
+    assert list(batch.done) == [searches[0].key, searches[2].key]
+    assert all(found.postings_frame.height for found in batch.done.values())
+    assert checked == [previous.fingerprint] * 3  # once per search, none asked again
+
+
 def test_the_batch_keeps_each_registry_within_its_window() -> None:
     old = stage.PostingRegistryRow(
         fingerprint="0" * 16,

@@ -51,8 +51,14 @@ def update_registry(
         else:
             entry.last_seen, entry.status = today, OPEN
     if keep_days is not None:
+        if keep_days < 0:
+            raise ValueError(f"keep_days must be 0 or more, not {keep_days}")
         oldest = today - timedelta(days=keep_days)
-        registry = {k: e for k, e in registry.items() if e.status == OPEN or e.last_seen >= oldest}
+        registry = {
+            k: e
+            for k, e in registry.items()
+            if e.status == OPEN or e.last_seen is None or e.last_seen >= oldest  # no date: no age to judge
+        }
     for fingerprint, entry in registry.items():
         if fingerprint in seen or entry.status == CLOSED:
             continue

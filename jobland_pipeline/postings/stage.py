@@ -154,16 +154,35 @@ def run_searches(
                     rows.append(found.rows(search, stale_after_days, liveness, today, keep_days))
                 except Exception as exc:  # isolation boundary: this search fails, the others go on
                     batch.failed[search.key] = f"{type(exc).__name__}: {exc}"
-            frames = found.frames(rows, now)
         except Exception as exc:
             if len(searches) == 1:
                 return Batch(failed={searches[0].key: f"{type(exc).__name__}: {exc}"})
             return _one_by_one(searches, stale_after_days, liveness, today, now, keep_days)
+        frames = _frames(found, rows, now, batch)
         outcomes = {s.key: s.outcome for s in searches}
         for r in rows:
-            postings, sources, registry = frames[r.key]
-            batch.done[r.key] = SearchRecords(postings, sources, registry, outcomes[r.key])
+            if r.key in frames:
+                postings, sources, registry = frames[r.key]
+                batch.done[r.key] = SearchRecords(postings, sources, registry, outcomes[r.key])
         return batch
+
+
+def _frames(
+    found: _Found, rows: list[_Rows], now: datetime, batch: Batch
+) -> dict[str, tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]:
+    """The batch's frames; when making them at once fails, search by search from the rows made
+    already (their registries were checked once: nothing is asked of the engines again), only the
+    searches whose frames fail failing."""
+    try:
+        return found.frames(rows, now)
+    except Exception:
+        made: dict[str, tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = {}
+        for r in rows:
+            try:
+                made.update(found.frames([r], now))
+            except Exception as exc:  # isolation boundary: this search fails, the others go on
+                batch.failed[r.key] = f"{type(exc).__name__}: {exc}"
+        return made
 
 
 @contextmanager
