@@ -51,14 +51,7 @@ def update_registry(
         else:
             entry.last_seen, entry.status = today, OPEN
     if keep_days is not None:
-        if keep_days < 0:
-            raise ValueError(f"keep_days must be 0 or more, not {keep_days}")
-        oldest = today - timedelta(days=keep_days)
-        registry = {
-            k: e
-            for k, e in registry.items()
-            if e.status == OPEN or e.last_seen is None or e.last_seen >= oldest  # no date: no age to judge
-        }
+        registry = _within(registry, today, keep_days)
     for fingerprint, entry in registry.items():
         if fingerprint in seen or entry.status == CLOSED:
             continue
@@ -70,3 +63,13 @@ def update_registry(
         elif today - entry.last_seen > timedelta(days=stale_after_days):
             entry.status = STALE
     return registry
+
+
+def _within(registry: dict[str, RegistryEntry], today: date, keep_days: int) -> dict[str, RegistryEntry]:
+    """The entries open, or last seen at most ``keep_days`` ago (one without a date has no age to judge)."""
+    if keep_days < 0:
+        raise ValueError(f"keep_days must be 0 or more, not {keep_days}")
+    oldest = today - timedelta(days=keep_days)
+    return {
+        k: e for k, e in registry.items() if e.status == OPEN or e.last_seen is None or e.last_seen >= oldest
+    }
