@@ -262,7 +262,7 @@ class _Found:
                 if id(p) not in index:
                     index[id(p)] = len(distinct)
                     distinct.append(p)
-        raw = postings_frame(distinct)
+        raw = postings_frame(distinct).with_row_index("_d")  # _d: the posting's batch row
         raw = raw.with_columns(fingerprints(raw), canonical_urls(raw["url"]))
         return cls(
             row=index,
@@ -319,7 +319,7 @@ class _Found:
         once, the postings' own fields joined from ``postings``, then split by search."""
         at = pl.Series([now], dtype=JOB_POSTINGS.schema["found_at"])
         raw = self.postings.select(
-            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_d"),
+            "_d",
             "fingerprint",
             "source",
             "source_id",
@@ -388,13 +388,13 @@ class _Found:
                 for c in ("salary_min", "salary_max", "salary_currency", "salary_period")
             },
         )
-        fields = self.postings.select(
-            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_d"),
+        own = self.postings.select(
+            "_d",
             pl.col("id").alias("posting_id"),
             *("title", "company", "location", "remote", "employment_type", "salary", "url"),
             *("description", "source", "source_id", "apply_url", "fingerprint"),
         )
-        return extra.join(fields, on="_d", how="left", maintain_order="left")
+        return extra.join(own, on="_d", how="left", maintain_order="left")
 
 
 def _entries(previous: pl.DataFrame) -> dict[str, RegistryEntry]:
@@ -509,12 +509,13 @@ def _ranked(search: Search) -> list[SearchHit]:
 def _deduped(
     raw: pl.DataFrame, index: dict[int, int], hits: dict[str, list[SearchHit]]
 ) -> dict[str, tuple[list[Posting], dict[str, str]]]:
-    """Per search, its hits de-duplicated as one group of the batch's frame: the postings kept (hit
-    order) and {dropped id: kept id}. A hit the normalisation drops (no title once tidied...) is neither.
+    """Per search, its hits de-duplicated as one group of the batch's frame (``_d``: the batch row): the
+    postings kept (hit order) and {dropped id: kept id}. A hit the normalisation drops (no title once
+    tidied...) is neither.
 
     Searches whose hits are the same postings in the same order (users sharing an answer) are one
     group: groups never meet, so a group's result is the same computed once or twice."""
-    clean, _ = normalise_frame(raw.with_row_index("_d"), known_keys=True)
+    clean, _ = normalise_frame(raw, known_keys=True)
     group_of: dict[tuple[int, ...], int] = {}
     lists: list[list[Posting]] = []
     search_group: dict[str, int] = {}
