@@ -6,7 +6,6 @@ well as the embedding models tried, at a fraction of the cost, so that is what t
 
 from __future__ import annotations
 
-import hashlib
 import html
 import math
 import re
@@ -126,8 +125,24 @@ class TfIdf:
 
 _ESCAPED_HTML = re.compile(r"&lt;\s*/?\s*[a-z]", re.I)
 _DROP = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
-_LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
-_BLOCK_TAGS = re.compile(r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|section|article)\b[^>]*>", re.I)
+_FOLDS_TO = {"i": "\u0130\u0131", "s": "\u017f"}  # what else re.IGNORECASE matches for ASCII letters
+
+
+def _caseless(word: str) -> str:
+    """``word`` as ``re.IGNORECASE`` matches it, spelled as character classes ("li" ->
+    "[Ll][Iiİı]"): without the flag ``re`` finds each match's first character by a fast scan, 15-20%
+    quicker on posting texts."""
+    return "".join(f"[{''.join(sorted({c, c.upper(), c.lower(), *_FOLDS_TO.get(c, '')}))}]" for c in word)
+
+
+_LIST_ITEM = re.compile(rf"<\s*{_caseless('li')}\b[^>]*>")
+_BLOCK_TAGS = re.compile(
+    r"<\s*/?\s*(?:"
+    + "|".join(map(_caseless, ["p", "div", "br", "li", "ul", "ol"]))
+    + f"|{_caseless('h')}[1-6]|"
+    + "|".join(map(_caseless, ["tr", "section", "article"]))
+    + r")\b[^>]*>"
+)
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"[ \t]{2,}|\t")  # = [ \t]+ -> " ", without rewriting every single space
 _DOUBLE_SPACES = re.compile("   *")
@@ -201,9 +216,12 @@ def clean_description(text: str) -> str:
 class _CleanedPostings:
     """``clean_description`` of posting texts, kept by content for the process: a day's searches meet
     the same postings again and again (every search reads the same job boards, engines return the same
-    jobs). Keyed by a 16-byte digest (the raw text is not kept), at most ``size`` texts of at most
-    ``max_chars`` characters each and ``budget`` characters in all (oldest out first); posting texts
-    only (a CV is never kept here).
+    jobs). Keyed by the text's hash and length, so the raw text is not kept: Python's string hash is
+    a 64-bit SipHash (keyed per process unless PYTHONHASHSEED fixes it), computed once per string
+    object; a lookup meeting another text of its length and hash among 32,768 is a chance under
+    2 in 10^15. A 16-byte blake2b of the encoded text cost 0.07 s per 20,000 texts, a tenth of
+    their cleaning. At most ``size`` texts of at most ``max_chars`` characters each and ``budget``
+    characters in all (oldest out first); posting texts only (a CV is never kept here).
 
     Sized for a daily search batch: 500 searches meet ~20,000 answers, ~17,000 distinct texts in
     ``bench/discovery.py``. At 4,096 texts a tenth of them were cleaned twice (evicted before their
@@ -211,14 +229,14 @@ class _CleanedPostings:
 
     def __init__(self, size: int = 32_768, max_chars: int = 32_768, budget: int = 64_000_000) -> None:
         self.size, self.max_chars, self.budget = size, max_chars, budget
-        self._done: OrderedDict[bytes, str] = OrderedDict()
+        self._done: OrderedDict[tuple[int, int], str] = OrderedDict()
         self._chars = 0
         self._lock = threading.Lock()
 
     def __call__(self, text: str) -> str:
         if len(text) > self.max_chars:
             return _clean(text)
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        key = (hash(text), len(text))
         with self._lock:
             cleaned = self._done.get(key)
             if cleaned is not None:

@@ -93,6 +93,9 @@ class SearchSettings:
     engines: int  # how many engines were asked (all failing = the search failed)
 
 
+_NO_REGISTRY = pl.DataFrame(schema=POSTING_REGISTRY.schema)  # shared: frames are never changed in place
+
+
 @dataclass(frozen=True)
 class Search:
     """One search of a batch: its partition key, title, what the engines answered, and its registry
@@ -101,7 +104,7 @@ class Search:
     key: str
     title: TitleSuggestion
     outcome: SearchOutcome
-    previous: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=POSTING_REGISTRY.schema))
+    previous: pl.DataFrame = field(default_factory=lambda: _NO_REGISTRY)
 
 
 @dataclass
@@ -399,6 +402,8 @@ class _Found:
 
 def _entries(previous: pl.DataFrame) -> dict[str, RegistryEntry]:
     """A registry frame as entries by fingerprint (rows without one skipped)."""
+    if previous.is_empty():  # a search's first day
+        return {}
     names = [f.name for f in fields(RegistryEntry)]
     return {row[0]: RegistryEntry(*row) for row in previous.select(names).iter_rows() if row[0]}
 
@@ -488,9 +493,11 @@ class _Rows:
 
 def _ranked_once(search: Search, ranked: dict[tuple[object, ...], list[SearchHit]]) -> list[SearchHit]:
     """``_ranked`` once per distinct (title, answer): searches that share an engine answer (equal
-    queries, ``SharedSearches``) and ask for the same title get the same hits."""
+    queries, ``SharedSearches``: the same Posting objects in the same order, each search its own
+    list) and ask for the same title get the same hits."""
     title = search.title
-    key = (title.title, tuple(title.aliases), title.title_zh, id(search.outcome.postings))
+    answer = tuple(map(id, search.outcome.postings))
+    key = (title.title, tuple(title.aliases), title.title_zh, answer)
     if key not in ranked:
         ranked[key] = _ranked(search)
     return ranked[key]
@@ -515,7 +522,7 @@ def _deduped(
 
     Searches whose hits are the same postings in the same order (users sharing an answer) are one
     group: groups never meet, so a group's result is the same computed once or twice."""
-    clean, _ = normalise_frame(raw, known_keys=True)
+    clean, _ = normalise_frame(raw, known_keys=True, clean_text=False)  # Posting texts are clean
     group_of: dict[tuple[int, ...], int] = {}
     lists: list[list[Posting]] = []
     search_group: dict[str, int] = {}
