@@ -80,6 +80,11 @@ def malformed_reply() -> Reply:
     return Reply(200, b'{"jobs": [{"id": 1, "title": "Data Engineer",', {"Content-Type": "application/json"})
 
 
+def deep_reply(depth: int = 100_000) -> Reply:
+    """Valid JSON nested deeper than any parser here recurses."""
+    return Reply(200, b"[" * depth + b"]" * depth, {"Content-Type": "application/json"})
+
+
 def huge_reply(size: int, *, declare_length: bool = True) -> Reply:
     """A JSON-looking body of about ``size`` bytes (sent in 64 KiB pieces)."""
     piece = b" " * 65536
@@ -137,6 +142,7 @@ def scenario(name: str, ok: Reply | None = None) -> list[Reply]:
         "not_found": [status_reply(404)],
         "hang": [hang_reply(10.0, good)],  # sleeps past any client timeout used in tests
         "malformed": [malformed_reply()],
+        "deep": [deep_reply()],
         "html": [html_reply()],
         "huge": [huge_reply(2_000_000)],
         "huge_no_length": [huge_reply(2_000_000, declare_length=False)],

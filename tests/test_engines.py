@@ -218,7 +218,11 @@ def test_hang_times_out_per_try_and_the_server_still_stops(transport) -> None:
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("malformed", "malformed JSON from greenhouse"), ("html", "HTML instead of JSON from greenhouse")],
+    [
+        ("malformed", "malformed JSON from greenhouse"),
+        ("deep", "malformed JSON from greenhouse: nested too deeply"),
+        ("html", "HTML instead of JSON from greenhouse"),
+    ],
 )
 def test_malformed_and_html_answers_are_clear_and_not_retried(server, transport, name, message) -> None:
     server.route("GET", GH_JOBS, *scenario(name))

@@ -44,6 +44,7 @@ from tests.replay import (
     ReplayServer,
     Reply,
     bom_reply,
+    deep_reply,
     fixture_reply,
     gzip_bomb_reply,
     html_reply,
@@ -365,6 +366,14 @@ def test_an_empty_body_and_html_are_clear_errors(target: Target, ask) -> None:
     assert "empty body" in one_line(empty.reason)
     page = ask(target, html_reply())
     assert "HTML instead of" in one_line(page.reason)
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=str)
+def test_an_answer_nested_too_deeply_is_a_clear_error(target: Target, ask) -> None:
+    """Valid JSON past the parser's recursion limit is malformed for us, not a RecursionError."""
+    outcome = ask(target, deep_reply())
+    assert "malformed JSON" in one_line(outcome.reason)
+    failed_call_recorded(target, outcome)
 
 
 # --------------------------------------------------------------------------- redirects

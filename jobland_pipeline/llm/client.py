@@ -662,7 +662,7 @@ def _chat_completion(response: Any) -> tuple[dict[str, Any], dict[str, Any], dic
         raise refused("HTML instead of a JSON chat completion")
     try:
         body = json.loads(data)  # bytes: json reads a UTF-8 byte-order mark (and UTF-16/32) itself
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than json recurses
         raise refused("malformed JSON, not a chat completion") from None
     if not isinstance(body, dict):
         raise refused("not a chat completion (not a JSON object)")

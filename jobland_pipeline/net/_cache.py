@@ -59,7 +59,7 @@ class ResponseCache:
             value = entry["value"]
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             log.warning("response cache: unreadable entry %s ignored", path.name)
             return None
         now = self._clock()

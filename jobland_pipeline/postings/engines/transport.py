@@ -349,8 +349,9 @@ class Transport:
             raise NetError(f"malformed JSON from {self.engine}: empty body", status=status)
         try:
             return json.loads(body)  # JSON is UTF-8 (RFC 8259); json detects UTF-16/32 and a BOM
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else reason
             raise NetError(f"malformed JSON from {self.engine}: {reason}", status=status) from None
 
 
