@@ -125,24 +125,8 @@ class TfIdf:
 
 _ESCAPED_HTML = re.compile(r"&lt;\s*/?\s*[a-z]", re.I)
 _DROP = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
-_FOLDS_TO = {"i": "\u0130\u0131", "s": "\u017f"}  # what else re.IGNORECASE matches for ASCII letters
-
-
-def _caseless(word: str) -> str:
-    """``word`` as ``re.IGNORECASE`` matches it, spelled as character classes ("li" ->
-    "[Ll][Iiİı]"): without the flag ``re`` finds each match's first character by a fast scan, 15-20%
-    quicker on posting texts."""
-    return "".join(f"[{''.join(sorted({c, c.upper(), c.lower(), *_FOLDS_TO.get(c, '')}))}]" for c in word)
-
-
-_LIST_ITEM = re.compile(rf"<\s*{_caseless('li')}\b[^>]*>")
-_BLOCK_TAGS = re.compile(
-    r"<\s*/?\s*(?:"
-    + "|".join(map(_caseless, ["p", "div", "br", "li", "ul", "ol"]))
-    + f"|{_caseless('h')}[1-6]|"
-    + "|".join(map(_caseless, ["tr", "section", "article"]))
-    + r")\b[^>]*>"
-)
+_LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
+_BLOCK_TAGS = re.compile(r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|section|article)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"[ \t]{2,}|\t")  # = [ \t]+ -> " ", without rewriting every single space
 _DOUBLE_SPACES = re.compile("   *")

@@ -59,15 +59,6 @@ def test_shortcuts_give_the_plain_steps_answer() -> None:
         assert clean_description(text) == _reference(text), repr(text)
 
 
-def test_tag_names_match_as_ignorecase_would() -> None:
-    """The tag patterns spell case as classes; each letter's class matches, among all code points,
-    exactly what ``re.IGNORECASE`` matches for it (the dotted and dotless i, the long s)."""
-    everything = "".join(map(chr, range(0x110000)))
-    for letter in set("pdivbrluohtrsectionarticle"):
-        expected = re.findall(re.escape(letter), everything, flags=re.I)
-        assert re.findall(textutil._caseless(letter), everything) == expected, letter
-
-
 def test_greenhouse_double_encoding_and_entities() -> None:
     assert clean_description("&lt;p&gt;Join &amp;amp; grow&lt;/p&gt;") == "Join & grow"
     assert clean_description("Tom &amp;lt; Jerry &amp Co &#39;s &nbsp; x") == "Tom &lt; Jerry & Co 's x"

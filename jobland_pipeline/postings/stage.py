@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from functools import lru_cache
+from operator import attrgetter
 
 import polars as pl
 
@@ -454,12 +455,11 @@ def _sightings(rows: Sequence[_Rows]) -> pl.DataFrame:
 
 def _registry(rows: Sequence[_Rows]) -> pl.DataFrame:
     """Each search's registry, the search's key in ``_search``."""
-    entries = [(r.key, e) for r in rows for e in r.entries]
+    names = POSTING_REGISTRY.schema.names()
+    values = attrgetter(*names)  # one tuple per entry, made in C; zip(*...) turns them into columns
+    columns = list(zip(*(values(e) for r in rows for e in r.entries), strict=True)) or [()] * len(names)
     return pl.DataFrame(
-        {
-            "_search": [key for key, _ in entries],
-            **{name: [getattr(e, name) for _, e in entries] for name in POSTING_REGISTRY.schema},
-        },
+        {"_search": [r.key for r in rows for _ in r.entries], **dict(zip(names, columns, strict=True))},
         schema={"_search": pl.String(), **POSTING_REGISTRY.schema},
     )
 
