@@ -88,6 +88,34 @@ def test_a_batch_gives_each_search_what_it_gets_alone() -> None:
     assert {r.search_key for r in ana.postings} == {"ana::title-0"}
 
 
+def test_users_sharing_an_answer_are_ranked_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SharedSearches gives each search its own list of the shared Posting objects: the ranking is
+    keyed on the postings, so ana's and bo's same title is ranked once; cy's answer (another place)
+    is ranked on its own, and the hits are what each search gets alone."""
+    searches = _searches()
+    assert searches[0].outcome.postings is not searches[14].outcome.postings  # ana and bo, title-0
+    ranked: list[str] = []
+    real = stage._ranked
+    monkeypatch.setattr(stage, "_ranked", lambda search: ranked.append(search.key) or real(search))
+    batch = run_searches(searches, stale_after_days=14, liveness=None, today=TODAY, now=NOW)
+    assert not batch.failed
+    assert not [k for k in ranked if k.startswith("bo::")]  # every bo search shares ana's ranking
+    assert {k.split("::")[0] for k in ranked} == {"ana", "cy"}
+    for search in searches:
+        assert _dump(batch.done[search.key]) == _dump(
+            run_searches([search], stale_after_days=14, liveness=None, today=TODAY, now=NOW).done[search.key]
+        )
+    # the same postings in another order are another answer: ranked again, to the same hits
+    ana = searches[0]
+    turned = Search("dee::title-0", ana.title, SearchOutcome(postings=ana.outcome.postings[::-1]))
+    ranked.clear()
+    again = run_searches([ana, turned], stale_after_days=14, liveness=None, today=TODAY, now=NOW)
+    assert ranked == [ana.key, turned.key]
+    assert [r.posting_id for r in again.done[ana.key].postings] == [
+        r.posting_id for r in again.done[turned.key].postings
+    ]
+
+
 def test_duplicates_within_a_search_are_merged_and_keep_their_sources() -> None:
     base = Posting(
         id="a", title="ICU Nurse", company="Northwind Health", location="Chicago, IL", url="https://x/1"
