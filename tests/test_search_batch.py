@@ -16,12 +16,15 @@ from assets.partitions import range_tags
 from jobland_pipeline.definitions import build_definitions
 from jobland_pipeline.postings import stage
 from jobland_pipeline.postings.discovery import SearchOutcome, SharedSearches, build_query
+from jobland_pipeline.postings.engines.common import clean_text
 from jobland_pipeline.postings.engines.local_file import LocalFileEngine
+from jobland_pipeline.postings.frame import dedupe_postings
 from jobland_pipeline.postings.models import Posting
 from jobland_pipeline.postings.registry import RegistryEntry
 from jobland_pipeline.postings.stage import Search, run_searches
 from jobland_pipeline.profiles import TitleSuggestion
 from jobland_pipeline.screening import Preferences
+from jobland_pipeline.textutil import clean_description
 from jobland_pipeline.warehouse import Warehouse
 from resources import WarehouseResource
 from sensors.searches import search_partitions_sensor
@@ -113,6 +116,34 @@ def test_users_sharing_an_answer_are_ranked_once(monkeypatch: pytest.MonkeyPatch
     assert ranked == [ana.key, turned.key]
     assert [r.posting_id for r in again.done[ana.key].postings] == [
         r.posting_id for r in again.done[turned.key].postings
+    ]
+
+
+def test_texts_a_second_cleaning_changes_are_compared_as_a_search_alone_compares_them() -> None:
+    """Cleaning is not idempotent (a triple-escaped <style> block is still "&lt;style&gt;..." after one
+    pass and gone after two); the batch de-duplicates on the texts cleaned again, as ``dedupe_postings``
+    does, so it merges the same re-post."""
+    sentences = [f"alpha{i} beta{i} gamma{i}" for i in range(12)]
+    noise = "&amp;lt;style&amp;gt;.c{i} {{ color: red }} font{i} size{i} weight{i}&amp;lt;/style&amp;gt;"
+    first = clean_text(" ".join(f"{s} {noise.format(i=i)}" for i, s in enumerate(sentences)))
+    assert clean_description(first) != first and "style" in first
+    common = {"company": "Acme", "location": "Berlin"}
+    a = Posting(
+        id="greenhouse:1", title="Senior Data Platform Engineer Python", description=first,
+        url="https://a.example/1", source="greenhouse", **common,
+    )  # fmt: skip
+    b = Posting(
+        id="lever:2", title="Senior Data Platform Engineer Python Scala", description=clean_text(" ".join(sentences)),
+        url="https://b.example/2", source="lever", **common,
+    )  # fmt: skip
+    kept, merged = dedupe_postings([a, b])
+    assert [p.id for p in kept] == ["greenhouse:1"] and merged == {"lever:2": "greenhouse:1"}
+    search = Search("u::sde", _title("Senior Data Engineer"), SearchOutcome(postings=[a, b], step="exact"))
+    found = run_searches([search], stale_after_days=14, liveness=None, today=TODAY, now=NOW).done["u::sde"]
+    assert found.postings_frame["posting_id"].to_list() == ["greenhouse:1"]
+    assert found.sources_frame.select("source", "posting_id", "merged_as").rows() == [
+        ("greenhouse", "greenhouse:1", "kept"),
+        ("lever", "greenhouse:1", "duplicate"),  # counted as the posting it repeats
     ]
 
 

@@ -366,16 +366,13 @@ def _tidy(col: str) -> pl.Expr:
     return pl.col(col).str.replace_all(r"\s+", " ").str.strip_chars()
 
 
-def normalise_frame(
-    df: pl.DataFrame, *, known_keys: bool = False, clean_text: bool = True
-) -> tuple[pl.DataFrame, dict[str, int]]:
+def normalise_frame(df: pl.DataFrame, *, known_keys: bool = False) -> tuple[pl.DataFrame, dict[str, int]]:
     """Clean raw postings rows; return the kept rows (+ canonical_url, fingerprint, injection) and counts.
 
     Columns beyond ``POSTINGS_SCHEMA`` pass through (a row index, a search key). With ``known_keys``,
     ``df`` has the ``canonical_url`` and ``fingerprint`` of its raw rows already (``canonical_urls``,
     ``fingerprints``): they are kept, and a fingerprint computed again only where tidying the title,
-    company or location changed it. Without ``clean_text``, descriptions are taken as clean already
-    (``Posting`` objects' are: the engines clean what they fetch) and not checked again.
+    company or location changed it.
 
     A row is dropped for the first reason that applies: ``missing_id``, ``missing_title``,
     ``missing_company`` (null or blank), ``title_too_long`` (over 300 characters once tidied). A
@@ -420,8 +417,7 @@ def normalise_frame(
         counts[row[0]] = row[1]
     frame = frame.filter(pl.col("_drop").is_null()).drop("_drop")
 
-    description = frame["description"]
-    description = clean_descriptions(description) if clean_text else description.fill_null("")
+    description = clean_descriptions(frame["description"])
     too_long = description.str.len_chars() > MAX_DESCRIPTION
     counts["description_truncated"] = int(too_long.sum())
     if counts["description_truncated"]:

@@ -522,7 +522,9 @@ def _deduped(
 
     Searches whose hits are the same postings in the same order (users sharing an answer) are one
     group: groups never meet, so a group's result is the same computed once or twice."""
-    clean, _ = normalise_frame(raw, known_keys=True, clean_text=False)  # Posting texts are clean
+    # Posting texts are clean, but cleaning is not idempotent ("R&amp;amp;D" -> "R&amp;D" -> "R&D"):
+    # they are cleaned again here, as a search alone (``dedupe_postings``) compares them
+    clean, _ = normalise_frame(raw, known_keys=True)
     group_of: dict[tuple[int, ...], int] = {}
     lists: list[list[Posting]] = []
     search_group: dict[str, int] = {}
