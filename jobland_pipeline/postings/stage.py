@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from operator import attrgetter
 
 import polars as pl
@@ -94,7 +94,11 @@ class SearchSettings:
     engines: int  # how many engines were asked (all failing = the search failed)
 
 
-_NO_REGISTRY = pl.DataFrame(schema=POSTING_REGISTRY.schema)  # shared: frames are never changed in place
+# Empty frames of each table, shared (frames are never changed in place): a search's first registry, and
+# what a search that kept, saw or registered nothing writes.
+_NO_POSTINGS = pl.DataFrame(schema=JOB_POSTINGS.schema)
+_NO_SOURCES = pl.DataFrame(schema=POSTING_SOURCES.schema)
+_NO_REGISTRY = pl.DataFrame(schema=POSTING_REGISTRY.schema)
 
 
 @dataclass(frozen=True)
@@ -253,7 +257,11 @@ class _Found:
     postings: pl.DataFrame
     hits: dict[str, list[SearchHit]]
     kept: dict[str, tuple[list[Posting], dict[str, str]]]
-    fingerprints: list[str] = field(default_factory=list)  # ``postings["fingerprint"]``, row by row
+
+    @cached_property
+    def fingerprints(self) -> list[str]:
+        """``postings["fingerprint"]`` as a list, read by batch row for every sighting."""
+        return self.postings["fingerprint"].to_list()
 
     @classmethod
     def of(cls, searches: Sequence[Search]) -> _Found:
@@ -274,7 +282,6 @@ class _Found:
             postings=raw,
             hits=hits,
             kept=_deduped(raw, index, hits),
-            fingerprints=raw["fingerprint"].to_list(),
         )
 
     def rows(
@@ -351,18 +358,16 @@ class _Found:
             )
             .select(JOB_POSTINGS.schema.names())
         )
-        registry = _registry(rows)
-        split = [
-            (_by_search(postings, "search_key", JOB_POSTINGS.schema), JOB_POSTINGS.schema),
-            (_by_search(sources, "search_key", POSTING_SOURCES.schema), POSTING_SOURCES.schema),
-            (_by_search(registry, "_search", POSTING_REGISTRY.schema), POSTING_REGISTRY.schema),
-        ]
-        empty = [pl.DataFrame(schema=schema) for _, schema in split]
+        by_postings, by_sources, by_registry = (
+            _by_search(postings, "search_key", JOB_POSTINGS.schema),
+            _by_search(sources, "search_key", POSTING_SOURCES.schema),
+            _by_search(_registry(rows), "_search", POSTING_REGISTRY.schema),
+        )
         return {
             r.key: (
-                split[0][0].get(r.key, empty[0]),
-                split[1][0].get(r.key, empty[1]),
-                split[2][0].get(r.key, empty[2]),
+                by_postings.get(r.key, _NO_POSTINGS),
+                by_sources.get(r.key, _NO_SOURCES),
+                by_registry.get(r.key, _NO_REGISTRY),
             )
             for r in rows
         }
