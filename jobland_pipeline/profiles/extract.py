@@ -19,11 +19,12 @@ from jobland_pipeline.profiles.dates import months_between, total_years
 from jobland_pipeline.profiles.education import parse_education
 from jobland_pipeline.profiles.items import list_lines, repair_hyphenation, split_items
 from jobland_pipeline.profiles.models import Contact, Entry, FieldYears, LanguageSkill, Profile, Role
+from jobland_pipeline.profiles.portal import read_export
 from jobland_pipeline.profiles.roles import TITLE_WORDS, parse_roles
 from jobland_pipeline.profiles.sections import Section, split_sections, strip_bullet
 
 # Bump when extraction logic changes: profiles are rebuilt when this or the CV hash changes.
-EXTRACTOR_VERSION = "offline-4"  # 4: targets named by a career objective ("To work as a Civil Engineer")
+EXTRACTOR_VERSION = "offline-5"  # 5: job portal exports laid out as CVs (``portal.read_export``)
 
 _TOOLISH = re.compile(
     r"(?<![\w-])(?:[A-Z][a-z]*[A-Z][A-Za-z0-9+#]*|[A-Z]{2,}[0-9]*s?|[A-Z][a-z]+(?:\.[a-z]{2,3})|"
@@ -236,9 +237,14 @@ def build_profile(
     """Structure CV text; every string kept is a span of the CV (no invented facts)."""
     as_of = as_of or date.today()
     cv_language = _cv_language(language, text)
+    export = read_export(text)
+    text = export.text if export else text
     sections = split_sections(text)
     header = _section(sections, "header", "contact")
-    contact = extract_contact(header, text)
+    if export:  # a portal export holds no name: its designation lines are the headline
+        contact = extract_contact([x for x in header if x not in export.designation], export.body)
+    else:
+        contact = extract_contact(header, text)
     roles = parse_roles(_section(sections, "experience") or _section(sections, "header"))
     for role in roles:
         role.bullets = [repair_hyphenation(b) for b in role.bullets]
@@ -253,7 +259,7 @@ def build_profile(
         user_id=user_id,
         language=cv_language,
         contact=contact,
-        headline=_headline(header, contact.name),
+        headline=_headline(export.designation if export else header, contact.name),
         summary=summary_text or None,
         skills=[*listed, *tools[:120]],  # a long CV may name a hundred tools; all are its own words
         skills_listed=listed,

@@ -1,0 +1,102 @@
+"""CVs exported by a job portal as labelled blocks, laid out as the section parser reads a CV.
+
+Some Indian job portals export a CV as one flattened text: free text (often a skills summary), then
+"Education Details" (the degrees, then the person's designation on a line of its own, a blank line,
+and their current "Designation - Employer"), "Skill Details" ("Python- Experience - 6 months"), and
+"Company Details" ("company - Acme" / "description - ..." pairs). The headings are glued to the line
+before them ("...SPSSEducation Details"), the designation sits inside the education block and the
+company blocks carry no dates, so the general parser found no headline, no education and no skill in
+such a CV, and suggested no title for 40 % of the 166 real ones in
+``../shared/fixtures/real/labeled`` (``bench/title_categories.py``).
+
+``read_export`` recognises the export by its three block headings and lays the same lines out with
+the headings the parser knows: the designation and the current role on top (the headline), the free
+text, then Education, Skills (each skill's name without its "- Experience - ..." note) and
+Experience. Every line it writes is a line, or part of a line, of the CV: nothing is invented. The
+export holds no name (the portal keeps contact details apart), so the designation lines are never
+read as one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# The export's block headings, as the portal writes them; all three mark an export.
+_BLOCKS = ("Education Details", "Skill Details", "Company Details")
+_BLANK = re.compile(r"\n[ \t\r]*\n")
+_SKILL_NOTE = re.compile(r"\s*-\s*Ex\w*ence\b.*$", re.I)  # "- Experience - 6 months", "- Exprience - ..."
+_FIELD = re.compile(r"^(company|description)\s+-\s?(.*)$", re.I)
+
+
+@dataclass(frozen=True)
+class Export:
+    """A portal export laid out as a CV: the text, and its designation lines (the person's job as the
+    portal files it, then their current "Designation - Employer"), which open the text."""
+
+    designation: list[str]
+    body: str  # the rest, from the free text on
+
+    @property
+    def text(self) -> str:
+        return "\n".join([*self.designation, self.body])
+
+
+def read_export(text: str) -> Export | None:
+    """The export laid out with the headings the section parser reads, or None when ``text`` is no
+    portal export (it lacks one of the three block headings, in order)."""
+    text = text.replace("\r\n", "\n")
+    starts: list[int] = []
+    for heading in _BLOCKS:
+        at = text.find(heading, starts[-1] if starts else 0)
+        if at < 0:
+            return None
+        starts.append(at)
+    (edu_at, skill_at, company_at), (edu_len, skill_len, company_len) = starts, map(len, _BLOCKS)
+    lead = text[:edu_at].strip()
+    designation, current, degrees = _education_block(text[edu_at + edu_len : skill_at])
+    skills = _skills(text[skill_at + skill_len : company_at])
+    experience = _companies(text[company_at + company_len :])
+    parts = [lead]
+    if degrees:
+        parts += ["Education", *degrees]
+    if skills:
+        parts += ["Skills", *skills]
+    if experience:
+        parts += ["Experience", *experience]
+    return Export([*designation, *current], "\n".join(p for p in parts if p))
+
+
+def _lines(block: str) -> list[str]:
+    return [line.strip() for line in block.split("\n") if line.strip()]
+
+
+def _education_block(block: str) -> tuple[list[str], list[str], list[str]]:
+    """(designation, current role, degrees): the first paragraph's last line is the designation, the
+    lines before it the degrees; later paragraphs hold the current role ("Web Designer - Acme")."""
+    paragraphs = [p for p in (_lines(chunk) for chunk in _BLANK.split(block)) if p]
+    if not paragraphs:
+        return [], [], []
+    first, rest = paragraphs[0], paragraphs[1:]
+    current = [line for p in rest for line in p]
+    return first[-1:], current, first[:-1]
+
+
+def _skills(block: str) -> list[str]:
+    """Each skill line without its experience note: "Python- Experience - Less than 1 year" -> "Python"."""
+    names = (_SKILL_NOTE.sub("", line).strip(" -") for line in _lines(block))
+    return [name for name in names if name]
+
+
+def _companies(block: str) -> list[str]:
+    """Each company's name on a line of its own, its description's lines as bullets (empty pairs
+    dropped)."""
+    out: list[str] = []
+    for line in _lines(block):
+        field = _FIELD.match(line)
+        if field is None:
+            out.append(f"- {line}")
+        elif field.group(2).strip():
+            value = field.group(2).strip()
+            out.append(value if field.group(1).lower() == "company" else f"- {value}")
+    return out

@@ -1,0 +1,87 @@
+"""CVs exported by a job portal as labelled blocks (``profiles/portal.py``).
+
+The texts are made up here in the layout of the 166 real exports of
+``../shared/fixtures/real/labeled/UpdatedResumeDataSet_categories.csv`` (no licence stated, so none is
+copied): headings glued to the line before, the designation inside the education block, skills with
+an experience note, "company - " / "description - " pairs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from jobland_pipeline.profiles import build_profile, suggest_titles
+from jobland_pipeline.profiles.portal import read_export
+
+EXPORT = (
+    "TECHNICAL SKILLS * Photoshop * Illustrator * HTML5Education Details \r\n"
+    "January 2016 B.Sc. Information Technology Pune, Maharashtra Pune University\r\n"
+    "January 2012 HSC  Pune, Maharashtra State Board\r\n"
+    "Web and Graphics Designer \r\n"
+    "\r\n"
+    "Web and Graphics Designer - Lotus Media Works, Pune\r\n"
+    "Skill Details \r\n"
+    "BOOTSTRAP- Experience - 24 months\r\n"
+    "HTML5- Exprience - Less than 1 year months\r\n"
+    "Corel Draw, Photoshop- Experience - 12 monthsCompany Details \r\n"
+    "company - Lotus Media Works\r\n"
+    "description - Designed landing pages and brochures for retail clients.\r\n"
+    "Built responsive templates with Bootstrap.\r\n"
+    "company - \r\n"
+    "description - \r\n"
+)
+
+
+def test_an_export_is_laid_out_with_the_headings_the_parser_reads() -> None:
+    export = read_export(EXPORT)
+    assert export is not None
+    assert export.designation == [
+        "Web and Graphics Designer",
+        "Web and Graphics Designer - Lotus Media Works, Pune",
+    ]
+    lines = export.text.split("\n")
+    education, skills, experience = (lines.index(h) for h in ("Education", "Skills", "Experience"))
+    assert lines[education + 1 : skills] == [
+        "January 2016 B.Sc. Information Technology Pune, Maharashtra Pune University",
+        "January 2012 HSC  Pune, Maharashtra State Board",
+    ]
+    assert lines[skills + 1 : experience] == ["BOOTSTRAP", "HTML5", "Corel Draw, Photoshop"]
+    assert lines[experience + 1 :] == [
+        "Lotus Media Works",
+        "- Designed landing pages and brochures for retail clients.",
+        "- Built responsive templates with Bootstrap.",
+    ]  # the empty company pair is dropped
+    assert "TECHNICAL SKILLS * Photoshop * Illustrator * HTML5" in lines  # the free text is kept
+
+
+def test_the_profile_of_an_export_has_its_headline_degrees_and_skills_and_no_name() -> None:
+    profile = build_profile(EXPORT, user_id="u", as_of=date(2026, 12, 1))
+    assert profile.headline == "Web and Graphics Designer"
+    assert profile.contact.name is None  # the designation is never read as the person's name
+    assert profile.education and "B.Sc. Information Technology" in profile.education[0].degree
+    assert not any("Designer" in e.text for e in profile.education)
+    assert {"BOOTSTRAP", "HTML5", "Corel Draw", "Photoshop"} <= set(profile.skills_listed)
+    titles = [t.title for t in suggest_titles(profile)]
+    assert titles and titles[0] == "Web and Graphics Designer"
+
+
+def test_a_field_alone_as_designation_is_no_headline() -> None:
+    """ "HR" names a field, not a job: no title is made up from it."""
+    text = EXPORT.replace(
+        "Web and Graphics Designer \r\n\r\nWeb and Graphics Designer - Lotus Media Works, Pune", "HR"
+    )
+    profile = build_profile(text, user_id="u", as_of=date(2026, 12, 1))
+    assert profile.headline is None
+    assert profile.contact.name is None
+
+
+def test_job_nouns_of_the_exports_are_headlines() -> None:
+    for designation in ("Automation Tester", "Advocate", "Fitness Trainer"):
+        text = EXPORT.replace("Web and Graphics Designer", designation)
+        assert build_profile(text, user_id="u", as_of=date(2026, 12, 1)).headline == designation
+
+
+def test_a_cv_that_is_no_export_is_left_as_it_is() -> None:
+    cv = "Jane Doe\nEducation Details\nBSc Physics, 2019\nSkills\nPython\nExperience\nAnalyst, Acme, 2020 - 2024"
+    assert read_export(cv) is None  # one block heading of the three is no export
+    assert read_export(EXPORT.replace("Company Details", "Company")) is None
