@@ -76,12 +76,57 @@ def test_a_field_alone_as_designation_is_no_headline() -> None:
 
 
 def test_job_nouns_of_the_exports_are_headlines() -> None:
-    for designation in ("Automation Tester", "Advocate", "Fitness Trainer"):
+    for designation in ("Automation Tester", "Advocate", "Fitness Trainer", "Health Coach"):
         text = EXPORT.replace("Web and Graphics Designer", designation)
         assert build_profile(text, user_id="u", as_of=date(2026, 12, 1)).headline == designation
+
+
+def test_an_honorific_or_a_surname_outside_an_export_is_still_a_name() -> None:
+    """ "Advocate" and "Coach" name the job in an export's designation only: on a CV's first line they
+    are part of the person's name."""
+    for name in ("Advocate Priya Sharma", "Jane Coach"):
+        profile = build_profile(f"{name}\nDelhi, India\nExperience\n", user_id="u", as_of=date(2026, 12, 1))
+        assert profile.contact.name == name
+        assert profile.headline is None
 
 
 def test_a_cv_that_is_no_export_is_left_as_it_is() -> None:
     cv = "Jane Doe\nEducation Details\nBSc Physics, 2019\nSkills\nPython\nExperience\nAnalyst, Acme, 2020 - 2024"
     assert read_export(cv) is None  # one block heading of the three is no export
     assert read_export(EXPORT.replace("Company Details", "Company")) is None
+    # a CV that uses the three headings itself, its companies not written "company - ...": its headline stays
+    headed = (
+        "Jane Doe\nSenior Java Developer\nEducation Details\nBSc Computing, Pune University, 2012\n"
+        "Skill Details\nJava, Spring\nCompany Details\nAcme Corp, Pune  2015 - 2020\n- Built APIs\n"
+    )
+    assert read_export(headed) is None
+    profile = build_profile(headed, user_id="u", as_of=date(2026, 12, 1))
+    assert (profile.contact.name, profile.headline) == ("Jane Doe", "Senior Java Developer")
+    # the three phrases inside a sentence are no headings
+    sentence = "- Kept employee Education Details, Skill Details and Company Details in the HRMS\n"
+    assert read_export("Jane Doe\nHR Trainee, Beta Corp\n" + sentence) is None
+
+
+def test_no_line_of_an_export_becomes_the_name() -> None:
+    """The portal keeps the name apart: with no free text before the blocks, the first lines left are
+    degrees and employers, and none of them is read as one."""
+    text = EXPORT.replace("TECHNICAL SKILLS * Photoshop * Illustrator * HTML5", "").replace(
+        "January 2016 B.Sc. Information Technology Pune, Maharashtra Pune University",
+        "BCA   Vinayaka University",
+    )
+    profile = build_profile(text, user_id="u", as_of=date(2026, 12, 1))
+    assert profile.contact.name is None
+    assert profile.headline == "Web and Graphics Designer"
+
+
+def test_a_heading_inside_a_description_holds_only_the_rest_of_that_description() -> None:
+    """A company's description often carries the rest of the CV with its own headings ("Technical
+    Skills"); the next company is experience again, never a skill."""
+    text = EXPORT.replace(
+        "Built responsive templates with Bootstrap.\r\n",
+        "Technical Skills\r\nSublime Text, Xampp\r\ncompany - Exposys Pvt. Ltd\r\n"
+        "description - Pune. January 2017 to December 2018\r\n",
+    )
+    profile = build_profile(text, user_id="u", as_of=date(2026, 12, 1))
+    assert "Sublime Text" in profile.skills_listed
+    assert not any("Exposys" in s or "2017" in s for s in profile.skills_listed)

@@ -8,6 +8,7 @@ statements (``constraints.py``). Every string kept is a span of the CV, so nothi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from jobland_pipeline.lexicon import detect_language
@@ -181,7 +182,9 @@ def _level(level: str, years: float) -> str:
     return "mid" if years >= 2 else "entry"
 
 
-def _headline(header: list[str], name: str | None) -> str | None:
+def _headline(
+    header: list[str], name: str | None, names_job: Callable[[str], object] = TITLE_WORDS.search
+) -> str | None:
     """The title line under the name ("Senior HR Business Partner | Chartered MCIPD")."""
     for line in header[:4]:
         text = strip_bullet(line)[1]
@@ -195,7 +198,7 @@ def _headline(header: list[str], name: str | None) -> str | None:
             continue
         first = re.split(r"\s*[|｜·•]\s*|\s+[—–-]\s+(?=[A-Z][a-z])", text)[0]
         first = re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", first).strip()
-        if TITLE_WORDS.search(first) and len(first) <= 80:
+        if names_job(first) and len(first) <= 80:
             return first
     return None
 
@@ -241,10 +244,9 @@ def build_profile(
     text = export.text if export else text
     sections = split_sections(text)
     header = _section(sections, "header", "contact")
-    if export:  # a portal export holds no name: its designation lines are the headline
-        contact = extract_contact([x for x in header if x not in export.designation], export.body)
-    else:
-        contact = extract_contact(header, text)
+    contact = extract_contact(header, text)
+    if export:  # the portal keeps the name apart: none of the export's lines is one
+        contact = contact.model_copy(update={"name": None})
     roles = parse_roles(_section(sections, "experience") or _section(sections, "header"))
     for role in roles:
         role.bullets = [repair_hyphenation(b) for b in role.bullets]
@@ -259,7 +261,9 @@ def build_profile(
         user_id=user_id,
         language=cv_language,
         contact=contact,
-        headline=_headline(export.designation if export else header, contact.name),
+        headline=_headline(export.designation, None, export.names_job)
+        if export
+        else _headline(header, contact.name),
         summary=summary_text or None,
         skills=[*listed, *tools[:120]],  # a long CV may name a hundred tools; all are its own words
         skills_listed=listed,

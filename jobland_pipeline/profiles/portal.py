@@ -9,12 +9,12 @@ company blocks carry no dates, so the general parser found no headline, no educa
 such a CV, and suggested no title for 40 % of the 166 real ones in
 ``../shared/fixtures/real/labeled`` (``bench/title_categories.py``).
 
-``read_export`` recognises the export by its three block headings and lays the same lines out with
-the headings the parser knows: the designation and the current role on top (the headline), the free
-text, then Education, Skills (each skill's name without its "- Experience - ..." note) and
-Experience. Every line it writes is a line, or part of a line, of the CV: nothing is invented. The
-export holds no name (the portal keeps contact details apart), so the designation lines are never
-read as one.
+``read_export`` recognises the export by its three block headings (each ending its line, the last
+followed by a "company - " line) and lays the same lines out with the headings the parser knows: the
+designation and the current role on top (the headline), the free text, then Education, Skills (each
+skill's name without its "- Experience - ..." note) and each company under an Experience heading.
+Every line it writes is a line, or part of a line, of the CV: nothing is invented. The export holds no
+name (the portal keeps contact details apart), so ``build_profile`` reads none from it.
 """
 
 from __future__ import annotations
@@ -22,17 +22,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# The export's block headings, as the portal writes them; all three mark an export.
-_BLOCKS = ("Education Details", "Skill Details", "Company Details")
-_BLANK = re.compile(r"\n[ \t\r]*\n")
+from jobland_pipeline.profiles.roles import TITLE_WORDS
+
+# The export: free text, then three blocks whose headings end their line (glued to the text before
+# them), the company block opening on a "company - " line. Headings inside a sentence, or a CV that
+# merely uses such headings, are no export.
+_EXPORT = re.compile(
+    r"(?P<lead>.*?)Education Details[ \t]*\n(?P<education>.*?)Skill Details[ \t]*\n(?P<skills>.*?)"
+    r"Company Details[ \t]*\n(?P<companies>[ \t]*company[ \t]+-.*)",
+    re.S,
+)
+_BLANK = re.compile(r"\n[ \t]*\n")
 _SKILL_NOTE = re.compile(r"\s*-\s*Ex\w*ence\b.*$", re.I)  # "- Experience - 6 months", "- Exprience - ..."
 _FIELD = re.compile(r"^(company|description)\s+-\s?(.*)$", re.I)
+# Job nouns that are also an honorific or a surname elsewhere ("Advocate Priya Sharma", "Jane Coach"):
+# a designation is never a name, so they name the job there.
+_DESIGNATION_NOUNS = re.compile(r"\b(?:advocate|coach)e?s?\b", re.I)
 
 
 @dataclass(frozen=True)
 class Export:
-    """A portal export laid out as a CV: the text, and its designation lines (the person's job as the
-    portal files it, then their current "Designation - Employer"), which open the text."""
+    """A portal export laid out as a CV: its designation lines (the person's job as the portal files
+    it, then their current "Designation - Employer"), which open the text, and the rest."""
 
     designation: list[str]
     body: str  # the rest, from the free text on
@@ -41,29 +52,28 @@ class Export:
     def text(self) -> str:
         return "\n".join([*self.designation, self.body])
 
+    @staticmethod
+    def names_job(line: str) -> bool:
+        """Whether a designation line names a job: a job noun, or one that elsewhere is also an
+        honorific or a surname; a field alone ("HR", "Data Science") does not."""
+        return bool(TITLE_WORDS.search(line) or _DESIGNATION_NOUNS.search(line))
+
 
 def read_export(text: str) -> Export | None:
     """The export laid out with the headings the section parser reads, or None when ``text`` is no
-    portal export (it lacks one of the three block headings, in order)."""
-    text = text.replace("\r\n", "\n")
-    starts: list[int] = []
-    for heading in _BLOCKS:
-        at = text.find(heading, starts[-1] if starts else 0)
-        if at < 0:
-            return None
-        starts.append(at)
-    (edu_at, skill_at, company_at), (edu_len, skill_len, company_len) = starts, map(len, _BLOCKS)
-    lead = text[:edu_at].strip()
-    designation, current, degrees = _education_block(text[edu_at + edu_len : skill_at])
-    skills = _skills(text[skill_at + skill_len : company_at])
-    experience = _companies(text[company_at + company_len :])
-    parts = [lead]
+    portal export."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    found = _EXPORT.fullmatch(text)
+    if found is None:
+        return None
+    designation, current, degrees = _education_block(found["education"])
+    skills = _skills(found["skills"])
+    parts = [found["lead"].strip()]
     if degrees:
         parts += ["Education", *degrees]
     if skills:
         parts += ["Skills", *skills]
-    if experience:
-        parts += ["Experience", *experience]
+    parts += _companies(found["companies"])
     return Export([*designation, *current], "\n".join(p for p in parts if p))
 
 
@@ -89,8 +99,9 @@ def _skills(block: str) -> list[str]:
 
 
 def _companies(block: str) -> list[str]:
-    """Each company's name on a line of its own, its description's lines as bullets (empty pairs
-    dropped)."""
+    """Each company under an Experience heading of its own (a description holds the rest of the CV,
+    its own headings included: the next company is experience again), its description's lines as
+    bullets; empty pairs dropped."""
     out: list[str] = []
     for line in _lines(block):
         field = _FIELD.match(line)
@@ -98,5 +109,5 @@ def _companies(block: str) -> list[str]:
             out.append(f"- {line}")
         elif field.group(2).strip():
             value = field.group(2).strip()
-            out.append(value if field.group(1).lower() == "company" else f"- {value}")
+            out += ["Experience", value] if field.group(1).lower() == "company" else [f"- {value}"]
     return out

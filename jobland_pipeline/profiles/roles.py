@@ -16,7 +16,7 @@ _TITLE_WORDS = re.compile(
     r"designer|administrator|architect|supervisor|technician|clerk|representative|educator|"
     r"practitioner|therapist|pharmacist|controller|auditor|bookkeeper|cashier|chef|recruiter|"
     r"executive|programmer|principal|president|founder|owner|advisor|adviser|counselor|editor|writer|"
-    r"tester|advocate|trainer|coach|"
+    r"tester|trainer|"
     r"electrician|plumber|carpenter|mechanic|welder|fitter|machinist|operator|foreman|chargehand|pilot|"
     r"captain|crew|attendant|steward|stewardess|driver|courier|cook|baker|butcher|waiter|waitress|"
     r"bartender|barista|housekeeper|receptionist|secretary|translator|interpreter|journalist|"
