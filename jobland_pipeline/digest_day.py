@@ -84,6 +84,7 @@ class DailyDigests:
             sent=ledger.sent,
             auto_approve=settings.auto_approve,
             budget=budget_notice(self.llm_calls, user_id),
+            no_titles=not mine and _read_today(profile_row, self.today),
         )
         return deliver_digest(
             user_id,
@@ -139,3 +140,14 @@ class DailyDigests:
         if isinstance(self.store.root, Path):
             for tmp in (self.store.root / EMAIL_DIGESTS.name / file_stem(user_id)).glob(".*.tmp"):
                 tmp.unlink(missing_ok=True)
+
+
+def _read_today(profile: ProfileRow | None, today: date) -> bool:
+    """Whether the user's CV was read today (a new CV, new settings or a new extractor): the day to
+    say, once, that it gave no job title to search for. Settings without a CV are no CV to fault."""
+    return (
+        profile is not None
+        and profile.cv_sha256 is not None
+        and profile.built_at is not None
+        and profile.built_at.date() == today
+    )

@@ -178,17 +178,20 @@ def digest_options(
     sent: Collection[str] = (),
     auto_approve: bool | None = None,
     budget: BudgetNotice | None = None,
+    no_titles: bool = False,
 ) -> dict[str, Any]:
     """:func:`build_digest`'s optional inputs for one user's day, from the run's records: the
     packages that could not be made (``failed``), the pay seen per posting (``pay``), whether
-    the user's settings approve packages automatically (``auto_approved``), and whether the day's
-    budget sent the rest of the work offline (``budget``)."""
+    the user's settings approve packages automatically (``auto_approved``), whether the day's
+    budget sent the rest of the work offline (``budget``), and whether the CV read today gave no
+    job title to search for (``no_titles``)."""
     mine = [p for p in packages if p.user_id == user_id]
     return {
         "failed": failed_packages(user_id, mine, day=day, sent=sent),
         "pay": pay_by_posting(mine, postings),
         "auto_approved": auto_approve,
         "budget": budget,
+        "no_titles": no_titles,
     }
 
 
@@ -265,10 +268,20 @@ def _count(n: int, language: str) -> str:
 
 
 def subject(
-    day: date, count: int, *, failed: int = 0, auto_approved: bool | None = None, language: str = "en"
+    day: date,
+    count: int,
+    *,
+    failed: int = 0,
+    auto_approved: bool | None = None,
+    language: str = "en",
+    no_titles: bool = False,
 ) -> str:
     """What the digest holds: approved automatically, approved by the reader, or (unknown) neither said."""
     iso = day.isoformat()
+    if count == 0 and not failed and no_titles:  # the notice that the CV gave no title to search for
+        if language == "zh":
+            return f"JobLand：未能从您的简历中找到可搜索的职位名称（{iso}）"
+        return f"JobLand: no job title to search for in your CV ({iso})"
     if count == 0 and failed:  # only packages that could not be made: say that, not "0 packages"
         if language == "zh":
             return f"JobLand：今日 {failed} 份求职材料未能生成（{iso}）"
@@ -289,8 +302,27 @@ def subject(
     return f"JobLand: {packages}{lost} ({iso})"
 
 
-def _opening(count: int, auto_approved: bool | None, language: str) -> str:
+# Sent once, the day a CV is read that names no job to search for (a field such as "HR", a degree):
+# without it the person would hear nothing, day after day.
+NO_TITLES = {
+    "en": (
+        'JobLand read your CV but found no job title in it to search for: a field such as "HR" or a '
+        "degree alone does not say which jobs to look for, so no search runs for you yet. Write the job "
+        "titles you want under pinned_titles in your settings.yaml (or your current job title on your "
+        "CV), and the next daily run searches for them."
+    ),
+    "zh": (
+        "JobLand 已读取您的简历，但没有找到可用于搜索的职位名称：仅有“人力资源”之类的领域或学历，"
+        "无法确定要找哪些职位，因此暂时没有为您搜索。请在 settings.yaml 的 pinned_titles 中写下您想找的职位"
+        "（或在简历中写明您目前的职位），下一次每日运行就会按这些职位搜索。"
+    ),
+}
+
+
+def _opening(count: int, auto_approved: bool | None, language: str, *, no_titles: bool = False) -> str:
     """The introduction, then what each attachment holds when there are any."""
+    if no_titles and not count:
+        return NO_TITLES[language]
     intro = _intro(count, auto_approved, language)
     if not count:
         return intro
@@ -368,6 +400,7 @@ def build_digest(
     auto_approved: bool | None = None,
     sent_at: datetime | None = None,
     budget: BudgetNotice | None = None,
+    no_titles: bool = False,
 ) -> EmailMessage:
     """The digest, each item's package zipped as an attachment (read with ``package_files``).
 
@@ -375,7 +408,8 @@ def build_digest(
     ``pay``: the pay seen per posting id (an item's own ``pay`` wins); ``auto_approved``: whether the
     user's settings approved the packages (None: not known, the subject says neither); ``sent_at``:
     the ``Date`` header (now by default); ``budget``: the day's budget was reached (said after the
-    introduction).
+    introduction); ``no_titles``: the CV gave no job title to search for (with no item, the digest
+    is that notice: what to do so that searches start).
     """
     env = _env()
     lang = "zh" if language == "zh" else "en"
@@ -393,14 +427,16 @@ def build_digest(
     context = {
         "L": labels,
         "hello": labels["hello"].format(name=name) if name else labels["hello_anon"],
-        "intro": _opening(len(items), auto_approved, lang),
+        "intro": _opening(len(items), auto_approved, lang, no_titles=no_titles and not failed),
         "lines": lines,
         "failed": [{"title": f.title, "company": f.company, "reason": f.reason(lang)} for f in failed],
         "lang": "zh-CN" if lang == "zh" else "en",
         "budget": _budget_line(budget, lang),
     }
     msg = EmailMessage()
-    msg["Subject"] = subject(day, len(items), failed=len(failed), auto_approved=auto_approved, language=lang)
+    msg["Subject"] = subject(
+        day, len(items), failed=len(failed), auto_approved=auto_approved, language=lang, no_titles=no_titles
+    )
     msg["From"] = formataddr(("JobLand", sender))
     msg["To"] = formataddr((name or "", recipient))
     msg["Date"] = format_datetime(sent_at or datetime.now(UTC))

@@ -281,7 +281,8 @@ def _deliver_claimed(
     if done is not None:
         return done
     due = _same_as_before(claim.previous, due)
-    if not due and not (options.get("failed") and recipient):  # failed packages are still news
+    # failed packages are still news, and so is a CV read today that names no job to search for
+    if not due and not ((options.get("failed") or options.get("no_titles")) and recipient):
         _abandon(claim, None)
         return note(status="no_packages", recipient=recipient)
     ids = [str(p.application_id) for p in due]
