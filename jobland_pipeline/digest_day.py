@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from jobland_pipeline.delivery.claims import Claims
-from jobland_pipeline.delivery.digest import digest_options
+from jobland_pipeline.delivery.digest import digest_options, no_titles_notice, notice_delivered
 from jobland_pipeline.delivery.mailer import Mailer
 from jobland_pipeline.delivery.records import EMAIL_DIGESTS, EmailDigestRow
 from jobland_pipeline.delivery.stage import DELIVERED, Ledger, deliver_digest
@@ -46,6 +46,7 @@ class DailyDigests:
     today: date
     rows: list[EmailDigestRow] = field(default_factory=list)
     titles: list[SuggestedTitleRow] = field(init=False)
+    titles_written: set[str] = field(init=False)  # users whose titles step ran (rows or none)
     packages: list[ApplicationPackageRow] = field(init=False)
     profiles: dict[str, ProfileRow] = field(init=False)
     llm_calls: list[LlmCallRow] = field(init=False)
@@ -53,6 +54,7 @@ class DailyDigests:
     def __post_init__(self) -> None:
         # Only what this run owns: its users' searches, packages, profiles and delivery ledger.
         self.titles = self.store.read_records(SUGGESTED_TITLES, self.users)
+        self.titles_written = self.store.written(SUGGESTED_TITLES.name, self.users)
         searches = [str(t.search_key) for t in self.titles]
         self.packages = self.store.read_records(APPLICATION_PACKAGES, searches)
         self.profiles = {str(r.user_id): r for r in self.store.read_records(PROFILES, self.users)}
@@ -72,7 +74,8 @@ class DailyDigests:
         """The user's digest for today, sent or skipped with its reason (see ``deliver_digest``)."""
         profile_row = self.profiles.get(user_id)
         settings = self.settings_of(user_id)
-        ledger = Ledger.of(self.ledger_rows(user_id))
+        rows = self.ledger_rows(user_id)
+        ledger = Ledger.of(rows)
         # The digest's optional parts: the day's packages that could not be made, the pay the user's
         # searches saw per posting (their postings read once), and whether settings auto-approve.
         mine = [str(t.search_key) for t in self.titles if t.user_id == user_id]
@@ -84,7 +87,7 @@ class DailyDigests:
             sent=ledger.sent,
             auto_approve=settings.auto_approve,
             budget=budget_notice(self.llm_calls, user_id),
-            no_titles=not mine and _read_today(profile_row, self.today),
+            no_titles=self._no_titles_notice(user_id, profile_row, rows) if not mine else None,
         )
         return deliver_digest(
             user_id,
@@ -99,6 +102,19 @@ class DailyDigests:
             ledger_rows=self.ledger_rows,
             digest_options=options,
         )
+
+    def _no_titles_notice(
+        self, user_id: str, profile: ProfileRow | None, rows: list[EmailDigestRow]
+    ) -> str | None:
+        """The notice that the user's CV names no job to search for, while it has not reached them: a
+        CV was read (settings alone are no CV to fault), the titles step ran on it and found none (its
+        partition written, empty: not a step still queued), and no digest carried this CV's notice."""
+        if profile is None or profile.cv_sha256 is None or profile.profile_json is None:
+            return None
+        if user_id not in self.titles_written:
+            return None
+        notice = no_titles_notice(profile.cv_sha256)
+        return None if notice_delivered(rows, notice) else notice
 
     def costs(self) -> pl.DataFrame:
         """The ``cost_per_package`` view's rows of this run's users for today (LLM spend, their paid
@@ -140,14 +156,3 @@ class DailyDigests:
         if isinstance(self.store.root, Path):
             for tmp in (self.store.root / EMAIL_DIGESTS.name / file_stem(user_id)).glob(".*.tmp"):
                 tmp.unlink(missing_ok=True)
-
-
-def _read_today(profile: ProfileRow | None, today: date) -> bool:
-    """Whether the user's CV was read today (a new CV, new settings or a new extractor): the day to
-    say, once, that it gave no job title to search for. Settings without a CV are no CV to fault."""
-    return (
-        profile is not None
-        and profile.cv_sha256 is not None
-        and profile.built_at is not None
-        and profile.built_at.date() == today
-    )

@@ -31,6 +31,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from jobland_pipeline.delivery.pay import PayRange, pay_by_posting
+from jobland_pipeline.delivery.records import EmailDigestRow
 from jobland_pipeline.generation.records import ApplicationPackageRow
 from jobland_pipeline.messages import say_budget
 from jobland_pipeline.postings.records import JobPostingRow
@@ -163,10 +164,24 @@ def _env() -> Environment:
     )
 
 
-def message_id(user_id: str, day: date, items: list[DigestItem], domain: str) -> str:
-    """Deterministic: the same user, day and package set always get the same Message-ID."""
-    digest = hashlib.sha256("|".join(sorted(i.posting_id for i in items)).encode()).hexdigest()[:12]
+def message_id(
+    user_id: str, day: date, items: list[DigestItem], domain: str, *, notice: str | None = None
+) -> str:
+    """Deterministic: the same user, day and package set (or notice) always get the same Message-ID."""
+    content = f"notice:{notice}" if notice else "|".join(sorted(i.posting_id for i in items))
+    digest = hashlib.sha256(content.encode()).hexdigest()[:12]
     return f"<jobland.{user_id}.{day.isoformat()}.{digest}@{domain}>"
+
+
+def no_titles_notice(cv_sha256: str) -> str:
+    """The notice that a CV names no job to search for, as its Message-ID carries it: one per CV."""
+    return f"no-titles:{cv_sha256}"
+
+
+def notice_delivered(rows: Iterable[EmailDigestRow], notice: str) -> bool:
+    """Whether a digest carrying ``notice`` reached the user (its Message-ID says so, whatever day)."""
+    mark = "." + hashlib.sha256(f"notice:{notice}".encode()).hexdigest()[:12] + "@"
+    return any(r.status in ("sent", "written") and mark in (r.message_id or "") for r in rows)
 
 
 def digest_options(
@@ -178,13 +193,13 @@ def digest_options(
     sent: Collection[str] = (),
     auto_approve: bool | None = None,
     budget: BudgetNotice | None = None,
-    no_titles: bool = False,
+    no_titles: str | None = None,
 ) -> dict[str, Any]:
     """:func:`build_digest`'s optional inputs for one user's day, from the run's records: the
     packages that could not be made (``failed``), the pay seen per posting (``pay``), whether
     the user's settings approve packages automatically (``auto_approved``), whether the day's
-    budget sent the rest of the work offline (``budget``), and whether the CV read today gave no
-    job title to search for (``no_titles``)."""
+    budget sent the rest of the work offline (``budget``), and the notice that the user's CV names
+    no job to search for (``no_titles``: :func:`no_titles_notice` of the CV, when not delivered yet)."""
     mine = [p for p in packages if p.user_id == user_id]
     return {
         "failed": failed_packages(user_id, mine, day=day, sent=sent),
@@ -302,8 +317,8 @@ def subject(
     return f"JobLand: {packages}{lost} ({iso})"
 
 
-# Sent once, the day a CV is read that names no job to search for (a field such as "HR", a degree):
-# without it the person would hear nothing, day after day.
+# Sent once per CV that names no job to search for (a field such as "HR", a degree): without it the
+# person would hear nothing, day after day.
 NO_TITLES = {
     "en": (
         'JobLand read your CV but found no job title in it to search for: a field such as "HR" or a '
@@ -400,7 +415,7 @@ def build_digest(
     auto_approved: bool | None = None,
     sent_at: datetime | None = None,
     budget: BudgetNotice | None = None,
-    no_titles: bool = False,
+    no_titles: str | None = None,
 ) -> EmailMessage:
     """The digest, each item's package zipped as an attachment (read with ``package_files``).
 
@@ -408,11 +423,13 @@ def build_digest(
     ``pay``: the pay seen per posting id (an item's own ``pay`` wins); ``auto_approved``: whether the
     user's settings approved the packages (None: not known, the subject says neither); ``sent_at``:
     the ``Date`` header (now by default); ``budget``: the day's budget was reached (said after the
-    introduction); ``no_titles``: the CV gave no job title to search for (with no item, the digest
-    is that notice: what to do so that searches start).
+    introduction); ``no_titles``: the notice that the CV names no job to search for (with no item
+    and no failure, the digest is that notice, saying what to do so that searches start; its
+    Message-ID carries it, so the ledger tells it was delivered).
     """
     env = _env()
     lang = "zh" if language == "zh" else "en"
+    notice = no_titles if no_titles and not items and not failed else None
     labels = LABELS[lang]
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else "jobland.local"
     names = attachment_names(items)
@@ -427,7 +444,7 @@ def build_digest(
     context = {
         "L": labels,
         "hello": labels["hello"].format(name=name) if name else labels["hello_anon"],
-        "intro": _opening(len(items), auto_approved, lang, no_titles=no_titles and not failed),
+        "intro": _opening(len(items), auto_approved, lang, no_titles=notice is not None),
         "lines": lines,
         "failed": [{"title": f.title, "company": f.company, "reason": f.reason(lang)} for f in failed],
         "lang": "zh-CN" if lang == "zh" else "en",
@@ -435,12 +452,17 @@ def build_digest(
     }
     msg = EmailMessage()
     msg["Subject"] = subject(
-        day, len(items), failed=len(failed), auto_approved=auto_approved, language=lang, no_titles=no_titles
+        day,
+        len(items),
+        failed=len(failed),
+        auto_approved=auto_approved,
+        language=lang,
+        no_titles=notice is not None,
     )
     msg["From"] = formataddr(("JobLand", sender))
     msg["To"] = formataddr((name or "", recipient))
     msg["Date"] = format_datetime(sent_at or datetime.now(UTC))
-    msg["Message-ID"] = message_id(user_id, day, items, domain)
+    msg["Message-ID"] = message_id(user_id, day, items, domain, notice=notice)
     msg["X-JobLand-User"] = user_id
     msg["List-Unsubscribe"] = f"<mailto:{sender}?subject=unsubscribe%20{user_id}>"
     msg.set_content(env.get_template("digest.txt.j2").render(**context))

@@ -97,14 +97,17 @@ def verify(
 
 
 def event_type(counts: Mapping[str, Any], failures: Sequence[Mapping[str, str]], run_failed: bool) -> str:
-    """delivered (digest out, nothing failed), partly delivered (digest out, something failed), failed
-    (the delivery run failed or the digest could not go), or nothing to deliver (no new package)."""
+    """delivered (digest out with packages, nothing failed), partly delivered (something failed),
+    failed (the delivery run failed or the digest could not go), or nothing to deliver (no new
+    package: a notice alone, such as "your CV names no job to search for", delivers none)."""
     digest = counts.get("digest")
     if run_failed or digest in _UNDELIVERED_DIGEST:
         return FAILED
-    if digest in _SENT_DIGEST:
-        return PARTLY_DELIVERED if failures else DELIVERED
-    return PARTLY_DELIVERED if failures else NOTHING_TO_DELIVER
+    if failures:
+        return PARTLY_DELIVERED
+    if digest in _SENT_DIGEST and counts.get("digest_packages", 1):  # a notice alone delivers nothing
+        return DELIVERED
+    return NOTHING_TO_DELIVER
 
 
 def event_id(user: str, day: date, event: str) -> str:

@@ -334,6 +334,13 @@ class Warehouse:
             return self.files(table)
         return self._files.partition_files(table, [file_stem(k) for k in partition_keys])
 
+    def written(self, table: str, partition_keys: Iterable[str]) -> set[str]:
+        """The partitions among ``partition_keys`` that were written, with rows or without (an asset
+        that found nothing writes an empty partition: not the same as one not run yet)."""
+        keys = list(partition_keys)
+        found = {k.rsplit("/", 1)[-1].removesuffix(".parquet") for k in self._keys_of(table, keys)}
+        return {k for k in keys if file_stem(k) in found}
+
     def read(self, table: str, partition_keys: Iterable[str] | None = None) -> pl.DataFrame:
         """All rows of the given partitions (or the whole table), with the table's schema."""
         keys = self._keys_of(table, list(partition_keys) if partition_keys is not None else None)
