@@ -130,3 +130,14 @@ def test_a_heading_inside_a_description_holds_only_the_rest_of_that_description(
     profile = build_profile(text, user_id="u", as_of=date(2026, 12, 1))
     assert "Sublime Text" in profile.skills_listed
     assert not any("Exposys" in s or "2017" in s for s in profile.skills_listed)
+
+
+def test_the_blocks_are_cut_at_the_first_heading_of_each_kind_in_one_pass() -> None:
+    """Headings repeated thousands of times (a pasted or hostile text) are read in one pass: the first
+    line ending in each heading cuts the text, and "Company Details" only counts where a company line
+    follows it."""
+    text = "Education Details\n" * 2000 + "Skill Details\n" * 2000 + "Company Details\n" * 2000 + "x"
+    assert read_export(text) is None  # no company line after any "Company Details"
+    export = read_export(text.removesuffix("x") + "company - Acme Ltd\ndescription - Built things\n")
+    assert export is not None
+    assert "Experience\nAcme Ltd\n- Built things" in export.text

@@ -281,7 +281,7 @@ def _deliver_claimed(
     if done is not None:
         return done
     due = _same_as_before(claim.previous, due)
-    # failed packages are still news, and so is a CV read today that names no job to search for
+    # failed packages are still news, and so is the notice that the CV names no job to search for
     if not due and not ((options.get("failed") or options.get("no_titles")) and recipient):
         _abandon(claim, None)
         return note(status="no_packages", recipient=recipient)

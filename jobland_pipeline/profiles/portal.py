@@ -27,17 +27,14 @@ from jobland_pipeline.profiles.roles import TITLE_WORDS
 # The export: free text, then three blocks whose headings end their line (glued to the text before
 # them), the company block opening on a "company - " line. Headings inside a sentence, or a CV that
 # merely uses such headings, are no export.
-_EXPORT = re.compile(
-    r"(?P<lead>.*?)Education Details[ \t]*\n(?P<education>.*?)Skill Details[ \t]*\n(?P<skills>.*?)"
-    r"Company Details[ \t]*\n(?P<companies>[ \t]*company[ \t]+-.*)",
-    re.S,
-)
+_HEADINGS = ("Education Details", "Skill Details", "Company Details")
+_COMPANY_LINE = re.compile(r"[ \t]*company[ \t]+-")
 _BLANK = re.compile(r"\n[ \t]*\n")
 _SKILL_NOTE = re.compile(r"\s*-\s*Ex\w*ence\b.*$", re.I)  # "- Experience - 6 months", "- Exprience - ..."
 _FIELD = re.compile(r"^(company|description)\s+-\s?(.*)$", re.I)
 # Job nouns that are also an honorific or a surname elsewhere ("Advocate Priya Sharma", "Jane Coach"):
 # a designation is never a name, so they name the job there.
-_DESIGNATION_NOUNS = re.compile(r"\b(?:advocate|coach)e?s?\b", re.I)
+_DESIGNATION_NOUNS = re.compile(r"\b(?:advocates?|coach(?:es)?)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -62,19 +59,47 @@ class Export:
 def read_export(text: str) -> Export | None:
     """The export laid out with the headings the section parser reads, or None when ``text`` is no
     portal export."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    found = _EXPORT.fullmatch(text)
-    if found is None:
+    if not all(heading in text for heading in _HEADINGS):
+        return None  # most CVs: read no further
+    blocks = _blocks(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    if blocks is None:
         return None
-    designation, current, degrees = _education_block(found["education"])
-    skills = _skills(found["skills"])
-    parts = [found["lead"].strip()]
+    lead, education, skills_block, companies = blocks
+    designation, current, degrees = _education_block(education)
+    skills = _skills(skills_block)
+    parts = [lead.strip()]
     if degrees:
         parts += ["Education", *degrees]
     if skills:
         parts += ["Skills", *skills]
-    parts += _companies(found["companies"])
+    parts += _companies(companies)
     return Export([*designation, *current], "\n".join(p for p in parts if p))
+
+
+def _blocks(lines: list[str]) -> tuple[str, str, str, str] | None:
+    """(free text, education, skills, companies): the text around the first line ending in each
+    heading in turn, the last one followed by a "company - " line; one pass over the lines."""
+    cuts: list[tuple[int, str]] = []  # (line, the text before the heading on it)
+    for i, line in enumerate(lines):
+        heading = _HEADINGS[len(cuts)]
+        bare = line.rstrip(" \t")
+        if not bare.endswith(heading):
+            continue
+        if len(cuts) == 2 and not (i + 1 < len(lines) and _COMPANY_LINE.match(lines[i + 1])):
+            continue
+        cuts.append((i, bare[: -len(heading)]))
+        if len(cuts) == 3:
+            break
+    if len(cuts) < 3:
+        return None
+    (e, before_e), (k, before_k), (c, before_c) = cuts
+    lead = "\n".join([*lines[:e], before_e])
+    return (
+        lead,
+        "\n".join([*lines[e + 1 : k], before_k]),
+        "\n".join([*lines[k + 1 : c], before_c]),
+        "\n".join(lines[c + 1 :]),
+    )
 
 
 def _lines(block: str) -> list[str]:
