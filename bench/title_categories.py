@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from jobland_pipeline.documents.extract import clean_text  # noqa: E402
 from jobland_pipeline.lexicon.tokens import fold  # noqa: E402
 from jobland_pipeline.profiles import build_profile, suggest_titles  # noqa: E402
 
@@ -105,7 +106,9 @@ def main() -> None:
     by_category: dict[str, list[list[str]]] = defaultdict(list)
     none = junky = top1 = top5 = 0
     for text, category in resumes.items():
-        titles = [t.title for t in suggest_titles(build_profile(text, user_id="bench", as_of=AS_OF))]
+        # as the intake reads a .txt CV (mojibake repaired, controls dropped, tidy lines), then profile
+        profile = build_profile(clean_text(text), user_id="bench", as_of=AS_OF)
+        titles = [t.title for t in suggest_titles(profile)]
         by_category[category].append(titles)
         none += not titles
         junky += any(junk(t) for t in titles)

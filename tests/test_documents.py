@@ -81,6 +81,16 @@ def test_text_in_common_encodings(encoding: str) -> None:
     assert doc.parser.startswith("text:")
 
 
+def test_a_cv_saved_with_mojibake_is_repaired() -> None:
+    """UTF-8 read as cp1252 and saved again ("â€¢" for "•", "Ã©" for "é"): the C1 control character
+    inside such a run is repaired with it, not dropped first (which left "â¢" for good)."""
+    text = "Jane Doe\nTECHNICAL SKILLS • Typewriting • SPSS\nCafé manager, Naïve Bayes\n"
+    garbled = text.encode("utf-8").decode("latin-1")  # "â\x80¢": the C1 control \x80 inside
+    assert "\x80" in garbled
+    doc = extract_document(garbled.encode("utf-8"), "cv.txt")
+    assert doc.text.split("\n") == text.strip().split("\n")
+
+
 def test_docx_with_entities_never_resolves_them() -> None:
     with pytest.raises(DocumentError):
         extract_document(hostile.docx_xxe(), "xxe.docx")

@@ -40,7 +40,10 @@ def test_an_export_is_laid_out_with_the_headings_the_parser_reads() -> None:
         "Web and Graphics Designer - Lotus Media Works, Pune",
     ]
     lines = export.text.split("\n")
-    education, skills, experience = (lines.index(h) for h in ("Education", "Skills", "Experience"))
+    # the list flattened before the blocks, after the designation lines
+    assert lines[2:6] == ["Skills", "Photoshop", "Illustrator", "HTML5"]
+    education = lines.index("Education")
+    skills, experience = lines.index("Skills", education), lines.index("Experience")
     assert lines[education + 1 : skills] == [
         "January 2016 B.Sc. Information Technology Pune, Maharashtra Pune University",
         "January 2012 HSC  Pune, Maharashtra State Board",
@@ -51,7 +54,6 @@ def test_an_export_is_laid_out_with_the_headings_the_parser_reads() -> None:
         "- Designed landing pages and brochures for retail clients.",
         "- Built responsive templates with Bootstrap.",
     ]  # the empty company pair is dropped
-    assert "TECHNICAL SKILLS * Photoshop * Illustrator * HTML5" in lines  # the free text is kept
 
 
 def test_the_profile_of_an_export_has_its_headline_degrees_and_skills_and_no_name() -> None:
@@ -141,3 +143,16 @@ def test_the_blocks_are_cut_at_the_first_heading_of_each_kind_in_one_pass() -> N
     export = read_export(text.removesuffix("x") + "company - Acme Ltd\ndescription - Built things\n")
     assert export is not None
     assert "Experience\nAcme Ltd\n- Built things" in export.text
+
+
+def test_a_skills_list_flattened_before_the_blocks_is_read_as_skills() -> None:
+    """Most exports open with the skills list as one line ("TECHNICAL SKILLS • Photoshop • ..."): its
+    items are skills, not header text."""
+    text = EXPORT.replace(
+        "TECHNICAL SKILLS * Photoshop * Illustrator * HTML5",
+        "KEY SKILLS: • Corel Draw • Adobe InDesign • Figma",
+    )
+    profile = build_profile(text, user_id="u", as_of=date(2026, 12, 1))
+    assert {"Corel Draw", "Adobe InDesign", "Figma"} <= set(profile.skills_listed)
+    other = EXPORT.replace("TECHNICAL SKILLS * Photoshop * Illustrator * HTML5", "Personal traits * Punctual")
+    assert "Punctual" not in build_profile(other, user_id="u", as_of=date(2026, 12, 1)).skills_listed

@@ -16,6 +16,7 @@ from jobland_pipeline.documents.errors import DocumentError
 from jobland_pipeline.documents.pdf import pdf_to_text
 from jobland_pipeline.documents.sniff import DOCX, HTML, MARKDOWN, PDF, sniff_format
 from jobland_pipeline.documents.text import decode_text
+from jobland_pipeline.mojibake import fix_mojibake
 
 MAX_FILE_BYTES = 15 * 1024 * 1024
 MIN_TEXT_CHARS = 40
@@ -141,8 +142,10 @@ def markdown_to_text(md: str) -> str:
 
 
 def clean_text(raw: str) -> str:
-    """NFKC (full-width punctuation and ligatures folded), no control characters, tidy lines."""
-    text = unicodedata.normalize("NFKC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    """Mojibake repaired ("â€¢" -> "•": a CV saved by a tool that guessed the wrong encoding; before
+    the control characters go, as the C1 ones are part of it), NFKC (full-width punctuation and
+    ligatures folded), no control characters, tidy lines."""
+    text = unicodedata.normalize("NFKC", fix_mojibake(raw)).replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(ch for ch in text if ch in "\n\t\f" or unicodedata.category(ch)[0] != "C")
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines).replace("\f", "\n")

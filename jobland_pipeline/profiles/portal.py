@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from jobland_pipeline.profiles.roles import TITLE_WORDS
+from jobland_pipeline.profiles.sections import match_heading
 
 # The export: free text, then three blocks whose headings end their line (glued to the text before
 # them), the company block opening on a "company - " line. Headings inside a sentence, or a CV that
@@ -30,6 +31,7 @@ from jobland_pipeline.profiles.roles import TITLE_WORDS
 _HEADINGS = ("Education Details", "Skill Details", "Company Details")
 _COMPANY_LINE = re.compile(r"[ \t]*company[ \t]+-")
 _BLANK = re.compile(r"\n[ \t]*\n")
+_LEAD_BULLET = re.compile(r"\s*[•*➢▪●◦■►]\s*|\s+[−–]\s+")
 _SKILL_NOTE = re.compile(r"\s*-\s*Ex\w*ence\b.*$", re.I)  # "- Experience - 6 months", "- Exprience - ..."
 _FIELD = re.compile(r"^(company|description)\s+-\s?(.*)$", re.I)
 # Job nouns that are also an honorific or a surname elsewhere ("Advocate Priya Sharma", "Jane Coach"):
@@ -67,7 +69,7 @@ def read_export(text: str) -> Export | None:
     lead, education, skills_block, companies = blocks
     designation, current, degrees = _education_block(education)
     skills = _skills(skills_block)
-    parts = [lead.strip()]
+    parts = _lead(lead.strip())
     if degrees:
         parts += ["Education", *degrees]
     if skills:
@@ -100,6 +102,20 @@ def _blocks(lines: list[str]) -> tuple[str, str, str, str] | None:
         "\n".join([*lines[k + 1 : c], before_c]),
         "\n".join(lines[c + 1 :]),
     )
+
+
+def _lead(text: str) -> list[str]:
+    """The free text before the blocks. Mostly a skills list flattened into one line ("TECHNICAL SKILLS
+    • Typewriting • TORA • SPSS", "Skills: Python, SQL"): then under a Skills heading, an item per
+    bullet; other text as it is."""
+    first, _, rest = text.partition("\n")
+    words = first.split()
+    for n in (3, 2, 1):
+        found = match_heading(" ".join(words[:n]).rstrip(":"))
+        if found is not None and found == ("skills", "") and len(words) > n:
+            items = [p.strip(" :") for p in _LEAD_BULLET.split(first.split(None, n)[n])]
+            return ["Skills", *(i for i in items if i), rest]
+    return [text]
 
 
 def _lines(block: str) -> list[str]:
