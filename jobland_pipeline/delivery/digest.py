@@ -400,6 +400,22 @@ def _zip(name: str, files: list[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
+def _jobs(
+    items: list[DigestItem], package_files: PackageFiles, pay: Mapping[str, PayRange], language: str
+) -> tuple[list[dict[str, Any]], list[tuple[str, bytes]]]:
+    """Each job's line as the templates show it, and its package zipped as (name, bytes) when its
+    files could be read (a line names its attachment only then)."""
+    lines: list[dict[str, Any]] = []
+    attachments: list[tuple[str, bytes]] = []
+    for item, attachment in zip(items, attachment_names(items), strict=True):
+        files = package_files(package_location(item.package_dir))
+        if files:
+            attachments.append((attachment, _zip(attachment, files)))
+        seen = item.pay or pay.get(item.posting_id)
+        lines.append(_line(item, attachment if files else None, seen, language))
+    return lines, attachments
+
+
 def build_digest(
     *,
     user_id: str,
@@ -432,15 +448,7 @@ def build_digest(
     notice = no_titles if no_titles and not items and not failed else None
     labels = LABELS[lang]
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else "jobland.local"
-    names = attachment_names(items)
-    attachments: list[tuple[str, bytes]] = []
-    lines = []
-    for item, attachment in zip(items, names, strict=True):
-        files = package_files(package_location(item.package_dir))
-        if files:
-            attachments.append((attachment, _zip(attachment, files)))
-        seen = item.pay or (pay or {}).get(item.posting_id)
-        lines.append(_line(item, attachment if files else None, seen, lang))
+    lines, attachments = _jobs(items, package_files, pay or {}, lang)
     context = {
         "L": labels,
         "hello": labels["hello"].format(name=name) if name else labels["hello_anon"],
