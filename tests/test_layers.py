@@ -16,7 +16,18 @@ WIRING = ("dagster", "dagster_aws", "dagster_postgres", "assets", "resources", "
 # below as separate layers; a package never imports a higher layer.
 LAYERS: list[set[str]] = [
     {"atomic"},
-    {"keys", "textutil", "messages", "records", "net", "data", "local_state", "jsonlimits", "progress"},
+    {
+        "keys",
+        "textutil",
+        "mojibake",
+        "messages",
+        "records",
+        "net",
+        "data",
+        "local_state",
+        "jsonlimits",
+        "progress",
+    },
     {"places", "taxonomy", "inbox"},
     {"lexicon", "inbox_cursor"},
     {"documents"},
