@@ -109,9 +109,7 @@ class DailyDigests:
         """The notice that the user's CV names no job to search for, while it has not reached them: a
         CV was read (settings alone are no CV to fault), the titles step ran on it and found none (its
         partition written, empty: not a step still queued), and no digest carried this CV's notice."""
-        if profile is None or profile.cv_sha256 is None or profile.profile_json is None:
-            return None
-        if user_id not in self.titles_written:
+        if profile is None or profile.cv_sha256 is None or user_id not in self.titles_written:
             return None
         notice = no_titles_notice(profile.cv_sha256)
         return None if notice_delivered(rows, notice) else notice

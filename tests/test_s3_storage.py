@@ -97,7 +97,7 @@ def _scenario(store: Warehouse) -> dict[str, object]:
     [bob_file] = [k for k in store.files("suggested_titles") if "bob" in k]
     store.replace_file(bob_file, store.read_file(bob_file).head(0))  # emptied: the file goes
     rows = store.read("suggested_titles", ["alice", "alice2", "bob::x"])
-    return {
+    result: dict[str, object] = {
         "alice": store.read("suggested_titles", ["alice"])["rank"].to_list(),
         "rows": sorted(zip(rows["user_id"], rows["rank"], strict=True)),
         "digests": sorted(r.status for r in store.read_records(EMAIL_DIGESTS, ["alice", "bob"])),
@@ -106,6 +106,9 @@ def _scenario(store: Warehouse) -> dict[str, object]:
         "whole": store.read("suggested_titles").height,
         "schema": store.read("suggested_titles", ["nobody"]).schema == TABLES["suggested_titles"].schema,
     }
+    store.write_partition("suggested_titles", "carol", [])  # a step that ran and found nothing
+    written = store.written("suggested_titles", ["alice", "alice2", "bob::x", "carol", "dave"])
+    return {**result, "written": sorted(written)}
 
 
 def test_the_s3_warehouse_answers_as_the_local_one(tmp_path: Path, bucket: tuple[Any, str]) -> None:
@@ -113,6 +116,7 @@ def test_the_s3_warehouse_answers_as_the_local_one(tmp_path: Path, bucket: tuple
     assert remote == local
     assert local["alice"] == [3] and local["files"] == [3, 2, 2] and local["whole"] == 2
     assert local["titles"] == ["suggested_titles/alice.parquet", "suggested_titles/alice2.parquet"]
+    assert local["written"] == ["alice", "alice2", "carol"]  # written, rows or none; bob's went, dave never
     client, name = bucket
     keys = _keys(client, name, "warehouse/")
     assert "warehouse/suggested_titles/_schema.parquet" in keys  # views have types before any row

@@ -169,8 +169,12 @@ def message_id(
 ) -> str:
     """Deterministic: the same user, day and package set (or notice) always get the same Message-ID."""
     content = f"notice:{notice}" if notice else "|".join(sorted(i.posting_id for i in items))
-    digest = hashlib.sha256(content.encode()).hexdigest()[:12]
-    return f"<jobland.{user_id}.{day.isoformat()}.{digest}@{domain}>"
+    return f"<jobland.{user_id}.{day.isoformat()}.{_content_digest(content)}@{domain}>"
+
+
+def _content_digest(content: str) -> str:
+    """The part of a Message-ID that names what the digest holds."""
+    return hashlib.sha256(content.encode()).hexdigest()[:12]
 
 
 def no_titles_notice(cv_sha256: str) -> str:
@@ -180,7 +184,7 @@ def no_titles_notice(cv_sha256: str) -> str:
 
 def notice_delivered(rows: Iterable[EmailDigestRow], notice: str) -> bool:
     """Whether a digest carrying ``notice`` reached the user (its Message-ID says so, whatever day)."""
-    mark = "." + hashlib.sha256(f"notice:{notice}".encode()).hexdigest()[:12] + "@"
+    mark = f".{_content_digest(f'notice:{notice}')}@"
     return any(r.status in ("sent", "written") and mark in (r.message_id or "") for r in rows)
 
 
@@ -291,9 +295,10 @@ def subject(
     language: str = "en",
     no_titles: bool = False,
 ) -> str:
-    """What the digest holds: approved automatically, approved by the reader, or (unknown) neither said."""
+    """What the digest holds: approved automatically, approved by the reader, (unknown) neither said, or
+    the notice that the CV names no job to search for."""
     iso = day.isoformat()
-    if count == 0 and not failed and no_titles:  # the notice that the CV gave no title to search for
+    if no_titles:  # the notice that the CV gave no title to search for (a digest of nothing else)
         if language == "zh":
             return f"JobLand：未能从您的简历中找到可搜索的职位名称（{iso}）"
         return f"JobLand: no job title to search for in your CV ({iso})"
@@ -336,7 +341,7 @@ NO_TITLES = {
 
 def _opening(count: int, auto_approved: bool | None, language: str, *, no_titles: bool = False) -> str:
     """The introduction, then what each attachment holds when there are any."""
-    if no_titles and not count:
+    if no_titles:
         return NO_TITLES[language]
     intro = _intro(count, auto_approved, language)
     if not count:

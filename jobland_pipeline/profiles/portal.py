@@ -112,7 +112,7 @@ def _lead(text: str) -> list[str]:
     words = first.split()
     for n in (3, 2, 1):
         found = match_heading(" ".join(words[:n]).rstrip(":"))
-        if found is not None and found == ("skills", "") and len(words) > n:
+        if found == ("skills", "") and len(words) > n:
             items = [p.strip(" :") for p in _LEAD_BULLET.split(first.split(None, n)[n])]
             return ["Skills", *(i for i in items if i), rest]
     return [text]

@@ -338,8 +338,8 @@ class Warehouse:
         """The partitions among ``partition_keys`` that were written, with rows or without (an asset
         that found nothing writes an empty partition: not the same as one not run yet)."""
         keys = list(partition_keys)
-        found = {k.rsplit("/", 1)[-1].removesuffix(".parquet") for k in self._keys_of(table, keys)}
-        return {k for k in keys if file_stem(k) in found}
+        found = set(self._keys_of(table, keys))
+        return {k for k in keys if f"{table}/{file_stem(k)}.parquet" in found}
 
     def read(self, table: str, partition_keys: Iterable[str] | None = None) -> pl.DataFrame:
         """All rows of the given partitions (or the whole table), with the table's schema."""
